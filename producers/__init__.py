@@ -1,0 +1,1 @@
+"""Producers: read files (and, later, feeds and official pages) into DocumentObserved events."""

@@ -1,0 +1,91 @@
+"""DocumentClassified: one per (document revision, classifier_version)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from schemas.envelope import Event, UtcDatetime
+
+
+class Evidence(BaseModel):
+    """A span of the document body: ``body[start:end] == text``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Evidence:
+        if self.end < self.start:
+            raise ValueError(f"evidence end {self.end} is before start {self.start}")
+        return self
+
+
+class InitiativeLabel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str = ""
+    confidence: float = Field(ge=0.0, le=1.0)
+    evidence: tuple[Evidence, ...] = ()
+
+
+class ActorLabel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    name: str = ""
+    kind: Literal["person", "organisation"] = "person"
+    role: str | None = None
+    country: str | None = None
+    confidence: float = Field(ge=0.0, le=1.0)
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Commitment(BaseModel):
+    """A future-dated undertaking normalised to a due window."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    initiative: str | None = None
+    action: str = ""
+    due_from: date
+    due_to: date
+    due_text: str
+    evidence: tuple[Evidence, ...] = ()
+
+    @model_validator(mode="after")
+    def _window(self) -> Commitment:
+        if self.due_to < self.due_from:
+            raise ValueError(f"due_to {self.due_to} is before due_from {self.due_from}")
+        return self
+
+
+class DocumentClassified(Event):
+    """Labels of one document revision under one classifier version, with evidence."""
+
+    EVENT_TYPE = "document.classified"
+    SCHEMA_VERSION = 1
+
+    event_type: Literal["document.classified"] = "document.classified"
+    schema_version: Literal[1] = 1
+
+    document_id: str
+    revision: str
+    classifier_version: str
+    taxonomy_version: str
+    source_id: str
+    source_kind: str
+    published_at: UtcDatetime | None = None
+    relevant: bool
+    initiatives: tuple[InitiativeLabel, ...] = ()
+    actors: tuple[ActorLabel, ...] = ()
+    countries: tuple[str, ...] = ()
+    story_id: str | None = None
+    commitments: tuple[Commitment, ...] = ()
+    truncated: bool = False

@@ -1,0 +1,107 @@
+"""DocumentObserved: one event per new document or new revision of it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.envelope import Event, Producer, UtcDatetime, utcnow
+from schemas.ids import event_id_for, revision_of
+
+MAX_BODY_CHARS = 2_000_000
+
+
+class SourceKind(StrEnum):
+    NEWS = "news"
+    OFFICIAL_STATEMENT = "official_statement"
+
+
+class SourceRef(BaseModel):
+    """Where a document came from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1, max_length=200)
+    kind: SourceKind
+    name: str = Field(default="", max_length=300)
+    country: str | None = Field(default=None, max_length=8)
+    url: str | None = Field(default=None, max_length=4096)
+
+
+class FetchInfo(BaseModel):
+    """How the document was obtained (file path, HTTP status, extraction notes)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    method: str = Field(default="file", max_length=50)
+    location: str | None = Field(default=None, max_length=4096)
+    content_type: str | None = Field(default=None, max_length=200)
+    truncated: bool = False
+    extraction: str | None = Field(default=None, max_length=100)
+
+
+class DocumentObserved(Event):
+    """A document (or a new revision of it) as policywatch observed it."""
+
+    EVENT_TYPE = "document.observed"
+    SCHEMA_VERSION = 1
+
+    event_type: Literal["document.observed"] = "document.observed"
+    schema_version: Literal[1] = 1
+
+    document_id: str = Field(min_length=1, max_length=64)
+    revision: str = Field(min_length=1, max_length=64)
+    source: SourceRef
+    url: str | None = Field(default=None, max_length=4096)
+    external_id: str | None = Field(default=None, max_length=500)
+    title: str = Field(default="", max_length=2000)
+    body: str = Field(max_length=MAX_BODY_CHARS)
+    language: str = Field(default="en", max_length=16)
+    authors: tuple[str, ...] = ()
+    document_type: str | None = Field(default=None, max_length=50)
+    published_at: UtcDatetime | None = None
+    fetch: FetchInfo = FetchInfo()
+
+
+def observe_document(
+    *,
+    document_id: str,
+    source: SourceRef,
+    title: str,
+    body: str,
+    producer: Producer,
+    published_at: UtcDatetime | None = None,
+    observed_at: UtcDatetime | None = None,
+    url: str | None = None,
+    external_id: str | None = None,
+    language: str = "en",
+    authors: tuple[str, ...] = (),
+    document_type: str | None = None,
+    fetch: FetchInfo | None = None,
+    trace_id: str | None = None,
+) -> DocumentObserved:
+    """Build a DocumentObserved with its derived ids filled in."""
+    revision = revision_of(title, body)
+    event_id = event_id_for(document_id, revision, DocumentObserved.EVENT_TYPE)
+    seen = observed_at or utcnow()
+    return DocumentObserved(
+        event_id=event_id,
+        occurred_at=published_at or seen,
+        observed_at=seen,
+        producer=producer,
+        trace_id=trace_id or event_id,
+        document_id=document_id,
+        revision=revision,
+        source=source,
+        url=url,
+        external_id=external_id,
+        title=title,
+        body=body,
+        language=language,
+        authors=authors,
+        document_type=document_type,
+        published_at=published_at,
+        fetch=fetch or FetchInfo(),
+    )

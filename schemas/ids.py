@@ -1,0 +1,98 @@
+"""Deterministic identifiers: the same input always yields the same id.
+
+Re-reading the same page yields the same ``document_id`` and ``revision``, so
+every stage can de-duplicate without coordination. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+_TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid",
+        "ref", "ref_src", "ref_url", "cmpid", "ito", "ns_mchannel", "ns_source",
+        "ns_campaign", "ns_linkname", "ns_fee", "share", "shared", "s_cid", "sr_share",
+        "amp", "outputtype", "__twitter_impression", "_ga", "_gl", "spm", "src",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_WS = re.compile(r"\s+")
+
+
+def _hash(*parts: str, length: int = 24) -> str:
+    digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+    return digest[:length]
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """Normalise a URL so that variants of one article compare equal.
+
+    Scheme becomes https, the host is lower-cased without ``www.``/``m.``/``amp.``
+    prefixes or default ports, tracking parameters and fragments are dropped,
+    the remaining query is sorted, AMP path suffixes and trailing slashes go.
+    """
+    text = url.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    host = (parts.hostname or "").lower().rstrip(".")
+    for prefix in ("www.", "m.", "amp."):
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix) :]
+    scheme = parts.scheme.lower()
+    port = parts.port if parts.port and parts.port != _DEFAULT_PORTS.get(scheme) else None
+    netloc = f"{host}:{port}" if port else host
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%")
+    path = re.sub(r"/{2,}", "/", path)
+    for suffix in ("/amp", "/amp.html", ".amp", ".amp.html"):
+        if path.endswith(suffix) and len(path) > len(suffix):
+            path = path[: -len(suffix)] + (".html" if suffix.endswith(".html") else "")
+            break
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/")
+    if not path:
+        path = "/"
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    )
+    return urlunsplit(("https", netloc, path, urlencode(query), ""))
+
+
+def document_id_for_url(url: str) -> str:
+    """``document_id`` of a web document: a hash of its canonical URL."""
+    return "d" + _hash("url", canonical_url(url))
+
+
+def document_id_for_external(source_id: str, external_id: str) -> str:
+    """``document_id`` of a document without a URL: a hash of source and its own id."""
+    return "d" + _hash("ext", source_id.strip().lower(), external_id.strip())
+
+
+def normalise_text(text: str) -> str:
+    """Unicode NFKC with whitespace collapsed: what ``revision`` is computed over."""
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def revision_of(title: str, body: str) -> str:
+    """Content hash of the normalised title and body: a changed article is a new revision."""
+    return "r" + _hash("rev", normalise_text(title), normalise_text(body))
+
+
+def event_id_for(document_id: str, revision: str, event_type: str, *extra: str) -> str:
+    """Event id derived from what the event is about, so a re-emission has the same id."""
+    return "e" + _hash("evt", document_id, revision, event_type, *extra, length=30)
+
+
+def story_id_for(document_id: str) -> str:
+    """Story id founded by a document (the first document seen of a story)."""
+    return "s" + _hash("story", document_id)

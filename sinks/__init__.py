@@ -1,0 +1,1 @@
+"""Sinks: the warehouse (ClickHouse or chDB) and, later, alert delivery."""

@@ -1,0 +1,181 @@
+"""Project events onto warehouse rows. Pure: no I/O.
+
+Every row carries the keys that make it idempotent (document_id, revision,
+classifier_version, event_id), so writing the same event twice changes no count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from schemas.classification import DocumentClassified
+from schemas.codec import decode_any
+from schemas.deadletter import DeadLetter, encode_bytes
+from schemas.documents import DocumentObserved
+from schemas.envelope import utcnow
+from schemas.errors import InvalidEvent
+from schemas.ids import event_id_for
+
+Row = dict[str, Any]
+
+
+def ts(value: datetime | None) -> str | None:
+    """DateTime64(3) literal ClickHouse parses in JSONEachRow."""
+    return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+
+def document_row(event: DocumentObserved, raw: bytes) -> Row:
+    return {
+        "document_id": event.document_id,
+        "revision": event.revision,
+        "event_id": event.event_id,
+        "schema_version": event.schema_version,
+        "source_id": event.source.id,
+        "source_kind": event.source.kind.value,
+        "source_name": event.source.name,
+        "source_country": event.source.country or "",
+        "url": event.url or "",
+        "title": event.title,
+        "body": event.body,
+        "language": event.language,
+        "authors": list(event.authors),
+        "document_type": event.document_type or "",
+        "published_at": ts(event.published_at),
+        "occurred_at": ts(event.occurred_at),
+        "observed_at": ts(event.observed_at),
+        "event": raw.decode("utf-8"),
+    }
+
+
+def classification_rows(event: DocumentClassified) -> tuple[Row, list[Row]]:
+    """The classification row and one mention row per label."""
+    labels = {
+        "initiatives": [lab.model_dump(mode="json") for lab in event.initiatives],
+        "actors": [lab.model_dump(mode="json") for lab in event.actors],
+    }
+    row = {
+        "document_id": event.document_id,
+        "revision": event.revision,
+        "classifier_version": event.classifier_version,
+        "taxonomy_version": event.taxonomy_version,
+        "event_id": event.event_id,
+        "source_id": event.source_id,
+        "source_kind": event.source_kind,
+        "published_at": ts(event.published_at),
+        "occurred_at": ts(event.occurred_at),
+        "observed_at": ts(event.observed_at),
+        "classified_at": ts(event.observed_at),
+        "relevant": int(event.relevant),
+        "story_id": event.story_id or "",
+        "countries": list(event.countries),
+        "initiatives": [lab.id for lab in event.initiatives],
+        "actors": [lab.id for lab in event.actors],
+        "labels": orjson.dumps(labels).decode("utf-8"),
+        "commitments": orjson.dumps(
+            [c.model_dump(mode="json") for c in event.commitments]
+        ).decode("utf-8"),
+        "truncated": int(event.truncated),
+    }
+    common = {
+        "occurred_at": ts(event.occurred_at),
+        "document_id": event.document_id,
+        "revision": event.revision,
+        "classifier_version": event.classifier_version,
+        "source_id": event.source_id,
+        "source_kind": event.source_kind,
+        "story_id": event.story_id or "",
+    }
+    mentions: list[Row] = []
+    for ini in event.initiatives:
+        mentions.append(
+            common | {"label_type": "initiative", "label_id": ini.id, "label_name": ini.name,
+                      "role": "", "country": "", "confidence": ini.confidence,
+                      "evidence_count": len(ini.evidence)}
+        )
+    for actor in event.actors:
+        mentions.append(
+            common | {"label_type": "actor", "label_id": actor.id, "label_name": actor.name,
+                      "role": actor.role or "", "country": actor.country or "",
+                      "confidence": actor.confidence, "evidence_count": len(actor.evidence)}
+        )
+    for country in event.countries:
+        mentions.append(
+            common | {"label_type": "country", "label_id": country, "label_name": country,
+                      "role": "", "country": country, "confidence": 1.0, "evidence_count": 0}
+        )
+    return row, mentions
+
+
+def deadletter_row(event: DeadLetter) -> Row:
+    return {
+        "event_id": event.event_id,
+        "stage": event.stage,
+        "reason": event.reason,
+        "error": event.error,
+        "topic": event.topic or "",
+        "partition": event.partition,
+        "offset": event.offset,
+        "original_key": event.original_key or "",
+        "original_value": event.original_value,
+        "occurred_at": ts(event.occurred_at),
+        "observed_at": ts(event.observed_at),
+    }
+
+
+def sink_deadletter(
+    *, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None,
+    error: InvalidEvent, producer_name: str, producer_version: str,
+) -> DeadLetter:
+    """A record the sink itself cannot read becomes a dead letter, not a crash."""
+    from schemas.envelope import Producer
+
+    now = utcnow()
+    event_id = event_id_for(f"{topic}/{partition}", str(offset), DeadLetter.EVENT_TYPE, "sink")
+    return DeadLetter(
+        event_id=event_id,
+        occurred_at=now,
+        observed_at=now,
+        producer=Producer(name=producer_name, version=producer_version),
+        trace_id=event_id,
+        stage="sink",
+        reason=error.reason,
+        error=str(error)[:4000],
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        original_key=encode_bytes(key),
+        original_value=encode_bytes(value) or "",
+    )
+
+
+@dataclass
+class TableRows:
+    """Rows of one batch, per table, in the order they are written."""
+
+    tables: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    events: int = 0
+
+    def add_record(self, raw: bytes) -> None:
+        """Project one record's bytes; raises InvalidEvent for a record it cannot read."""
+        event = decode_any(raw)
+        if isinstance(event, DocumentObserved):
+            self.tables["documents"].append(document_row(event, raw))
+        elif isinstance(event, DocumentClassified):
+            row, mentions = classification_rows(event)
+            self.tables["classifications"].append(row)
+            self.tables["mentions"].extend(mentions)
+        elif isinstance(event, DeadLetter):
+            self.tables["deadletter"].append(deadletter_row(event))
+        else:  # pragma: no cover - every released model is handled above
+            raise InvalidEvent(f"the sink does not store {event.event_type}",
+                               reason="unexpected_event_type")
+        self.events += 1
+
+    def add_deadletter(self, event: DeadLetter) -> None:
+        self.tables["deadletter"].append(deadletter_row(event))
+        self.events += 1

@@ -1,0 +1,83 @@
+"""The warehouse interface every driver implements.
+
+The same SQL runs on both drivers. Statements take ClickHouse query parameters
+(``{name:Type}``) rather than formatted literals, so values never need quoting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import orjson
+
+Settings = Mapping[str, str | int | float]
+Params = Mapping[str, Any]
+
+
+class Warehouse(Protocol):
+    """A ClickHouse engine reachable for statements, queries and bulk inserts."""
+
+    @property
+    def database(self) -> str: ...
+
+    @property
+    def description(self) -> str:
+        """Where this warehouse is, with any password masked."""
+        ...
+
+    def command(
+        self, sql: str, *, params: Params | None = None, settings: Settings | None = None
+    ) -> None:
+        """Run a statement that returns no rows (DDL, INSERT ... SELECT)."""
+        ...
+
+    def query(
+        self, sql: str, *, params: Params | None = None, settings: Settings | None = None
+    ) -> list[dict[str, Any]]:
+        """Run a SELECT; rows as dicts in column order."""
+        ...
+
+    def query_raw(
+        self,
+        sql: str,
+        *,
+        fmt: str = "TabSeparated",
+        params: Params | None = None,
+        settings: Settings | None = None,
+    ) -> bytes:
+        """Run a statement and return its output in ClickHouse format ``fmt``."""
+        ...
+
+    def insert_rows(
+        self,
+        table: str,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        dedup_token: str | None = None,
+    ) -> None:
+        """Insert rows (JSONEachRow); a repeated ``dedup_token`` is a no-op."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def json_each_row(rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """Rows encoded as ClickHouse JSONEachRow (one JSON object per line)."""
+    return b"\n".join(orjson.dumps(row, option=orjson.OPT_NAIVE_UTC) for row in rows)
+
+
+def parse_json_each_row(raw: bytes) -> list[dict[str, Any]]:
+    return [orjson.loads(line) for line in raw.splitlines() if line.strip()]
+
+
+def insert_settings(dedup_token: str | None) -> dict[str, str | int]:
+    """Settings for an idempotent insert: the token makes a retried batch a no-op."""
+    settings: dict[str, str | int] = {
+        "date_time_input_format": "best_effort",
+        "input_format_skip_unknown_fields": 1,
+    }
+    if dedup_token:
+        settings["insert_deduplication_token"] = dedup_token
+        settings["insert_deduplicate"] = 1
+    return settings
