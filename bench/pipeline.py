@@ -1,0 +1,233 @@
+"""Pipeline benchmark: ingest -> classify -> warehouse on the embedded stack.
+
+Measures, in one run on one broker:
+  * pipeline throughput: N synthetic ~3 KB documents published at once, until every
+    classification is visible in the warehouse;
+  * latency at an offered load (default 500 documents/s): observed_at -> row visible;
+  * baseline: a bare Faust pass-through agent over the same N messages.
+Writes bench/results/pipeline.json and a row in docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ops.access import open_warehouse  # noqa: E402
+from ops.settings import load_settings  # noqa: E402
+from ops.supervisor import Stack  # noqa: E402
+from ops.topics import ensure_topics  # noqa: E402
+from producers.publish import Outgoing, Publisher  # noqa: E402
+from schemas.codec import encode  # noqa: E402
+from schemas.documents import SourceRef, observe_document  # noqa: E402
+from schemas.envelope import Producer  # noqa: E402
+
+PHRASES = [
+    "External Affairs Minister S Jaishankar met Japanese Foreign Minister Toshimitsu Motegi",
+    "the Joint Working Group on Critical Minerals will convene in early 2026",
+    "the second Economic Security Dialogue is scheduled for the first half of 2026",
+    "both sides reaffirmed their commitment to a Free and Open Indo-Pacific",
+    "the Quad foreign ministers discussed maritime domain awareness",
+    "Prime Minister Narendra Modi welcomed the launch of the AI Dialogue",
+    "officials reviewed progress on the Mumbai-Ahmedabad high speed rail project",
+    "the monsoon session of parliament opened with a debate on farm prices",
+    "a local cricket league announced its fixtures for the coming season",
+    "markets closed higher as investors weighed quarterly earnings reports",
+]
+
+
+def synthetic_documents(count: int, seed: int, prefix: str) -> list[bytes]:
+    rng = random.Random(seed)
+    producer = Producer(name="bench", version="1")
+    source = SourceRef(id="bench", kind="news", name="Bench")
+    out = []
+    for i in range(count):
+        words: list[str] = []
+        while sum(len(w) + 2 for w in words) < 3000:
+            words.append(rng.choice(PHRASES))
+        body = ". ".join(words) + "."
+        event = observe_document(document_id=f"{prefix}{i:07d}", source=source,
+                                 title=f"Bench {i}", body=body, producer=producer,
+                                 published_at=datetime(2026, 1, 1 + i % 28, tzinfo=UTC))
+        out.append(encode(event))
+    return out
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def wait_visible(warehouse: Any, prefix: str, count: int, timeout: float) -> float:
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = warehouse.query(
+            "SELECT uniqExact(document_id) AS n FROM classifications "
+            "WHERE startsWith(document_id, {p:String})", params={"p": prefix})
+        if int(rows[0]["n"]) >= count:
+            return time.monotonic()
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {rows[0]['n']} of {count} visible after {timeout}s")
+        time.sleep(0.05)
+
+
+def latencies(warehouse: Any, prefix: str) -> list[float]:
+    rows = warehouse.query(
+        "SELECT dateDiff('millisecond', d.observed_at, c.first_seen) AS ms FROM "
+        "(SELECT document_id, min(observed_at) AS observed_at FROM documents "
+        " WHERE startsWith(document_id, {p:String}) GROUP BY document_id) AS d "
+        "INNER JOIN (SELECT document_id, min(ingested_at) AS first_seen FROM classifications "
+        " WHERE startsWith(document_id, {p:String}) GROUP BY document_id) AS c "
+        "USING document_id", params={"p": prefix})
+    return [float(r["ms"]) / 1000 for r in rows]
+
+
+def run_pipeline(bootstrap: str, warehouse: Any, count: int) -> dict[str, Any]:
+    docs = synthetic_documents(count, 1, "bt")
+    publisher = Publisher(bootstrap)
+    started = time.monotonic()
+    publisher.publish([Outgoing("policy.documents", None, d) for d in docs])
+    published = time.monotonic()
+    done = wait_visible(warehouse, "bt", count, timeout=max(120, count / 100))
+    publisher.close()
+    lat = latencies(warehouse, "bt")
+    return {"documents": count, "seconds": done - started,
+            "documents_per_s": count / (done - started),
+            "publish_seconds": published - started,
+            "latency_p50_s": percentile(lat, 0.5), "latency_p99_s": percentile(lat, 0.99)}
+
+
+def run_offered_load(bootstrap: str, warehouse: Any, rate: int, seconds: int) -> dict[str, Any]:
+    count = rate * seconds
+    docs = synthetic_documents(count, 2, "bl")
+    publisher = Publisher(bootstrap)
+    tick = 0.1
+    per_tick = max(1, int(rate * tick))
+    start = time.monotonic()
+    for i in range(0, count, per_tick):
+        # observed_at is set when the event is built; rebuild it at send time
+        batch = [d.replace(b'"observed_at":"', b'"observed_at":"', 1) for d in docs[i:i + per_tick]]
+        batch = [_restamp(d) for d in batch]
+        publisher.publish([Outgoing("policy.documents", None, d) for d in batch])
+        target = start + (i // per_tick + 1) * tick
+        time.sleep(max(0.0, target - time.monotonic()))
+    wait_visible(warehouse, "bl", count, timeout=120)
+    publisher.close()
+    lat = latencies(warehouse, "bl")
+    return {"offered_per_s": rate, "documents": count, "latency_p50_s": percentile(lat, 0.5),
+            "latency_p99_s": percentile(lat, 0.99), "latency_max_s": max(lat)}
+
+
+def _restamp(raw: bytes) -> bytes:
+    data = json.loads(raw)
+    data["observed_at"] = datetime.now(UTC).isoformat()
+    return json.dumps(data).encode()
+
+
+def run_passthrough(bootstrap: str, count: int, workdir: Path) -> dict[str, Any]:
+    ensure_topics(bootstrap, ["bench.in", "bench.out"], partitions=4)
+    out = workdir / "passthrough.json"
+    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "passthrough.py"), bootstrap,
+                             "bench.in", "bench.out", str(count), str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + 120
+        while not out.with_suffix(".ready").exists():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("pass-through worker did not start")
+            time.sleep(0.05)
+        publisher = Publisher(bootstrap)
+        publisher.publish([Outgoing("bench.in", None, d)
+                           for d in synthetic_documents(count, 3, "bp")])
+        publisher.close()
+        deadline = time.monotonic() + max(120, count / 100)
+        while not out.exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError("pass-through did not finish")
+            time.sleep(0.05)
+        result = json.loads(out.read_text())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {"messages": count, "seconds": result["seconds"],
+            "messages_per_s": count / result["seconds"]}
+
+
+def write_markdown(result: dict[str, Any]) -> None:
+    path = ROOT / "docs" / "BENCHMARKS.md"
+    header = ("# Benchmarks\n\nMeasured by `make bench` on the machine named in each row. "
+              "Ratios compare figures taken in the same run on the same broker.\n\n"
+              "## Pipeline (ingest → classify → warehouse)\n\n"
+              "| date | machine | documents | pipeline docs/s | bare Faust pass-through msg/s "
+              "| ratio | p50 / p99 latency, all at once (s) | offered docs/s | p50 / p99 at offered "
+              "load (s) |\n|---|---|---|---|---|---|---|---|---|\n")
+    p, b, o = result["pipeline"], result["baseline"], result["offered_load"]
+    row = (f"| {result['date']} | {result['machine']} | {p['documents']} "
+           f"| {p['documents_per_s']:,.0f} | {b['messages_per_s']:,.0f} | {result['ratio']:.2f}x "
+           f"| {p['latency_p50_s']:.2f} / {p['latency_p99_s']:.2f} | {o['offered_per_s']} "
+           f"| {o['latency_p50_s']:.3f} / {o['latency_p99_s']:.3f} |\n")
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    marker = "## Pipeline (ingest → classify → warehouse)"
+    if marker not in text:
+        text = header + "\n" + text.split("\n", 1)[1] if text.startswith("# Benchmarks") else header
+    lines = text.split("\n")
+    idx = next(i for i, line in enumerate(lines) if line.startswith("|---") and
+               "ratio" in lines[i - 1])
+    lines.insert(idx + 1, row.rstrip("\n"))
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--documents", type=int, default=20_000)
+    parser.add_argument("--rate", type=int, default=500)
+    parser.add_argument("--seconds", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="pw-bench-") as tmp:
+        workdir = Path(tmp)
+        settings = load_settings(data_dir=workdir / "var")
+        stack = Stack(settings)
+        run = stack.start()
+        try:
+            bootstrap = run["broker"]["bootstrap"]
+            warehouse = open_warehouse(settings)
+            baseline = run_passthrough(bootstrap, args.documents, workdir)
+            print(f"bare Faust pass-through: {baseline['messages_per_s']:,.0f} msg/s")
+            pipeline = run_pipeline(bootstrap, warehouse, args.documents)
+            print(f"pipeline: {pipeline['documents_per_s']:,.0f} docs/s")
+            offered = run_offered_load(bootstrap, warehouse, args.rate, args.seconds)
+            print(f"at {args.rate} docs/s: p50 {offered['latency_p50_s']:.3f}s "
+                  f"p99 {offered['latency_p99_s']:.3f}s")
+            warehouse.close()
+        finally:
+            stack.stop()
+    result = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                   f"{platform.python_version()}",
+        "pipeline": pipeline, "baseline": baseline, "offered_load": offered,
+        "ratio": pipeline["documents_per_s"] / baseline["messages_per_s"],
+    }
+    out = ROOT / "bench" / "results" / "pipeline.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_markdown(result)
+    print(f"ratio pipeline / pass-through: {result['ratio']:.2f}x; wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

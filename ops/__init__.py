@@ -1,0 +1,1 @@
+"""How policywatch runs: settings, CLI, supervisor, embedded broker, migrations, dashboards."""

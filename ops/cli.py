@@ -1,0 +1,317 @@
+"""The single entry point: `policywatch <command>`.
+
+Each command builds Settings once and hands components only their sections.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ops.logging import configure_logging
+from ops.settings import Settings, load_settings, masked
+from schemas.errors import PolicywatchError
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="policywatch: which initiatives move, who speaks for them, what was promised for when.",
+)
+config_app = typer.Typer(no_args_is_help=True, help="Inspect settings.")
+schemas_app = typer.Typer(no_args_is_help=True, help="Event contracts.")
+app.add_typer(config_app, name="config")
+app.add_typer(schemas_app, name="schemas")
+console = Console()
+err_console = Console(stderr=True)
+log = logging.getLogger("policywatch")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    settings: Settings = ctx.obj
+    return settings
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option(help="settings file (YAML/JSON)")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="data directory (default ./var)")] = None,
+) -> None:
+    overrides: dict[str, Any] = {"data_dir": data_dir} if data_dir else {}
+    settings = load_settings(config, **overrides)
+    configure_logging(settings.log_level, settings.log_format)
+    ctx.obj = settings
+
+
+@config_app.command("show")
+def config_show(ctx: typer.Context) -> None:
+    """Print the effective settings (secrets masked)."""
+    console.print_json(json.dumps(masked(_settings(ctx)), default=str))
+
+
+@schemas_app.command("export")
+def schemas_export(
+    check: Annotated[bool, typer.Option(help="fail if the files differ from the models")] = False,
+) -> None:
+    """Write the JSON Schemas of every event version to schemas/json/."""
+    from schemas.export import JSON_DIR, export_schemas, render, schema_documents
+
+    if check:
+        stale = [
+            name
+            for name, schema in schema_documents().items()
+            if not (JSON_DIR / name).exists()
+            or (JSON_DIR / name).read_text(encoding="utf-8") != render(schema)
+        ]
+        if stale:
+            err_console.print(
+                f"[red]out of date:[/] {', '.join(stale)}; run `policywatch schemas export`"
+            )
+            raise typer.Exit(1)
+        console.print("schemas up to date")
+        return
+    for path in export_schemas():
+        console.print(f"wrote {path}")
+
+
+@app.command()
+def up(ctx: typer.Context) -> None:
+    """Run the embedded stack (broker, classify worker, warehouse sink) until Ctrl-C."""
+    from ops.supervisor import Stack
+
+    settings = _settings(ctx)
+    stack = Stack(settings)
+    stopping = {"signal": 0}
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        stopping["signal"] = signum
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    run = stack.start()
+    console.print(f"[green]policywatch is up[/] (data in {run['data_dir']})")
+    console.print(f"  broker   {run['broker']['bootstrap']}")
+    if run.get("sql"):
+        console.print(f"  SQL      {run['sql']['url']} (user {run['sql']['reader']}, read-only)")
+    for name, role in run["roles"].items():
+        console.print(f"  {name:<8} pid {role['pid']}  metrics {role.get('metrics', '-')}")
+    console.print("Ctrl-C stops everything.")
+    try:
+        while not stopping["signal"] and not stack.failed.wait(0.2):
+            pass
+    finally:
+        stack.stop()
+    if stack.failed.is_set():
+        err_console.print(f"[red]stack failed:[/] {stack.failure}")
+        raise typer.Exit(1)
+    console.print("stopped cleanly")
+
+
+@app.command()
+def worker(
+    ctx: typer.Context, ready_file: Annotated[Path | None, typer.Option(hidden=True)] = None
+) -> None:
+    """Run the Faust classify worker (one role of the stack)."""
+    from ops.roles import run_worker
+
+    settings = _settings(ctx)
+    configure_logging(settings.log_level, settings.log_format, role="worker")
+    sys.argv = [sys.argv[0], "worker"]  # Faust's Worker reads argv
+    run_worker(settings, ready_file)
+
+
+@app.command()
+def sink(
+    ctx: typer.Context, ready_file: Annotated[Path | None, typer.Option(hidden=True)] = None
+) -> None:
+    """Run the warehouse sink (and the embedded SQL endpoint with chDB)."""
+    from ops.roles import run_sink
+
+    settings = _settings(ctx)
+    configure_logging(settings.log_level, settings.log_format, role="sink")
+    run_sink(settings, ready_file)
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(help="files or directories (.txt, .jsonl)")],
+    source: Annotated[str | None, typer.Option(help="source id for files without one")] = None,
+    kind: Annotated[str, typer.Option(help="news | official_statement")] = "news",
+) -> None:
+    """Publish documents from files to the running stack (or the configured broker)."""
+    from ops.roles import resolve_bootstrap
+    from ops.version import policywatch_version
+    from producers.files import FileDefaults, expand_paths
+    from producers.ingest import ingest_paths
+    from producers.publish import Publisher
+    from schemas.documents import SourceKind
+    from schemas.envelope import Producer
+
+    settings = _settings(ctx)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        err_console.print(f"[red]not found:[/] {', '.join(map(str, missing))}")
+        raise typer.Exit(2)
+    defaults = FileDefaults(
+        source_id=source or settings.ingest.source_id,
+        source_kind=SourceKind(kind),
+        producer=Producer(name="policywatch-ingest", version=policywatch_version()),
+    )
+    files = list(expand_paths(paths))
+    publisher = Publisher(resolve_bootstrap(settings), compression=settings.kafka.compression)
+    started = time.monotonic()
+    try:
+        with Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("ingest", total=None, rate="")
+
+            def advance(n: int) -> None:
+                progress.advance(task, n)
+                done = progress.tasks[0].completed
+                rate = done / max(time.monotonic() - started, 1e-6)
+                progress.update(task, rate=f"{rate:,.0f} records/s")
+
+            report = ingest_paths(
+                files,
+                publisher=publisher,
+                topics=settings.topics,
+                defaults=defaults,
+                max_file_bytes=settings.ingest.max_file_bytes,
+                on_progress=advance,
+            )
+    finally:
+        publisher.close()
+    elapsed = time.monotonic() - started
+    console.print(
+        f"published {report.documents} documents from {len(files)} files in {elapsed:.1f}s"
+    )
+    for location, reason, message in report.failed_items:
+        err_console.print(f"[yellow]skipped[/] {location}: [bold]{reason}[/] {message}")
+    for error in report.publish_errors:
+        err_console.print(f"[red]not published:[/] {error}")
+    if report.publish_errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(ctx: typer.Context) -> None:
+    """Run the whole pipeline on the bundled sample corpus and print what it found."""
+    from ops.demo import run_demo
+
+    settings = _settings(ctx)
+    report, tables = run_demo(settings, on_status=lambda s: err_console.print(f"[dim]· {s}[/]"))
+    for location, reason, _message in report.failed_items:
+        err_console.print(f"[yellow]dead-lettered on purpose[/] {location}: {reason}")
+    render_report(tables)
+
+
+def render_report(tables: dict[str, list[dict[str, Any]]]) -> None:
+    titles = {
+        "totals": "Totals (distinct documents)",
+        "initiatives_per_week": "Initiatives by mentions per week",
+        "top_actors": "Top actors",
+        "documents_by_source_kind": "Documents by source kind",
+        "dead_letters": "Dead letters",
+    }
+    for key, title in titles.items():
+        print_rows(tables.get(key, []), title)
+
+
+def print_rows(
+    rows: list[dict[str, Any]], title: str | None = None, fmt: OutputFormat = OutputFormat.table
+) -> None:
+    if fmt is OutputFormat.json:
+        for row in rows:
+            console.print_json(json.dumps(row, default=str))
+        return
+    if fmt is OutputFormat.csv:
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        if rows:
+            writer.writerow(rows[0].keys())
+        for row in rows:
+            writer.writerow(row.values())
+        return
+    table = Table(title=title, title_justify="left")
+    if not rows:
+        table.add_column("(no rows)")
+    else:
+        for column in rows[0]:
+            table.add_column(str(column))
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row.values()))
+    console.print(table)
+
+
+@app.command()
+def sql(
+    ctx: typer.Context,
+    statement: Annotated[str, typer.Argument(help="SQL to run")],
+    write: Annotated[bool, typer.Option(help="allow writes (writer user)")] = False,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Run SQL on the running stack's warehouse (read-only unless --write)."""
+    from ops.access import open_warehouse
+
+    settings = _settings(ctx)
+    warehouse = open_warehouse(settings, write=write)
+    try:
+        stripped = statement.strip().rstrip(";")
+        if stripped.split(None, 1)[0].upper() in {
+            "SELECT",
+            "WITH",
+            "SHOW",
+            "DESCRIBE",
+            "DESC",
+            "EXPLAIN",
+            "EXISTS",
+        }:
+            print_rows(warehouse.query(stripped), fmt=fmt)
+        else:
+            if not write:
+                err_console.print("[red]refused:[/] this statement writes; add --write")
+                raise typer.Exit(2)
+            warehouse.command(stripped)
+            console.print("ok")
+    finally:
+        warehouse.close()
+
+
+def main() -> None:
+    """Console-script entry: policywatch errors become one clear line and exit code 1."""
+    try:
+        app()
+    except PolicywatchError as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

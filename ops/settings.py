@@ -1,0 +1,151 @@
+"""Settings: the only module that reads the environment.
+
+One frozen :class:`Settings` from ``POLICYWATCH_*`` variables (``__`` nests:
+``POLICYWATCH_KAFKA__BOOTSTRAP``), an optional YAML/JSON file
+(``POLICYWATCH_CONFIG`` or ``--config``) and defaults. Each component is handed
+only its own section.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from schemas.errors import ConfigError
+from schemas.topics import TopicNames
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class KafkaSettings(_Section):
+    bootstrap: str | None = Field(
+        default=None,
+        description="host:port of a Kafka broker; empty = the running embedded stack (run.json)",
+    )
+    partitions: int = Field(default=4, ge=1, le=1024, description="partitions of created topics")
+    replication_factor: int = Field(default=1, ge=1, le=5)
+    compression: Literal["none", "gzip", "lz4"] = "lz4"
+    request_timeout_s: float = Field(default=30.0, gt=0)
+
+
+class WarehouseSettings(_Section):
+    url: str | None = Field(
+        default=None, description="chdb:///path or clickhouse://user:pass@host:8123/db"
+    )
+    database: str = Field(default="policywatch", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    http_port: int = Field(default=0, ge=0, le=65535, description="embedded SQL endpoint; 0=free")
+    reader_user: str = "default"
+    reader_password: SecretStr = SecretStr("")
+    writer_user: str = "policywatch"
+    writer_password: SecretStr | None = Field(
+        default=None, description="embedded endpoint writer; generated per run when empty"
+    )
+
+
+class StreamSettings(_Section):
+    app_id: str = "policywatch"
+    taxonomy: list[Path] = Field(default_factory=list, description="extra taxonomy files")
+    max_body_chars: int = Field(default=1_000_000, ge=1000)
+    web_port: int = Field(default=0, ge=0, le=65535)
+
+
+class SinkSettings(_Section):
+    batch_size: int = Field(default=5000, ge=1, le=1_000_000)
+    batch_linger_ms: int = Field(default=200, ge=0, le=60_000)
+    retry_max_s: float = Field(default=30.0, gt=0)
+
+
+class IngestSettings(_Section):
+    source_id: str = "files"
+    max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+
+
+class Settings(BaseSettings):
+    """Everything configurable; ``policywatch config show`` prints it with secrets masked."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="POLICYWATCH_", env_nested_delimiter="__", frozen=True, extra="forbid"
+    )
+
+    data_dir: Path = Field(default=Path("./var"), description="embedded warehouse, spool, run.json")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["auto", "json", "text"] = "auto"
+    metrics_port: int = Field(default=0, ge=0, le=65535, description="0 = a free port")
+    topics: TopicNames = TopicNames()
+    kafka: KafkaSettings = KafkaSettings()
+    warehouse: WarehouseSettings = WarehouseSettings()
+    streams: StreamSettings = StreamSettings()
+    sink: SinkSettings = SinkSettings()
+    ingest: IngestSettings = IngestSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (env_settings, init_settings, file_secret_settings)
+
+    @property
+    def warehouse_url(self) -> str:
+        """The configured warehouse, or the embedded chDB under the data directory."""
+        return self.warehouse.url or f"chdb://{(self.data_dir / 'warehouse').resolve()}"
+
+    @property
+    def run_file(self) -> Path:
+        return self.data_dir / "run.json"
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read settings file: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: settings file is not valid YAML/JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: settings file must be a mapping of setting names to values")
+    return data
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Defaults < settings file < environment; ``overrides`` (CLI flags) win over all."""
+    import os
+
+    file_values: dict[str, Any] = {}
+    path = config_file or (
+        Path(os.environ["POLICYWATCH_CONFIG"]) if "POLICYWATCH_CONFIG" in os.environ else None
+    )
+    if path is not None:
+        file_values = _read_file(path)
+    try:
+        settings = Settings(**file_values)
+        if overrides:
+            merged = settings.model_dump()
+            merged.update({k: v for k, v in overrides.items() if v is not None})
+            settings = Settings.model_validate(merged)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
+        )
+        raise ConfigError(
+            f"invalid settings ({problems}); set them as POLICYWATCH_<SECTION>__<NAME> "
+            "or in the settings file"
+        ) from exc
+    return settings
+
+
+def masked(settings: Settings) -> dict[str, Any]:
+    """Settings as plain data with every secret masked."""
+    data: dict[str, Any] = settings.model_dump(mode="json")
+    data["warehouse_url"] = settings.warehouse_url
+    return data

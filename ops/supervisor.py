@@ -1,0 +1,245 @@
+"""The embedded runtime: Tansu, the classify worker and the sink as child processes.
+
+Start order: broker (ready = a metadata round trip), topics (created
+explicitly), sink (ready = its ready file: migrations applied, SQL endpoint
+up), worker (ready = partitions assigned). Then ``run.json`` is written. A
+child that dies is reported with its exit code and log tail; the worker and
+the sink are restarted (a few times), a dead broker stops the stack, since its
+topics lived in its memory. Children die with the supervisor (PDEATHSIG), and
+``stop()`` terminates them in reverse order.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ops.ports import free_port, wait_until
+from ops.process import spawn, stop_process, tail
+from ops.runfile import read_run_file, write_json_atomic
+from ops.settings import Settings
+from ops.tansu import broker_ready, spawn_tansu
+from ops.topics import ensure_topics
+from schemas.errors import ConfigError, PolicywatchError
+
+log = logging.getLogger(__name__)
+
+RESTARTS_PER_WINDOW = 3
+RESTART_WINDOW_S = 60.0
+
+
+class StackError(PolicywatchError):
+    reason = "stack_failed"
+
+
+@dataclass
+class Child:
+    name: str
+    command: list[str]
+    log_path: Path
+    ready_file: Path | None
+    env: dict[str, str]
+    restartable: bool
+    proc: subprocess.Popen[bytes] | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+    restarts: deque[float] = field(default_factory=deque)
+
+    def start(self, timeout_s: float) -> None:
+        if self.ready_file is not None:
+            self.ready_file.unlink(missing_ok=True)
+        self.proc = spawn(self.command, self.log_path, self.env)
+        if self.ready_file is None:
+            return
+        deadline = time.monotonic() + timeout_s
+        while not self.ready_file.exists():
+            if self.proc.poll() is not None:
+                raise StackError(
+                    self.failure(f"exited with code {self.proc.returncode} while starting")
+                )
+            if time.monotonic() > deadline:
+                raise StackError(self.failure(f"not ready after {timeout_s:.0f}s"))
+            time.sleep(0.05)
+        self.info = json.loads(self.ready_file.read_text(encoding="utf-8"))
+
+    def failure(self, what: str) -> str:
+        return f"{self.name} {what}; last log lines ({self.log_path}):\n{tail(self.log_path)}"
+
+
+class Stack:
+    """The embedded stack of one data directory."""
+
+    def __init__(self, settings: Settings, start_timeout_s: float = 90.0) -> None:
+        self.settings = settings
+        self.data_dir = settings.data_dir.resolve()
+        self.logs = self.data_dir / "logs"
+        self.start_timeout_s = start_timeout_s
+        self.children: list[Child] = []
+        self.broker: subprocess.Popen[bytes] | None = None
+        self.bootstrap = ""
+        self.failed = threading.Event()
+        self.failure = ""
+        self._stopping = threading.Event()
+        self._monitor: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    # -- start ---------------------------------------------------------------
+    def start(self) -> dict[str, Any]:
+        existing = read_run_file(self.settings.run_file)
+        if existing is not None:
+            raise ConfigError(
+                f"a stack already runs on {self.data_dir} (pid {existing['pid']}); stop it, "
+                "or use another data directory (POLICYWATCH_DATA_DIR)"
+            )
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._start_broker()
+            self._start_roles()
+        except BaseException:
+            self.stop()
+            raise
+        run = self.run_info()
+        write_json_atomic(self.settings.run_file, run)
+        self._monitor = threading.Thread(target=self._watch, name="supervisor", daemon=True)
+        self._monitor.start()
+        return run
+
+    def _start_broker(self) -> None:
+        port = free_port()
+        self.bootstrap = f"127.0.0.1:{port}"
+        self.broker = spawn_tansu(port, self.logs / "broker.log")
+        broker = self.broker
+        if not wait_until(
+            lambda: broker.poll() is None and broker_ready(self.bootstrap), self.start_timeout_s
+        ):
+            raise StackError(
+                f"broker not ready at {self.bootstrap}; last log lines:\n"
+                f"{tail(self.logs / 'broker.log')}"
+            )
+        from streams.app import WorkerConfig, changelog_topics
+
+        topics = self.settings.topics
+        internal = changelog_topics(
+            WorkerConfig(bootstrap=self.bootstrap, app_id=self.settings.streams.app_id)
+        )
+        ensure_topics(
+            self.bootstrap,
+            [*topics.all(), *internal],
+            self.settings.kafka.partitions,
+            compacted=frozenset({topics.subscriptions, *internal}),
+        )
+        log.info("broker ready at %s (pid %s)", self.bootstrap, self.broker.pid)
+
+    def _role(self, name: str, restartable: bool = True) -> Child:
+        env = {
+            "POLICYWATCH_KAFKA__BOOTSTRAP": self.bootstrap,
+            "POLICYWATCH_DATA_DIR": str(self.data_dir),
+            "POLICYWATCH_LOG_FORMAT": "json",
+        }
+        ready = self.data_dir / "roles" / f"{name}.json"
+        ready.parent.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "ops.cli", name, "--ready-file", str(ready)]
+        return Child(name, command, self.logs / f"{name}.log", ready, env, restartable)
+
+    def _start_roles(self) -> None:
+        sink = self._role("sink")
+        if self.settings.warehouse.writer_password is None:
+            import secrets
+
+            sink.env["POLICYWATCH_WAREHOUSE__WRITER_PASSWORD"] = secrets.token_urlsafe(18)
+        worker = self._role("worker")
+        for child in (sink, worker):
+            child.start(self.start_timeout_s)
+            self.children.append(child)
+            log.info("%s ready (pid %s)", child.name, child.proc.pid if child.proc else "?")
+
+    def run_info(self) -> dict[str, Any]:
+        roles = {
+            c.name: {
+                "pid": c.proc.pid if c.proc else None,
+                **{k: v for k, v in c.info.items() if k != "sql"},
+            }
+            for c in self.children
+        }
+        sql = next((c.info["sql"] for c in self.children if "sql" in c.info), None)
+        return {
+            "pid": os.getpid(),
+            "started_at": time.time(),
+            "data_dir": str(self.data_dir),
+            "broker": {
+                "bootstrap": self.bootstrap,
+                "pid": self.broker.pid if self.broker else None,
+            },
+            "sql": sql,
+            "roles": roles,
+        }
+
+    # -- watch ---------------------------------------------------------------
+    def _watch(self) -> None:
+        while not self._stopping.wait(0.5):
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                self._check_children()
+
+    def _check_children(self) -> None:
+        if self.broker is not None and self.broker.poll() is not None:
+            self._fail(
+                f"broker exited with code {self.broker.returncode}; its topics were in "
+                f"memory, stopping the stack. Last log lines:\n"
+                f"{tail(self.logs / 'broker.log')}"
+            )
+            return
+        for child in self.children:
+            proc = child.proc
+            if proc is None or proc.poll() is None:
+                continue
+            log.error("%s", child.failure(f"(pid {proc.pid}) exited with code {proc.returncode}"))
+            now = time.monotonic()
+            while child.restarts and now - child.restarts[0] > RESTART_WINDOW_S:
+                child.restarts.popleft()
+            if not child.restartable or len(child.restarts) >= RESTARTS_PER_WINDOW:
+                self._fail(
+                    f"{child.name} keeps failing ({len(child.restarts)} restarts in "
+                    f"{RESTART_WINDOW_S:.0f}s); stopping the stack. See {child.log_path}"
+                )
+                return
+            child.restarts.append(now)
+            log.warning("restarting %s", child.name)
+            try:
+                child.start(self.start_timeout_s)
+                write_json_atomic(self.settings.run_file, self.run_info())
+            except StackError as exc:
+                self._fail(str(exc))
+                return
+
+    def _fail(self, message: str) -> None:
+        log.error("%s", message)
+        self.failure = message
+        self.failed.set()
+
+    # -- stop ----------------------------------------------------------------
+    def stop(self) -> None:
+        """Stop every child in reverse start order; idempotent."""
+        self._stopping.set()
+        if self._monitor is not None and self._monitor is not threading.current_thread():
+            self._monitor.join(timeout=5)
+        with self._lock:
+            for child in reversed(self.children):
+                if child.proc is not None:
+                    code = stop_process(child.proc)
+                    log.info("%s stopped (exit %s)", child.name, code)
+            if self.broker is not None:
+                stop_process(self.broker)
+                log.info("broker stopped")
+            run = read_run_file(self.settings.run_file)
+            if run is not None and run.get("pid") == os.getpid():
+                self.settings.run_file.unlink(missing_ok=True)

@@ -1,0 +1,69 @@
+"""Build the Faust application from a frozen config; nothing happens at import.
+
+Only this module and ``streams.agents`` import Faust.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import faust
+
+from schemas.topics import TopicNames
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    bootstrap: str
+    app_id: str = "policywatch"
+    partitions: int = 4
+    topics: TopicNames = field(default_factory=TopicNames)
+    taxonomy_paths: tuple[Path, ...] = ()
+    data_dir: Path = Path("./var")
+    compression: str = "lz4"
+    version: str = "0"
+    ready_file: Path | None = None
+    ready_info: tuple[tuple[str, str], ...] = ()
+
+
+def seen_table_name() -> str:
+    return "seen-revisions"
+
+
+def changelog_topics(config: WorkerConfig) -> list[str]:
+    """Internal topics the app needs; created up front with the source's partitions."""
+    return [f"{config.app_id}-{seen_table_name()}-changelog"]
+
+
+def build_app(config: WorkerConfig) -> faust.App:
+    """A Faust app with the classify agent registered; start it with ``faust.Worker``."""
+    from streams.agents import register_agents
+
+    compression: Any = None if config.compression == "none" else config.compression
+    app = faust.App(
+        config.app_id,
+        broker=f"kafka://{config.bootstrap}",
+        store="memory://",
+        autodiscover=False,
+        web_enabled=False,
+        datadir=str(config.data_dir / "faust"),
+        topic_partitions=config.partitions,
+        topic_replication_factor=1,
+        topic_allow_declare=False,
+        producer_compression_type=compression,
+        producer_acks=-1,
+        producer_linger_ms=5,
+        broker_commit_every=1000,
+        broker_commit_interval=1.0,
+        consumer_auto_offset_reset="earliest",
+        stream_wait_empty=False,
+        table_standby_replicas=0,
+        logging_config=None,
+    )
+    register_agents(app, config)
+    return app

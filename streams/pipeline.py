@@ -1,0 +1,155 @@
+"""One document through the stream: decode -> de-duplicate -> classify. Pure: no Kafka.
+
+The Faust agent is a thin loop around :func:`process_document`; everything that
+can go wrong with one record ends as a :class:`DeadLetter` outcome, never an
+exception, so one bad message cannot stop the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from schemas.classification import DocumentClassified
+from schemas.codec import decode
+from schemas.deadletter import DeadLetter, encode_bytes
+from schemas.documents import DocumentObserved
+from schemas.envelope import Producer, utcnow
+from schemas.errors import InvalidEvent, PolicywatchError
+from schemas.ids import event_id_for
+from streams.classify.classifier import Classification, Classifier, DocumentText
+
+log = logging.getLogger(__name__)
+
+STAGE = "classify"
+
+
+class StoryAssigner(Protocol):
+    def assign(
+        self, document_id: str, published: datetime, text: str, labels: set[str]
+    ) -> str: ...
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """Where a record came from, for dead letters."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+
+
+@dataclass(frozen=True)
+class Classified:
+    event: DocumentClassified
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    document_id: str
+    revision: str
+
+
+@dataclass(frozen=True)
+class Dead:
+    event: DeadLetter
+
+
+Outcome = Classified | Duplicate | Dead
+
+
+def dedup_marker(revision: str, classifier_version: str) -> str:
+    """What the seen-table stores per document: the last (revision, classifier) processed."""
+    return f"{revision}|{classifier_version}"
+
+
+def dead_letter(
+    ref: RecordRef, value: bytes | None, error: PolicywatchError, producer: Producer, stage: str
+) -> DeadLetter:
+    now = utcnow()
+    event_id = event_id_for(f"{ref.topic}/{ref.partition}", str(ref.offset),
+                            DeadLetter.EVENT_TYPE, stage)
+    return DeadLetter(
+        event_id=event_id,
+        occurred_at=now,
+        observed_at=now,
+        producer=producer,
+        trace_id=event_id,
+        stage=stage,
+        reason=error.reason,
+        error=str(error)[:4000],
+        topic=ref.topic,
+        partition=ref.partition,
+        offset=ref.offset,
+        original_key=encode_bytes(ref.key),
+        original_value=encode_bytes(value) or "",
+    )
+
+
+def classified_event(
+    doc: DocumentObserved, result: Classification, classifier: Classifier, story_id: str | None,
+    producer: Producer,
+) -> DocumentClassified:
+    return DocumentClassified(
+        event_id=event_id_for(doc.document_id, doc.revision, DocumentClassified.EVENT_TYPE,
+                              classifier.version),
+        occurred_at=doc.occurred_at,
+        observed_at=utcnow(),
+        producer=producer,
+        trace_id=doc.trace_id,
+        document_id=doc.document_id,
+        revision=doc.revision,
+        classifier_version=classifier.version,
+        taxonomy_version=classifier.taxonomy_version,
+        source_id=doc.source.id,
+        source_kind=doc.source.kind.value,
+        published_at=doc.published_at,
+        relevant=result.relevant,
+        initiatives=result.initiatives,
+        actors=result.actors,
+        countries=result.countries,
+        story_id=story_id,
+        commitments=result.commitments,
+        truncated=result.truncated or doc.fetch.truncated,
+    )
+
+
+def process_document(
+    value: bytes | None,
+    ref: RecordRef,
+    *,
+    classifier: Classifier,
+    seen_marker: str | None,
+    stories: StoryAssigner | None,
+    producer: Producer,
+) -> Outcome:
+    """Decide what one record of ``policy.documents`` becomes."""
+    try:
+        if value is None:
+            raise InvalidEvent("record has no value", reason="empty_record")
+        doc = decode(value, DocumentObserved)
+        if seen_marker == dedup_marker(doc.revision, classifier.version):
+            return Duplicate(doc.document_id, doc.revision)
+        published = doc.published_at or doc.observed_at
+        result = classifier.classify(
+            DocumentText(
+                document_id=doc.document_id, title=doc.title, body=doc.body,
+                language=doc.language, published=published.date(),
+            )
+        )
+        story_id = None
+        if stories is not None and result.relevant:
+            labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
+            story_id = stories.assign(doc.document_id, published, f"{doc.title}\n{doc.body}",
+                                      labels)
+        return Classified(classified_event(doc, result, classifier, story_id, producer))
+    except PolicywatchError as exc:
+        return Dead(dead_letter(ref, value, exc, producer, STAGE))
+    except Exception as exc:  # a bug must not stop the stream: dead-letter it with its type
+        log.exception("unexpected error classifying %s/%s@%s", ref.topic, ref.partition,
+                      ref.offset)
+        error = PolicywatchError(f"{type(exc).__name__}: {exc}", reason="internal_error")
+        return Dead(dead_letter(ref, value, error, producer, STAGE))

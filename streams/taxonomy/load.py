@@ -1,0 +1,115 @@
+"""Load and validate taxonomy YAML; errors name the file, the line and the fix."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from schemas.errors import TaxonomyError
+from streams.taxonomy.model import Taxonomy
+
+DEFAULT_TAXONOMY_PATH = Path(__file__).parent / "default.yaml"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records the line of each mapping, for error messages."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def _line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
+    line = data.get("__line__") if isinstance(data, dict) else None
+    node = data
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and "__line__" in node:
+            line = node["__line__"]
+    return line if isinstance(line, int) else None
+
+
+def parse_taxonomy(text: str, origin: str = "<taxonomy>") -> Taxonomy:
+    """Parse YAML text into a validated Taxonomy or raise TaxonomyError."""
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{origin}:{mark.line + 1}" if mark is not None else origin
+        raise TaxonomyError(f"{where}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise TaxonomyError(f"{origin}: a taxonomy is a mapping with initiatives/actors lists")
+    try:
+        return Taxonomy.model_validate(_strip_lines(raw))
+    except ValidationError as exc:
+        messages = []
+        for err in exc.errors()[:10]:
+            loc = tuple(err["loc"])
+            line = _line_of(raw, loc)
+            where = f"{origin}:{line}" if line else origin
+            path = ".".join(str(p) for p in loc) or "<root>"
+            messages.append(f"{where}: {path}: {err['msg']}")
+        raise TaxonomyError("\n".join(messages)) from exc
+
+
+def merge_taxonomies(base: Taxonomy, extra: Taxonomy) -> Taxonomy:
+    """A user taxonomy extends the base; an entry with the same id replaces it."""
+
+    def merged(a: list[Any], b: list[Any], key: str) -> list[Any]:
+        out = {getattr(x, key): x for x in a}
+        out.update({getattr(x, key): x for x in b})
+        return list(out.values())
+
+    try:
+        return Taxonomy(
+            version=f"{base.version}+{extra.version}",
+            countries=merged(base.countries, extra.countries, "code"),
+            offices=merged(base.offices, extra.offices, "id"),
+            initiatives=merged(base.initiatives, extra.initiatives, "id"),
+            actors=merged(base.actors, extra.actors, "id"),
+        )
+    except ValidationError as exc:
+        raise TaxonomyError(f"merged taxonomy is inconsistent: {exc}") from exc
+
+
+def load_taxonomy(*paths: Path, include_default: bool = True) -> Taxonomy:
+    """Load the default taxonomy, extended/overridden by each path in order."""
+    sources = ([DEFAULT_TAXONOMY_PATH] if include_default else []) + list(paths)
+    if not sources:
+        raise TaxonomyError("no taxonomy given; pass a file or include the default")
+    result: Taxonomy | None = None
+    for path in sources:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise TaxonomyError(f"{path}: cannot read taxonomy: {exc.strerror}") from exc
+        current = parse_taxonomy(text, str(path))
+        result = current if result is None else merge_taxonomies(result, current)
+    assert result is not None
+    return result
+
+
+def taxonomy_digest(taxonomy: Taxonomy) -> str:
+    """Content hash of a taxonomy: part of ``classifier_version``."""
+    payload = taxonomy.model_dump_json(by_alias=True).encode("utf-8")
+    return hashlib.blake2b(payload, digest_size=8).hexdigest()

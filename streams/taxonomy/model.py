@@ -1,0 +1,154 @@
+"""Taxonomy models: validated with pydantic, cross-references checked.
+
+Aliases are per language (``en``, ``ja``, ...). ``short_aliases`` of an actor
+(surname-only forms such as "Motegi") count on their own with a lower
+confidence and attach to the full actor when the full name also appears.
+Office references ("the External Affairs Minister", "Japan's Foreign Minister")
+resolve to the actor whose role in that office covers the document's date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Aliases = dict[str, list[str]]
+_ID = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class ContextRule(_Strict):
+    """Context an ambiguous alias needs: one of ``requires_any`` near it, none of ``forbids_any``."""
+
+    requires_any: list[str] = Field(default_factory=list)
+    forbids_any: list[str] = Field(default_factory=list)
+    window: int = Field(default=250, ge=10, le=5000, description="characters either side")
+
+
+class Country(_Strict):
+    code: str = Field(pattern=r"^[A-Z]{2,3}$")
+    name: str
+    aliases: Aliases = Field(default_factory=dict, description="names and demonyms")
+
+
+class Office(_Strict):
+    """A public office; ``titles`` combine with country names and demonyms."""
+
+    id: str = Field(pattern=_ID)
+    title: str
+    country: str
+    titles: Aliases = Field(default_factory=dict, description="generic titles, need a country")
+    aliases: Aliases = Field(default_factory=dict, description="unambiguous references")
+
+
+class Role(_Strict):
+    title: str
+    office: str | None = None
+    organisation: str | None = None
+    country: str | None = None
+    valid_from: date | None = Field(default=None, alias="from")
+    valid_to: date | None = Field(default=None, alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Role:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError(
+                f"role {self.title!r} ends ({self.valid_to}) before it starts "
+                f"({self.valid_from}); fix from/to"
+            )
+        return self
+
+    def covers(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class Actor(_Strict):
+    id: str = Field(pattern=_ID)
+    name: str
+    kind: Literal["person", "organisation"] = "person"
+    country: str | None = None
+    aliases: Aliases = Field(default_factory=dict)
+    short_aliases: Aliases = Field(default_factory=dict)
+    roles: list[Role] = Field(default_factory=list)
+
+    def role_on(self, day: date) -> Role | None:
+        for role in self.roles:
+            if role.covers(day):
+                return role
+        return None
+
+
+class Initiative(_Strict):
+    id: str = Field(pattern=_ID)
+    name: str
+    description: str = ""
+    parties: list[str] = Field(default_factory=list)
+    parent: str | None = None
+    status: Literal["proposed", "active", "concluded", "suspended"] = "active"
+    aliases: Aliases = Field(default_factory=dict)
+    ambiguous_aliases: Aliases = Field(default_factory=dict)
+    context: ContextRule | None = None
+
+    @model_validator(mode="after")
+    def _context_for_ambiguous(self) -> Initiative:
+        if self.ambiguous_aliases and self.context is None:
+            raise ValueError(
+                f"initiative {self.id!r} has ambiguous_aliases but no context rule; "
+                "add context.requires_any"
+            )
+        return self
+
+
+class Taxonomy(_Strict):
+    version: str = "1"
+    countries: list[Country] = Field(default_factory=list)
+    offices: list[Office] = Field(default_factory=list)
+    initiatives: list[Initiative] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> Taxonomy:
+        problems: list[str] = []
+        countries = {c.code for c in self.countries}
+        offices = {o.id for o in self.offices}
+        initiatives = {i.id for i in self.initiatives}
+        actors = {a.id for a in self.actors}
+        for kind, ids in (
+            ("initiative", [i.id for i in self.initiatives]),
+            ("actor", [a.id for a in self.actors]),
+            ("office", [o.id for o in self.offices]),
+        ):
+            seen: set[str] = set()
+            for ident in ids:
+                if ident in seen:
+                    problems.append(f"{kind} id {ident!r} is defined twice; ids must be unique")
+                seen.add(ident)
+        for ini in self.initiatives:
+            if ini.parent and ini.parent not in initiatives:
+                problems.append(f"initiative {ini.id!r}: parent {ini.parent!r} is not an initiative")
+            for party in ini.parties:
+                if party not in countries:
+                    problems.append(f"initiative {ini.id!r}: party {party!r} is not a country code")
+        for office in self.offices:
+            if office.country not in countries:
+                problems.append(f"office {office.id!r}: country {office.country!r} is unknown")
+        for actor in self.actors:
+            if actor.country and actor.country not in countries:
+                problems.append(f"actor {actor.id!r}: country {actor.country!r} is unknown")
+            for role in actor.roles:
+                if role.office and role.office not in offices:
+                    problems.append(f"actor {actor.id!r}: office {role.office!r} is not defined")
+                if role.organisation and role.organisation not in actors:
+                    problems.append(
+                        f"actor {actor.id!r}: organisation {role.organisation!r} is not an actor"
+                    )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self

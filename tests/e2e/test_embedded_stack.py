@@ -1,0 +1,170 @@
+"""`policywatch up` as a user runs it: real processes, real Tansu, real chDB.
+
+One stack serves the module: seeds are ingested through the CLI and found in the
+warehouse; a malformed message lands in the dead letters while the next good
+one still flows; ingesting twice changes no count; SIGTERM stops everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ops.access import endpoint_url
+from ops.runfile import pid_alive
+from producers.publish import Outgoing, Publisher
+from schemas.codec import encode
+from schemas.documents import SourceRef, observe_document
+from schemas.envelope import Producer
+from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
+from tests.conftest import SHARED
+
+SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
+
+
+@dataclass
+class RunningStack:
+    proc: subprocess.Popen[bytes]
+    data_dir: Path
+    run: dict[str, Any]
+    env: dict[str, str]
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ops.cli", *args], env=self.env, capture_output=True,
+            text=True, timeout=120, check=False,
+        )
+
+    def warehouse(self) -> ClickhouseWarehouse:
+        return ClickhouseWarehouse(endpoint_url(self.run["sql"], write=False))
+
+
+def wait_for(probe: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not probe():
+        assert time.monotonic() < deadline, f"{what} not reached in {timeout}s"
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    data_dir = tmp_path_factory.mktemp("stack")
+    env = {**os.environ, "POLICYWATCH_DATA_DIR": str(data_dir), "POLICYWATCH_KAFKA__PARTITIONS": "2"}
+    env.pop("POLICYWATCH_KAFKA__BOOTSTRAP", None)
+    env.pop("POLICYWATCH_WAREHOUSE__URL", None)
+    log = open(data_dir / "up.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen([sys.executable, "-m", "ops.cli", "up"], env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    run_file = data_dir / "run.json"
+    deadline = time.monotonic() + 120
+    while not run_file.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.close()
+            pytest.fail("policywatch up did not start:\n" + (data_dir / "up.log").read_text())
+        time.sleep(0.1)
+    running = RunningStack(proc, data_dir, json.loads(run_file.read_text()), env)
+    yield running
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    log.close()
+
+
+def distinct(warehouse: ClickhouseWarehouse, sql: str) -> int:
+    return int(warehouse.query(sql)[0]["n"])
+
+
+def test_ingested_seeds_are_classified_in_the_warehouse(stack: RunningStack) -> None:
+    result = stack.cli("ingest", *map(str, SEEDS))
+    assert result.returncode == 0, result.stderr
+    assert "published 2 documents" in result.stdout
+    warehouse = stack.warehouse()
+    wait_for(lambda: distinct(warehouse, "SELECT uniqExact(document_id) AS n FROM classifications")
+             >= 2, what="seeds classified")
+    initiatives = {r["label_id"] for r in warehouse.query(
+        "SELECT DISTINCT label_id FROM mentions WHERE label_type = 'initiative'")}
+    actors = {r["label_name"] for r in warehouse.query(
+        "SELECT DISTINCT label_name FROM mentions WHERE label_type = 'actor'")}
+    names = {r["name"] for r in warehouse.query(
+        "SELECT DISTINCT JSONExtractString(i, 'name') AS name FROM classifications "
+        "ARRAY JOIN JSONExtractArrayRaw(labels, 'initiatives') AS i")}
+    for expected in ("AI Dialogue", "Critical Minerals", "Economic Security Dialogue",
+                     "Special Strategic and Global Partnership", "Free and Open Indo-Pacific",
+                     "Quad"):
+        assert any(expected.lower() in n.lower() for n in names), (expected, names)
+    assert len(initiatives) >= 6
+    for person in ("Jaishankar", "Motegi", "Modi", "Kitamura", "Jaiswal"):
+        assert any(person in a for a in actors), (person, actors)
+
+    # Ingesting the same files again changes no count.
+    before = warehouse.query(
+        "SELECT label_id, uniqExactMerge(documents) AS n FROM mentions_daily GROUP BY label_id "
+        "ORDER BY label_id")
+    again = stack.cli("ingest", *map(str, SEEDS))
+    assert again.returncode == 0, again.stderr
+    time.sleep(3)  # nothing to wait for: a duplicate produces no row; give it the chance
+    after = warehouse.query(
+        "SELECT label_id, uniqExactMerge(documents) AS n FROM mentions_daily GROUP BY label_id "
+        "ORDER BY label_id")
+    assert after == before
+    assert distinct(warehouse, "SELECT uniqExact(document_id) AS n FROM documents") == 2
+
+
+def test_malformed_message_is_dead_lettered_and_the_next_one_flows(stack: RunningStack) -> None:
+    publisher = Publisher(stack.run["broker"]["bootstrap"])
+    good = observe_document(
+        document_id="d-after-bad", source=SourceRef(id="t", kind="official_statement"),
+        title="Quad foreign ministers meet",
+        body="The Quad foreign ministers met in Tokyo and reaffirmed a free and open "
+             "Indo-Pacific.",
+        producer=Producer(name="test", version="1"),
+    )
+    report = publisher.publish([
+        Outgoing("policy.documents", b"broken", b'{"event_type": "document.observed"'),
+        Outgoing("policy.documents", b"d-after-bad", encode(good)),
+    ])
+    publisher.close()
+    assert report.failed == 0
+    warehouse = stack.warehouse()
+    wait_for(lambda: distinct(warehouse, "SELECT count() AS n FROM classifications "
+                                         "WHERE document_id = 'd-after-bad'") == 1,
+             what="good document after the bad one")
+    wait_for(lambda: distinct(warehouse, "SELECT count() AS n FROM deadletter "
+                                         "WHERE stage = 'classify'") >= 1,
+             what="dead letter")
+    [dead] = warehouse.query("SELECT reason, topic, original_value FROM deadletter "
+                             "WHERE stage = 'classify' LIMIT 1")
+    assert dead["reason"] == "not_json"
+    assert dead["topic"] == "policy.documents"
+    import base64
+
+    assert base64.b64decode(dead["original_value"]).startswith(b'{"event_type"')
+
+
+def test_sql_command_reads_the_running_stack_and_refuses_writes(stack: RunningStack) -> None:
+    ok = stack.cli("sql", "SELECT count() AS n FROM documents", "--format", "json")
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["n"] >= 2
+    refused = stack.cli("sql", "DROP TABLE documents")
+    assert refused.returncode != 0
+    assert "--write" in refused.stderr
+
+
+def test_sigterm_stops_every_process(stack: RunningStack) -> None:
+    pids = [stack.run["broker"]["pid"]] + [r["pid"] for r in stack.run["roles"].values()]
+    assert all(pid_alive(p) for p in pids)
+    stack.proc.send_signal(signal.SIGTERM)
+    assert stack.proc.wait(timeout=60) == 0
+    wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=15, what="children gone")
+    assert not (stack.data_dir / "run.json").exists()
