@@ -63,9 +63,12 @@ def topics(tansu: Broker) -> TopicNames:
 
     suffix = uuid.uuid4().hex[:8]
     names = TopicNames(
-        documents=f"t{suffix}.documents", classified=f"t{suffix}.classified",
-        subscriptions=f"t{suffix}.subscriptions", alerts=f"t{suffix}.alerts",
-        deliveries=f"t{suffix}.deliveries", deadletter=f"t{suffix}.deadletter",
+        documents=f"t{suffix}.documents",
+        classified=f"t{suffix}.classified",
+        subscriptions=f"t{suffix}.subscriptions",
+        alerts=f"t{suffix}.alerts",
+        deliveries=f"t{suffix}.deliveries",
+        deadletter=f"t{suffix}.deadletter",
     )
     ensure_topics(tansu.bootstrap, names.all(), partitions=2)
     return names

@@ -17,7 +17,6 @@ from sinks.consumer import PartitionReader, describe_topics
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.migrate import migrate
 from sinks.writer import SinkConfig, WarehouseSink
-
 from tests.conftest import Broker
 from tests.integration.test_warehouse_schema import classified
 
@@ -34,8 +33,10 @@ def wait_for(probe: Callable[[], bool], timeout: float = 30) -> None:
 def make_sink(broker: Broker, topics: TopicNames, warehouse: ChdbWarehouse) -> WarehouseSink:
     names = [topics.documents, topics.classified, topics.deadletter]
     return WarehouseSink(
-        warehouse, PartitionReader(broker.bootstrap, "test-sink", 500),
-        describe_topics(broker.bootstrap, names), SinkConfig(batch_size=500, batch_linger_ms=50),
+        warehouse,
+        PartitionReader(broker.bootstrap, "test-sink", 500),
+        describe_topics(broker.bootstrap, names),
+        SinkConfig(batch_size=500, batch_linger_ms=50),
     )
 
 
@@ -54,21 +55,35 @@ def test_sink_writes_dead_letters_and_resumes_from_stored_positions(
 ) -> None:
     migrate(fresh_database, MIGRATIONS_DIR)
     day = datetime(2026, 2, 2, tzinfo=UTC)
-    docs = [observe_document(document_id=f"d{i}", source=SourceRef(id="s", kind="news"),
-                             title=f"t{i}", body=f"body {i}", producer=P, published_at=day)
-            for i in range(40)]
+    docs = [
+        observe_document(
+            document_id=f"d{i}",
+            source=SourceRef(id="s", kind="news"),
+            title=f"t{i}",
+            body=f"body {i}",
+            producer=P,
+            published_at=day,
+        )
+        for i in range(40)
+    ]
     records = [Outgoing(topics.documents, d.document_id.encode(), encode(d)) for d in docs]
-    records += [Outgoing(topics.classified, f"d{i}".encode(), classified(f"d{i}", "quad", day))
-                for i in range(40)]
+    records += [
+        Outgoing(topics.classified, f"d{i}".encode(), classified(f"d{i}", "quad", day))
+        for i in range(40)
+    ]
     records.append(Outgoing(topics.classified, b"bad", b"{this is not an event"))
     publisher = Publisher(tansu.bootstrap)
     assert publisher.publish(records).failed == 0
 
     sink = make_sink(tansu, topics, fresh_database)
     thread = run_in_thread(sink)
-    wait_for(lambda: count(fresh_database, "SELECT count() AS n FROM deadletter") == 1
-             and count(fresh_database, "SELECT uniqExact(document_id) AS n FROM classifications")
-             == 40)
+    wait_for(
+        lambda: (
+            count(fresh_database, "SELECT count() AS n FROM deadletter") == 1
+            and count(fresh_database, "SELECT uniqExact(document_id) AS n FROM classifications")
+            == 40
+        )
+    )
     sink.stop()
     thread.join(10)
     [dead] = fresh_database.query("SELECT stage, reason, topic FROM deadletter")
@@ -80,12 +95,19 @@ def test_sink_writes_dead_letters_and_resumes_from_stored_positions(
     resumed = make_sink(tansu, topics, fresh_database)
     positions = resumed.start_positions()
     assert sum(p or 0 for p in positions.values()) == len(records)
-    more = observe_document(document_id="d-late", source=SourceRef(id="s", kind="news"),
-                            title="late", body="late body", producer=P, published_at=day)
+    more = observe_document(
+        document_id="d-late",
+        source=SourceRef(id="s", kind="news"),
+        title="late",
+        body="late body",
+        producer=P,
+        published_at=day,
+    )
     publisher.publish([Outgoing(topics.documents, b"d-late", encode(more))])
     thread = run_in_thread(resumed)
-    wait_for(lambda: count(fresh_database, "SELECT uniqExact(document_id) AS n FROM documents")
-             == 41)
+    wait_for(
+        lambda: count(fresh_database, "SELECT uniqExact(document_id) AS n FROM documents") == 41
+    )
     resumed.stop()
     thread.join(10)
     publisher.close()
@@ -100,8 +122,7 @@ def test_positions_of_a_recreated_topic_are_not_reused(
     migrate(fresh_database, MIGRATIONS_DIR)
     from sinks.offsets import save_positions
 
-    save_positions(fresh_database, "test-sink",
-                   [(topics.documents, "an-old-topic-id", 0, 1000)])
+    save_positions(fresh_database, "test-sink", [(topics.documents, "an-old-topic-id", 0, 1000)])
     sink = make_sink(tansu, topics, fresh_database)
     positions = sink.start_positions()
     assert positions[(topics.documents, 0)] is None

@@ -18,16 +18,33 @@ P = Producer(name="test", version="1")
 
 def classified(doc_id: str, initiative: str, when: datetime) -> bytes:
     ev = Evidence(start=0, end=4, text="text")
-    return encode(DocumentClassified(
-        event_id=f"e-{doc_id}", occurred_at=when, observed_at=when, producer=P, trace_id="t",
-        document_id=doc_id, revision="r1", classifier_version="c1", taxonomy_version="t1",
-        source_id="s", source_kind="news", relevant=True,
-        initiatives=(InitiativeLabel(id=initiative, name=initiative.upper(), confidence=0.9,
-                                     evidence=(ev,)),),
-        actors=(ActorLabel(id="jp.motegi", name="Toshimitsu Motegi", confidence=0.9,
-                           evidence=(ev,)),),
-        countries=("IN", "JP"),
-    ))
+    return encode(
+        DocumentClassified(
+            event_id=f"e-{doc_id}",
+            occurred_at=when,
+            observed_at=when,
+            producer=P,
+            trace_id="t",
+            document_id=doc_id,
+            revision="r1",
+            classifier_version="c1",
+            taxonomy_version="t1",
+            source_id="s",
+            source_kind="news",
+            relevant=True,
+            initiatives=(
+                InitiativeLabel(
+                    id=initiative, name=initiative.upper(), confidence=0.9, evidence=(ev,)
+                ),
+            ),
+            actors=(
+                ActorLabel(
+                    id="jp.motegi", name="Toshimitsu Motegi", confidence=0.9, evidence=(ev,)
+                ),
+            ),
+            countries=("IN", "JP"),
+        )
+    )
 
 
 def test_migrations_apply_once_and_record_themselves(fresh_database: ChdbWarehouse) -> None:
@@ -35,17 +52,34 @@ def test_migrations_apply_once_and_record_themselves(fresh_database: ChdbWarehou
     assert [m.version for m in first] == [m.version for m in discover(MIGRATIONS_DIR)]
     assert migrate(fresh_database, MIGRATIONS_DIR) == []
     assert set(applied_versions(fresh_database)) == {m.version for m in first}
-    tables = {r["name"] for r in fresh_database.query(
-        "SELECT name FROM system.tables WHERE database = currentDatabase()")}
-    assert {"documents", "classifications", "mentions", "deadletter", "mentions_daily",
-            "sink_offsets", "schema_migrations"} <= tables
+    tables = {
+        r["name"]
+        for r in fresh_database.query(
+            "SELECT name FROM system.tables WHERE database = currentDatabase()"
+        )
+    }
+    assert {
+        "documents",
+        "classifications",
+        "mentions",
+        "deadletter",
+        "mentions_daily",
+        "sink_offsets",
+        "schema_migrations",
+    } <= tables
 
 
 def test_duplicates_and_retries_do_not_inflate_counts(fresh_database: ChdbWarehouse) -> None:
     migrate(fresh_database, MIGRATIONS_DIR)
     day = datetime(2026, 1, 10, 8, tzinfo=UTC)
-    doc = observe_document(document_id="d1", source=SourceRef(id="s", kind="news"),
-                           title="t", body="text", producer=P, published_at=day)
+    doc = observe_document(
+        document_id="d1",
+        source=SourceRef(id="s", kind="news"),
+        title="t",
+        body="text",
+        producer=P,
+        published_at=day,
+    )
     batch = TableRows()
     batch.add_record(encode(doc))
     batch.add_record(classified("d1", "quad", day))
@@ -62,7 +96,8 @@ def test_duplicates_and_retries_do_not_inflate_counts(fresh_database: ChdbWareho
     assert raw_rows[0]["n"] == 3  # the retry was a no-op; the replay added a row
     daily = fresh_database.query(
         "SELECT day, uniqExactMerge(documents) AS docs FROM mentions_daily "
-        "WHERE label_type = 'initiative' AND label_id = 'quad' GROUP BY day")
+        "WHERE label_type = 'initiative' AND label_id = 'quad' GROUP BY day"
+    )
     assert daily == [{"day": "2026-01-10", "docs": 2}]
     docs = fresh_database.query("SELECT count() AS n FROM documents FINAL")
     assert docs[0]["n"] == 1

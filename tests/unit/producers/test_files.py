@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from producers.files import FileDefaults, expand_paths, parse_path, split_text_document
 from schemas.errors import SourceError
-
 from tests.conftest import SHARED
 
 DEFAULTS = FileDefaults()
@@ -47,9 +46,13 @@ def test_seed_without_headline_gets_its_first_sentence_as_title() -> None:
 
 
 def test_jsonl_records_and_bad_lines(tmp_path: Path) -> None:
-    good = {"url": "https://example.org/a?utm_source=x", "title": "T", "text": "Body text",
-            "published": "2026-01-05T10:00:00+05:30",
-            "source": {"id": "ex", "kind": "official_statement", "name": "Ex", "country": "IN"}}
+    good = {
+        "url": "https://example.org/a?utm_source=x",
+        "title": "T",
+        "text": "Body text",
+        "published": "2026-01-05T10:00:00+05:30",
+        "source": {"id": "ex", "kind": "official_statement", "name": "Ex", "country": "IN"},
+    }
     lines = [
         orjson.dumps(good).decode(),
         "{not json",
@@ -119,8 +122,9 @@ def test_directories_expand_to_supported_files(tmp_path: Path) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(data=st.binary(max_size=2000), suffix=st.sampled_from([".txt", ".jsonl"]))
-def test_arbitrary_bytes_raise_only_our_errors(tmp_path_factory: pytest.TempPathFactory,
-                                               data: bytes, suffix: str) -> None:
+def test_arbitrary_bytes_raise_only_our_errors(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, suffix: str
+) -> None:
     path = tmp_path_factory.mktemp("fuzz") / f"f{suffix}"
     path.write_bytes(data)
     for item in parse_path(path, DEFAULTS, 10_000_000):

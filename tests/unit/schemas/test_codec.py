@@ -28,30 +28,41 @@ from schemas.ids import document_id_for_url
 PRODUCER = Producer(name="test", version="1")
 FIXTURES = Path(__file__).parent / "fixtures"
 
-_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+_when = st.datetimes(
+    min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
 )
-_when = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1),
-                     timezones=st.just(UTC))
 
 
-@given(title=_text, body=_text, published=st.none() | _when,
-       kind=st.sampled_from(list(SourceKind)), authors=st.lists(_text, max_size=3))
+@given(
+    title=_text,
+    body=_text,
+    published=st.none() | _when,
+    kind=st.sampled_from(list(SourceKind)),
+    authors=st.lists(_text, max_size=3),
+)
 def test_document_observed_round_trips(
     title: str, body: str, published: datetime | None, kind: SourceKind, authors: list[str]
 ) -> None:
     event = observe_document(
         document_id=document_id_for_url("https://example.org/a"),
         source=SourceRef(id="src", kind=kind, name="Src", country="IN"),
-        title=title, body=body, producer=PRODUCER, published_at=published,
+        title=title,
+        body=body,
+        producer=PRODUCER,
+        published_at=published,
         authors=tuple(authors),
     )
     assert decode(encode(event), DocumentObserved) == event
 
 
-@given(start=st.integers(0, 10_000), length=st.integers(0, 200),
-       conf=st.floats(0, 1), due=st.dates(date(2020, 1, 1), date(2030, 1, 1)),
-       span=st.integers(0, 400))
+@given(
+    start=st.integers(0, 10_000),
+    length=st.integers(0, 200),
+    conf=st.floats(0, 1),
+    due=st.dates(date(2020, 1, 1), date(2030, 1, 1)),
+    span=st.integers(0, 400),
+)
 def test_document_classified_round_trips(
     start: int, length: int, conf: float, due: date, span: int
 ) -> None:
@@ -59,17 +70,36 @@ def test_document_classified_round_trips(
 
     ev = Evidence(start=start, end=start + length, text="x" * length)
     event = DocumentClassified(
-        event_id="e1", occurred_at=datetime(2025, 12, 1, tzinfo=UTC),
-        observed_at=datetime(2025, 12, 1, tzinfo=UTC), producer=PRODUCER, trace_id="t",
-        document_id="d1", revision="r1", classifier_version="c1", taxonomy_version="t1",
-        source_id="s", source_kind="news", relevant=True,
+        event_id="e1",
+        occurred_at=datetime(2025, 12, 1, tzinfo=UTC),
+        observed_at=datetime(2025, 12, 1, tzinfo=UTC),
+        producer=PRODUCER,
+        trace_id="t",
+        document_id="d1",
+        revision="r1",
+        classifier_version="c1",
+        taxonomy_version="t1",
+        source_id="s",
+        source_kind="news",
+        relevant=True,
         initiatives=(InitiativeLabel(id="i", name="I", confidence=conf, evidence=(ev,)),),
-        actors=(ActorLabel(id="a", name="A", role="Minister", country="JP", confidence=conf,
-                           evidence=(ev,)),),
-        countries=("IN", "JP"), story_id="s1",
-        commitments=(Commitment(initiative="i", action="meet", due_from=due,
-                                due_to=due + timedelta(days=span), due_text="early 2026",
-                                evidence=(ev,)),),
+        actors=(
+            ActorLabel(
+                id="a", name="A", role="Minister", country="JP", confidence=conf, evidence=(ev,)
+            ),
+        ),
+        countries=("IN", "JP"),
+        story_id="s1",
+        commitments=(
+            Commitment(
+                initiative="i",
+                action="meet",
+                due_from=due,
+                due_to=due + timedelta(days=span),
+                due_text="early 2026",
+                evidence=(ev,),
+            ),
+        ),
     )
     assert decode(encode(event), DocumentClassified) == event
 
@@ -91,8 +121,13 @@ def test_bad_bytes_raise_invalid_event_with_reason(raw: bytes, reason: str) -> N
 
 
 def test_schema_violation_names_the_field() -> None:
-    event = observe_document(document_id="d1", source=SourceRef(id="s", kind="news"),
-                             title="t", body="b", producer=PRODUCER)
+    event = observe_document(
+        document_id="d1",
+        source=SourceRef(id="s", kind="news"),
+        title="t",
+        body="b",
+        producer=PRODUCER,
+    )
     data = json.loads(encode(event))
     data["source"]["kind"] = "blog"
     with pytest.raises(InvalidEvent, match=r"source\.kind"):
@@ -100,8 +135,16 @@ def test_schema_violation_names_the_field() -> None:
 
 
 def test_wrong_event_type_for_expected_model() -> None:
-    dead = DeadLetter(event_id="e", occurred_at=datetime.now(UTC), observed_at=datetime.now(UTC),
-                      producer=PRODUCER, trace_id="t", stage="s", reason="r", error="x")
+    dead = DeadLetter(
+        event_id="e",
+        occurred_at=datetime.now(UTC),
+        observed_at=datetime.now(UTC),
+        producer=PRODUCER,
+        trace_id="t",
+        stage="s",
+        reason="r",
+        error="x",
+    )
     with pytest.raises(InvalidEvent) as info:
         decode(encode(dead), DocumentObserved)
     assert info.value.reason == "unexpected_event_type"

@@ -42,8 +42,13 @@ _tracking = st.dictionaries(
 )
 
 
-@given(tracking=_tracking, fragment=st.text(alphabet="abcxyz", max_size=6),
-       www=st.booleans(), scheme=st.sampled_from(["http", "https"]), slash=st.booleans())
+@given(
+    tracking=_tracking,
+    fragment=st.text(alphabet="abcxyz", max_size=6),
+    www=st.booleans(),
+    scheme=st.sampled_from(["http", "https"]),
+    slash=st.booleans(),
+)
 def test_url_variants_give_the_same_document_id(
     tracking: dict[str, str], fragment: str, www: bool, scheme: str, slash: bool
 ) -> None:
