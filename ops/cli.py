@@ -158,7 +158,7 @@ def ingest(
     kind: Annotated[str, typer.Option(help="news | official_statement")] = "news",
 ) -> None:
     """Publish documents from files to the running stack (or the configured broker)."""
-    from ops.roles import resolve_bootstrap
+    from ops.roles import ingest_spool, resolve_bootstrap
     from ops.version import policywatch_version
     from producers.files import FileDefaults, expand_paths
     from producers.ingest import ingest_paths
@@ -204,6 +204,7 @@ def ingest(
                 defaults=defaults,
                 max_file_bytes=settings.ingest.max_file_bytes,
                 on_progress=advance,
+                spool=ingest_spool(settings),
             )
     finally:
         publisher.close()

@@ -22,6 +22,7 @@ from ops.version import policywatch_version
 from producers.files import FileDefaults
 from producers.ingest import IngestReport, ingest_paths
 from producers.publish import Publisher
+from producers.spool import Spool
 from schemas.envelope import Producer
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def run_demo(
                 topics=settings.topics,
                 defaults=defaults,
                 max_file_bytes=settings.ingest.max_file_bytes,
+                spool=Spool(stack.data_dir / "spool"),
             )
         finally:
             publisher.close()

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from prometheus_client import start_http_server
 
 
-def serve_metrics(port: int = 0, host: str = "127.0.0.1") -> str:
-    """Start the /metrics endpoint; returns its URL (port 0 picks a free port)."""
+@dataclass
+class MetricsEndpoint:
+    url: str
+    _server: Any
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def serve_metrics(port: int = 0, host: str = "127.0.0.1") -> MetricsEndpoint:
+    """Start the /metrics endpoint (port 0 picks a free port)."""
     server, _thread = start_http_server(port, addr=host)
-    return f"http://{host}:{server.server_port}/metrics"
+    return MetricsEndpoint(f"http://{host}:{server.server_port}/metrics", server)

@@ -15,6 +15,7 @@ from typing import Any
 from ops.runfile import require_run_file, write_json_atomic
 from ops.settings import Settings
 from ops.version import policywatch_version
+from producers.spool import Spool
 from schemas.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,14 @@ def resolve_bootstrap(settings: Settings) -> str:
         return settings.kafka.bootstrap
     run = require_run_file(settings.run_file)
     return str(run["broker"]["bootstrap"])
+
+
+def ingest_spool(settings: Settings) -> Spool | None:
+    """The spool ``ingest`` writes to: on for the embedded stack unless switched off."""
+    mode = settings.ingest.spool
+    if mode == "off" or (mode == "auto" and settings.kafka.bootstrap):
+        return None
+    return Spool(settings.data_dir / "spool")
 
 
 def sink_topics(settings: Settings) -> list[str]:
@@ -49,7 +58,7 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
     bootstrap = resolve_bootstrap(settings)
     warehouse = connect_warehouse(settings.warehouse_url, settings.warehouse.database)
     migrate(warehouse, MIGRATIONS_DIR)
-    info: dict[str, Any] = {"metrics": serve_metrics(settings.metrics_port)}
+    info: dict[str, Any] = {"metrics": serve_metrics(settings.metrics_port, settings.metrics_host).url}
     server = None
     if settings.warehouse_url.startswith("chdb://"):
         from sinks.warehouse.chdb_driver import ChdbWarehouse
@@ -114,7 +123,7 @@ def run_worker(settings: Settings, ready_file: Path | None = None) -> None:
     from streams.app import WorkerConfig, build_app
 
     bootstrap = resolve_bootstrap(settings)
-    metrics_url = serve_metrics(settings.metrics_port)
+    metrics_url = serve_metrics(settings.metrics_port, settings.metrics_host).url
     config = WorkerConfig(
         bootstrap=bootstrap,
         app_id=settings.streams.app_id,

@@ -63,6 +63,11 @@ class SinkSettings(_Section):
 
 class IngestSettings(_Section):
     source_id: str = "files"
+    spool: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="keep accepted documents on disk until the warehouse holds them; "
+        "auto = when publishing to the embedded stack (its broker keeps topics in memory)",
+    )
     max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
 
 
@@ -77,6 +82,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["auto", "json", "text"] = "auto"
     metrics_port: int = Field(default=0, ge=0, le=65535, description="0 = a free port")
+    metrics_host: str = Field(default="127.0.0.1", description="0.0.0.0 in containers")
     topics: TopicNames = TopicNames()
     kafka: KafkaSettings = KafkaSettings()
     warehouse: WarehouseSettings = WarehouseSettings()

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ops import metrics
+from ops.metrics_server import MetricsEndpoint, serve_metrics
 from ops.ports import free_port, wait_until
 from ops.process import spawn, stop_process, tail
 from ops.runfile import read_run_file, write_json_atomic
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 
 RESTARTS_PER_WINDOW = 3
 RESTART_WINDOW_S = 60.0
+SPOOL_SWEEP_S = 10.0
 
 
 class StackError(PolicywatchError):
@@ -87,6 +90,8 @@ class Stack:
         self.bootstrap = ""
         self.failed = threading.Event()
         self.failure = ""
+        self.metrics_url = ""
+        self._metrics: MetricsEndpoint | None = None
         self._stopping = threading.Event()
         self._monitor: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -100,6 +105,8 @@ class Stack:
                 "or use another data directory (POLICYWATCH_DATA_DIR)"
             )
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._metrics = serve_metrics(self.settings.metrics_port, self.settings.metrics_host)
+        self.metrics_url = self._metrics.url
         try:
             self._start_broker()
             self._start_roles()
@@ -108,6 +115,7 @@ class Stack:
             raise
         run = self.run_info()
         write_json_atomic(self.settings.run_file, run)
+        self._sweep_spool(republish=True)
         self._monitor = threading.Thread(target=self._watch, name="supervisor", daemon=True)
         self._monitor.start()
         return run
@@ -143,6 +151,7 @@ class Stack:
             "POLICYWATCH_KAFKA__BOOTSTRAP": self.bootstrap,
             "POLICYWATCH_DATA_DIR": str(self.data_dir),
             "POLICYWATCH_LOG_FORMAT": "json",
+            "POLICYWATCH_METRICS_PORT": "0",
         }
         ready = self.data_dir / "roles" / f"{name}.json"
         ready.parent.mkdir(parents=True, exist_ok=True)
@@ -159,6 +168,7 @@ class Stack:
         for child in (sink, worker):
             child.start(self.start_timeout_s)
             self.children.append(child)
+            metrics.ROLE_UP.labels(child.name).set(1)
             log.info("%s ready (pid %s)", child.name, child.proc.pid if child.proc else "?")
 
     def run_info(self) -> dict[str, Any]:
@@ -179,16 +189,47 @@ class Stack:
                 "pid": self.broker.pid if self.broker else None,
             },
             "sql": sql,
+            "metrics": self.metrics_url,
             "roles": roles,
         }
 
+    def _sweep_spool(self, republish: bool) -> None:
+        """Re-publish (on start) or drop (later) spooled documents; see ops.spool_keeper."""
+        from ops.access import endpoint_url
+        from ops.spool_keeper import sweep_spool
+        from producers.publish import Publisher
+        from producers.spool import Spool
+        from sinks.warehouse import connect_warehouse
+
+        sql = self.run_info().get("sql")
+        if not sql:
+            return
+        spool = Spool(self.data_dir / "spool")
+        if not spool.segments():
+            return
+        warehouse = connect_warehouse(endpoint_url(sql, write=False))
+        publisher = Publisher(self.bootstrap) if republish else None
+        try:
+            sweep_spool(spool, warehouse, publisher, self.settings.topics.documents)
+        finally:
+            warehouse.close()
+            if publisher is not None:
+                publisher.close()
+
     # -- watch ---------------------------------------------------------------
     def _watch(self) -> None:
+        last_sweep = time.monotonic()
         while not self._stopping.wait(0.5):
             with self._lock:
                 if self._stopping.is_set():
                     return
                 self._check_children()
+            if time.monotonic() - last_sweep > SPOOL_SWEEP_S and not self.failed.is_set():
+                last_sweep = time.monotonic()
+                try:
+                    self._sweep_spool(republish=False)
+                except PolicywatchError as exc:
+                    log.warning("spool sweep failed, will retry: %s", exc)
 
     def _check_children(self) -> None:
         if self.broker is not None and self.broker.poll() is not None:
@@ -202,6 +243,7 @@ class Stack:
             proc = child.proc
             if proc is None or proc.poll() is None:
                 continue
+            metrics.ROLE_UP.labels(child.name).set(0)
             log.error("%s", child.failure(f"(pid {proc.pid}) exited with code {proc.returncode}"))
             now = time.monotonic()
             while child.restarts and now - child.restarts[0] > RESTART_WINDOW_S:
@@ -213,9 +255,11 @@ class Stack:
                 )
                 return
             child.restarts.append(now)
+            metrics.ROLE_RESTARTS.labels(child.name).inc()
             log.warning("restarting %s", child.name)
             try:
                 child.start(self.start_timeout_s)
+                metrics.ROLE_UP.labels(child.name).set(1)
                 write_json_atomic(self.settings.run_file, self.run_info())
             except StackError as exc:
                 self._fail(str(exc))
@@ -243,3 +287,6 @@ class Stack:
             run = read_run_file(self.settings.run_file)
             if run is not None and run.get("pid") == os.getpid():
                 self.settings.run_file.unlink(missing_ok=True)
+            if self._metrics is not None:
+                self._metrics.close()
+                self._metrics = None

@@ -14,6 +14,7 @@ from pathlib import Path
 from producers import metrics
 from producers.files import FileDefaults, ParsedItem, expand_paths, parse_path
 from producers.publish import Outgoing, Publisher
+from producers.spool import Spool, SpooledRecord
 from schemas.codec import encode
 from schemas.deadletter import DeadLetter, encode_bytes
 from schemas.envelope import utcnow
@@ -41,27 +42,43 @@ def ingest_deadletter(item: ParsedItem, error: SourceError, defaults: FileDefaul
     now = utcnow()
     event_id = event_id_for("ingest", item.location, DeadLetter.EVENT_TYPE, error.reason)
     return DeadLetter(
-        event_id=event_id, occurred_at=now, observed_at=now, producer=defaults.producer,
-        trace_id=event_id, stage="ingest", reason=error.reason, error=str(error)[:4000],
-        topic=None, original_key=encode_bytes(item.location.encode("utf-8")),
+        event_id=event_id,
+        occurred_at=now,
+        observed_at=now,
+        producer=defaults.producer,
+        trace_id=event_id,
+        stage="ingest",
+        reason=error.reason,
+        error=str(error)[:4000],
+        topic=None,
+        original_key=encode_bytes(item.location.encode("utf-8")),
         original_value=encode_bytes(item.raw[:65536]) or "",
     )
 
 
 def ingest_paths(
     paths: list[Path],
+    *,
     publisher: Publisher,
     topics: TopicNames,
     defaults: FileDefaults,
     max_file_bytes: int,
     on_progress: Callable[[int], None] | None = None,
+    spool: Spool | None = None,
 ) -> IngestReport:
-    """Parse every path and publish; returns what was sent and what failed, per item."""
+    """Parse every path and publish; returns what was sent and what failed, per item.
+
+    With a ``spool``, each chunk of documents is written to it durably before it is
+    published, so an acknowledged document survives a crash of an in-memory broker.
+    """
     report = IngestReport()
     pending: list[Outgoing] = []
     pending_ids: list[str | None] = []  # document_id per pending record, None for dead letters
 
     def flush() -> None:
+        if spool is not None:
+            spool.append([SpooledRecord(r.key or b"", r.value) for r in pending
+                          if r.topic == topics.documents])
         result = publisher.publish(pending, on_ack=on_progress)
         for index, document_id in enumerate(pending_ids):
             if document_id is not None and index not in result.failed_indices:
@@ -76,8 +93,9 @@ def ingest_paths(
     for path in expand_paths(paths):
         for item in parse_path(path, defaults, max_file_bytes):
             if item.event is not None:
-                pending.append(Outgoing(topics.documents, item.event.document_id.encode(),
-                                        encode(item.event)))
+                pending.append(
+                    Outgoing(topics.documents, item.event.document_id.encode(), encode(item.event))
+                )
                 pending_ids.append(item.event.document_id)
             else:
                 error = item.error or SourceError(f"{item.location}: unreadable")
