@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from schemas.envelope import utcnow
 from sinks.projection import ts
 from sinks.warehouse.base import Warehouse
-from schemas.envelope import utcnow
 
 
 def load_positions(
@@ -30,8 +30,14 @@ def save_positions(
     """Record (topic, topic_id, partition, next_offset) after the batch's rows are written."""
     now = ts(utcnow())
     rows = [
-        {"consumer": consumer, "topic": topic, "topic_id": topic_id, "partition": partition,
-         "next_offset": next_offset, "updated_at": now}
+        {
+            "consumer": consumer,
+            "topic": topic,
+            "topic_id": topic_id,
+            "partition": partition,
+            "next_offset": next_offset,
+            "updated_at": now,
+        }
         for topic, topic_id, partition, next_offset in positions
     ]
     warehouse.insert_rows("sink_offsets", rows)

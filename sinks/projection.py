@@ -76,9 +76,9 @@ def classification_rows(event: DocumentClassified) -> tuple[Row, list[Row]]:
         "initiatives": [lab.id for lab in event.initiatives],
         "actors": [lab.id for lab in event.actors],
         "labels": orjson.dumps(labels).decode("utf-8"),
-        "commitments": orjson.dumps(
-            [c.model_dump(mode="json") for c in event.commitments]
-        ).decode("utf-8"),
+        "commitments": orjson.dumps([c.model_dump(mode="json") for c in event.commitments]).decode(
+            "utf-8"
+        ),
         "truncated": int(event.truncated),
     }
     common = {
@@ -93,20 +93,42 @@ def classification_rows(event: DocumentClassified) -> tuple[Row, list[Row]]:
     mentions: list[Row] = []
     for ini in event.initiatives:
         mentions.append(
-            common | {"label_type": "initiative", "label_id": ini.id, "label_name": ini.name,
-                      "role": "", "country": "", "confidence": ini.confidence,
-                      "evidence_count": len(ini.evidence)}
+            common
+            | {
+                "label_type": "initiative",
+                "label_id": ini.id,
+                "label_name": ini.name,
+                "role": "",
+                "country": "",
+                "confidence": ini.confidence,
+                "evidence_count": len(ini.evidence),
+            }
         )
     for actor in event.actors:
         mentions.append(
-            common | {"label_type": "actor", "label_id": actor.id, "label_name": actor.name,
-                      "role": actor.role or "", "country": actor.country or "",
-                      "confidence": actor.confidence, "evidence_count": len(actor.evidence)}
+            common
+            | {
+                "label_type": "actor",
+                "label_id": actor.id,
+                "label_name": actor.name,
+                "role": actor.role or "",
+                "country": actor.country or "",
+                "confidence": actor.confidence,
+                "evidence_count": len(actor.evidence),
+            }
         )
     for country in event.countries:
         mentions.append(
-            common | {"label_type": "country", "label_id": country, "label_name": country,
-                      "role": "", "country": country, "confidence": 1.0, "evidence_count": 0}
+            common
+            | {
+                "label_type": "country",
+                "label_id": country,
+                "label_name": country,
+                "role": "",
+                "country": country,
+                "confidence": 1.0,
+                "evidence_count": 0,
+            }
         )
     return row, mentions
 
@@ -128,8 +150,15 @@ def deadletter_row(event: DeadLetter) -> Row:
 
 
 def sink_deadletter(
-    *, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None,
-    error: InvalidEvent, producer_name: str, producer_version: str,
+    *,
+    topic: str,
+    partition: int,
+    offset: int,
+    key: bytes | None,
+    value: bytes | None,
+    error: InvalidEvent,
+    producer_name: str,
+    producer_version: str,
 ) -> DeadLetter:
     """A record the sink itself cannot read becomes a dead letter, not a crash."""
     from schemas.envelope import Producer
@@ -172,8 +201,9 @@ class TableRows:
         elif isinstance(event, DeadLetter):
             self.tables["deadletter"].append(deadletter_row(event))
         else:  # pragma: no cover - every released model is handled above
-            raise InvalidEvent(f"the sink does not store {event.event_type}",
-                               reason="unexpected_event_type")
+            raise InvalidEvent(
+                f"the sink does not store {event.event_type}", reason="unexpected_event_type"
+            )
         self.events += 1
 
     def add_deadletter(self, event: DeadLetter) -> None:

@@ -68,7 +68,9 @@ class WarehouseSink:
     def start_positions(self) -> dict[tuple[str, int], int | None]:
         positions: dict[tuple[str, int], int | None] = {}
         for info in self._topics.values():
-            stored = load_positions(self._warehouse, self._config.consumer, info.name, info.topic_id)
+            stored = load_positions(
+                self._warehouse, self._config.consumer, info.name, info.topic_id
+            )
             for partition in info.partitions:
                 positions[(info.name, partition)] = stored.get(partition)
         return positions
@@ -90,13 +92,15 @@ class WarehouseSink:
     def _collect(self) -> list[Record]:
         """Up to batch_size records, waiting at most batch_linger_ms after the first."""
         cfg = self._config
-        records = self._reader.poll(timeout_ms=max(cfg.batch_linger_ms, 100),
-                                    max_records=cfg.batch_size)
+        records = self._reader.poll(
+            timeout_ms=max(cfg.batch_linger_ms, 100), max_records=cfg.batch_size
+        )
         deadline = time.monotonic() + cfg.batch_linger_ms / 1000
         while records and len(records) < cfg.batch_size and time.monotonic() < deadline:
             remaining = int((deadline - time.monotonic()) * 1000)
-            more = self._reader.poll(timeout_ms=max(remaining, 0),
-                                     max_records=cfg.batch_size - len(records))
+            more = self._reader.poll(
+                timeout_ms=max(remaining, 0), max_records=cfg.batch_size - len(records)
+            )
             if not more:
                 break
             records.extend(more)
@@ -125,15 +129,25 @@ class WarehouseSink:
                 rows.add_record(record.value)
                 metrics.EVENTS.labels(record.topic, "ok").inc()
             except InvalidEvent as exc:
-                log.warning("sink dead-letters %s/%s@%s: %s", record.topic, record.partition,
-                            record.offset, exc)
+                log.warning(
+                    "sink dead-letters %s/%s@%s: %s",
+                    record.topic,
+                    record.partition,
+                    record.offset,
+                    exc,
+                )
                 metrics.EVENTS.labels(record.topic, "deadletter").inc()
                 metrics.DEADLETTERS.labels("sink", exc.reason).inc()
                 rows.add_deadletter(
                     sink_deadletter(
-                        topic=record.topic, partition=record.partition, offset=record.offset,
-                        key=record.key, value=record.value, error=exc,
-                        producer_name="policywatch-sink", producer_version=self._config.version,
+                        topic=record.topic,
+                        partition=record.partition,
+                        offset=record.offset,
+                        key=record.key,
+                        value=record.value,
+                        error=exc,
+                        producer_name="policywatch-sink",
+                        producer_version=self._config.version,
                     )
                 )
         return rows
@@ -148,8 +162,11 @@ class WarehouseSink:
                 metrics.WRITE_ERRORS.labels(exc.reason).inc()
                 if self._stop.is_set():
                     raise
-                log.warning("warehouse write failed (%s); retrying in %.1fs without storing "
-                            "positions", exc, delay)
+                log.warning(
+                    "warehouse write failed (%s); retrying in %.1fs without storing positions",
+                    exc,
+                    delay,
+                )
                 self._stop.wait(delay)
                 delay = min(delay * 2, self._config.retry_max_s)
 
@@ -176,5 +193,5 @@ class WarehouseSink:
         try:
             for (topic, partition), lag in self._reader.lag().items():
                 metrics.LAG.labels(self._config.consumer, topic, str(partition)).set(lag)
-        except Exception:  # lag is informational; never stop the sink for it
+        except BrokerError:  # lag is informational; never stop the sink for it
             log.debug("could not compute consumer lag", exc_info=True)

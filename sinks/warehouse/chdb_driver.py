@@ -22,7 +22,22 @@ from sinks.warehouse.base import (
     parse_json_each_row,
 )
 
-_SESSIONS: dict[str, Any] = {}
+
+class _SharedSession:
+    """The process's one chDB session, its lock and the database it currently USEs.
+
+    Every ChdbWarehouse on the path shares this, so the current database is tracked
+    per session, not per instance (two instances on two databases must not trust a
+    stale USE).
+    """
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.lock = threading.RLock()
+        self.current = ""
+
+
+_SESSIONS: dict[str, _SharedSession] = {}
 _SESSIONS_LOCK = threading.Lock()
 
 
@@ -54,7 +69,6 @@ class ChdbWarehouse:
         self._path = path.resolve()
         self._path.mkdir(parents=True, exist_ok=True)
         self._database = database
-        self._lock = threading.RLock()
         key = str(self._path)
         with _SESSIONS_LOCK:
             if _SESSIONS and key not in _SESSIONS:
@@ -64,9 +78,10 @@ class ChdbWarehouse:
                     reason="chdb_busy",
                 )
             if key not in _SESSIONS:
-                _SESSIONS[key] = chdb_session.Session(key)
-            self._session = _SESSIONS[key]
-        self._current = ""
+                _SESSIONS[key] = _SharedSession(
+                    chdb_session.Session(key)  # type: ignore[no-untyped-call]
+                )
+            self._shared = _SESSIONS[key]
         self._run(f"CREATE DATABASE IF NOT EXISTS {database}", "TabSeparated", None, "system")
 
     @property
@@ -78,13 +93,14 @@ class ChdbWarehouse:
         return f"chdb://{self._path}"
 
     def _run(self, sql: str, fmt: str, params: Params | None, database: str | None = None) -> bytes:
-        with self._lock:
+        shared = self._shared
+        with shared.lock:
             try:
                 wanted = database or self._database
-                if self._current != wanted:
-                    self._session.query(f"USE {wanted}", "TabSeparated")
-                    self._current = wanted
-                result = self._session.query(sql, fmt, params=dict(params) if params else None)
+                if shared.current != wanted:
+                    shared.session.query(f"USE {wanted}", "TabSeparated")
+                    shared.current = wanted
+                result = shared.session.query(sql, fmt, params=dict(params) if params else None)
             except Exception as exc:  # chDB raises its own ChdbError (a RuntimeError)
                 message = str(exc).strip()
                 raise WarehouseError(

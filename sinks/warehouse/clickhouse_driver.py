@@ -19,8 +19,9 @@ def _map_error(exc: Exception, what: str) -> WarehouseError:
 
     message = str(exc).strip()
     if isinstance(exc, OperationalError):
-        return WarehouseError(f"{what}: warehouse unreachable: {message}", reason="unreachable",
-                              retriable=True)
+        return WarehouseError(
+            f"{what}: warehouse unreachable: {message}", reason="unreachable", retriable=True
+        )
     if isinstance(exc, DatabaseError):
         return WarehouseError(message, reason="sql_error")
     return WarehouseError(f"{what}: {message}", reason="warehouse_error", retriable=True)

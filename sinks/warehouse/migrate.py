@@ -66,8 +66,10 @@ def discover(directory: Path) -> list[Migration]:
 
 def applied_versions(warehouse: Warehouse) -> dict[int, str]:
     warehouse.command(_LEDGER)
-    rows = warehouse.query("SELECT version, argMax(checksum, applied_at) AS checksum "
-                           "FROM schema_migrations GROUP BY version")
+    rows = warehouse.query(
+        "SELECT version, argMax(checksum, applied_at) AS checksum "
+        "FROM schema_migrations GROUP BY version"
+    )
     return {int(r["version"]): str(r["checksum"]) for r in rows}
 
 
@@ -89,8 +91,13 @@ def migrate(warehouse: Warehouse, directory: Path) -> list[Migration]:
             warehouse.command(statement)
         warehouse.insert_rows(
             "schema_migrations",
-            [{"version": migration.version, "name": migration.name,
-              "checksum": migration.checksum}],
+            [
+                {
+                    "version": migration.version,
+                    "name": migration.name,
+                    "checksum": migration.checksum,
+                }
+            ],
         )
         log.info("applied migration %03d_%s", migration.version, migration.name)
         applied.append(migration)
