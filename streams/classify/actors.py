@@ -1,0 +1,257 @@
+"""Actor resolution: names, surnames and office references -> taxonomy actors.
+
+Rules, in order of strength:
+- an office reference immediately followed by a name ("Japanese Foreign
+  Minister Toshimitsu Motegi", "Prime Minister Modi") is that person, and the
+  office tells the role; no date resolution happens;
+- a full alias is its actor (0.95);
+- an office reference on its own resolves to whoever held the office on the
+  document date: an office alias ("External Affairs Minister", "外務大臣"), or
+  a generic title with a country right before it ("Japanese Foreign Minister",
+  "Japan's new Foreign Minister", "日本の外相") or after it ("the Foreign
+  Minister of Japan");
+- a surname alone ("Motegi") joins the actor named in full elsewhere in the
+  document, else stands alone at 0.7.
+Gaps are checked on the original text, so a sentence break or comma between
+"Japan" and "Foreign Minister" does not make an office reference. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from streams.classify.matcher import Kind, Match, Payload
+from streams.classify.normalise import Normalised, is_cjk
+from streams.taxonomy.model import Actor, Role, Taxonomy
+
+__all__ = ["ActorMention", "ActorResolver"]
+
+FULL = 0.95
+FULL_WITH_OFFICE = 0.97
+SHORT_WITH_OFFICE = 0.9
+SHORT_WITH_TITLE = 0.85
+SHORT_NEXT_TO_TITLE = 0.75
+OFFICE_ALIAS = 0.9
+OFFICE_BY_COUNTRY = 0.85
+SHORT_ALONE = 0.7
+
+_TIGHT_GAP = re.compile(r"[ \t,]*")
+_NEAR_GAP = re.compile(r"[\w \t'’‘-]*")
+_OF_GAPS = frozenset({"of", "of the"})
+_PERSON_KINDS: tuple[Kind, ...] = ("actor", "actor_short")
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """One reference to an actor; ``start``/``end`` index the normalised text."""
+
+    actor: str
+    start: int
+    end: int
+    confidence: float
+    office: str | None = None
+    short: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """An office reference: match indexes ``first..last`` (a country may be one of them)."""
+
+    offices: frozenset[str]
+    first: int
+    last: int
+    resolved: bool
+    by_alias: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    matches: Sequence[Match]
+    norm: Normalised
+    original: str
+
+    def gap(self, left: Match, right: Match) -> tuple[str, str]:
+        """(normalised, original) text between two matches."""
+        norm_gap = self.norm.text[left.end : right.start].strip()
+        o_left = self.norm.original_end(left.end - 1)
+        o_right = self.norm.original_start(right.start)
+        return norm_gap, self.original[o_left:o_right]
+
+
+def _near(norm_gap: str, orig_gap: str, country: Sequence[Payload]) -> bool:
+    """A country right before a title: at most two words, no punctuation between."""
+    if orig_gap.startswith(".") and any(p.alias.endswith(".") for p in country):
+        orig_gap = orig_gap[1:]  # "U.S. Secretary of State"
+    if "\n" in orig_gap or not _NEAR_GAP.fullmatch(orig_gap):
+        return False
+    if any(is_cjk(c) for c in norm_gap):
+        return norm_gap == "の"
+    return len(norm_gap.split()) <= 2
+
+
+class ActorResolver:
+    """Resolves matches to actor mentions for one taxonomy (built once)."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.actors: dict[str, Actor] = {a.id: a for a in taxonomy.actors}
+        self._office_country = {o.id: o.country for o in taxonomy.offices}
+        self._holders: dict[str, list[tuple[Actor, Role]]] = {}
+        for actor in taxonomy.actors:
+            for role in actor.roles:
+                if role.office:
+                    self._holders.setdefault(role.office, []).append((actor, role))
+
+    def holder(self, office: str, day: date) -> Actor | None:
+        """The actor whose role in ``office`` covers ``day`` (first one if the data overlaps)."""
+        for actor, role in self._holders.get(office, ()):
+            if role.covers(day):
+                return actor
+        return None
+
+    def role_in(self, actor: Actor, office: str | None, day: date) -> Role | None:
+        """Role of ``actor`` in ``office`` (covering ``day`` if any), else its role on ``day``."""
+        if office is not None:
+            roles = [r for r in actor.roles if r.office == office]
+            for role in roles:
+                if role.covers(day):
+                    return role
+            if roles:
+                return max(roles, key=lambda r: r.valid_from or date.min)
+        return actor.role_on(day)
+
+    def _offices(self, field: _Field, i: int) -> _Reference:
+        """What office match ``i`` refers to, with a country before or after it if there is one."""
+        match = field.matches[i]
+        aliases = {p.id for p in match.of_kind("office")}
+        everything = aliases | {p.id for p in match.of_kind("office_title")}
+        for j, after in ((i - 1, False), (i + 1, True)):
+            if not 0 <= j < len(field.matches):
+                continue
+            other = field.matches[j]
+            countries = other.of_kind("country")
+            if not countries:
+                continue
+            if after:
+                norm_gap, orig_gap = field.gap(match, other)
+                ok = norm_gap in _OF_GAPS and _NEAR_GAP.fullmatch(orig_gap) is not None
+            else:
+                norm_gap, orig_gap = field.gap(other, match)
+                ok = _near(norm_gap, orig_gap, countries)
+            if not ok:
+                continue
+            codes = {p.id for p in countries}
+            chosen = frozenset(o for o in everything if self._office_country.get(o) in codes)
+            first, last = (i, j) if after else (j, i)
+            return _Reference(chosen, first, last, bool(chosen), bool(aliases))
+        return _Reference(frozenset(aliases or everything), i, i, bool(aliases), bool(aliases))
+
+    def _person(self, payloads: Sequence[Payload], offices: frozenset[str]) -> tuple[Actor, bool]:
+        """The person a name next to an office means, and whether they held that office."""
+        for payload in payloads:
+            actor = self.actors.get(payload.id)
+            if actor and any(r.office in offices for r in actor.roles):
+                return actor, True
+        return self.actors[payloads[0].id], False
+
+    def resolve(
+        self, fields: Sequence[tuple[Sequence[Match], Normalised, str]], day: date
+    ) -> list[list[ActorMention]]:
+        """Mentions per field (title, body, ...), surnames attached document-wide."""
+        per_field: list[list[ActorMention]] = []
+        shorts: list[tuple[int, Match]] = []
+        for index, (matches, norm, original) in enumerate(fields):
+            field = _Field(matches, norm, original)
+            mentions: list[ActorMention] = []
+            consumed: set[int] = set()
+            for i, match in enumerate(matches):
+                if i in consumed or not match.of_kind("office", "office_title"):
+                    continue
+                ref = self._offices(field, i)
+                mention, person = self._named_holder(field, ref, consumed)
+                if mention is not None:
+                    mentions.append(mention)
+                    consumed.add(person)
+                elif ref.resolved and len(ref.offices) == 1:
+                    office = next(iter(ref.offices))
+                    actor = self.holder(office, day)
+                    if actor is not None:
+                        conf = OFFICE_ALIAS if ref.by_alias else OFFICE_BY_COUNTRY
+                        start, end = matches[ref.first].start, matches[ref.last].end
+                        mentions.append(ActorMention(actor.id, start, end, conf, office))
+            for i, match in enumerate(matches):
+                if i in consumed:
+                    continue
+                full = [p for p in match.of_kind("actor") if p.id in self.actors]
+                if full:
+                    mentions.append(ActorMention(full[0].id, match.start, match.end, FULL))
+                elif match.of_kind("actor_short"):
+                    shorts.append((index, match))
+            per_field.append(mentions)
+        named = {m.actor for mentions in per_field for m in mentions}
+        for index, match in shorts:
+            short_id = self._short(match.of_kind("actor_short"), named, day)
+            if short_id is not None:
+                per_field[index].append(
+                    ActorMention(short_id, match.start, match.end, SHORT_ALONE, short=True)
+                )
+        return per_field
+
+    def _named_holder(
+        self, field: _Field, ref: _Reference, consumed: set[int]
+    ) -> tuple[ActorMention | None, int]:
+        """A name right after the reference, or right before it when that person holds the office.
+
+        "Foreign Minister Toshimitsu Motegi" names whoever follows; in an apposition
+        ("Motegi, Japan's Foreign Minister") the name before counts only if it fits.
+        """
+        matches = field.matches
+        after, before = ref.last + 1, ref.first - 1
+        if after < len(matches) and matches[after].of_kind(*_PERSON_KINDS):
+            _, orig_gap = field.gap(matches[ref.last], matches[after])
+            if _TIGHT_GAP.fullmatch(orig_gap):
+                mention = self._office_person(matches[after], ref, matches[ref.first].start, None)
+                return mention, after
+        if before >= 0 and before not in consumed and matches[before].of_kind(*_PERSON_KINDS):
+            _, orig_gap = field.gap(matches[before], matches[ref.first])
+            if _TIGHT_GAP.fullmatch(orig_gap):
+                end = matches[ref.last].end
+                mention = self._office_person(matches[before], ref, None, end)
+                if mention is not None and mention.office is not None:
+                    return mention, before
+        return None, -1
+
+    def _office_person(
+        self, person: Match, ref: _Reference, start: int | None, end: int | None
+    ) -> ActorMention | None:
+        full = [p for p in person.of_kind("actor") if p.id in self.actors]
+        short = [p for p in person.of_kind("actor_short") if p.id in self.actors]
+        if not full and not short:
+            return None
+        actor, holds = self._person(full or short, ref.offices)
+        office = next((r.office for r in actor.roles if r.office in ref.offices), None)
+        if full:
+            conf = FULL_WITH_OFFICE if holds else FULL
+        else:
+            conf = SHORT_WITH_OFFICE if holds and ref.resolved else SHORT_WITH_TITLE
+            conf = conf if holds else SHORT_NEXT_TO_TITLE
+        return ActorMention(
+            actor.id,
+            person.start if start is None else start,
+            person.end if end is None else end,
+            conf,
+            office,
+        )
+
+    def _short(self, payloads: Sequence[Payload], named: set[str], day: date) -> str | None:
+        """Which actor a surname means: one named in full, else the only (active) candidate."""
+        ids = list(dict.fromkeys(p.id for p in payloads if p.id in self.actors))
+        in_doc = [i for i in ids if i in named]
+        if in_doc:
+            return in_doc[0]
+        if len(ids) == 1:
+            return ids[0]
+        active = [i for i in ids if self.actors[i].role_on(day) is not None]
+        return active[0] if len(active) == 1 else None

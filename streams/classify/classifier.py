@@ -1,0 +1,218 @@
+"""The classifier: one document's text -> initiatives, actors, countries, commitments.
+
+Decisions (the contract with the warehouse and alerts):
+- Title and body are both scanned; evidence offsets index the BODY only, so
+  ``body[start:end] == text`` always holds. A label found only in the title
+  has no evidence and 0.9 times its confidence; each further mention (title
+  or body) adds 0.03, at most 0.06, capped at 0.99.
+- ``countries``: ISO-like codes, sorted: countries named in the title or body,
+  countries of the matched actors, and the parties of matched initiatives with
+  at most four parties (the Quad implies AU, IN, JP, US; a passing mention of
+  the G20 does not imply its twenty members).
+- ``relevant``: at least one initiative, or at least two distinct actors.
+  Commitments come from the body only, and only for relevant documents.
+- ``language`` is not used to pick aliases: every alias of every language is
+  scanned, since news mixes scripts ("日印AI対話", "FOIP").
+- Bad input never raises: empty text is not relevant; a body longer than
+  ``max_chars`` (title: 4,096) is cut and ``truncated`` is set.
+- ``version`` (classifier_version) is a hash of ``code_version`` and the
+  taxonomy digest: change either and replayed documents get new labels that
+  are distinguishable from the old ones.
+Pure: no I/O; build one per taxonomy (~0.2 s for the default) and reuse it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from schemas.classification import ActorLabel, Commitment, Evidence, InitiativeLabel
+from streams.classify.actors import ActorMention, ActorResolver
+from streams.classify.commitments import Anchor, extract_commitments
+from streams.classify.initiatives import InitiativeMention, InitiativeResolver
+from streams.classify.matcher import Match, Matcher
+from streams.classify.normalise import Normalised, normalise
+from streams.taxonomy.load import taxonomy_digest
+from streams.taxonomy.model import Taxonomy
+
+__all__ = ["CODE_VERSION", "Classification", "Classifier", "DocumentText"]
+
+CODE_VERSION = "classify-1"
+DEFAULT_MAX_CHARS = 1_000_000
+TITLE_MAX_CHARS = 4_096
+TITLE_ONLY_FACTOR = 0.9
+REPEAT_BOOST = 0.03
+MAX_BOOST = 0.06
+MAX_CONFIDENCE = 0.99
+MAX_IMPLIED_PARTIES = 4  # a minilateral implies its parties; the G20 does not
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentText:
+    """What the classifier reads of a document."""
+
+    document_id: str
+    title: str
+    body: str
+    language: str | None = None
+    published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """Labels of one document; evidence offsets index its body."""
+
+    relevant: bool
+    initiatives: tuple[InitiativeLabel, ...] = ()
+    actors: tuple[ActorLabel, ...] = ()
+    countries: tuple[str, ...] = ()
+    commitments: tuple[Commitment, ...] = ()
+    truncated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Scanned:
+    text: str
+    norm: Normalised
+    matches: list[Match]
+
+
+def _confidence(confidences: Sequence[float], in_body: bool) -> float:
+    best = max(confidences) + min(MAX_BOOST, REPEAT_BOOST * (len(confidences) - 1))
+    if not in_body:
+        best *= TITLE_ONLY_FACTOR
+    return round(min(MAX_CONFIDENCE, best), 4)
+
+
+def _evidence(body: _Scanned, spans: Iterable[tuple[int, int]]) -> tuple[Evidence, ...]:
+    out: dict[tuple[int, int], Evidence] = {}
+    for start, end in spans:
+        o_start, o_end = body.norm.span(start, end)
+        out.setdefault(
+            (o_start, o_end), Evidence(start=o_start, end=o_end, text=body.text[o_start:o_end])
+        )
+    return tuple(out[k] for k in sorted(out))
+
+
+class Classifier:
+    """Classifies documents against one taxonomy; build once, reuse."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        code_version: str = CODE_VERSION,
+        *,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        digest = taxonomy_digest(taxonomy)
+        self.taxonomy = taxonomy
+        self.taxonomy_version = f"{taxonomy.version}@{digest}"
+        self.version = (
+            "c" + hashlib.blake2b(f"{code_version}\x1f{digest}".encode(), digest_size=6).hexdigest()
+        )
+        self.max_chars = max_chars
+        self.matcher = Matcher.for_taxonomy(taxonomy)
+        self._initiatives = InitiativeResolver(taxonomy)
+        self._actors = ActorResolver(taxonomy)
+        self._office_country = {o.id: o.country for o in taxonomy.offices}
+
+    def _scan(self, text: str) -> _Scanned:
+        norm = normalise(text)
+        return _Scanned(text, norm, self.matcher.scan(norm, text))
+
+    def classify(self, doc: DocumentText, *, today: date | None = None) -> Classification:
+        """Labels of ``doc``; dates resolve at ``doc.published``, else ``today``, else now."""
+        truncated = len(doc.body) > self.max_chars or len(doc.title) > TITLE_MAX_CHARS
+        title = self._scan(doc.title[:TITLE_MAX_CHARS])
+        body = self._scan(doc.body[: self.max_chars])
+        day = doc.published or today or date.today()
+        if isinstance(day, datetime):  # a datetime is a date, but does not compare with one
+            day = day.date()
+
+        fields = [(s.matches, s.norm, s.text) for s in (title, body)]
+        found_title, found_body = self._initiatives.resolve(fields)
+        initiatives = self._initiative_labels(found_title, found_body, body)
+        actors_title, actors_body = self._actors.resolve(fields, day)
+        actors = self._actor_labels(actors_title, actors_body, body, day)
+
+        named = {p.id for s in (title, body) for m in s.matches for p in m.of_kind("country")}
+        countries = set(named)
+        for label in initiatives:
+            parties = self._initiatives.parties[label.id]
+            if len(parties) <= MAX_IMPLIED_PARTIES:
+                countries.update(parties)
+        countries.update(label.country for label in actors if label.country)
+
+        relevant = bool(initiatives) or len(actors) >= 2
+        commitments: tuple[Commitment, ...] = ()
+        if relevant:
+            anchors = [Anchor(*body.norm.span(m.start, m.end), m.initiative) for m in found_body]
+            anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in actors_body]
+            anchors += [
+                Anchor(*body.norm.span(m.start, m.end))
+                for m in body.matches
+                if m.of_kind("country")
+            ]
+            commitments = tuple(extract_commitments(body.text, day, anchors, body.norm))
+        return Classification(
+            relevant=relevant,
+            initiatives=initiatives,
+            actors=actors,
+            countries=tuple(sorted(countries)),
+            commitments=commitments,
+            truncated=truncated,
+        )
+
+    def _initiative_labels(
+        self,
+        in_title: Sequence[InitiativeMention],
+        in_body: Sequence[InitiativeMention],
+        body: _Scanned,
+    ) -> tuple[InitiativeLabel, ...]:
+        ids = dict.fromkeys(m.initiative for m in (*in_title, *in_body))
+        labels = []
+        for ident in ids:
+            body_mentions = [m for m in in_body if m.initiative == ident]
+            confs = [m.confidence for m in (*in_title, *in_body) if m.initiative == ident]
+            labels.append(
+                InitiativeLabel(
+                    id=ident,
+                    name=self._initiatives.names.get(ident, ""),
+                    confidence=_confidence(confs, bool(body_mentions)),
+                    evidence=_evidence(body, ((m.start, m.end) for m in body_mentions)),
+                )
+            )
+        return tuple(sorted(labels, key=lambda lab: (-lab.confidence, lab.id)))
+
+    def _actor_labels(
+        self,
+        in_title: Sequence[ActorMention],
+        in_body: Sequence[ActorMention],
+        body: _Scanned,
+        day: date,
+    ) -> tuple[ActorLabel, ...]:
+        ids = dict.fromkeys(m.actor for m in (*in_title, *in_body))
+        labels = []
+        for ident in ids:
+            actor = self._actors.actors[ident]
+            mentions = [m for m in (*in_title, *in_body) if m.actor == ident]
+            body_mentions = [m for m in in_body if m.actor == ident]
+            office = next((m.office for m in mentions if m.office), None)
+            role = self._actors.role_in(actor, office, day)
+            country = actor.country or (role.country if role else None)
+            if country is None and role is not None and role.office:
+                country = self._office_country.get(role.office)
+            labels.append(
+                ActorLabel(
+                    id=ident,
+                    name=actor.name,
+                    kind=actor.kind,
+                    role=role.title if role else None,
+                    country=country,
+                    confidence=_confidence([m.confidence for m in mentions], bool(body_mentions)),
+                    evidence=_evidence(body, ((m.start, m.end) for m in body_mentions)),
+                )
+            )
+        return tuple(sorted(labels, key=lambda lab: (-lab.confidence, lab.id)))

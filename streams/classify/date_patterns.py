@@ -1,0 +1,178 @@
+"""The vocabulary of date expressions: words, regular expressions, and where to try them.
+
+Every expression contains a trigger (a digit, a month name, "year"/"month"/
+"week"/"day", or 年/月); the patterns, which are slow to try at every
+position, run only near triggers found by one Aho-Corasick pass over the
+normalised text. :mod:`streams.classify.dates` turns matches into windows.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import ahocorasick
+
+from streams.classify.normalise import Normalised
+
+__all__ = [
+    "BY_PREPS",
+    "LEADING",
+    "MONTHS",
+    "MONTH_PARTS",
+    "NUMBERS",
+    "PATTERNS",
+    "YEAR_PARTS",
+    "expression_matches",
+]
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1,
+    "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+}  # fmt: skip
+NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1,
+}  # fmt: skip
+# (month_from, day_from, month_to, day_to); day_to 0 = end of that month
+YEAR_PARTS = {
+    "early": (1, 1, 4, 0), "beginning": (1, 1, 3, 0), "start": (1, 1, 3, 0),
+    "mid": (5, 1, 8, 0), "middle": (5, 1, 8, 0), "late": (9, 1, 12, 0), "end": (10, 1, 12, 0),
+    "first half": (1, 1, 6, 0), "h1": (1, 1, 6, 0), "second half": (7, 1, 12, 0),
+    "h2": (7, 1, 12, 0), "first quarter": (1, 1, 3, 0), "second quarter": (4, 1, 6, 0),
+    "third quarter": (7, 1, 9, 0), "fourth quarter": (10, 1, 12, 0), "q1": (1, 1, 3, 0),
+    "q2": (4, 1, 6, 0), "q3": (7, 1, 9, 0), "q4": (10, 1, 12, 0), "spring": (3, 1, 5, 0),
+    "summer": (6, 1, 8, 0), "autumn": (9, 1, 11, 0), "fall": (9, 1, 11, 0),
+    "初め": (1, 1, 4, 0), "初頭": (1, 1, 4, 0), "前半": (1, 1, 6, 0), "上半期": (1, 1, 6, 0),
+    "後半": (7, 1, 12, 0), "下半期": (7, 1, 12, 0), "春": (3, 1, 5, 0), "夏": (6, 1, 8, 0),
+    "秋": (9, 1, 11, 0), "末": (10, 1, 12, 0), "中": (1, 1, 12, 0),
+}  # fmt: skip
+# (day_from, day_to); day_to 0 = end of month
+MONTH_PARTS = {
+    "early": (1, 10), "beginning": (1, 10), "start": (1, 10), "mid": (11, 20),
+    "middle": (11, 20), "late": (21, 0), "end": (21, 0), "上旬": (1, 10), "初め": (1, 10),
+    "中旬": (11, 20), "下旬": (21, 0), "末": (21, 0), "中": (1, 0),
+}  # fmt: skip
+_BY = r"(?:(?P<by>by|before|until|till|no later than|not later than)\s+)?"
+_PREP = _BY + r"(?:(?P<prep>in|during|within|around|from|on|at|throughout|for)\s+)?(?:the\s+)?"
+_YEARREF = (
+    r"(?:(?P<year>(?:19|20|21)\d\d)(?![\d/–-]\d)"
+    r"|(?P<rel>next|this|the coming|the current|the)\s+year)"
+)
+_YEAR_PART = (
+    r"(?P<part>early|beginning|start|mid|middle|late|end|first half|second half|"
+    r"(?:first|second|third|fourth) quarter|q[1-4]|h[12]|spring|summer|autumn|fall)"
+)
+_MONTH = (
+    r"(?P<month>january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b(?:\.(?=\s*\d))?"
+)
+_MONTH_PART = r"(?:(?P<part>early|beginning|start|mid|middle|late|end)(?:\s+of)?[\s-]*)?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_COUNT = r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a)"
+_UNIT = r"(?P<unit>day|week|month|year)s?"
+_JA_YEAR_PART = r"(?P<part>前半|上半期|後半|下半期|初め|初頭|春|夏|秋|末|中)"
+_JA_MONTH_PART = r"(?P<mpart>上旬|中旬|下旬|初め|末|中)"
+_JA_BY = r"(?P<by>まで)?"
+_I = re.IGNORECASE
+# every expression contains one of these words (see _ranges)
+_TRIGGER_WORDS = {
+    "month": (
+        "jan january feb february mar march apr april may jun june jul july aug august sep sept "
+        "september oct october nov november dec december"
+    ),
+    "unit": "year years month months week weeks day days",
+    "digit": "0 1 2 3 4 5 6 7 8 9",
+    "cjk": "年 月",
+}
+
+
+def _trigger_automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for klass, words in _TRIGGER_WORDS.items():
+        for word in words.split():
+            padded = word if klass in ("digit", "cjk") else f" {word} "
+            automaton.add_word(padded, (klass, len(padded), padded.startswith(" ")))
+    automaton.make_automaton()
+    return automaton
+
+
+_TRIGGERS = _trigger_automaton()
+_BEFORE, _AFTER = 50, 30  # reach of an expression around its trigger
+BY_PREPS = frozenset({"by", "before", "until"})
+# dropped from the expression's text unless it is a deadline ("by", "before", "until")
+LEADING = re.compile(
+    r"(?:(?:in|during|within|around|from|on|at|throughout|for)\s+)?(?:the\s+)?", _I
+)
+
+PATTERNS: tuple[tuple[str, set[str], re.Pattern[str]], ...] = (
+    ("year_part", {"digit", "unit"}, re.compile(
+        rf"\b{_PREP}{_YEAR_PART}(?:\s+of)?[\s-]*(?:the\s+)?{_YEARREF}", _I)),
+    ("later_year", {"digit", "unit"}, re.compile(rf"\b{_BY}later\s+(?:in\s+)?{_YEARREF}", _I)),
+    ("year_end", {"unit"}, re.compile(rf"\b{_BY}(?:the\s+)?year[\s-]end\b", _I)),
+    ("month", {"month"}, re.compile(
+        rf"\b{_PREP}{_MONTH_PART}{_MONTH}(?:\s+{_DAY}\b)?"
+        rf"(?:,?\s+(?:of\s+)?(?P<year>(?:19|20|21)\d\d)\b|\s+(?P<rel>next|this)\s+year)?", _I)),
+    ("day_month", {"month"}, re.compile(
+        rf"\b{_BY}(?:on\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}"
+        r"(?:,?\s+(?P<year>(?:19|20|21)\d\d)\b)?", _I)),
+    ("year", {"digit"}, re.compile(
+        r"\b(?P<prep>in|by|during|within|before|until|for|throughout)\s+"
+        r"(?P<year>(?:19|20|21)\d\d)\b(?![/–-]\d)", _I)),
+    ("relative", {"unit"}, re.compile(
+        rf"\b{_BY}(?P<later>later\s+(?:in\s+)?)?(?P<part>(?:early|mid|late|the end of|end of)\s+)?"
+        r"(?P<which>next|this|the coming|the current)\s+(?P<unit>week|month|year)\b", _I)),
+    ("end_of_month", {"unit"}, re.compile(rf"\b{_BY}(?:the\s+)?end\s+of\s+the\s+month\b", _I)),
+    ("within", {"unit"}, re.compile(
+        r"\b(?:within\s+(?:the\s+)?(?:(?:next|coming)\s+)?|(?:in|over)\s+the\s+(?:next|coming)\s+)"
+        rf"{_COUNT}\s+{_UNIT}\b", _I)),
+    ("ja_year", {"cjk"}, re.compile(
+        rf"(?P<year>[0-9０-９]{{4}})年(?P<fy>度)?(?:(?P<month>[0-9０-９]{{1,2}})月{_JA_MONTH_PART}?"
+        rf"|{_JA_YEAR_PART}|(?P<within>内))?{_JA_BY}")),
+    ("ja_rel_year", {"cjk"}, re.compile(
+        rf"(?P<rel>再来年|来年|今年|本年)(?P<fy>度)?(?:(?P<month>[0-9０-９]{{1,2}})月{_JA_MONTH_PART}?"
+        rf"|{_JA_YEAR_PART}|(?P<within>内))?{_JA_BY}")),
+    ("ja_rel_month", {"cjk"}, re.compile(rf"(?P<rel>来月|今月){_JA_MONTH_PART}?{_JA_BY}")),
+    ("ja_within", {"cjk"}, re.compile(r"(?P<unit>年内|月内)")),
+    ("ja_month", {"cjk"}, re.compile(
+        rf"(?<![0-9０-９年])(?P<month>[0-9０-９]{{1,2}})月{_JA_MONTH_PART}?{_JA_BY}")),
+)  # fmt: skip
+
+
+def _ranges(norm: Normalised) -> dict[str, list[tuple[int, int]]]:
+    """Stretches of the original text around the words each kind of expression contains.
+
+    A cheap prefilter (Aho-Corasick over the normalised text): the expression
+    patterns, which are slow to try at every position, run only inside these.
+    """
+    out: dict[str, list[tuple[int, int]]] = {}
+    for last, (klass, length, padded) in _TRIGGERS.iter(" " + norm.text + " "):
+        start = last - length + 1 + padded - 1
+        end = last - padded
+        lo = max(0, norm.original_start(start) - _BEFORE)
+        hi = norm.original_end(end - 1) + _AFTER
+        ranges = out.setdefault(klass, [])
+        if ranges and lo <= ranges[-1][1]:
+            ranges[-1] = (ranges[-1][0], max(hi, ranges[-1][1]))
+        else:
+            ranges.append((lo, hi))
+    return out
+
+
+def expression_matches(text: str, norm: Normalised) -> Iterator[tuple[str, re.Match[str]]]:
+    """(kind, match) of every pattern near a trigger; matches may overlap."""
+    ranges = _ranges(norm)
+    for kind, triggers, pattern in PATTERNS:
+        spans = sorted(span for trigger in triggers for span in ranges.get(trigger, ()))
+        merged: list[tuple[int, int]] = []
+        for lo, hi in spans:
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+            else:
+                merged.append((lo, hi))
+        for lo, hi in merged:
+            yield from ((kind, match) for match in pattern.finditer(text, lo, hi))

@@ -1,0 +1,207 @@
+"""Date expressions ("early 2026", "by March", "来年前半") -> due windows.
+
+A window is relative to the document date ``today``: "early 2026" is
+2026-01-01..2026-04-30, "first half of 2026" 2026-01-01..2026-06-30, "mid-2026"
+May-August, "late 2026" September-December, "next year" the whole next
+calendar year, "later this month" today..end of month, a month without a year
+its next occurrence on or after today's month; "by X" (also "before", "until",
+"まで", "年内") runs from today to the end of X. Vague phrases ("in the coming
+months", "soon") are not dates. Invariant: ``due_from <= due_to``; windows
+that cannot be computed (out of range) are dropped. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from streams.classify.date_patterns import (
+    BY_PREPS,
+    LEADING,
+    MONTH_PARTS,
+    MONTHS,
+    NUMBERS,
+    YEAR_PARTS,
+    expression_matches,
+)
+from streams.classify.normalise import Normalised, normalise
+
+__all__ = ["DueWindow", "find_due_windows"]
+
+
+@dataclass(frozen=True, slots=True)
+class DueWindow:
+    """A date expression at ``text[start:end]`` and the window it means."""
+
+    start: int
+    end: int
+    due_from: date
+    due_to: date
+
+
+def _end_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _year_window(year: int, part: str | None) -> tuple[date, date]:
+    m1, d1, m2, _ = YEAR_PARTS.get(part or "", (1, 1, 12, 0))
+    return date(year, m1, d1), _end_of_month(year, m2)
+
+
+def _month_window(year: int, month: int, part: str | None) -> tuple[date, date]:
+    d1, d2 = MONTH_PARTS.get(part or "", (1, 0))
+    end = _end_of_month(year, month)
+    return date(year, month, d1), end if d2 == 0 else date(year, month, d2)
+
+
+def _part_key(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    key = " ".join(raw.lower().replace("the ", "").replace(" of", "").split())
+    return {"1st quarter": "first quarter"}.get(key, key)
+
+
+def _number(text: str) -> int:
+    return int(text) if text.isdigit() else NUMBERS[text.lower()]
+
+
+def _year_of(groups: dict[str, str | None], today: date) -> int | None:
+    if groups.get("year"):
+        return int(str(groups["year"]))
+    rel = (groups.get("rel") or "").lower()
+    if rel in ("next", "the coming", "来年"):
+        return today.year + 1
+    if rel == "再来年":
+        return today.year + 2
+    if rel in ("this", "the current", "the", "今年", "本年"):
+        return today.year
+    return None
+
+
+def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, date] | None:
+    """The window of one match, before "by" is applied; None when it is no date."""
+    if kind in ("year_part", "later_year"):
+        year = _year_of(g, today)
+        if year is None:
+            return None
+        if kind == "later_year":
+            return max(today, date(year, 1, 1)), date(year, 12, 31)
+        return _year_window(year, _part_key(g.get("part")))
+    if kind == "year_end":
+        return _year_window(today.year, "end")
+    if kind in ("month", "day_month"):
+        month = MONTHS[str(g["month"]).lower().rstrip(".")]
+        has_context = any(g.get(k) for k in ("by", "prep", "part", "year", "rel", "day"))
+        if not has_context:
+            return None
+        year = _year_of(g, today)
+        if year is None:
+            year = today.year if month >= today.month else today.year + 1
+        if g.get("day"):
+            day = date(year, month, int(str(g["day"])))
+            return day, day
+        return _month_window(year, month, _part_key(g.get("part")))
+    if kind == "year":
+        year = int(str(g["year"]))
+        if str(g["prep"]).lower() == "before":
+            return today, date(year - 1, 12, 31)
+        return date(year, 1, 1), date(year, 12, 31)
+    if kind == "relative":
+        return _relative(g, today)
+    if kind == "end_of_month":
+        return _month_window(today.year, today.month, "end")
+    if kind == "within":
+        n, unit = _number(str(g["n"])), str(g["unit"]).lower()
+        if not 0 < n <= 120:
+            return None
+        if unit in ("day", "week"):
+            return today, today + timedelta(days=n * (7 if unit == "week" else 1))
+        return today, _add_months(today, n * (12 if unit == "year" else 1))
+    return _japanese(kind, g, today)
+
+
+def _relative(g: dict[str, str | None], today: date) -> tuple[date, date] | None:
+    which, unit = str(g["which"]).lower(), str(g["unit"]).lower()
+    ahead = which in ("next", "the coming")
+    part = _part_key(g.get("part"))
+    if unit == "week":
+        monday = today - timedelta(days=today.weekday()) + timedelta(days=7 if ahead else 0)
+        return (monday if ahead else today), monday + timedelta(days=6)
+    if unit == "month":
+        first = _add_months(today.replace(day=1), 1 if ahead else 0)
+        start, end = _month_window(first.year, first.month, part)
+        return (start if ahead or part else today), end
+    year = today.year + (1 if ahead else 0)
+    start, end = _year_window(year, part)
+    return (start if ahead or part else today), end
+
+
+def _japanese(kind: str, g: dict[str, str | None], today: date) -> tuple[date, date] | None:
+    if kind == "ja_within":
+        if g["unit"] == "年内":
+            return today, date(today.year, 12, 31)
+        return today, _end_of_month(today.year, today.month)
+    if kind == "ja_rel_month":
+        first = _add_months(today.replace(day=1), 1 if g["rel"] == "来月" else 0)
+        return _month_window(first.year, first.month, g.get("mpart"))
+    if g.get("month"):
+        month = int(str(g["month"]))
+        if not 1 <= month <= 12:
+            return None
+        year = _year_of(g, today)
+        if year is None:
+            year = today.year if month >= today.month else today.year + 1
+        return _month_window(year, month, g.get("mpart"))
+    year = _year_of(g, today)
+    if year is None:
+        return None
+    if g.get("fy"):  # Japanese fiscal year: April to March
+        if g.get("within"):
+            return today, date(year + 1, 3, 31)
+        return date(year, 4, 1), date(year + 1, 3, 31)
+    if g.get("within") or (g.get("rel") in ("今年", "本年") and not g.get("part")):
+        return today, date(year, 12, 31)
+    return _year_window(year, g.get("part"))
+
+
+def find_due_windows(text: str, today: date, norm: Normalised | None = None) -> list[DueWindow]:
+    """Date expressions in ``text`` whose window ends on or after ``today``, in text order.
+
+    ``norm`` is ``normalise(text)`` when the caller already has it.
+    """
+    found: dict[tuple[int, int], DueWindow] = {}
+    for kind, match in expression_matches(text, normalise(text) if norm is None else norm):
+        groups = match.groupdict()
+        month = groups.get("month")
+        if month and not month.isdigit() and not month[:1].isupper():
+            continue  # "may", "march" as words
+        try:
+            computed = _window(kind, groups, today)
+        except (ValueError, OverflowError, KeyError):
+            continue
+        if computed is None:
+            continue
+        due_from, due_to = computed
+        if groups.get("by") or (groups.get("prep") or "").lower() in BY_PREPS:
+            due_from = today
+        if due_to < today or due_to < due_from:
+            continue
+        start = match.start()
+        if not groups.get("by") and kind != "within":
+            start += len(LEADING.match(match.group()).group())  # type: ignore[union-attr]
+        found.setdefault((start, match.end()), DueWindow(start, match.end(), due_from, due_to))
+    ordered = sorted(found.values(), key=lambda w: (w.start, w.start - w.end))
+    out: list[DueWindow] = []
+    reach = 0
+    for window in ordered:
+        if window.start >= reach:
+            out.append(window)
+            reach = window.end
+    return out

@@ -1,0 +1,149 @@
+"""Initiative mentions from alias matches, with context rules for ambiguous aliases.
+
+An alias of ``aliases`` counts on its own: 0.9 when it has several words (or
+four or more CJK characters), 0.75 for a single word or acronym ("FOIP").
+An alias of ``ambiguous_aliases`` ("Quad", "AI Dialogue") counts only when a
+``requires_any`` term is within ``window`` characters of it and no
+``forbids_any`` term is, so "quad bikes" is not the Quad; such mentions get
+0.75 (several words) or 0.6 (one word). "AI" on its own is never an alias.
+
+Context terms match like aliases (whole words on normalised text) and are
+found with their own Aho-Corasick automaton, once per document and only when
+it has an ambiguous match, so the cost does not grow with the number of
+matches or the window. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from streams.classify.matcher import Match, Matcher, Payload
+from streams.classify.normalise import Normalised, is_cjk
+from streams.taxonomy.model import Taxonomy
+
+__all__ = ["InitiativeMention", "InitiativeResolver", "alias_confidence"]
+
+MULTI_WORD = 0.9
+SINGLE_WORD = 0.75
+AMBIGUOUS_MULTI_WORD = 0.75
+AMBIGUOUS_SINGLE_WORD = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeMention:
+    """One accepted mention; ``start``/``end`` index the normalised text."""
+
+    initiative: str
+    start: int
+    end: int
+    confidence: float
+
+
+@lru_cache(maxsize=16384)
+def alias_confidence(key: str, ambiguous: bool) -> float:
+    """Confidence of one mention by the shape of its normalised alias."""
+    cjk = sum(1 for c in key if is_cjk(c))
+    several = len(key.split()) > 1 or cjk >= 4
+    if ambiguous:
+        return AMBIGUOUS_MULTI_WORD if several else AMBIGUOUS_SINGLE_WORD
+    return MULTI_WORD if several else SINGLE_WORD
+
+
+class _Terms:
+    """Where each initiative's context terms occur in one text (start offsets, sorted)."""
+
+    def __init__(self, matcher: Matcher, norm: Normalised, original: str) -> None:
+        self._at: dict[tuple[str, str], list[int]] = {}
+        for match in matcher.scan(norm, original, overlapping=True):
+            for payload in match.payloads:
+                self._at.setdefault((payload.kind, payload.id), []).append(match.start)
+
+    def near(self, kind: str, initiative: str, lo: int, hi: int) -> bool:
+        starts = self._at.get((kind, initiative))
+        if not starts:
+            return False
+        k = bisect_left(starts, lo)
+        return k < len(starts) and starts[k] <= hi
+
+
+class InitiativeResolver:
+    """Accepts initiative matches for one taxonomy (built once)."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.names = {i.id: i.name for i in taxonomy.initiatives}
+        self.parties = {i.id: tuple(i.parties) for i in taxonomy.initiatives}
+        self._window: dict[str, int] = {}
+        self._requires: set[str] = set()
+        entries: list[tuple[str, Payload]] = []
+        for ini in taxonomy.initiatives:
+            if ini.context is None:
+                continue
+            self._window[ini.id] = ini.context.window
+            if ini.context.requires_any:
+                self._requires.add(ini.id)
+            for term in ini.context.requires_any:
+                entries.append((term, Payload("requires", ini.id, "", term)))
+            for term in ini.context.forbids_any:
+                entries.append((term, Payload("forbids", ini.id, "", term)))
+        self._context = Matcher(entries)
+
+    def _holds(
+        self, terms: Sequence[tuple[_Terms, int, int]], initiative: str, start: int, end: int
+    ) -> bool:
+        """Context rule at ``[start, end)``; ``terms`` are (found terms, lo, hi) to look in.
+
+        The first entry is the match's own text (``lo``/``hi`` ignored); a title
+        match also looks at the head of the body.
+        """
+        window = self._window.get(initiative)
+        if window is None:
+            return False
+        ranges = [
+            (found, start - window if i == 0 else lo, end + window if i == 0 else hi)
+            for i, (found, lo, hi) in enumerate(terms)
+        ]
+        if any(found.near("forbids", initiative, lo, hi) for found, lo, hi in ranges):
+            return False
+        return initiative not in self._requires or any(
+            found.near("requires", initiative, lo, hi) for found, lo, hi in ranges
+        )
+
+    def resolve(
+        self, fields: Sequence[tuple[Sequence[Match], Normalised, str]]
+    ) -> list[list[InitiativeMention]]:
+        """Accepted mentions per field (title, body); the title's context extends into the body."""
+        found: list[_Terms | None] = [None] * len(fields)
+
+        def terms_of(index: int) -> _Terms:
+            cached = found[index]
+            if cached is None:
+                _, norm, original = fields[index]
+                cached = found[index] = _Terms(self._context, norm, original)
+            return cached
+
+        out: list[list[InitiativeMention]] = []
+        for index, (matches, norm, _) in enumerate(fields):
+            mentions: list[InitiativeMention] = []
+            for match in matches:
+                key = norm.text[match.start : match.end]
+                seen: set[str] = set()
+                for payload in match.of_kind("initiative"):
+                    if payload.id not in seen:
+                        seen.add(payload.id)
+                        conf = alias_confidence(key, False)
+                        mentions.append(InitiativeMention(payload.id, match.start, match.end, conf))
+                for payload in match.of_kind("ambiguous"):
+                    if payload.id in seen:
+                        continue
+                    window = self._window.get(payload.id, 0)
+                    scopes = [(terms_of(index), 0, 0)]
+                    scopes += [(terms_of(j), 0, window) for j in range(index + 1, len(fields))]
+                    if self._holds(scopes, payload.id, match.start, match.end):
+                        seen.add(payload.id)
+                        conf = alias_confidence(key, True)
+                        mentions.append(InitiativeMention(payload.id, match.start, match.end, conf))
+            out.append(mentions)
+        return out

@@ -1,0 +1,171 @@
+"""The classifier on the seeds and on bad input; versions follow code and taxonomy."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from schemas.classification import ActorLabel, InitiativeLabel
+from streams.classify.classifier import CODE_VERSION, Classification, Classifier, DocumentText
+from streams.taxonomy.load import parse_taxonomy
+from streams.taxonomy.model import Taxonomy
+from tests.unit.classify.conftest import SMALL_TAXONOMY
+
+DAY = date(2025, 12, 15)
+
+
+def _check_evidence(body: str, result: Classification) -> None:
+    labels: list[InitiativeLabel | ActorLabel] = [*result.initiatives, *result.actors]
+    for label in labels:
+        for ev in label.evidence:
+            assert body[ev.start : ev.end] == ev.text, (label.id, ev)
+    for commitment in result.commitments:
+        assert commitment.due_from <= commitment.due_to
+        for ev in commitment.evidence:
+            assert body[ev.start : ev.end] == ev.text
+
+
+@pytest.fixture(scope="module")
+def seed_results(default: Classifier, seeds: dict[str, str]) -> dict[str, Classification]:
+    out = {}
+    for name, body in seeds.items():
+        result = default.classify(DocumentText(name, "", body, "en", DAY))
+        _check_evidence(body, result)
+        out[name[:3]] = result
+    return out
+
+
+def test_seed_000_initiatives_and_actors(seed_results: dict[str, Classification]) -> None:
+    result = seed_results["000"]
+    initiatives = {label.id for label in result.initiatives}
+    assert {
+        "in-jp.ai-dialogue",
+        "in-jp.critical-minerals-jwg",
+        "in-jp.economic-security-dialogue",
+        "in-jp.special-strategic-global-partnership",
+        "foip",
+        "quad",
+        "in-jp.strategic-dialogue",
+    } <= initiatives
+    actors = {label.id: label for label in result.actors}
+    assert {
+        "in.s-jaishankar",
+        "jp.toshimitsu-motegi",
+        "in.narendra-modi",
+        "jp.toshihiro-kitamura",
+        "in.randhir-jaiswal",
+    } <= set(actors)
+    assert actors["in.s-jaishankar"].role == "Minister of External Affairs"
+    assert actors["jp.toshimitsu-motegi"].role == "Minister for Foreign Affairs"
+    assert actors["jp.toshimitsu-motegi"].country == "JP"
+    assert len(actors["in.s-jaishankar"].evidence) == 6  # full mention + five surnames
+    assert result.relevant
+    assert {"IN", "JP"} <= set(result.countries)
+    assert result.countries == tuple(sorted(result.countries))
+
+
+def test_seed_001_initiatives_and_actors(seed_results: dict[str, Classification]) -> None:
+    result = seed_results["001"]
+    initiatives = {label.id for label in result.initiatives}
+    assert {
+        "in-jp.ai-dialogue",
+        "in-jp.critical-minerals-jwg",
+        "in-jp.economic-security-dialogue",
+        "in-jp.special-strategic-global-partnership",
+        "in-jp.strategic-dialogue",
+    } <= initiatives
+    actors = {label.id for label in result.actors}
+    assert {"in.narendra-modi", "jp.sanae-takaichi", "in.mea"} <= actors
+    assert result.countries == ("IN", "JP")  # the G20 does not imply its members
+
+
+def test_seed_labels_with_the_small_taxonomy(small: Classifier, seeds: dict[str, str]) -> None:
+    for name, body in seeds.items():
+        result = small.classify(DocumentText(name, "", body, "en", DAY))
+        _check_evidence(body, result)
+        assert "in-jp.ai-dialogue" in {label.id for label in result.initiatives}
+        assert "in.narendra-modi" in {label.id for label in result.actors}
+
+
+def test_empty_and_blank_documents_are_not_relevant(small: Classifier) -> None:
+    for body in ("", "   \n\t", "\x00\x01\x02"):
+        result = small.classify(DocumentText("d", "", body))
+        assert result == Classification(relevant=False)
+
+
+def test_huge_bodies_are_capped_and_flagged(small_taxonomy: Taxonomy) -> None:
+    classifier = Classifier(small_taxonomy, max_chars=1_000)
+    body = "Japan backs FOIP. " + "filler text " * 500 + "The Quad summit."
+    result = classifier.classify(DocumentText("d", "", body, published=DAY))
+    assert result.truncated
+    assert [label.id for label in result.initiatives] == ["foip"]
+    assert Classifier(small_taxonomy).max_chars == 1_000_000
+    assert not Classifier(small_taxonomy).classify(DocumentText("d", "", body)).truncated
+
+
+def test_control_characters_and_mixed_scripts(small: Classifier) -> None:
+    body = "\x00Japan\x07’s\u200b Foreign\u00a0Minister\r\n met 茂木敏充 on ＦＯＩＰ\ufeff."
+    result = small.classify(DocumentText("d", "", body, published=DAY))
+    _check_evidence(body, result)
+    assert {label.id for label in result.initiatives} == {"foip"}
+    assert {label.id for label in result.actors} == {"jp.toshimitsu-motegi"}
+
+
+def test_relevance_needs_an_initiative_or_two_actors(small: Classifier) -> None:
+    def relevant(body: str) -> bool:
+        return small.classify(DocumentText("d", "", body, published=DAY)).relevant
+
+    assert relevant("Japan backs FOIP.")
+    assert relevant("Narendra Modi met Marco Rubio.")
+    assert not relevant("Narendra Modi spoke about Japan.")
+    assert not relevant("A story about nothing in particular.")
+
+
+def test_without_a_date_offices_resolve_at_the_given_today(small: Classifier) -> None:
+    doc = DocumentText("d", "", "Japan's Foreign Minister spoke. India backs FOIP.")
+    march = small.classify(doc, today=date(2025, 3, 1))
+    assert {label.id for label in march.actors} == {"jp.takeshi-iwaya"}
+
+
+def test_versions_follow_code_and_taxonomy(small_taxonomy: Taxonomy) -> None:
+    base = Classifier(small_taxonomy)
+    assert base.version == Classifier(small_taxonomy, CODE_VERSION).version
+    assert base.version != Classifier(small_taxonomy, "classify-999").version
+    edited = parse_taxonomy(SMALL_TAXONOMY.replace('"FOIP"]', '"FOIP", "F.O.I.P."]'))
+    assert Classifier(edited).version != base.version
+    assert base.taxonomy_version.startswith("test-1@")
+    assert Classifier(edited).taxonomy_version != base.taxonomy_version
+
+
+_NOISY = st.lists(
+    st.one_of(
+        st.text(max_size=5),
+        st.sampled_from(["Quad ", "Japan ", "FOIP", "Motegi ", "Foreign Minister ", "外務大臣"]),
+        st.sampled_from(["by March ", "early 2026 ", "will ", "来年", "2026年前半", ". ", "\n"]),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=_NOISY, body=_NOISY, day=st.none() | st.dates())
+def test_classify_never_raises_and_keeps_its_invariants(
+    small: Classifier, title: str, body: str, day: date | None
+) -> None:
+    result = small.classify(DocumentText("d", title, body, None, day), today=DAY)
+    _check_evidence(body, result)
+    assert result.relevant == (bool(result.initiatives) or len(result.actors) >= 2)
+    if not result.relevant:
+        assert result.commitments == ()
+
+
+@settings(max_examples=60, deadline=None)
+@given(title=_NOISY, body=_NOISY)
+def test_classify_with_the_default_taxonomy_never_raises(
+    default: Classifier, title: str, body: str
+) -> None:
+    result = default.classify(DocumentText("d", title, body, "en", DAY))
+    _check_evidence(body, result)

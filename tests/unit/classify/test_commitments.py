@@ -1,0 +1,108 @@
+"""Commitments: dated undertakings linked to the initiative in the same sentence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from schemas.classification import Commitment
+from streams.classify.classifier import Classifier, DocumentText
+from streams.classify.commitments import Anchor, extract_commitments
+
+DAY = date(2025, 12, 15)
+
+
+def _commitments(classifier: Classifier, body: str, day: date = DAY) -> tuple[Commitment, ...]:
+    result = classifier.classify(DocumentText("d1", "", body, "en", day))
+    for commitment in result.commitments:
+        assert commitment.due_from <= commitment.due_to
+        for ev in commitment.evidence:
+            assert body[ev.start : ev.end] == ev.text
+    return result.commitments
+
+
+def _seed(seeds: dict[str, str], prefix: str) -> str:
+    return next(text for name, text in seeds.items() if name.startswith(prefix))
+
+
+def test_seed_000_jwg_early_2026_and_economic_security_dialogue_first_half(
+    default: Classifier, seeds: dict[str, str]
+) -> None:
+    found = {c.initiative: c for c in _commitments(default, _seed(seeds, "000"))}
+    jwg = found["in-jp.critical-minerals-jwg"]
+    assert (jwg.due_from, jwg.due_to, jwg.due_text) == (
+        date(2026, 1, 1),
+        date(2026, 4, 30),
+        "early 2026",
+    )
+    assert jwg.action.startswith("Second, they decided to convene a Joint Working Group")
+    assert jwg.evidence[0].text == "early 2026"
+    assert jwg.evidence[1].text.endswith("Critical Minerals in early 2026.")
+    esd = found["in-jp.economic-security-dialogue"]
+    assert (esd.due_from, esd.due_to) == (date(2026, 1, 1), date(2026, 6, 30))
+    assert esd.due_text == "first half of 2026"
+    assert len(found) == 2
+
+
+def test_seed_001_economic_security_dialogue(default: Classifier, seeds: dict[str, str]) -> None:
+    commitments = _commitments(default, _seed(seeds, "001"))
+    assert [(c.initiative, c.due_from, c.due_to) for c in commitments] == [
+        ("in-jp.economic-security-dialogue", date(2026, 1, 1), date(2026, 6, 30))
+    ]
+
+
+def test_seed_commitments_with_the_small_taxonomy(small: Classifier, seeds: dict[str, str]) -> None:
+    found = {c.initiative: c for c in _commitments(small, _seed(seeds, "000"))}
+    assert found["in-jp.critical-minerals-jwg"].due_to == date(2026, 4, 30)
+
+
+def test_past_windows_and_sentences_without_a_cue_or_anchor_are_not_commitments(
+    small: Classifier,
+) -> None:
+    body = (
+        "India and Japan held the FOIP talks in early 2025. "
+        "India and Japan met in March 2026 to discuss FOIP. "
+        "Prices will ease by March. "
+        "Japan will host the Quad summit in the first half of 2026."
+    )
+    assert [(c.initiative, c.due_text) for c in _commitments(small, body)] == [
+        ("quad", "first half of 2026")
+    ]
+
+
+def test_a_commitment_links_to_the_nearest_initiative_or_to_none(small: Classifier) -> None:
+    body = (
+        "Japan backs FOIP, and the Quad summit will be held in Tokyo by March. "
+        "Japanese officials said Motegi will visit India next month."
+    )
+    found = [(c.initiative, c.due_text) for c in _commitments(small, body)]
+    assert found == [("quad", "by March"), (None, "next month")]
+
+
+def test_japanese_commitment(small: Classifier) -> None:
+    body = "日本とインドは2026年前半に日印AI対話を開催する予定だ。"
+    commitments = _commitments(small, body)
+    assert [(c.initiative, c.due_from, c.due_to) for c in commitments] == [
+        ("in-jp.ai-dialogue", date(2026, 1, 1), date(2026, 6, 30))
+    ]
+
+
+def test_long_sentences_give_a_short_action() -> None:
+    body = (
+        "In a wide-ranging meeting that covered trade, investment, technology, defence, "
+        "culture, sport, tourism, education, health, energy and a long list of other "
+        "subjects of mutual interest, the two sides decided to convene the Joint Working "
+        "Group on Critical Minerals in early 2026 in New Delhi, officials said on Monday."
+    )
+    start = body.index("Joint Working")
+    anchors = [Anchor(start, start + 40, "jwg")]
+    (commitment,) = extract_commitments(body, DAY, anchors)
+    assert len(commitment.action) <= 161
+    assert "decided to convene" in commitment.action
+    assert commitment.initiative == "jwg"
+    assert commitment.evidence[1].text == body
+
+
+def test_the_same_commitment_twice_merges_evidence(small: Classifier) -> None:
+    body = "The Quad summit will be held in early 2026. The Quad summit will meet in early 2026."
+    (commitment,) = _commitments(small, body)
+    assert len(commitment.evidence) == 4

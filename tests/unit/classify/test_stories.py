@@ -1,0 +1,148 @@
+"""Story grouping: the two seed reports share a story; other India-Japan news does not."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from schemas.ids import story_id_for
+from streams.classify.classifier import Classifier, DocumentText
+from streams.classify.stories import StoryIndex
+
+T0 = datetime(2025, 12, 15, 8, 0, tzinfo=UTC)
+
+SHINKANSEN = """Japan and India have agreed to speed up work on the Mumbai-Ahmedabad High Speed \
+Rail corridor, with the first Shinkansen trainsets expected to arrive in Gujarat in 2026. Prime \
+Minister Narendra Modi inspected the under-construction Surat station on Saturday, while External \
+Affairs Minister S Jaishankar said the bullet train project was a symbol of the Special Strategic \
+and Global Partnership between the two countries.
+Japanese Foreign Minister Toshimitsu Motegi welcomed the progress and said Japanese companies \
+would share signalling and maintenance technology. The National High Speed Rail Corporation said \
+more than 300 km of viaduct had been completed, and JICA will provide a further yen loan tranche \
+next year.
+The 508-km corridor will cut travel time between Mumbai and Ahmedabad to about two hours. \
+Officials said trial runs on the Surat-Bilimora section are planned for 2027."""
+
+NAVAL = (
+    "The Indian Navy and the Japan Maritime Self-Defense Force began the JIMEX naval exercise "
+    "off Visakhapatnam on Monday. Defence Minister Rajnath Singh said the drills reflected the "
+    "Special Strategic and Global Partnership, and External Affairs Minister S Jaishankar met "
+    "Japanese Foreign Minister Toshimitsu Motegi on the sidelines of a conference in Tokyo. Two "
+    "destroyers and a submarine from each side are taking part in the week-long exercise, which "
+    "will conclude on Saturday. The Quad partners are expected to hold the Malabar exercise "
+    "later this year."
+)
+
+
+@pytest.fixture(scope="module")
+def docs(default: Classifier, seeds: dict[str, str]) -> dict[str, tuple[str, set[str]]]:
+    """name -> (text, labels) as the pipeline passes them."""
+    texts = {name[:3]: text for name, text in seeds.items()}
+    texts |= {"rail": SHINKANSEN, "naval": NAVAL}
+    out = {}
+    for name, text in texts.items():
+        result = default.classify(DocumentText(name, "", text, "en", date(2025, 12, 15)))
+        labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
+        out[name] = (text, labels)
+    return out
+
+
+Docs = dict[str, tuple[str, set[str]]]
+
+
+def _assign(index: StoryIndex, docs: Docs, name: str, hours: float) -> str:
+    text, labels = docs[name]
+    return index.assign(name, T0 + timedelta(hours=hours), text, labels)
+
+
+@pytest.mark.parametrize("order", [("000", "001"), ("001", "000")])
+def test_the_two_seed_reports_share_a_story(
+    docs: dict[str, tuple[str, set[str]]], order: tuple[str, str]
+) -> None:
+    index = StoryIndex()
+    first = _assign(index, docs, order[0], 0)
+    assert first == story_id_for(order[0])
+    assert _assign(index, docs, order[1], 5) == first
+
+
+def test_other_india_japan_news_naming_the_same_ministers_is_another_story(
+    docs: dict[str, tuple[str, set[str]]],
+) -> None:
+    index = StoryIndex()
+    seed_story = _assign(index, docs, "000", 0)
+    assert _assign(index, docs, "001", 1) == seed_story
+    assert _assign(index, docs, "rail", 2) == story_id_for("rail")
+    assert _assign(index, docs, "naval", 3) == story_id_for("naval")
+
+
+def test_a_known_document_keeps_its_story(docs: dict[str, tuple[str, set[str]]]) -> None:
+    index = StoryIndex()
+    story = _assign(index, docs, "000", 0)
+    _assign(index, docs, "rail", 1)
+    assert index.assign("000", T0 + timedelta(hours=2), "changed text", set()) == story
+    assert index.assign("rail", T0, docs["000"][0], docs["000"][1]) == story_id_for("rail")
+    assert len(index) == 2
+
+
+def test_reports_outside_the_window_found_a_new_story(
+    docs: dict[str, tuple[str, set[str]]],
+) -> None:
+    index = StoryIndex(window=timedelta(days=3), retention=timedelta(days=10))
+    _assign(index, docs, "000", 0)
+    assert _assign(index, docs, "001", 24 * 4) == story_id_for("001")
+    assert len(index) == 2  # outside the window, still retained for late arrivals
+    _assign(index, docs, "rail", 24 * 12)
+    assert len(index) == 2  # "000" is past the retention and was evicted
+
+
+def test_a_late_report_of_an_old_event_still_joins_its_story(
+    docs: dict[str, tuple[str, set[str]]],
+) -> None:
+    """Backfills arrive out of publication order: retention outlasts the window."""
+    index = StoryIndex(window=timedelta(days=3))
+    story = _assign(index, docs, "000", 0)
+    _assign(index, docs, "rail", 24 * 30)  # a much newer document arrives in between
+    assert _assign(index, docs, "001", 2) == story
+
+
+def test_a_syndicated_copy_joins_even_without_labels(
+    docs: dict[str, tuple[str, set[str]]],
+) -> None:
+    index = StoryIndex()
+    story = _assign(index, docs, "rail", 0)
+    text = docs["rail"][0]
+    copy = "(Reuters) " + text.replace("Saturday", "Sunday") + " Reporting by A. Writer."
+    assert index.assign("copy", T0 + timedelta(hours=1), copy, set()) == story
+
+
+def test_memory_is_bounded(docs: dict[str, tuple[str, set[str]]]) -> None:
+    index = StoryIndex(max_documents=3)
+    for i in range(10):
+        text, labels = docs["rail"]
+        index.assign(f"d{i}", T0 + timedelta(minutes=i), f"{text} item {i}", labels)
+    assert len(index) == 3
+    assert len(index.snapshot()["documents"]) == 3
+
+
+def test_snapshot_restores_as_plain_json(docs: dict[str, tuple[str, set[str]]]) -> None:
+    index = StoryIndex()
+    story = _assign(index, docs, "000", 0)
+    _assign(index, docs, "rail", 1)
+    state = json.loads(json.dumps(index.snapshot()))
+    restored = StoryIndex()
+    restored.restore(state)
+    assert restored.snapshot() == index.snapshot()
+    assert _assign(restored, docs, "001", 2) == story
+    assert _assign(restored, docs, "naval", 3) == story_id_for("naval")
+    with pytest.raises(ValueError, match="snapshot version"):
+        restored.restore({"version": 99})
+
+
+def test_naive_datetimes_are_taken_as_utc(docs: dict[str, tuple[str, set[str]]]) -> None:
+    index = StoryIndex()
+    text, labels = docs["000"]
+    story = index.assign("000", T0.replace(tzinfo=None), text, labels)
+    text, labels = docs["001"]
+    assert index.assign("001", T0 + timedelta(hours=1), text, labels) == story
