@@ -58,7 +58,9 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
     bootstrap = resolve_bootstrap(settings)
     warehouse = connect_warehouse(settings.warehouse_url, settings.warehouse.database)
     migrate(warehouse, MIGRATIONS_DIR)
-    info: dict[str, Any] = {"metrics": serve_metrics(settings.metrics_port, settings.metrics_host).url}
+    info: dict[str, Any] = {
+        "metrics": serve_metrics(settings.metrics_port, settings.metrics_host).url
+    }
     server = None
     if settings.warehouse_url.startswith("chdb://"):
         from sinks.warehouse.chdb_driver import ChdbWarehouse
@@ -134,6 +136,7 @@ def run_worker(settings: Settings, ready_file: Path | None = None) -> None:
         compression=settings.kafka.compression,
         version=policywatch_version(),
         ready_file=ready_file,
+        session_timeout_s=settings.streams.session_timeout_s,
         ready_info=(("metrics", metrics_url),),
     )
     app = build_app(config)

@@ -52,7 +52,12 @@ class StreamSettings(_Section):
     app_id: str = "policywatch"
     taxonomy: list[Path] = Field(default_factory=list, description="extra taxonomy files")
     max_body_chars: int = Field(default=1_000_000, ge=1000)
-    web_port: int = Field(default=0, ge=0, le=65535)
+    session_timeout_s: float = Field(
+        default=10.0,
+        ge=2.0,
+        le=300.0,
+        description="consumer-group session timeout; Tansu finishes a join after half of it",
+    )
 
 
 class SinkSettings(_Section):

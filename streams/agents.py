@@ -38,13 +38,18 @@ def register_agents(app: faust.App, config: WorkerConfig) -> None:
     classifier = Classifier(load_taxonomy(*config.taxonomy_paths))
     stories = StoryIndex()
     producer = Producer(name="policywatch-classify", version=config.version)
-    raw: dict[str, Any] = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw",
-           "value_serializer": "raw"}
+    raw: dict[str, Any] = {
+        "key_type": bytes,
+        "value_type": bytes,
+        "key_serializer": "raw",
+        "value_serializer": "raw",
+    }
     documents = app.topic(config.topics.documents, **raw)
     classified = app.topic(config.topics.classified, **raw)
     deadletter = app.topic(config.topics.deadletter, **raw)
-    seen = app.Table(seen_table_name(), default=str, partitions=config.partitions,
-                     key_type=str, value_type=str)
+    seen = app.Table(
+        seen_table_name(), default=str, partitions=config.partitions, key_type=str, value_type=str
+    )
     log.info("classifier %s (taxonomy %s)", classifier.version, classifier.taxonomy_version)
 
     @app.agent(documents, name="classify-documents")
@@ -64,22 +69,32 @@ def register_agents(app: faust.App, config: WorkerConfig) -> None:
         ref = RecordRef(message.topic, message.partition, message.offset, key)
         started = time.perf_counter()
         outcome = process_document(
-            event.value, ref, classifier=classifier,
+            event.value,
+            ref,
+            classifier=classifier,
             seen_marker=seen[doc_key] if doc_key else None,
-            stories=stories, producer=producer,
+            stories=stories,
+            producer=producer,
         )
         metrics.CLASSIFY_SECONDS.observe(time.perf_counter() - started)
         if isinstance(outcome, Classified):
-            await classified.send(key=outcome.event.document_id.encode(),
-                                  value=encode(outcome.event))
+            await classified.send(
+                key=outcome.event.document_id.encode(), value=encode(outcome.event)
+            )
             seen[doc_key] = dedup_marker(outcome.event.revision, classifier.version)
             metrics.EVENTS_OUT.labels(STAGE, "classified").inc()
         elif isinstance(outcome, Duplicate):
             metrics.EVENTS_OUT.labels(STAGE, "duplicate").inc()
         elif isinstance(outcome, Dead):
             dead = outcome.event
-            log.warning("dead letter %s/%s@%s: %s: %s", ref.topic, ref.partition, ref.offset,
-                        dead.reason, dead.error)
+            log.warning(
+                "dead letter %s/%s@%s: %s: %s",
+                ref.topic,
+                ref.partition,
+                ref.offset,
+                dead.reason,
+                dead.error,
+            )
             await deadletter.send(key=key, value=encode(dead))
             metrics.DEADLETTERS.labels(STAGE, dead.reason).inc()
             metrics.EVENTS_OUT.labels(STAGE, "deadletter").inc()

@@ -8,13 +8,15 @@ EVENTS_IN = Counter(
     "policywatch_stream_events_in_total", "Records read by a stream stage", ["stage"]
 )
 EVENTS_OUT = Counter(
-    "policywatch_stream_events_out_total", "Records emitted by a stream stage, by outcome",
+    "policywatch_stream_events_out_total",
+    "Records emitted by a stream stage, by outcome",
     ["stage", "outcome"],
 )
 DEADLETTERS = Counter(
     "policywatch_deadletters_total", "Records sent to the dead-letter path", ["stage", "reason"]
 )
 CLASSIFY_SECONDS = Histogram(
-    "policywatch_classify_seconds", "Time to classify one document",
+    "policywatch_classify_seconds",
+    "Time to classify one document",
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
 )

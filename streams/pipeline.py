@@ -27,9 +27,7 @@ STAGE = "classify"
 
 
 class StoryAssigner(Protocol):
-    def assign(
-        self, document_id: str, published: datetime, text: str, labels: set[str]
-    ) -> str: ...
+    def assign(self, document_id: str, published: datetime, text: str, labels: set[str]) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -70,8 +68,9 @@ def dead_letter(
     ref: RecordRef, value: bytes | None, error: PolicywatchError, producer: Producer, stage: str
 ) -> DeadLetter:
     now = utcnow()
-    event_id = event_id_for(f"{ref.topic}/{ref.partition}", str(ref.offset),
-                            DeadLetter.EVENT_TYPE, stage)
+    event_id = event_id_for(
+        f"{ref.topic}/{ref.partition}", str(ref.offset), DeadLetter.EVENT_TYPE, stage
+    )
     return DeadLetter(
         event_id=event_id,
         occurred_at=now,
@@ -90,12 +89,16 @@ def dead_letter(
 
 
 def classified_event(
-    doc: DocumentObserved, result: Classification, classifier: Classifier, story_id: str | None,
+    doc: DocumentObserved,
+    result: Classification,
+    classifier: Classifier,
+    story_id: str | None,
     producer: Producer,
 ) -> DocumentClassified:
     return DocumentClassified(
-        event_id=event_id_for(doc.document_id, doc.revision, DocumentClassified.EVENT_TYPE,
-                              classifier.version),
+        event_id=event_id_for(
+            doc.document_id, doc.revision, DocumentClassified.EVENT_TYPE, classifier.version
+        ),
         occurred_at=doc.occurred_at,
         observed_at=utcnow(),
         producer=producer,
@@ -106,6 +109,7 @@ def classified_event(
         taxonomy_version=classifier.taxonomy_version,
         source_id=doc.source.id,
         source_kind=doc.source.kind.value,
+        title=doc.title,
         published_at=doc.published_at,
         relevant=result.relevant,
         initiatives=result.initiatives,
@@ -136,20 +140,23 @@ def process_document(
         published = doc.published_at or doc.observed_at
         result = classifier.classify(
             DocumentText(
-                document_id=doc.document_id, title=doc.title, body=doc.body,
-                language=doc.language, published=published.date(),
+                document_id=doc.document_id,
+                title=doc.title,
+                body=doc.body,
+                language=doc.language,
+                published=published.date(),
             )
         )
         story_id = None
         if stories is not None and result.relevant:
             labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
-            story_id = stories.assign(doc.document_id, published, f"{doc.title}\n{doc.body}",
-                                      labels)
+            story_id = stories.assign(
+                doc.document_id, published, f"{doc.title}\n{doc.body}", labels
+            )
         return Classified(classified_event(doc, result, classifier, story_id, producer))
     except PolicywatchError as exc:
         return Dead(dead_letter(ref, value, exc, producer, STAGE))
     except Exception as exc:  # a bug must not stop the stream: dead-letter it with its type
-        log.exception("unexpected error classifying %s/%s@%s", ref.topic, ref.partition,
-                      ref.offset)
+        log.exception("unexpected error classifying %s/%s@%s", ref.topic, ref.partition, ref.offset)
         error = PolicywatchError(f"{type(exc).__name__}: {exc}", reason="internal_error")
         return Dead(dead_letter(ref, value, error, producer, STAGE))

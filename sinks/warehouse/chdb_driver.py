@@ -35,6 +35,7 @@ class _SharedSession:
         self.session = session
         self.lock = threading.RLock()
         self.current = ""
+        self.users = 0
 
 
 _SESSIONS: dict[str, _SharedSession] = {}
@@ -82,6 +83,9 @@ class ChdbWarehouse:
                     chdb_session.Session(key)  # type: ignore[no-untyped-call]
                 )
             self._shared = _SESSIONS[key]
+            self._shared.users += 1
+        self._key = key
+        self._closed = False
         self._run(f"CREATE DATABASE IF NOT EXISTS {database}", "TabSeparated", None, "system")
 
     @property
@@ -150,4 +154,15 @@ class ChdbWarehouse:
         return table if "." in table else f"{self._database}.{table}"
 
     def close(self) -> None:
-        """The session lives as long as the process (chDB cannot reopen another path)."""
+        """Release this handle; the last one closes the session, flushing chDB cleanly
+        (leaving it to interpreter shutdown has crashed the process on exit)."""
+        if self._closed:
+            return
+        self._closed = True
+        with _SESSIONS_LOCK:
+            self._shared.users -= 1
+            if self._shared.users > 0:
+                return
+            with self._shared.lock:
+                self._shared.session.close()
+            _SESSIONS.pop(self._key, None)

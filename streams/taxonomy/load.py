@@ -52,7 +52,7 @@ def _line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
 def parse_taxonomy(text: str, origin: str = "<taxonomy>") -> Taxonomy:
     """Parse YAML text into a validated Taxonomy or raise TaxonomyError."""
     try:
-        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        raw = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{origin}:{mark.line + 1}" if mark is not None else origin

@@ -23,7 +23,7 @@ class _Strict(BaseModel):
 
 
 class ContextRule(_Strict):
-    """Context an ambiguous alias needs: one of ``requires_any`` near it, none of ``forbids_any``."""
+    """Context an ambiguous alias needs: a ``requires_any`` term near it, no ``forbids_any``."""
 
     requires_any: list[str] = Field(default_factory=list)
     forbids_any: list[str] = Field(default_factory=list)
@@ -132,7 +132,9 @@ class Taxonomy(_Strict):
                 seen.add(ident)
         for ini in self.initiatives:
             if ini.parent and ini.parent not in initiatives:
-                problems.append(f"initiative {ini.id!r}: parent {ini.parent!r} is not an initiative")
+                problems.append(
+                    f"initiative {ini.id!r}: parent {ini.parent!r} is not an initiative"
+                )
             for party in ini.parties:
                 if party not in countries:
                     problems.append(f"initiative {ini.id!r}: party {party!r} is not a country code")
