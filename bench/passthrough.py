@@ -16,11 +16,22 @@ import faust
 
 
 def main(bootstrap: str, source: str, target: str, count: int, out: Path) -> None:
-    app = faust.App("bench-passthrough", broker=f"kafka://{bootstrap}", store="memory://",
-                    web_enabled=False, autodiscover=False, topic_allow_declare=False,
-                    consumer_auto_offset_reset="earliest", producer_compression_type="lz4")
-    raw: dict[str, Any] = {"key_type": bytes, "value_type": bytes, "key_serializer": "raw",
-                           "value_serializer": "raw"}
+    app = faust.App(
+        "bench-passthrough",
+        broker=f"kafka://{bootstrap}",
+        store="memory://",
+        web_enabled=False,
+        autodiscover=False,
+        topic_allow_declare=False,
+        consumer_auto_offset_reset="earliest",
+        producer_compression_type="lz4",
+    )
+    raw: dict[str, Any] = {
+        "key_type": bytes,
+        "value_type": bytes,
+        "key_serializer": "raw",
+        "value_serializer": "raw",
+    }
     src = app.topic(source, **raw)
     dst = app.topic(target, **raw)
     state = {"n": 0, "first": 0.0}

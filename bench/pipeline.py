@@ -59,9 +59,14 @@ def synthetic_documents(count: int, seed: int, prefix: str) -> list[bytes]:
         while sum(len(w) + 2 for w in words) < 3000:
             words.append(rng.choice(PHRASES))
         body = ". ".join(words) + "."
-        event = observe_document(document_id=f"{prefix}{i:07d}", source=source,
-                                 title=f"Bench {i}", body=body, producer=producer,
-                                 published_at=datetime(2026, 1, 1 + i % 28, tzinfo=UTC))
+        event = observe_document(
+            document_id=f"{prefix}{i:07d}",
+            source=source,
+            title=f"Bench {i}",
+            body=body,
+            producer=producer,
+            published_at=datetime(2026, 1, 1 + i % 28, tzinfo=UTC),
+        )
         out.append(encode(event))
     return out
 
@@ -76,7 +81,9 @@ def wait_visible(warehouse: Any, prefix: str, count: int, timeout: float) -> flo
     while True:
         rows = warehouse.query(
             "SELECT uniqExact(document_id) AS n FROM classifications "
-            "WHERE startsWith(document_id, {p:String})", params={"p": prefix})
+            "WHERE startsWith(document_id, {p:String})",
+            params={"p": prefix},
+        )
         if int(rows[0]["n"]) >= count:
             return time.monotonic()
         if time.monotonic() > deadline:
@@ -91,7 +98,9 @@ def latencies(warehouse: Any, prefix: str) -> list[float]:
         " WHERE startsWith(document_id, {p:String}) GROUP BY document_id) AS d "
         "INNER JOIN (SELECT document_id, min(ingested_at) AS first_seen FROM classifications "
         " WHERE startsWith(document_id, {p:String}) GROUP BY document_id) AS c "
-        "USING document_id", params={"p": prefix})
+        "USING document_id",
+        params={"p": prefix},
+    )
     return [float(r["ms"]) / 1000 for r in rows]
 
 
@@ -104,10 +113,14 @@ def run_pipeline(bootstrap: str, warehouse: Any, count: int) -> dict[str, Any]:
     done = wait_visible(warehouse, "bt", count, timeout=max(120, count / 100))
     publisher.close()
     lat = latencies(warehouse, "bt")
-    return {"documents": count, "seconds": done - started,
-            "documents_per_s": count / (done - started),
-            "publish_seconds": published - started,
-            "latency_p50_s": percentile(lat, 0.5), "latency_p99_s": percentile(lat, 0.99)}
+    return {
+        "documents": count,
+        "seconds": done - started,
+        "documents_per_s": count / (done - started),
+        "publish_seconds": published - started,
+        "latency_p50_s": percentile(lat, 0.5),
+        "latency_p99_s": percentile(lat, 0.99),
+    }
 
 
 def run_offered_load(bootstrap: str, warehouse: Any, rate: int, seconds: int) -> dict[str, Any]:
@@ -119,7 +132,9 @@ def run_offered_load(bootstrap: str, warehouse: Any, rate: int, seconds: int) ->
     start = time.monotonic()
     for i in range(0, count, per_tick):
         # observed_at is set when the event is built; rebuild it at send time
-        batch = [d.replace(b'"observed_at":"', b'"observed_at":"', 1) for d in docs[i:i + per_tick]]
+        batch = [
+            d.replace(b'"observed_at":"', b'"observed_at":"', 1) for d in docs[i : i + per_tick]
+        ]
         batch = [_restamp(d) for d in batch]
         publisher.publish([Outgoing("policy.documents", None, d) for d in batch])
         target = start + (i // per_tick + 1) * tick
@@ -127,8 +142,13 @@ def run_offered_load(bootstrap: str, warehouse: Any, rate: int, seconds: int) ->
     wait_visible(warehouse, "bl", count, timeout=120)
     publisher.close()
     lat = latencies(warehouse, "bl")
-    return {"offered_per_s": rate, "documents": count, "latency_p50_s": percentile(lat, 0.5),
-            "latency_p99_s": percentile(lat, 0.99), "latency_max_s": max(lat)}
+    return {
+        "offered_per_s": rate,
+        "documents": count,
+        "latency_p50_s": percentile(lat, 0.5),
+        "latency_p99_s": percentile(lat, 0.99),
+        "latency_max_s": max(lat),
+    }
 
 
 def _restamp(raw: bytes) -> bytes:
@@ -140,10 +160,20 @@ def _restamp(raw: bytes) -> bytes:
 def run_passthrough(bootstrap: str, count: int, workdir: Path) -> dict[str, Any]:
     ensure_topics(bootstrap, ["bench.in", "bench.out"], partitions=4)
     out = workdir / "passthrough.json"
-    proc = subprocess.Popen([sys.executable, str(ROOT / "bench" / "passthrough.py"), bootstrap,
-                             "bench.in", "bench.out", str(count), str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "passthrough.py"),
+            bootstrap,
+            "bench.in",
+            "bench.out",
+            str(count),
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         deadline = time.monotonic() + 120
         while not out.with_suffix(".ready").exists():
@@ -151,8 +181,9 @@ def run_passthrough(bootstrap: str, count: int, workdir: Path) -> dict[str, Any]
                 raise RuntimeError("pass-through worker did not start")
             time.sleep(0.05)
         publisher = Publisher(bootstrap)
-        publisher.publish([Outgoing("bench.in", None, d)
-                           for d in synthetic_documents(count, 3, "bp")])
+        publisher.publish(
+            [Outgoing("bench.in", None, d) for d in synthetic_documents(count, 3, "bp")]
+        )
         publisher.close()
         deadline = time.monotonic() + max(120, count / 100)
         while not out.exists():
@@ -163,30 +194,38 @@ def run_passthrough(bootstrap: str, count: int, workdir: Path) -> dict[str, Any]
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    return {"messages": count, "seconds": result["seconds"],
-            "messages_per_s": count / result["seconds"]}
+    return {
+        "messages": count,
+        "seconds": result["seconds"],
+        "messages_per_s": count / result["seconds"],
+    }
 
 
 def write_markdown(result: dict[str, Any]) -> None:
     path = ROOT / "docs" / "BENCHMARKS.md"
-    header = ("# Benchmarks\n\nMeasured by `make bench` on the machine named in each row. "
-              "Ratios compare figures taken in the same run on the same broker.\n\n"
-              "## Pipeline (ingest → classify → warehouse)\n\n"
-              "| date | machine | documents | pipeline docs/s | bare Faust pass-through msg/s "
-              "| ratio | p50 / p99 latency, all at once (s) | offered docs/s | p50 / p99 at offered "
-              "load (s) |\n|---|---|---|---|---|---|---|---|---|\n")
+    header = (
+        "# Benchmarks\n\nMeasured by `make bench` on the machine named in each row. "
+        "Ratios compare figures taken in the same run on the same broker.\n\n"
+        "## Pipeline (ingest → classify → warehouse)\n\n"
+        "| date | machine | documents | pipeline docs/s | bare Faust pass-through msg/s "
+        "| ratio | p50 / p99 latency, all at once (s) | offered docs/s | p50 / p99 at offered "
+        "load (s) |\n|---|---|---|---|---|---|---|---|---|\n"
+    )
     p, b, o = result["pipeline"], result["baseline"], result["offered_load"]
-    row = (f"| {result['date']} | {result['machine']} | {p['documents']} "
-           f"| {p['documents_per_s']:,.0f} | {b['messages_per_s']:,.0f} | {result['ratio']:.2f}x "
-           f"| {p['latency_p50_s']:.2f} / {p['latency_p99_s']:.2f} | {o['offered_per_s']} "
-           f"| {o['latency_p50_s']:.3f} / {o['latency_p99_s']:.3f} |\n")
+    row = (
+        f"| {result['date']} | {result['machine']} | {p['documents']} "
+        f"| {p['documents_per_s']:,.0f} | {b['messages_per_s']:,.0f} | {result['ratio']:.2f}x "
+        f"| {p['latency_p50_s']:.2f} / {p['latency_p99_s']:.2f} | {o['offered_per_s']} "
+        f"| {o['latency_p50_s']:.3f} / {o['latency_p99_s']:.3f} |\n"
+    )
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     marker = "## Pipeline (ingest → classify → warehouse)"
     if marker not in text:
         text = header + "\n" + text.split("\n", 1)[1] if text.startswith("# Benchmarks") else header
     lines = text.split("\n")
-    idx = next(i for i, line in enumerate(lines) if line.startswith("|---") and
-               "ratio" in lines[i - 1])
+    idx = next(
+        i for i, line in enumerate(lines) if line.startswith("|---") and "ratio" in lines[i - 1]
+    )
     lines.insert(idx + 1, row.rstrip("\n"))
     path.write_text("\n".join(lines), encoding="utf-8")
 
@@ -210,16 +249,20 @@ def main() -> None:
             pipeline = run_pipeline(bootstrap, warehouse, args.documents)
             print(f"pipeline: {pipeline['documents_per_s']:,.0f} docs/s")
             offered = run_offered_load(bootstrap, warehouse, args.rate, args.seconds)
-            print(f"at {args.rate} docs/s: p50 {offered['latency_p50_s']:.3f}s "
-                  f"p99 {offered['latency_p99_s']:.3f}s")
+            print(
+                f"at {args.rate} docs/s: p50 {offered['latency_p50_s']:.3f}s "
+                f"p99 {offered['latency_p99_s']:.3f}s"
+            )
             warehouse.close()
         finally:
             stack.stop()
     result = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-                   f"{platform.python_version()}",
-        "pipeline": pipeline, "baseline": baseline, "offered_load": offered,
+        f"{platform.python_version()}",
+        "pipeline": pipeline,
+        "baseline": baseline,
+        "offered_load": offered,
         "ratio": pipeline["documents_per_s"] / baseline["messages_per_s"],
     }
     out = ROOT / "bench" / "results" / "pipeline.json"

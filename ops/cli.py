@@ -10,6 +10,7 @@ import logging
 import signal
 import sys
 import time
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -249,7 +250,7 @@ def print_rows(
 ) -> None:
     if fmt is OutputFormat.json:
         for row in rows:
-            console.print_json(json.dumps(row, default=str))
+            sys.stdout.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
         return
     if fmt is OutputFormat.csv:
         import csv
@@ -303,6 +304,58 @@ def sql(
             console.print("ok")
     finally:
         warehouse.close()
+
+
+class QueryName(StrEnum):
+    trends = "trends"
+    actors = "actors"
+    initiative = "initiative"
+    cooccurrence = "cooccurrence"
+    stories = "stories"
+    commitments = "commitments"
+    sources = "sources"
+    deadletter = "deadletter"
+
+
+class IntervalName(StrEnum):
+    hour = "hour"
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+@app.command()
+def query(
+    ctx: typer.Context,
+    name: Annotated[QueryName, typer.Argument(help="which report")],
+    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    initiative: Annotated[str | None, typer.Option(help="initiative id")] = None,
+    actor: Annotated[str | None, typer.Option(help="actor id")] = None,
+    country: Annotated[str | None, typer.Option(help="country code, e.g. JP")] = None,
+    interval: Annotated[IntervalName, typer.Option()] = IntervalName.week,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 50,
+    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Analyst reports from the warehouse (distinct documents, latest classifications)."""
+    from ops.access import open_warehouse
+    from sinks.queries import QueryFilters, run_query
+
+    filters = QueryFilters(
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        initiative=initiative,
+        actor=actor,
+        country=country,
+        interval=interval.value,
+        limit=limit,
+    )
+    warehouse = open_warehouse(_settings(ctx))
+    try:
+        rows = run_query(warehouse, name.value, filters)
+    finally:
+        warehouse.close()
+    print_rows(rows, title=f"{name.value}", fmt=fmt)
 
 
 def main() -> None:

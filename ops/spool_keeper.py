@@ -61,13 +61,18 @@ def sweep_spool(
             continue
         report.segments += 1
         if publisher is not None:
-            outgoing = [Outgoing(topic, r.key or None, r.value) for r in records
-                        if _ids(r) in missing]
+            outgoing = [
+                Outgoing(topic, r.key or None, r.value) for r in records if _ids(r) in missing
+            ]
             result = publisher.publish(outgoing)
             report.republished += result.sent
             metrics.SPOOL_REPUBLISHED.inc(result.sent)
     metrics.SPOOL_SEGMENTS.set(report.segments)
     if report.republished or report.removed:
-        log.info("spool: %d documents re-published, %d segments confirmed and removed, "
-                 "%d pending", report.republished, report.removed, report.segments)
+        log.info(
+            "spool: %d documents re-published, %d segments confirmed and removed, %d pending",
+            report.republished,
+            report.removed,
+            report.segments,
+        )
     return report

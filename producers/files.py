@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from schemas.envelope import Producer
 from schemas.errors import SourceError
 from schemas.ids import document_id_for_external, document_id_for_url
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
+TEXT_SUFFIXES = frozenset({".txt", ".text"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 _HEADLINE_MAX = 200
 
@@ -40,7 +40,9 @@ class FileDefaults:
     source_id: str = "files"
     source_kind: SourceKind = SourceKind.NEWS
     source_name: str = "Local files"
-    producer: Producer = Producer(name="policywatch-ingest", version="0")
+    producer: Producer = field(
+        default_factory=lambda: Producer(name="policywatch-ingest", version="0")
+    )
     max_body_chars: int = MAX_BODY_CHARS
 
 
@@ -56,8 +58,9 @@ class ParsedItem:
 
 def decode_text(data: bytes, location: str) -> str:
     if b"\x00" in data[:4096]:
-        raise SourceError(f"{location}: looks binary (NUL bytes); expected UTF-8 text",
-                          reason="binary_file")
+        raise SourceError(
+            f"{location}: looks binary (NUL bytes); expected UTF-8 text", reason="binary_file"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -107,15 +110,17 @@ def parse_text_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
     body, truncated = _cap(body, defaults.max_body_chars)
     return observe_document(
         document_id=document_id_for_external(defaults.source_id, path.name),
-        source=SourceRef(id=defaults.source_id, kind=defaults.source_kind,
-                         name=defaults.source_name),
+        source=SourceRef(
+            id=defaults.source_id, kind=defaults.source_kind, name=defaults.source_name
+        ),
         title=title,
         body=body,
         producer=defaults.producer,
         published_at=published,
         external_id=path.name,
-        fetch=FetchInfo(method="file", location=location, content_type="text/plain",
-                        truncated=truncated),
+        fetch=FetchInfo(
+            method="file", location=location, content_type="text/plain", truncated=truncated
+        ),
     )
 
 
@@ -132,16 +137,19 @@ def _source_of(record: dict[str, Any], defaults: FileDefaults) -> SourceRef:
 def parse_record(record: Any, location: str, defaults: FileDefaults) -> DocumentObserved:
     """One JSON record -> event; errors name the field."""
     if not isinstance(record, dict):
-        raise SourceError(f"{location}: expected a JSON object, got {type(record).__name__}",
-                          reason="invalid_record")
+        raise SourceError(
+            f"{location}: expected a JSON object, got {type(record).__name__}",
+            reason="invalid_record",
+        )
     text = record.get("text", record.get("body"))
     if not isinstance(text, str) or not text.strip():
         raise SourceError(f"{location}: field 'text' is missing or empty", reason="empty_document")
     try:
         source = _source_of(record, defaults)
     except ValidationError as exc:
-        raise SourceError(f"{location}: field 'source' invalid: {exc.errors()[0]['msg']}",
-                          reason="invalid_record") from exc
+        raise SourceError(
+            f"{location}: field 'source' invalid: {exc.errors()[0]['msg']}", reason="invalid_record"
+        ) from exc
     url = record.get("url") if isinstance(record.get("url"), str) else None
     external = record.get("id", record.get("external_id"))
     if url:
@@ -154,9 +162,11 @@ def parse_record(record: Any, location: str, defaults: FileDefaults) -> Document
     published_raw = record.get("published", record.get("published_at"))
     published = parse_datetime(str(published_raw)) if published_raw else None
     if published_raw and published is None:
-        raise SourceError(f"{location}: field 'published' {published_raw!r} is not a date; "
-                          "use ISO 8601 such as 2026-03-12T09:00:00+05:30",
-                          reason="invalid_record")
+        raise SourceError(
+            f"{location}: field 'published' {published_raw!r} is not a date; "
+            "use ISO 8601 such as 2026-03-12T09:00:00+05:30",
+            reason="invalid_record",
+        )
     body, truncated = _cap(text.strip(), defaults.max_body_chars)
     authors = record.get("authors") or ()
     try:
@@ -177,8 +187,9 @@ def parse_record(record: Any, location: str, defaults: FileDefaults) -> Document
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])
-        raise SourceError(f"{location}: field {field!r}: {err['msg']}",
-                          reason="invalid_record") from exc
+        raise SourceError(
+            f"{location}: field {field!r}: {err['msg']}", reason="invalid_record"
+        ) from exc
 
 
 def parse_jsonl(data: bytes, path: Path, defaults: FileDefaults) -> Iterator[ParsedItem]:
@@ -191,8 +202,11 @@ def parse_jsonl(data: bytes, path: Path, defaults: FileDefaults) -> Iterator[Par
         try:
             record = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            yield ParsedItem(location, error=SourceError(f"{location}: not JSON: {exc}",
-                                                         reason="invalid_record"), raw=raw)
+            yield ParsedItem(
+                location,
+                error=SourceError(f"{location}: not JSON: {exc}", reason="invalid_record"),
+                raw=raw,
+            )
             continue
         try:
             yield ParsedItem(location, event=parse_record(record, location, defaults), raw=raw)
@@ -217,12 +231,17 @@ def parse_path(path: Path, defaults: FileDefaults, max_bytes: int) -> Iterator[P
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise SourceError(f"{location}: {size} bytes is over the {max_bytes}-byte limit "
-                              "(POLICYWATCH_INGEST__MAX_FILE_BYTES)", reason="too_large")
+            raise SourceError(
+                f"{location}: {size} bytes is over the {max_bytes}-byte limit "
+                "(POLICYWATCH_INGEST__MAX_FILE_BYTES)",
+                reason="too_large",
+            )
         data = path.read_bytes()
     except OSError as exc:
-        yield ParsedItem(location, error=SourceError(f"{location}: cannot read: {exc.strerror}",
-                                                     reason="unreadable"))
+        yield ParsedItem(
+            location,
+            error=SourceError(f"{location}: cannot read: {exc.strerror}", reason="unreadable"),
+        )
         return
     except SourceError as exc:
         yield ParsedItem(location, error=exc)
@@ -234,7 +253,9 @@ def parse_path(path: Path, defaults: FileDefaults, max_bytes: int) -> Iterator[P
         elif suffix in TEXT_SUFFIXES:
             yield ParsedItem(location, event=parse_text_file(data, path, defaults), raw=data)
         else:
-            raise SourceError(f"{location}: unsupported file type {suffix!r}; use .txt or .jsonl",
-                              reason="unsupported_type")
+            raise SourceError(
+                f"{location}: unsupported file type {suffix!r}; use .txt or .jsonl",
+                reason="unsupported_type",
+            )
     except SourceError as exc:
         yield ParsedItem(location, error=exc, raw=data[:65536])

@@ -77,8 +77,13 @@ def ingest_paths(
 
     def flush() -> None:
         if spool is not None:
-            spool.append([SpooledRecord(r.key or b"", r.value) for r in pending
-                          if r.topic == topics.documents])
+            spool.append(
+                [
+                    SpooledRecord(r.key or b"", r.value)
+                    for r in pending
+                    if r.topic == topics.documents
+                ]
+            )
         result = publisher.publish(pending, on_ack=on_progress)
         for index, document_id in enumerate(pending_ids):
             if document_id is not None and index not in result.failed_indices:
@@ -99,7 +104,7 @@ def ingest_paths(
                 pending_ids.append(item.event.document_id)
             else:
                 error = item.error or SourceError(f"{item.location}: unreadable")
-                log.warning("cannot ingest %s: %s", item.location, error)
+                log.warning("cannot ingest: %s", error)
                 report.failed_items.append((item.location, error.reason, str(error)))
                 dead = ingest_deadletter(item, error, defaults)
                 pending.append(Outgoing(topics.deadletter, dead.event_id.encode(), encode(dead)))

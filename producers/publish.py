@@ -37,8 +37,14 @@ class Outgoing:
 class Publisher:
     """A kafka-python producer configured for durability and throughput."""
 
-    def __init__(self, bootstrap: str, *, compression: str = "lz4", client_id: str = "policywatch",
-                 timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        bootstrap: str,
+        *,
+        compression: str = "lz4",
+        client_id: str = "policywatch",
+        timeout_s: float = 30.0,
+    ) -> None:
         self._timeout_s = timeout_s
         try:
             self._producer = KafkaProducer(
@@ -67,8 +73,9 @@ class Publisher:
         futures = []
         for index, record in enumerate(records):
             try:
-                futures.append((index, self._producer.send(record.topic, key=record.key,
-                                                           value=record.value)))
+                futures.append(
+                    (index, self._producer.send(record.topic, key=record.key, value=record.value))
+                )
             except KafkaError as exc:
                 report.failed += 1
                 report.failed_indices.add(index)

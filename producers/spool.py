@@ -73,8 +73,9 @@ class Spool:
                 size = int.from_bytes(data[pos : pos + 4], "big")
                 chunk = data[pos + 4 : pos + 4 + size]
                 if pos + 4 > len(data) or len(chunk) != size:
-                    log.error("spool segment %s is damaged at byte %d; the rest is skipped",
-                              segment, pos)
+                    log.error(
+                        "spool segment %s is damaged at byte %d; the rest is skipped", segment, pos
+                    )
                     return
                 fields.append(chunk)
                 pos += 4 + size

@@ -81,6 +81,7 @@ class DocumentClassified(Event):
     taxonomy_version: str
     source_id: str
     source_kind: str
+    title: str = Field(default="", max_length=2000)
     published_at: UtcDatetime | None = None
     relevant: bool
     initiatives: tuple[InitiativeLabel, ...] = ()

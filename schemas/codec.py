@@ -65,7 +65,8 @@ def decode_any(raw: bytes | str) -> Event:
     if model is None:
         versions = sorted(v for t, v in EVENT_MODELS if t == event_type)
         raise InvalidEvent(
-            f"{event_type} schema_version {version!r} is not supported; this build reads {versions}",
+            f"{event_type} schema_version {version!r} is not supported; "
+            f"this build reads {versions}",
             reason="unknown_schema_version",
         )
     try:
@@ -81,6 +82,7 @@ def decode(raw: bytes | str, expected: type[E]) -> E:
     event = decode_any(raw)
     if not isinstance(event, expected):
         raise InvalidEvent(
-            f"expected {expected.EVENT_TYPE}, got {event.event_type}", reason="unexpected_event_type"
+            f"expected {expected.EVENT_TYPE}, got {event.event_type}",
+            reason="unexpected_event_type",
         )
     return event

@@ -133,6 +133,43 @@ def classification_rows(event: DocumentClassified) -> tuple[Row, list[Row]]:
     return row, mentions
 
 
+def commitment_rows(event: DocumentClassified) -> list[Row]:
+    return [
+        {
+            "document_id": event.document_id,
+            "revision": event.revision,
+            "classifier_version": event.classifier_version,
+            "ordinal": ordinal,
+            "initiative": c.initiative or "",
+            "action": c.action,
+            "due_text": c.due_text,
+            "due_from": c.due_from.isoformat(),
+            "due_to": c.due_to.isoformat(),
+            "evidence": orjson.dumps([e.model_dump() for e in c.evidence]).decode("utf-8"),
+            "occurred_at": ts(event.occurred_at),
+            "source_id": event.source_id,
+            "source_kind": event.source_kind,
+            "story_id": event.story_id or "",
+        }
+        for ordinal, c in enumerate(event.commitments)
+    ]
+
+
+def story_row(event: DocumentClassified) -> Row | None:
+    if not event.story_id:
+        return None
+    return {
+        "story_id": event.story_id,
+        "document_id": event.document_id,
+        "revision": event.revision,
+        "classifier_version": event.classifier_version,
+        "occurred_at": ts(event.occurred_at),
+        "source_id": event.source_id,
+        "source_kind": event.source_kind,
+        "title": event.title,
+    }
+
+
 def deadletter_row(event: DeadLetter) -> Row:
     return {
         "event_id": event.event_id,
@@ -198,6 +235,10 @@ class TableRows:
             row, mentions = classification_rows(event)
             self.tables["classifications"].append(row)
             self.tables["mentions"].extend(mentions)
+            self.tables["commitments"].extend(commitment_rows(event))
+            story = story_row(event)
+            if story is not None:
+                self.tables["stories"].append(story)
         elif isinstance(event, DeadLetter):
             self.tables["deadletter"].append(deadletter_row(event))
         else:  # pragma: no cover - every released model is handled above

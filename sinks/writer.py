@@ -25,8 +25,16 @@ from sinks.warehouse.base import Warehouse
 
 log = logging.getLogger(__name__)
 
-#: Write order: the event log first, so a classification never exists without its document.
-TABLE_ORDER = ("documents", "classifications", "mentions", "deadletter")
+#: Write order: the event log first; classifications last, because a classification row
+#: is what marks a document as held (the spool keeper and the demo wait for it).
+TABLE_ORDER = (
+    "documents",
+    "mentions",
+    "commitments",
+    "stories",
+    "deadletter",
+    "classifications",
+)
 
 
 @dataclass(frozen=True)

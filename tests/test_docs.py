@@ -14,17 +14,23 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 def test_readme_starts_with_the_two_commands_and_makefile_has_them() -> None:
     start = README.index("make demo")
     assert start < README.index("## How it fits together")
-    assert "make test" in README[start:start + 200]
+    assert "make test" in README[start : start + 200]
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^demo:", makefile, re.M) and re.search(r"^test:", makefile, re.M)
     assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
 
 
 def test_every_cli_command_in_the_readme_exists() -> None:
-    commands = set(re.findall(r"^policywatch ([a-z]+(?: [a-z]+)?)", README, re.M))
+    blocks = "\n".join(re.findall(r"```bash\n(.*?)```", README, re.S))
+    commands = set(re.findall(r"^policywatch ([a-z]+(?: [a-z]+)?)", blocks, re.M))
     assert {"up", "ingest", "sql", "config show", "schemas export"} <= commands
     for command in sorted(commands):
         words = command.split()
-        result = subprocess.run([sys.executable, "-m", "ops.cli", *words, "--help"],
-                                capture_output=True, text=True, timeout=60, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "ops.cli", *words, "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         assert result.returncode == 0, (command, result.stderr)

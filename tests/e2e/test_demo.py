@@ -13,11 +13,13 @@ def test_demo_twice_leaves_every_count_unchanged(tmp_path: Path) -> None:
     first_report, first = run_demo(settings)
     second_report, second = run_demo(settings)
 
-    documents = sum(1 for line in (DEMO_CORPUS / "corpus.jsonl").read_text().splitlines()
-                    if line.strip()) + len(list(DEMO_CORPUS.glob("*.txt")))
+    documents = sum(
+        1 for line in (DEMO_CORPUS / "corpus.jsonl").read_text().splitlines() if line.strip()
+    ) + len(list(DEMO_CORPUS.glob("*.txt")))
     assert first_report.documents == second_report.documents == documents
     assert [r for r, *_ in first_report.failed_items] == [
-        str(DEMO_CORPUS / "zz_broken_record.jsonl") + ":1"]
+        str(DEMO_CORPUS / "zz_broken_record.jsonl") + ":1"
+    ]
     [totals] = first["totals"]
     assert totals["documents"] == totals["classified"] == documents
     assert totals["dead_letters"] == 1

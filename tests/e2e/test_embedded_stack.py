@@ -41,8 +41,12 @@ class RunningStack:
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "ops.cli", *args], env=self.env, capture_output=True,
-            text=True, timeout=120, check=False,
+            [sys.executable, "-m", "ops.cli", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
 
     def warehouse(self) -> ClickhouseWarehouse:
@@ -59,12 +63,17 @@ def wait_for(probe: Callable[[], bool], timeout: float = 60, what: str = "condit
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
     data_dir = tmp_path_factory.mktemp("stack")
-    env = {**os.environ, "POLICYWATCH_DATA_DIR": str(data_dir), "POLICYWATCH_KAFKA__PARTITIONS": "2"}
+    env = {
+        **os.environ,
+        "POLICYWATCH_DATA_DIR": str(data_dir),
+        "POLICYWATCH_KAFKA__PARTITIONS": "2",
+    }
     env.pop("POLICYWATCH_KAFKA__BOOTSTRAP", None)
     env.pop("POLICYWATCH_WAREHOUSE__URL", None)
     log = open(data_dir / "up.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "ops.cli", "up"], env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ops.cli", "up"], env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     run_file = data_dir / "run.json"
     deadline = time.monotonic() + 120
     while not run_file.exists():
@@ -90,18 +99,37 @@ def test_ingested_seeds_are_classified_in_the_warehouse(stack: RunningStack) -> 
     assert result.returncode == 0, result.stderr
     assert "published 2 documents" in result.stdout
     warehouse = stack.warehouse()
-    wait_for(lambda: distinct(warehouse, "SELECT uniqExact(document_id) AS n FROM classifications")
-             >= 2, what="seeds classified")
-    initiatives = {r["label_id"] for r in warehouse.query(
-        "SELECT DISTINCT label_id FROM mentions WHERE label_type = 'initiative'")}
-    actors = {r["label_name"] for r in warehouse.query(
-        "SELECT DISTINCT label_name FROM mentions WHERE label_type = 'actor'")}
-    names = {r["name"] for r in warehouse.query(
-        "SELECT DISTINCT JSONExtractString(i, 'name') AS name FROM classifications "
-        "ARRAY JOIN JSONExtractArrayRaw(labels, 'initiatives') AS i")}
-    for expected in ("AI Dialogue", "Critical Minerals", "Economic Security Dialogue",
-                     "Special Strategic and Global Partnership", "Free and Open Indo-Pacific",
-                     "Quad"):
+    wait_for(
+        lambda: distinct(warehouse, "SELECT uniqExact(document_id) AS n FROM classifications") >= 2,
+        what="seeds classified",
+    )
+    initiatives = {
+        r["label_id"]
+        for r in warehouse.query(
+            "SELECT DISTINCT label_id FROM mentions WHERE label_type = 'initiative'"
+        )
+    }
+    actors = {
+        r["label_name"]
+        for r in warehouse.query(
+            "SELECT DISTINCT label_name FROM mentions WHERE label_type = 'actor'"
+        )
+    }
+    names = {
+        r["name"]
+        for r in warehouse.query(
+            "SELECT DISTINCT JSONExtractString(i, 'name') AS name FROM classifications "
+            "ARRAY JOIN JSONExtractArrayRaw(labels, 'initiatives') AS i"
+        )
+    }
+    for expected in (
+        "AI Dialogue",
+        "Critical Minerals",
+        "Economic Security Dialogue",
+        "Special Strategic and Global Partnership",
+        "Free and Open Indo-Pacific",
+        "Quad",
+    ):
         assert any(expected.lower() in n.lower() for n in names), (expected, names)
     assert len(initiatives) >= 6
     for person in ("Jaishankar", "Motegi", "Modi", "Kitamura", "Jaiswal"):
@@ -110,13 +138,15 @@ def test_ingested_seeds_are_classified_in_the_warehouse(stack: RunningStack) -> 
     # Ingesting the same files again changes no count.
     before = warehouse.query(
         "SELECT label_id, uniqExactMerge(documents) AS n FROM mentions_daily GROUP BY label_id "
-        "ORDER BY label_id")
+        "ORDER BY label_id"
+    )
     again = stack.cli("ingest", *map(str, SEEDS))
     assert again.returncode == 0, again.stderr
     time.sleep(3)  # nothing to wait for: a duplicate produces no row; give it the chance
     after = warehouse.query(
         "SELECT label_id, uniqExactMerge(documents) AS n FROM mentions_daily GROUP BY label_id "
-        "ORDER BY label_id")
+        "ORDER BY label_id"
+    )
     assert after == before
     assert distinct(warehouse, "SELECT uniqExact(document_id) AS n FROM documents") == 2
 
@@ -124,27 +154,40 @@ def test_ingested_seeds_are_classified_in_the_warehouse(stack: RunningStack) -> 
 def test_malformed_message_is_dead_lettered_and_the_next_one_flows(stack: RunningStack) -> None:
     publisher = Publisher(stack.run["broker"]["bootstrap"])
     good = observe_document(
-        document_id="d-after-bad", source=SourceRef(id="t", kind="official_statement"),
+        document_id="d-after-bad",
+        source=SourceRef(id="t", kind="official_statement"),
         title="Quad foreign ministers meet",
-        body="The Quad foreign ministers met in Tokyo and reaffirmed a free and open "
-             "Indo-Pacific.",
+        body="The Quad foreign ministers met in Tokyo and reaffirmed a free and open Indo-Pacific.",
         producer=Producer(name="test", version="1"),
     )
-    report = publisher.publish([
-        Outgoing("policy.documents", b"broken", b'{"event_type": "document.observed"'),
-        Outgoing("policy.documents", b"d-after-bad", encode(good)),
-    ])
+    report = publisher.publish(
+        [
+            Outgoing("policy.documents", b"broken", b'{"event_type": "document.observed"'),
+            Outgoing("policy.documents", b"d-after-bad", encode(good)),
+        ]
+    )
     publisher.close()
     assert report.failed == 0
     warehouse = stack.warehouse()
-    wait_for(lambda: distinct(warehouse, "SELECT count() AS n FROM classifications "
-                                         "WHERE document_id = 'd-after-bad'") == 1,
-             what="good document after the bad one")
-    wait_for(lambda: distinct(warehouse, "SELECT count() AS n FROM deadletter "
-                                         "WHERE stage = 'classify'") >= 1,
-             what="dead letter")
-    [dead] = warehouse.query("SELECT reason, topic, original_value FROM deadletter "
-                             "WHERE stage = 'classify' LIMIT 1")
+    wait_for(
+        lambda: (
+            distinct(
+                warehouse,
+                "SELECT count() AS n FROM classifications WHERE document_id = 'd-after-bad'",
+            )
+            == 1
+        ),
+        what="good document after the bad one",
+    )
+    wait_for(
+        lambda: (
+            distinct(warehouse, "SELECT count() AS n FROM deadletter WHERE stage = 'classify'") >= 1
+        ),
+        what="dead letter",
+    )
+    [dead] = warehouse.query(
+        "SELECT reason, topic, original_value FROM deadletter WHERE stage = 'classify' LIMIT 1"
+    )
     assert dead["reason"] == "not_json"
     assert dead["topic"] == "policy.documents"
     import base64

@@ -20,8 +20,14 @@ DAY = datetime(2026, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
 
 
 def test_document_row_keeps_the_original_event_for_replay() -> None:
-    doc = observe_document(document_id="d1", source=SourceRef(id="s", kind="news", country="JP"),
-                           title="T", body="B", producer=P, published_at=DAY)
+    doc = observe_document(
+        document_id="d1",
+        source=SourceRef(id="s", kind="news", country="JP"),
+        title="T",
+        body="B",
+        producer=P,
+        published_at=DAY,
+    )
     rows = TableRows()
     raw = encode(doc)
     rows.add_record(raw)
@@ -36,23 +42,45 @@ def test_classification_becomes_one_mention_per_label() -> None:
     rows.add_record(classified("d1", "quad", DAY))
     assert len(rows.tables["classifications"]) == 1
     kinds = sorted((m["label_type"], m["label_id"]) for m in rows.tables["mentions"])
-    assert kinds == [("actor", "jp.motegi"), ("country", "IN"), ("country", "JP"),
-                     ("initiative", "quad")]
-    assert all(m["document_id"] == "d1" and m["classifier_version"] == "c1"
-               for m in rows.tables["mentions"])
+    assert kinds == [
+        ("actor", "jp.motegi"),
+        ("country", "IN"),
+        ("country", "JP"),
+        ("initiative", "quad"),
+    ]
+    assert all(
+        m["document_id"] == "d1" and m["classifier_version"] == "c1"
+        for m in rows.tables["mentions"]
+    )
 
 
 def test_unreadable_record_raises_and_becomes_a_sink_dead_letter() -> None:
     rows = TableRows()
     with pytest.raises(InvalidEvent) as info:
         rows.add_record(b"\xff\xfe")
-    dead = sink_deadletter(topic="t", partition=1, offset=9, key=b"k", value=b"\xff\xfe",
-                           error=info.value, producer_name="sink", producer_version="1")
+    dead = sink_deadletter(
+        topic="t",
+        partition=1,
+        offset=9,
+        key=b"k",
+        value=b"\xff\xfe",
+        error=info.value,
+        producer_name="sink",
+        producer_version="1",
+    )
     rows.add_deadletter(dead)
     [row] = rows.tables["deadletter"]
     assert row["reason"] == "not_json" and row["offset"] == 9
-    again = sink_deadletter(topic="t", partition=1, offset=9, key=b"k", value=b"\xff\xfe",
-                            error=info.value, producer_name="sink", producer_version="1")
+    again = sink_deadletter(
+        topic="t",
+        partition=1,
+        offset=9,
+        key=b"k",
+        value=b"\xff\xfe",
+        error=info.value,
+        producer_name="sink",
+        producer_version="1",
+    )
     assert again.event_id == dead.event_id  # a replayed failure is the same dead letter
 
 

@@ -1,0 +1,95 @@
+"""The query library and every query of docs/SQL.md, on a real chDB with fixture data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from sinks.queries import QUERIES, QueryError, QueryFilters, run_query
+from sinks.warehouse.chdb_driver import ChdbWarehouse
+from tests.conftest import REPO
+from tests.warehouse_fixture import load_fixture
+
+SQL_DOC = (REPO / "docs" / "SQL.md").read_text(encoding="utf-8")
+DOC_QUERIES = re.findall(r"### (\d+)\. (.+?)\n```sql\n(.+?)```", SQL_DOC, re.S)
+# Queries whose answer depends on the wall clock may legitimately be empty on sample data.
+MAY_BE_EMPTY = {
+    "Commitments due in the next 90 days",
+    "Overdue commitments with no later mention of their initiative",
+    "Documents classified under more than one taxonomy version",
+}
+
+
+@pytest.fixture(scope="module")
+def warehouse(chdb_dir) -> Iterator[ChdbWarehouse]:  # type: ignore[no-untyped-def]
+    wh = ChdbWarehouse(chdb_dir, database="queries_fixture")
+    wh.command("DROP DATABASE IF EXISTS queries_fixture")
+    wh = ChdbWarehouse(chdb_dir, database="queries_fixture")
+    load_fixture(wh)
+    yield wh
+    wh.command("DROP DATABASE IF EXISTS queries_fixture")
+
+
+def test_the_docs_show_at_least_fifteen_queries() -> None:
+    assert len(DOC_QUERIES) >= 15
+    assert [int(n) for n, _, _ in DOC_QUERIES] == list(range(1, len(DOC_QUERIES) + 1))
+
+
+@pytest.mark.parametrize(
+    ("number", "title", "sql"), DOC_QUERIES, ids=[t for _, t, _ in DOC_QUERIES]
+)
+def test_documented_query_runs(warehouse: ChdbWarehouse, number: str, title: str, sql: str) -> None:
+    rows = warehouse.query(sql)
+    if title not in MAY_BE_EMPTY:
+        assert rows, f"query {number} ({title}) returned nothing on the fixture data"
+
+
+def test_trends_count_distinct_documents_per_week(warehouse: ChdbWarehouse) -> None:
+    rows = run_query(warehouse, "trends", QueryFilters(initiative="quad", interval="month"))
+    assert rows and {r["initiative"] for r in rows} == {"quad"}
+    direct = warehouse.query(
+        "SELECT uniqExact(document_id) AS n FROM mentions "
+        "WHERE label_type = 'initiative' AND label_id = 'quad'"
+    )
+    assert sum(int(r["documents"]) for r in rows) >= int(direct[0]["n"])
+
+
+def test_initiative_report_names_who_speaks_for_it(warehouse: ChdbWarehouse) -> None:
+    rows = run_query(
+        warehouse, "initiative", QueryFilters(initiative="in-jp.critical-minerals-jwg")
+    )
+    actors = {r["actor"] for r in rows}
+    assert {"in.s-jaishankar", "jp.toshimitsu-motegi"} & actors
+    with pytest.raises(QueryError, match="--initiative"):
+        run_query(warehouse, "initiative", QueryFilters())
+
+
+def test_every_report_runs_with_every_filter(warehouse: ChdbWarehouse) -> None:
+    filters = QueryFilters(
+        since=date(2024, 1, 1),
+        until=date(2027, 1, 1),
+        country="JP",
+        initiative="quad",
+        actor="jp.toshimitsu-motegi",
+        interval="day",
+        limit=5,
+        today=date(2026, 1, 15),
+    )
+    for name in QUERIES:
+        rows = run_query(warehouse, name, filters)
+        assert len(rows) <= 5 * 20
+
+
+def test_commitments_have_a_status_against_today(warehouse: ChdbWarehouse) -> None:
+    rows = run_query(warehouse, "commitments", QueryFilters(today=date(2026, 1, 15)))
+    assert rows
+    assert {r["status"] for r in rows} <= {"overdue", "due soon", "later"}
+    assert all(r["due_from"] <= r["due_to"] for r in rows)
+
+
+def test_unknown_report_is_a_clear_error(warehouse: ChdbWarehouse) -> None:
+    with pytest.raises(QueryError, match="choose one of"):
+        run_query(warehouse, "nonsense", QueryFilters())
