@@ -35,6 +35,15 @@ from schemas.codec import encode  # noqa: E402
 from schemas.documents import SourceRef, observe_document  # noqa: E402
 from schemas.envelope import Producer  # noqa: E402
 
+# A quarter of the sentences carry policy entities, as in a news report; the rest are
+# filler drawn from a fixed vocabulary, so documents differ as real ones do.
+FILLER = (
+    "officials analysts markets delegation talks week region statement agenda support "
+    "growth trade energy budget ministry council economy security cooperation visit "
+    "leaders press conference reporters agreement meeting partners summit plan review "
+    "investment infrastructure ports shipping technology research students exchange "
+    "culture tourism railway finance climate health supply chain industry"
+).split()
 PHRASES = [
     "External Affairs Minister S Jaishankar met Japanese Foreign Minister Toshimitsu Motegi",
     "the Joint Working Group on Critical Minerals will convene in early 2026",
@@ -55,10 +64,16 @@ def synthetic_documents(count: int, seed: int, prefix: str) -> list[bytes]:
     source = SourceRef(id="bench", kind="news", name="Bench")
     out = []
     for i in range(count):
-        words: list[str] = []
-        while sum(len(w) + 2 for w in words) < 3000:
-            words.append(rng.choice(PHRASES))
-        body = ". ".join(words) + "."
+        sentences: list[str] = []
+        size = 0
+        while size < 3000:
+            if rng.random() < 0.25:
+                sentence = rng.choice(PHRASES)
+            else:
+                sentence = " ".join(rng.choice(FILLER) for _ in range(rng.randint(8, 18)))
+            sentences.append(sentence[0].upper() + sentence[1:])
+            size += len(sentence) + 2
+        body = ". ".join(sentences) + "."
         event = observe_document(
             document_id=f"{prefix}{i:07d}",
             source=source,

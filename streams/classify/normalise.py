@@ -58,6 +58,11 @@ _KANA_VOICING = frozenset("\u3099\u309a")
 _SPACE, _CJK, _OTHER = 0, 1, 2
 
 
+def has_cjk(text: str) -> bool:
+    """Whether any character of ``text`` is CJK (fast path: ASCII text has none)."""
+    return not text.isascii() and any(is_cjk(c) for c in text)
+
+
 def is_cjk(char: str) -> bool:
     """Whether ``char`` belongs to a script written without spaces (CJK, kana, Hangul)."""
     code = ord(char)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import itertools
 import math
 import re
 from collections import Counter, OrderedDict
@@ -34,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from schemas.ids import story_id_for
-from streams.classify.normalise import is_cjk, normalise
+from streams.classify.normalise import has_cjk, is_cjk, normalise
 
 __all__ = ["StoryIndex"]
 
@@ -43,6 +44,8 @@ SKETCH_SIZE = 64
 SHINGLE_WORDS = 4
 NEAR_DUPLICATE = 0.5
 SKETCH_KEYS = 8
+PER_KEY = 64
+MAX_CANDIDATES = 32  # scored per document: those sharing the most keys
 MAX_TERMS = 200
 LABEL_WEIGHT = 3.0
 NUMBER_WEIGHT = 3.0
@@ -65,7 +68,7 @@ def _hash(text: str) -> int:
 def _tokens(text: str) -> list[str]:
     out: list[str] = []
     for token in normalise(text).text.split(" "):
-        if token and any(is_cjk(c) for c in token):
+        if token and has_cjk(token):
             out.extend(token[i : i + 2] for i in range(max(1, len(token) - 1)))
         elif token:
             out.append(token)
@@ -78,7 +81,9 @@ def _profile(tokens: list[str], labels: Iterable[str]) -> dict[str, float]:
     for token in tokens:
         if _NUMBER.fullmatch(token):
             terms["n:" + token] = YEAR_WEIGHT if _YEAR.fullmatch(token) else NUMBER_WEIGHT
-        elif (len(token) >= 3 and token not in _STOPWORDS) or is_cjk(token[0]):
+        elif (len(token) >= 3 and token not in _STOPWORDS) or (
+            not token.isascii() and is_cjk(token[0])
+        ):
             stem = token[:-1] if len(token) > 4 and token.endswith("s") else token
             words["w:" + stem] += 1
     top = sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS]
@@ -101,9 +106,7 @@ def _resemblance(a: list[int], b: list[int]) -> float:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float], norm_a: float, norm_b: float) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(weight * b[term] for term, weight in a.items() if term in b)
+    dot = sum(a[term] * b[term] for term in a.keys() & b.keys())  # the intersection runs in C
     return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
 
 
@@ -154,7 +157,8 @@ class StoryIndex:
         self.threshold = threshold
         self.max_documents = max_documents
         self._docs: OrderedDict[str, _Doc] = OrderedDict()  # insertion order ~ arrival
-        self._by_key: dict[str, set[str]] = {}
+        # key -> documents, in arrival order (dicts keep insertion order)
+        self._by_key: dict[str, dict[str, None]] = {}
         self._expiry: list[tuple[float, str]] = []  # heap of (published, document_id)
         self._newest = float("-inf")
 
@@ -186,10 +190,16 @@ class StoryIndex:
         return doc.story
 
     def _candidates(self, doc: _Doc) -> Iterable[str]:
-        found: set[str] = set()
+        """The most recent documents sharing a key: a busy key (an initiative in the news
+        every day) contributes only its latest ``PER_KEY`` members, and only the
+        ``MAX_CANDIDATES`` sharing the most keys are scored, so the cost per document
+        stays bounded however many documents share a label."""
+        shared: Counter[str] = Counter()
         for key in doc.index_keys():
-            found |= self._by_key.get(key, set())
-        return sorted(found)
+            members = self._by_key.get(key)
+            if members:
+                shared.update(itertools.islice(reversed(members), PER_KEY))
+        return sorted(doc_id for doc_id, _ in shared.most_common(MAX_CANDIDATES))
 
     def _best_match(self, doc: _Doc) -> str | None:
         span = self.window.total_seconds()
@@ -209,7 +219,7 @@ class StoryIndex:
         self._docs[document_id] = doc
         heapq.heappush(self._expiry, (doc.published, document_id))
         for key in doc.index_keys():
-            self._by_key.setdefault(key, set()).add(document_id)
+            self._by_key.setdefault(key, {})[document_id] = None
         while len(self._docs) > self.max_documents:
             self._remove(next(iter(self._docs)))
 
@@ -220,7 +230,7 @@ class StoryIndex:
         for key in doc.index_keys():
             members = self._by_key.get(key)
             if members is not None:
-                members.discard(document_id)
+                members.pop(document_id, None)
                 if not members:
                     del self._by_key[key]
 
