@@ -358,6 +358,58 @@ def query(
     print_rows(rows, title=f"{name.value}", fmt=fmt)
 
 
+@app.command()
+def replay(
+    ctx: typer.Context,
+    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
+    initiative: Annotated[str | None, typer.Option(help="only documents mentioning it")] = None,
+    force: Annotated[
+        bool, typer.Option(help="re-classify even under an unchanged classifier version")
+    ] = False,
+) -> None:
+    """Republish stored documents to policy.documents (new taxonomy, rebuild, migration)."""
+    from ops.access import open_warehouse
+    from ops.replay import ReplayFilter, count_documents
+    from ops.replay import replay as replay_documents
+    from ops.roles import resolve_bootstrap
+    from producers.publish import Publisher
+
+    settings = _settings(ctx)
+    selection = ReplayFilter(
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        initiative=initiative,
+    )
+    warehouse = open_warehouse(settings)
+    publisher = Publisher(resolve_bootstrap(settings), compression=settings.kafka.compression)
+    try:
+        total = count_documents(warehouse, selection)
+        with Progress(
+            TextColumn("[bold]replay"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("replay", total=total)
+            sent = replay_documents(
+                warehouse,
+                publisher,
+                settings.topics.documents,
+                selection,
+                force=force,
+                on_progress=lambda n: progress.advance(task, n),
+            )
+    finally:
+        publisher.close()
+        warehouse.close()
+    console.print(f"republished {sent} of {total} stored document revisions")
+    if sent < total:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console-script entry: policywatch errors become one clear line and exit code 1."""
     try:

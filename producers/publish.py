@@ -32,6 +32,7 @@ class Outgoing:
     topic: str
     key: bytes | None
     value: bytes
+    headers: list[tuple[str, bytes]] | None = None
 
 
 class Publisher:
@@ -73,9 +74,13 @@ class Publisher:
         futures = []
         for index, record in enumerate(records):
             try:
-                futures.append(
-                    (index, self._producer.send(record.topic, key=record.key, value=record.value))
+                future = self._producer.send(
+                    record.topic,
+                    key=record.key,
+                    value=record.value,
+                    headers=record.headers or [],
                 )
+                futures.append((index, future))
             except KafkaError as exc:
                 report.failed += 1
                 report.failed_indices.add(index)

@@ -34,6 +34,16 @@ from streams.taxonomy import load_taxonomy
 log = logging.getLogger(__name__)
 
 
+FORCE_HEADER = "policywatch-force"
+
+
+def _forced(event: Any) -> bool:
+    """`policywatch replay --force` marks records to classify even if already seen."""
+    headers = getattr(event, "headers", None) or {}
+    items = headers.items() if isinstance(headers, dict) else headers
+    return any(name == FORCE_HEADER for name, _ in items)
+
+
 def register_agents(app: faust.App, config: WorkerConfig) -> None:
     classifier = Classifier(load_taxonomy(*config.taxonomy_paths))
     stories = StoryIndex()
@@ -68,11 +78,12 @@ def register_agents(app: faust.App, config: WorkerConfig) -> None:
         doc_key = key.decode("utf-8", "replace") if key else ""
         ref = RecordRef(message.topic, message.partition, message.offset, key)
         started = time.perf_counter()
+        forced = _forced(event)
         outcome = process_document(
             event.value,
             ref,
             classifier=classifier,
-            seen_marker=seen[doc_key] if doc_key else None,
+            seen_marker=seen[doc_key] if doc_key and not forced else None,
             stories=stories,
             producer=producer,
         )

@@ -204,6 +204,25 @@ def test_sql_command_reads_the_running_stack_and_refuses_writes(stack: RunningSt
     assert "--write" in refused.stderr
 
 
+def test_replay_republishes_the_stored_log_without_changing_counts(stack: RunningStack) -> None:
+    warehouse = stack.warehouse()
+    raw_rows = "SELECT count() AS n FROM classifications"
+    docs = "SELECT uniqExact(document_id) AS n FROM classifications"
+    stored = distinct(warehouse, "SELECT count() AS n FROM documents FINAL")
+    before_rows, before_docs = distinct(warehouse, raw_rows), distinct(warehouse, docs)
+    result = stack.cli("replay", "--force")
+    assert result.returncode == 0, result.stderr
+    assert f"republished {stored} of {stored}" in result.stdout
+    wait_for(lambda: distinct(warehouse, raw_rows) >= before_rows + stored,
+             what="forced re-classification of every stored document")
+    assert distinct(warehouse, docs) == before_docs
+    only_quad = stack.cli("replay", "--initiative", "quad", "--since", "2020-01-01")
+    assert only_quad.returncode == 0, only_quad.stderr
+    quad_docs = distinct(warehouse, "SELECT uniqExact(document_id) AS n FROM latest_mentions "
+                                    "WHERE label_type = 'initiative' AND label_id = 'quad'")
+    assert f"republished {quad_docs} of {quad_docs}" in only_quad.stdout
+
+
 def test_sigterm_stops_every_process(stack: RunningStack) -> None:
     pids = [stack.run["broker"]["pid"]] + [r["pid"] for r in stack.run["roles"].values()]
     assert all(pid_alive(p) for p in pids)
