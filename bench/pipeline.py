@@ -37,13 +37,15 @@ from schemas.envelope import Producer  # noqa: E402
 
 # A quarter of the sentences carry policy entities, as in a news report; the rest are
 # filler drawn from a fixed vocabulary, so documents differ as real ones do.
-FILLER = (
-    "officials analysts markets delegation talks week region statement agenda support "
-    "growth trade energy budget ministry council economy security cooperation visit "
-    "leaders press conference reporters agreement meeting partners summit plan review "
-    "investment infrastructure ports shipping technology research students exchange "
-    "culture tourism railway finance climate health supply chain industry"
-).split()
+FILLER = " ".join(
+    [
+        "officials analysts markets delegation talks week region statement agenda support",
+        "growth trade energy budget ministry council economy security cooperation visit",
+        "leaders press conference reporters agreement meeting partners summit plan review",
+        "investment infrastructure ports shipping technology research students exchange",
+        "culture tourism railway finance climate health supply chain industry",
+    ]
+).split(" ")
 PHRASES = [
     "External Affairs Minister S Jaishankar met Japanese Foreign Minister Toshimitsu Motegi",
     "the Joint Working Group on Critical Minerals will convene in early 2026",

@@ -178,7 +178,11 @@ def ingest(
         producer=Producer(name="policywatch-ingest", version=policywatch_version()),
     )
     files = list(expand_paths(paths))
-    publisher = Publisher(resolve_bootstrap(settings), compression=settings.kafka.compression)
+    publisher = Publisher(
+        resolve_bootstrap(settings),
+        compression=settings.kafka.compression,
+        timeout_s=settings.kafka.request_timeout_s,
+    )
     started = time.monotonic()
     try:
         with Progress(
@@ -215,9 +219,19 @@ def ingest(
     )
     for location, reason, message in report.failed_items:
         err_console.print(f"[yellow]skipped[/] {location}: [bold]{reason}[/] {message}")
-    for error in report.publish_errors:
+    for error in report.publish_errors[:10]:
         err_console.print(f"[red]not published:[/] {error}")
-    if report.publish_errors:
+    if report.stopped_early:
+        err_console.print(
+            "[red]stopped:[/] the broker stopped acknowledging; files after the "
+            "failed chunk were not read"
+        )
+    if report.publish_errors or report.stopped_early:
+        if ingest_spool(settings) is not None:
+            err_console.print(
+                "documents of failed chunks are in the spool and will be "
+                "published when the stack starts again"
+            )
         raise typer.Exit(1)
 
 
@@ -382,7 +396,11 @@ def replay(
         initiative=initiative,
     )
     warehouse = open_warehouse(settings)
-    publisher = Publisher(resolve_bootstrap(settings), compression=settings.kafka.compression)
+    publisher = Publisher(
+        resolve_bootstrap(settings),
+        compression=settings.kafka.compression,
+        timeout_s=settings.kafka.request_timeout_s,
+    )
     try:
         total = count_documents(warehouse, selection)
         with Progress(

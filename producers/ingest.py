@@ -32,6 +32,7 @@ class IngestReport:
     failed_items: list[tuple[str, str, str]] = field(default_factory=list)  # location, reason, msg
     publish_errors: list[str] = field(default_factory=list)
     document_ids: list[str] = field(default_factory=list)
+    stopped_early: bool = False
 
     @property
     def ok(self) -> bool:
@@ -75,7 +76,8 @@ def ingest_paths(
     pending: list[Outgoing] = []
     pending_ids: list[str | None] = []  # document_id per pending record, None for dead letters
 
-    def flush() -> None:
+    def flush() -> bool:
+        """Publish the pending chunk; False when part of it was not acknowledged."""
         if spool is not None:
             spool.append(
                 [
@@ -94,6 +96,7 @@ def ingest_paths(
         metrics.PUBLISHED.labels("ingest", "failed").inc(result.failed)
         pending.clear()
         pending_ids.clear()
+        return result.failed == 0
 
     for path in expand_paths(paths):
         for item in parse_path(path, defaults, max_file_bytes):
@@ -109,8 +112,9 @@ def ingest_paths(
                 dead = ingest_deadletter(item, error, defaults)
                 pending.append(Outgoing(topics.deadletter, dead.event_id.encode(), encode(dead)))
                 pending_ids.append(None)
-            if len(pending) >= CHUNK:
-                flush()
+            if len(pending) >= CHUNK and not flush():
+                report.stopped_early = True
+                return report  # the broker is failing: stop instead of timing out per chunk
     if pending:
         flush()
     return report

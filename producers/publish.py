@@ -58,6 +58,9 @@ class Publisher:
                 max_request_size=16 * 1024 * 1024,
                 compression_type=None if compression == "none" else compression,
                 request_timeout_ms=int(timeout_s * 1000),
+                # fail a record once the broker has not acknowledged it within the timeout
+                # (kafka-python's default keeps retrying for two minutes)
+                delivery_timeout_ms=int(timeout_s * 1000) + 1000,
                 max_block_ms=int(timeout_s * 1000),
             )
         except KafkaError as exc:
@@ -87,8 +90,8 @@ class Publisher:
                 report.errors.append(f"{record.topic}: {exc}")
         try:
             self._producer.flush(timeout=self._timeout_s)
-        except KafkaError as exc:
-            raise BrokerError(f"flushing to Kafka failed: {exc}") from exc
+        except KafkaError as exc:  # each unacknowledged future reports its own failure below
+            log.warning("flushing to Kafka failed: %s", exc)
         for index, future in futures:
             try:
                 future.get(timeout=self._timeout_s)

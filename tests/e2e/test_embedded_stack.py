@@ -213,13 +213,18 @@ def test_replay_republishes_the_stored_log_without_changing_counts(stack: Runnin
     result = stack.cli("replay", "--force")
     assert result.returncode == 0, result.stderr
     assert f"republished {stored} of {stored}" in result.stdout
-    wait_for(lambda: distinct(warehouse, raw_rows) >= before_rows + stored,
-             what="forced re-classification of every stored document")
+    wait_for(
+        lambda: distinct(warehouse, raw_rows) >= before_rows + stored,
+        what="forced re-classification of every stored document",
+    )
     assert distinct(warehouse, docs) == before_docs
     only_quad = stack.cli("replay", "--initiative", "quad", "--since", "2020-01-01")
     assert only_quad.returncode == 0, only_quad.stderr
-    quad_docs = distinct(warehouse, "SELECT uniqExact(document_id) AS n FROM latest_mentions "
-                                    "WHERE label_type = 'initiative' AND label_id = 'quad'")
+    quad_docs = distinct(
+        warehouse,
+        "SELECT uniqExact(document_id) AS n FROM latest_mentions "
+        "WHERE label_type = 'initiative' AND label_id = 'quad'",
+    )
     assert f"republished {quad_docs} of {quad_docs}" in only_quad.stdout
 
 
