@@ -34,6 +34,7 @@ test: lint typecheck
 
 bench: setup
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/warehouse.py
 
 schemas: setup
 	$(BIN)/policywatch schemas export

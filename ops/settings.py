@@ -52,6 +52,12 @@ class StreamSettings(_Section):
     app_id: str = "policywatch"
     taxonomy: list[Path] = Field(default_factory=list, description="extra taxonomy files")
     max_body_chars: int = Field(default=1_000_000, ge=1000)
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="classify worker processes the embedded stack runs (<= partitions)",
+    )
     session_timeout_s: float = Field(
         default=10.0,
         ge=2.0,
@@ -62,7 +68,7 @@ class StreamSettings(_Section):
 
 class SinkSettings(_Section):
     batch_size: int = Field(default=5000, ge=1, le=1_000_000)
-    batch_linger_ms: int = Field(default=200, ge=0, le=60_000)
+    batch_linger_ms: int = Field(default=50, ge=0, le=60_000)
     retry_max_s: float = Field(default=30.0, gt=0)
 
 
@@ -142,7 +148,11 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         settings = Settings(**file_values)
         if overrides:
             merged = settings.model_dump()
-            merged.update({k: v for k, v in overrides.items() if v is not None})
+            for key, value in overrides.items():
+                if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                    merged[key] = {**merged[key], **value}  # a section: override its fields
+                elif value is not None:
+                    merged[key] = value
             settings = Settings.model_validate(merged)
     except ValidationError as exc:
         problems = "; ".join(

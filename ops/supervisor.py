@@ -146,7 +146,7 @@ class Stack:
         )
         log.info("broker ready at %s (pid %s)", self.bootstrap, self.broker.pid)
 
-    def _role(self, name: str, restartable: bool = True) -> Child:
+    def _role(self, name: str, command_name: str | None = None, restartable: bool = True) -> Child:
         env = {
             "POLICYWATCH_KAFKA__BOOTSTRAP": self.bootstrap,
             "POLICYWATCH_DATA_DIR": str(self.data_dir),
@@ -155,7 +155,14 @@ class Stack:
         }
         ready = self.data_dir / "roles" / f"{name}.json"
         ready.parent.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "ops.cli", name, "--ready-file", str(ready)]
+        command = [
+            sys.executable,
+            "-m",
+            "ops.cli",
+            command_name or name,
+            "--ready-file",
+            str(ready),
+        ]
         return Child(name, command, self.logs / f"{name}.log", ready, env, restartable)
 
     def _start_roles(self) -> None:
@@ -164,8 +171,11 @@ class Stack:
             import secrets
 
             sink.env["POLICYWATCH_WAREHOUSE__WRITER_PASSWORD"] = secrets.token_urlsafe(18)
-        worker = self._role("worker")
-        for child in (sink, worker):
+        workers = [
+            self._role("worker" if i == 0 else f"worker-{i + 1}", "worker")
+            for i in range(self.settings.streams.workers)
+        ]
+        for child in (sink, *workers):
             child.start(self.start_timeout_s)
             self.children.append(child)
             metrics.ROLE_UP.labels(child.name).set(1)

@@ -41,7 +41,7 @@ TABLE_ORDER = (
 class SinkConfig:
     consumer: str = "warehouse-sink"
     batch_size: int = 5000
-    batch_linger_ms: int = 200
+    batch_linger_ms: int = 50
     retry_max_s: float = 30.0
     version: str = "0"
 

@@ -1,0 +1,270 @@
+"""Warehouse benchmarks, each beside its baseline measured in the same run.
+
+* sink rows/s (Kafka -> projection -> idempotent inserts -> stored positions) against a raw
+  chDB JSONEachRow bulk insert of the same rows;
+* trend query p50 over 10M mentions (the aggregate table and a raw GROUP BY);
+* the ClickHouse HTTP endpoint's overhead against in-process queries.
+Writes bench/results/warehouse.json and a section of docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.report import machine, replace_section  # noqa: E402
+from ops.ports import free_port, wait_until  # noqa: E402
+from ops.process import stop_process  # noqa: E402
+from ops.roles import MIGRATIONS_DIR  # noqa: E402
+from ops.tansu import broker_ready, spawn_tansu  # noqa: E402
+from ops.topics import ensure_topics  # noqa: E402
+from producers.publish import Outgoing, Publisher  # noqa: E402
+from schemas.classification import ActorLabel, DocumentClassified, Evidence, InitiativeLabel  # noqa: E402
+from schemas.codec import encode  # noqa: E402
+from schemas.envelope import Producer  # noqa: E402
+from sinks.consumer import PartitionReader, describe_topics  # noqa: E402
+from sinks.projection import TableRows  # noqa: E402
+from sinks.warehouse.base import json_each_row  # noqa: E402
+from sinks.warehouse.chdb_driver import ChdbWarehouse  # noqa: E402
+from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse  # noqa: E402
+from sinks.warehouse.http_server import EndpointUser, WarehouseHttpServer  # noqa: E402
+from sinks.warehouse.migrate import migrate  # noqa: E402
+from sinks.writer import SinkConfig, WarehouseSink  # noqa: E402
+
+P = Producer(name="bench", version="1")
+
+
+def classified_events(count: int) -> list[bytes]:
+    ev = (Evidence(start=0, end=5, text="Quad."),)
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    out = []
+    for i in range(count):
+        when = start + timedelta(minutes=7 * i)
+        out.append(
+            encode(
+                DocumentClassified(
+                    event_id=f"e{i}",
+                    occurred_at=when,
+                    observed_at=when,
+                    producer=P,
+                    trace_id=f"t{i}",
+                    document_id=f"d{i:08d}",
+                    revision="r1",
+                    classifier_version="c1",
+                    taxonomy_version="t1",
+                    source_id=f"s{i % 20}",
+                    source_kind="news",
+                    relevant=True,
+                    initiatives=tuple(
+                        InitiativeLabel(
+                            id=f"i{(i + k) % 40}", name="I", confidence=0.9, evidence=ev
+                        )
+                        for k in range(2)
+                    ),
+                    actors=tuple(
+                        ActorLabel(id=f"a{(i + k) % 80}", name="A", confidence=0.9, evidence=ev)
+                        for k in range(2)
+                    ),
+                    countries=("IN", "JP"),
+                    story_id=f"s{i // 3}",
+                )
+            )
+        )
+    return out
+
+
+def bench_sink(workdir: Path, warehouse: ChdbWarehouse, events: list[bytes]) -> dict[str, Any]:
+    port = free_port()
+    bootstrap = f"127.0.0.1:{port}"
+    broker = spawn_tansu(port, workdir / "broker.log")
+    try:
+        assert wait_until(lambda: broker_ready(bootstrap), 30)
+        ensure_topics(bootstrap, ["b.documents", "b.classified", "b.deadletter"], 4)
+        publisher = Publisher(bootstrap)
+        publisher.publish([Outgoing("b.classified", None, e) for e in events])
+        publisher.close()
+        rows = TableRows()
+        for e in events:
+            rows.add_record(e)
+        total_rows = sum(len(r) for r in rows.tables.values())
+        sink = WarehouseSink(
+            warehouse,
+            PartitionReader(bootstrap, "bench", 5000),
+            describe_topics(bootstrap, ["b.documents", "b.classified", "b.deadletter"]),
+            SinkConfig(consumer="bench", batch_size=5000, batch_linger_ms=50),
+        )
+        thread = threading.Thread(target=sink.run, daemon=True)
+        started = time.perf_counter()
+        thread.start()
+        while int(warehouse.query("SELECT count() AS n FROM classifications")[0]["n"]) < len(
+            events
+        ):
+            time.sleep(0.02)
+        sink_s = time.perf_counter() - started
+        sink.stop()
+        thread.join(30)
+    finally:
+        stop_process(broker)
+    # baseline: the same rows, one raw JSONEachRow insert per table, nothing else
+    tables = {t: r for t, r in rows.tables.items() if r}
+    for table in tables:
+        warehouse.command(f"CREATE TABLE raw_{table} AS {table}")
+    started = time.perf_counter()
+    for table, table_rows in tables.items():
+        warehouse.command(
+            f"INSERT INTO raw_{table} FORMAT JSONEachRow\n" + json_each_row(table_rows).decode()
+        )
+    raw_s = time.perf_counter() - started
+    return {
+        "events": len(events),
+        "rows": total_rows,
+        "sink_rows_per_s": total_rows / sink_s,
+        "raw_rows_per_s": total_rows / raw_s,
+        "ratio": raw_s / sink_s,
+    }
+
+
+def timed(run: Any, repeat: int) -> dict[str, float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    times.sort()
+    return {"p50_ms": statistics.median(times) * 1000, "max_ms": times[-1] * 1000}
+
+
+TREND_AGG = (
+    "SELECT toMonday(day) AS week, label_id, uniqExactMerge(documents) AS docs "
+    "FROM mentions_daily WHERE label_type = 'initiative' GROUP BY week, label_id "
+    "ORDER BY week, docs DESC"
+)
+TREND_RAW = (
+    "SELECT toMonday(occurred_at) AS week, label_id, count() AS n FROM mentions "
+    "WHERE label_type = 'initiative' GROUP BY week, label_id ORDER BY week, n DESC"
+)
+
+
+def bench_queries(warehouse: ChdbWarehouse, mentions: int, repeat: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    warehouse.command(
+        f"""
+        INSERT INTO mentions (occurred_at, document_id, revision, classifier_version, label_type,
+                              label_id, label_name, role, country, confidence, evidence_count,
+                              source_id, source_kind, story_id)
+        SELECT toDateTime64('2025-01-01 00:00:00', 3, 'UTC')
+                   + toIntervalSecond(intDiv(number, 4) * 13),
+               concat('q', toString(intDiv(number, 4))), 'r1', 'c1',
+               if(number % 4 < 2, 'initiative', 'actor'),
+               concat(if(number % 4 < 2, 'i', 'a'), toString(cityHash64(number) % 60)),
+               'name', '', 'JP', 0.9, 1, concat('s', toString(number % 20)), 'news', ''
+        FROM numbers({mentions})""",
+        settings={"max_insert_threads": 2},
+    )
+    load_s = time.perf_counter() - started
+    return {
+        "mentions": mentions,
+        "load_seconds": load_s,
+        "trend_aggregate": timed(lambda: warehouse.query(TREND_AGG), repeat),
+        "trend_raw_group_by": timed(lambda: warehouse.query(TREND_RAW), repeat),
+    }
+
+
+def bench_http(warehouse: ChdbWarehouse, repeat: int) -> dict[str, Any]:
+    server = WarehouseHttpServer(warehouse, [EndpointUser("default", "", readonly=True)])
+    server.start()
+    try:
+        client = ClickhouseWarehouse(
+            f"clickhouse://default:@127.0.0.1:{server.port}/{warehouse.database}"
+        )
+        sql = (
+            "SELECT label_id, uniqExactMerge(documents) AS docs FROM mentions_daily "
+            "WHERE label_type = 'actor' GROUP BY label_id ORDER BY docs DESC LIMIT 20"
+        )
+        small = "SELECT 1 AS one"
+        result = {
+            "in_process": timed(lambda: warehouse.query(sql), repeat),
+            "http": timed(lambda: client.query(sql), repeat),
+            "in_process_select_1": timed(lambda: warehouse.query(small), repeat),
+            "http_select_1": timed(lambda: client.query(small), repeat),
+        }
+        client.close()
+    finally:
+        server.stop()
+    result["overhead_ms"] = result["http"]["p50_ms"] - result["in_process"]["p50_ms"]
+    return result
+
+
+def markdown(r: dict[str, Any]) -> str:
+    s, q, h = r["sink"], r["queries"], r["http"]
+    return "\n".join(
+        [
+            f"Run {r['date']} on {r['machine']}.",
+            "",
+            "| measure | policywatch | baseline (same run) | ratio / goal |",
+            "|---|---|---|---|",
+            f"| sink rows/s ({s['events']:,} classified events, {s['rows']:,} rows, from Kafka) "
+            f"| {s['sink_rows_per_s']:,.0f} | raw JSONEachRow insert {s['raw_rows_per_s']:,.0f} "
+            f"| {s['ratio']:.2f}x (goal ≥ 0.5x) |",
+            f"| trend query p50, {q['mentions']:,} mentions (aggregate table) "
+            f"| {q['trend_aggregate']['p50_ms']:.1f} ms | raw GROUP BY on mentions "
+            f"{q['trend_raw_group_by']['p50_ms']:.1f} ms | goal ≤ 100 ms |",
+            f"| query through the HTTP endpoint, p50 | {h['http']['p50_ms']:.1f} ms "
+            f"| in-process {h['in_process']['p50_ms']:.1f} ms "
+            f"| +{h['overhead_ms']:.1f} ms (SELECT 1: {h['http_select_1']['p50_ms']:.1f} vs "
+            f"{h['in_process_select_1']['p50_ms']:.1f} ms) |",
+            "",
+            "Document-to-queryable latency is measured by the pipeline benchmark above.",
+            "",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=50_000)
+    parser.add_argument("--mentions", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="pw-bench-wh-") as tmp:
+        workdir = Path(tmp)
+        warehouse = ChdbWarehouse(workdir / "chdb", database="bench")
+        migrate(warehouse, MIGRATIONS_DIR)
+        sink = bench_sink(workdir, warehouse, classified_events(args.events))
+        print(f"sink {sink['sink_rows_per_s']:,.0f} rows/s vs raw {sink['raw_rows_per_s']:,.0f}")
+        warehouse.command("TRUNCATE TABLE mentions")
+        warehouse.command("TRUNCATE TABLE mentions_daily")
+        queries = bench_queries(warehouse, args.mentions, args.repeat)
+        print(
+            f"trend p50 {queries['trend_aggregate']['p50_ms']:.1f} ms (raw "
+            f"{queries['trend_raw_group_by']['p50_ms']:.1f} ms)"
+        )
+        http = bench_http(warehouse, args.repeat)
+        print(f"HTTP overhead {http['overhead_ms']:.1f} ms")
+        warehouse.close()
+    result = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "sink": sink,
+        "queries": queries,
+        "http": http,
+    }
+    out = ROOT / "bench" / "results" / "warehouse.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    replace_section("Warehouse", markdown(result))
+
+
+if __name__ == "__main__":
+    main()
