@@ -167,6 +167,10 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
 
 def masked(settings: Settings) -> dict[str, Any]:
     """Settings as plain data with every secret masked."""
+    from sinks.warehouse.connect import redact_url
+
     data: dict[str, Any] = settings.model_dump(mode="json")
-    data["warehouse_url"] = settings.warehouse_url
+    if settings.warehouse.url:
+        data["warehouse"]["url"] = redact_url(settings.warehouse.url)
+    data["warehouse_url"] = redact_url(settings.warehouse_url)
     return data
