@@ -53,11 +53,13 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
     from sinks.consumer import PartitionReader, describe_topics
     from sinks.warehouse import connect_warehouse
     from sinks.warehouse.migrate import migrate
+    from sinks.warehouse.retention import apply_retention
     from sinks.writer import SinkConfig, WarehouseSink
 
     bootstrap = resolve_bootstrap(settings)
     warehouse = connect_warehouse(settings.warehouse_url, settings.warehouse.database)
     migrate(warehouse, MIGRATIONS_DIR)
+    apply_retention(warehouse, settings.warehouse.retention_days.model_dump())
     info: dict[str, Any] = {
         "metrics": serve_metrics(settings.metrics_port, settings.metrics_host).url
     }

@@ -34,6 +34,17 @@ class KafkaSettings(_Section):
     request_timeout_s: float = Field(default=30.0, gt=0)
 
 
+class RetentionSettings(_Section):
+    """Days to keep rows (None = forever). The event log is kept forever by default."""
+
+    deadletter: int | None = Field(default=180, ge=1)
+    mentions_hourly: int | None = Field(default=400, ge=1)
+    sink_offsets: int | None = Field(default=30, ge=1)
+    documents: int | None = Field(default=None, ge=1)
+    classifications: int | None = Field(default=None, ge=1)
+    mentions: int | None = Field(default=None, ge=1)
+
+
 class WarehouseSettings(_Section):
     url: str | None = Field(
         default=None, description="chdb:///path or clickhouse://user:pass@host:8123/db"
@@ -46,6 +57,7 @@ class WarehouseSettings(_Section):
     writer_password: SecretStr | None = Field(
         default=None, description="embedded endpoint writer; generated per run when empty"
     )
+    retention_days: RetentionSettings = RetentionSettings()
 
 
 class StreamSettings(_Section):
@@ -82,6 +94,41 @@ class IngestSettings(_Section):
     max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
 
 
+class FetchSettings(_Section):
+    """The web producers: how politely and how far to fetch."""
+
+    sources: Path | None = Field(default=None, description="sources.yaml of feeds and sites")
+    user_agent: str = Field(
+        default="policywatch/0.1 (+https://policywatch.example/bot)",
+        min_length=3,
+        description="sent with every request; name your deployment and a contact URL",
+    )
+    connect_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    read_timeout_s: float = Field(default=20.0, gt=0, le=600)
+    total_timeout_s: float = Field(default=60.0, gt=0, le=1800)
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    retries: int = Field(default=2, ge=0, le=10)
+    backoff_s: float = Field(default=1.0, ge=0)
+    retry_after_max_s: float = Field(default=120.0, ge=0)
+    host_rate_per_s: float = Field(default=1.0, ge=0, description="0 = no spacing")
+    host_concurrency: int = Field(default=2, ge=1, le=64)
+    respect_robots: bool = True
+    jitter: float = Field(default=0.1, ge=0, le=0.5, description="± share of each interval")
+    batch_size: int = Field(default=50, ge=1, le=5000)
+
+
+class IntakeSettings(_Section):
+    """The HTTP intake (POST /documents)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8088, ge=0, le=65535)
+    tokens: list[SecretStr] = Field(default_factory=list, description="accepted bearer tokens")
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_documents: int = Field(default=1000, ge=1, le=100_000)
+    source_id: str = "intake"
+
+
 class Settings(BaseSettings):
     """Everything configurable; ``policywatch config show`` prints it with secrets masked."""
 
@@ -100,6 +147,8 @@ class Settings(BaseSettings):
     streams: StreamSettings = StreamSettings()
     sink: SinkSettings = SinkSettings()
     ingest: IngestSettings = IngestSettings()
+    fetch: FetchSettings = FetchSettings()
+    intake: IntakeSettings = IntakeSettings()
 
     @classmethod
     def settings_customise_sources(
