@@ -16,10 +16,8 @@ from producers.files import FileDefaults, ParsedItem, expand_paths, parse_path
 from producers.publish import Outgoing, Publisher
 from producers.spool import Spool, SpooledRecord
 from schemas.codec import encode
-from schemas.deadletter import DeadLetter, encode_bytes
-from schemas.envelope import utcnow
+from schemas.deadletter import DeadLetter, dead_letter_for
 from schemas.errors import SourceError
-from schemas.ids import event_id_for
 from schemas.topics import TopicNames
 
 log = logging.getLogger(__name__)
@@ -40,20 +38,13 @@ class IngestReport:
 
 
 def ingest_deadletter(item: ParsedItem, error: SourceError, defaults: FileDefaults) -> DeadLetter:
-    now = utcnow()
-    event_id = event_id_for("ingest", item.location, DeadLetter.EVENT_TYPE, error.reason)
-    return DeadLetter(
-        event_id=event_id,
-        occurred_at=now,
-        observed_at=now,
-        producer=defaults.producer,
-        trace_id=event_id,
+    return dead_letter_for(
         stage="ingest",
-        reason=error.reason,
-        error=str(error)[:4000],
-        topic=None,
-        original_key=encode_bytes(item.location.encode("utf-8")),
-        original_value=encode_bytes(item.raw[:65536]) or "",
+        error=error,
+        producer=defaults.producer,
+        origin=item.location,
+        key=item.location.encode("utf-8"),
+        value=item.raw,
     )
 
 

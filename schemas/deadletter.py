@@ -7,7 +7,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from schemas.envelope import Event
+from schemas.envelope import Event, Producer, utcnow
+from schemas.errors import PolicywatchError
+from schemas.ids import event_id_for
+
+#: Original bytes kept in a dead letter; a larger record is truncated (its error says why).
+MAX_ORIGINAL_BYTES = 1_048_576
 
 
 class DeadLetter(Event):
@@ -34,3 +39,36 @@ class DeadLetter(Event):
 
 def encode_bytes(raw: bytes | None) -> str | None:
     return None if raw is None else base64.b64encode(raw).decode("ascii")
+
+
+def dead_letter_for(
+    *,
+    stage: str,
+    error: PolicywatchError,
+    producer: Producer,
+    origin: str,
+    topic: str | None = None,
+    partition: int | None = None,
+    offset: int | None = None,
+    key: bytes | None = None,
+    value: bytes | None = None,
+) -> DeadLetter:
+    """The dead letter of one failure; ``origin`` (``topic/partition@offset`` or a file
+    location) makes its id deterministic, so the same failure replayed is the same record."""
+    now = utcnow()
+    event_id = event_id_for(origin, stage, DeadLetter.EVENT_TYPE, error.reason)
+    return DeadLetter(
+        event_id=event_id,
+        occurred_at=now,
+        observed_at=now,
+        producer=producer,
+        trace_id=event_id,
+        stage=stage,
+        reason=error.reason,
+        error=str(error)[:4000],
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        original_key=encode_bytes(key),
+        original_value=encode_bytes(value[:MAX_ORIGINAL_BYTES] if value else value) or "",
+    )

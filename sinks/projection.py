@@ -15,11 +15,10 @@ import orjson
 
 from schemas.classification import DocumentClassified
 from schemas.codec import decode_any
-from schemas.deadletter import DeadLetter, encode_bytes
+from schemas.deadletter import DeadLetter, dead_letter_for
 from schemas.documents import DocumentObserved
-from schemas.envelope import utcnow
+from schemas.envelope import Producer
 from schemas.errors import InvalidEvent
-from schemas.ids import event_id_for
 
 Row = dict[str, Any]
 
@@ -194,28 +193,19 @@ def sink_deadletter(
     key: bytes | None,
     value: bytes | None,
     error: InvalidEvent,
-    producer_name: str,
-    producer_version: str,
+    producer: Producer,
 ) -> DeadLetter:
     """A record the sink itself cannot read becomes a dead letter, not a crash."""
-    from schemas.envelope import Producer
-
-    now = utcnow()
-    event_id = event_id_for(f"{topic}/{partition}", str(offset), DeadLetter.EVENT_TYPE, "sink")
-    return DeadLetter(
-        event_id=event_id,
-        occurred_at=now,
-        observed_at=now,
-        producer=Producer(name=producer_name, version=producer_version),
-        trace_id=event_id,
+    return dead_letter_for(
         stage="sink",
-        reason=error.reason,
-        error=str(error)[:4000],
+        error=error,
+        producer=producer,
+        origin=f"{topic}/{partition}@{offset}",
         topic=topic,
         partition=partition,
         offset=offset,
-        original_key=encode_bytes(key),
-        original_value=encode_bytes(value) or "",
+        key=key,
+        value=value,
     )
 
 

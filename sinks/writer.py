@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from schemas.envelope import Producer
 from schemas.errors import BrokerError, InvalidEvent, WarehouseError
 from sinks import metrics
 from sinks.consumer import PartitionReader, Record, TopicInfo
@@ -72,6 +73,7 @@ class WarehouseSink:
         self._topics = {t.name: t for t in topics}
         self._config = config
         self._stop = threading.Event()
+        self._producer = Producer(name="policywatch-sink", version=config.version)
 
     def start_positions(self) -> dict[tuple[str, int], int | None]:
         positions: dict[tuple[str, int], int | None] = {}
@@ -154,8 +156,7 @@ class WarehouseSink:
                         key=record.key,
                         value=record.value,
                         error=exc,
-                        producer_name="policywatch-sink",
-                        producer_version=self._config.version,
+                        producer=self._producer,
                     )
                 )
         return rows

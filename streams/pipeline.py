@@ -14,7 +14,7 @@ from typing import Protocol
 
 from schemas.classification import DocumentClassified
 from schemas.codec import decode
-from schemas.deadletter import DeadLetter, encode_bytes
+from schemas.deadletter import DeadLetter, dead_letter_for
 from schemas.documents import DocumentObserved
 from schemas.envelope import Producer, utcnow
 from schemas.errors import InvalidEvent, PolicywatchError
@@ -67,24 +67,16 @@ def dedup_marker(revision: str, classifier_version: str) -> str:
 def dead_letter(
     ref: RecordRef, value: bytes | None, error: PolicywatchError, producer: Producer, stage: str
 ) -> DeadLetter:
-    now = utcnow()
-    event_id = event_id_for(
-        f"{ref.topic}/{ref.partition}", str(ref.offset), DeadLetter.EVENT_TYPE, stage
-    )
-    return DeadLetter(
-        event_id=event_id,
-        occurred_at=now,
-        observed_at=now,
-        producer=producer,
-        trace_id=event_id,
+    return dead_letter_for(
         stage=stage,
-        reason=error.reason,
-        error=str(error)[:4000],
+        error=error,
+        producer=producer,
+        origin=f"{ref.topic}/{ref.partition}@{ref.offset}",
         topic=ref.topic,
         partition=ref.partition,
         offset=ref.offset,
-        original_key=encode_bytes(ref.key),
-        original_value=encode_bytes(value) or "",
+        key=ref.key,
+        value=value,
     )
 
 

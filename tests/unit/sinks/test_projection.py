@@ -65,8 +65,7 @@ def test_unreadable_record_raises_and_becomes_a_sink_dead_letter() -> None:
         key=b"k",
         value=b"\xff\xfe",
         error=info.value,
-        producer_name="sink",
-        producer_version="1",
+        producer=P,
     )
     rows.add_deadletter(dead)
     [row] = rows.tables["deadletter"]
@@ -78,8 +77,7 @@ def test_unreadable_record_raises_and_becomes_a_sink_dead_letter() -> None:
         key=b"k",
         value=b"\xff\xfe",
         error=info.value,
-        producer_name="sink",
-        producer_version="1",
+        producer=P,
     )
     assert again.event_id == dead.event_id  # a replayed failure is the same dead letter
 
