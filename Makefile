@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint typecheck unit bench schemas clean
+.PHONY: setup demo test lint typecheck unit bench schemas clean promtool
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "policywatch needs Python >= 3.11; set PYTHON=python3.11")'
@@ -28,7 +28,12 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-test: lint typecheck
+# promtool checks and unit-tests the Prometheus rules (tests/unit/ops/test_prometheus.py);
+# Debian's prometheus package ships it (CI runs as root on Debian).
+promtool:
+	@command -v promtool >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus)
+
+test: lint typecheck promtool
 	$(BIN)/policywatch schemas export --check
 	$(BIN)/python -m pytest
 

@@ -428,6 +428,16 @@ def replay(
         raise typer.Exit(1)
 
 
+def _register_command_groups() -> None:
+    """Commands defined in their own modules (operations, sources, taxonomy)."""
+    from ops import cli_ops
+
+    cli_ops.register(app)
+
+
+_register_command_groups()
+
+
 def main() -> None:
     """Console-script entry: policywatch errors become one clear line and exit code 1."""
     try:

@@ -1,0 +1,308 @@
+"""The cluster's roles as separate processes, without Docker.
+
+A real Tansu; the embedded warehouse standing in for the ClickHouse server (`policywatch
+sink` with a chdb:// URL serves the ClickHouse HTTP protocol); then `init`, `sink` and
+`worker`, each its own `policywatch` process configured by the environment its
+docker-compose service gives it, with only addresses (and, for isolation, topic names)
+replaced. chDB and the embedded broker cannot be imported in the role processes, as in
+the Docker image.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ops.access import endpoint_url
+from ops.ports import free_port
+from ops.process import stop_process, tail
+from ops.topics import ensure_topics
+from producers.publish import Outgoing, Publisher
+from schemas.codec import encode
+from schemas.documents import SourceRef, observe_document
+from schemas.envelope import Producer
+from schemas.topics import TopicNames
+from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
+from tests.compose_file import environment, load_compose
+from tests.conftest import Broker
+from tests.policywatch_cli import policywatch
+from tests.prometheus_checks import declared_metrics, naming_problems
+
+#: What the test may change in a compose service's environment: addresses, and names that
+#: keep this test's topics and consumer group apart from other tests on the shared broker.
+ADDRESSES = {
+    "POLICYWATCH_KAFKA__BOOTSTRAP",
+    "POLICYWATCH_WAREHOUSE__URL",
+    "POLICYWATCH_METRICS_HOST",
+    "POLICYWATCH_METRICS_PORT",
+    "POLICYWATCH_DATA_DIR",
+}
+WRITER_PASSWORD = "role-test-" + uuid.uuid4().hex[:8]
+
+
+def wait_for(probe: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not probe():
+        assert time.monotonic() < deadline, f"{what} not reached in {timeout}s"
+        time.sleep(0.2)
+
+
+@dataclass
+class Role:
+    name: str
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def metrics(self) -> str:
+        return str(self.info["metrics"])
+
+
+def clean_env(values: dict[str, str]) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("POLICYWATCH_")}
+    return {**base, **values}
+
+
+def start_role(
+    name: str, args: list[str], env: dict[str, str], tmp: Path, *, cluster_image: bool = True
+) -> Role:
+    ready = tmp / f"{name}.ready.json"
+    log_path = tmp / f"{name}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [*policywatch(cluster_image=cluster_image), *args, "--ready-file", str(ready)],
+            env=clean_env(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    role = Role(name, proc, log_path)
+    deadline = time.monotonic() + 90
+    while not ready.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_process(proc)
+            pytest.fail(f"{name} did not become ready:\n{tail(log_path, 40)}")
+        time.sleep(0.1)
+    role.info = json.loads(ready.read_text(encoding="utf-8"))
+    return role
+
+
+def topic_env(prefix: str) -> dict[str, str]:
+    names = TopicNames(**{k: f"{prefix}.{k}" for k in TopicNames.model_fields})
+    return {f"POLICYWATCH_TOPICS__{k.upper()}": v for k, v in names.model_dump().items()}
+
+
+@dataclass
+class Cluster:
+    topics: dict[str, str]
+    sql: dict[str, Any]
+    roles: dict[str, Role]
+    env: dict[str, dict[str, str]]
+    broker: Broker
+    tmp: Path
+
+    def reader(self) -> ClickhouseWarehouse:
+        return ClickhouseWarehouse(endpoint_url(self.sql, write=False))
+
+    def cli(self, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*policywatch(cluster_image=True), *args],
+            env=clean_env(env),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+
+@pytest.fixture(scope="module")
+def cluster(tansu: Broker, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
+    tmp = tmp_path_factory.mktemp("roles")
+    suffix = uuid.uuid4().hex[:8]
+    started: list[Role] = []
+    try:
+        # The warehouse server: reads topics of its own, nobody writes them.
+        idle = topic_env(f"idle{suffix}")
+        ensure_topics(tansu.bootstrap, list(idle.values()), partitions=1)
+        server = start_role(
+            "warehouse",
+            ["sink"],
+            {
+                **idle,
+                "POLICYWATCH_KAFKA__BOOTSTRAP": tansu.bootstrap,
+                "POLICYWATCH_DATA_DIR": str(tmp / "warehouse"),
+                "POLICYWATCH_WAREHOUSE__URL": f"chdb://{tmp / 'warehouse' / 'chdb'}",
+                "POLICYWATCH_WAREHOUSE__WRITER_PASSWORD": WRITER_PASSWORD,
+                "POLICYWATCH_LOG_FORMAT": "json",
+            },
+            tmp,
+            cluster_image=False,
+        )
+        started.append(server)
+        sql = server.info["sql"]
+
+        services = load_compose()["services"]
+        topics = topic_env(f"roles{suffix}")
+        isolation = {**topics, "POLICYWATCH_STREAMS__APP_ID": f"policywatch-{suffix}"}
+        env: dict[str, dict[str, str]] = {}
+        for name in ("init", "sink", "worker"):
+            compose_env = environment(services[name])
+            addresses = {
+                "POLICYWATCH_KAFKA__BOOTSTRAP": tansu.bootstrap,
+                "POLICYWATCH_WAREHOUSE__URL": endpoint_url(sql, write=True),
+                "POLICYWATCH_METRICS_HOST": "127.0.0.1",
+                "POLICYWATCH_METRICS_PORT": str(free_port()),
+                "POLICYWATCH_DATA_DIR": str(tmp / name),
+            }
+            assert set(addresses) == ADDRESSES and set(compose_env) >= ADDRESSES
+            env[name] = {**compose_env, **addresses, **isolation}
+
+        init = subprocess.run(
+            [*policywatch(cluster_image=True), "init"],
+            env=clean_env(env["init"]),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert init.returncode == 0, init.stdout + init.stderr
+        partitions = env["init"]["POLICYWATCH_KAFKA__PARTITIONS"]
+        assert f"topic {topics['POLICYWATCH_TOPICS__DOCUMENTS']}: {partitions} partitions" in (
+            init.stdout
+        )
+
+        roles = {}
+        for name in ("sink", "worker"):
+            roles[name] = start_role(name, [name], env[name], tmp)
+            started.append(roles[name])
+        yield Cluster(topics, sql, roles, env, tansu, tmp)
+    finally:
+        for role in reversed(started):
+            stop_process(role.proc)
+
+
+def test_a_published_document_flows_through_the_roles_to_the_warehouse(cluster: Cluster) -> None:
+    document = observe_document(
+        document_id=f"role-test-{uuid.uuid4().hex[:8]}",
+        source=SourceRef(id="role-test", kind="official_statement"),
+        title="Quad foreign ministers meet in Tokyo",
+        body="The Quad foreign ministers met in Tokyo and reaffirmed a free and open "
+        "Indo-Pacific. Japan's Foreign Minister Toshimitsu Motegi hosted the talks.",
+        producer=Producer(name="test", version="1"),
+    )
+    publisher = Publisher(cluster.broker.bootstrap)
+    try:
+        report = publisher.publish(
+            [
+                Outgoing(
+                    cluster.topics["POLICYWATCH_TOPICS__DOCUMENTS"],
+                    document.document_id.encode(),
+                    encode(document),
+                )
+            ]
+        )
+    finally:
+        publisher.close()
+    assert report.failed == 0
+    warehouse = cluster.reader()
+    params = {"id": document.document_id}
+
+    def count(sql: str) -> int:
+        return int(warehouse.query(sql, params=params)[0]["n"])
+
+    wait_for(
+        lambda: (
+            count("SELECT count() AS n FROM classifications WHERE document_id = {id:String}") == 1
+        ),
+        timeout=60,
+        what="the classification in the warehouse",
+    )
+    assert count("SELECT count() AS n FROM documents WHERE document_id = {id:String}") == 1
+    labels = {
+        r["label_id"]
+        for r in warehouse.query(
+            "SELECT DISTINCT label_id FROM mentions WHERE document_id = {id:String}",
+            params=params,
+        )
+    }
+    assert "quad" in labels, labels
+
+
+def scrape(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        body: bytes = response.read()
+    return body.decode()
+
+
+def test_each_role_serves_conventionally_named_metrics(cluster: Cluster) -> None:
+    expected = {
+        "worker": {"policywatch_stream_events_in_total", "policywatch_classify_seconds"},
+        "sink": {"policywatch_sink_events_total", "policywatch_consumer_lag_messages"},
+    }
+    for name, role in cluster.roles.items():
+        text = scrape(role.metrics)
+        assert naming_problems(text) == [], name
+        assert expected[name] <= set(declared_metrics(text)), name
+    worker = scrape(cluster.roles["worker"].metrics)
+    assert 'policywatch_stream_events_in_total{stage="classify"} 1.0' in worker
+
+
+def status(cluster: Cluster, args: list[str], env: dict[str, str]) -> tuple[int, dict[str, Any]]:
+    result = cluster.cli(["status", "--format", "json", *args], env)
+    assert result.stdout.strip(), result.stderr
+    return result.returncode, json.loads(result.stdout)
+
+
+def test_status_reports_roles_lag_and_warehouse_of_the_cluster(cluster: Cluster) -> None:
+    targets = [f"--target={n}={r.metrics}" for n, r in cluster.roles.items()]
+    env = {"POLICYWATCH_WAREHOUSE__URL": endpoint_url(cluster.sql, write=False)}
+    code, report = status(cluster, targets, env)
+    assert code == 0, report
+    assert report["healthy"] is True
+    roles = {r["name"]: r for r in report["roles"]}
+    assert set(roles) == {"sink", "worker"}
+    assert all(r["metrics_ok"] and r["alive"] is None for r in roles.values())
+    documents = cluster.topics["POLICYWATCH_TOPICS__DOCUMENTS"]
+    assert roles["sink"]["lag_messages"].get(f"warehouse-sink/{documents}") == 0
+    warehouse = report["warehouse"]
+    assert warehouse["reachable"] and warehouse["documents"] >= 1
+    assert warehouse["last_document_observed_at"] and warehouse["bytes_on_disk"] > 0
+
+
+def test_status_of_a_run_file_checks_pids_and_exits_1_when_a_role_dies(cluster: Cluster) -> None:
+    data_dir = cluster.tmp / "status"
+    run = {
+        "pid": os.getpid(),  # the "supervisor": this test process
+        "broker": {"bootstrap": cluster.broker.bootstrap, "pid": cluster.broker.pid},
+        "sql": cluster.sql,
+        "metrics": None,
+        "roles": {n: {"pid": r.proc.pid, "metrics": r.metrics} for n, r in cluster.roles.items()},
+    }
+    data_dir.mkdir()
+    (data_dir / "run.json").write_text(json.dumps(run), encoding="utf-8")
+    env = {"POLICYWATCH_DATA_DIR": str(data_dir)}
+    code, report = status(cluster, [], env)
+    assert code == 0, report
+    assert {r["name"]: r["alive"] for r in report["roles"]} == {
+        "broker": True,
+        "supervisor": True,
+        "sink": True,
+        "worker": True,
+    }
+    assert report["warehouse"]["documents"] >= 1
+
+    stop_process(cluster.roles["worker"].proc)
+    code, report = status(cluster, [], env)
+    assert code == 1
+    worker = next(r for r in report["roles"] if r["name"] == "worker")
+    assert worker["alive"] is False and worker["metrics_ok"] is False and not worker["healthy"]

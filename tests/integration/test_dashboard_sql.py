@@ -1,0 +1,163 @@
+"""Every Grafana panel's SQL runs on chDB over the fixture data and returns what the panel
+reads: a ``time`` column for time series, the columns a table names, a stat's field,
+a bar chart's x field; and every template variable's query yields values.
+
+Fixture data: the demo corpus and seeds (tests/warehouse_fixture.py) plus source runs
+built with the producers' own ``SourceHealth`` rows.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from producers.health import SourceHealth
+from sinks.warehouse.chdb_driver import ChdbWarehouse
+from tests.grafana_dashboards import (
+    CLICKHOUSE_TYPE,
+    Query,
+    expand_sql,
+    load_dashboards,
+    queries,
+    variables,
+)
+from tests.warehouse_fixture import load_fixture
+
+DASHBOARDS = load_dashboards()
+SQL_QUERIES = list(queries(DASHBOARDS, CLICKHOUSE_TYPE))
+NUMERIC = ("UInt", "Int", "Float", "Decimal")
+TIME = ("DateTime", "Date")
+
+
+def source_runs() -> list[SourceHealth]:
+    """Runs of three web sources: one fine, one degraded, one that never worked."""
+    start = datetime(2026, 3, 2, 6, tzinfo=UTC)
+    runs = []
+    for i in range(6):
+        started = start + timedelta(hours=i)
+        finished = started + timedelta(seconds=40)
+        for source, status in (("mea-press", "ok"), ("mofa-press", "degraded"), ("pib", "error")):
+            failed = status != "ok"
+            runs.append(
+                SourceHealth(
+                    source_id=source,
+                    source_kind="official_statement",
+                    run_id=f"{source}-{i}",
+                    started_at=started,
+                    finished_at=finished,
+                    status=status,
+                    last_success_at=None if status == "error" else finished,
+                    last_error_at=finished if failed else None,
+                    last_error_reason="http_status" if failed else "",
+                    last_error_message="503 from the listing page" if failed else "",
+                    documents_emitted=0 if status == "error" else 3,
+                    documents_unchanged=1,
+                    documents_total=3 * (i + 1),
+                    dead_letters=0,
+                    errors=1 if failed else 0,
+                    requests=4,
+                    not_modified=1,
+                    fetch_seconds_avg=0.4,
+                    fetch_seconds_max=1.5 + i,
+                )
+            )
+    return runs
+
+
+@pytest.fixture(scope="module")
+def warehouse(chdb_dir: Path) -> Iterator[ChdbWarehouse]:
+    """One database with the fixture corpus and source runs for all panels."""
+    name = "dash_" + uuid.uuid4().hex[:10]
+    warehouse = ChdbWarehouse(chdb_dir, database=name)
+    load_fixture(warehouse)
+    warehouse.insert_rows("source_health", [run.as_row() for run in source_runs()])
+    yield warehouse
+    warehouse.command(f"DROP DATABASE IF EXISTS {name}")
+
+
+@pytest.fixture(scope="module")
+def variable_values(warehouse: ChdbWarehouse) -> dict[str, dict[str, list[str]]]:
+    """Each dashboard's variables set to "All": every value their query returns."""
+    values: dict[str, dict[str, list[str]]] = {}
+    for name, dashboard in DASHBOARDS.items():
+        values[name] = {}
+        for var in variables(dashboard):
+            assert var["type"] == "query", f"{name}: variable {var['name']} is not a query"
+            result = run(warehouse, expand_sql(var["query"], values[name]))
+            assert len(result["meta"]) in (1, 2), f"{name}: ${var['name']} returns text[, value]"
+            column = result["meta"][-1]["name"]
+            values[name][var["name"]] = [str(row[column]) for row in result["data"]]
+            assert values[name][var["name"]], f"{name}: ${var['name']} has no values"
+    return values
+
+
+def run(warehouse: ChdbWarehouse, sql: str) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(warehouse.query_raw(sql, fmt="JSON"))
+    return result
+
+
+def base_type(name: str) -> str:
+    for wrapper in ("Nullable(", "LowCardinality("):
+        while name.startswith(wrapper):
+            name = name[len(wrapper) : -1]
+    return name
+
+
+def expected_columns(q: Query) -> tuple[str, list[str]]:
+    """What the panel reads from the frame, taken from the panel's own configuration."""
+    panel = q.panel
+    kind = panel["type"]
+    if kind == "table":
+        names = [
+            o["matcher"]["options"]
+            for o in panel["fieldConfig"]["overrides"]
+            if o["matcher"]["id"] == "byName"
+        ]
+        return kind, list(dict.fromkeys(names))
+    if kind == "stat":
+        field = panel["options"]["reduceOptions"]["fields"]
+        assert field.startswith("/^") and field.endswith("$/"), f"{q.where}: stat field {field}"
+        return kind, [field[2:-2]]
+    if kind == "barchart":
+        return kind, [panel["options"]["xField"]]
+    if kind == "timeseries":
+        return kind, ["time"]
+    raise AssertionError(f"{q.where}: no column expectations for panel type {kind}")
+
+
+@pytest.mark.parametrize(
+    "q", SQL_QUERIES, ids=[f"{q.dashboard}:{q.panel['id']}" for q in SQL_QUERIES]
+)
+def test_panel_sql_returns_the_columns_the_panel_reads(
+    q: Query, warehouse: ChdbWarehouse, variable_values: dict[str, dict[str, list[str]]]
+) -> None:
+    sql = expand_sql(q.target["rawSql"], variable_values[q.dashboard])
+    result = run(warehouse, sql)
+    types = {c["name"]: base_type(c["type"]) for c in result["meta"]}
+    kind, columns = expected_columns(q)
+    missing = [c for c in columns if c not in types]
+    assert not missing, f"{q.where}: missing columns {missing}; got {list(types)}"
+    assert result["rows"] > 0, f"{q.where}: no rows on the fixture corpus"
+    numeric = [c for c, t in types.items() if t.startswith(NUMERIC)]
+    if kind == "timeseries":
+        assert q.target["format"] == 0, f"{q.where}: a time series panel queries format 0"
+        assert types["time"].startswith(TIME), f"{q.where}: time is {types['time']}"
+        assert next(iter(types)) == "time", f"{q.where}: time comes first"
+        assert numeric, f"{q.where}: no numeric value column"
+        assert set(types) - {"time"} - set(numeric) <= {
+            c for c, t in types.items() if t == "String"
+        }, f"{q.where}: series labels must be strings"
+        times = [row["time"] for row in result["data"]]
+        assert times == sorted(times), f"{q.where}: rows must be ordered by time"
+    else:
+        assert q.target["format"] == 1, f"{q.where}: a {kind} panel queries format 1 (table)"
+    if kind in ("stat", "barchart"):
+        assert numeric, f"{q.where}: no numeric column to show"
+    if kind == "stat":
+        assert columns[0] in numeric, f"{q.where}: {columns[0]} is {types[columns[0]]}"
