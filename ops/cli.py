@@ -154,7 +154,9 @@ def sink(
 @app.command()
 def ingest(
     ctx: typer.Context,
-    paths: Annotated[list[Path], typer.Argument(help="files or directories (.txt, .jsonl)")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="files or directories (.txt, .jsonl, .csv, .html)")
+    ],
     source: Annotated[str | None, typer.Option(help="source id for files without one")] = None,
     kind: Annotated[str, typer.Option(help="news | official_statement")] = "news",
 ) -> None:
@@ -430,9 +432,10 @@ def replay(
 
 def _register_command_groups() -> None:
     """Commands defined in their own modules (operations, sources, taxonomy)."""
-    from ops import cli_ops
+    from ops import cli_ops, cli_sources
 
     cli_ops.register(app)
+    cli_sources.register(app)
 
 
 _register_command_groups()

@@ -116,6 +116,12 @@ class FetchSettings(_Section):
     respect_robots: bool = True
     jitter: float = Field(default=0.1, ge=0, le=0.5, description="± share of each interval")
     batch_size: int = Field(default=50, ge=1, le=5000)
+    extract_workers: int = Field(
+        default=0,
+        ge=0,
+        le=32,
+        description="processes extracting pages in parallel; 0 = one thread of the producer",
+    )
 
 
 class IntakeSettings(_Section):

@@ -2,76 +2,49 @@
 
 Plain text is read like the seeds: an optional headline line, an optional date
 line ("New Delhi, 12 March 2026", "Published: 2026-03-12"), then the body.
-JSONL holds one record per line: {url, title, text, published, source, ...}.
+JSONL holds one record per line: {url, title, text, published, source, ...};
+CSV has the same columns (see ``producers.records``). Saved web pages (.html,
+.htm) are extracted like fetched ones; a page's rel=canonical URL names it.
+Published dates are the documents' own, never the time of the backfill.
 """
 
 from __future__ import annotations
 
-import hashlib
+import csv
+import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import orjson
-from pydantic import ValidationError
 
 from producers.dates import find_date, parse_datetime
-from schemas.documents import (
-    MAX_BODY_CHARS,
-    DocumentObserved,
-    FetchInfo,
-    SourceKind,
-    SourceRef,
-    observe_document,
+from producers.extract import extract_article
+from producers.records import (
+    FileDefaults,
+    ParsedItem,
+    cap,
+    decode_text,
+    parse_record,
+    record_from_row,
 )
-from schemas.envelope import Producer
+from schemas.documents import DocumentObserved, FetchInfo, SourceRef, observe_document
 from schemas.errors import SourceError
 from schemas.ids import document_id_for_external, document_id_for_url
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+CSV_SUFFIXES = frozenset({".csv"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+__all__ = [
+    "FileDefaults",
+    "ParsedItem",
+    "expand_paths",
+    "parse_path",
+    "split_text_document",
+]
+SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES | HTML_SUFFIXES
 _HEADLINE_MAX = 200
-
-
-@dataclass(frozen=True)
-class FileDefaults:
-    source_id: str = "files"
-    source_kind: SourceKind = SourceKind.NEWS
-    source_name: str = "Local files"
-    producer: Producer = field(
-        default_factory=lambda: Producer(name="policywatch-ingest", version="0")
-    )
-    max_body_chars: int = MAX_BODY_CHARS
-
-
-@dataclass(frozen=True)
-class ParsedItem:
-    """One input item: an event, or the reason it could not become one."""
-
-    location: str
-    event: DocumentObserved | None = None
-    error: SourceError | None = None
-    raw: bytes = b""
-
-
-def decode_text(data: bytes, location: str) -> str:
-    if b"\x00" in data[:4096]:
-        raise SourceError(
-            f"{location}: looks binary (NUL bytes); expected UTF-8 text", reason="binary_file"
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(
-            f"{location}: not UTF-8 (byte {exc.start}); re-save it as UTF-8",
-            reason="bad_encoding",
-        ) from exc
-
-
-def _cap(body: str, limit: int) -> tuple[str, bool]:
-    return (body[:limit], True) if len(body) > limit else (body, False)
 
 
 def _looks_like_headline(line: str) -> bool:
@@ -107,7 +80,7 @@ def parse_text_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
     title, published, body = split_text_document(text)
     if not body:
         raise SourceError(f"{location}: no text after the headline", reason="empty_document")
-    body, truncated = _cap(body, defaults.max_body_chars)
+    body, truncated = cap(body, defaults.max_body_chars)
     return observe_document(
         document_id=document_id_for_external(defaults.source_id, path.name),
         source=SourceRef(
@@ -122,74 +95,6 @@ def parse_text_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
             method="file", location=location, content_type="text/plain", truncated=truncated
         ),
     )
-
-
-def _source_of(record: dict[str, Any], defaults: FileDefaults) -> SourceRef:
-    src = record.get("source")
-    kind = record.get("source_kind") or defaults.source_kind.value
-    if isinstance(src, dict):
-        return SourceRef.model_validate({"kind": kind, **src})
-    if isinstance(src, str) and src.strip():
-        return SourceRef(id=src.strip(), kind=kind, name=src.strip())
-    return SourceRef(id=defaults.source_id, kind=kind, name=defaults.source_name)
-
-
-def parse_record(record: Any, location: str, defaults: FileDefaults) -> DocumentObserved:
-    """One JSON record -> event; errors name the field."""
-    if not isinstance(record, dict):
-        raise SourceError(
-            f"{location}: expected a JSON object, got {type(record).__name__}",
-            reason="invalid_record",
-        )
-    text = record.get("text", record.get("body"))
-    if not isinstance(text, str) or not text.strip():
-        raise SourceError(f"{location}: field 'text' is missing or empty", reason="empty_document")
-    try:
-        source = _source_of(record, defaults)
-    except ValidationError as exc:
-        raise SourceError(
-            f"{location}: field 'source' invalid: {exc.errors()[0]['msg']}", reason="invalid_record"
-        ) from exc
-    url = record.get("url") if isinstance(record.get("url"), str) else None
-    external = record.get("id", record.get("external_id"))
-    if url:
-        document_id = document_id_for_url(url)
-    elif external is not None:
-        document_id = document_id_for_external(source.id, str(external))
-    else:
-        digest = hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
-        document_id = document_id_for_external(source.id, "sha:" + digest)
-    published_raw = record.get("published", record.get("published_at"))
-    published = parse_datetime(str(published_raw)) if published_raw else None
-    if published_raw and published is None:
-        raise SourceError(
-            f"{location}: field 'published' {published_raw!r} is not a date; "
-            "use ISO 8601 such as 2026-03-12T09:00:00+05:30",
-            reason="invalid_record",
-        )
-    body, truncated = _cap(text.strip(), defaults.max_body_chars)
-    authors = record.get("authors") or ()
-    try:
-        return observe_document(
-            document_id=document_id,
-            source=source,
-            title=str(record.get("title") or "").strip(),
-            body=body,
-            producer=defaults.producer,
-            published_at=published,
-            url=url,
-            external_id=None if external is None else str(external),
-            language=str(record.get("language") or "en"),
-            authors=tuple(str(a) for a in authors) if isinstance(authors, list) else (),
-            document_type=record.get("document_type"),
-            fetch=FetchInfo(method="file", location=location, truncated=truncated),
-        )
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"])
-        raise SourceError(
-            f"{location}: field {field!r}: {err['msg']}", reason="invalid_record"
-        ) from exc
 
 
 def parse_jsonl(data: bytes, path: Path, defaults: FileDefaults) -> Iterator[ParsedItem]:
@@ -214,12 +119,78 @@ def parse_jsonl(data: bytes, path: Path, defaults: FileDefaults) -> Iterator[Par
             yield ParsedItem(location, error=exc, raw=raw)
 
 
+def parse_csv(data: bytes, path: Path, defaults: FileDefaults) -> Iterator[ParsedItem]:
+    """One record per row; columns as in JSONL. A row the csv module rejects ends the file."""
+    reader = csv.DictReader(io.StringIO(decode_text(data, str(path)), newline=""), strict=True)
+    rows = iter(reader)
+    while True:
+        location = f"{path}:{reader.line_num + 1}"
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            error = SourceError(f"{location}: not readable as CSV: {exc}", reason="invalid_record")
+            yield ParsedItem(location, error=error)
+            return
+        location = f"{path}:{reader.line_num}"
+        raw = orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS)
+        extra = row.get(None)
+        if extra:
+            error = SourceError(
+                f"{location}: {len(extra)} more cells than the header has columns",
+                reason="invalid_record",
+            )
+            yield ParsedItem(location, error=error, raw=raw)
+            continue
+        try:
+            record = record_from_row(row)
+            yield ParsedItem(location, event=parse_record(record, location, defaults), raw=raw)
+        except SourceError as exc:
+            yield ParsedItem(location, error=exc, raw=raw)
+
+
+def parse_html_file(data: bytes, path: Path, defaults: FileDefaults) -> DocumentObserved:
+    """A saved web page: extracted like a fetched one, named by its canonical URL if it has one."""
+    location = str(path)
+    article = extract_article(data, path.resolve().as_uri())
+    body, truncated = cap(article.text, defaults.max_body_chars)
+    url = (
+        article.canonical_url if article.canonical_url and "://" in article.canonical_url else None
+    )
+    if url and url.startswith("file:"):
+        url = None
+    return observe_document(
+        document_id=document_id_for_url(url)
+        if url
+        else document_id_for_external(defaults.source_id, path.name),
+        source=SourceRef(
+            id=defaults.source_id, kind=defaults.source_kind, name=defaults.source_name
+        ),
+        title=article.title or path.stem,
+        body=body,
+        producer=defaults.producer,
+        published_at=article.published_at,
+        url=url,
+        external_id=None if url else path.name,
+        language=article.language or "en",
+        authors=article.authors,
+        fetch=FetchInfo(
+            method="file",
+            location=location,
+            content_type="text/html",
+            truncated=truncated,
+            extraction=";".join((article.method, *article.notes)),
+        ),
+    )
+
+
 def expand_paths(paths: list[Path]) -> Iterator[Path]:
     """Files named, and the supported files inside directories named (sorted, recursive)."""
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES:
+                if child.is_file() and child.suffix.lower() in SUPPORTED:
                     yield child
         else:
             yield path
@@ -250,11 +221,17 @@ def parse_path(path: Path, defaults: FileDefaults, max_bytes: int) -> Iterator[P
     try:
         if suffix in JSONL_SUFFIXES:
             yield from parse_jsonl(data, path, defaults)
+        elif suffix in CSV_SUFFIXES:
+            yield from parse_csv(data, path, defaults)
         elif suffix in TEXT_SUFFIXES:
             yield ParsedItem(location, event=parse_text_file(data, path, defaults), raw=data)
+        elif suffix in HTML_SUFFIXES:
+            yield ParsedItem(
+                location, event=parse_html_file(data, path, defaults), raw=data[:65536]
+            )
         else:
             raise SourceError(
-                f"{location}: unsupported file type {suffix!r}; use .txt or .jsonl",
+                f"{location}: unsupported file type {suffix!r}; use .txt, .jsonl, .csv or .html",
                 reason="unsupported_type",
             )
     except SourceError as exc:
