@@ -24,7 +24,9 @@ WRITE_ERRORS = Counter(
     "policywatch_sink_write_errors_total", "Failed warehouse writes (retried)", ["reason"]
 )
 DEADLETTERS = Counter(
-    "policywatch_sink_deadletters_total", "Records the sink sent to the dead-letter path", ["stage", "reason"]
+    "policywatch_sink_deadletters_total",
+    "Records the sink sent to the dead-letter path",
+    ["stage", "reason"],
 )
 LAG = Gauge(
     "policywatch_consumer_lag_messages",

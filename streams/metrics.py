@@ -13,7 +13,9 @@ EVENTS_OUT = Counter(
     ["stage", "outcome"],
 )
 DEADLETTERS = Counter(
-    "policywatch_stream_deadletters_total", "Records a stream stage sent to the dead-letter path", ["stage", "reason"]
+    "policywatch_stream_deadletters_total",
+    "Records a stream stage sent to the dead-letter path",
+    ["stage", "reason"],
 )
 CLASSIFY_SECONDS = Histogram(
     "policywatch_classify_seconds",
