@@ -12,17 +12,22 @@ from typing import Any, TypeVar
 import orjson
 from pydantic import BaseModel, ValidationError
 
+from schemas.alerts import AlertDelivery, AlertRaised
 from schemas.classification import DocumentClassified
 from schemas.deadletter import DeadLetter
 from schemas.documents import DocumentObserved
 from schemas.envelope import Event
 from schemas.errors import InvalidEvent
+from schemas.subscriptions import SubscriptionChanged
 
 #: Every released (event_type, schema_version) and the model that reads it.
 EVENT_MODELS: dict[tuple[str, int], type[Event]] = {
     (DocumentObserved.EVENT_TYPE, 1): DocumentObserved,
     (DocumentClassified.EVENT_TYPE, 1): DocumentClassified,
     (DeadLetter.EVENT_TYPE, 1): DeadLetter,
+    (SubscriptionChanged.EVENT_TYPE, 1): SubscriptionChanged,
+    (AlertRaised.EVENT_TYPE, 1): AlertRaised,
+    (AlertDelivery.EVENT_TYPE, 1): AlertDelivery,
 }
 
 E = TypeVar("E", bound=Event)

@@ -121,3 +121,12 @@ def event_id_for(document_id: str, revision: str, event_type: str, *extra: str) 
 def story_id_for(document_id: str) -> str:
     """Story id founded by a document (the first document seen of a story)."""
     return "s" + _hash("story", document_id)
+
+
+def alert_id_for(subscription_id: str, trigger: str, subject: str) -> str:
+    """One alert per (subscription, trigger, subject): a retry, restart or replay raises it once.
+
+    ``subject`` names what the alert is about: a document id and revision, a window
+    start, or a commitment and its due state.
+    """
+    return "a" + _hash("alert", subscription_id, trigger, subject, length=30)
