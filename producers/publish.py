@@ -8,11 +8,12 @@ sent is on the broker.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 
 from schemas.errors import BrokerError
 
@@ -72,38 +73,57 @@ class Publisher:
     def publish(
         self, records: Iterable[Outgoing], on_ack: Callable[[int], None] | None = None
     ) -> PublishReport:
-        """Send all records and wait for their acknowledgements."""
+        """Send all records and wait for their acknowledgements, within one timeout.
+
+        The timeout bounds the whole call, not each record: with a dead broker,
+        kafka-python blocks every ``send`` and ``get`` for up to the timeout, so a
+        1,000-record chunk would otherwise take 1,000 timeouts to fail.
+        """
         report = PublishReport()
         futures = []
+        deadline = time.monotonic() + self._timeout_s
+        broken: str | None = None  # once a send fails for lack of a broker, fail the rest fast
         for index, record in enumerate(records):
-            try:
-                future = self._producer.send(
-                    record.topic,
-                    key=record.key,
-                    value=record.value,
-                    headers=record.headers or [],
-                )
-                futures.append((index, future))
-            except KafkaError as exc:
-                report.failed += 1
-                report.failed_indices.add(index)
-                report.errors.append(f"{record.topic}: {exc}")
+            if broken is None:
+                try:
+                    future = self._producer.send(
+                        record.topic,
+                        key=record.key,
+                        value=record.value,
+                        headers=record.headers or [],
+                    )
+                    futures.append((index, future))
+                    continue
+                except KafkaTimeoutError as exc:
+                    broken = f"{record.topic}: {exc}"
+                except KafkaError as exc:
+                    self._fail(report, index, f"{record.topic}: {exc}")
+                    continue
+            self._fail(report, index, broken)
         try:
-            self._producer.flush(timeout=self._timeout_s)
+            self._producer.flush(timeout=max(0.0, deadline - time.monotonic()))
         except KafkaError as exc:  # each unacknowledged future reports its own failure below
             log.warning("flushing to Kafka failed: %s", exc)
         for index, future in futures:
             try:
-                future.get(timeout=self._timeout_s)
+                future.get(timeout=max(0.0, deadline - time.monotonic()))
                 report.sent += 1
                 if on_ack:
                     on_ack(1)
             except KafkaError as exc:
-                report.failed += 1
-                report.failed_indices.add(index)
-                if len(report.errors) < 20:
-                    report.errors.append(str(exc))
+                self._fail(report, index, str(exc))
         return report
 
+    @staticmethod
+    def _fail(report: PublishReport, index: int, message: str) -> None:
+        report.failed += 1
+        report.failed_indices.add(index)
+        if len(report.errors) < 20:
+            report.errors.append(message)
+
     def close(self) -> None:
-        self._producer.close(timeout=self._timeout_s)
+        """Close within the timeout; unacknowledged records were already reported failed."""
+        try:
+            self._producer.close(timeout=self._timeout_s)
+        except KafkaError as exc:  # a dead broker must not turn a report into a traceback
+            log.warning("closing the Kafka producer: %s", exc)

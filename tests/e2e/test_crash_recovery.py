@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -124,22 +125,54 @@ def assert_counts_are_distinct_documents(warehouse: ClickhouseWarehouse, expecte
     )
 
 
+def explain_stack(
+    data_dir: Path, warehouse: ClickhouseWarehouse | None = None
+) -> Callable[[], str]:
+    """What a failed wait shows: warehouse counts and the tail of every role's log."""
+
+    def explain() -> str:
+        parts = []
+        if warehouse is not None:
+            for table in ("documents", "classifications"):
+                try:
+                    count = n(warehouse, f"SELECT uniqExact(document_id) AS n FROM {table}")
+                    parts.append(f"{table}: {count} distinct documents")
+                except Exception as exc:  # a diagnostic must not mask the failure
+                    parts.append(f"{table}: unreadable ({exc})")
+        logs = sorted(data_dir.glob("*.log")) + sorted((data_dir / "logs").glob("*.log"))
+        for log in logs:
+            lines = log.read_text(errors="replace").splitlines()[-25:]
+            parts.append(f"--- {log.name} (last {len(lines)} lines)\n" + "\n".join(lines))
+        return "\n".join(parts)
+
+    return explain
+
+
+def stop_feeder(feeder: subprocess.Popen[str] | None) -> None:
+    if feeder is not None and feeder.poll() is None:
+        feeder.kill()
+        feeder.communicate()
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
 
 
+@pytest.mark.timeout(420)
 def test_kill_9_of_the_sink_and_the_worker_mid_stream(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     ids = write_corpus(corpus, N_DOCS)
     proc, run = start_stack(tmp_path, "up.log")
+    feeder = None
     try:
         warehouse = ClickhouseWarehouse(endpoint_url(run["sql"], write=False))
         feeder = ingest(tmp_path, corpus)
         wait_for(
             lambda: n(warehouse, "SELECT uniqExact(document_id) AS n FROM classifications") > 300,
             what="processing under way",
+            explain=explain_stack(tmp_path, warehouse),
         )
         os.kill(run["roles"]["sink"]["pid"], signal.SIGKILL)
         time.sleep(1.5)
@@ -153,6 +186,7 @@ def test_kill_9_of_the_sink_and_the_worker_mid_stream(tmp_path: Path) -> None:
                 != run["roles"]["sink"]["pid"]
             ),
             what="sink restarted",
+            explain=explain_stack(tmp_path),
         )
         restarted = json.loads((tmp_path / "run.json").read_text())
         warehouse = ClickhouseWarehouse(endpoint_url(restarted["sql"], write=False))
@@ -163,27 +197,29 @@ def test_kill_9_of_the_sink_and_the_worker_mid_stream(tmp_path: Path) -> None:
             ),
             timeout=180,
             what="every document classified after restarts",
+            explain=explain_stack(tmp_path, warehouse),
         )
         assert_counts_are_distinct_documents(warehouse, len(set(ids)))
         assert "restarting sink" in (tmp_path / "up.log").read_text()
     finally:
+        stop_feeder(feeder)
         stop(proc)
 
 
+@pytest.mark.timeout(600)
 def test_kill_9_of_the_whole_stack_during_a_large_ingest(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     ids = write_corpus(corpus, 20_000)
     proc, run = start_stack(tmp_path, "up-1.log")
     feeder = ingest(tmp_path, corpus)
-    # ingest spools each 1,000-document chunk before publishing it: a second segment means
-    # the first chunk was acknowledged and the second is in flight
-    wait_for(lambda: len(list((tmp_path / "spool").glob("*.seg"))) >= 2, what="ingest under way")
-    os.killpg(proc.pid, signal.SIGKILL)  # supervisor, broker, worker and sink at once
-    proc.wait(timeout=10)
-    pids = [run["broker"]["pid"]] + [r["pid"] for r in run["roles"].values()]
-    wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=20, what="stack dead")
-    out, err = feeder.communicate(timeout=120)
+    try:
+        out, err = kill_the_stack_mid_ingest(tmp_path, proc, run, feeder)
+    finally:
+        stop_feeder(feeder)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
     assert feeder.returncode == 1, (out, err)  # it must say that not everything was published
+    assert "published " in out, (out, err[-3000:])
     acknowledged = int(out.split("published ")[1].split(" ")[0])
     assert 1000 <= acknowledged < len(ids), out
     (tmp_path / "run.json").unlink(missing_ok=True)
@@ -202,16 +238,52 @@ def test_kill_9_of_the_whole_stack_during_a_large_ingest(tmp_path: Path) -> None
             )
             return int(rows[0]["n"]) == len(owed)
 
-        wait_for(all_owed_present, timeout=180, what="every acknowledged document back")
+        wait_for(
+            all_owed_present,
+            timeout=180,
+            what="every acknowledged document back",
+            explain=explain_stack(tmp_path, warehouse),
+        )
 
         def settled() -> bool:
             docs = n(warehouse, "SELECT uniqExact(document_id) AS n FROM documents")
             done = n(warehouse, "SELECT uniqExact(document_id) AS n FROM classifications")
             return docs == done and not list((tmp_path / "spool").glob("*.seg"))
 
-        wait_for(settled, timeout=180, what="every stored document classified, spool empty")
+        wait_for(
+            settled,
+            timeout=180,
+            what="every stored document classified, spool empty",
+            explain=explain_stack(tmp_path, warehouse),
+        )
         total = n(warehouse, "SELECT uniqExact(document_id) AS n FROM documents")
         assert_counts_are_distinct_documents(warehouse, total)
         assert total >= len(owed)
     finally:
         stop(proc)
+
+
+def kill_the_stack_mid_ingest(
+    data_dir: Path,
+    proc: subprocess.Popen[bytes],
+    run: dict,  # type: ignore[type-arg]
+    feeder: subprocess.Popen[str],
+) -> tuple[str, str]:
+    """kill -9 the whole stack once ingest has an acknowledged chunk; ingest's output."""
+    # ingest spools each 1,000-document chunk before publishing it: a second segment means
+    # the first chunk was acknowledged and the second is in flight
+    wait_for(
+        lambda: len(list((data_dir / "spool").glob("*.seg"))) >= 2,
+        what="ingest under way",
+        explain=explain_stack(data_dir),
+    )
+    os.killpg(proc.pid, signal.SIGKILL)  # supervisor, broker, worker and sink at once
+    proc.wait(timeout=10)
+    pids = [run["broker"]["pid"]] + [r["pid"] for r in run["roles"].values()]
+    wait_for(lambda: not any(pid_alive(p) for p in pids), timeout=20, what="stack dead")
+    try:
+        return feeder.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        feeder.kill()
+        _out, err = feeder.communicate()
+        pytest.fail(f"ingest did not stop after the broker died:\n{err[-3000:]}")

@@ -53,10 +53,18 @@ class RunningStack:
         return ClickhouseWarehouse(endpoint_url(self.run["sql"], write=False))
 
 
-def wait_for(probe: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
+def wait_for(
+    probe: Callable[[], bool],
+    timeout: float = 60,
+    what: str = "condition",
+    explain: Callable[[], str] | None = None,
+) -> None:
+    """Poll until ``probe`` holds; on timeout fail with ``explain()`` (logs, counts)."""
     deadline = time.monotonic() + timeout
     while not probe():
-        assert time.monotonic() < deadline, f"{what} not reached in {timeout}s"
+        if time.monotonic() >= deadline:
+            detail = explain() if explain else ""
+            pytest.fail(f"{what} not reached in {timeout}s\n{detail}")
         time.sleep(0.2)
 
 

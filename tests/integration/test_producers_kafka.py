@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from producers.fetch import FetchConfig, Fetcher
 from producers.harvest import Harvester
 from producers.health import MemoryHealthRecorder, SourceHealth
 from producers.outlets import KafkaOutlet
-from producers.publish import Publisher
+from producers.publish import Outgoing, Publisher
 from producers.scheduler import run_once
 from producers.sources import SourceConfig
 from producers.spool import Spool
@@ -176,3 +178,37 @@ def test_an_unreachable_broker_records_nothing(web: FixtureServer, tmp_path: Pat
     assert health.status == "error" and health.last_error_reason == "publish_failed"
     state = CheckpointStore(tmp_path).load("enn")
     assert all(s.revision is None for s in state.urls.values())
+
+
+@pytest.mark.parametrize("death", [signal.SIGKILL, signal.SIGSTOP], ids=["killed", "hung"])
+def test_a_broker_dying_mid_run_fails_a_chunk_within_one_timeout(
+    tmp_path: Path, death: signal.Signals
+) -> None:
+    """A dead or hung broker fails the chunk in one timeout, not one timeout per record.
+
+    With a per-record wait the hung case runs for 400 x 2 s and hits the suite's timeout.
+    """
+    from ops.ports import free_port, wait_until
+    from ops.process import stop_process
+    from ops.tansu import broker_ready, spawn_tansu
+    from ops.topics import ensure_topics
+
+    port = free_port()
+    bootstrap = f"127.0.0.1:{port}"
+    proc = spawn_tansu(port, tmp_path / "broker.log")
+    try:
+        assert wait_until(lambda: broker_ready(bootstrap), 30)
+        ensure_topics(bootstrap, ["dying.documents"], partitions=1)
+        publisher = Publisher(bootstrap, timeout_s=2)
+        first = publisher.publish([Outgoing("dying.documents", b"k", b"v")])
+        assert first.sent == 1
+        os.kill(proc.pid, death)
+        batch = [Outgoing("dying.documents", b"k%d" % i, b"v") for i in range(400)]
+        report = publisher.publish(batch)
+        assert report.sent == 0 and report.failed == 400
+        assert report.failed_indices == set(range(400))
+        assert report.errors
+        publisher.close()
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+        stop_process(proc)
