@@ -92,7 +92,7 @@ def register_agents(app: faust.App, config: WorkerConfig) -> None:
             await classified.send(
                 key=outcome.event.document_id.encode(), value=encode(outcome.event)
             )
-            seen[doc_key] = dedup_marker(outcome.event.revision, classifier.version)
+            seen[doc_key] = dedup_marker(outcome.event.revision, classifier.version, ref)
             metrics.EVENTS_OUT.labels(STAGE, "classified").inc()
         elif isinstance(outcome, Duplicate):
             metrics.EVENTS_OUT.labels(STAGE, "duplicate").inc()

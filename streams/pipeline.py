@@ -59,9 +59,29 @@ class Dead:
 Outcome = Classified | Duplicate | Dead
 
 
-def dedup_marker(revision: str, classifier_version: str) -> str:
-    """What the seen-table stores per document: the last (revision, classifier) processed."""
-    return f"{revision}|{classifier_version}"
+def dedup_marker(revision: str, classifier_version: str, ref: RecordRef) -> str:
+    """What the seen-table stores per document: the last (revision, classifier) processed,
+    and the record it came from."""
+    return f"{revision}|{classifier_version}|{ref.topic}/{ref.partition}@{ref.offset}"
+
+
+def is_duplicate(
+    seen_marker: str | None, revision: str, classifier_version: str, ref: RecordRef
+) -> bool:
+    """Already classified, from another record.
+
+    The same record read again is not a duplicate: after a crash the worker re-reads
+    records past its last committed offset, and the table's changelog may already hold
+    their markers while their classified events were still buffered and are lost.
+    Re-classifying them is safe (downstream is idempotent); skipping them loses them.
+    """
+    if seen_marker is None:
+        return False
+    marked_revision, _, rest = seen_marker.partition("|")
+    marked_version, _, marked_at = rest.partition("|")
+    if (marked_revision, marked_version) != (revision, classifier_version):
+        return False
+    return marked_at != f"{ref.topic}/{ref.partition}@{ref.offset}"
 
 
 def dead_letter(
@@ -127,7 +147,7 @@ def process_document(
         if value is None:
             raise InvalidEvent("record has no value", reason="empty_record")
         doc = decode(value, DocumentObserved)
-        if seen_marker == dedup_marker(doc.revision, classifier.version):
+        if is_duplicate(seen_marker, doc.revision, classifier.version, ref):
             return Duplicate(doc.document_id, doc.revision)
         published = doc.published_at or doc.observed_at
         result = classifier.classify(
