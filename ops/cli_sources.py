@@ -25,7 +25,7 @@ from rich.table import Table
 from ops.settings import FetchSettings, Settings
 from producers.fetch_types import FetchConfig
 from producers.sources import SourceConfig, SourcesFile, load_sources
-from schemas.errors import ConfigError
+from schemas.errors import ConfigError, PolicywatchError
 
 sources_app = typer.Typer(no_args_is_help=True, help="Web sources: news feeds and official sites.")
 console = Console()
@@ -91,6 +91,21 @@ def _kafka_outlet(settings: Settings) -> tuple[Any, Any]:
     return publisher, KafkaOutlet(publisher, settings.topics, ingest_spool(settings))
 
 
+def _warehouse_health(settings: Settings) -> Any:
+    """A recorder into ``source_health``, when a warehouse is configured or the stack runs."""
+    from ops.access import open_warehouse
+    from ops.health_store import WarehouseHealthRecorder
+    from ops.runfile import read_run_file
+
+    if not settings.warehouse.url and read_run_file(settings.run_file) is None:
+        return None
+    try:
+        return WarehouseHealthRecorder(open_warehouse(settings, write=True))
+    except PolicywatchError as exc:
+        log.warning("source health stays in logs and metrics: no warehouse (%s)", exc)
+        return None
+
+
 async def _harvest(
     settings: Settings, sources: list[SourceConfig], outlet: Any, *, dry_run: bool, once: bool
 ) -> list[Any]:
@@ -100,6 +115,11 @@ async def _harvest(
     from producers.health import LogHealthRecorder
     from producers.scheduler import run_once, run_sources
 
+    recorders: list[Any] = [LogHealthRecorder()]
+    stored = None if dry_run else _warehouse_health(settings)
+    if stored is not None:
+        recorders.append(stored)
+
     executor = extraction_executor(settings.fetch.extract_workers)
     try:
         async with Fetcher(fetch_config(settings.fetch)) as fetcher:
@@ -108,7 +128,7 @@ async def _harvest(
                 outlet,
                 producer=_producer("policywatch-fetch"),
                 checkpoints=None if dry_run else CheckpointStore(settings.data_dir / "checkpoints"),
-                health=[LogHealthRecorder()],
+                health=recorders,
                 batch_size=settings.fetch.batch_size,
                 executor=executor,
             )
@@ -122,6 +142,8 @@ async def _harvest(
             return []
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        if stored is not None:
+            stored.close()
 
 
 def _print_health(rows: list[Any]) -> None:

@@ -175,11 +175,36 @@ class Stack:
             self._role("worker" if i == 0 else f"worker-{i + 1}", "worker")
             for i in range(self.settings.streams.workers)
         ]
-        for child in (sink, *workers):
+        if self.settings.warehouse.http_port == 0:
+            # one port for the stack's life, so a restarted sink serves the same URL
+            # (Grafana, `policywatch sql` and the producers keep working)
+            sink.env["POLICYWATCH_WAREHOUSE__HTTP_PORT"] = str(free_port())
+        self._start_children([sink, *workers])
+        producers = self._producers_role(sink)
+        if producers is not None:
+            self._start_children([producers])
+
+    def _start_children(self, children: list[Child]) -> None:
+        for child in children:
             child.start(self.start_timeout_s)
             self.children.append(child)
             metrics.ROLE_UP.labels(child.name).set(1)
             log.info("%s ready (pid %s)", child.name, child.proc.pid if child.proc else "?")
+
+    def _producers_role(self, sink: Child) -> Child | None:
+        """The scheduled producers, when a sources file is configured."""
+        sources = self.settings.fetch.sources
+        if sources is None:
+            return None
+        from ops.access import endpoint_url
+
+        child = self._role("producers")
+        child.env["POLICYWATCH_FETCH__SOURCES"] = str(sources.resolve())
+        # the broker keeps topics in memory: what producers emit is spooled until stored
+        child.env["POLICYWATCH_INGEST__SPOOL"] = "on"
+        if "sql" in sink.info:
+            child.env["POLICYWATCH_WAREHOUSE__URL"] = endpoint_url(sink.info["sql"], write=True)
+        return child
 
     def run_info(self) -> dict[str, Any]:
         roles = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import REPO
 
@@ -34,3 +35,13 @@ def test_every_cli_command_in_the_readme_exists() -> None:
             check=False,
         )
         assert result.returncode == 0, (command, result.stderr)
+
+
+def test_the_readme_sources_example_is_a_valid_sources_file(tmp_path: Path) -> None:
+    from producers.sources import load_sources
+
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if "sources:" in b]
+    path = tmp_path / "sources.yaml"
+    path.write_text(block, encoding="utf-8")
+    loaded = load_sources(path)
+    assert [s.id for s in loaded.sources] == ["mofa-press", "example-news"]
