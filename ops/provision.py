@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 def create_topics(settings: Settings, wait_s: float = 120.0) -> dict[str, int]:
     """Every policywatch topic plus the worker's changelog, with the configured partitions."""
     from ops.tansu import broker_ready
-    from streams.app import WorkerConfig, changelog_topics
 
     bootstrap = resolve_bootstrap(settings)
     if not wait_until(lambda: broker_ready(bootstrap), wait_s):
@@ -31,15 +30,38 @@ def create_topics(settings: Settings, wait_s: float = 120.0) -> dict[str, int]:
             f"no Kafka broker answered at {bootstrap} within {wait_s:.0f}s; "
             "check POLICYWATCH_KAFKA__BOOTSTRAP and that the broker is up"
         )
+    return ensure_all_topics(bootstrap, settings)
+
+
+def ensure_all_topics(bootstrap: str, settings: Settings) -> dict[str, int]:
+    """The public topics and the workers' internal ones, each with the partitions it needs.
+
+    Created explicitly: a broker that auto-creates topics (Tansu does, with 4
+    partitions) would otherwise decide their partitioning.
+    """
+    from streams.app import WorkerConfig, changelog_topics, single_partition_topics
+
     topics = settings.topics
-    internal = changelog_topics(WorkerConfig(bootstrap=bootstrap, app_id=settings.streams.app_id))
-    return ensure_topics(
+    worker = WorkerConfig(bootstrap=bootstrap, app_id=settings.streams.app_id)
+    changelogs = changelog_topics(worker)
+    single = single_partition_topics(worker)
+    counts = ensure_topics(
         bootstrap,
-        [*topics.all(), *internal],
+        [*topics.all(), *changelogs],
         settings.kafka.partitions,
         settings.kafka.replication_factor,
-        compacted=frozenset({topics.subscriptions, *internal}),
+        compacted=frozenset({topics.subscriptions, *changelogs}),
     )
+    counts.update(
+        ensure_topics(
+            bootstrap,
+            single,
+            1,
+            settings.kafka.replication_factor,
+            compacted=frozenset(t for t in single if t.endswith("-changelog")),
+        )
+    )
+    return counts
 
 
 def apply_migrations(settings: Settings, wait_s: float = 120.0) -> list[str]:

@@ -139,6 +139,7 @@ def run_worker(settings: Settings, ready_file: Path | None = None) -> None:
         version=policywatch_version(),
         ready_file=ready_file,
         session_timeout_s=settings.streams.session_timeout_s,
+        taxonomy_reload_s=settings.streams.taxonomy_reload_s,
         ready_info=(("metrics", metrics_url),),
     )
     app = build_app(config)

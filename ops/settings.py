@@ -76,6 +76,11 @@ class StreamSettings(_Section):
         le=300.0,
         description="consumer-group session timeout; Tansu finishes a join after half of it",
     )
+    taxonomy_reload_s: float = Field(
+        default=30.0,
+        ge=0.0,
+        description="how often workers check the taxonomy files for changes; 0 = never",
+    )
 
 
 class SinkSettings(_Section):

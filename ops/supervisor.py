@@ -30,7 +30,6 @@ from ops.process import spawn, stop_process, tail
 from ops.runfile import read_run_file, write_json_atomic
 from ops.settings import Settings
 from ops.tansu import broker_ready, spawn_tansu
-from ops.topics import ensure_topics
 from schemas.errors import ConfigError, PolicywatchError
 
 log = logging.getLogger(__name__)
@@ -132,18 +131,9 @@ class Stack:
                 f"broker not ready at {self.bootstrap}; last log lines:\n"
                 f"{tail(self.logs / 'broker.log')}"
             )
-        from streams.app import WorkerConfig, changelog_topics
+        from ops.provision import ensure_all_topics
 
-        topics = self.settings.topics
-        internal = changelog_topics(
-            WorkerConfig(bootstrap=self.bootstrap, app_id=self.settings.streams.app_id)
-        )
-        ensure_topics(
-            self.bootstrap,
-            [*topics.all(), *internal],
-            self.settings.kafka.partitions,
-            compacted=frozenset({topics.subscriptions, *internal}),
-        )
+        ensure_all_topics(self.bootstrap, self.settings)
         log.info("broker ready at %s (pid %s)", self.bootstrap, self.broker.pid)
 
     def _role(self, name: str, command_name: str | None = None, restartable: bool = True) -> Child:

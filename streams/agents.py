@@ -1,7 +1,10 @@
 """Faust agents: decode -> core -> send | dead-letter, one record at a time.
 
-Every record is handled inside a ``try``: an agent that raises stops consuming
-without a word (faust-streaming/faust#175), so nothing may escape the loop.
+Two stages: ``classify-documents`` (partitioned like ``policy.documents``)
+classifies; ``assign-stories`` (one partition, so one index sees every
+document) gives relevant documents their story and publishes them. Every record
+is handled inside a ``try``: an agent that raises stops consuming without a word
+(faust-streaming/faust#175), so nothing may escape the loop.
 """
 
 from __future__ import annotations
@@ -10,14 +13,18 @@ import asyncio
 import json
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import faust
+import orjson
 
 from schemas.codec import encode
+from schemas.deadletter import DeadLetter
 from schemas.envelope import Producer
+from schemas.errors import PolicywatchError
 from streams import metrics
-from streams.app import WorkerConfig, seen_table_name
+from streams.app import WorkerConfig, seen_table_name, story_requests_topic, story_table_name
 from streams.classify.classifier import Classifier
 from streams.classify.stories import StoryIndex
 from streams.pipeline import (
@@ -26,15 +33,25 @@ from streams.pipeline import (
     Dead,
     Duplicate,
     RecordRef,
+    dead_letter,
     dedup_marker,
     process_document,
 )
+from streams.story_stage import STAGE as STORY_STAGE
+from streams.story_stage import assign_story, decode_request, encode_request
 from streams.taxonomy import load_taxonomy
+from streams.taxonomy.reload import TaxonomyWatcher
 
 log = logging.getLogger(__name__)
 
 
 FORCE_HEADER = "policywatch-force"
+RAW: dict[str, Any] = {
+    "key_type": bytes,
+    "value_type": bytes,
+    "key_serializer": "raw",
+    "value_serializer": "raw",
+}
 
 
 def _forced(event: Any) -> bool:
@@ -44,23 +61,50 @@ def _forced(event: Any) -> bool:
     return any(name == FORCE_HEADER for name, _ in items)
 
 
+@dataclass
+class Stage:
+    """What the agents share: topics, the producer identity, the current classifier."""
+
+    app: faust.App
+    config: WorkerConfig
+    producer: Producer
+    classifier: Classifier
+    classified: Any
+    deadletter: Any
+    story_requests: Any
+
+    async def dead(self, key: bytes | None, dead: DeadLetter) -> None:
+        await self.deadletter.send(key=key, value=encode(dead))
+        metrics.DEADLETTERS.labels(dead.stage, dead.reason).inc()
+        metrics.EVENTS_OUT.labels(dead.stage, "deadletter").inc()
+
+
 def register_agents(app: faust.App, config: WorkerConfig) -> None:
-    classifier = Classifier(load_taxonomy(*config.taxonomy_paths))
-    stories = StoryIndex()
-    producer = Producer(name="policywatch-classify", version=config.version)
-    raw: dict[str, Any] = {
-        "key_type": bytes,
-        "value_type": bytes,
-        "key_serializer": "raw",
-        "value_serializer": "raw",
-    }
-    documents = app.topic(config.topics.documents, **raw)
-    classified = app.topic(config.topics.classified, **raw)
-    deadletter = app.topic(config.topics.deadletter, **raw)
+    stage = Stage(
+        app=app,
+        config=config,
+        producer=Producer(name="policywatch-classify", version=config.version),
+        classifier=Classifier(load_taxonomy(*config.taxonomy_paths)),
+        classified=app.topic(config.topics.classified, **RAW),
+        deadletter=app.topic(config.topics.deadletter, **RAW),
+        story_requests=app.topic(story_requests_topic(config), partitions=1, **RAW),
+    )
+    log.info(
+        "classifier %s (taxonomy %s)", stage.classifier.version, stage.classifier.taxonomy_version
+    )
+    _register_classify(stage)
+    _register_stories(stage)
+    _register_reload(stage)
+    if config.ready_file is not None:
+        _register_ready(stage)
+
+
+def _register_classify(stage: Stage) -> None:
+    app, config = stage.app, stage.config
+    documents = app.topic(config.topics.documents, **RAW)
     seen = app.Table(
         seen_table_name(), default=str, partitions=config.partitions, key_type=str, value_type=str
     )
-    log.info("classifier %s (taxonomy %s)", classifier.version, classifier.taxonomy_version)
 
     @app.agent(documents, name="classify-documents")
     async def classify_documents(stream: Any) -> None:
@@ -77,49 +121,135 @@ def register_agents(app: faust.App, config: WorkerConfig) -> None:
         key: bytes | None = event.key
         doc_key = key.decode("utf-8", "replace") if key else ""
         ref = RecordRef(message.topic, message.partition, message.offset, key)
+        classifier = stage.classifier  # one version for the whole record, even if reloaded
         started = time.perf_counter()
-        forced = _forced(event)
         outcome = process_document(
             event.value,
             ref,
             classifier=classifier,
-            seen_marker=seen[doc_key] if doc_key and not forced else None,
-            stories=stories,
-            producer=producer,
+            seen_marker=seen[doc_key] if doc_key and not _forced(event) else None,
+            stories=None,
+            producer=stage.producer,
+            story_stage=True,
         )
         metrics.CLASSIFY_SECONDS.observe(time.perf_counter() - started)
         if isinstance(outcome, Classified):
-            await classified.send(
-                key=outcome.event.document_id.encode(), value=encode(outcome.event)
-            )
+            document_key = outcome.event.document_id.encode()
+            if outcome.story_features is not None:
+                value = encode_request(outcome.event, outcome.story_features)
+                await stage.story_requests.send(key=document_key, value=value)
+            else:
+                await stage.classified.send(key=document_key, value=encode(outcome.event))
+                metrics.EVENTS_OUT.labels(STAGE, "classified").inc()
             seen[doc_key] = dedup_marker(outcome.event.revision, classifier.version, ref)
-            metrics.EVENTS_OUT.labels(STAGE, "classified").inc()
         elif isinstance(outcome, Duplicate):
             metrics.EVENTS_OUT.labels(STAGE, "duplicate").inc()
         elif isinstance(outcome, Dead):
-            dead = outcome.event
             log.warning(
                 "dead letter %s/%s@%s: %s: %s",
                 ref.topic,
                 ref.partition,
                 ref.offset,
-                dead.reason,
-                dead.error,
+                outcome.event.reason,
+                outcome.event.error,
             )
-            await deadletter.send(key=key, value=encode(dead))
-            metrics.DEADLETTERS.labels(STAGE, dead.reason).inc()
-            metrics.EVENTS_OUT.labels(STAGE, "deadletter").inc()
+            await stage.dead(key, outcome.event)
 
-    if config.ready_file is not None:
-        ready_file = config.ready_file
 
-        async def announce_ready() -> None:
-            """Write the ready file once partitions are assigned (a probe, not a sleep)."""
-            while not app.consumer.assignment():
-                await asyncio.sleep(0.05)
-            tmp = ready_file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(dict(config.ready_info)), encoding="utf-8")
-            tmp.replace(ready_file)
-            log.info("classify worker ready with %d partitions", len(app.consumer.assignment()))
+def _register_stories(stage: Stage) -> None:
+    """The story stage; its index is mirrored into a changelog-backed table."""
+    app = stage.app
+    stories = StoryIndex()
+    members = app.Table(story_table_name(), partitions=1, key_type=str, value_type=bytes)
+    restored = False
 
-        app.task(announce_ready)
+    def store(document_id: str, member: dict[str, Any] | None) -> None:
+        if member is None:
+            members.pop(document_id, None)
+        else:
+            members[document_id] = orjson.dumps(member)
+
+    @app.agent(stage.story_requests, name="assign-stories")
+    async def assign_stories(stream: Any) -> None:
+        async for event in stream.events():
+            metrics.EVENTS_IN.labels(STORY_STAGE).inc()
+            try:
+                await _assign(event)
+            except Exception:  # never let one record stop the agent
+                log.exception("story agent failed on a record; continuing")
+                metrics.EVENTS_OUT.labels(STORY_STAGE, "error").inc()
+
+    async def _assign(event: Any) -> None:
+        nonlocal restored
+        if not restored:  # the table is recovered from its changelog before the first record
+            for value in members.values():
+                stories.load_member(orjson.loads(value))
+            stories.drain_removed()
+            restored = True
+            log.info("story index rebuilt with %d documents", len(stories))
+        message = event.message
+        try:
+            request = decode_request(event.value)
+        except PolicywatchError as exc:
+            ref = RecordRef(message.topic, message.partition, message.offset, event.key)
+            dead = dead_letter(ref, event.value, exc, stage.producer, STORY_STAGE)
+            await stage.dead(event.key, dead)
+            return
+        result = assign_story(stories, request, store)
+        await stage.classified.send(key=result.document_id.encode(), value=encode(result))
+        metrics.EVENTS_OUT.labels(STAGE, "classified").inc()
+        metrics.EVENTS_OUT.labels(STORY_STAGE, "assigned").inc()
+
+
+def _register_reload(stage: Stage) -> None:
+    """Poll the user's taxonomy files; a valid change swaps the classifier."""
+    paths = stage.config.taxonomy_paths
+    if not paths or stage.config.taxonomy_reload_s <= 0:
+        return
+    watcher = TaxonomyWatcher(paths, load_taxonomy)
+
+    interval = stage.config.taxonomy_reload_s
+
+    async def reload_taxonomy() -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                _reload_once(stage, watcher)
+            except Exception:  # the loop must survive anything a reload does
+                log.exception("taxonomy reload failed; keeping the current classifier")
+
+    stage.app.task(reload_taxonomy)
+
+
+def _reload_once(stage: Stage, watcher: TaxonomyWatcher) -> None:
+    taxonomy = watcher.poll()
+    if taxonomy is None:
+        metrics.TAXONOMY_RELOAD_FAILING.set(1 if watcher.last_error else 0)
+        return
+    previous = stage.classifier.version
+    stage.classifier = Classifier(taxonomy)
+    metrics.TAXONOMY_RELOAD_FAILING.set(0)
+    metrics.TAXONOMY_RELOADS.inc()
+    log.info(
+        "taxonomy reloaded: classifier %s -> %s (taxonomy %s)",
+        previous,
+        stage.classifier.version,
+        stage.classifier.taxonomy_version,
+    )
+
+
+def _register_ready(stage: Stage) -> None:
+    app, config = stage.app, stage.config
+    ready_file = config.ready_file
+    assert ready_file is not None
+
+    async def announce_ready() -> None:
+        """Write the ready file once partitions are assigned (a probe, not a sleep)."""
+        while not app.consumer.assignment():
+            await asyncio.sleep(0.05)
+        tmp = ready_file.with_suffix(".tmp")
+        tmp.write_text(json.dumps(dict(config.ready_info)), encoding="utf-8")
+        tmp.replace(ready_file)
+        log.info("classify worker ready with %d partitions", len(app.consumer.assignment()))
+
+    app.task(announce_ready)

@@ -30,6 +30,7 @@ class WorkerConfig:
     ready_file: Path | None = None
     ready_info: tuple[tuple[str, str], ...] = ()
     session_timeout_s: float = 10.0
+    taxonomy_reload_s: float = 30.0
 
 
 def seen_table_name() -> str:
@@ -39,6 +40,22 @@ def seen_table_name() -> str:
 def changelog_topics(config: WorkerConfig) -> list[str]:
     """Internal topics the app needs; created up front with the source's partitions."""
     return [f"{config.app_id}-{seen_table_name()}-changelog"]
+
+
+def story_table_name() -> str:
+    return "story-members"
+
+
+def story_requests_topic(config: WorkerConfig) -> str:
+    return f"{config.app_id}-story-requests"
+
+
+def single_partition_topics(config: WorkerConfig) -> list[str]:
+    """Internal topics of the story stage: one partition, so one index sees every document."""
+    return [
+        story_requests_topic(config),
+        f"{config.app_id}-{story_table_name()}-changelog",
+    ]
 
 
 def build_app(config: WorkerConfig) -> faust.App:

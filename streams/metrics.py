@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 EVENTS_IN = Counter(
     "policywatch_stream_events_in_total", "Records read by a stream stage", ["stage"]
@@ -21,4 +21,11 @@ CLASSIFY_SECONDS = Histogram(
     "policywatch_classify_seconds",
     "Time to classify one document",
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0),
+)
+TAXONOMY_RELOADS = Counter(
+    "policywatch_taxonomy_reloads_total", "Taxonomy changes applied without a restart"
+)
+TAXONOMY_RELOAD_FAILING = Gauge(
+    "policywatch_taxonomy_reload_failing",
+    "1 while the changed taxonomy files are invalid (the last good taxonomy stays in use)",
 )

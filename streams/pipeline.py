@@ -20,6 +20,7 @@ from schemas.envelope import Producer, utcnow
 from schemas.errors import InvalidEvent, PolicywatchError
 from schemas.ids import event_id_for
 from streams.classify.classifier import Classification, Classifier, DocumentText
+from streams.classify.stories import StoryFeatures, story_features
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,10 @@ class RecordRef:
 
 @dataclass(frozen=True)
 class Classified:
+    """A classification; with ``story_features`` its story is assigned by the story stage."""
+
     event: DocumentClassified
+    story_features: StoryFeatures | None = None
 
 
 @dataclass(frozen=True)
@@ -141,8 +145,13 @@ def process_document(
     seen_marker: str | None,
     stories: StoryAssigner | None,
     producer: Producer,
+    story_stage: bool = False,
 ) -> Outcome:
-    """Decide what one record of ``policy.documents`` becomes."""
+    """Decide what one record of ``policy.documents`` becomes.
+
+    With ``story_stage``, a relevant document's story is left to the story stage (one
+    index for every partition): the outcome carries the features it needs instead.
+    """
     try:
         if value is None:
             raise InvalidEvent("record has no value", reason="empty_record")
@@ -160,8 +169,12 @@ def process_document(
             )
         )
         story_id = None
+        labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
+        if story_stage and result.relevant:
+            features = story_features(f"{doc.title}\n{doc.body}", labels)
+            event = classified_event(doc, result, classifier, None, producer)
+            return Classified(event, story_features=features)
         if stories is not None and result.relevant:
-            labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
             story_id = stories.assign(
                 doc.document_id, published, f"{doc.title}\n{doc.body}", labels
             )

@@ -37,7 +37,7 @@ from typing import Any
 from schemas.ids import story_id_for
 from streams.classify.normalise import has_cjk, is_cjk, normalise
 
-__all__ = ["StoryIndex"]
+__all__ = ["StoryFeatures", "StoryIndex", "story_features"]
 
 SNAPSHOT_VERSION = 1
 SKETCH_SIZE = 64
@@ -110,6 +110,35 @@ def _cosine(a: dict[str, float], b: dict[str, float], norm_a: float, norm_b: flo
     return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class StoryFeatures:
+    """What story matching needs of a document, computed where the text is."""
+
+    terms: dict[str, float]
+    sketch: tuple[int, ...]
+    labels: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"terms": self.terms, "sketch": list(self.sketch), "labels": list(self.labels)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StoryFeatures:
+        return cls(
+            terms={str(k): float(v) for k, v in dict(data["terms"]).items()},
+            sketch=tuple(int(x) for x in data["sketch"]),
+            labels=tuple(str(x) for x in data["labels"]),
+        )
+
+
+def story_features(text: str, labels: Iterable[str]) -> StoryFeatures:
+    """Profile terms and shingle sketch of a document's text and labels."""
+    label_set = sorted(set(labels))
+    tokens = _tokens(text)
+    return StoryFeatures(
+        terms=_profile(tokens, label_set), sketch=tuple(_sketch(tokens)), labels=tuple(label_set)
+    )
+
+
 def _timestamp(when: datetime) -> float:
     return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
@@ -161,6 +190,7 @@ class StoryIndex:
         self._by_key: dict[str, dict[str, None]] = {}
         self._expiry: list[tuple[float, str]] = []  # heap of (published, document_id)
         self._newest = float("-inf")
+        self._removed: list[str] = []
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -170,24 +200,55 @@ class StoryIndex:
         known = self._docs.get(document_id)
         if known is not None:
             return known.story
+        return self.assign_features(document_id, published, story_features(text, labels))
+
+    def assign_features(
+        self, document_id: str, published: datetime, features: StoryFeatures
+    ) -> str:
+        """:meth:`assign` for features computed elsewhere (by the partitioned classify stage)."""
+        known = self._docs.get(document_id)
+        if known is not None:
+            return known.story
         when = _timestamp(published)
         self._newest = max(self._newest, when)
         self._evict()
-        tokens = _tokens(text)
-        terms = _profile(tokens, labels)
         doc = _Doc(
             story=story_id_for(document_id),
             published=when,
-            labels=frozenset(labels),
-            terms=terms,
-            sketch=_sketch(tokens),
-            norm=math.sqrt(sum(w * w for w in terms.values())),
+            labels=frozenset(features.labels),
+            terms=dict(features.terms),
+            sketch=list(features.sketch),
+            norm=math.sqrt(sum(w * w for w in features.terms.values())),
         )
         best = self._best_match(doc)
         if best is not None:
             doc.story = best
         self._add(document_id, doc)
         return doc.story
+
+    def member(self, document_id: str) -> dict[str, Any] | None:
+        """One document's state as JSON-able data (a row of the stream's story table)."""
+        doc = self._docs.get(document_id)
+        return None if doc is None else doc.to_json(document_id)
+
+    def load_member(self, item: dict[str, Any]) -> None:
+        """Add one :meth:`member` back (rebuilding the index from the story table)."""
+        terms = {str(k): float(v) for k, v in dict(item["terms"]).items()}
+        doc = _Doc(
+            story=str(item["story"]),
+            published=float(item["published"]),
+            labels=frozenset(str(x) for x in item["labels"]),
+            terms=terms,
+            sketch=[int(x) for x in item["sketch"]],
+            norm=math.sqrt(sum(w * w for w in terms.values())),
+        )
+        self._newest = max(self._newest, doc.published)
+        self._add(str(item["id"]), doc)
+
+    def drain_removed(self) -> list[str]:
+        """Documents evicted since the last call (their table rows can be deleted)."""
+        removed, self._removed = self._removed, []
+        return removed
 
     def _candidates(self, doc: _Doc) -> Iterable[str]:
         """The most recent documents sharing a key: a busy key (an initiative in the news
@@ -227,6 +288,7 @@ class StoryIndex:
         doc = self._docs.pop(document_id, None)
         if doc is None:
             return
+        self._removed.append(document_id)
         for key in doc.index_keys():
             members = self._by_key.get(key)
             if members is not None:
@@ -263,14 +325,7 @@ class StoryIndex:
         self._expiry.clear()
         newest = state.get("newest")
         self._newest = float("-inf") if newest is None else float(newest)
+        self._removed.clear()
         for item in state.get("documents", []):
-            terms = {str(k): float(v) for k, v in dict(item["terms"]).items()}
-            doc = _Doc(
-                story=str(item["story"]),
-                published=float(item["published"]),
-                labels=frozenset(str(x) for x in item["labels"]),
-                terms=terms,
-                sketch=[int(x) for x in item["sketch"]],
-                norm=math.sqrt(sum(w * w for w in terms.values())),
-            )
-            self._add(str(item["id"]), doc)
+            self.load_member(item)
+        self._removed.clear()

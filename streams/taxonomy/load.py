@@ -49,8 +49,11 @@ def _line_of(data: Any, loc: tuple[int | str, ...]) -> int | None:
     return line if isinstance(line, int) else None
 
 
-def parse_taxonomy(text: str, origin: str = "<taxonomy>") -> Taxonomy:
-    """Parse YAML text into a validated Taxonomy or raise TaxonomyError."""
+def parse_taxonomy(text: str, origin: str = "<taxonomy>", *, partial: bool = False) -> Taxonomy:
+    """Parse YAML text into a validated Taxonomy or raise TaxonomyError.
+
+    ``partial``: an extension of another taxonomy, whose references may point into it.
+    """
     try:
         raw = yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as exc:
@@ -60,7 +63,7 @@ def parse_taxonomy(text: str, origin: str = "<taxonomy>") -> Taxonomy:
     if not isinstance(raw, dict):
         raise TaxonomyError(f"{origin}: a taxonomy is a mapping with initiatives/actors lists")
     try:
-        return Taxonomy.model_validate(_strip_lines(raw))
+        return Taxonomy.model_validate(_strip_lines(raw), context={"partial": partial})
     except ValidationError as exc:
         messages = []
         for err in exc.errors()[:10]:
@@ -89,7 +92,8 @@ def merge_taxonomies(base: Taxonomy, extra: Taxonomy) -> Taxonomy:
             actors=merged(base.actors, extra.actors, "id"),
         )
     except ValidationError as exc:
-        raise TaxonomyError(f"merged taxonomy is inconsistent: {exc}") from exc
+        problems = "; ".join(str(err["msg"]) for err in exc.errors())
+        raise TaxonomyError(f"inconsistent with the taxonomy it extends: {problems}") from exc
 
 
 def load_taxonomy(*paths: Path, include_default: bool = True) -> Taxonomy:
@@ -103,8 +107,14 @@ def load_taxonomy(*paths: Path, include_default: bool = True) -> Taxonomy:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             raise TaxonomyError(f"{path}: cannot read taxonomy: {exc.strerror}") from exc
-        current = parse_taxonomy(text, str(path))
-        result = current if result is None else merge_taxonomies(result, current)
+        current = parse_taxonomy(text, str(path), partial=result is not None)
+        if result is None:
+            result = current
+            continue
+        try:
+            result = merge_taxonomies(result, current)
+        except TaxonomyError as exc:
+            raise TaxonomyError(f"{path}: {exc}") from exc
     assert result is not None
     return result
 

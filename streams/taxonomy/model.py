@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 Aliases = dict[str, list[str]]
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -114,8 +114,12 @@ class Taxonomy(_Strict):
     actors: list[Actor] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _references(self) -> Taxonomy:
+    def _references(self, info: ValidationInfo) -> Taxonomy:
+        """Ids unique, references resolvable. An extension file alone (context
+        ``partial``) may refer to what the taxonomy it extends defines; the merged
+        result is checked in full."""
         problems: list[str] = []
+        partial = bool(info.context and info.context.get("partial"))
         countries = {c.code for c in self.countries}
         offices = {o.id for o in self.offices}
         initiatives = {i.id for i in self.initiatives}
@@ -130,6 +134,10 @@ class Taxonomy(_Strict):
                 if ident in seen:
                     problems.append(f"{kind} id {ident!r} is defined twice; ids must be unique")
                 seen.add(ident)
+        if partial:
+            if problems:
+                raise ValueError("; ".join(problems))
+            return self
         for ini in self.initiatives:
             if ini.parent and ini.parent not in initiatives:
                 problems.append(

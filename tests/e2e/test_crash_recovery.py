@@ -60,12 +60,15 @@ def write_corpus(path: Path, count: int) -> list[str]:
     return ids
 
 
-def start_stack(data_dir: Path, log_name: str) -> tuple[subprocess.Popen[bytes], dict]:  # type: ignore[type-arg]
+def start_stack(
+    data_dir: Path, log_name: str, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], dict]:  # type: ignore[type-arg]
     env = {
         **os.environ,
         "POLICYWATCH_DATA_DIR": str(data_dir),
         "POLICYWATCH_KAFKA__PARTITIONS": "2",
         "POLICYWATCH_SINK__BATCH_SIZE": "200",
+        **(extra_env or {}),
     }
     with open(data_dir / log_name, "wb") as log:  # the child keeps its own descriptor
         proc = subprocess.Popen(

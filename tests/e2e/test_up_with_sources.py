@@ -32,13 +32,11 @@ def test_up_schedules_every_source_and_stores_its_health(tmp_path: Path) -> None
             "interval: 2s}\n",
             encoding="utf-8",
         )
-        os.environ["POLICYWATCH_FETCH__SOURCES"] = str(sources)
-        os.environ["POLICYWATCH_FETCH__HOST_RATE_PER_S"] = "0"
-        try:
-            proc, run = start_stack(tmp_path, "up.log")
-        finally:
-            del os.environ["POLICYWATCH_FETCH__SOURCES"]
-            del os.environ["POLICYWATCH_FETCH__HOST_RATE_PER_S"]
+        proc, run = start_stack(
+            tmp_path,
+            "up.log",
+            {"POLICYWATCH_FETCH__SOURCES": str(sources), "POLICYWATCH_FETCH__HOST_RATE_PER_S": "0"},
+        )
         try:
             assert "producers" in run["roles"], run
             warehouse = ClickhouseWarehouse(endpoint_url(run["sql"], write=False))
