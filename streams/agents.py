@@ -224,11 +224,11 @@ def _register_reload(stage: Stage) -> None:
 def _reload_once(stage: Stage, watcher: TaxonomyWatcher) -> None:
     taxonomy = watcher.poll()
     if taxonomy is None:
-        metrics.TAXONOMY_RELOAD_FAILING.set(1 if watcher.last_error else 0)
+        metrics.TAXONOMY_UP.set(0 if watcher.last_error else 1)
         return
     previous = stage.classifier.version
     stage.classifier = Classifier(taxonomy)
-    metrics.TAXONOMY_RELOAD_FAILING.set(0)
+    metrics.TAXONOMY_UP.set(1)
     metrics.TAXONOMY_RELOADS.inc()
     log.info(
         "taxonomy reloaded: classifier %s -> %s (taxonomy %s)",

@@ -25,7 +25,8 @@ CLASSIFY_SECONDS = Histogram(
 TAXONOMY_RELOADS = Counter(
     "policywatch_taxonomy_reloads_total", "Taxonomy changes applied without a restart"
 )
-TAXONOMY_RELOAD_FAILING = Gauge(
-    "policywatch_taxonomy_reload_failing",
-    "1 while the changed taxonomy files are invalid (the last good taxonomy stays in use)",
+TAXONOMY_UP = Gauge(
+    "policywatch_taxonomy_up",
+    "0 while the changed taxonomy files are invalid (the last good taxonomy stays in use)",
 )
+TAXONOMY_UP.set(1)
