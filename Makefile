@@ -35,7 +35,7 @@ promtool:
 
 test: lint typecheck promtool
 	$(BIN)/policywatch schemas export --check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 bench: setup
 	$(BIN)/python bench/pipeline.py

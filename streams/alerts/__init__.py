@@ -1,0 +1,1 @@
+"""Alert subscriptions: state rebuilt from events, matching, triggers (pure Python)."""
