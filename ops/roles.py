@@ -39,7 +39,8 @@ def ingest_spool(settings: Settings) -> Spool | None:
 
 
 def sink_topics(settings: Settings) -> list[str]:
-    return [settings.topics.documents, settings.topics.classified, settings.topics.deadletter]
+    t = settings.topics
+    return [t.documents, t.classified, t.deadletter, t.subscriptions, t.alerts, t.deliveries]
 
 
 def writer_password(settings: Settings) -> str:

@@ -140,6 +140,49 @@ class IntakeSettings(_Section):
     source_id: str = "intake"
 
 
+class ApiSettings(_Section):
+    """The subscriptions API (``policywatch api``)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8089, ge=0, le=65535, description="0 = a free port")
+    tokens_file: Path | None = Field(
+        default=None, description="hashed, scoped API tokens; default <data dir>/api-tokens.json"
+    )
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+
+
+class SmtpSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=25, ge=1, le=65535)
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    starttls: bool = False
+    sender: str = "policywatch@localhost"
+    timeout_s: float = Field(default=10.0, gt=0, le=120)
+
+
+class DeliverySettings(_Section):
+    """The delivery worker (``policywatch delivery``): how hard and how safely to deliver."""
+
+    allow_networks: list[str] = Field(
+        default_factory=list,
+        description="hosts or CIDR networks webhooks may reach although private/loopback "
+        "(on-prem receivers, tests); everything else non-public is refused",
+    )
+    timeout_s: float = Field(default=10.0, gt=0, le=120)
+    max_response_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_attempts: int = Field(default=8, ge=1, le=50)
+    backoff_base_s: float = Field(default=1.0, gt=0)
+    backoff_max_s: float = Field(default=600.0, gt=0)
+    endpoint_concurrency: int = Field(default=4, ge=1, le=64)
+    circuit_failures: int = Field(default=5, ge=1, description="failures in a row open it")
+    circuit_reset_s: float = Field(default=60.0, gt=0, description="open for this long")
+    commitment_scan_s: float = Field(
+        default=300.0, ge=0, description="how often commitment triggers are checked; 0 = never"
+    )
+    smtp: SmtpSettings = SmtpSettings()
+
+
 class Settings(BaseSettings):
     """Everything configurable; ``policywatch config show`` prints it with secrets masked."""
 
@@ -160,6 +203,8 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     fetch: FetchSettings = FetchSettings()
     intake: IntakeSettings = IntakeSettings()
+    api: ApiSettings = ApiSettings()
+    delivery: DeliverySettings = DeliverySettings()
 
     @classmethod
     def settings_customise_sources(

@@ -13,12 +13,14 @@ from typing import Any
 
 import orjson
 
+from schemas.alerts import AlertDelivery, AlertRaised
 from schemas.classification import DocumentClassified
 from schemas.codec import decode_any
 from schemas.deadletter import DeadLetter, dead_letter_for
 from schemas.documents import DocumentObserved
 from schemas.envelope import Producer
 from schemas.errors import InvalidEvent
+from schemas.subscriptions import SubscriptionChanged
 
 Row = dict[str, Any]
 
@@ -169,6 +171,60 @@ def story_row(event: DocumentClassified) -> Row | None:
     }
 
 
+def alert_row(event: AlertRaised, raw: bytes) -> Row:
+    return {
+        "alert_id": event.alert_id,
+        "subscription_id": event.subscription_id,
+        "subscription_name": event.subscription_name,
+        "trigger": event.trigger,
+        "channel": event.channel,
+        "title": event.title,
+        "count": event.count,
+        "document_ids": [d.document_id for d in event.documents],
+        "initiatives": sorted({lab.id for d in event.documents for lab in d.initiatives}),
+        "actors": sorted({lab.id for d in event.documents for lab in d.actors}),
+        "window_start": ts(event.window_start),
+        "window_end": ts(event.window_end),
+        "raised_at": ts(event.occurred_at),
+        "event": raw.decode("utf-8"),
+    }
+
+
+def delivery_row(event: AlertDelivery) -> Row:
+    return {
+        "alert_id": event.alert_id,
+        "subscription_id": event.subscription_id,
+        "channel": event.channel,
+        "attempt": event.attempt,
+        "status": event.status,
+        "endpoint": event.endpoint,
+        "http_status": event.http_status,
+        "error": event.error,
+        "latency_ms": event.latency_ms,
+        "attempted_at": ts(event.occurred_at),
+        "next_attempt_at": ts(event.next_attempt_at),
+        "event_id": event.event_id,
+    }
+
+
+def subscription_row(event: SubscriptionChanged) -> Row:
+    """The change without secrets: channel kind only, never its URL or signing secret."""
+    sub = event.subscription
+    return {
+        "subscription_id": event.subscription_id,
+        "version": event.version,
+        "change": event.change,
+        "name": sub.name if sub else "",
+        "owner": sub.owner if sub else "",
+        "active": int(bool(sub and sub.active)),
+        "trigger": sub.trigger.kind if sub else "",
+        "channel": sub.channel.kind if sub else "",
+        "digest": sub.digest if sub else "",
+        "filter": sub.filter.model_dump_json() if sub else "{}",
+        "changed_at": ts(event.occurred_at),
+    }
+
+
 def deadletter_row(event: DeadLetter) -> Row:
     return {
         "event_id": event.event_id,
@@ -231,6 +287,12 @@ class TableRows:
                 self.tables["stories"].append(story)
         elif isinstance(event, DeadLetter):
             self.tables["deadletter"].append(deadletter_row(event))
+        elif isinstance(event, AlertRaised):
+            self.tables["alerts"].append(alert_row(event, raw))
+        elif isinstance(event, AlertDelivery):
+            self.tables["deliveries"].append(delivery_row(event))
+        elif isinstance(event, SubscriptionChanged):
+            self.tables["subscriptions"].append(subscription_row(event))
         else:  # pragma: no cover - every released model is handled above
             raise InvalidEvent(
                 f"the sink does not store {event.event_type}", reason="unexpected_event_type"

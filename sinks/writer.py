@@ -34,6 +34,9 @@ TABLE_ORDER = (
     "commitments",
     "stories",
     "deadletter",
+    "subscriptions",
+    "alerts",
+    "deliveries",
     "classifications",
 )
 
