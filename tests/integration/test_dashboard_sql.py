@@ -18,6 +18,10 @@ from typing import Any
 import pytest
 
 from producers.health import SourceHealth
+from schemas.alerts import AlertDelivery, AlertRaised
+from schemas.codec import decode_any, encode
+from schemas.subscriptions import SubscriptionChanged
+from sinks.projection import TableRows
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from tests.grafana_dashboards import (
     CLICKHOUSE_TYPE,
@@ -70,6 +74,49 @@ def source_runs() -> list[SourceHealth]:
     return runs
 
 
+SCHEMA_FIXTURES = Path(__file__).parents[1] / "unit" / "schemas" / "fixtures"
+
+
+def alerting_rows() -> TableRows:
+    """A subscription, alerts of several triggers and how their delivery went."""
+
+    def fixture(name: str) -> Any:
+        return decode_any((SCHEMA_FIXTURES / f"{name}.v1.json").read_bytes())
+
+    sub, alert, attempt = (
+        fixture("subscription.changed"),
+        fixture("alert.raised"),
+        fixture("alert.delivery"),
+    )
+    assert isinstance(sub, SubscriptionChanged) and isinstance(alert, AlertRaised)
+    assert isinstance(attempt, AlertDelivery)
+    start = datetime(2026, 3, 2, 6, tzinfo=UTC)
+    events: list[Any] = [sub]
+    outcomes = (["delivered"], ["retrying", "delivered"], ["retrying", "retrying", "failed"])
+    for i, trigger in enumerate(("document", "volume", "spike", "document", "commitment")):
+        at = start + timedelta(hours=i)
+        alert_id = f"alert-{i}"
+        events.append(
+            alert.model_copy(update={"alert_id": alert_id, "trigger": trigger, "occurred_at": at})
+        )
+        for n, status in enumerate(outcomes[i % 3], 1):
+            events.append(
+                attempt.model_copy(
+                    update={
+                        "alert_id": alert_id,
+                        "attempt": n,
+                        "status": status,
+                        "event_id": f"{alert_id}-{n}",
+                        "occurred_at": at + timedelta(seconds=n),
+                    }
+                )
+            )
+    rows = TableRows()
+    for event in events:
+        rows.add_record(encode(event))
+    return rows
+
+
 @pytest.fixture(scope="module")
 def warehouse(chdb_dir: Path) -> Iterator[ChdbWarehouse]:
     """One database with the fixture corpus and source runs for all panels."""
@@ -77,6 +124,8 @@ def warehouse(chdb_dir: Path) -> Iterator[ChdbWarehouse]:
     warehouse = ChdbWarehouse(chdb_dir, database=name)
     load_fixture(warehouse)
     warehouse.insert_rows("source_health", [run.as_row() for run in source_runs()])
+    for table, rows in alerting_rows().tables.items():
+        warehouse.insert_rows(table, rows)
     yield warehouse
     warehouse.command(f"DROP DATABASE IF EXISTS {name}")
 
