@@ -432,10 +432,11 @@ def replay(
 
 def _register_command_groups() -> None:
     """Commands defined in their own modules (operations, sources, taxonomy)."""
-    from ops import cli_ops, cli_sources
+    from ops import cli_ops, cli_sources, cli_taxonomy
 
     cli_ops.register(app)
     cli_sources.register(app)
+    cli_taxonomy.register(app)
 
 
 _register_command_groups()

@@ -117,48 +117,90 @@ class Taxonomy(_Strict):
     def _references(self, info: ValidationInfo) -> Taxonomy:
         """Ids unique, references resolvable. An extension file alone (context
         ``partial``) may refer to what the taxonomy it extends defines; the merged
-        result is checked in full."""
-        problems: list[str] = []
-        partial = bool(info.context and info.context.get("partial"))
-        countries = {c.code for c in self.countries}
-        offices = {o.id for o in self.offices}
-        initiatives = {i.id for i in self.initiatives}
-        actors = {a.id for a in self.actors}
-        for kind, ids in (
-            ("initiative", [i.id for i in self.initiatives]),
-            ("actor", [a.id for a in self.actors]),
-            ("office", [o.id for o in self.offices]),
-        ):
-            seen: set[str] = set()
-            for ident in ids:
-                if ident in seen:
-                    problems.append(f"{kind} id {ident!r} is defined twice; ids must be unique")
-                seen.add(ident)
-        if partial:
-            if problems:
-                raise ValueError("; ".join(problems))
+        result is checked in full. ``defer_references`` leaves both checks to the
+        caller (``taxonomy check`` runs them itself to report each with its line)."""
+        context = info.context or {}
+        if context.get("defer_references"):
             return self
-        for ini in self.initiatives:
-            if ini.parent and ini.parent not in initiatives:
-                problems.append(
-                    f"initiative {ini.id!r}: parent {ini.parent!r} is not an initiative"
-                )
-            for party in ini.parties:
-                if party not in countries:
-                    problems.append(f"initiative {ini.id!r}: party {party!r} is not a country code")
-        for office in self.offices:
-            if office.country not in countries:
-                problems.append(f"office {office.id!r}: country {office.country!r} is unknown")
-        for actor in self.actors:
-            if actor.country and actor.country not in countries:
-                problems.append(f"actor {actor.id!r}: country {actor.country!r} is unknown")
-            for role in actor.roles:
-                if role.office and role.office not in offices:
-                    problems.append(f"actor {actor.id!r}: office {role.office!r} is not defined")
-                if role.organisation and role.organisation not in actors:
-                    problems.append(
-                        f"actor {actor.id!r}: organisation {role.organisation!r} is not an actor"
-                    )
+        problems = reference_problems(self, partial=bool(context.get("partial")))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("; ".join(message for _, message in problems))
         return self
+
+
+Location = tuple[str | int, ...]
+
+
+def reference_problems(taxonomy: Taxonomy, *, partial: bool) -> list[tuple[Location, str]]:
+    """Duplicate ids and unresolvable references, each with where it is in the taxonomy.
+
+    ``partial``: only duplicates (an extension may refer to the taxonomy it extends).
+    """
+    problems: list[tuple[Location, str]] = []
+    for kind, field, items in (
+        ("initiative", "initiatives", [i.id for i in taxonomy.initiatives]),
+        ("actor", "actors", [a.id for a in taxonomy.actors]),
+        ("office", "offices", [o.id for o in taxonomy.offices]),
+        ("country", "countries", [c.code for c in taxonomy.countries]),
+    ):
+        seen: set[str] = set()
+        for index, ident in enumerate(items):
+            if ident in seen:
+                problems.append(
+                    ((field, index), f"{kind} id {ident!r} is defined twice; ids must be unique")
+                )
+            seen.add(ident)
+    if partial:
+        return problems
+    countries = {c.code for c in taxonomy.countries}
+    offices = {o.id for o in taxonomy.offices}
+    initiatives = {i.id for i in taxonomy.initiatives}
+    actors = {a.id for a in taxonomy.actors}
+    for i, ini in enumerate(taxonomy.initiatives):
+        if ini.parent and ini.parent not in initiatives:
+            problems.append(
+                (
+                    ("initiatives", i, "parent"),
+                    f"initiative {ini.id!r}: parent {ini.parent!r} is not an initiative",
+                )
+            )
+        for k, party in enumerate(ini.parties):
+            if party not in countries:
+                problems.append(
+                    (
+                        ("initiatives", i, "parties", k),
+                        f"initiative {ini.id!r}: party {party!r} is not a country code",
+                    )
+                )
+    for i, office in enumerate(taxonomy.offices):
+        if office.country not in countries:
+            problems.append(
+                (
+                    ("offices", i, "country"),
+                    f"office {office.id!r}: country {office.country!r} is unknown",
+                )
+            )
+    for i, actor in enumerate(taxonomy.actors):
+        if actor.country and actor.country not in countries:
+            problems.append(
+                (
+                    ("actors", i, "country"),
+                    f"actor {actor.id!r}: country {actor.country!r} is unknown",
+                )
+            )
+        for j, role in enumerate(actor.roles):
+            if role.office and role.office not in offices:
+                problems.append(
+                    (
+                        ("actors", i, "roles", j, "office"),
+                        f"actor {actor.id!r}: office {role.office!r} is not defined",
+                    )
+                )
+            if role.organisation and role.organisation not in actors:
+                problems.append(
+                    (
+                        ("actors", i, "roles", j, "organisation"),
+                        f"actor {actor.id!r}: organisation {role.organisation!r} is not an actor",
+                    )
+                )
+    return problems
