@@ -41,6 +41,12 @@ SHORT_ALONE = 0.7
 _TIGHT_GAP = re.compile(r"[ \t,]*")
 _NEAR_GAP = re.compile(r"[\w \t'’‘-]*")
 _OF_GAPS = frozenset({"of", "of the"})
+# A word right before an office title that names another office ("Vice-Minister for
+# Foreign Affairs", "State Minister", "Deputy Prime Minister") or a past holder
+# ("former Foreign Minister"): such a reference is not the holder on the date.
+_QUALIFIERS = frozenset({"vice", "deputy", "state", "assistant", "under", "former", "ex", "junior"})
+_CJK_QUALIFIED = ("元", "前")  # 元外相, 前外相: a former holder
+_CJK_SUFFIXES = ("政務官",)  # 外務大臣政務官: a parliamentary vice-minister
 _PERSON_KINDS: tuple[Kind, ...] = ("actor", "actor_short")
 
 
@@ -148,6 +154,18 @@ class ActorResolver:
             return _Reference(chosen, first, last, bool(chosen), bool(aliases))
         return _Reference(frozenset(aliases or everything), i, i, bool(aliases), bool(aliases))
 
+    @staticmethod
+    def _qualified(field: _Field, match: Match) -> bool:
+        """Whether the office named at ``match`` is another office or a former holder's."""
+        text = field.norm.text
+        before = text[max(0, match.start - 24) : match.start]
+        words = before.split()
+        if words and words[-1] in _QUALIFIERS:
+            return True
+        if before.endswith(_CJK_QUALIFIED):
+            return True
+        return text[match.end : match.end + 4].lstrip().startswith(_CJK_SUFFIXES)
+
     def _person(self, payloads: Sequence[Payload], offices: frozenset[str]) -> tuple[Actor, bool]:
         """The person a name next to an office means, and whether they held that office."""
         for payload in payloads:
@@ -174,7 +192,12 @@ class ActorResolver:
                 if mention is not None:
                     mentions.append(mention)
                     consumed.add(person)
-                elif ref.resolved and len(ref.offices) == 1:
+                elif (
+                    ref.resolved
+                    and len(ref.offices) == 1
+                    and not self._qualified(field, match)
+                    and not self._qualified(field, matches[ref.first])
+                ):
                     office = next(iter(ref.offices))
                     actor = self.holder(office, day)
                     if actor is not None:

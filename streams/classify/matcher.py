@@ -6,7 +6,9 @@ on both sides, so "quad" never matches inside "quadcopter" and the automaton
 reports almost no matches that are later thrown away. CJK ends get no space
 (Japanese has no word breaks). All-capital aliases of up to three letters
 ("US", "PM", "MEA") must also be all-capital in the original text, so the
-pronoun "us" or "3 pm" does not match. Overlaps resolve leftmost-longest.
+pronoun "us" or "3 pm" does not match. A word that goes on through an
+apostrophe ("Xi'an", "Shi'ite") is one word: the alias "Xi" does not match in it,
+while the possessive ("Xi's", "Modi’s") does. Overlaps resolve leftmost-longest.
 
 Built once per taxonomy and reused for every document. Pure: no I/O.
 """
@@ -73,6 +75,17 @@ class _Key:
 def _is_short_acronym(alias: str) -> bool:
     letters = [c for c in alias if c.isalpha()]
     return 0 < len(letters) <= 3 and all(c.isupper() for c in letters)
+
+
+_APOSTROPHES = "'’"
+
+
+def _runs_on(original: str, end: int) -> bool:
+    """Whether the word ending at ``end`` goes on through an apostrophe (not a possessive)."""
+    if original[end : end + 1] not in _APOSTROPHES or not original[end + 1 : end + 2].isalpha():
+        return False
+    rest = original[end + 1 : end + 3]
+    return not (rest[:1] in "sS" and not rest[1:2].isalpha())
 
 
 def payloads_of(taxonomy: Taxonomy) -> list[tuple[str, Payload]]:
@@ -144,6 +157,8 @@ class Matcher:
                 o_start, o_end = norm.span(start, end)
                 if not all(c.isupper() for c in original[o_start:o_end] if c.isalpha()):
                     continue
+            if key.pad_right and _runs_on(original, norm.original_end(end - 1)):
+                continue
             candidates.append((start, end, key))
         candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
         if overlapping:

@@ -119,3 +119,20 @@ def test_japanese_names_and_offices(default: Classifier) -> None:
     actors = _actors(default, "茂木外務大臣は高市首相と会談した。岩屋外務大臣も同席。", MARCH)
     assert {"jp.toshimitsu-motegi", "jp.sanae-takaichi", "jp.takeshi-iwaya"} <= set(actors)
     assert actors["jp.takeshi-iwaya"].evidence[0].text == "岩屋外務大臣"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Consultations with the Vice-Minister for Foreign Affairs of Japan were held.",
+        "Japan's Vice Foreign Minister met officials in Delhi.",
+        "Japan's State Minister for Foreign Affairs met officials in Delhi.",
+        "The former Japanese Foreign Minister spoke in Delhi.",
+        "外務大臣政務官がインドを訪問した。",
+        "元外務大臣がインドを訪問した。",
+    ],
+)
+def test_another_office_or_a_former_holder_is_not_the_holder_on_the_date(
+    default: Classifier, body: str
+) -> None:
+    assert "jp.toshimitsu-motegi" not in _actors(default, body)

@@ -94,3 +94,9 @@ def test_ten_thousand_aliases_still_find_the_taxonomy_labels(
     text = "\n".join(seeds.values())
     ids = {p.id for m in matcher.scan(normalise(text), text) for p in m.payloads}
     assert {"in-jp.ai-dialogue", "in.s-jaishankar", "jp.toshimitsu-motegi"} <= ids
+
+
+def test_a_word_running_on_through_an_apostrophe_is_one_word() -> None:
+    matcher = _matcher("Xi", "Modi")
+    assert _found(matcher, "Visitors to Xi'an and Xi’an.") == []
+    assert _found(matcher, "Xi's visit, Xi’s remarks and Modi's speech.") == ["Xi", "Xi", "Modi"]
