@@ -1,0 +1,70 @@
+"""`policywatch delivery`: the delivery role (follows policy.alerts, sends, records attempts).
+
+``register(app)`` adds the command to the main Typer app (once). SIGTERM and
+SIGINT stop the worker cleanly: attempts in flight get a short grace, the rest
+stay non-final and a restarted worker delivers them (at-least-once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ops.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def run_delivery(settings: Settings, ready_file: Path | None = None) -> None:
+    """Run the DeliveryWorker until a signal stops it; metrics and ready file as every role."""
+    from ops.delivery_config import delivery_config
+    from ops.metrics_server import serve_metrics
+    from ops.roles import resolve_bootstrap
+    from ops.runfile import write_json_atomic
+    from sinks.delivery.worker import DeliveryWorker
+
+    bootstrap = resolve_bootstrap(settings)
+    endpoint = serve_metrics(settings.metrics_port, settings.metrics_host)
+    worker = DeliveryWorker(delivery_config(settings), bootstrap)
+
+    def _stop(signum: int, _frame: Any) -> None:
+        log.info("delivery stopping on signal %s", signum)
+        worker.stop()
+
+    def _ready() -> None:
+        if ready_file is not None:
+            write_json_atomic(ready_file, {"metrics": endpoint.url})
+        log.info("delivery ready: metrics at %s", endpoint.url)
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    try:
+        asyncio.run(worker.run(_ready))
+    finally:
+        endpoint.close()
+
+
+def delivery(
+    ctx: typer.Context,
+    ready_file: Annotated[
+        Path | None, typer.Option(help="write {'metrics': url} here once consuming")
+    ] = None,
+) -> None:
+    """Deliver alerts (signed webhooks, Slack-compatible messages, e-mail), recording each try."""
+    from ops.logging import configure_logging
+
+    settings: Settings = ctx.obj
+    configure_logging(settings.log_level, settings.log_format, role="delivery")
+    run_delivery(settings, ready_file)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `delivery` to the main CLI (idempotent)."""
+    if any(c.name == "delivery" for c in app.registered_commands):
+        return
+    app.command("delivery")(delivery)

@@ -1,0 +1,239 @@
+"""SSRF guard: a subscriber's URL must not make the worker reach inside the network.
+
+The check runs where the socket is opened (:class:`GuardedBackend`, the network
+backend of every HTTP connection the worker makes): the host is resolved once,
+every address is checked, and the connection goes to a checked address. A DNS
+answer that changes between a check and the connect (rebinding) therefore cannot
+slip through; TLS still verifies the certificate against the URL's host name.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpcore
+
+from schemas.errors import DeliveryError
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+#: Instance-metadata services: credentials live there. Refused unless listed exactly.
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
+)
+_CGNAT = ipaddress.ip_network("100.64.0.0/10")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+ALLOWED_SCHEMES = ("http", "https")
+
+
+class RefusedTarget(DeliveryError):
+    """A URL whose host resolves to an address policywatch will not connect to."""
+
+    reason = "ssrf_refused"
+    retriable = False
+
+    def __init__(self, host: str, address: str, category: str) -> None:
+        self.host = host
+        self.address = address
+        self.category = category
+        super().__init__(
+            f"{host} resolves to {address}, {category}; policywatch refuses private targets "
+            "unless delivery.allow_networks lists them"
+        )
+
+
+class RefusedForm(DeliveryError):
+    """A URL policywatch will never fetch (scheme, missing host)."""
+
+    reason = "invalid_url"
+    retriable = False
+
+
+def redact_url(url: str) -> str:
+    """``https://host/…``: enough to recognise an endpoint, without path, query or user info."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "?"
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<unparseable URL>"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}{port}/…"
+
+
+def endpoint_host(url: str) -> str:
+    """The host a URL names (the circuit-breaker and metrics key); never path or query."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def check_url_form(url: str, what: str) -> None:
+    """Refuse what is not an absolute http(s) URL with a host, before any network use."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises on a port that is not a number or out of range
+    except ValueError:
+        raise RefusedForm(
+            f"{what} {redact_url(url)} is not a valid URL; fix the subscription's URL"
+        ) from None
+    if parts.scheme not in ALLOWED_SCHEMES:
+        raise RefusedForm(
+            f"{what} must use http or https, not {parts.scheme or 'no scheme'!r}; "
+            "fix the subscription's URL"
+        )
+    if not parts.hostname:
+        raise RefusedForm(f"{what} {redact_url(url)} has no host; fix the subscription's URL")
+
+
+def address_category(address: IPAddress) -> str | None:
+    """Why ``address`` is not a public target (None when it is)."""
+    if isinstance(address, ipaddress.IPv6Address):
+        mapped = address.ipv4_mapped
+        if mapped is None and address in _NAT64:
+            mapped = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if mapped is not None:
+            return address_category(mapped)
+    checks: tuple[tuple[bool, str], ...] = (
+        (address in METADATA_ADDRESSES, "a cloud metadata address"),
+        (address.is_unspecified, "an unspecified address"),
+        (address.is_loopback, "a loopback address"),
+        (address.is_link_local, "a link-local address"),
+        (address.is_multicast, "a multicast address"),
+        (isinstance(address, ipaddress.IPv4Address) and address in _CGNAT, "a CGNAT address"),
+        (address.is_private, "a private address"),
+        (address.is_reserved, "a reserved address"),
+        (not address.is_global, "a non-public address"),
+    )
+    for refused, category in checks:
+        if refused:
+            return category
+    return None
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Public addresses pass; non-public ones only through the allow-list.
+
+    Allow-list entries are host names (matched against the URL's host) or
+    addresses/CIDR networks (matched against each resolved address). A metadata
+    address passes only when listed exactly, never through a wider network.
+    """
+
+    hosts: frozenset[str] = frozenset()
+    networks: tuple[IPNetwork, ...] = ()
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[str]) -> AddressPolicy:
+        hosts: set[str] = set()
+        networks: list[IPNetwork] = []
+        for raw in entries:
+            entry = raw.strip()
+            if not entry:
+                continue
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                hosts.add(entry.lower().rstrip("."))
+        return cls(frozenset(hosts), tuple(networks))
+
+    def host_allowed(self, host: str) -> bool:
+        return host.lower().rstrip(".") in self.hosts
+
+    def refusal(self, host: str, address: IPAddress) -> str | None:
+        """The category that refuses ``address`` for ``host``, or None when it may be used."""
+        category = address_category(address)
+        if category is None or self.host_allowed(host):
+            return None
+        for network in self.networks:
+            if address.version != network.version or address not in network:
+                continue
+            if address in METADATA_ADDRESSES and network.num_addresses > 1:
+                continue
+            return None
+        return category
+
+
+async def system_resolve(host: str, port: int) -> list[str]:
+    """All addresses of ``host`` (getaddrinfo, without blocking the loop)."""
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise DeliveryError(
+            f"cannot resolve {host}: {exc.strerror}; check the URL's host name",
+            reason="dns_failed",
+        ) from None
+    addresses: list[str] = []
+    for _family, _type, _proto, _canon, sockaddr in infos:
+        if sockaddr[0] not in addresses:
+            addresses.append(str(sockaddr[0]))
+    return addresses
+
+
+def _parse(address: str) -> IPAddress:
+    return ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Resolves, checks every address, then connects to a checked one (no second lookup)."""
+
+    def __init__(self, policy: AddressPolicy, resolve: Resolver = system_resolve) -> None:
+        self._policy = policy
+        self._resolve = resolve
+        self._inner = httpcore.AnyIOBackend()
+
+    async def checked_addresses(self, host: str, port: int) -> list[str]:
+        """Addresses ``host`` may be reached at; raises RefusedTarget if any is refused."""
+        addresses = await self._resolve(host, port)
+        if not addresses:
+            raise DeliveryError(f"{host} has no address; check the URL's host name")
+        for address in addresses:
+            category = self._policy.refusal(host, _parse(address))
+            if category is not None:
+                raise RefusedTarget(host, address, category)
+        return addresses
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await self.checked_addresses(host, port)
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise DeliveryError("unix sockets are not delivery targets", reason="invalid_url")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)

@@ -1,0 +1,210 @@
+"""The delivery worker: follows policy.alerts and delivers every alert not yet final.
+
+Start-up folds ``policy.subscriptions`` (a SubscriptionBook) and
+``policy.deliveries`` (which alerts are final, how many attempts the others had)
+from the beginning, then reads ``policy.alerts`` from the beginning and keeps
+following all three. Partitions are assigned, not joined as a consumer group:
+Tansu finishes kafka-python group joins only after ``max_poll_interval_ms``, and
+nothing needs committed positions here, since the deliveries topic is the state.
+
+Restarts are at-least-once: an alert whose final record (delivered, failed,
+skipped) is on the deliveries topic is never attempted again; one that was in
+flight, or delivered but not yet recorded, is delivered again with the same
+``webhook-id`` (= alert_id, the idempotency key receivers dedupe on) and the
+next attempt number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from contextlib import suppress
+
+from schemas.alerts import AlertDelivery, AlertRaised
+from schemas.codec import decode_any
+from schemas.envelope import Event
+from schemas.errors import InvalidEvent
+from schemas.subscription_book import SubscriptionBook
+from schemas.subscriptions import Subscription, SubscriptionChanged
+from sinks.consumer import PartitionReader, Record, describe_topics
+from sinks.delivery import metrics
+from sinks.delivery.attempts import Deliverer
+from sinks.delivery.channels import Channels
+from sinks.delivery.config import DeliveryConfig
+from sinks.delivery.deliveries_topic import DeliveryRecorder
+from sinks.delivery.ledger import DeliveryLedger
+from sinks.delivery.ssrf import Resolver, system_resolve
+
+log = logging.getLogger(__name__)
+
+_STATE_POLL_MS = 50
+_ALERT_POLL_MS = 200
+_BATCH = 500
+
+
+class DeliveryWorker:
+    """``await run()`` until ``stop()``; ``ready`` is called once consuming alerts."""
+
+    def __init__(
+        self, config: DeliveryConfig, bootstrap: str, *, resolve: Resolver = system_resolve
+    ) -> None:
+        self._config = config
+        self._bootstrap = bootstrap
+        self._resolve = resolve
+        self.book = SubscriptionBook()
+        self.ledger = DeliveryLedger()
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._stopping = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def stop(self) -> None:
+        """Idempotent; callable from a signal handler or another thread."""
+        if self._loop is not None and self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._stopping.set)
+        else:
+            self._stopping.set()
+
+    async def run(self, ready: Callable[[], None] | None = None) -> None:
+        self._loop = asyncio.get_running_loop()
+        topics = self._config.topics
+        infos = await asyncio.to_thread(
+            describe_topics,
+            self._bootstrap,
+            [topics.subscriptions, topics.deliveries, topics.alerts],
+            self._config.kafka_timeout_s,
+        )
+        partitions = {info.name: info.partitions for info in infos}
+        state = PartitionReader(self._bootstrap, "policywatch-delivery-state", _BATCH)
+        alerts = PartitionReader(self._bootstrap, "policywatch-delivery-alerts", _BATCH)
+        recorder = DeliveryRecorder(
+            self._bootstrap,
+            topics.deliveries,
+            compression=self._config.compression,
+            timeout_s=self._config.kafka_timeout_s,
+        )
+        channels = Channels(self._config, self._resolve)
+        deliverer = Deliverer(self._config, channels, recorder.record, self._stopping)
+        try:
+            state.assign(
+                {
+                    (topic, p): None
+                    for topic in (topics.subscriptions, topics.deliveries)
+                    for p in partitions[topic]
+                }
+            )
+            await self._catch_up(state)
+            alerts.assign({(topics.alerts, p): None for p in partitions[topics.alerts]})
+            log.info(
+                "delivery worker ready: %s subscriptions, %s alerts already final",
+                len(self.book),
+                len(self.ledger),
+            )
+            if ready is not None:
+                ready()
+            await self._follow(state, alerts, deliverer)
+        finally:
+            await self._drain()
+            await channels.aclose()
+            await asyncio.to_thread(recorder.close)
+            state.close()
+            alerts.close()
+
+    async def _catch_up(self, state: PartitionReader) -> None:
+        """Read subscriptions and deliveries until nothing is left (a poll empty, no lag)."""
+        while not self._stopping.is_set():
+            records = await asyncio.to_thread(state.poll, _STATE_POLL_MS * 4, _BATCH)
+            self._fold(records)
+            if not records and not any((await asyncio.to_thread(state.lag)).values()):
+                return
+
+    async def _follow(
+        self, state: PartitionReader, alerts: PartitionReader, deliverer: Deliverer
+    ) -> None:
+        while not self._stopping.is_set():
+            self._fold(await asyncio.to_thread(state.poll, _STATE_POLL_MS, _BATCH))
+            if len(self._tasks) >= self._config.max_pending:
+                await asyncio.wait(
+                    list(self._tasks.values()), timeout=1.0, return_when=asyncio.FIRST_COMPLETED
+                )
+                continue
+            for record in await asyncio.to_thread(alerts.poll, _ALERT_POLL_MS, _BATCH):
+                alert = self._decode(record)
+                if isinstance(alert, AlertRaised):
+                    await self._handle(alert, state, deliverer)
+
+    def _fold(self, records: list[Record]) -> None:
+        for record in records:
+            event = self._decode(record)
+            if isinstance(event, SubscriptionChanged):
+                self.book.apply(event)
+            elif isinstance(event, AlertDelivery):
+                self.ledger.apply(event)
+
+    @staticmethod
+    def _decode(record: Record) -> Event | None:
+        if record.value is None:
+            return None  # a tombstone on a compacted topic
+        try:
+            event = decode_any(record.value)
+        except InvalidEvent as exc:
+            log.warning(
+                "skipping %s[%s]@%s: %s", record.topic, record.partition, record.offset, exc
+            )
+            return None
+        return event
+
+    async def _handle(
+        self, alert: AlertRaised, state: PartitionReader, deliverer: Deliverer
+    ) -> None:
+        alert_id = alert.alert_id
+        if self.ledger.is_final(alert_id) or alert_id in self._tasks:
+            return
+        subscription = self.book.get(alert.subscription_id)
+        if subscription is None:
+            # the alert may have been read before its subscription: read up to now first
+            await self._catch_up(state)
+            subscription = self.book.get(alert.subscription_id)
+        attempts = self.ledger.attempts(alert_id)
+        if subscription is None or not subscription.active:
+            known = self.book.version(alert.subscription_id) > 0
+            reason = (
+                f"subscription {alert.subscription_id} is paused"
+                if subscription is not None
+                else f"subscription {alert.subscription_id} was deleted"
+                if known
+                else f"subscription {alert.subscription_id} is unknown"
+            )
+            event = await deliverer.skip(alert, attempts, reason)
+            self.ledger.apply(event)
+            return
+        task = asyncio.create_task(self._deliver(deliverer, alert, subscription, attempts))
+        self._tasks[alert_id] = task
+        metrics.PENDING.set(len(self._tasks))
+
+    async def _deliver(
+        self, deliverer: Deliverer, alert: AlertRaised, subscription: Subscription, attempts: int
+    ) -> None:
+        try:
+            event = await deliverer.deliver(alert, subscription, attempts)
+            if event is not None:
+                self.ledger.apply(event)
+        except Exception:
+            log.exception("delivering alert %s failed unexpectedly", alert.alert_id)
+        finally:
+            self._tasks.pop(alert.alert_id, None)
+            metrics.PENDING.set(len(self._tasks))
+
+    async def _drain(self) -> None:
+        """Let attempts in flight finish briefly, then cancel the rest (they stay non-final)."""
+        self._stopping.set()
+        tasks = list(self._tasks.values())
+        if not tasks:
+            return
+        grace = min(self._config.timeout_s, 5.0)
+        _done, pending = await asyncio.wait(tasks, timeout=grace)
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            with suppress(asyncio.CancelledError):
+                await task
