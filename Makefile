@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint typecheck unit bench schemas clean promtool
+.PHONY: setup demo test lint typecheck unit bench eval schemas clean promtool
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "policywatch needs Python >= 3.11; set PYTHON=python3.11")'
@@ -41,6 +41,11 @@ bench: setup
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/warehouse.py
 	$(BIN)/python bench/producers.py
+	$(BIN)/python bench/classify.py
+
+# Classification quality on the hand-labelled set tests/eval/documents.jsonl
+eval: setup
+	$(BIN)/python bench/evaluate.py --doc
 
 schemas: setup
 	$(BIN)/policywatch schemas export

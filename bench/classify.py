@@ -1,0 +1,287 @@
+"""Classification throughput: the real classifier beside a naive regex matcher, same run.
+
+Corpus: the labelled set (tests/eval) and the demo corpus (ops/demo_corpus),
+repeated and lightly varied to about ``--mb`` MB. Two taxonomies: the default
+one, and the default plus synthetic initiatives to about 10,000 aliases.
+
+- classifier: ``Classifier.classify`` per document (normalisation, Aho-Corasick,
+  context rules, actor resolution by date, commitments, evidence): the work the
+  stream does per document, without Kafka;
+- baseline: one compiled alternation of every alias (longest first, word
+  boundaries, case-insensitive), ``finditer`` per document: matching only.
+
+Each measurement runs over the corpus for at most ``--seconds`` (the 10k-alias
+regex is slow) and reports MB/s and documents/s of what it got through. Peak
+resident memory of the process (``ru_maxrss``) is reported at the end. Writes
+bench/results/classify.json and the classify section of docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.report import machine, replace_section  # noqa: E402
+from streams.classify.classifier import Classifier, DocumentText  # noqa: E402
+from streams.classify.matcher import payloads_of  # noqa: E402
+from streams.taxonomy.load import load_taxonomy, merge_taxonomies  # noqa: E402
+from streams.taxonomy.model import Initiative, Taxonomy  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "classify.json"
+WORDS = [
+    "maritime",
+    "digital",
+    "green",
+    "hydrogen",
+    "ammonia",
+    "rail",
+    "port",
+    "cable",
+    "satellite",
+    "health",
+    "vaccine",
+    "fisheries",
+    "textile",
+    "pharma",
+    "battery",
+    "solar",
+    "wind",
+    "nuclear",
+    "water",
+    "skills",
+    "startup",
+    "tourism",
+    "education",
+    "culture",
+    "space",
+    "ocean",
+    "forest",
+    "coastal",
+    "river",
+    "urban",
+    "rural",
+    "logistics",
+    "finance",
+    "insurance",
+    "payments",
+    "semiconductor",
+    "quantum",
+    "cyber",
+    "drone",
+    "robotics",
+    "mining",
+    "steel",
+    "cement",
+]
+KINDS = ("Partnership", "Dialogue", "Initiative", "Working Group", "Compact", "Corridor")
+
+
+def corpus_texts() -> list[tuple[str, str, date]]:
+    """(title, body, date) of the material: eval documents and the demo corpus."""
+    out: list[tuple[str, str, date]] = []
+    for line in (ROOT / "tests" / "eval" / "documents.jsonl").read_text("utf-8").splitlines():
+        doc = json.loads(line)
+        out.append((doc["title"], doc["text"], date.fromisoformat(doc["published"])))
+    demo = ROOT / "ops" / "demo_corpus"
+    for path in sorted(demo.glob("*.txt")):
+        title, _, body = path.read_text("utf-8").partition("\n")
+        out.append((title, body, date(2026, 4, 1)))
+    for line in (demo / "corpus.jsonl").read_text("utf-8").splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(record, dict) and isinstance(record.get("text"), str):
+            out.append((str(record.get("title", "")), record["text"], date(2026, 4, 1)))
+    return out
+
+
+def build_corpus(mb: float, seed: int = 7) -> list[DocumentText]:
+    """Documents of 2-6 pieces of material each, to about ``mb`` MB of UTF-8 text."""
+    rng = random.Random(seed)
+    material = corpus_texts()
+    docs: list[DocumentText] = []
+    size = 0
+    while size < mb * 1_000_000:
+        parts = rng.sample(material, rng.randint(2, 6))
+        title, _, day = parts[0]
+        body = "\n\n".join(p[1] for p in parts)
+        docs.append(DocumentText(f"d{len(docs)}", title, body, "en", day))
+        size += len(body.encode("utf-8")) + len(title.encode("utf-8"))
+    return docs
+
+
+def synthetic_taxonomy(base: Taxonomy, aliases: int, seed: int = 11) -> Taxonomy:
+    """``base`` plus generated initiatives (4 aliases each) to about ``aliases`` aliases."""
+    rng = random.Random(seed)
+    have = len(payloads_of(base))
+    extra: list[Initiative] = []
+    seen: set[str] = set()
+    while have + 4 * len(extra) < aliases:
+        a, b = rng.sample(WORDS, 2)
+        kind = rng.choice(KINDS)
+        partner = rng.choice(("India-Japan", "Japan-India", "Quad", "Indo-Pacific", "ASEAN-Japan"))
+        name = f"{partner} {a.title()} {b.title()} {kind}"
+        if name in seen:
+            continue
+        seen.add(name)
+        extra.append(
+            Initiative(
+                id=f"synthetic.{len(extra)}",
+                name=name,
+                aliases={
+                    "en": [
+                        name,
+                        f"{a.title()} {b.title()} {kind} {len(extra)}",
+                        f"{partner} {b} {a} {kind}",
+                        f"{kind} on {a} and {b} {len(extra)}",
+                    ]
+                },
+            )
+        )
+    return merge_taxonomies(base, Taxonomy(version="synthetic", initiatives=extra))
+
+
+def naive_matcher(taxonomy: Taxonomy) -> Callable[[DocumentText], int]:
+    """One case-insensitive alternation of every alias, longest first, with word boundaries."""
+    aliases = sorted({alias for alias, _ in payloads_of(taxonomy)}, key=len, reverse=True)
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, aliases)) + r")\b", re.IGNORECASE)
+
+    def scan(doc: DocumentText) -> int:
+        return sum(1 for _ in pattern.finditer(doc.title)) + sum(
+            1 for _ in pattern.finditer(doc.body)
+        )
+
+    return scan
+
+
+def measure(
+    work: Callable[[DocumentText], Any], docs: list[DocumentText], seconds: float
+) -> dict[str, float]:
+    """MB/s and documents/s over as much of ``docs`` as ``seconds`` allows (at least one)."""
+    done = size = 0
+    start = time.perf_counter()
+    for doc in docs:
+        work(doc)
+        done += 1
+        size += len(doc.body.encode("utf-8")) + len(doc.title.encode("utf-8"))
+        if time.perf_counter() - start > seconds:
+            break
+    elapsed = time.perf_counter() - start
+    return {
+        "documents": done,
+        "mb": round(size / 1e6, 3),
+        "seconds": round(elapsed, 3),
+        "mb_s": round(size / 1e6 / elapsed, 3),
+        "docs_s": round(done / elapsed, 1),
+    }
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
+
+
+def run(taxonomy: Taxonomy, label: str, docs: list[DocumentText], seconds: float) -> dict[str, Any]:
+    started = time.perf_counter()
+    classifier = Classifier(taxonomy)
+    build_s = time.perf_counter() - started
+    started = time.perf_counter()
+    naive = naive_matcher(taxonomy)
+    regex_build_s = time.perf_counter() - started
+    real = measure(classifier.classify, docs, seconds)
+    baseline = measure(naive, docs, seconds)
+    row = {
+        "taxonomy": label,
+        "aliases": len(payloads_of(taxonomy)),
+        "classifier": {**real, "build_s": round(build_s, 3)},
+        "regex_baseline": {**baseline, "build_s": round(regex_build_s, 3)},
+        "ratio": round(real["mb_s"] / baseline["mb_s"], 2),
+        "peak_rss_mb_after": peak_rss_mb(),
+    }
+    print(
+        f"{label:<22} {row['aliases']:>6} aliases  classifier {real['mb_s']:7.2f} MB/s "
+        f"{real['docs_s']:8.1f} docs/s   regex {baseline['mb_s']:7.3f} MB/s "
+        f"{baseline['docs_s']:8.1f} docs/s   ratio {row['ratio']}x",
+        flush=True,
+    )
+    return row
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = [
+        f"Run {result['date']} on {result['machine']}. Corpus: {result['corpus']['documents']} "
+        f"documents, {result['corpus']['mb']} MB (tests/eval and ops/demo_corpus texts, 2-6 "
+        "per document). Classifier: `Classifier.classify` per document (normalisation, "
+        "Aho-Corasick, context rules, office resolution by date, commitments, evidence). "
+        "Baseline, same run: one case-insensitive regex alternation of every alias with word "
+        "boundaries, `finditer` only. Each side runs for at most "
+        f"{result['seconds_per_measure']} s. Goal: ≥ 10 MB/s at 10k aliases, resident "
+        "memory < 500 MB.",
+        "",
+        "| taxonomy | aliases | classifier MB/s | classifier docs/s | regex MB/s | regex docs/s "
+        "| ratio | build s (classifier / regex) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for row in result["runs"]:
+        c, r = row["classifier"], row["regex_baseline"]
+        lines.append(
+            f"| {row['taxonomy']} | {row['aliases']:,} | {c['mb_s']:.2f} | {c['docs_s']:,.0f} "
+            f"| {r['mb_s']:.3f} | {r['docs_s']:,.1f} | {row['ratio']}x "
+            f"| {c['build_s']:.2f} / {r['build_s']:.2f} |"
+        )
+    lines.append(f"\nPeak resident memory of the benchmark process: {result['peak_rss_mb']} MB.")
+    slowest = min(row["classifier"]["mb_s"] for row in result["runs"])
+    if slowest < 10:
+        lines.append(
+            "\nThe 10 MB/s goal is not met: the scan is not the cost (it barely changes from "
+            "1k to 10k aliases); the work per match is (this corpus names an initiative or "
+            "actor in most sentences): commitments (date expressions near cues, about a third "
+            "of the time), context rules, actor resolution and evidence."
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mb", type=float, default=4.0, help="corpus size")
+    parser.add_argument("--seconds", type=float, default=6.0, help="budget per measurement")
+    parser.add_argument("--aliases", type=int, default=10_000, help="synthetic taxonomy size")
+    args = parser.parse_args()
+    docs = build_corpus(args.mb)
+    default = load_taxonomy()
+    runs = [run(default, "default", docs, args.seconds)]
+    big = synthetic_taxonomy(default, args.aliases)
+    runs.append(run(big, "default + synthetic", docs, args.seconds))
+    result = {
+        "date": datetime.now(UTC).date().isoformat(),
+        "machine": machine(),
+        "corpus": {
+            "documents": len(docs),
+            "mb": round(sum(len(d.body.encode()) + len(d.title.encode()) for d in docs) / 1e6, 2),
+        },
+        "seconds_per_measure": args.seconds,
+        "runs": runs,
+        "peak_rss_mb": peak_rss_mb(),
+    }
+    print(f"peak RSS {result['peak_rss_mb']} MB")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    replace_section("Classification throughput", render(result))
+    print(f"wrote {RESULTS.relative_to(ROOT)} and docs/BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    main()
