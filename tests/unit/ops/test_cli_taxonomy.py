@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import textwrap
 from pathlib import Path
 
 import typer
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 from ops.cli_taxonomy import register
 from ops.settings import load_settings
 from schemas.errors import ConfigError
+from tests.conftest import REPO
 
 
 def cli(data_dir: Path) -> typer.Typer:
@@ -261,3 +264,12 @@ def test_classify_table_and_unreadable_inputs(tmp_path: Path) -> None:
     code, out, err = run(tmp_path, "classify", str(path), str(tmp_path / "missing.txt"))
     assert code == 1 and "missing.txt: cannot read" in err
     assert "in-jp.ai-dialogue" in out and "relevant" in out and "classifier c" in out
+
+
+def test_the_docs_example_is_a_valid_extension(tmp_path: Path) -> None:
+    doc = (REPO / "docs" / "TAXONOMY.md").read_text(encoding="utf-8")
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", doc, re.S) if "version:" in b]
+    path = write(tmp_path, "my-taxonomy.yaml", textwrap.dedent(block))
+    code, out, err = run(tmp_path, "taxonomy", "check", "--strict", str(path))
+    assert code == 0, err
+    assert "adds 1 initiatives, 1 actors; replaces nothing" in out
