@@ -110,8 +110,8 @@ def address_category(address: IPAddress) -> str | None:
         (address.is_link_local, "a link-local address"),
         (address.is_multicast, "a multicast address"),
         (isinstance(address, ipaddress.IPv4Address) and address in _CGNAT, "a CGNAT address"),
-        (address.is_private, "a private address"),
         (address.is_reserved, "a reserved address"),
+        (address.is_private, "a private address"),
         (not address.is_global, "a non-public address"),
     )
     for refused, category in checks:
