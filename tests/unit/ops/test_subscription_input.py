@@ -1,0 +1,85 @@
+"""Client input to subscriptions: field paths, kept and generated secrets, masked views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from ops.cli_subscriptions import read_subscription_file
+from ops.subscription_input import (
+    InvalidSubscription,
+    public_view,
+    subscription_from_input,
+)
+from schemas.subscriptions import SlackChannel, VolumeTrigger, WebhookChannel
+
+EXAMPLE = Path(__file__).parents[3] / "ops" / "subscription.example.yaml"
+SECRET = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ="
+SLACK = "https://hooks.slack.example/services/T000/B000/XXXXsecretpart"
+
+
+def test_the_shipped_example_file_validates() -> None:
+    subscription, generated = subscription_from_input(read_subscription_file(EXAMPLE), "sub_x")
+    assert isinstance(subscription.trigger, VolumeTrigger)
+    assert subscription.filter.initiatives and subscription.filter.min_confidence == 0.5
+    assert isinstance(subscription.channel, WebhookChannel)
+    assert generated is not None and subscription.channel.secret.get_secret_value() == generated
+
+
+def test_errors_name_the_field_path_without_union_member_names() -> None:
+    bad: dict[str, Any] = {
+        "name": "",
+        "filter": {"countries": ["IN", 7], "min_confidence": 2},
+        "trigger": {"kind": "volume", "threshold": 0},
+        "channel": {"kind": "webhook", "url": "x", "secret": "whsec_short"},
+        "colour": "red",
+    }
+    with pytest.raises(InvalidSubscription) as raised:
+        subscription_from_input(bad, "sub_x")
+    fields = {e["field"] for e in raised.value.errors}
+    assert fields == {
+        "name",
+        "filter.countries[1]",
+        "filter.min_confidence",
+        "trigger.threshold",
+        "channel.url",
+        "channel.secret",
+        "colour",
+    }
+
+
+def test_an_update_keeps_secrets_left_out_or_sent_back_masked() -> None:
+    created, _ = subscription_from_input(
+        {
+            "name": "a",
+            "channel": {"kind": "webhook", "url": "https://h.example/x", "secret": SECRET},
+        },
+        "sub_x",
+    )
+    view = public_view(created, 1)
+    assert view["channel"]["secret"] == "…" + SECRET[-4:] and SECRET not in str(view)
+    updated, generated = subscription_from_input({**view, "name": "b"}, "sub_x", created)
+    assert generated is None and updated.name == "b" and updated.channel == created.channel
+    no_channel, _ = subscription_from_input({"name": "c"}, "sub_x", updated)
+    assert no_channel.channel == created.channel
+
+
+def test_slack_urls_are_masked_and_kept() -> None:
+    created, _ = subscription_from_input(
+        {"name": "s", "channel": {"kind": "slack", "url": SLACK}}, "sub_s"
+    )
+    view = public_view(created, 3)
+    assert view["channel"]["url"] == "…part" and view["version"] == 3
+    kept, _ = subscription_from_input(view, "sub_s", created)
+    assert kept.channel == SlackChannel(url=SecretStr(SLACK))
+    with pytest.raises(InvalidSubscription, match=r"channel\.url"):
+        subscription_from_input(view, "sub_other")  # a new one needs the real URL
+
+
+def test_the_id_is_the_servers() -> None:
+    body = {"subscription_id": "mine", "name": "n", "channel": {"kind": "email", "to": ["a@b.c"]}}
+    with pytest.raises(InvalidSubscription, match="subscription_id: is assigned by the server"):
+        subscription_from_input(body, "sub_x")
