@@ -1,4 +1,4 @@
-"""Prometheus metrics of the supervisor."""
+"""Prometheus metrics of the supervisor and the subscriptions API."""
 
 from __future__ import annotations
 
@@ -13,4 +13,9 @@ SPOOL_SEGMENTS = Gauge(
 )
 SPOOL_REPUBLISHED = Counter(
     "policywatch_spool_republished_total", "Documents re-published from the spool on start"
+)
+API_REQUESTS = Counter(
+    "policywatch_api_requests_total",
+    "Requests to the subscriptions API by method, route and status",
+    ["method", "route", "status"],
 )
