@@ -149,3 +149,19 @@ def test_email_goes_through_smtp_with_both_parts() -> None:
         server.close()
     down = _send(_sub(channel), replace(LOCAL, smtp=SmtpConfig(port=free_port())))
     assert down.verdict == "retry" and down.error.startswith("SMTP 127.0.0.1:")
+
+
+def test_send_test_alert_sends_one_signed_sample_and_reports_the_outcome(
+    receiver: WebhookReceiver,
+) -> None:
+    from sinks.delivery import send_test_alert
+
+    receiver.routes["/hook"] = Route(secret=SECRET)
+    sent = asyncio.run(send_test_alert(_hook(receiver.url("/hook")), LOCAL))
+    assert (sent.status, sent.attempt, sent.http_status) == ("delivered", 1, 200)
+    (request,) = receiver.accepted("/hook")
+    assert request.signature_error is None
+    assert request.headers["webhook-id"] == sent.alert_id
+    assert b"Test alert for" in request.body
+    refused = asyncio.run(send_test_alert(_hook(receiver.url("/hook")), DeliveryConfig()))
+    assert refused.status == "failed" and "delivery.allow_networks" in refused.error
