@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from contextlib import suppress
 
@@ -57,6 +58,7 @@ class DeliveryWorker:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._stopping = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._caught_up = float("-inf")
 
     def stop(self) -> None:
         """Idempotent; callable from a signal handler or another thread."""
@@ -116,6 +118,7 @@ class DeliveryWorker:
             records = await asyncio.to_thread(state.poll, _STATE_POLL_MS * 4, _BATCH)
             self._fold(records)
             if not records and not any((await asyncio.to_thread(state.lag)).values()):
+                self._caught_up = time.monotonic()
                 return
 
     async def _follow(
@@ -128,10 +131,12 @@ class DeliveryWorker:
                     list(self._tasks.values()), timeout=1.0, return_when=asyncio.FIRST_COMPLETED
                 )
                 continue
-            for record in await asyncio.to_thread(alerts.poll, _ALERT_POLL_MS, _BATCH):
+            batch = await asyncio.to_thread(alerts.poll, _ALERT_POLL_MS, _BATCH)
+            fetched_at = time.monotonic()
+            for record in batch:
                 alert = self._decode(record)
                 if isinstance(alert, AlertRaised):
-                    await self._handle(alert, state, deliverer)
+                    await self._handle(alert, fetched_at, state, deliverer)
 
     def _fold(self, records: list[Record]) -> None:
         for record in records:
@@ -155,14 +160,16 @@ class DeliveryWorker:
         return event
 
     async def _handle(
-        self, alert: AlertRaised, state: PartitionReader, deliverer: Deliverer
+        self, alert: AlertRaised, fetched_at: float, state: PartitionReader, deliverer: Deliverer
     ) -> None:
         alert_id = alert.alert_id
         if self.ledger.is_final(alert_id) or alert_id in self._tasks:
             return
         subscription = self.book.get(alert.subscription_id)
-        if subscription is None:
-            # the alert may have been read before its subscription: read up to now first
+        never_seen = self.book.version(alert.subscription_id) == 0
+        if subscription is None and never_seen and self._caught_up < fetched_at:
+            # the alert may have been read before its subscription (published earlier): read
+            # the state topics up to now, once per fetched batch of alerts at most
             await self._catch_up(state)
             subscription = self.book.get(alert.subscription_id)
         attempts = self.ledger.attempts(alert_id)
