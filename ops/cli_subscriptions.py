@@ -141,6 +141,10 @@ def add(
 ) -> None:
     """Create a subscription from flags, or from a YAML/JSON file (--file)."""
     if file is not None:
+        if any((initiative, actor, country, keyword, webhook, slack, email, threshold)):
+            raise typer.BadParameter(
+                "--file holds the whole subscription; only --name may be added"
+            )
         body = read_subscription_file(file)
         if name:
             body["name"] = name
