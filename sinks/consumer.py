@@ -2,7 +2,7 @@
 
 No consumer group: positions live in the warehouse beside the data they
 produced, so there is nothing to rebalance and no group join to wait for. The
-only module of ``sinks`` that imports kafka-python.
+only module of ``sinks`` that reads with kafka-python (``delivery.deliveries_topic`` writes).
 """
 
 from __future__ import annotations
