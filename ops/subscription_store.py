@@ -121,7 +121,10 @@ class SubscriptionStore:
         errors_in_a_row = 0
         while not self._stop.is_set():
             try:
-                batches = consumer.poll(timeout_ms=200)
+                for records in consumer.poll(timeout_ms=200).values():
+                    for record in records:
+                        self._fold(record.value, record.partition, record.offset)
+                # only after folding what the poll returned: its position is past those records
                 if not self._caught_up.is_set() and all(
                     consumer.position(p) >= ends.get(p, 0) for p in parts
                 ):
@@ -135,11 +138,6 @@ class SubscriptionStore:
                     self._caught_up.set()  # wake start(), which reports the failure
                     return
                 self._stop.wait(min(0.1 * errors_in_a_row, 2.0))
-                continue
-            for records in batches.values():
-                for record in records:
-                    self._fold(record.value, record.partition, record.offset)
-            # a record polled now may be past the snapshot: check catch-up again next round
 
     def _fold(self, raw: bytes | None, partition: int, offset: int) -> None:
         if raw is None:  # a compaction tombstone

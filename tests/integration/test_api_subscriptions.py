@@ -215,3 +215,35 @@ def test_secrets_are_never_returned_or_logged_in_clear(
     assert "subscription sub_" in caplog.text  # the changes were logged, without secrets
     for clear in (SECRET, secret, SLACK, admin, clear_token):
         assert clear not in caplog.text
+
+
+def test_a_running_store_follows_changes_made_elsewhere_and_skips_bad_records(
+    tansu: Broker, topics: TopicNames
+) -> None:
+    from ops.ports import wait_until
+    from producers.publish import Outgoing, Publisher
+    from schemas.subscriptions import Subscription
+
+    publisher = Publisher(tansu.bootstrap, timeout_s=15)
+    try:  # garbage and an empty value before any real change
+        report = publisher.publish(
+            [
+                Outgoing(topics.subscriptions, b"sub_x", b"not json"),
+                Outgoing(topics.subscriptions, b"sub_x", b""),
+            ]
+        )
+        assert report.sent == 2
+    finally:
+        publisher.close()
+    writer, follower = open_store(tansu, topics), open_store(tansu, topics)
+    try:
+        subscription = Subscription.model_validate({**SUBSCRIPTION, "subscription_id": "sub_f"})
+        writer.change("sub_f", "created", subscription)
+        assert wait_until(lambda: follower.get("sub_f") == subscription, 30)
+        paused = subscription.model_copy(update={"active": False})
+        assert follower.change("sub_f", "paused", paused).version == 2
+        assert wait_until(lambda: writer.version("sub_f") == 2, 30)
+        assert writer.get("sub_f") == paused and follower.events_read >= 1
+    finally:
+        writer.close()
+        follower.close()
