@@ -1,7 +1,7 @@
 """How the CLI reaches the subscriptions API: which URL, which token, errors as one line.
 
 URL: ``--api-url`` / ``POLICYWATCH_API_URL``, else the running embedded stack's
-``run.json`` (``roles.api``). Token: ``--token`` / ``POLICYWATCH_API_TOKEN``,
+``run.json`` (``api.url``, or the ``api`` role's ready info). Token: ``--token`` / ``POLICYWATCH_API_TOKEN``,
 else ``<data dir>/api-admin.token``, which the embedded stack creates. The
 token is never printed, logged or put into an error message.
 """
@@ -30,8 +30,9 @@ class ApiError(PolicywatchError):
 
 
 def api_url_of_run(run: dict[str, Any]) -> str | None:
+    """``api.url`` of a run file, or the api role's own ready info under ``roles``."""
     role = run.get("roles", {}).get("api") or {}
-    url = role.get("url") or (role.get("api") or {}).get("url")
+    url = (run.get("api") or {}).get("url") or role.get("url") or (role.get("api") or {}).get("url")
     return str(url) if url else None
 
 
