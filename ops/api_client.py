@@ -1,9 +1,10 @@
 """How the CLI reaches the subscriptions API: which URL, which token, errors as one line.
 
 URL: ``--api-url`` / ``POLICYWATCH_API_URL``, else the running embedded stack's
-``run.json`` (``api.url``, or the ``api`` role's ready info). Token: ``--token`` / ``POLICYWATCH_API_TOKEN``,
-else ``<data dir>/api-admin.token``, which the embedded stack creates. The
-token is never printed, logged or put into an error message.
+``run.json`` (``api.url``, or the ``api`` role's ready info). Token: ``--token`` /
+``POLICYWATCH_API_TOKEN``, else ``<data dir>/api-admin.token``, which the
+embedded stack creates. The token is never printed, logged or put into an
+error message.
 """
 
 from __future__ import annotations

@@ -83,3 +83,12 @@ def test_the_id_is_the_servers() -> None:
     body = {"subscription_id": "mine", "name": "n", "channel": {"kind": "email", "to": ["a@b.c"]}}
     with pytest.raises(InvalidSubscription, match="subscription_id: is assigned by the server"):
         subscription_from_input(body, "sub_x")
+
+
+def test_the_cli_finds_the_api_in_either_shape_of_run_json() -> None:
+    from ops.api_client import api_url_of_run
+
+    url = "http://127.0.0.1:8089"
+    assert api_url_of_run({"api": {"url": url}, "roles": {}}) == url
+    assert api_url_of_run({"roles": {"api": {"pid": 1, "api": {"url": url}}}}) == url
+    assert api_url_of_run({"roles": {"sink": {"pid": 1}}}) is None
