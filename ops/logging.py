@@ -42,7 +42,7 @@ def configure_logging(level: str = "INFO", fmt: str = "auto", role: str | None =
         handler.addFilter(_RoleFilter(role))
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("kafka", "aiokafka", "faust", "mode", "urllib3"):
+    for noisy in ("kafka", "aiokafka", "faust", "mode", "urllib3", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 

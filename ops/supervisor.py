@@ -1,8 +1,10 @@
-"""The embedded runtime: Tansu, the classify worker and the sink as child processes.
+"""The embedded runtime: Tansu and every role as child processes.
 
 Start order: broker (ready = a metadata round trip), topics (created
 explicitly), sink (ready = its ready file: migrations applied, SQL endpoint
-up), worker (ready = partitions assigned). Then ``run.json`` is written. A
+up), then journaled subscriptions and undelivered alerts are re-published,
+worker(s) (ready = partitions assigned), producers (when sources are set),
+the subscriptions API and the delivery worker. Then ``run.json`` is written. A
 child that dies is reported with its exit code and log tail; the worker and
 the sink are restarted (a few times), a dead broker stops the stack, since its
 topics lived in its memory. Children die with the supervisor (PDEATHSIG), and
@@ -169,10 +171,51 @@ class Stack:
             # one port for the stack's life, so a restarted sink serves the same URL
             # (Grafana, `policywatch sql` and the producers keep working)
             sink.env["POLICYWATCH_WAREHOUSE__HTTP_PORT"] = str(free_port())
-        self._start_children([sink, *workers])
+        self._start_children([sink])
+        self._restore_alerting(sink)
+        self._start_children(workers)
         producers = self._producers_role(sink)
         if producers is not None:
             self._start_children([producers])
+        self._start_children(self._alerting_roles(sink))
+
+    def _restore_alerting(self, sink: Child) -> None:
+        """Re-publish journaled subscriptions and undelivered alerts (see ops.alert_restore)."""
+        from ops.access import endpoint_url
+        from ops.alert_restore import SubscriptionJournal, journal_path, restore_alerting
+        from producers.publish import Publisher
+        from sinks.warehouse import connect_warehouse
+
+        if "sql" not in sink.info:
+            return
+        warehouse = connect_warehouse(endpoint_url(sink.info["sql"], write=False))
+        publisher = Publisher(self.bootstrap, timeout_s=30)
+        try:
+            restore_alerting(
+                SubscriptionJournal(journal_path(self.data_dir)),
+                warehouse,
+                publisher,
+                self.settings.topics.subscriptions,
+                self.settings.topics.alerts,
+            )
+        finally:
+            publisher.close()
+            warehouse.close()
+
+    def _alerting_roles(self, sink: Child) -> list[Child]:
+        """The subscriptions API and the delivery worker."""
+        from ops.access import endpoint_url
+        from ops.tokens import ensure_admin_token
+
+        ensure_admin_token(self.settings)
+        api = self._role("api")
+        if "port" not in self.settings.api.model_fields_set:
+            # the embedded stack takes a free port, pinned for its life (restarts keep the URL)
+            api.env["POLICYWATCH_API__PORT"] = str(free_port())
+        delivery = self._role("delivery")
+        if "sql" in sink.info:
+            delivery.env["POLICYWATCH_WAREHOUSE__URL"] = endpoint_url(sink.info["sql"], write=False)
+        return [api, delivery]
 
     def _start_children(self, children: list[Child]) -> None:
         for child in children:
@@ -214,6 +257,7 @@ class Stack:
                 "pid": self.broker.pid if self.broker else None,
             },
             "sql": sql,
+            "api": next((c.info["api"] for c in self.children if "api" in c.info), None),
             "metrics": self.metrics_url,
             "roles": roles,
         }

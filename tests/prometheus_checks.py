@@ -34,6 +34,7 @@ UNITS = frozenset(
         "rows",
         "documents",
         "segments",
+        "alerts",
         "up",
         "info",
     }

@@ -93,7 +93,7 @@ class Deliverer:
             config.circuit_failures,
             config.circuit_reset_s,
             clock=clock,
-            on_change=lambda host, is_open: metrics.CIRCUIT_OPEN.labels(host).set(int(is_open)),
+            on_change=lambda host, is_open: metrics.ENDPOINT_UP.labels(host).set(int(not is_open)),
         )
 
     async def skip(self, alert: AlertRaised, attempts_before: int, reason: str) -> AlertDelivery:

@@ -15,9 +15,9 @@ SECONDS = Histogram(
     ["channel"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
-CIRCUIT_OPEN = Gauge(
-    "policywatch_delivery_circuit_open",
-    "1 while an endpoint's circuit breaker is open (attempts to it are held back)",
+ENDPOINT_UP = Gauge(
+    "policywatch_delivery_endpoint_up",
+    "0 while an endpoint's circuit breaker is open (attempts to it are held back), else 1",
     ["endpoint"],
 )
 PENDING = Gauge(

@@ -26,19 +26,19 @@ COMPOSE = load_compose()
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 POLICYWATCH = {n: s for n, s in SERVICES.items() if s.get("build")}
 ROLES = {n: s for n, s in POLICYWATCH.items() if s.get("restart") != "no"}
-_INTERPOLATION = re.compile(r"\$\{(\w+)(?::?[-?][^}]*)?\}")
+_INTERPOLATION = re.compile(r"\$\{(\w+)(?::?([-?])([^}]*))?\}")
 
 
 def interpolate(value: str) -> str:
-    """Compose's ${VAR:?message} / ${VAR:-default} with a stand-in value."""
-    return _INTERPOLATION.sub("secret", value)
+    """Compose's ${VAR:?message} with a stand-in value, ${VAR:-default} with its default."""
+    return _INTERPOLATION.sub(lambda m: m[3] if m[2] == "-" else "secret", value)
 
 
 def test_the_stack_has_its_services_and_the_roles_that_exist() -> None:
     assert {"kafka", "clickhouse", "init", "sink", "worker", "prometheus", "grafana"} <= set(
         SERVICES
     )
-    assert set(ROLES) == {"sink", "worker"}
+    assert set(ROLES) == {"producers", "intake", "worker", "sink", "api", "delivery"}
     images = {s["image"] for s in POLICYWATCH.values()}
     assert len(images) == 1, "every role runs the same policywatch image"
     assert all(s["build"]["context"] == "." for s in POLICYWATCH.values())
@@ -97,8 +97,8 @@ def test_every_policywatch_command_and_healthcheck_is_a_valid_invocation() -> No
             assert check[:2] == ["CMD", "policywatch"], f"{name}: healthcheck uses the CLI"
             invocations.append((f"{name} healthcheck", check[2:]))
     running = [(what, args, run_help(args)) for what, args in invocations]  # in parallel
-    for what, args, proc in running:
-        out, err = proc.communicate(timeout=60)
+    finished = [(what, args, proc, *proc.communicate(timeout=60)) for what, args, proc in running]
+    for what, args, proc, out, err in finished:
         assert proc.returncode == 0, f"{what}: policywatch {' '.join(args)} is invalid:\n{err}"
         assert "Usage:" in out
 
@@ -140,14 +140,19 @@ def test_published_ports_are_unique_and_served() -> None:
         "prometheus": {9090},
     }
     for name, service in POLICYWATCH.items():
-        served[name] = {int(environment(service)["POLICYWATCH_METRICS_PORT"])}
+        env = environment(service)
+        served[name] = {int(env["POLICYWATCH_METRICS_PORT"])} | {
+            int(env[key])
+            for key in ("POLICYWATCH_API__PORT", "POLICYWATCH_INTAKE__PORT")
+            if key in env
+        }
     host_ports: list[int] = []
     for name, service in SERVICES.items():
         for port in ports(service):
             assert port.container in served[name], f"{name} publishes {port.container}"
             host_ports.append(port.host)
     assert len(host_ports) == len(set(host_ports)), "a host port is published twice"
-    for name in ROLES:
+    for name in ROLES.keys() - {"api", "intake"}:  # the two HTTP services users call
         assert not ports(SERVICES[name]), f"{name}: scale-out roles publish no host port"
 
 
