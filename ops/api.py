@@ -60,6 +60,16 @@ def _invalid(exc: InvalidSubscription) -> ApiProblem:
     return ApiProblem(422, str(exc), errors=exc.errors)
 
 
+async def _check_target(request: Request, subscription: Subscription) -> None:
+    """422 for a webhook or Slack URL that points at a private address (SSRF)."""
+    config: ApiConfig = request.app.state.config
+    if config.check_target is None:
+        return
+    problem = await config.check_target(subscription)
+    if problem is not None:
+        raise ApiProblem(422, problem, errors=[{"field": "channel.url", "message": problem}])
+
+
 async def _publish(
     store: SubscriptionStore,
     subscription_id: str,
@@ -107,6 +117,7 @@ async def create_subscription(request: Request, store: Store, who: WriteToken) -
         subscription, generated = subscription_from_input(data, subscription_id)
     except InvalidSubscription as exc:
         raise _invalid(exc) from None
+    await _check_target(request, subscription)
     version = await _publish(store, subscription_id, "created", subscription, who)
     view = public_view(subscription, version)
     if generated is not None:
@@ -137,6 +148,7 @@ async def update_subscription(
         subscription, generated = subscription_from_input(data, subscription_id, current)
     except InvalidSubscription as exc:
         raise _invalid(exc) from None
+    await _check_target(request, subscription)
     version = await _publish(store, subscription_id, "updated", subscription, who)
     view = public_view(subscription, version)
     if generated is not None:

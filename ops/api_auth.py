@@ -32,6 +32,8 @@ TestSender = Callable[[Subscription], Awaitable[dict[str, Any]]]
 class ApiConfig:
     max_body_bytes: int = 256 * 1024
     send_test: TestSender | None = None
+    #: why a subscription's channel URL is refused (private target), or None
+    check_target: Callable[[Subscription], Awaitable[str | None]] | None = None
 
 
 class ApiProblem(Exception):

@@ -24,6 +24,7 @@ from ops.settings import Settings
 from ops.subscription_store import SubscriptionStore
 from ops.tokens import TokenStore, tokens_path
 from ops.version import policywatch_version
+from ops.webhook_targets import target_checker
 from schemas.alerts import AlertDelivery
 from schemas.envelope import Producer
 from schemas.subscriptions import Subscription
@@ -88,7 +89,9 @@ def run_api(
             store,
             tokens,
             ApiConfig(
-                max_body_bytes=section.max_body_bytes, send_test=channel_test_sender(settings)
+                max_body_bytes=section.max_body_bytes,
+                send_test=channel_test_sender(settings),
+                check_target=target_checker(settings.delivery.allow_networks),
             ),
         )
         server = uvicorn.Server(

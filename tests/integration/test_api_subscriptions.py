@@ -15,6 +15,7 @@ from ops.api import build_api_app
 from ops.api_auth import ApiConfig
 from ops.subscription_store import SubscriptionStore
 from ops.tokens import TokenStore
+from ops.webhook_targets import target_checker
 from schemas.envelope import Producer
 from schemas.subscriptions import SubscriptionChanged
 from schemas.topics import TopicNames
@@ -46,11 +47,15 @@ def open_store(tansu: Broker, topics: TopicNames, journal: Path | None = None) -
 
 @contextmanager
 def running_api(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore, journal: Path | None = None
+    tansu: Broker,
+    topics: TopicNames,
+    tokens: TokenStore,
+    journal: Path | None = None,
+    config: ApiConfig | None = None,
 ) -> Iterator[str]:
     store = open_store(tansu, topics, journal)
     try:
-        with serve(build_api_app(store, tokens, ApiConfig(max_body_bytes=4096))) as url:
+        with serve(build_api_app(store, tokens, config or ApiConfig(max_body_bytes=4096))) as url:
             yield url
     finally:
         store.close()
@@ -247,3 +252,29 @@ def test_a_running_store_follows_changes_made_elsewhere_and_skips_bad_records(
     finally:
         writer.close()
         follower.close()
+
+
+def test_a_webhook_to_a_private_address_is_refused_when_saved(
+    tansu: Broker, topics: TopicNames, tokens: TokenStore
+) -> None:
+    _w, write = tokens.create("writer", "write")
+    guarded = ApiConfig(check_target=target_checker([]))
+    allowed = ApiConfig(check_target=target_checker(["127.0.0.0/8"]))
+
+    def post(config: ApiConfig, url: str) -> httpx.Response:
+        body = {**SUBSCRIPTION, "channel": {"kind": "webhook", "url": url, "secret": SECRET}}
+        with (
+            running_api(tansu, topics, tokens, config=config) as api,
+            httpx.Client(base_url=api, timeout=30, headers=bearer(write)) as http,
+        ):
+            return http.post("/subscriptions", json=body)
+
+    loopback = post(guarded, "http://127.0.0.1:9/hook?token=abc")
+    metadata = post(allowed, "http://169.254.169.254/latest/meta-data")
+    on_prem = post(allowed, "http://127.0.0.1:9/hook")
+    assert loopback.status_code == 422, loopback.text
+    detail = loopback.json()["detail"]
+    assert "127.0.0.1" in detail and "loopback" in detail and "allow_networks" in detail
+    assert "token=abc" not in loopback.text
+    assert metadata.status_code == 422 and "169.254.169.254" in metadata.json()["detail"]
+    assert on_prem.status_code == 201, on_prem.text  # the allow-list admits on-prem receivers
