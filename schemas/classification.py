@@ -66,6 +66,16 @@ class Commitment(BaseModel):
         return self
 
 
+class Snippet(BaseModel):
+    """A label's or keyword's first evidence in its sentence, for alerts (the body is not carried)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["initiative", "actor", "keyword"]
+    about: str = Field(description="the label id, or the keyword as subscribed")
+    text: str = Field(max_length=300)
+
+
 class DocumentClassified(Event):
     """Labels of one document revision under one classifier version, with evidence."""
 
@@ -90,3 +100,13 @@ class DocumentClassified(Event):
     story_id: str | None = None
     commitments: tuple[Commitment, ...] = ()
     truncated: bool = False
+    # Optional since schema_version 1 was released; alerts need what only the classify stage sees.
+    url: str | None = Field(default=None, max_length=4096)
+    language: str | None = Field(default=None, max_length=16)
+    document_observed_at: UtcDatetime | None = Field(
+        default=None, description="when the document was first observed; window alerts count by it"
+    )
+    keyword_hits: tuple[str, ...] = Field(
+        default=(), description="subscribed keywords found in the title or body (normalised)"
+    )
+    snippets: tuple[Snippet, ...] = ()

@@ -19,6 +19,8 @@ from schemas.documents import DocumentObserved
 from schemas.envelope import Producer, utcnow
 from schemas.errors import InvalidEvent, PolicywatchError
 from schemas.ids import event_id_for
+from streams.alerts.keywords import KeywordIndex
+from streams.alerts.snippets import label_snippets
 from streams.classify.classifier import Classification, Classifier, DocumentText
 from streams.classify.stories import StoryFeatures, story_features
 
@@ -110,7 +112,11 @@ def classified_event(
     classifier: Classifier,
     story_id: str | None,
     producer: Producer,
+    *,
+    keywords: KeywordIndex | None = None,
 ) -> DocumentClassified:
+    hits = keywords.find(doc.title, doc.body) if keywords else []
+    snippets = label_snippets(doc.body, (*result.initiatives, *result.actors))
     return DocumentClassified(
         event_id=event_id_for(
             doc.document_id, doc.revision, DocumentClassified.EVENT_TYPE, classifier.version
@@ -134,6 +140,11 @@ def classified_event(
         story_id=story_id,
         commitments=result.commitments,
         truncated=result.truncated or doc.fetch.truncated,
+        url=doc.url,
+        language=doc.language,
+        document_observed_at=doc.observed_at,
+        keyword_hits=tuple(h.keyword for h in hits),
+        snippets=snippets + (keywords.snippets(hits) if keywords else ()),
     )
 
 
@@ -146,11 +157,13 @@ def process_document(
     stories: StoryAssigner | None,
     producer: Producer,
     story_stage: bool = False,
+    keywords: KeywordIndex | None = None,
 ) -> Outcome:
     """Decide what one record of ``policy.documents`` becomes.
 
     With ``story_stage``, a relevant document's story is left to the story stage (one
     index for every partition): the outcome carries the features it needs instead.
+    ``keywords`` are the subscribed keywords looked up in the text (the body stays here).
     """
     try:
         if value is None:
@@ -172,13 +185,15 @@ def process_document(
         labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
         if story_stage and result.relevant:
             features = story_features(f"{doc.title}\n{doc.body}", labels)
-            event = classified_event(doc, result, classifier, None, producer)
+            event = classified_event(doc, result, classifier, None, producer, keywords=keywords)
             return Classified(event, story_features=features)
         if stories is not None and result.relevant:
             story_id = stories.assign(
                 doc.document_id, published, f"{doc.title}\n{doc.body}", labels
             )
-        return Classified(classified_event(doc, result, classifier, story_id, producer))
+        return Classified(
+            classified_event(doc, result, classifier, story_id, producer, keywords=keywords)
+        )
     except PolicywatchError as exc:
         return Dead(dead_letter(ref, value, exc, producer, STAGE))
     except Exception as exc:  # a bug must not stop the stream: dead-letter it with its type
