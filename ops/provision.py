@@ -39,7 +39,12 @@ def ensure_all_topics(bootstrap: str, settings: Settings) -> dict[str, int]:
     Created explicitly: a broker that auto-creates topics (Tansu does, with 4
     partitions) would otherwise decide their partitioning.
     """
-    from streams.app import WorkerConfig, changelog_topics, single_partition_topics
+    from streams.app import (
+        WorkerConfig,
+        changelog_topics,
+        partitioned_topics,
+        single_partition_topics,
+    )
 
     topics = settings.topics
     worker = WorkerConfig(bootstrap=bootstrap, app_id=settings.streams.app_id)
@@ -47,7 +52,7 @@ def ensure_all_topics(bootstrap: str, settings: Settings) -> dict[str, int]:
     single = single_partition_topics(worker)
     counts = ensure_topics(
         bootstrap,
-        [*topics.all(), *changelogs],
+        [*topics.all(), *changelogs, *partitioned_topics(worker)],
         settings.kafka.partitions,
         settings.kafka.replication_factor,
         compacted=frozenset({topics.subscriptions, *changelogs}),

@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,8 @@ from schemas.deadletter import DeadLetter
 from schemas.envelope import Producer
 from schemas.errors import PolicywatchError
 from streams import metrics
+from streams.alert_agents import register_alert_agents
+from streams.alerts.keywords import KeywordIndex
 from streams.app import WorkerConfig, seen_table_name, story_requests_topic, story_table_name
 from streams.classify.classifier import Classifier
 from streams.classify.stories import StoryIndex
@@ -72,6 +75,7 @@ class Stage:
     classified: Any
     deadletter: Any
     story_requests: Any
+    keywords: Callable[[], KeywordIndex | None] = lambda: None  # the subscribed keywords
 
     async def dead(self, key: bytes | None, dead: DeadLetter) -> None:
         await self.deadletter.send(key=key, value=encode(dead))
@@ -92,6 +96,7 @@ def register_agents(app: faust.App, config: WorkerConfig) -> None:
     log.info(
         "classifier %s (taxonomy %s)", stage.classifier.version, stage.classifier.taxonomy_version
     )
+    stage.keywords = register_alert_agents(app, config, stage.dead).keywords
     _register_classify(stage)
     _register_stories(stage)
     _register_reload(stage)
@@ -131,6 +136,7 @@ def _register_classify(stage: Stage) -> None:
             stories=None,
             producer=stage.producer,
             story_stage=True,
+            keywords=stage.keywords(),
         )
         metrics.CLASSIFY_SECONDS.observe(time.perf_counter() - started)
         if isinstance(outcome, Classified):

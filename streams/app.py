@@ -31,6 +31,7 @@ class WorkerConfig:
     ready_info: tuple[tuple[str, str], ...] = ()
     session_timeout_s: float = 10.0
     taxonomy_reload_s: float = 30.0
+    alert_tick_s: float = 15.0
 
 
 def seen_table_name() -> str:
@@ -39,7 +40,22 @@ def seen_table_name() -> str:
 
 def changelog_topics(config: WorkerConfig) -> list[str]:
     """Internal topics the app needs; created up front with the source's partitions."""
-    return [f"{config.app_id}-{seen_table_name()}-changelog"]
+    tables = [seen_table_name(), *alert_table_names()]
+    return [f"{config.app_id}-{name}-changelog" for name in tables]
+
+
+def alert_table_names() -> list[str]:
+    """Raised alert ids (by document), window state and digest state (by subscription)."""
+    return ["raised-alerts", "alert-windows", "alert-digests"]
+
+
+def alert_matches_topic(config: WorkerConfig) -> str:
+    return f"{config.app_id}-alert-matches"
+
+
+def partitioned_topics(config: WorkerConfig) -> list[str]:
+    """Internal topics with the source's partitions that are not compacted."""
+    return [alert_matches_topic(config)]
 
 
 def story_table_name() -> str:

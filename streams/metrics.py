@@ -30,3 +30,16 @@ TAXONOMY_UP = Gauge(
     "0 while the changed taxonomy files are invalid (the last good taxonomy stays in use)",
 )
 TAXONOMY_UP.set(1)
+
+ALERTS_RAISED = Counter(
+    "policywatch_alerts_raised_total", "Alerts published to policy.alerts, by trigger", ["trigger"]
+)
+ALERT_EVALUATION_SECONDS = Histogram(
+    "policywatch_alert_evaluation_seconds",
+    "Time to evaluate one classified document against every subscription",
+    buckets=(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5),
+)
+ALERT_SUBSCRIPTIONS = Gauge(
+    "policywatch_alert_subscriptions",
+    "Active subscriptions in this worker's subscription book",
+)
