@@ -432,13 +432,14 @@ def replay(
 
 def _register_command_groups() -> None:
     """Commands defined in their own modules (operations, sources, taxonomy)."""
-    from ops import cli_delivery, cli_ops, cli_sources, cli_subscriptions, cli_taxonomy
+    from ops import cli_alerts, cli_delivery, cli_ops, cli_sources, cli_subscriptions, cli_taxonomy
 
     cli_ops.register(app)
     cli_sources.register(app)
     cli_taxonomy.register(app)
     cli_delivery.register(app)
     cli_subscriptions.register(app)
+    cli_alerts.register(app)
 
 
 _register_command_groups()

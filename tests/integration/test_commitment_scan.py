@@ -1,0 +1,118 @@
+"""Commitment alerts from the warehouse: due soon, overdue without follow-up, once each."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from ops.commitment_scan import scan_commitments_once
+from ops.roles import MIGRATIONS_DIR
+from schemas.alerts import AlertRaised
+from schemas.classification import Commitment, DocumentClassified, InitiativeLabel
+from schemas.codec import encode
+from schemas.envelope import Producer
+from schemas.subscription_book import SubscriptionBook
+from schemas.subscriptions import (
+    CommitmentTrigger,
+    DocumentTrigger,
+    Filter,
+    Subscription,
+    WebhookChannel,
+    subscription_changed,
+)
+from sinks.projection import TableRows
+from sinks.warehouse.chdb_driver import ChdbWarehouse
+from sinks.warehouse.migrate import migrate
+
+TODAY = date(2026, 5, 20)
+PRODUCER = Producer(name="test", version="1")
+
+
+def classified(
+    document_id: str, published: date, initiative: str, *commitments: Commitment
+) -> DocumentClassified:
+    at = datetime(published.year, published.month, published.day, 9, tzinfo=UTC)
+    return DocumentClassified(
+        event_id="e" + document_id,
+        occurred_at=at,
+        observed_at=at,
+        producer=PRODUCER,
+        trace_id="t" + document_id,
+        document_id=document_id,
+        revision="r1",
+        classifier_version="c1",
+        taxonomy_version="t1",
+        source_id="wire",
+        source_kind="news",
+        published_at=at,
+        relevant=True,
+        initiatives=(InitiativeLabel(id=initiative, confidence=0.9),),
+        countries=("IN",),
+        commitments=commitments,
+    )
+
+
+def promise(initiative: str, due_from: date, due_to: date, text: str) -> Commitment:
+    return Commitment(
+        initiative=initiative, action="convene", due_from=due_from, due_to=due_to, due_text=text
+    )
+
+
+def book(*subs: Subscription) -> SubscriptionBook:
+    out = SubscriptionBook()
+    for sub in subs:
+        out.apply(
+            subscription_changed(
+                sub.subscription_id, "created", version=1, subscription=sub, producer=PRODUCER
+            )
+        )
+    return out
+
+
+def channel() -> WebhookChannel:
+    return WebhookChannel(url="https://hooks.example/c", secret="whsec_dGVzdA==")
+
+
+def test_scan_raises_due_soon_and_overdue_once(fresh_database: ChdbWarehouse) -> None:
+    migrate(fresh_database, MIGRATIONS_DIR)
+    soon = promise("quad", TODAY + timedelta(days=5), TODAY + timedelta(days=30), "in June")
+    overdue = promise("ipef", date(2026, 3, 1), date(2026, 4, 30), "by April")
+    followed = promise("in-jp.annual-summit", date(2026, 3, 1), date(2026, 4, 30), "in spring")
+    rows = TableRows()
+    for event in (
+        classified("d1", date(2026, 2, 1), "quad", soon),
+        classified("d2", date(2026, 2, 3), "quad", soon),  # the same promise, reported again
+        classified("d3", date(2026, 1, 10), "ipef", overdue),
+        classified("d4", date(2026, 1, 10), "in-jp.annual-summit", followed),
+        classified("d5", date(2026, 5, 2), "in-jp.annual-summit"),  # a follow-up mention
+    ):
+        rows.add_record(encode(event))
+    for table, table_rows in rows.tables.items():
+        fresh_database.insert_rows(table, table_rows)
+    subscriptions = book(
+        Subscription(
+            subscription_id="sub_all",
+            name="Promises",
+            trigger=CommitmentTrigger(due_within_days=14, overdue_grace_days=7),
+            channel=channel(),
+        ),
+        Subscription(
+            subscription_id="sub_quad_docs",
+            name="Quad documents",
+            filter=Filter(initiatives=("quad",)),
+            trigger=DocumentTrigger(),
+            channel=channel(),
+        ),
+    )
+    sent: list[AlertRaised] = []
+    count = scan_commitments_once(fresh_database, subscriptions, sent.append, TODAY)
+    states = sorted(
+        (a.commitment.initiative, a.commitment.state) for a in sent if a.commitment is not None
+    )
+    assert count == len(sent) == 2
+    assert states == [("ipef", "overdue"), ("quad", "due_soon")]
+    assert {a.subscription_id for a in sent} == {"sub_all"}
+    quad = next(a for a in sent if a.commitment and a.commitment.initiative == "quad")
+    assert quad.commitment is not None and quad.commitment.document_id == "d1"
+    again: list[AlertRaised] = []
+    scan_commitments_once(fresh_database, subscriptions, again.append, TODAY + timedelta(days=1))
+    assert sorted(a.alert_id for a in again) == sorted(a.alert_id for a in sent)
