@@ -67,7 +67,7 @@ class Commitment(BaseModel):
 
 
 class Snippet(BaseModel):
-    """A label's or keyword's first evidence in its sentence, for alerts (the body is not carried)."""
+    """The first evidence of a label or keyword in its sentence: alerts carry no body."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

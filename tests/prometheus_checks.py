@@ -35,6 +35,7 @@ UNITS = frozenset(
         "documents",
         "segments",
         "alerts",
+        "subscriptions",
         "up",
         "info",
     }
