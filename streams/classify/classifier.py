@@ -32,7 +32,7 @@ from schemas.classification import ActorLabel, Commitment, Evidence, InitiativeL
 from streams.classify.actors import ActorMention, ActorResolver
 from streams.classify.commitments import Anchor, extract_commitments
 from streams.classify.initiatives import InitiativeMention, InitiativeResolver
-from streams.classify.matcher import Match, Matcher
+from streams.classify.matcher import ContextHits, Match, Matcher
 from streams.classify.normalise import Normalised, normalise
 from streams.taxonomy.load import taxonomy_digest
 from streams.taxonomy.model import Taxonomy
@@ -77,6 +77,7 @@ class _Scanned:
     text: str
     norm: Normalised
     matches: list[Match]
+    context: ContextHits
 
 
 def _confidence(confidences: Sequence[float], in_body: bool) -> float:
@@ -87,13 +88,10 @@ def _confidence(confidences: Sequence[float], in_body: bool) -> float:
 
 
 def _evidence(body: _Scanned, spans: Iterable[tuple[int, int]]) -> tuple[Evidence, ...]:
-    out: dict[tuple[int, int], Evidence] = {}
-    for start, end in spans:
-        o_start, o_end = body.norm.span(start, end)
-        out.setdefault(
-            (o_start, o_end), Evidence(start=o_start, end=o_end, text=body.text[o_start:o_end])
-        )
-    return tuple(out[k] for k in sorted(out))
+    """Evidence of the body spans, in order, each span once."""
+    found = sorted({body.norm.span(start, end) for start, end in spans})
+    text = body.text
+    return tuple(Evidence(start=s, end=e, text=text[s:e]) for s, e in found)
 
 
 class Classifier:
@@ -120,7 +118,7 @@ class Classifier:
 
     def _scan(self, text: str) -> _Scanned:
         norm = normalise(text)
-        return _Scanned(text, norm, self.matcher.scan(norm, text))
+        return _Scanned(text, norm, *self.matcher.scan_with_context(norm, text))
 
     def classify(self, doc: DocumentText, *, today: date | None = None) -> Classification:
         """Labels of ``doc``; dates resolve at ``doc.published``, else ``today``, else now."""
@@ -132,7 +130,7 @@ class Classifier:
             day = day.date()
 
         fields = [(s.matches, s.norm, s.text) for s in (title, body)]
-        found_title, found_body = self._initiatives.resolve(fields)
+        found_title, found_body = self._initiatives.resolve(fields, (title.context, body.context))
         initiatives = self._initiative_labels(found_title, found_body, body)
         actors_title, actors_body = self._actors.resolve(fields, day)
         actors = self._actor_labels(actors_title, actors_body, body, day)

@@ -21,25 +21,18 @@ from datetime import date
 
 from schemas.classification import Commitment, Evidence
 from streams.classify.dates import find_due_windows
-from streams.classify.normalise import Normalised
+from streams.classify.normalise import Normalised, normalise
+from streams.classify.sentences import Sentences
+from streams.classify.undertakings import CUE, cue_positions
 
 __all__ = ["Anchor", "extract_commitments"]
 
 ACTION_CHARS = 160
 
-_CUE = re.compile(
-    r"\b(?:will|shall|would|to be|scheduled|slated|set to|due to|agreed to|decided to|"
-    r"plans? to|planning to|planned|intends? to|aims? to|aiming to|expected to|"
-    r"committed to|commit to|pledged to|pledge to|is to|are to|upcoming)\b"
-    r"|予定|方針|見通し|見込み|目指|目標|開催する|実施する|行う",
-    re.IGNORECASE,
-)
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)|[。！？]+|\n")
-_ABBREVIATION = re.compile(
-    r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|Gen|Lt|Col|Sen|Rep|Gov|vs|etc|Inc|Ltd|Co|"
-    r"approx|e\.g|i\.e|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))$"
-)
 _LEAD = re.compile(r"^[\s\-–—•*·\"'“‘]+")
+# Date expressions are looked for only this far around a candidate sentence: twice
+# the longest expression (~60 characters), so cutting there changes nothing inside it.
+_REGION_MARGIN = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,28 +42,6 @@ class Anchor:
     start: int
     end: int
     initiative: str | None = None
-
-
-def _sentence_ends(body: str) -> list[int]:
-    ends: list[int] = []
-    for match in _BOUNDARY.finditer(body):
-        if match.group().startswith(".") and _ABBREVIATION.search(
-            body, max(0, match.start() - 8), match.start()
-        ):
-            continue
-        ends.append(match.end())
-    return ends
-
-
-def _sentence(body: str, ends: list[int], position: int) -> tuple[int, int]:
-    k = bisect_right(ends, position)
-    start = ends[k - 1] if k > 0 else 0
-    end = ends[k] if k < len(ends) else len(body)
-    while start < end and body[start].isspace():
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _action(body: str, start: int, end: int, focus: int) -> str:
@@ -101,27 +72,66 @@ def _nearest(anchors: Sequence[Anchor], start: int, end: int) -> str | None:
     return None if best is None else best[1]
 
 
+def _inside(ordered: Sequence[Anchor], starts: list[int], start: int, end: int) -> list[Anchor]:
+    """Anchors that lie within ``[start, end]``."""
+    lo, hi = bisect_right(starts, start - 1), bisect_right(starts, end)
+    return [a for a in ordered[lo:hi] if a.end <= end]
+
+
+def _candidates(
+    norm: Normalised, sentences: Sentences, ordered: Sequence[Anchor], starts: list[int]
+) -> list[tuple[int, int]]:
+    """Sentences that may hold a commitment: a cue word and an anchor in them, in order."""
+    out: list[tuple[int, int]] = []
+    checked = (-1, -1)
+    for position in cue_positions(norm):
+        if checked[0] <= position < checked[1]:
+            continue
+        checked = sentences.around(position)
+        if checked[1] <= checked[0]:
+            continue
+        if _inside(ordered, starts, *checked):
+            out.append(checked)
+    return out
+
+
+def _regions(sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sentences:
+        lo, hi = max(0, start - _REGION_MARGIN), end + _REGION_MARGIN
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(hi, out[-1][1]))
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def extract_commitments(
     body: str, today: date, anchors: Sequence[Anchor], norm: Normalised | None = None
 ) -> list[Commitment]:
     """Commitments of ``body`` relative to ``today`` (the document date).
 
-    ``norm`` is ``normalise(body)`` when the caller already has it.
+    ``norm`` is ``normalise(body)`` when the caller already has it. Work is
+    spent only on sentences with a cue word and an anchor: sentence breaks are
+    found once, date expressions only around those sentences.
     """
-    windows = find_due_windows(body, today, norm)
-    if not windows:
+    if not anchors or not body:
         return []
-    ends = _sentence_ends(body)
+    norm = normalise(body) if norm is None else norm
+    sentences = Sentences(body)
     ordered = sorted(anchors, key=lambda a: a.start)
     starts = [a.start for a in ordered]
+    candidates = _candidates(norm, sentences, ordered, starts)
+    if not candidates:
+        return []
+    windows = find_due_windows(body, today, norm, _regions(candidates))
     merged: dict[tuple[str | None, date, date], Commitment] = {}
     for window in windows:
-        s_start, s_end = _sentence(body, ends, window.start)
-        cue = _CUE.search(body, s_start, s_end)
+        s_start, s_end = sentences.around(window.start)
+        cue = CUE.search(body, s_start, s_end)
         if cue is None:
             continue
-        lo, hi = bisect_right(starts, s_start - 1), bisect_right(starts, s_end)
-        inside = [a for a in ordered[lo:hi] if a.end <= s_end]
+        inside = _inside(ordered, starts, s_start, s_end)
         if not inside:
             continue
         initiative = _nearest(inside, window.start, window.end)

@@ -10,7 +10,7 @@ Pure: no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import ahocorasick
@@ -143,29 +143,41 @@ PATTERNS: tuple[tuple[str, set[str], re.Pattern[str]], ...] = (
 )  # fmt: skip
 
 
-def _ranges(norm: Normalised) -> dict[str, list[tuple[int, int]]]:
+def _ranges(
+    norm: Normalised, regions: Sequence[tuple[int, int]] | None
+) -> dict[str, list[tuple[int, int]]]:
     """Stretches of the original text around the words each kind of expression contains.
 
     A cheap prefilter (Aho-Corasick over the normalised text): the expression
     patterns, which are slow to try at every position, run only inside these.
+    With ``regions`` (original offsets, sorted), only the parts of the text
+    inside them are looked at.
     """
+    padded_text = " " + norm.text + " "
+    if regions is None:
+        spans = [(0, len(padded_text))]
+    else:
+        spans = [(norm.index_at(lo), norm.index_at(hi) + 2) for lo, hi in regions]
     out: dict[str, list[tuple[int, int]]] = {}
-    for last, (klass, length, padded) in _TRIGGERS.iter(" " + norm.text + " "):
-        start = last - length + 1 + padded - 1
-        end = last - padded
-        lo = max(0, norm.original_start(start) - _BEFORE)
-        hi = norm.original_end(end - 1) + _AFTER
-        ranges = out.setdefault(klass, [])
-        if ranges and lo <= ranges[-1][1]:
-            ranges[-1] = (ranges[-1][0], max(hi, ranges[-1][1]))
-        else:
-            ranges.append((lo, hi))
+    for lo_n, hi_n in spans:
+        for last, (klass, length, padded) in _TRIGGERS.iter(padded_text, lo_n, hi_n):
+            start = last - length + 1 + padded - 1
+            end = last - padded
+            lo = max(0, norm.original_start(start) - _BEFORE)
+            hi = norm.original_end(end - 1) + _AFTER
+            ranges = out.setdefault(klass, [])
+            if ranges and lo <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], max(hi, ranges[-1][1]))
+            else:
+                ranges.append((lo, hi))
     return out
 
 
-def expression_matches(text: str, norm: Normalised) -> Iterator[tuple[str, re.Match[str]]]:
-    """(kind, match) of every pattern near a trigger; matches may overlap."""
-    ranges = _ranges(norm)
+def expression_matches(
+    text: str, norm: Normalised, regions: Sequence[tuple[int, int]] | None = None
+) -> Iterator[tuple[str, re.Match[str]]]:
+    """(kind, match) of every pattern near a trigger (inside ``regions`` if given); may overlap."""
+    ranges = _ranges(norm, regions)
     for kind, triggers, pattern in PATTERNS:
         spans = sorted(span for trigger in triggers for span in ranges.get(trigger, ()))
         merged: list[tuple[int, int]] = []

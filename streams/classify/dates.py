@@ -13,6 +13,7 @@ that cannot be computed (out of range) are dropped. Pure: no I/O.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -171,13 +172,20 @@ def _japanese(kind: str, g: dict[str, str | None], today: date) -> tuple[date, d
     return _year_window(year, g.get("part"))
 
 
-def find_due_windows(text: str, today: date, norm: Normalised | None = None) -> list[DueWindow]:
+def find_due_windows(
+    text: str,
+    today: date,
+    norm: Normalised | None = None,
+    regions: Sequence[tuple[int, int]] | None = None,
+) -> list[DueWindow]:
     """Date expressions in ``text`` whose window ends on or after ``today``, in text order.
 
-    ``norm`` is ``normalise(text)`` when the caller already has it.
+    ``norm`` is ``normalise(text)`` when the caller already has it; with
+    ``regions`` (sorted original offsets) only expressions near them are found.
     """
     found: dict[tuple[int, int], DueWindow] = {}
-    for kind, match in expression_matches(text, normalise(text) if norm is None else norm):
+    norm = normalise(text) if norm is None else norm
+    for kind, match in expression_matches(text, norm, regions):
         groups = match.groupdict()
         month = groups.get("month")
         if month and not month.isdigit() and not month[:1].isupper():

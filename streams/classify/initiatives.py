@@ -8,19 +8,18 @@ An alias of ``ambiguous_aliases`` ("Quad", "AI Dialogue") counts only when a
 0.75 (several words) or 0.6 (one word). "AI" on its own is never an alias.
 
 Context terms match like aliases (whole words on normalised text) and are
-found with their own Aho-Corasick automaton, once per document and only when
-it has an ambiguous match, so the cost does not grow with the number of
-matches or the window. Pure: no I/O.
+found by the alias scan itself (:class:`~streams.classify.matcher.ContextHits`),
+so checking a rule is a binary search and the cost does not grow with the
+number of matches or the window. Pure: no I/O.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from streams.classify.matcher import Match, Matcher, Payload
+from streams.classify.matcher import ContextHits, Match
 from streams.classify.normalise import Normalised, is_cjk
 from streams.taxonomy.model import Taxonomy
 
@@ -52,23 +51,6 @@ def alias_confidence(key: str, ambiguous: bool) -> float:
     return MULTI_WORD if several else SINGLE_WORD
 
 
-class _Terms:
-    """Where each initiative's context terms occur in one text (start offsets, sorted)."""
-
-    def __init__(self, matcher: Matcher, norm: Normalised, original: str) -> None:
-        self._at: dict[tuple[str, str], list[int]] = {}
-        for match in matcher.scan(norm, original, overlapping=True):
-            for payload in match.payloads:
-                self._at.setdefault((payload.kind, payload.id), []).append(match.start)
-
-    def near(self, kind: str, initiative: str, lo: int, hi: int) -> bool:
-        starts = self._at.get((kind, initiative))
-        if not starts:
-            return False
-        k = bisect_left(starts, lo)
-        return k < len(starts) and starts[k] <= hi
-
-
 class InitiativeResolver:
     """Accepts initiative matches for one taxonomy (built once)."""
 
@@ -77,21 +59,15 @@ class InitiativeResolver:
         self.parties = {i.id: tuple(i.parties) for i in taxonomy.initiatives}
         self._window: dict[str, int] = {}
         self._requires: set[str] = set()
-        entries: list[tuple[str, Payload]] = []
         for ini in taxonomy.initiatives:
             if ini.context is None:
                 continue
             self._window[ini.id] = ini.context.window
             if ini.context.requires_any:
                 self._requires.add(ini.id)
-            for term in ini.context.requires_any:
-                entries.append((term, Payload("requires", ini.id, "", term)))
-            for term in ini.context.forbids_any:
-                entries.append((term, Payload("forbids", ini.id, "", term)))
-        self._context = Matcher(entries)
 
     def _holds(
-        self, terms: Sequence[tuple[_Terms, int, int]], initiative: str, start: int, end: int
+        self, terms: Sequence[tuple[ContextHits, int, int]], initiative: str, start: int, end: int
     ) -> bool:
         """Context rule at ``[start, end)``; ``terms`` are (found terms, lo, hi) to look in.
 
@@ -112,35 +88,34 @@ class InitiativeResolver:
         )
 
     def resolve(
-        self, fields: Sequence[tuple[Sequence[Match], Normalised, str]]
+        self,
+        fields: Sequence[tuple[Sequence[Match], Normalised, str]],
+        context: Sequence[ContextHits],
     ) -> list[list[InitiativeMention]]:
-        """Accepted mentions per field (title, body); the title's context extends into the body."""
-        found: list[_Terms | None] = [None] * len(fields)
+        """Accepted mentions per field (title, body); the title's context extends into the body.
 
-        def terms_of(index: int) -> _Terms:
-            cached = found[index]
-            if cached is None:
-                _, norm, original = fields[index]
-                cached = found[index] = _Terms(self._context, norm, original)
-            return cached
-
+        ``context`` holds the context terms found in each field (by the same scan).
+        """
         out: list[list[InitiativeMention]] = []
         for index, (matches, norm, _) in enumerate(fields):
             mentions: list[InitiativeMention] = []
             for match in matches:
+                kinds = match.kinds
+                if "initiative" not in kinds and "ambiguous" not in kinds:
+                    continue
                 key = norm.text[match.start : match.end]
                 seen: set[str] = set()
-                for payload in match.of_kind("initiative"):
+                for payload in kinds.get("initiative", ()):
                     if payload.id not in seen:
                         seen.add(payload.id)
                         conf = alias_confidence(key, False)
                         mentions.append(InitiativeMention(payload.id, match.start, match.end, conf))
-                for payload in match.of_kind("ambiguous"):
+                for payload in kinds.get("ambiguous", ()):
                     if payload.id in seen:
                         continue
                     window = self._window.get(payload.id, 0)
-                    scopes = [(terms_of(index), 0, 0)]
-                    scopes += [(terms_of(j), 0, window) for j in range(index + 1, len(fields))]
+                    scopes = [(context[index], 0, 0)]
+                    scopes += [(context[j], 0, window) for j in range(index + 1, len(fields))]
                     if self._holds(scopes, payload.id, match.start, match.end):
                         seen.add(payload.id)
                         conf = alias_confidence(key, True)

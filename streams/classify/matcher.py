@@ -15,16 +15,26 @@ Built once per taxonomy and reused for every document. Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from types import MappingProxyType
+from typing import Literal, NamedTuple
 
 import ahocorasick
 
 from streams.classify.normalise import Normalised, is_cjk, normalise
 from streams.taxonomy.model import Taxonomy
 
-__all__ = ["Kind", "Match", "Matcher", "Payload", "payloads_of"]
+__all__ = [
+    "ContextHits",
+    "Kind",
+    "Match",
+    "Matcher",
+    "Payload",
+    "context_terms_of",
+    "payloads_of",
+]
 
 Kind = Literal[
     "initiative",
@@ -49,18 +59,44 @@ class Payload:
     alias: str
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A resolved match: ``[start, end)`` in the normalised text, with every payload of its key."""
+class Match(NamedTuple):
+    """A resolved match: ``[start, end)`` in the normalised text, with every payload of its key.
+
+    ``kinds`` holds the payloads by kind (shared by every match of the key), so
+    the resolvers' many "is this an office?" questions are one dict look-up.
+    """
 
     start: int
     end: int
     payloads: tuple[Payload, ...]
+    kinds: Mapping[str, tuple[Payload, ...]] = MappingProxyType({})
 
     def of_kind(self, *kinds: Kind) -> tuple[Payload, ...]:
-        if len(self.payloads) == 1:  # the common case, kept cheap
-            return self.payloads if self.payloads[0].kind in kinds else ()
-        return tuple(p for p in self.payloads if p.kind in kinds)
+        payloads = self.payloads
+        if len(payloads) == 1:  # the common case, kept cheap
+            return payloads if payloads[0].kind in kinds else ()
+        return tuple(p for p in payloads if p.kind in kinds)
+
+
+class ContextHits:
+    """Start offsets of each (kind, id) context term found in one text, sorted."""
+
+    def __init__(self, found: list[tuple[int, tuple[tuple[str, str], ...]]]) -> None:
+        self._found = found
+        self._at: dict[tuple[str, str], list[int]] | None = None
+
+    def near(self, kind: str, ident: str, lo: int, hi: int) -> bool:
+        """Whether a ``kind`` term of ``ident`` starts within ``[lo, hi]``."""
+        if self._at is None:
+            self._at = {}
+            for start, terms in sorted(self._found, key=lambda f: f[0]):
+                for term in terms:
+                    self._at.setdefault(term, []).append(start)
+        starts = self._at.get((kind, ident))
+        if not starts:
+            return False
+        k = bisect_left(starts, lo)
+        return k < len(starts) and starts[k] <= hi
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +106,9 @@ class _Key:
     pad_right: bool
     case_sensitive: bool
     payloads: tuple[Payload, ...]
+    kinds: Mapping[str, tuple[Payload, ...]]
+    context_case_sensitive: bool
+    context: tuple[tuple[str, str], ...]
 
 
 def _is_short_acronym(alias: str) -> bool:
@@ -114,59 +153,114 @@ def payloads_of(taxonomy: Taxonomy) -> list[tuple[str, Payload]]:
     return out
 
 
-class Matcher:
-    """Leftmost-longest alias matching over normalised text."""
+def context_terms_of(taxonomy: Taxonomy) -> list[tuple[str, Payload]]:
+    """Every context term of the initiatives' rules, as "requires"/"forbids" payloads."""
+    out: list[tuple[str, Payload]] = []
+    for initiative in taxonomy.initiatives:
+        if initiative.context is None:
+            continue
+        out.extend(
+            (term, Payload("requires", initiative.id, "", term))
+            for term in initiative.context.requires_any
+        )
+        out.extend(
+            (term, Payload("forbids", initiative.id, "", term))
+            for term in initiative.context.forbids_any
+        )
+    return out
 
-    def __init__(self, entries: Iterable[tuple[str, Payload]]) -> None:
-        grouped: dict[str, tuple[list[Payload], list[bool]]] = {}
-        for alias, payload in entries:
-            key = normalise(alias).text
-            if not key:
-                continue
-            payloads, cases = grouped.setdefault(key, ([], []))
-            if payload not in payloads and all(
-                (p.kind, p.id) != (payload.kind, payload.id) for p in payloads
-            ):
-                payloads.append(payload)
-            cases.append(_is_short_acronym(alias))
+
+class Matcher:
+    """Leftmost-longest alias matching over normalised text.
+
+    ``context`` terms (kinds "requires"/"forbids") share the automaton, so one
+    pass finds both the aliases and every occurrence of every context term.
+    """
+
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, Payload]],
+        context: Iterable[tuple[str, Payload]] = (),
+    ) -> None:
+        grouped: dict[str, tuple[list[Payload], list[bool], list[Payload], list[bool]]] = {}
+        for is_context, pairs in ((False, entries), (True, context)):
+            for alias, payload in pairs:
+                key = normalise(alias).text
+                if not key:
+                    continue
+                group = grouped.setdefault(key, ([], [], [], []))
+                payloads, cases = (group[2], group[3]) if is_context else (group[0], group[1])
+                if payload not in payloads and all(
+                    (p.kind, p.id) != (payload.kind, payload.id) for p in payloads
+                ):
+                    payloads.append(payload)
+                cases.append(_is_short_acronym(alias))
         self._automaton = ahocorasick.Automaton()
-        for key, (payloads, cases) in grouped.items():
+        self.size = 0
+        for key, (payloads, cases, terms, term_cases) in grouped.items():
             pad_left, pad_right = not is_cjk(key[0]), not is_cjk(key[-1])
             padded = (" " if pad_left else "") + key + (" " if pad_right else "")
+            kinds: dict[str, tuple[Payload, ...]] = {}
+            for payload in payloads:
+                kinds[payload.kind] = (*kinds.get(payload.kind, ()), payload)
             self._automaton.add_word(
-                padded, _Key(len(padded), pad_left, pad_right, all(cases), tuple(payloads))
+                padded,
+                _Key(
+                    len(padded),
+                    pad_left,
+                    pad_right,
+                    bool(cases) and all(cases),
+                    tuple(payloads),
+                    MappingProxyType(kinds),
+                    bool(term_cases) and all(term_cases),
+                    tuple((t.kind, t.id) for t in terms),
+                ),
             )
-        self.size = len(grouped)
-        if self.size:
+            self.size += bool(payloads)
+        if grouped:
             self._automaton.make_automaton()
 
     @classmethod
     def for_taxonomy(cls, taxonomy: Taxonomy) -> Matcher:
-        return cls(payloads_of(taxonomy))
+        return cls(payloads_of(taxonomy), context_terms_of(taxonomy))
 
     def scan(self, norm: Normalised, original: str, *, overlapping: bool = False) -> list[Match]:
         """Matches in ``norm`` (of ``original``), in order; leftmost-longest unless overlapping."""
-        if not self.size or not norm.text:
-            return []
+        return self.scan_with_context(norm, original, overlapping=overlapping)[0]
+
+    def scan_with_context(
+        self, norm: Normalised, original: str, *, overlapping: bool = False
+    ) -> tuple[list[Match], ContextHits]:
+        """Alias matches (as :meth:`scan`) and where the context terms are, in one pass."""
+        found: list[tuple[int, tuple[tuple[str, str], ...]]] = []
+        if not norm.text or not len(self._automaton):
+            return [], ContextHits(found)
         candidates: list[tuple[int, int, _Key]] = []
+        span, original_end = norm.span, norm.original_end
         for last, key in self._automaton.iter(" " + norm.text + " "):
             # padded text index ``last`` is normalised index ``last - 1``
-            start = last - key.length + 1 + key.pad_left - 1
-            end = last + 1 - key.pad_right - 1
-            if key.case_sensitive:
-                o_start, o_end = norm.span(start, end)
-                if not all(c.isupper() for c in original[o_start:o_end] if c.isalpha()):
+            start = last - key.length + key.pad_left
+            end = last - key.pad_right
+            upper = True
+            if key.case_sensitive or key.context_case_sensitive:
+                o_start, o_end = span(start, end)
+                upper = all(c.isupper() for c in original[o_start:o_end] if c.isalpha())
+            if key.pad_right:
+                after = original_end(end - 1)
+                if original[after : after + 1] in _APOSTROPHES and _runs_on(original, after):
                     continue
-            if key.pad_right and _runs_on(original, norm.original_end(end - 1)):
-                continue
-            candidates.append((start, end, key))
+            if key.payloads and (upper or not key.case_sensitive):
+                candidates.append((start, end, key))
+            if key.context and (upper or not key.context_case_sensitive):
+                found.append((start, key.context))
         candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
         if overlapping:
-            return [Match(start, end, key.payloads) for start, end, key in candidates]
+            matches = [Match(start, end, key.payloads, key.kinds) for start, end, key in candidates]
+            return matches, ContextHits(found)
         out: list[Match] = []
         reach = 0
         for start, end, key in candidates:
             if start >= reach:
-                out.append(Match(start, end, key.payloads))
+                out.append(Match(start, end, key.payloads, key.kinds))
                 reach = end
-        return out
+        return out, ContextHits(found)

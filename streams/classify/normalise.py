@@ -24,6 +24,7 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 __all__ = ["Normalised", "is_cjk", "normalise"]
 
@@ -131,6 +132,18 @@ class Normalised:
         if self.linear[k]:
             return self.orig_starts[k] + index - self.norm_starts[k] + 1
         return self.orig_ends[k]
+
+    def index_at(self, original: int) -> int:
+        """Normalised index of the first character at or after ``original`` (an approximation
+        inside opaque segments: their start)."""
+        k = bisect_right(self.orig_starts, original) - 1
+        if k < 0:
+            return 0
+        start = self.norm_starts[k]
+        if not self.linear[k]:
+            return start
+        stop = self.norm_starts[k + 1] if k + 1 < len(self.norm_starts) else len(self.text)
+        return min(start + original - self.orig_starts[k], stop)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the normalised span ``[start, end)`` (``end > start``)."""
@@ -261,12 +274,34 @@ def _add_unicode(builder: _Builder, text: str, start: int, end: int) -> None:
         pos += 1
 
 
+def _normalise_ascii(translated: str) -> Normalised:
+    """What :class:`_Builder` makes of one translated ASCII text, built in bulk.
+
+    Each run of spaces keeps its first space; every kept piece is one linear
+    segment (pieces are never contiguous in the original, so none merge).
+    """
+    body = translated.strip(" ")
+    if not body:
+        return Normalised("", (), (), (), ())
+    lead = len(translated) - len(translated.lstrip(" "))
+    runs = [m.span() for m in _SPACES.finditer(body)]
+    begins = [0, *(end for _, end in runs)]  # pieces, in ``body`` offsets
+    stops = [*(start + 1 for start, _ in runs), len(body)]
+    lengths = [stop - begin for begin, stop in zip(begins, stops, strict=True)]
+    return Normalised(
+        text=_SPACES.sub(" ", body),
+        norm_starts=(0, *accumulate(lengths[:-1])),
+        orig_starts=tuple(lead + begin for begin in begins),
+        orig_ends=tuple(lead + stop for stop in stops),
+        linear=(True,) * len(begins),
+    )
+
+
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` for matching and keep the map back to it (see module docstring)."""
-    builder = _Builder()
     if text.isascii():
-        builder.add_linear(text.encode("ascii").translate(_ASCII_TABLE).decode("ascii"), 0, _OTHER)
-        return builder.finish()
+        return _normalise_ascii(text.encode("ascii").translate(_ASCII_TABLE).decode("ascii"))
+    builder = _Builder()
     for run in _RUNS.finditer(text):
         chunk = run.group()
         if chunk.isascii():
