@@ -39,7 +39,7 @@ from streams.taxonomy.model import Taxonomy
 
 __all__ = ["CODE_VERSION", "Classification", "Classifier", "DocumentText"]
 
-CODE_VERSION = "classify-2"  # bump when labels change for the same taxonomy
+CODE_VERSION = "classify-3"  # bump when labels change for the same taxonomy
 DEFAULT_MAX_CHARS = 1_000_000
 TITLE_MAX_CHARS = 4_096
 TITLE_ONLY_FACTOR = 0.9

@@ -1,20 +1,26 @@
 """Commitments: future-dated undertakings in the body, normalised to a due window.
 
 A commitment is a date expression (see :mod:`streams.classify.dates`) in a
-sentence that also has an undertaking cue ("will", "to be", "scheduled",
-"agreed to", "decided to", "plans to", "is expected to", "shall", "予定") and
-an anchor: a taxonomy label (initiative, actor or country) in the same
-sentence, so "prices will ease by March" in an unrelated paragraph is not
-one. It links to the initiative mentioned nearest to the date in that
-sentence (or none). Evidence: the date expression and the sentence, both as
-body offsets. Only windows ending on or after the document date count.
-Pure: no I/O.
+sentence that also has an undertaking cue (see
+:mod:`streams.classify.undertakings`: "will", "is expected to", "agreed ...
+to", "directed officials to", "予定"; not "will not") and either
+- an anchor: a taxonomy label (initiative, actor or country) in the same
+  sentence; it links to the initiative mentioned nearest to the date in that
+  sentence, or to none ("Motegi will visit India next month"); or
+- no label at all but a policy act or event ("the two sides will hold the next
+  session in March"): such a sentence continues its paragraph's topic and
+  links to the initiative named last before it in the paragraph, else to the
+  document's dominant initiative, else it is dropped. "Prices will ease by
+  March" names no act and is never one.
+Evidence: the date expression and the sentence, both as body offsets. Only
+windows ending on or after the document date count. Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +29,7 @@ from schemas.classification import Commitment, Evidence
 from streams.classify.dates import find_due_windows
 from streams.classify.normalise import Normalised, normalise
 from streams.classify.sentences import Sentences
-from streams.classify.undertakings import CUE, cue_positions
+from streams.classify.undertakings import cue_in, cue_positions, names_an_action
 
 __all__ = ["Anchor", "extract_commitments"]
 
@@ -79,20 +85,48 @@ def _inside(ordered: Sequence[Anchor], starts: list[int], start: int, end: int) 
 
 
 def _candidates(
-    norm: Normalised, sentences: Sentences, ordered: Sequence[Anchor], starts: list[int]
+    norm: Normalised,
+    sentences: Sentences,
+    ordered: Sequence[Anchor],
+    starts: list[int],
+    attachable: bool,
 ) -> list[tuple[int, int]]:
-    """Sentences that may hold a commitment: a cue word and an anchor in them, in order."""
+    """Sentences that may hold a commitment, in order: a cue word and an anchor in them,
+    or (when ``attachable``) a cue word and an action."""
     out: list[tuple[int, int]] = []
     checked = (-1, -1)
+    body = sentences.body
     for position in cue_positions(norm):
         if checked[0] <= position < checked[1]:
             continue
         checked = sentences.around(position)
         if checked[1] <= checked[0]:
             continue
-        if _inside(ordered, starts, *checked):
+        if _inside(ordered, starts, *checked) or (attachable and names_an_action(body, *checked)):
             out.append(checked)
     return out
+
+
+class _Topics:
+    """The initiative an unlabelled sentence is about: the one named last before it in
+    its paragraph, else the document's dominant one (most mentions, no tie)."""
+
+    def __init__(self, sentences: Sentences, ordered: Sequence[Anchor]) -> None:
+        self._sentences = sentences
+        self._named = [a for a in ordered if a.initiative is not None]
+        ranked = Counter(a.initiative for a in self._named).most_common()
+        unique = len(ranked) == 1 or (len(ranked) > 1 and ranked[0][1] > ranked[1][1])
+        self.dominant: str | None = ranked[0][0] if ranked and unique else None
+
+    def __bool__(self) -> bool:
+        return bool(self._named)
+
+    def of(self, position: int) -> str | None:
+        paragraph = self._sentences.paragraph_start(position)
+        k = bisect_right([a.start for a in self._named], position)
+        if k > 0 and self._named[k - 1].start >= paragraph:
+            return self._named[k - 1].initiative
+        return self.dominant
 
 
 def _regions(sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -121,20 +155,26 @@ def extract_commitments(
     sentences = Sentences(body)
     ordered = sorted(anchors, key=lambda a: a.start)
     starts = [a.start for a in ordered]
-    candidates = _candidates(norm, sentences, ordered, starts)
+    topics = _Topics(sentences, ordered)
+    candidates = _candidates(norm, sentences, ordered, starts, bool(topics))
     if not candidates:
         return []
     windows = find_due_windows(body, today, norm, _regions(candidates))
     merged: dict[tuple[str | None, date, date], Commitment] = {}
     for window in windows:
         s_start, s_end = sentences.around(window.start)
-        cue = CUE.search(body, s_start, s_end)
+        cue = cue_in(body, s_start, s_end)
         if cue is None:
             continue
         inside = _inside(ordered, starts, s_start, s_end)
-        if not inside:
+        if inside:
+            initiative = _nearest(inside, window.start, window.end)
+        elif names_an_action(body, s_start, s_end):
+            initiative = topics.of(s_start)
+            if initiative is None:
+                continue
+        else:
             continue
-        initiative = _nearest(inside, window.start, window.end)
         evidence = (
             Evidence(start=window.start, end=window.end, text=body[window.start : window.end]),
             Evidence(start=s_start, end=s_end, text=body[s_start:s_end]),
@@ -146,7 +186,7 @@ def extract_commitments(
             continue
         merged[key] = Commitment(
             initiative=initiative,
-            action=_action(body, s_start, s_end, cue.start()),
+            action=_action(body, s_start, s_end, cue),
             due_from=window.due_from,
             due_to=window.due_to,
             due_text=body[window.start : window.end],

@@ -1,11 +1,27 @@
 """Undertaking cues: the words that make a dated sentence a promise rather than a report.
 
-``CUE`` is the rule, tried on one sentence of the original text. It is slow
-to run over a whole body (a case-insensitive alternation), so the words are
-first found with one small Aho-Corasick pass over the normalised text
-(:func:`cue_positions`), which finds a superset: every ``CUE`` match is a
-hit there too (normalising only lowers case and turns punctuation into
-spaces), so sentences without a hit need no further look. Pure: no I/O.
+A sentence is an undertaking when it has a cue that is not negated:
+- a modal or future form: "will", "shall", "would", "is going to", "to be";
+- a plan or schedule: "scheduled", "slated", "set to", "due to", "plans to",
+  "intends to", "aims to", "is expected to", "targeted for", "on track to",
+  "poised to", "upcoming";
+- a decision or instruction about a later act, with up to eight words before
+  its "to": "agreed (at the summit on Monday) to", "decided to", "pledged to",
+  "directed (officials) to", "instructed", "tasked", "expects (trials) to",
+  "looked forward to";
+- Japanese: 予定, 方針, 見通し, 見込み, 目指, 目標, 計画, 方向で, 調整中,
+  開催する, 実施する, 行う.
+"will not", "won't", "is not expected to", "no plans to" are not cues. A
+report of what happened ("held talks in March") has no cue; dates that have
+passed are dropped by the caller.
+
+``cue_in`` applies the rule to one sentence of the original text: the regex is
+slow over a whole body, so the cue words are first found with one small
+Aho-Corasick pass over the normalised text (:func:`cue_positions`), a
+superset: every sentence with a cue has a hit (normalising only lowers case
+and turns punctuation into spaces). ``names_an_action`` tells whether a sentence with no
+label of its own still describes a policy act (a meeting, a visit, a launch)
+and so may be attached to the initiative of its paragraph. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -17,21 +33,44 @@ import ahocorasick
 
 from streams.classify.normalise import Normalised
 
-__all__ = ["CUE", "cue_positions"]
+__all__ = ["cue_in", "cue_positions", "names_an_action"]
 
+_GAP = r"(?:[\w’'-]+,?\s+){0,8}?"  # up to eight words before the "to" of a decision
+_NOT_A_VERB = r"(?!(?:the|a|an|this|that|its|their|his|her|date|\d)\b)"
+_CUE = re.compile(
+    r"\b(?:will|shall|would|(?:is|are|was|were)\s+going\s+to|to\s+be|scheduled|slated|"
+    r"set\s+to|due\s+to|agreed\s+to|decided\s+to|plans?\s+to|planning\s+to|planned|intends?\s+to|aims?\s+to|aiming\s+to|"
+    r"expected\s+to|targeted\s+(?:for|to)|on\s+(?:track|course)\s+to|poised\s+to|committed\s+to|"
+    r"commit\s+to|pledged?\s+to|is\s+to|are\s+to|upcoming)\b"
+    rf"|\b(?:agreed|agree|decided|resolved|pledged|promised|vowed|undertook|directed|instructed|"
+    rf"tasked|mandated|asked|expects?|expecting|look(?:s|ed|ing)?\s+forward)\s+{_GAP}to\s+"
+    rf"{_NOT_A_VERB}\w"
+    r"|予定|方針|見通し|見込み|目指|目標|計画|方向で|調整中|開催する|実施する|行う",
+    re.IGNORECASE,
+)
+_NEGATED_BEFORE = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_NEGATED_AFTER = re.compile(r"\s*(?:not|never)\b", re.IGNORECASE)
 _ENGLISH = (
-    "will", "shall", "would", "to be", "scheduled", "slated", "set to", "due to", "agreed to",
-    "decided to", "plan to", "plans to", "planning to", "planned", "intend to", "intends to",
-    "aim to", "aims to", "aiming to", "expected to", "committed to", "commit to", "pledged to",
-    "pledge to", "is to", "are to", "upcoming",
+    "will", "shall", "would", "going to", "to be", "scheduled", "slated", "set to", "due to",
+    "plan to", "plans to", "planning to", "planned", "intend to", "intends to", "aim to",
+    "aims to", "aiming to", "expected to", "targeted for", "targeted to", "on track to",
+    "on course to", "poised to", "committed to", "commit to", "pledge to", "pledged to",
+    "is to", "are to", "upcoming", "agreed", "agree", "decided", "resolved", "pledged",
+    "promised", "vowed", "undertook", "directed", "instructed", "tasked", "mandated", "asked",
+    "expect", "expects", "expecting", "look forward", "looks forward", "looked forward",
+    "looking forward",
 )  # fmt: skip
-_JAPANESE = ("予定", "方針", "見通し", "見込み", "目指", "目標", "開催する", "実施する", "行う")
-
-CUE = re.compile(
-    r"\b(?:will|shall|would|to be|scheduled|slated|set to|due to|agreed to|decided to|"
-    r"plans? to|planning to|planned|intends? to|aims? to|aiming to|expected to|"
-    r"committed to|commit to|pledged to|pledge to|is to|are to|upcoming)\b"
-    r"|" + "|".join(_JAPANESE),
+_JAPANESE = (
+    "予定", "方針", "見通し", "見込み", "目指", "目標", "計画", "方向で", "調整中", "開催する",
+    "実施する", "行う",
+)  # fmt: skip
+_ACTION = re.compile(
+    r"\b(?:meet|meets|meeting|hold|holds|host|hosts|visit|visits|convene|convenes|launch|"
+    r"launches|sign|signs|conclude|concludes|complete|completes|begin|begins|start|starts|"
+    r"open|opens|submit|submits|deliver|delivers|deliveries|run|runs|review|reviews|resume|"
+    r"resumes|negotiate|negotiations|talks|session|summit|dialogue|round|exercise|drills?|"
+    r"consultations|conference|forum|agreement|deal|framework|roadmap|report)\b"
+    r"|会合|会談|会議|協議|対話|訪問|開催|開く|署名|締結|演習|交渉|首脳",
     re.IGNORECASE,
 )
 
@@ -50,7 +89,7 @@ _CUES = _automaton()
 
 
 def cue_positions(norm: Normalised) -> list[int]:
-    """Original offsets where a cue word may start, in order (a superset of ``CUE``'s)."""
+    """Original offsets where a cue may start, in order (a superset of :func:`cue_in`'s)."""
     if not norm.text:
         return []
     # a key of ``length`` ends at padded index ``last``: normalised start below
@@ -58,3 +97,18 @@ def cue_positions(norm: Normalised) -> list[int]:
         norm.original_start(last - length + padded)
         for last, (length, padded) in _CUES.iter(" " + norm.text + " ")
     ]
+
+
+def cue_in(text: str, start: int, end: int) -> int | None:
+    """Offset of the first cue of ``text[start:end]`` that is not negated, else None."""
+    for match in _CUE.finditer(text, start, end):
+        before = text[max(start, match.start() - 20) : match.start()]
+        if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(text, match.end(), end):
+            continue
+        return match.start()
+    return None
+
+
+def names_an_action(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` names a policy act or event (a meeting, visit, launch...)."""
+    return _ACTION.search(text, start, end) is not None

@@ -7,7 +7,7 @@ import random
 from streams.classify import normalise as normalisation
 from streams.classify.normalise import normalise
 from streams.classify.sentences import Sentences
-from streams.classify.undertakings import CUE, cue_positions
+from streams.classify.undertakings import cue_in, cue_positions
 
 
 def test_sentences_do_not_break_after_abbreviations_or_initials() -> None:
@@ -25,14 +25,21 @@ def test_paragraph_start() -> None:
     assert sentences.paragraph_start(body.index("Same")) == body.index("Second")
 
 
-def test_cue_positions_find_every_cue_the_rule_finds() -> None:
+def test_cue_positions_find_a_hit_in_every_sentence_with_a_cue() -> None:
     body = (
-        "The talks WILL resume; Japan is set to host them, and the upcoming round "
-        "is due to open. 会合を開催する予定だ。"
+        "The talks WILL resume. Japan is set to host them. The upcoming round is due to open. "
+        "Both are going to sign it. They agreed on Monday to meet. Nothing here. "
+        "会合を開催する予定だ。"
     )
-    found = set(cue_positions(normalise(body)))
-    for match in CUE.finditer(body):
-        assert match.start() in found, match.group()
+    sentences = Sentences(body)
+    hits = cue_positions(normalise(body))
+    with_cue = 0
+    for end in sentences.ends:
+        start, stop = sentences.around(end - 1)
+        if cue_in(body, start, stop) is not None:
+            with_cue += 1
+            assert any(start <= hit < stop for hit in hits), body[start:stop]
+    assert with_cue == 6
 
 
 def test_the_ascii_fast_path_builds_the_same_map_as_the_general_one() -> None:

@@ -1,0 +1,112 @@
+"""Commitment rules: broader undertaking cues, negation, and unlabelled follow-up sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from streams.classify.classifier import Classifier, DocumentText
+from streams.classify.undertakings import cue_in, names_an_action
+
+DAY = date(2025, 12, 15)
+
+
+def _found(classifier: Classifier, body: str) -> list[tuple[str | None, str]]:
+    result = classifier.classify(DocumentText("d1", "", body, "en", DAY))
+    for commitment in result.commitments:
+        for ev in commitment.evidence:
+            assert body[ev.start : ev.end] == ev.text
+    return [(c.initiative, c.due_text) for c in result.commitments]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ministers agreed at their meeting in Osaka on Tuesday to launch the talks.",
+        "The leaders directed their officials to draw up a roadmap.",
+        "Tokyo expects the first shipments to arrive soon.",
+        "The satellite is targeted for launch after the monsoon.",
+        "The new terminal is on track to open on schedule.",
+        "The navy is set to join the exercise.",
+        "Both sides are going to sign the memorandum.",
+        "She said she looked forward to welcoming the delegation.",
+        "両国は来年の首脳会談に向けて調整中だ。",
+        "政府は共同声明を発表する方向で検討している。",
+    ],
+)
+def test_broader_undertaking_cues(sentence: str) -> None:
+    assert cue_in(sentence, 0, len(sentence)) is not None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ministers held talks in Osaka and signed three agreements.",
+        "Japan will not host the meeting.",
+        "Officials said there were no plans to reopen the talks.",
+        "The summit is not expected to produce a joint statement.",
+        "The delegation agreed with reporters that the visit was useful.",
+    ],
+)
+def test_reports_and_negated_plans_are_not_undertakings(sentence: str) -> None:
+    assert cue_in(sentence, 0, len(sentence)) is None
+
+
+def test_a_decision_before_a_determiner_is_not_a_cue_but_agreed_to_still_is() -> None:
+    text = "They asked reporters to the briefing room."
+    assert cue_in(text, 0, len(text)) is None
+    text = "They agreed to the proposal."
+    assert cue_in(text, 0, len(text)) == text.index("agreed")
+
+
+def test_actions_are_policy_acts_or_events() -> None:
+    for text in ("The two sides will hold the next session in Tokyo.", "次回会合は来月開く。"):
+        assert names_an_action(text, 0, len(text))
+    assert not names_an_action("Prices will ease.", 0, len("Prices will ease."))
+
+
+def test_an_unlabelled_follow_up_attaches_to_the_initiative_named_last_in_its_paragraph(
+    small: Classifier,
+) -> None:
+    body = (
+        "Japan backs FOIP. India and Japan launched the Quad summit process in Sydney.\n\n"
+        "The Joint Working Group on Critical Minerals met in New Delhi on Friday. "
+        "The two sides will hold the next session in Tokyo in early 2026."
+    )
+    assert _found(small, body) == [("in-jp.critical-minerals-jwg", "early 2026")]
+
+
+def test_an_unlabelled_follow_up_falls_back_to_the_dominant_initiative(small: Classifier) -> None:
+    body = (
+        "The Quad summit in Sydney ended on Sunday. Quad summit leaders then met business "
+        "chiefs, and FOIP was discussed.\n\n"
+        "Officials added that the next round of talks is scheduled for the second half of 2026."
+    )
+    assert _found(small, body) == [("quad", "second half of 2026")]
+
+
+def test_an_unlabelled_sentence_without_an_act_or_a_topic_is_not_a_commitment(
+    small: Classifier,
+) -> None:
+    body = (
+        "Japan backs FOIP, and India agrees. Analysts think prices will ease by March.\n\n"
+        "The summit will be held in June."
+    )
+    # only FOIP is named, so the summit (another paragraph) is its; prices name no act
+    assert _found(small, body) == [("foip", "June")]
+    tied = (
+        "Japan backs FOIP. The Quad summit met.\n\n"
+        "In another paragraph, a meeting will be held in June."
+    )
+    assert _found(small, tied) == []  # FOIP and the Quad tie: no dominant initiative
+
+
+def test_a_negated_plan_with_a_label_is_not_a_commitment(small: Classifier) -> None:
+    body = "Japan will not host the Quad summit in 2026, officials said."
+    assert _found(small, body) == []
+
+
+def test_a_past_dated_decision_is_not_a_commitment(small: Classifier) -> None:
+    body = "In March 2025 the Quad summit leaders agreed to launch the initiative in mid-2025."
+    assert _found(small, body) == []
