@@ -4,10 +4,11 @@ The embedded broker keeps topics in memory, so after ``up`` restarts,
 ``policy.subscriptions`` and ``policy.alerts`` are empty. Subscriptions are
 journaled under the data directory by the API that accepted them (the
 warehouse keeps them without secrets, so it cannot restore channels), and
-alerts raised but never finally delivered are in the warehouse. Both are
-re-published before the workers and the delivery role start, which makes
-delivery at-least-once across restarts; the delivery role's receivers dedupe
-on the alert id.
+alerts raised but never finally delivered are in the warehouse, as are the
+final delivery attempts. All three are re-published before the workers and the
+delivery role start: undelivered alerts are delivered (at-least-once across
+restarts), and an alert raised again (a commitment scan, a replay) is known to
+be done and not sent twice.
 """
 
 from __future__ import annotations
@@ -16,19 +17,24 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 
 from producers.publish import Outgoing, Publisher
+from schemas.alerts import AlertDelivery
 from schemas.codec import decode_any, encode
+from schemas.envelope import Producer
 from schemas.errors import BrokerError, InvalidEvent
 from schemas.subscriptions import SubscriptionChanged
+from schemas.topics import TopicNames
 from sinks.warehouse.base import Warehouse
 
 log = logging.getLogger(__name__)
 
 FINAL_STATUSES = ("delivered", "failed", "skipped")
+RESTORE_PRODUCER = Producer(name="policywatch-restore", version="1")
 
 
 class SubscriptionJournal:
@@ -78,6 +84,7 @@ def journal_path(data_dir: Path) -> Path:
 @dataclass
 class RestoreReport:
     subscriptions: int = 0
+    deliveries: int = 0
     alerts: int = 0
 
 
@@ -91,22 +98,75 @@ def undelivered_alerts(warehouse: Warehouse) -> list[bytes]:
     return [str(r["event"]).encode("utf-8") for r in rows]
 
 
+def final_deliveries(warehouse: Warehouse) -> list[AlertDelivery]:
+    """The last final attempt of every alert, rebuilt from the deliveries table.
+
+    The delivery worker folds these to know what is done: without them, an alert
+    raised again after a restart (a commitment scan, a replay) would be sent twice.
+    """
+    final = ", ".join(f"'{status}'" for status in FINAL_STATUSES)  # constants, not input
+    rows = warehouse.query(
+        "SELECT alert_id, argMax(tuple(subscription_id, channel, attempt, status, endpoint, "
+        "http_status, error, latency_ms, attempted_at, event_id), attempt) AS last "
+        f"FROM deliveries FINAL WHERE status IN ({final}) GROUP BY alert_id"
+    )
+    out = []
+    for row in rows:
+        sub, channel, attempt, status, endpoint, http_status, error, latency, at, event_id = row[
+            "last"
+        ]
+        when = _utc(at)
+        out.append(
+            AlertDelivery(
+                event_id=str(event_id),
+                occurred_at=when,
+                observed_at=when,
+                producer=RESTORE_PRODUCER,
+                trace_id=str(row["alert_id"]),
+                alert_id=str(row["alert_id"]),
+                subscription_id=str(sub),
+                channel=channel,
+                attempt=int(attempt),
+                status=status,
+                endpoint=str(endpoint),
+                http_status=None if http_status is None else int(http_status),
+                error=str(error),
+                latency_ms=float(latency),
+            )
+        )
+    return out
+
+
+def _utc(value: object) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    text = str(value).replace(" ", "T")
+    parsed = datetime.fromisoformat(text)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
 def restore_alerting(
     journal: SubscriptionJournal,
     warehouse: Warehouse,
     publisher: Publisher,
-    subscriptions_topic: str,
-    alerts_topic: str,
+    topics: TopicNames,
 ) -> RestoreReport:
-    """Re-publish subscriptions and undelivered alerts; raise if the broker refuses them."""
+    """Re-publish subscriptions, finished deliveries and undelivered alerts.
+
+    Raises if the broker refuses them: a stack that forgot its subscriptions or
+    would deliver alerts twice must not start quietly.
+    """
     report = RestoreReport()
     changes = journal.latest()
     outgoing = [
-        Outgoing(subscriptions_topic, e.subscription_id.encode(), encode(e)) for e in changes
+        Outgoing(topics.subscriptions, e.subscription_id.encode(), encode(e)) for e in changes
     ]
-    for raw in undelivered_alerts(warehouse):
+    done = final_deliveries(warehouse)
+    outgoing.extend(Outgoing(topics.deliveries, d.alert_id.encode(), encode(d)) for d in done)
+    alerts = undelivered_alerts(warehouse)
+    for raw in alerts:
         alert_id = orjson.loads(raw).get("alert_id", "")
-        outgoing.append(Outgoing(alerts_topic, str(alert_id).encode(), raw))
+        outgoing.append(Outgoing(topics.alerts, str(alert_id).encode(), raw))
     if not outgoing:
         return report
     result = publisher.publish(outgoing)
@@ -115,9 +175,11 @@ def restore_alerting(
             f"could not restore {result.failed} subscription/alert events: "
             f"{'; '.join(result.errors[:3])}"
         )
-    report.subscriptions = len(changes)
-    report.alerts = len(outgoing) - len(changes)
+    report.subscriptions, report.deliveries, report.alerts = len(changes), len(done), len(alerts)
     log.info(
-        "restored %d subscriptions and %d undelivered alerts", report.subscriptions, report.alerts
+        "restored %d subscriptions, %d finished deliveries and %d undelivered alerts",
+        report.subscriptions,
+        report.deliveries,
+        report.alerts,
     )
     return report

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from ops.settings import Settings
+from schemas.errors import BrokerError
 
 log = logging.getLogger(__name__)
 console = Console()
@@ -83,9 +84,14 @@ def scan_once(settings: Settings, today: date) -> int:
             timeout_s=settings.kafka.request_timeout_s,
         )
         try:
-            publisher.publish(outgoing)
+            report = publisher.publish(outgoing)
         finally:
             publisher.close()
+        if report.failed:
+            raise BrokerError(
+                f"{report.failed} of {len(outgoing)} commitment alerts were not published: "
+                f"{'; '.join(report.errors[:3])}; the next scan raises them again"
+            )
     return count
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,10 +45,43 @@ def run_delivery(settings: Settings, ready_file: Path | None = None) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    scanner = start_commitment_scans(settings)
     try:
         asyncio.run(worker.run(_ready))
     finally:
+        if scanner is not None:
+            scanner.set()
         endpoint.close()
+
+
+def start_commitment_scans(settings: Settings) -> threading.Event | None:
+    """Scan the warehouse for commitment triggers every ``delivery.commitment_scan_s``.
+
+    Commitment triggers depend on the calendar, not on a new document, so they are
+    judged against the warehouse's commitments here, beside delivery. It needs a
+    warehouse reached over the network (a ClickHouse server, or the embedded stack's
+    SQL endpoint): chDB is one engine per process and belongs to the sink.
+    """
+    interval = settings.delivery.commitment_scan_s
+    url = settings.warehouse.url or ""
+    if interval <= 0 or not url.startswith(("clickhouse://", "http://", "https://")):
+        log.info("commitment triggers are not scanned: no networked warehouse or interval 0")
+        return None
+    from ops.cli_alerts import scan_once
+
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.is_set():
+            try:
+                count = scan_once(settings, date.today())
+                log.info("commitment scan: %d alerts (already raised ones keep their id)", count)
+            except Exception:  # a failed scan waits for the next interval, never kills delivery
+                log.exception("commitment scan failed; retrying in %.0fs", interval)
+            stop.wait(interval)
+
+    threading.Thread(target=loop, name="commitment-scan", daemon=True).start()
+    return stop
 
 
 def delivery(

@@ -195,8 +195,7 @@ class Stack:
                 SubscriptionJournal(journal_path(self.data_dir)),
                 warehouse,
                 publisher,
-                self.settings.topics.subscriptions,
-                self.settings.topics.alerts,
+                self.settings.topics,
             )
         finally:
             publisher.close()

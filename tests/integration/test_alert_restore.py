@@ -1,4 +1,5 @@
-"""After an embedded restart: journaled subscriptions, undelivered alerts from the warehouse."""
+"""After an embedded restart: journaled subscriptions; finished deliveries and undelivered
+alerts from the warehouse."""
 
 from __future__ import annotations
 
@@ -63,13 +64,14 @@ def test_restore_republishes_subscriptions_and_only_undelivered_alerts(
 
     publisher = Publisher(tansu.bootstrap, timeout_s=15)
     try:
-        report = restore_alerting(
-            journal, fresh_database, publisher, topics.subscriptions, topics.alerts
-        )
+        report = restore_alerting(journal, fresh_database, publisher, topics)
     finally:
         publisher.close()
 
-    assert (report.subscriptions, report.alerts) == (1, 1)
+    assert (report.subscriptions, report.deliveries, report.alerts) == (1, 1, 1)
     assert [e for _, e in read_all(tansu.bootstrap, topics.subscriptions)] == [sub]
     restored = read_all(tansu.bootstrap, topics.alerts)
     assert [(k, e) for k, e in restored] == [(alert.alert_id.encode(), alert)]
+    [(key, done)] = read_all(tansu.bootstrap, topics.deliveries)
+    assert key == b"alert-done" and isinstance(done, AlertDelivery)
+    assert (done.status, done.attempt, done.event_id) == ("delivered", 1, delivered.event_id)
