@@ -46,6 +46,7 @@ from schemas.subscriptions import (
     VolumeTrigger,
 )
 from streams import metrics
+from streams.alerts.candidates import CandidateIndex
 from streams.alerts.digest import DigestState, add, close_due
 from streams.alerts.keywords import KeywordIndex
 from streams.alerts.match import alert_document, match_document
@@ -80,6 +81,7 @@ class SubscriptionFollower:
         self._bootstrap, self._topic, self._producer, self._dead = bootstrap, topic, producer, dead
         self._keywords: KeywordIndex | None = None
         self._keywords_stale = True
+        self._candidates: CandidateIndex | None = None
 
     def keywords(self) -> KeywordIndex | None:
         """Keywords of the active subscriptions (None when there are none), compiled once."""
@@ -88,6 +90,12 @@ class SubscriptionFollower:
             self._keywords = KeywordIndex(words) if words else None
             self._keywords_stale = False
         return self._keywords
+
+    def candidates(self, doc: DocumentClassified) -> list[Subscription]:
+        """Active subscriptions that might match ``doc`` (see streams.alerts.candidates)."""
+        if self._candidates is None:
+            self._candidates = CandidateIndex(self.book.active())
+        return self._candidates.candidates(doc)
 
     async def run(self) -> None:
         """Follow forever; a failure is logged and the topic read again from the start
@@ -155,6 +163,7 @@ class SubscriptionFollower:
             return
         if self.book.apply(event):
             self._keywords_stale = True
+            self._candidates = None
             metrics.ALERT_SUBSCRIPTIONS.set(sum(1 for _ in self.book.active()))
 
 
@@ -255,7 +264,7 @@ class _Evaluator:
             return
         started = time.perf_counter()
         outcome = "no_match"
-        for sub in list(self.follower.book.active()):
+        for sub in self.follower.candidates(doc):
             if isinstance(sub.trigger, CommitmentTrigger):
                 continue  # evaluated against the warehouse (ops.commitment_scan)
             match = match_document(doc, sub.filter)

@@ -16,6 +16,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import ahocorasick
+
 from schemas.classification import Snippet
 from streams.alerts.snippets import snippet_around
 
@@ -51,6 +53,17 @@ class KeywordIndex:
         normalised = {normalise_keyword(k) for k in keywords}
         self.keywords = frozenset(k for k in normalised if k)
         self._patterns = {k: (k.split(" ")[0], _pattern(k)) for k in sorted(self.keywords)}
+        # one pass over the text finds which first words occur at all; only their
+        # keywords are tried with the exact pattern (thousands of keywords, one scan)
+        self._first_words = ahocorasick.Automaton()
+        for keyword, first_word in ((k, v[0]) for k, v in self._patterns.items()):
+            found = self._first_words.get(first_word, None)
+            if found is None:
+                self._first_words.add_word(first_word, [keyword])
+            else:
+                found.append(keyword)
+        if self._patterns:
+            self._first_words.make_automaton()
 
     def __len__(self) -> int:
         return len(self.keywords)
@@ -60,12 +73,12 @@ class KeywordIndex:
         if not self._patterns:
             return []
         text = unicodedata.normalize("NFKC", f"{title}\n\n{body}")
-        folded = text.casefold()
+        present: set[str] = set()
+        for _end, keywords in self._first_words.iter(text.casefold()):
+            present.update(keywords)
         hits = []
-        for keyword, (first_word, pattern) in self._patterns.items():
-            if first_word not in folded:  # cheap pre-filter before the regex
-                continue
-            found = pattern.search(text)
+        for keyword in sorted(present):
+            found = self._patterns[keyword][1].search(text)
             if found is not None:
                 hits.append(KeywordHit(keyword, snippet_around(text, found.start(), found.end())))
         return hits
