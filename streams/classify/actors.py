@@ -131,13 +131,13 @@ class ActorResolver:
     def _offices(self, field: _Field, i: int) -> _Reference:
         """What office match ``i`` refers to, with a country before or after it if there is one."""
         match = field.matches[i]
-        aliases = {p.id for p in match.of_kind("office")}
-        everything = aliases | {p.id for p in match.of_kind("office_title")}
+        aliases = {p.id for p in match.kinds.get("office", ())}
+        everything = aliases | {p.id for p in match.kinds.get("office_title", ())}
         for j, after in ((i - 1, False), (i + 1, True)):
             if not 0 <= j < len(field.matches):
                 continue
             other = field.matches[j]
-            countries = other.of_kind("country")
+            countries = other.kinds.get("country", ())
             if not countries:
                 continue
             if after:
@@ -185,7 +185,8 @@ class ActorResolver:
             mentions: list[ActorMention] = []
             consumed: set[int] = set()
             for i, match in enumerate(matches):
-                if i in consumed or not match.of_kind("office", "office_title"):
+                kinds = match.kinds
+                if ("office" not in kinds and "office_title" not in kinds) or i in consumed:
                     continue
                 ref = self._offices(field, i)
                 mention, person = self._named_holder(field, ref, consumed)
@@ -205,12 +206,13 @@ class ActorResolver:
                         start, end = matches[ref.first].start, matches[ref.last].end
                         mentions.append(ActorMention(actor.id, start, end, conf, office))
             for i, match in enumerate(matches):
-                if i in consumed:
+                kinds = match.kinds
+                if ("actor" not in kinds and "actor_short" not in kinds) or i in consumed:
                     continue
-                full = [p for p in match.of_kind("actor") if p.id in self.actors]
-                if full:
-                    mentions.append(ActorMention(full[0].id, match.start, match.end, FULL))
-                elif match.of_kind("actor_short"):
+                full = next((p.id for p in kinds.get("actor", ()) if p.id in self.actors), None)
+                if full is not None:
+                    mentions.append(ActorMention(full, match.start, match.end, FULL))
+                elif "actor_short" in kinds:
                     shorts.append((index, match))
             per_field.append(mentions)
         named = {m.actor for mentions in per_field for m in mentions}

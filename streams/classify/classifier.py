@@ -135,7 +135,7 @@ class Classifier:
         actors_title, actors_body = self._actors.resolve(fields, day)
         actors = self._actor_labels(actors_title, actors_body, body, day)
 
-        named = {p.id for s in (title, body) for m in s.matches for p in m.of_kind("country")}
+        named = {p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())}
         countries = set(named)
         for label in initiatives:
             parties = self._initiatives.parties[label.id]
@@ -148,11 +148,8 @@ class Classifier:
         if relevant:
             anchors = [Anchor(*body.norm.span(m.start, m.end), m.initiative) for m in found_body]
             anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in actors_body]
-            anchors += [
-                Anchor(*body.norm.span(m.start, m.end))
-                for m in body.matches
-                if m.of_kind("country")
-            ]
+            countries_named = (m for m in body.matches if "country" in m.kinds)
+            anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in countries_named]
             commitments = tuple(extract_commitments(body.text, day, anchors, body.norm))
         return Classification(
             relevant=relevant,
@@ -169,17 +166,21 @@ class Classifier:
         in_body: Sequence[InitiativeMention],
         body: _Scanned,
     ) -> tuple[InitiativeLabel, ...]:
-        ids = dict.fromkeys(m.initiative for m in (*in_title, *in_body))
+        confidences: dict[str, list[float]] = {}
+        for mention in (*in_title, *in_body):
+            confidences.setdefault(mention.initiative, []).append(mention.confidence)
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for mention in in_body:
+            spans.setdefault(mention.initiative, []).append((mention.start, mention.end))
         labels = []
-        for ident in ids:
-            body_mentions = [m for m in in_body if m.initiative == ident]
-            confs = [m.confidence for m in (*in_title, *in_body) if m.initiative == ident]
+        for ident, confs in confidences.items():
+            found = spans.get(ident, [])
             labels.append(
                 InitiativeLabel(
                     id=ident,
                     name=self._initiatives.names.get(ident, ""),
-                    confidence=_confidence(confs, bool(body_mentions)),
-                    evidence=_evidence(body, ((m.start, m.end) for m in body_mentions)),
+                    confidence=_confidence(confs, bool(found)),
+                    evidence=_evidence(body, found),
                 )
             )
         return tuple(sorted(labels, key=lambda lab: (-lab.confidence, lab.id)))
@@ -191,17 +192,23 @@ class Classifier:
         body: _Scanned,
         day: date,
     ) -> tuple[ActorLabel, ...]:
-        ids = dict.fromkeys(m.actor for m in (*in_title, *in_body))
+        confidences: dict[str, list[float]] = {}
+        offices: dict[str, str] = {}  # the first office a mention of the actor names
+        for mention in (*in_title, *in_body):
+            confidences.setdefault(mention.actor, []).append(mention.confidence)
+            if mention.office and mention.actor not in offices:
+                offices[mention.actor] = mention.office
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for mention in in_body:
+            spans.setdefault(mention.actor, []).append((mention.start, mention.end))
         labels = []
-        for ident in ids:
+        for ident, confs in confidences.items():
             actor = self._actors.actors[ident]
-            mentions = [m for m in (*in_title, *in_body) if m.actor == ident]
-            body_mentions = [m for m in in_body if m.actor == ident]
-            office = next((m.office for m in mentions if m.office), None)
-            role = self._actors.role_in(actor, office, day)
+            role = self._actors.role_in(actor, offices.get(ident), day)
             country = actor.country or (role.country if role else None)
             if country is None and role is not None and role.office:
                 country = self._office_country.get(role.office)
+            found = spans.get(ident, [])
             labels.append(
                 ActorLabel(
                     id=ident,
@@ -209,8 +216,8 @@ class Classifier:
                     kind=actor.kind,
                     role=role.title if role else None,
                     country=country,
-                    confidence=_confidence([m.confidence for m in mentions], bool(body_mentions)),
-                    evidence=_evidence(body, ((m.start, m.end) for m in body_mentions)),
+                    confidence=_confidence(confs, bool(found)),
+                    evidence=_evidence(body, found),
                 )
             )
         return tuple(sorted(labels, key=lambda lab: (-lab.confidence, lab.id)))

@@ -146,8 +146,19 @@ class Normalised:
         return min(start + original - self.orig_starts[k], stop)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original ``(start, end)`` of the normalised span ``[start, end)`` (``end > start``)."""
-        return self.original_start(start), self.original_end(end - 1)
+        """Original ``(start, end)`` of the normalised span ``[start, end)`` (``end > start``).
+
+        The same as ``(original_start(start), original_end(end - 1))``, with one
+        segment look-up when both ends lie in one segment (nearly always).
+        """
+        norm_starts = self.norm_starts
+        k = bisect_right(norm_starts, start) - 1
+        if k + 1 < len(norm_starts) and norm_starts[k + 1] < end:  # ends in a later segment
+            return self.original_start(start), self.original_end(end - 1)
+        if self.linear[k]:
+            shift = self.orig_starts[k] - norm_starts[k]
+            return start + shift, end + shift
+        return self.orig_starts[k], self.orig_ends[k]
 
     @property
     def offsets(self) -> list[int]:
