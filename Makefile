@@ -42,6 +42,7 @@ bench: setup
 	$(BIN)/python bench/warehouse.py
 	$(BIN)/python bench/producers.py
 	$(BIN)/python bench/classify.py
+	$(BIN)/python bench/alerts.py
 
 # Classification quality on the hand-labelled set tests/eval/documents.jsonl
 eval: setup

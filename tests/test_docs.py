@@ -45,3 +45,38 @@ def test_the_readme_sources_example_is_a_valid_sources_file(tmp_path: Path) -> N
     path.write_text(block, encoding="utf-8")
     loaded = load_sources(path)
     assert [s.id for s in loaded.sources] == ["mofa-press", "example-news"]
+
+
+def test_every_cli_command_in_the_docs_exists() -> None:
+    """Commands shown in docs/*.md (``policywatch <command> [<subcommand>]``) are real."""
+    commands: set[tuple[str, ...]] = set()
+    for doc in sorted((REPO / "docs").glob("*.md")):
+        text = doc.read_text(encoding="utf-8")
+        for block in re.findall(r"```(?:bash|sh)\n(.*?)```", text, re.S):
+            for line in block.splitlines():
+                found = re.search(
+                    r"(?:^|\s|\$\(|exec \w+ |run --rm [^p]*)policywatch ([a-z-]+)((?: [a-z-]+)?)",
+                    line,
+                )
+                if found:
+                    words = (found[1], *found[2].split())
+                    commands.add(words)
+    assert {("subscriptions", "add"), ("tokens", "create"), ("taxonomy", "check")} <= commands
+    running = [
+        (
+            words,
+            subprocess.Popen(
+                [sys.executable, "-m", "ops.cli", *words, "--help"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+        for words in sorted(commands)
+    ]
+    failures = []
+    for words, proc in running:
+        _out, err = proc.communicate(timeout=120)
+        if proc.returncode != 0 and "No such command" in err:
+            failures.append(" ".join(words))
+    assert not failures, f"docs show commands that do not exist: {failures}"

@@ -4,7 +4,7 @@ Headers: ``webhook-id`` (the alert id: receivers dedupe on it), ``webhook-timest
 (Unix seconds) and ``webhook-signature`` = ``v1,<base64 HMAC-SHA256>`` of
 ``"{id}.{timestamp}.{body}"``, keyed with the base64-decoded part of the
 ``whsec_`` secret. Pure: no I/O. ``verify`` is what a receiver runs (the tests'
-receiver does, and docs/ALERTS-delivery.md shows it).
+receiver does, and docs/ALERTS.md shows it).
 """
 
 from __future__ import annotations

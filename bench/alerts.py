@@ -1,0 +1,233 @@
+"""Alert benchmark: document ingested -> signed webhook received, on the embedded stack.
+
+1,000 subscriptions (keyword filters, each a webhook to a local receiver) are on
+``policy.subscriptions``; documents are published at an offered rate (default 100/s),
+each naming the keyword of exactly one subscription, so every document raises one
+alert that the evaluator found among all 1,000. Latency: the document's
+``observed_at`` (stamped at send time) to the moment the receiver has the webhook.
+Writes bench/results/alerts.json and a row in docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pipeline import percentile, synthetic_documents  # noqa: E402
+from bench.report import machine, replace_section  # noqa: E402
+from ops.settings import load_settings  # noqa: E402
+from ops.supervisor import Stack  # noqa: E402
+from producers.publish import Outgoing, Publisher  # noqa: E402
+from schemas.codec import encode  # noqa: E402
+from schemas.envelope import Producer  # noqa: E402
+from schemas.subscriptions import (  # noqa: E402
+    Filter,
+    Subscription,
+    WebhookChannel,
+    subscription_changed,
+)
+
+TITLE = "Alerts (document ingested → webhook received)"
+INTRO = (
+    "Embedded stack, 1,000 keyword subscriptions each with a signed webhook to a "
+    "local receiver; documents (~3 KB) published at the offered rate, each matching exactly "
+    "one subscription. Latency: the document's `observed_at` (stamped when sent) to the "
+    "webhook's arrival. Goal: p99 ≤ 2 s at 100 documents/s. One row per run, newest last.\n\n"
+    "| date | machine | workers | subscriptions | offered docs/s | documents "
+    "| webhooks received | p50 (s) | p99 (s) | max (s) | goal |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|"
+)
+SECRET = "whsec_YmVuY2gtc2lnbmluZy1zZWNyZXQtYmVuY2g="
+
+
+def keyword(i: int) -> str:
+    return f"zqbench{i:04d}"
+
+
+class Receiver:
+    """A webhook endpoint recording when each alert's documents arrived."""
+
+    def __init__(self) -> None:
+        self.arrivals: dict[str, float] = {}
+        self.requests = 0
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("content-length", "0")))
+                now = time.time()
+                ids = re.findall(rb'"document_id"\s*:\s*"([^"]+)"', body)
+                with receiver._lock:
+                    receiver.requests += 1
+                    for doc in ids:
+                        receiver.arrivals.setdefault(doc.decode(), now)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *_args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def subscriptions(count: int, url: str) -> list[Outgoing]:
+    producer = Producer(name="bench", version="1")
+    out = []
+    for i in range(count):
+        sub_id = f"sub_bench{i:04d}"
+        sub = Subscription(
+            subscription_id=sub_id,
+            name=f"bench {i}",
+            filter=Filter(keywords=(keyword(i),)),
+            channel=WebhookChannel(url=url, secret=SECRET),  # type: ignore[arg-type]
+        )
+        event = subscription_changed(
+            sub_id, "created", version=1, subscription=sub, producer=producer
+        )
+        out.append(Outgoing("policy.subscriptions", sub_id.encode(), encode(event)))
+    return out
+
+
+def documents(count: int, subs: int) -> list[tuple[str, dict[str, Any]]]:
+    """(document_id, event as dict) with one subscription's keyword in each body."""
+    out = []
+    for i, raw in enumerate(synthetic_documents(count, 7, "ba")):
+        data = json.loads(raw)
+        data["body"] += f" Filed under {keyword(i % subs)}."
+        out.append((data["document_id"], data))
+    return out
+
+
+def offer(bootstrap: str, docs: list[tuple[str, dict[str, Any]]], rate: int) -> dict[str, float]:
+    """Publish at ``rate`` documents/s in 100 ms ticks; returns document_id -> sent time."""
+    publisher = Publisher(bootstrap)
+    sent: dict[str, float] = {}
+    tick = 0.1
+    per_tick = max(1, int(rate * tick))
+    start = time.monotonic()
+    try:
+        for n, i in enumerate(range(0, len(docs), per_tick)):
+            batch = []
+            for doc_id, data in docs[i : i + per_tick]:
+                now = time.time()
+                data["observed_at"] = datetime.fromtimestamp(now, UTC).isoformat()
+                sent[doc_id] = now
+                batch.append(
+                    Outgoing("policy.documents", doc_id.encode(), json.dumps(data).encode())
+                )
+            publisher.publish(batch)
+            time.sleep(max(0.0, start + (n + 1) * tick - time.monotonic()))
+    finally:
+        publisher.close()
+    return sent
+
+
+def warm_up(bootstrap: str, receiver: Receiver, subs: int, timeout: float = 120.0) -> None:
+    """One document per partition's worth of keywords until its webhook arrives: the chain
+    (worker folded the subscriptions, delivery follows the alerts) is live before timing."""
+    docs = [(f"warm{i}", data) for i, (_id, data) in enumerate(documents(4, subs))]
+    for doc_id, data in docs:
+        data["document_id"] = doc_id
+    offer(bootstrap, docs, rate=len(docs))
+    deadline = time.monotonic() + timeout
+    while not all(doc_id in receiver.arrivals for doc_id, _ in docs):
+        if time.monotonic() > deadline:
+            raise TimeoutError("no webhook for the warm-up documents: is the stack alerting?")
+        time.sleep(0.1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--subscriptions", type=int, default=1000)
+    parser.add_argument("--rate", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--timeout", type=float, default=180.0)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes (the machine has 2 cores)"
+    )
+    args = parser.parse_args()
+    os.environ["POLICYWATCH_DELIVERY__ALLOW_NETWORKS"] = '["127.0.0.0/8"]'
+    receiver = Receiver()
+    docs = documents(args.rate * args.seconds, args.subscriptions)
+    with tempfile.TemporaryDirectory(prefix="pw-bench-alerts-") as tmp:
+        settings = load_settings(data_dir=Path(tmp) / "var", streams={"workers": args.workers})
+        stack = Stack(settings)
+        run = stack.start()
+        try:
+            bootstrap = run["broker"]["bootstrap"]
+            publisher = Publisher(bootstrap)
+            publisher.publish(subscriptions(args.subscriptions, receiver.url))
+            publisher.close()
+            warm_up(bootstrap, receiver, args.subscriptions)
+            sent = offer(bootstrap, docs, args.rate)
+            deadline = time.monotonic() + args.timeout
+            while len(receiver.arrivals) < len(sent) and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            stack.stop()
+            receiver.close()
+    lat = [receiver.arrivals[d] - t for d, t in sent.items() if d in receiver.arrivals]
+    result = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "machine": machine(),
+        "subscriptions": args.subscriptions,
+        "workers": args.workers,
+        "offered_per_s": args.rate,
+        "documents": len(sent),
+        "webhooks_received": len(lat),
+        "webhook_requests": receiver.requests,
+        "latency_p50_s": percentile(lat, 0.5),
+        "latency_p99_s": percentile(lat, 0.99),
+        "latency_max_s": max(lat) if lat else float("nan"),
+    }
+    out = ROOT / "bench" / "results" / "alerts.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_markdown(result)
+    print(json.dumps(result, indent=2))
+
+
+def write_markdown(r: dict[str, Any]) -> None:
+    goal = (
+        "met"
+        if r["latency_p99_s"] <= 2.0 and r["webhooks_received"] == r["documents"]
+        else "not met"
+    )
+    row = (
+        f"| {r['date']} | {r['machine']} | {r['workers']} | {r['subscriptions']} "
+        f"| {r['offered_per_s']} "
+        f"| {r['documents']} | {r['webhooks_received']} | {r['latency_p50_s']:.2f} "
+        f"| {r['latency_p99_s']:.2f} | {r['latency_max_s']:.2f} | {goal} |"
+    )
+    text = (ROOT / "docs" / "BENCHMARKS.md").read_text(encoding="utf-8")
+    section = re.search(rf"^## {re.escape(TITLE)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    rows = [
+        line
+        for line in (section.group(1) if section else "").splitlines()
+        if re.match(r"^\| \d{4}-", line)
+    ]
+    replace_section(TITLE, "\n".join([INTRO, *rows, row]))
+
+
+if __name__ == "__main__":
+    main()
