@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,3 +62,11 @@ def environment(service: dict[str, Any]) -> dict[str, str]:
     env = service.get("environment", {})
     assert isinstance(env, dict), "use the mapping form of environment"
     return {str(k): str(v) for k, v in env.items()}
+
+
+INTERPOLATION = re.compile(r"\$\{(\w+)(?::?([-?])([^}]*))?\}")
+
+
+def interpolate(value: str) -> str:
+    """Compose's ${VAR:?message} with a stand-in value, ${VAR:-default} with its default."""
+    return INTERPOLATION.sub(lambda m: m[3] if m[2] == "-" else "secret", value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 import urllib.request
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from ops.access import endpoint_url
@@ -33,8 +35,9 @@ from schemas.documents import SourceRef, observe_document
 from schemas.envelope import Producer
 from schemas.topics import TopicNames
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
-from tests.compose_file import environment, load_compose
+from tests.compose_file import environment, interpolate, load_compose
 from tests.conftest import Broker
+from tests.delivery_receivers import Route, WebhookReceiver
 from tests.policywatch_cli import policywatch
 from tests.prometheus_checks import declared_metrics, naming_problems
 
@@ -155,8 +158,8 @@ def cluster(tansu: Broker, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         topics = topic_env(f"roles{suffix}")
         isolation = {**topics, "POLICYWATCH_STREAMS__APP_ID": f"policywatch-{suffix}"}
         env: dict[str, dict[str, str]] = {}
-        for name in ("init", "sink", "worker"):
-            compose_env = environment(services[name])
+        for name in ("init", "sink", "worker", "api", "delivery"):
+            compose_env = {k: interpolate(v) for k, v in environment(services[name]).items()}
             addresses = {
                 "POLICYWATCH_KAFKA__BOOTSTRAP": tansu.bootstrap,
                 "POLICYWATCH_WAREHOUSE__URL": endpoint_url(sql, write=True),
@@ -166,6 +169,10 @@ def cluster(tansu: Broker, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             }
             assert set(addresses) == ADDRESSES and set(compose_env) >= ADDRESSES
             env[name] = {**compose_env, **addresses, **isolation}
+        # the API's address, and the loopback receiver of this test allowed past the SSRF guard
+        env["api"] |= {"POLICYWATCH_API__HOST": "127.0.0.1", "POLICYWATCH_API__PORT": "0"}
+        for name in ("api", "delivery"):
+            env[name]["POLICYWATCH_DELIVERY__ALLOW_NETWORKS"] = '["127.0.0.0/8"]'
 
         init = subprocess.run(
             [*policywatch(cluster_image=True), "init"],
@@ -182,7 +189,7 @@ def cluster(tansu: Broker, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         )
 
         roles = {}
-        for name in ("sink", "worker"):
+        for name in ("sink", "worker", "api", "delivery"):
             roles[name] = start_role(name, [name], env[name], tmp)
             started.append(roles[name])
         yield Cluster(topics, sql, roles, env, tansu, tmp)
@@ -238,6 +245,69 @@ def test_a_published_document_flows_through_the_roles_to_the_warehouse(cluster: 
     assert "quad" in labels, labels
 
 
+def test_a_subscription_made_through_the_api_role_is_delivered_by_the_delivery_role(
+    cluster: Cluster,
+) -> None:
+    secret = "whsec_cm9sZXMtYXMtcHJvY2Vzc2VzLXNpZ25pbmc="
+    token = cluster.cli(
+        ["tokens", "create", "--name", "roles", "--scope", "write"], cluster.env["api"]
+    )
+    assert token.returncode == 0, token.stderr
+    receiver = WebhookReceiver()
+    receiver.routes["/hook"] = Route(secret=secret)
+    try:
+        api = str(cluster.roles["api"].info["api"]["url"])
+        created = httpx.post(
+            f"{api}/subscriptions",
+            headers={"Authorization": f"Bearer {token.stdout.strip()}"},
+            json={
+                "name": "Economic security",
+                "filter": {"initiatives": ["in-jp.economic-security-dialogue"]},
+                "channel": {"kind": "webhook", "url": receiver.url("/hook"), "secret": secret},
+            },
+            timeout=30,
+        )
+        assert created.status_code == 201, created.text
+        worker_metrics = cluster.roles["worker"].metrics
+        wait_for(
+            lambda: "policywatch_alert_subscriptions 1.0" in scrape(worker_metrics),
+            what="the worker folded the subscription",
+        )
+        document = observe_document(
+            document_id=f"role-alert-{uuid.uuid4().hex[:8]}",
+            source=SourceRef(id="role-test", kind="official_statement"),
+            title="India and Japan hold their Economic Security Dialogue",
+            body="India and Japan held the second round of the India-Japan Economic Security "
+            "Dialogue in Tokyo, covering supply chains, critical technologies and minerals.",
+            producer=Producer(name="test", version="1"),
+        )
+        publisher = Publisher(cluster.broker.bootstrap)
+        try:
+            topic = cluster.topics["POLICYWATCH_TOPICS__DOCUMENTS"]
+            report = publisher.publish(
+                [Outgoing(topic, document.document_id.encode(), encode(document))]
+            )
+        finally:
+            publisher.close()
+        assert report.failed == 0
+        wait_for(lambda: bool(receiver.accepted("/hook")), timeout=90, what="the webhook")
+        [hook] = receiver.accepted("/hook")
+        assert hook.signature_error is None and document.document_id in hook.body.decode()
+        alert_id = hook.headers["webhook-id"]
+        warehouse = cluster.reader()
+        wait_for(
+            lambda: bool(
+                warehouse.query(
+                    "SELECT 1 FROM deliveries WHERE alert_id = {a:String} AND status = 'delivered'",
+                    params={"a": alert_id},
+                )
+            ),
+            what="the delivery recorded in the warehouse",
+        )
+    finally:
+        receiver.close()
+
+
 def scrape(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         body: bytes = response.read()
@@ -248,13 +318,16 @@ def test_each_role_serves_conventionally_named_metrics(cluster: Cluster) -> None
     expected = {
         "worker": {"policywatch_stream_events_in_total", "policywatch_classify_seconds"},
         "sink": {"policywatch_sink_events_total", "policywatch_consumer_lag_messages"},
+        "api": {"policywatch_api_requests_total"},
+        "delivery": {"policywatch_delivery_attempts_total"},
     }
     for name, role in cluster.roles.items():
         text = scrape(role.metrics)
         assert naming_problems(text) == [], name
         assert expected[name] <= set(declared_metrics(text)), name
     worker = scrape(cluster.roles["worker"].metrics)
-    assert 'policywatch_stream_events_in_total{stage="classify"} 1.0' in worker
+    classified = re.search(r'policywatch_stream_events_in_total\{stage="classify"\} (\S+)', worker)
+    assert classified and float(classified[1]) >= 1  # the documents the tests published
 
 
 def status(cluster: Cluster, args: list[str], env: dict[str, str]) -> tuple[int, dict[str, Any]]:
@@ -270,7 +343,7 @@ def test_status_reports_roles_lag_and_warehouse_of_the_cluster(cluster: Cluster)
     assert code == 0, report
     assert report["healthy"] is True
     roles = {r["name"]: r for r in report["roles"]}
-    assert set(roles) == {"sink", "worker"}
+    assert set(roles) == {"sink", "worker", "api", "delivery"}
     assert all(r["metrics_ok"] and r["alive"] is None for r in roles.values())
     documents = cluster.topics["POLICYWATCH_TOPICS__DOCUMENTS"]
     assert roles["sink"]["lag_messages"].get(f"warehouse-sink/{documents}") == 0
@@ -298,6 +371,8 @@ def test_status_of_a_run_file_checks_pids_and_exits_1_when_a_role_dies(cluster: 
         "supervisor": True,
         "sink": True,
         "worker": True,
+        "api": True,
+        "delivery": True,
     }
     assert report["warehouse"]["documents"] >= 1
 

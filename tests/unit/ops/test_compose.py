@@ -17,7 +17,14 @@ import pytest
 import yaml
 
 from ops.settings import Settings
-from tests.compose_file import environment, load_compose, mounts, ports
+from tests.compose_file import (
+    INTERPOLATION,
+    environment,
+    interpolate,
+    load_compose,
+    mounts,
+    ports,
+)
 from tests.conftest import REPO
 from tests.grafana_dashboards import CLICKHOUSE_TYPE, load_dashboards, queries
 from tests.policywatch_cli import policywatch
@@ -26,12 +33,6 @@ COMPOSE = load_compose()
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 POLICYWATCH = {n: s for n, s in SERVICES.items() if s.get("build")}
 ROLES = {n: s for n, s in POLICYWATCH.items() if s.get("restart") != "no"}
-_INTERPOLATION = re.compile(r"\$\{(\w+)(?::?([-?])([^}]*))?\}")
-
-
-def interpolate(value: str) -> str:
-    """Compose's ${VAR:?message} with a stand-in value, ${VAR:-default} with its default."""
-    return _INTERPOLATION.sub(lambda m: m[3] if m[2] == "-" else "secret", value)
 
 
 def test_the_stack_has_its_services_and_the_roles_that_exist() -> None:
@@ -123,7 +124,7 @@ def test_policywatch_settings_validate_and_point_at_the_services() -> None:
         assert url.port == 8123 and url.path == f"/{clickhouse['CLICKHOUSE_DB']}", name
         assert url.username == clickhouse["CLICKHOUSE_USER"], name
         assert (
-            _INTERPOLATION.sub("", environment(service)["POLICYWATCH_WAREHOUSE__URL"])
+            INTERPOLATION.sub("", environment(service)["POLICYWATCH_WAREHOUSE__URL"])
             != (environment(service)["POLICYWATCH_WAREHOUSE__URL"])
         ), f"{name}: the password comes from the environment, not the file"
         assert settings.metrics_host == "0.0.0.0" and settings.log_format == "json", name
