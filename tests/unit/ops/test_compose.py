@@ -134,7 +134,7 @@ def test_published_ports_are_unique_and_served() -> None:
     kafka_listeners = {
         urlsplit(u).port for u in environment(SERVICES["kafka"])["KAFKA_LISTENERS"].split(",")
     }
-    served = {
+    served: dict[str, set[int | None]] = {
         "kafka": kafka_listeners,
         "clickhouse": {8123, 9000},
         "grafana": {3000},
@@ -142,11 +142,8 @@ def test_published_ports_are_unique_and_served() -> None:
     }
     for name, service in POLICYWATCH.items():
         env = environment(service)
-        served[name] = {int(env["POLICYWATCH_METRICS_PORT"])} | {
-            int(env[key])
-            for key in ("POLICYWATCH_API__PORT", "POLICYWATCH_INTAKE__PORT")
-            if key in env
-        }
+        keys = ("POLICYWATCH_METRICS_PORT", "POLICYWATCH_API__PORT", "POLICYWATCH_INTAKE__PORT")
+        served[name] = {int(env[key]) for key in keys if key in env}
     host_ports: list[int] = []
     for name, service in SERVICES.items():
         for port in ports(service):
