@@ -114,6 +114,7 @@ class _Topics:
     def __init__(self, sentences: Sentences, ordered: Sequence[Anchor]) -> None:
         self._sentences = sentences
         self._named = [a for a in ordered if a.initiative is not None]
+        self._starts = [a.start for a in self._named]
         ranked = Counter(a.initiative for a in self._named).most_common()
         unique = len(ranked) == 1 or (len(ranked) > 1 and ranked[0][1] > ranked[1][1])
         self.dominant: str | None = ranked[0][0] if ranked and unique else None
@@ -123,7 +124,7 @@ class _Topics:
 
     def of(self, position: int) -> str | None:
         paragraph = self._sentences.paragraph_start(position)
-        k = bisect_right([a.start for a in self._named], position)
+        k = bisect_right(self._starts, position)
         if k > 0 and self._named[k - 1].start >= paragraph:
             return self._named[k - 1].initiative
         return self.dominant

@@ -1,21 +1,14 @@
-"""The vocabulary of date expressions: words, regular expressions, and where to try them.
+"""The vocabulary of date expressions: words and regular expressions.
 
 Every expression contains a trigger (a digit, a month name, "year"/"month"/
-"week"/"day", or 年/月); the patterns, which are slow to try at every
-position, run only near triggers found by one Aho-Corasick pass over the
-normalised text. :mod:`streams.classify.dates` turns matches into windows.
+"week"/"day", or 年/月): :mod:`streams.classify.date_search` runs the patterns
+only near triggers; :mod:`streams.classify.dates` turns matches into windows.
 Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from typing import Any
-
-import ahocorasick
-
-from streams.classify.normalise import Normalised
 
 __all__ = [
     "BY_PREPS",
@@ -25,7 +18,6 @@ __all__ = [
     "NUMBERS",
     "PATTERNS",
     "YEAR_PARTS",
-    "expression_matches",
 ]
 
 MONTHS = {
@@ -79,30 +71,6 @@ _JA_YEAR_PART = r"(?P<part>前半|上半期|後半|下半期|初め|初頭|春|�
 _JA_MONTH_PART = r"(?P<mpart>上旬|中旬|下旬|初め|末|中)"
 _JA_BY = r"(?P<by>まで)?"
 _I = re.IGNORECASE
-# every expression contains one of these words (see _ranges)
-_TRIGGER_WORDS = {
-    "month": (
-        "jan january feb february mar march apr april may jun june jul july aug august sep sept "
-        "september oct october nov november dec december"
-    ),
-    "unit": "year years month months week weeks day days",
-    "digit": "0 1 2 3 4 5 6 7 8 9",
-    "cjk": "年 月",
-}
-
-
-def _trigger_automaton() -> Any:
-    automaton = ahocorasick.Automaton()
-    for klass, words in _TRIGGER_WORDS.items():
-        for word in words.split():
-            padded = word if klass in ("digit", "cjk") else f" {word} "
-            automaton.add_word(padded, (klass, len(padded), padded.startswith(" ")))
-    automaton.make_automaton()
-    return automaton
-
-
-_TRIGGERS = _trigger_automaton()
-_BEFORE, _AFTER = 50, 30  # reach of an expression around its trigger
 BY_PREPS = frozenset({"by", "before", "until"})
 # dropped from the expression's text unless it is a deadline ("by", "before", "until")
 LEADING = re.compile(
@@ -141,50 +109,3 @@ PATTERNS: tuple[tuple[str, set[str], re.Pattern[str]], ...] = (
     ("ja_month", {"cjk"}, re.compile(
         rf"(?<![0-9０-９年])(?P<month>[0-9０-９]{{1,2}})月{_JA_MONTH_PART}?{_JA_BY}")),
 )  # fmt: skip
-
-
-def _ranges(
-    norm: Normalised, regions: Sequence[tuple[int, int]] | None
-) -> dict[str, list[tuple[int, int]]]:
-    """Stretches of the original text around the words each kind of expression contains.
-
-    A cheap prefilter (Aho-Corasick over the normalised text): the expression
-    patterns, which are slow to try at every position, run only inside these.
-    With ``regions`` (original offsets, sorted), only the parts of the text
-    inside them are looked at.
-    """
-    padded_text = " " + norm.text + " "
-    if regions is None:
-        spans = [(0, len(padded_text))]
-    else:
-        spans = [(norm.index_at(lo), norm.index_at(hi) + 2) for lo, hi in regions]
-    out: dict[str, list[tuple[int, int]]] = {}
-    for lo_n, hi_n in spans:
-        for last, (klass, length, padded) in _TRIGGERS.iter(padded_text, lo_n, hi_n):
-            start = last - length + 1 + padded - 1
-            end = last - padded
-            lo = max(0, norm.original_start(start) - _BEFORE)
-            hi = norm.original_end(end - 1) + _AFTER
-            ranges = out.setdefault(klass, [])
-            if ranges and lo <= ranges[-1][1]:
-                ranges[-1] = (ranges[-1][0], max(hi, ranges[-1][1]))
-            else:
-                ranges.append((lo, hi))
-    return out
-
-
-def expression_matches(
-    text: str, norm: Normalised, regions: Sequence[tuple[int, int]] | None = None
-) -> Iterator[tuple[str, re.Match[str]]]:
-    """(kind, match) of every pattern near a trigger (inside ``regions`` if given); may overlap."""
-    ranges = _ranges(norm, regions)
-    for kind, triggers, pattern in PATTERNS:
-        spans = sorted(span for trigger in triggers for span in ranges.get(trigger, ()))
-        merged: list[tuple[int, int]] = []
-        for lo, hi in spans:
-            if merged and lo <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-            else:
-                merged.append((lo, hi))
-        for lo, hi in merged:
-            yield from ((kind, match) for match in pattern.finditer(text, lo, hi))

@@ -24,8 +24,8 @@ from streams.classify.date_patterns import (
     MONTHS,
     NUMBERS,
     YEAR_PARTS,
-    expression_matches,
 )
+from streams.classify.date_search import expression_matches
 from streams.classify.normalise import Normalised, normalise
 
 __all__ = ["DueWindow", "find_due_windows"]
@@ -185,8 +185,7 @@ def find_due_windows(
     """
     found: dict[tuple[int, int], DueWindow] = {}
     norm = normalise(text) if norm is None else norm
-    for kind, match in expression_matches(text, norm, regions):
-        groups = match.groupdict()
+    for kind, match_start, end, groups in expression_matches(text, norm, regions):
         month = groups.get("month")
         if month and not month.isdigit() and not month[:1].isupper():
             continue  # "may", "march" as words
@@ -201,10 +200,10 @@ def find_due_windows(
             due_from = today
         if due_to < today or due_to < due_from:
             continue
-        start = match.start()
+        start = match_start
         if not groups.get("by") and kind != "within":
-            start += len(LEADING.match(match.group()).group())  # type: ignore[union-attr]
-        found.setdefault((start, match.end()), DueWindow(start, match.end(), due_from, due_to))
+            start += len(LEADING.match(text, start, end).group())  # type: ignore[union-attr]
+        found.setdefault((start, end), DueWindow(start, end, due_from, due_to))
     ordered = sorted(found.values(), key=lambda w: (w.start, w.start - w.end))
     out: list[DueWindow] = []
     reach = 0

@@ -1,0 +1,168 @@
+"""Where and how the date patterns run: near trigger words, on lower-cased text.
+
+Trying the patterns of :mod:`streams.classify.date_patterns` at every position
+of a body is slow, so the work is cut three ways, none of which changes what
+is found:
+- every expression contains a trigger (a digit, a month name, "year"/"month"/
+  "week"/"day", or 年/月); one Aho-Corasick pass over the normalised text finds
+  them, and each pattern runs only within reach of its triggers;
+- a stretch that lacks a word an expression cannot do without ("later" for
+  "later this year") is skipped;
+- the case-insensitive patterns run case-sensitively on a lower-cased copy of
+  the text with the same offsets (the characters the regex engine would take
+  for an ASCII letter are folded to it), which is much faster; the groups are
+  read back from the original text.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
+
+import ahocorasick
+
+from streams.classify.date_patterns import PATTERNS
+from streams.classify.normalise import Normalised
+
+__all__ = ["Expression", "expression_matches"]
+
+# every expression contains one of these words (see _ranges)
+_TRIGGER_WORDS = {
+    "month": (
+        "jan january feb february mar march apr april may jun june jul july aug august sep sept "
+        "september oct october nov november dec december"
+    ),
+    "unit": "year years month months week weeks day days",
+    "digit": "0 1 2 3 4 5 6 7 8 9",
+    "cjk": "年 月",
+}
+_BEFORE, _AFTER = 50, 30  # reach of an expression around its trigger
+_YEAR_WORDS = ("19", "20", "21", "year")
+# Words an expression of a kind cannot do without (one of each group), lower case.
+_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "year_part": (
+        (
+            "early", "beginning", "start", "mid", "late", "end", "half", "quarter",
+            "q1", "q2", "q3", "q4", "h1", "h2", "spring", "summer", "autumn", "fall",
+        ),
+        _YEAR_WORDS,
+    ),
+    "later_year": (("later",), _YEAR_WORDS),
+    "year_end": (("year",), ("end",)),
+    "relative": (("next", "this", "coming", "current"),),
+    "end_of_month": (("end",), ("month",)),
+    "within": (("within", "next", "coming"),),
+}  # fmt: skip
+# The only non-ASCII characters a case-insensitive pattern takes for an ASCII letter
+# (tests/unit/classify/test_date_search.py checks every code point).
+ASCII_LOOKALIKES = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
+# (kind, triggers, pattern, its case-sensitive form for the lowered text or None)
+_SEARCH: tuple[tuple[str, set[str], re.Pattern[str], re.Pattern[str] | None], ...] = tuple(
+    (
+        kind,
+        triggers,
+        pattern,
+        re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+        if pattern.flags & re.IGNORECASE
+        else None,
+    )
+    for kind, triggers, pattern in PATTERNS
+)
+
+
+class Expression(NamedTuple):
+    """A pattern match: ``text[start:end]``, its named groups as in the original text."""
+
+    kind: str
+    start: int
+    end: int
+    groups: dict[str, str | None]
+
+
+def _trigger_automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for klass, words in _TRIGGER_WORDS.items():
+        for word in words.split():
+            padded = word if klass in ("digit", "cjk") else f" {word} "
+            automaton.add_word(padded, (klass, len(padded), padded.startswith(" ")))
+    automaton.make_automaton()
+    return automaton
+
+
+_TRIGGERS = _trigger_automaton()
+
+
+def lowered(text: str) -> str | None:
+    """``text`` lower-cased with the same offsets, every character a case-insensitive
+    pattern takes for an ASCII letter being that letter; None if offsets would move."""
+    folded = text.translate(ASCII_LOOKALIKES).lower()
+    return folded if len(folded) == len(text) else None
+
+
+def _ranges(
+    norm: Normalised, regions: Sequence[tuple[int, int]] | None
+) -> dict[str, list[tuple[int, int]]]:
+    """Stretches of the original text around the triggers of each class.
+
+    With ``regions`` (original offsets, sorted), only the parts of the text
+    inside them are looked at.
+    """
+    padded_text = " " + norm.text + " "
+    if regions is None:
+        spans = [(0, len(padded_text))]
+    else:
+        spans = [(norm.index_at(lo), norm.index_at(hi) + 2) for lo, hi in regions]
+    out: dict[str, list[tuple[int, int]]] = {}
+    for lo_n, hi_n in spans:
+        for last, (klass, length, padded) in _TRIGGERS.iter(padded_text, lo_n, hi_n):
+            start = last - length + 1 + padded - 1
+            end = last - padded
+            o_start, o_end = norm.span(start, end)
+            lo, hi = max(0, o_start - _BEFORE), o_end + _AFTER
+            ranges = out.setdefault(klass, [])
+            if ranges and lo <= ranges[-1][1]:
+                ranges[-1] = (ranges[-1][0], max(hi, ranges[-1][1]))
+            else:
+                ranges.append((lo, hi))
+    return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def expression_matches(
+    text: str, norm: Normalised, regions: Sequence[tuple[int, int]] | None = None
+) -> Iterator[Expression]:
+    """Every pattern match near a trigger (inside ``regions`` if given), by kind; may overlap."""
+    ranges = _ranges(norm, regions)
+    folded = lowered(text)
+    for kind, triggers, insensitive, sensitive in _SEARCH:
+        needs = _NEEDS.get(kind, ())
+        on_folded = folded is not None and sensitive is not None
+        pattern = sensitive if on_folded else insensitive
+        haystack = folded if on_folded else text
+        for lo, hi in _merged([span for trigger in triggers for span in ranges.get(trigger, ())]):
+            if folded is not None and not all(
+                any(folded.find(word, lo, hi) >= 0 for word in group) for group in needs
+            ):
+                continue  # a word the expression needs is missing
+            for match in pattern.finditer(haystack, lo, hi):  # type: ignore[union-attr, arg-type]
+                yield Expression(kind, match.start(), match.end(), _groups(match, text))
+
+
+def _groups(match: re.Match[str], text: str) -> dict[str, str | None]:
+    """``match.groupdict()``, read from ``text`` (the match may be on its lowered copy)."""
+    out: dict[str, str | None] = {}
+    for name in match.re.groupindex:
+        start, end = match.span(name)
+        out[name] = None if start < 0 else text[start:end]
+    return out

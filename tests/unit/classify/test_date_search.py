@@ -1,0 +1,85 @@
+"""Date patterns on lower-cased text find exactly what the case-insensitive ones find."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.classify.date_patterns import PATTERNS
+from streams.classify.date_search import Expression, expression_matches, lowered
+from streams.classify.normalise import normalise
+
+EVERY_CHARACTER = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+
+
+Found = set[tuple[str, int, int, tuple[tuple[str, str | None], ...]]]
+
+
+def _as_set(expressions: list[Expression]) -> Found:
+    return {(e.kind, e.start, e.end, tuple(sorted(e.groups.items()))) for e in expressions}
+
+
+def _reference(text: str) -> Found:
+    """Every pattern over the whole text, case-insensitively, as the patterns are written."""
+    return _as_set(
+        [
+            Expression(kind, m.start(), m.end(), m.groupdict())
+            for kind, _, pattern in PATTERNS
+            for m in pattern.finditer(text)
+        ]
+    )
+
+
+def _searched(text: str) -> Found:
+    return _as_set(list(expression_matches(text, normalise(text))))
+
+
+def test_lowered_keeps_every_offset() -> None:
+    assert len(lowered(EVERY_CHARACTER) or "") == len(EVERY_CHARACTER)
+
+
+@pytest.mark.parametrize("letter", "abcdefghijklmnopqrstuvwxyz0123456789")
+def test_a_case_insensitive_letter_matches_what_lowered_turns_into_it(letter: str) -> None:
+    folded = lowered(EVERY_CHARACTER)
+    assert folded is not None
+    insensitive = {m.start() for m in re.finditer(letter, EVERY_CHARACTER, re.IGNORECASE)}
+    assert insensitive == {m.start() for m in re.finditer(letter, folded)}
+
+
+@pytest.mark.parametrize("klass", [r"\w", r"\s", r"\d", r"[\s-]", r"[\d/–-]"])
+def test_lowered_keeps_every_character_class(klass: str) -> None:
+    folded = lowered(EVERY_CHARACTER)
+    assert folded is not None
+    before = {m.start() for m in re.finditer(klass, EVERY_CHARACTER, re.IGNORECASE)}
+    assert before == {m.start() for m in re.finditer(klass, folded)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The JWG will meet in Early 2026 and again BY MARCH 2027.",
+        "İn the FİRST HALF of 2026 the sides will sign; ſpring 2026 talks; LATER THIS YEAR.",
+        "日印両政府は2026年前半に会合を開催する予定で、来月下旬までに合意を目指す。",
+        "Within the next SIX MONTHS, and by the Year-End, talks resume on 3 April 2026.",
+        "They may march in May; Mar. 5 is set; the end of the month; mid-2026.",
+    ],
+)
+def test_the_same_expressions_as_the_case_insensitive_patterns(text: str) -> None:
+    assert _searched(text) == _reference(text)
+
+
+DATE_WORDS = [
+    "by", "BY", "in", "İn", "early", "EARLY", "Mid", "2026", "2027", "next", "Next", "year",
+    "YEAR", "month", "March", "MAY", "may", "ſpring", "the", "end", "of", "-", "later", "within",
+    "six", "weeks", "年", "月", "来年", "3", "Q2", " ", "\n", ",",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(DATE_WORDS), max_size=30))
+def test_any_mix_of_date_words_finds_the_same(words: list[str]) -> None:
+    text = " ".join(words)
+    assert _searched(text) == _reference(text)
