@@ -57,7 +57,8 @@ _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
 }  # fmt: skip
 # The only non-ASCII characters a case-insensitive pattern takes for an ASCII letter
 # (tests/unit/classify/test_date_search.py checks every code point).
-ASCII_LOOKALIKES = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "K": "k"})
+_LOOKALIKES = "\u0130\u0131\u017f\u212a"  # İ ı ſ K (Kelvin)
+ASCII_LOOKALIKES = str.maketrans(dict(zip(_LOOKALIKES, "iisk", strict=True)))
 # (kind, triggers, pattern, its case-sensitive form for the lowered text or None)
 _SEARCH: tuple[tuple[str, set[str], re.Pattern[str], re.Pattern[str] | None], ...] = tuple(
     (
@@ -97,7 +98,9 @@ _TRIGGERS = _trigger_automaton()
 def lowered(text: str) -> str | None:
     """``text`` lower-cased with the same offsets, every character a case-insensitive
     pattern takes for an ASCII letter being that letter; None if offsets would move."""
-    folded = text.translate(ASCII_LOOKALIKES).lower()
+    if not text.isascii() and any(c in text for c in _LOOKALIKES):
+        text = text.translate(ASCII_LOOKALIKES)  # slow: a dict look-up per character
+    folded = text.lower()
     return folded if len(folded) == len(text) else None
 
 
