@@ -89,9 +89,11 @@ class ContextHits:
         """Whether a ``kind`` term of ``ident`` starts within ``[lo, hi]``."""
         if self._at is None:
             self._at = {}
-            for start, terms in sorted(self._found, key=lambda f: f[0]):
+            for start, terms in self._found:
                 for term in terms:
                     self._at.setdefault(term, []).append(start)
+            for starts in self._at.values():
+                starts.sort()
         starts = self._at.get((kind, ident))
         if not starts:
             return False
@@ -237,6 +239,7 @@ class Matcher:
             return [], ContextHits(found)
         candidates: list[tuple[int, int, _Key]] = []
         span, original_end = norm.span, norm.original_end
+        apostrophes = any(a in original for a in _APOSTROPHES)  # else no word runs on
         for last, key in self._automaton.iter(" " + norm.text + " "):
             # padded text index ``last`` is normalised index ``last - 1``
             start = last - key.length + key.pad_left
@@ -245,7 +248,7 @@ class Matcher:
             if key.case_sensitive or key.context_case_sensitive:
                 o_start, o_end = span(start, end)
                 upper = all(c.isupper() for c in original[o_start:o_end] if c.isalpha())
-            if key.pad_right:
+            if apostrophes and key.pad_right:
                 after = original_end(end - 1)
                 if original[after : after + 1] in _APOSTROPHES and _runs_on(original, after):
                     continue
