@@ -27,6 +27,7 @@ from datetime import date
 
 from schemas.classification import Commitment, Evidence
 from streams.classify.dates import find_due_windows
+from streams.classify.lowercase import lowered
 from streams.classify.normalise import Normalised, normalise
 from streams.classify.sentences import Sentences
 from streams.classify.undertakings import cue_in, cue_positions, names_an_action
@@ -90,6 +91,8 @@ def _candidates(
     ordered: Sequence[Anchor],
     starts: list[int],
     attachable: bool,
+    *,
+    folded: str | None,
 ) -> list[tuple[int, int]]:
     """Sentences that may hold a commitment, in order: a cue word and an anchor in them,
     or (when ``attachable``) a cue word and an action."""
@@ -102,7 +105,9 @@ def _candidates(
         checked = sentences.around(position)
         if checked[1] <= checked[0]:
             continue
-        if _inside(ordered, starts, *checked) or (attachable and names_an_action(body, *checked)):
+        if _inside(ordered, starts, *checked) or (
+            attachable and names_an_action(body, *checked, folded)
+        ):
             out.append(checked)
     return out
 
@@ -157,20 +162,21 @@ def extract_commitments(
     ordered = sorted(anchors, key=lambda a: a.start)
     starts = [a.start for a in ordered]
     topics = _Topics(sentences, ordered)
-    candidates = _candidates(norm, sentences, ordered, starts, bool(topics))
+    folded = lowered(body)
+    candidates = _candidates(norm, sentences, ordered, starts, bool(topics), folded=folded)
     if not candidates:
         return []
-    windows = find_due_windows(body, today, norm, _regions(candidates))
+    windows = find_due_windows(body, today, norm, _regions(candidates), folded)
     merged: dict[tuple[str | None, date, date], Commitment] = {}
     for window in windows:
         s_start, s_end = sentences.around(window.start)
-        cue = cue_in(body, s_start, s_end)
+        cue = cue_in(body, s_start, s_end, folded)
         if cue is None:
             continue
         inside = _inside(ordered, starts, s_start, s_end)
         if inside:
             initiative = _nearest(inside, window.start, window.end)
-        elif names_an_action(body, s_start, s_end):
+        elif names_an_action(body, s_start, s_end, folded):
             initiative = topics.of(s_start)
             if initiative is None:
                 continue

@@ -9,9 +9,8 @@ is found:
 - a stretch that lacks a word an expression cannot do without ("later" for
   "later this year") is skipped;
 - the case-insensitive patterns run case-sensitively on a lower-cased copy of
-  the text with the same offsets (the characters the regex engine would take
-  for an ASCII letter are folded to it), which is much faster; the groups are
-  read back from the original text.
+  the text with the same offsets (:mod:`streams.classify.lowercase`), which is
+  much faster; the groups are read back from the original text.
 Pure: no I/O.
 """
 
@@ -24,6 +23,7 @@ from typing import Any, NamedTuple
 import ahocorasick
 
 from streams.classify.date_patterns import PATTERNS
+from streams.classify.lowercase import case_sensitive, lowered
 from streams.classify.normalise import Normalised
 
 __all__ = ["Expression", "expression_matches"]
@@ -55,19 +55,13 @@ _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "end_of_month": (("end",), ("month",)),
     "within": (("within", "next", "coming"),),
 }  # fmt: skip
-# The only non-ASCII characters a case-insensitive pattern takes for an ASCII letter
-# (tests/unit/classify/test_date_search.py checks every code point).
-_LOOKALIKES = "\u0130\u0131\u017f\u212a"  # İ ı ſ K (Kelvin)
-ASCII_LOOKALIKES = str.maketrans(dict(zip(_LOOKALIKES, "iisk", strict=True)))
 # (kind, triggers, pattern, its case-sensitive form for the lowered text or None)
 _SEARCH: tuple[tuple[str, set[str], re.Pattern[str], re.Pattern[str] | None], ...] = tuple(
     (
         kind,
         triggers,
         pattern,
-        re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-        if pattern.flags & re.IGNORECASE
-        else None,
+        case_sensitive(pattern) if pattern.flags & re.IGNORECASE else None,
     )
     for kind, triggers, pattern in PATTERNS
 )
@@ -93,15 +87,6 @@ def _trigger_automaton() -> Any:
 
 
 _TRIGGERS = _trigger_automaton()
-
-
-def lowered(text: str) -> str | None:
-    """``text`` lower-cased with the same offsets, every character a case-insensitive
-    pattern takes for an ASCII letter being that letter; None if offsets would move."""
-    if not text.isascii() and any(c in text for c in _LOOKALIKES):
-        text = text.translate(ASCII_LOOKALIKES)  # slow: a dict look-up per character
-    folded = text.lower()
-    return folded if len(folded) == len(text) else None
 
 
 def _ranges(
@@ -143,11 +128,17 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def expression_matches(
-    text: str, norm: Normalised, regions: Sequence[tuple[int, int]] | None = None
+    text: str,
+    norm: Normalised,
+    regions: Sequence[tuple[int, int]] | None = None,
+    folded: str | None = None,
 ) -> Iterator[Expression]:
-    """Every pattern match near a trigger (inside ``regions`` if given), by kind; may overlap."""
+    """Every pattern match near a trigger (inside ``regions`` if given), by kind; may overlap.
+
+    ``folded`` is ``lowered(text)`` when the caller already has it.
+    """
     ranges = _ranges(norm, regions)
-    folded = lowered(text)
+    folded = lowered(text) if folded is None else folded
     for kind, triggers, insensitive, sensitive in _SEARCH:
         needs = _NEEDS.get(kind, ())
         on_folded = folded is not None and sensitive is not None

@@ -177,15 +177,17 @@ def find_due_windows(
     today: date,
     norm: Normalised | None = None,
     regions: Sequence[tuple[int, int]] | None = None,
+    folded: str | None = None,
 ) -> list[DueWindow]:
     """Date expressions in ``text`` whose window ends on or after ``today``, in text order.
 
-    ``norm`` is ``normalise(text)`` when the caller already has it; with
+    ``norm`` is ``normalise(text)`` and ``folded`` is ``lowered(text)`` when the caller
+    already has them; with
     ``regions`` (sorted original offsets) only expressions near them are found.
     """
     found: dict[tuple[int, int], DueWindow] = {}
     norm = normalise(text) if norm is None else norm
-    for kind, match_start, end, groups in expression_matches(text, norm, regions):
+    for kind, match_start, end, groups in expression_matches(text, norm, regions, folded):
         month = groups.get("month")
         if month and not month.isdigit() and not month[:1].isupper():
             continue  # "may", "march" as words

@@ -92,8 +92,8 @@ class ContextHits:
             for start, terms in self._found:
                 for term in terms:
                     self._at.setdefault(term, []).append(start)
-            for starts in self._at.values():
-                starts.sort()
+            for found in self._at.values():
+                found.sort()
         starts = self._at.get((kind, ident))
         if not starts:
             return False

@@ -31,6 +31,7 @@ from typing import Any
 
 import ahocorasick
 
+from streams.classify.lowercase import case_sensitive
 from streams.classify.normalise import Normalised
 
 __all__ = ["cue_in", "cue_positions", "names_an_action"]
@@ -74,6 +75,9 @@ _ACTION = re.compile(
     re.IGNORECASE,
 )
 
+_FOLDED = (case_sensitive(_CUE), case_sensitive(_NEGATED_BEFORE), case_sensitive(_NEGATED_AFTER))
+_FOLDED_ACTION = case_sensitive(_ACTION)
+
 
 def _automaton() -> Any:
     automaton = ahocorasick.Automaton()
@@ -99,16 +103,26 @@ def cue_positions(norm: Normalised) -> list[int]:
     ]
 
 
-def cue_in(text: str, start: int, end: int) -> int | None:
-    """Offset of the first cue of ``text[start:end]`` that is not negated, else None."""
-    for match in _CUE.finditer(text, start, end):
+def cue_in(text: str, start: int, end: int, folded: str | None = None) -> int | None:
+    """Offset of the first cue of ``text[start:end]`` that is not negated, else None.
+
+    ``folded`` is ``lowered(text)`` (:mod:`streams.classify.lowercase`), if the
+    caller has it: the same answer, faster.
+    """
+    cue, before_cue, after_cue = _CUE, _NEGATED_BEFORE, _NEGATED_AFTER
+    if folded is not None:
+        text, cue, before_cue, after_cue = folded, *_FOLDED
+    for match in cue.finditer(text, start, end):
         before = text[max(start, match.start() - 20) : match.start()]
-        if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(text, match.end(), end):
+        if before_cue.search(before) or after_cue.match(text, match.end(), end):
             continue
         return match.start()
     return None
 
 
-def names_an_action(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` names a policy act or event (a meeting, visit, launch...)."""
+def names_an_action(text: str, start: int, end: int, folded: str | None = None) -> bool:
+    """Whether ``text[start:end]`` names a policy act or event (a meeting, visit, launch...);
+    ``folded`` as for :func:`cue_in`."""
+    if folded is not None:
+        return _FOLDED_ACTION.search(folded, start, end) is not None
     return _ACTION.search(text, start, end) is not None

@@ -1,4 +1,4 @@
-"""Date patterns on lower-cased text find exactly what the case-insensitive ones find."""
+"""Patterns on lower-cased text find exactly what the case-insensitive ones find."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from streams.classify.date_patterns import PATTERNS
-from streams.classify.date_search import Expression, expression_matches, lowered
+from streams.classify.date_search import Expression, expression_matches
+from streams.classify.lowercase import lowered
 from streams.classify.normalise import normalise
+from streams.classify.undertakings import cue_in, names_an_action
 
 EVERY_CHARACTER = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
 
@@ -49,7 +51,7 @@ def test_a_case_insensitive_letter_matches_what_lowered_turns_into_it(letter: st
     assert insensitive == {m.start() for m in re.finditer(letter, folded)}
 
 
-@pytest.mark.parametrize("klass", [r"\w", r"\s", r"\d", r"[\s-]", r"[\d/–-]"])
+@pytest.mark.parametrize("klass", [r"\w", r"\s", r"\d", r"[\s-]", r"[\d/–-]", r"[\w’'-]", "’"])
 def test_lowered_keeps_every_character_class(klass: str) -> None:
     folded = lowered(EVERY_CHARACTER)
     assert folded is not None
@@ -83,3 +85,20 @@ DATE_WORDS = [
 def test_any_mix_of_date_words_finds_the_same(words: list[str]) -> None:
     text = " ".join(words)
     assert _searched(text) == _reference(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The sides WILL NOT meet. They AGREED at the summit on Monday TO launch talks.",
+        "İt İS EXPECTED TO convene; ſhall we? Officials were DIRECTED to SUBMIT a report.",
+        "They won’t sign. No plans to hold a SESSION. 両国は会合を開催する予定だ。",
+        "Tokyo Looked Forward to the Dialogue; the deal Is Not Expected To close.",
+    ],
+)
+def test_cues_and_actions_on_lowered_text(text: str) -> None:
+    folded = lowered(text)
+    for start in range(0, len(text), 7):
+        for end in (len(text), start + 40):
+            assert cue_in(text, start, end, folded) == cue_in(text, start, end)
+            assert names_an_action(text, start, end, folded) == names_an_action(text, start, end)
