@@ -42,13 +42,15 @@ from schemas.subscriptions import (  # noqa: E402
 
 TITLE = "Alerts (document ingested → webhook received)"
 INTRO = (
-    "Embedded stack, 1,000 keyword subscriptions each with a signed webhook to a "
-    "local receiver; documents (~3 KB) published at the offered rate, each matching exactly "
-    "one subscription. Latency: the document's `observed_at` (stamped when sent) to the "
+    "Embedded stack on one machine (broker, workers, sink, API, delivery, the load generator and "
+    "the receiver share its 2 cores), 1,000 keyword subscriptions each with a signed webhook "
+    "to a local receiver; documents (~3 KB) published at the offered rate, a share of them "
+    "naming one subscription's keyword (every document is evaluated against all "
+    "subscriptions). Latency: the document's `observed_at` (stamped when sent) to the "
     "webhook's arrival. Goal: p99 ≤ 2 s at 100 documents/s. One row per run, newest last.\n\n"
-    "| date | machine | workers | subscriptions | offered docs/s | documents "
-    "| webhooks received | p50 (s) | p99 (s) | max (s) | goal |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|"
+    "| date | machine | workers | subscriptions | offered docs/s | documents | alerting share "
+    "| webhooks received / expected | p50 (s) | p99 (s) | max (s) | goal |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 SECRET = "whsec_YmVuY2gtc2lnbmluZy1zZWNyZXQtYmVuY2g="
 
@@ -99,7 +101,7 @@ def subscriptions(count: int, url: str) -> list[Outgoing]:
             subscription_id=sub_id,
             name=f"bench {i}",
             filter=Filter(keywords=(keyword(i),)),
-            channel=WebhookChannel(url=url, secret=SECRET),  # type: ignore[arg-type]
+            channel=WebhookChannel(url=url, secret=SECRET),
         )
         event = subscription_changed(
             sub_id, "created", version=1, subscription=sub, producer=producer
@@ -108,12 +110,14 @@ def subscriptions(count: int, url: str) -> list[Outgoing]:
     return out
 
 
-def documents(count: int, subs: int) -> list[tuple[str, dict[str, Any]]]:
-    """(document_id, event as dict) with one subscription's keyword in each body."""
+def documents(count: int, subs: int, share: float = 1.0) -> list[tuple[str, dict[str, Any]]]:
+    """(document_id, event as dict): a ``share`` of them name one subscription's keyword."""
     out = []
+    every = max(1, round(1 / share)) if share > 0 else 0
     for i, raw in enumerate(synthetic_documents(count, 7, "ba")):
         data = json.loads(raw)
-        data["body"] += f" Filed under {keyword(i % subs)}."
+        alerting = every and i % every == 0
+        data["body"] += f" Filed under {keyword(i % subs) if alerting else 'general news'}."
         out.append((data["document_id"], data))
     return out
 
@@ -163,12 +167,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--timeout", type=float, default=180.0)
     parser.add_argument(
+        "--share",
+        type=float,
+        default=0.1,
+        help="share of documents that match a subscription (1 = every document alerts)",
+    )
+    parser.add_argument(
         "--workers", type=int, default=2, help="worker processes (the machine has 2 cores)"
     )
     args = parser.parse_args()
     os.environ["POLICYWATCH_DELIVERY__ALLOW_NETWORKS"] = '["127.0.0.0/8"]'
     receiver = Receiver()
-    docs = documents(args.rate * args.seconds, args.subscriptions)
+    docs = documents(args.rate * args.seconds, args.subscriptions, args.share)
     with tempfile.TemporaryDirectory(prefix="pw-bench-alerts-") as tmp:
         settings = load_settings(data_dir=Path(tmp) / "var", streams={"workers": args.workers})
         stack = Stack(settings)
@@ -181,12 +191,16 @@ def main() -> None:
             warm_up(bootstrap, receiver, args.subscriptions)
             sent = offer(bootstrap, docs, args.rate)
             deadline = time.monotonic() + args.timeout
-            while len(receiver.arrivals) < len(sent) and time.monotonic() < deadline:
+            expected = {d for d, data in docs if "zqbench" in data["body"]} & set(sent)
+            while not expected <= receiver.arrivals.keys() and time.monotonic() < deadline:
                 time.sleep(0.2)
         finally:
             stack.stop()
             receiver.close()
     lat = [receiver.arrivals[d] - t for d, t in sent.items() if d in receiver.arrivals]
+    unexpected = (
+        receiver.arrivals.keys() - expected - {d for d in receiver.arrivals if d.startswith("warm")}
+    )
     result = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "machine": machine(),
@@ -194,7 +208,10 @@ def main() -> None:
         "workers": args.workers,
         "offered_per_s": args.rate,
         "documents": len(sent),
+        "alerting_share": args.share,
+        "alerts_expected": len(expected),
         "webhooks_received": len(lat),
+        "unexpected_webhooks": len(unexpected),
         "webhook_requests": receiver.requests,
         "latency_p50_s": percentile(lat, 0.5),
         "latency_p99_s": percentile(lat, 0.99),
@@ -208,15 +225,12 @@ def main() -> None:
 
 
 def write_markdown(r: dict[str, Any]) -> None:
-    goal = (
-        "met"
-        if r["latency_p99_s"] <= 2.0 and r["webhooks_received"] == r["documents"]
-        else "not met"
-    )
+    complete = r["webhooks_received"] == r["alerts_expected"] and not r["unexpected_webhooks"]
+    goal = "met" if r["latency_p99_s"] <= 2.0 and complete else "not met"
     row = (
         f"| {r['date']} | {r['machine']} | {r['workers']} | {r['subscriptions']} "
-        f"| {r['offered_per_s']} "
-        f"| {r['documents']} | {r['webhooks_received']} | {r['latency_p50_s']:.2f} "
+        f"| {r['offered_per_s']} | {r['documents']} | {r['alerting_share']:.0%} "
+        f"| {r['webhooks_received']} / {r['alerts_expected']} | {r['latency_p50_s']:.2f} "
         f"| {r['latency_p99_s']:.2f} | {r['latency_max_s']:.2f} | {goal} |"
     )
     text = (ROOT / "docs" / "BENCHMARKS.md").read_text(encoding="utf-8")

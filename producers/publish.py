@@ -127,3 +127,17 @@ class Publisher:
             self._producer.close(timeout=self._timeout_s)
         except KafkaError as exc:  # a dead broker must not turn a report into a traceback
             log.warning("closing the Kafka producer: %s", exc)
+            force_close(self._producer)
+
+
+def force_close(producer: KafkaProducer) -> None:
+    """Give up on a producer whose close could not flush (its broker is gone).
+
+    kafka-python's close flushes first and raises when that times out, leaving the
+    producer open: its ``__del__`` would then try again during garbage collection
+    and raise there. Stopping the sender and marking it closed ends it for good.
+    """
+    sender = getattr(producer, "_sender", None)
+    if sender is not None:
+        sender.force_close()
+    producer._closed = True  # kafka-python's own flag; __del__ then does nothing

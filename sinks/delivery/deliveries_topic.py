@@ -64,5 +64,12 @@ class DeliveryRecorder:
     def close(self) -> None:
         try:
             self._producer.close(timeout=self._timeout_s)
+        except KafkaError as exc:  # the broker is gone: stop for good (see below)
+            log.warning("closing the deliveries producer: %s", exc)
+            sender = getattr(self._producer, "_sender", None)
+            if sender is not None:
+                sender.force_close()
+            # kafka-python's own flag: its __del__ would otherwise flush again during GC
+            self._producer._closed = True
         finally:
             self._executor.shutdown(wait=False, cancel_futures=True)
