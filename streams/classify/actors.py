@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from streams.classify.matcher import Kind, Match, Payload
 from streams.classify.normalise import Normalised, is_cjk
@@ -50,9 +51,8 @@ _CJK_SUFFIXES = ("政務官",)  # 外務大臣政務官: a parliamentary vice-mi
 _PERSON_KINDS: tuple[Kind, ...] = ("actor", "actor_short")
 
 
-@dataclass(frozen=True, slots=True)
-class ActorMention:
-    """One reference to an actor; ``start``/``end`` index the normalised text."""
+class ActorMention(NamedTuple):
+    """One reference to an actor; ``start``/``end`` index the normalised text (a tuple: cheap)."""
 
     actor: str
     start: int

@@ -22,8 +22,8 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from schemas.classification import Commitment, Evidence
 from streams.classify.dates import find_due_windows
@@ -42,9 +42,8 @@ _LEAD = re.compile(r"^[\s\-–—•*·\"'“‘]+")
 _REGION_MARGIN = 120
 
 
-@dataclass(frozen=True, slots=True)
-class Anchor:
-    """A label span in the body; ``initiative`` is set for initiative mentions."""
+class Anchor(NamedTuple):
+    """A label span in the body; ``initiative`` is set for initiative mentions (a tuple: cheap)."""
 
     start: int
     end: int

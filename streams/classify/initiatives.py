@@ -16,8 +16,8 @@ number of matches or the window. Pure: no I/O.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from streams.classify.matcher import ContextHits, Match
 from streams.classify.normalise import Normalised, is_cjk
@@ -31,9 +31,8 @@ AMBIGUOUS_MULTI_WORD = 0.75
 AMBIGUOUS_SINGLE_WORD = 0.6
 
 
-@dataclass(frozen=True, slots=True)
-class InitiativeMention:
-    """One accepted mention; ``start``/``end`` index the normalised text."""
+class InitiativeMention(NamedTuple):
+    """One accepted mention; ``start``/``end`` index the normalised text (a tuple: cheap)."""
 
     initiative: str
     start: int
