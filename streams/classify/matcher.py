@@ -15,6 +15,7 @@ Built once per taxonomy and reused for every document. Pure: no I/O.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -119,6 +120,7 @@ def _is_short_acronym(alias: str) -> bool:
 
 
 _APOSTROPHES = "'’"
+_APOSTROPHE = re.compile("['’]")
 
 
 def _runs_on(original: str, end: int) -> bool:
@@ -127,6 +129,25 @@ def _runs_on(original: str, end: int) -> bool:
         return False
     rest = original[end + 1 : end + 3]
     return not (rest[:1] in "sS" and not rest[1:2].isalpha())
+
+
+def _run_on_ends(norm: Normalised, original: str) -> set[int]:
+    """Normalised ends ``e`` where the word ending at ``e - 1`` runs on through an apostrophe.
+
+    The same test as ``_runs_on(original, norm.original_end(e - 1))``, done once per
+    apostrophe of the text rather than once per match.
+    """
+    out: set[int] = set()
+    size = len(norm.text)
+    for found in _APOSTROPHE.finditer(original):
+        at = found.start()
+        if not _runs_on(original, at):
+            continue
+        i = bisect_left(range(size), at, key=norm.original_end)
+        while i < size and norm.original_end(i) == at:
+            out.add(i + 1)
+            i += 1
+    return out
 
 
 def payloads_of(taxonomy: Taxonomy) -> list[tuple[str, Payload]]:
@@ -238,8 +259,8 @@ class Matcher:
         if not norm.text or not len(self._automaton):
             return [], ContextHits(found)
         candidates: list[tuple[int, int, _Key]] = []
-        span, original_end = norm.span, norm.original_end
-        apostrophes = any(a in original for a in _APOSTROPHES)  # else no word runs on
+        span = norm.span
+        run_on = _run_on_ends(norm, original)
         for last, key in self._automaton.iter(" " + norm.text + " "):
             # padded text index ``last`` is normalised index ``last - 1``
             start = last - key.length + key.pad_left
@@ -248,10 +269,8 @@ class Matcher:
             if key.case_sensitive or key.context_case_sensitive:
                 o_start, o_end = span(start, end)
                 upper = all(c.isupper() for c in original[o_start:o_end] if c.isalpha())
-            if apostrophes and key.pad_right:
-                after = original_end(end - 1)
-                if original[after : after + 1] in _APOSTROPHES and _runs_on(original, after):
-                    continue
+            if key.pad_right and end in run_on:
+                continue
             if key.payloads and (upper or not key.case_sensitive):
                 candidates.append((start, end, key))
             if key.context and (upper or not key.context_case_sensitive):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import random
 import string
 
-from streams.classify.matcher import Matcher, Payload, payloads_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.classify.matcher import Matcher, Payload, _run_on_ends, _runs_on, payloads_of
 from streams.classify.normalise import normalise
 from streams.taxonomy.model import Taxonomy
 
@@ -100,3 +103,24 @@ def test_a_word_running_on_through_an_apostrophe_is_one_word() -> None:
     matcher = _matcher("Xi", "Modi")
     assert _found(matcher, "Visitors to Xi'an and Xi’an.") == []
     assert _found(matcher, "Xi's visit, Xi’s remarks and Modi's speech.") == ["Xi", "Xi", "Modi"]
+
+
+PIECES = [
+    "Xi", "'an", "’s", "'", "’", " ", "  ", "\n", "Modi", "ﬁ", "Ｘｉ", "日本", "ｶﾞ", "é",
+    "\u00ad", "\u200b", "-", "s", "S", "a", "İ", "Shi'ite", "O'Brien", "’n", ".",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=25))
+def test_run_on_ends_are_the_ends_whose_word_runs_on(pieces: list[str]) -> None:
+    """Computed once per apostrophe, the same as asking at every normalised end."""
+    text = "".join(pieces)
+    norm = normalise(text)
+    expected = {
+        i + 1
+        for i in range(len(norm.text))
+        if text[norm.original_end(i) : norm.original_end(i) + 1] in "'’"
+        and _runs_on(text, norm.original_end(i))
+    }
+    assert _run_on_ends(norm, text) == expected
