@@ -118,6 +118,7 @@ class SubscriptionFollower:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             client_id="policywatch-alert-subscriptions",
+            fetch_max_wait_ms=100,  # Tansu answers a fetch only when its wait expires
         )
         await consumer.start()
         try:

@@ -31,6 +31,7 @@ class WorkerConfig:
     ready_info: tuple[tuple[str, str], ...] = ()
     session_timeout_s: float = 10.0
     taxonomy_reload_s: float = 30.0
+    fetch_max_wait_ms: int = 100
     alert_tick_s: float = 15.0
 
 
@@ -74,10 +75,33 @@ def single_partition_topics(config: WorkerConfig) -> list[str]:
     ]
 
 
+def shorten_fetch_wait(wait_ms: int) -> None:
+    """Make Faust's consumers wait at most ``wait_ms`` for a fetch answer.
+
+    Faust fixes ``fetch_max_wait_ms=1500`` for its worker consumer. Tansu answers a
+    fetch only when that wait expires, even when records arrived meanwhile, so every
+    stage hop cost up to 1.5 s (measured with aiokafka: 380 ms vs 13 ms at 100 ms).
+    Kafka answers as soon as data is there; a short wait only adds idle fetches.
+    """
+    from faust.transport.drivers import aiokafka as driver
+
+    thread = driver.AIOKafkaConsumerThread
+    create = getattr(thread, "_policywatch_create", None) or thread._create_worker_consumer
+
+    def create_worker_consumer(self: Any, transport: Any) -> Any:
+        consumer = create(self, transport)
+        consumer._fetch_max_wait_ms = wait_ms  # read when the consumer starts
+        return consumer
+
+    thread._policywatch_create = create  # type: ignore[attr-defined]
+    thread._create_worker_consumer = create_worker_consumer  # type: ignore[method-assign]
+
+
 def build_app(config: WorkerConfig) -> faust.App:
     """A Faust app with the classify agent registered; start it with ``faust.Worker``."""
     from streams.agents import register_agents
 
+    shorten_fetch_wait(config.fetch_max_wait_ms)
     compression: Any = None if config.compression == "none" else config.compression
     (config.data_dir / "faust").mkdir(parents=True, exist_ok=True)
     app = faust.App(
