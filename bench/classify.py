@@ -248,12 +248,15 @@ def render(result: dict[str, Any]) -> str:
         lines.append(
             "\nThe 10 MB/s goal is not met. Normalisation and the Aho-Corasick scan alone run "
             "at about 10 MB/s here, so per-document Python work on top of them keeps the "
-            "classifier below it. The rest is work per match (this corpus names an initiative "
-            "or actor in most sentences and has a dated undertaking in most paragraphs): "
-            "commitments (a third: sentence breaks, date expressions around sentences with a "
-            "cue), actor resolution, labels with evidence. Context rules no longer cost a "
-            "second scan (their terms share the alias automaton), and date expressions are "
-            "looked for only around sentences with a cue word."
+            "classifier below it. This corpus names an initiative or actor in most sentences "
+            "and has a dated undertaking in most paragraphs; of the time per document, "
+            "commitments take about 40% (date expressions about 17%, cue words, sentence "
+            "breaks), the alias scan about 22% (normalisation, the automaton, a Python loop "
+            "over its raw hits), actor resolution and labels about 18%, initiative resolution "
+            "and labels about 12%. Date, cue and action patterns run case-sensitively on a "
+            "lower-cased copy of the body and only near their trigger words; context rules "
+            "share the alias automaton. A faster automaton (ahocorasick-rs) would save about "
+            "5%: not worth a second native dependency."
         )
     return "\n".join(lines)
 
