@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.pipeline import percentile, synthetic_documents  # noqa: E402
-from bench.report import machine, replace_section  # noqa: E402
+from bench.report import append_row, machine  # noqa: E402
 from ops.settings import load_settings  # noqa: E402
 from ops.supervisor import Stack  # noqa: E402
 from producers.publish import Outgoing, Publisher  # noqa: E402
@@ -233,14 +233,7 @@ def write_markdown(r: dict[str, Any]) -> None:
         f"| {r['webhooks_received']} / {r['alerts_expected']} | {r['latency_p50_s']:.2f} "
         f"| {r['latency_p99_s']:.2f} | {r['latency_max_s']:.2f} | {goal} |"
     )
-    text = (ROOT / "docs" / "BENCHMARKS.md").read_text(encoding="utf-8")
-    section = re.search(rf"^## {re.escape(TITLE)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
-    rows = [
-        line
-        for line in (section.group(1) if section else "").splitlines()
-        if re.match(r"^\| \d{4}-", line)
-    ]
-    replace_section(TITLE, "\n".join([INTRO, *rows, row]))
+    append_row(TITLE, INTRO, row)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import random
-import re
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import machine, replace_section  # noqa: E402
+from bench.report import append_row, machine  # noqa: E402
 from ops.access import open_warehouse  # noqa: E402
 from ops.settings import load_settings  # noqa: E402
 from ops.supervisor import Stack  # noqa: E402
@@ -239,15 +238,7 @@ def write_markdown(result: dict[str, Any]) -> None:
         f"| {p['documents_per_s']:,.0f} | {b['messages_per_s']:,.0f} | {result['ratio']:.2f}x "
         f"| {o['offered_per_s']} | {o['latency_p50_s']:.2f} / {o['latency_p99_s']:.2f} |"
     )
-    doc = ROOT / "docs" / "BENCHMARKS.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
-    section = re.search(rf"^## {re.escape(PIPELINE_TITLE)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
-    rows = [
-        line
-        for line in (section.group(1) if section else "").splitlines()
-        if re.match(r"^\| \d{4}-", line)
-    ]
-    replace_section(PIPELINE_TITLE, "\n".join([PIPELINE_INTRO, *rows, row]))
+    append_row(PIPELINE_TITLE, PIPELINE_INTRO, row)
 
 
 def main() -> None:

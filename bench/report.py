@@ -34,3 +34,15 @@ def replace_section(title: str, body: str) -> None:
         else (text.rstrip() + "\n\n" + block)
     )
     DOC.write_text(text.rstrip() + "\n", encoding="utf-8")
+
+
+def append_row(title: str, intro: str, row: str) -> None:
+    """Rewrite section ``title`` as ``intro`` plus its earlier dated rows and ``row``."""
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    section = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    rows = [
+        line
+        for line in (section.group(1) if section else "").splitlines()
+        if re.match(r"^\| \d{4}-", line)
+    ]
+    replace_section(title, "\n".join([intro, *rows, row]))

@@ -27,7 +27,7 @@ from schemas.errors import PolicywatchError
 from streams import metrics
 from streams.alert_agents import register_alert_agents
 from streams.alerts.keywords import KeywordIndex
-from streams.app import WorkerConfig, seen_table_name, story_requests_topic, story_table_name
+from streams.app import RAW, WorkerConfig, seen_table_name, story_requests_topic, story_table_name
 from streams.classify.classifier import Classifier
 from streams.classify.stories import StoryIndex
 from streams.pipeline import (
@@ -49,12 +49,6 @@ log = logging.getLogger(__name__)
 
 
 FORCE_HEADER = "policywatch-force"
-RAW: dict[str, Any] = {
-    "key_type": bytes,
-    "value_type": bytes,
-    "key_serializer": "raw",
-    "value_serializer": "raw",
-}
 
 
 def _forced(event: Any) -> bool:

@@ -52,19 +52,13 @@ from streams.alerts.keywords import KeywordIndex
 from streams.alerts.match import alert_document, match_document
 from streams.alerts.raising import digest_alert, document_alert, window_alert
 from streams.alerts.windows import Observation, WindowState, observe
-from streams.app import WorkerConfig, alert_matches_topic, alert_table_names
+from streams.app import RAW, WorkerConfig, alert_matches_topic, alert_table_names
 from streams.pipeline import RecordRef, dead_letter
 
 log = logging.getLogger(__name__)
 
 STAGE = "alerts"
 WINDOW_STAGE = "alert-windows"
-RAW: dict[str, Any] = {
-    "key_type": bytes,
-    "value_type": bytes,
-    "key_serializer": "raw",
-    "value_serializer": "raw",
-}
 DeadSender = Callable[[bytes | None, DeadLetter], Awaitable[None]]
 
 

@@ -16,6 +16,15 @@ from schemas.topics import TopicNames
 
 log = logging.getLogger(__name__)
 
+#: Topics carry bytes: the codec in schemas/ decodes them, so one bad record is a dead
+#: letter and not a serializer error inside Faust.
+RAW: dict[str, Any] = {
+    "key_type": bytes,
+    "value_type": bytes,
+    "key_serializer": "raw",
+    "value_serializer": "raw",
+}
+
 
 @dataclass(frozen=True)
 class WorkerConfig:
