@@ -85,7 +85,13 @@ class StreamSettings(_Section):
 
 class SinkSettings(_Section):
     batch_size: int = Field(default=5000, ge=1, le=1_000_000)
-    batch_linger_ms: int = Field(default=50, ge=0, le=60_000)
+    batch_linger_ms: int = Field(
+        default=1000,
+        ge=0,
+        le=60_000,
+        description="wait this long for more events before a write: every insert has a "
+        "fixed cost (in chDB, CPU the other roles need), so fewer, larger ones",
+    )
     retry_max_s: float = Field(default=30.0, gt=0)
 
 

@@ -45,7 +45,7 @@ TABLE_ORDER = (
 class SinkConfig:
     consumer: str = "warehouse-sink"
     batch_size: int = 5000
-    batch_linger_ms: int = 50
+    batch_linger_ms: int = 1000
     retry_max_s: float = 30.0
     version: str = "0"
 
