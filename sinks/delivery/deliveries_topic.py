@@ -57,6 +57,17 @@ class DeliveryRecorder:
                 f"on {self._topic}: {exc}"
             ) from exc
 
+    def _send_raw(self, topic: str, key: bytes | None, value: bytes) -> None:
+        try:
+            self._producer.send(topic, key=key, value=value).get(timeout=self._timeout_s)
+        except KafkaError as exc:
+            raise BrokerError(f"cannot write to {topic}: {exc}") from exc
+
+    async def send(self, topic: str, key: bytes | None, value: bytes) -> None:
+        """Another record (a dead letter), acknowledged like the attempts."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._send_raw, topic, key, value)
+
     async def record(self, event: AlertDelivery) -> None:
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(self._executor, self._send, event)

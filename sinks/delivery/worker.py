@@ -23,11 +23,13 @@ from collections.abc import Callable
 from contextlib import suppress
 
 from schemas.alerts import AlertDelivery, AlertRaised
-from schemas.codec import decode_any
-from schemas.envelope import Event
-from schemas.errors import InvalidEvent
+from schemas.codec import decode_any, encode
+from schemas.deadletter import DeadLetter, dead_letter_for
+from schemas.envelope import Event, Producer
+from schemas.errors import BrokerError, InvalidEvent
 from schemas.subscription_book import SubscriptionBook
 from schemas.subscriptions import Subscription, SubscriptionChanged
+from sinks import metrics as sink_metrics
 from sinks.consumer import PartitionReader, Record, describe_topics
 from sinks.delivery import metrics
 from sinks.delivery.attempts import Deliverer
@@ -56,6 +58,9 @@ class DeliveryWorker:
         self.book = SubscriptionBook()
         self.ledger = DeliveryLedger()
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        # unreadable records (key, dead letter), published to the dead-letter topic
+        self._dead: list[tuple[bytes | None, DeadLetter]] = []
+        self._recorder: DeliveryRecorder | None = None
         self._stopping = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._caught_up = float("-inf")
@@ -85,6 +90,7 @@ class DeliveryWorker:
             compression=self._config.compression,
             timeout_s=self._config.kafka_timeout_s,
         )
+        self._recorder = recorder
         channels = Channels(self._config, self._resolve)
         deliverer = Deliverer(self._config, channels, recorder.record, self._stopping)
         try:
@@ -117,6 +123,7 @@ class DeliveryWorker:
         while not self._stopping.is_set():
             records = await asyncio.to_thread(state.poll, _STATE_POLL_MS * 4, _BATCH)
             self._fold(records)
+            await self._publish_dead(self._recorder)
             if not records and not any((await asyncio.to_thread(state.lag)).values()):
                 self._caught_up = time.monotonic()
                 return
@@ -137,6 +144,7 @@ class DeliveryWorker:
                 alert = self._decode(record)
                 if isinstance(alert, AlertRaised):
                     await self._handle(alert, fetched_at, state, deliverer)
+            await self._publish_dead(self._recorder)
 
     def _fold(self, records: list[Record]) -> None:
         for record in records:
@@ -146,18 +154,47 @@ class DeliveryWorker:
             elif isinstance(event, AlertDelivery):
                 self.ledger.apply(event)
 
-    @staticmethod
-    def _decode(record: Record) -> Event | None:
+    def _decode(self, record: Record) -> Event | None:
         if record.value is None:
             return None  # a tombstone on a compacted topic
         try:
             event = decode_any(record.value)
         except InvalidEvent as exc:
             log.warning(
-                "skipping %s[%s]@%s: %s", record.topic, record.partition, record.offset, exc
+                "dead letter %s[%s]@%s: %s", record.topic, record.partition, record.offset, exc
+            )
+            self._dead.append(
+                (
+                    record.key,
+                    dead_letter_for(
+                        stage="delivery",
+                        error=exc,
+                        producer=Producer(
+                            name="policywatch-delivery", version=self._config.version
+                        ),
+                        origin=f"{record.topic}/{record.partition}@{record.offset}",
+                        topic=record.topic,
+                        partition=record.partition,
+                        offset=record.offset,
+                        key=record.key,
+                        value=record.value,
+                    ),
+                )
             )
             return None
         return event
+
+    async def _publish_dead(self, recorder: DeliveryRecorder | None) -> None:
+        """Send the dead letters of what was just read (a broker error keeps them for later)."""
+        while self._dead and recorder is not None:
+            key, dead = self._dead[0]
+            try:
+                await recorder.send(self._config.topics.deadletter, key, encode(dead))
+            except BrokerError as exc:
+                log.warning("dead letters wait for the broker: %s", exc)
+                return
+            self._dead.pop(0)
+            sink_metrics.DEADLETTERS.labels("delivery", dead.reason).inc()
 
     async def _handle(
         self, alert: AlertRaised, fetched_at: float, state: PartitionReader, deliverer: Deliverer

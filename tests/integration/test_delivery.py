@@ -24,6 +24,7 @@ from ops.ports import wait_until
 from producers.publish import Outgoing, Publisher
 from schemas.alerts import AlertDelivery, AlertRaised
 from schemas.codec import decode, encode
+from schemas.deadletter import DeadLetter
 from schemas.envelope import Producer
 from schemas.ids import alert_id_for
 from schemas.subscriptions import (
@@ -262,3 +263,52 @@ def test_delivery_end_to_end_with_retries_failures_ssrf_and_restart(
     assert len(web.accepted(SLACK_PATH)) == 1
     after = Counter(r.alert_id for r in _deliveries(tansu.bootstrap, topics.deliveries))
     assert {k: after[k] for k in before} == dict(before)
+
+
+def test_unreadable_records_become_dead_letters_and_the_worker_goes_on(
+    tansu: Broker, topics: TopicNames, servers: tuple[WebhookReceiver, SmtpServer, HangingPort]
+) -> None:
+    web, _smtp, _hanging = servers
+    web.routes["/ok"] = Route(secret=SECRET_OK)
+    sub = Subscription(
+        subscription_id="sub_after",
+        name="after the garbage",
+        channel=WebhookChannel(url=web.url("/ok"), secret=SecretStr(SECRET_OK)),
+    )
+    change = subscription_changed(
+        "sub_after",
+        "created",
+        version=1,
+        subscription=sub,
+        producer=Producer(name="t", version="1"),
+    )
+    alert = _alert("sub_after", "doc-after-garbage", "webhook")
+    publisher = Publisher(tansu.bootstrap, timeout_s=15)
+    try:
+        report = publisher.publish(
+            [
+                Outgoing(topics.subscriptions, b"bad-sub", b"{not json"),
+                Outgoing(topics.subscriptions, b"sub_after", encode(change)),
+                Outgoing(topics.alerts, b"bad-alert", b'{"event_type": "alert.raised"}'),
+                Outgoing(topics.alerts, alert.alert_id.encode(), encode(alert)),
+            ]
+        )
+        assert report.failed == 0
+    finally:
+        publisher.close()
+    config = DeliveryConfig(allow_networks=("127.0.0.1",), topics=topics, version="test")
+    worker = RunningWorker(config, tansu.bootstrap)
+    try:
+        assert wait_until(lambda: len(web.accepted("/ok")) == 1, 60), "the good alert"
+        assert wait_until(lambda: len(read_all(tansu.bootstrap, topics.deadletter)) == 2, 30), (
+            "two dead letters"
+        )
+    finally:
+        worker.stop()
+    dead = [e for _, e in read_all(tansu.bootstrap, topics.deadletter)]
+    assert all(isinstance(d, DeadLetter) and d.stage == "delivery" for d in dead)
+    assert {d.topic for d in dead if isinstance(d, DeadLetter)} == {
+        topics.subscriptions,
+        topics.alerts,
+    }
+    assert all(d.reason and d.error for d in dead if isinstance(d, DeadLetter))
