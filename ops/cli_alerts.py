@@ -38,8 +38,6 @@ def scan_once(settings: Settings, today: date) -> int:
     from schemas.alerts import AlertRaised
     from schemas.codec import encode
     from schemas.envelope import Producer
-    from schemas.subscription_book import SubscriptionBook
-    from schemas.subscriptions import subscription_changed
 
     producer = Producer(name="policywatch-commitments", version=policywatch_version())
     bootstrap = resolve_bootstrap(settings)
@@ -52,18 +50,7 @@ def scan_once(settings: Settings, today: date) -> int:
     )
     store.start(timeout_s=max(60.0, settings.kafka.request_timeout_s))
     try:
-        book = SubscriptionBook()
-        for sub in store.list():
-            version = store.version(sub.subscription_id)
-            book.apply(
-                subscription_changed(
-                    sub.subscription_id,
-                    "updated",
-                    version=version,
-                    subscription=sub,
-                    producer=producer,
-                )
-            )
+        book = store.snapshot()
     finally:
         store.close()
     outgoing: list[Outgoing] = []

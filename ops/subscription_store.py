@@ -14,6 +14,7 @@ them (see ``ops.alert_restore``).
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
@@ -191,6 +192,11 @@ class SubscriptionStore:
     def __len__(self) -> int:
         with self._lock:
             return len(self._book)
+
+    def snapshot(self) -> SubscriptionBook:
+        """A copy of the book as folded so far, for code that evaluates subscriptions."""
+        with self._lock:
+            return copy.deepcopy(self._book)
 
     # -- writes ----------------------------------------------------------------
     def change(
