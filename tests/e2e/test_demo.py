@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ops.demo import DEMO_CORPUS, run_demo
 from ops.settings import load_settings
 
 
+@pytest.mark.timeout(360)  # a stack start, and CI machines are slower
 def test_demo_twice_leaves_every_count_unchanged(tmp_path: Path) -> None:
     settings = load_settings(data_dir=tmp_path / "var")
     first_report, first = run_demo(settings)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
 from ops.access import endpoint_url
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
@@ -116,6 +117,7 @@ def stories(warehouse: ClickhouseWarehouse) -> dict[str, str]:
     return {f"{r['source_id']}/{r['document_id']}": str(r["story"]) for r in rows}
 
 
+@pytest.mark.timeout(360)  # a stack start, and CI machines are slower
 def test_reports_on_two_workers_and_after_a_restart_share_their_story(tmp_path: Path) -> None:
     first = tmp_path / "first.jsonl"
     first.write_bytes(

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import orjson
+import pytest
 
 from ops.access import endpoint_url
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
@@ -64,6 +65,7 @@ def labels_of(warehouse: ClickhouseWarehouse, n: int) -> set[str] | None:
     return {i["id"] for i in json.loads(rows[0]["labels"])["initiatives"]}
 
 
+@pytest.mark.timeout(360)  # a stack start, and CI machines are slower
 def test_a_taxonomy_change_applies_while_running_and_a_broken_one_does_not(
     tmp_path: Path,
 ) -> None:

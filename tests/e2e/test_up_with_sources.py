@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ops.access import endpoint_url
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.e2e.test_crash_recovery import explain_stack, start_stack, stop
@@ -24,6 +26,7 @@ def count(warehouse: ClickhouseWarehouse, sql: str) -> int:
     return int(warehouse.query(sql)[0]["n"])
 
 
+@pytest.mark.timeout(360)  # a stack start, and CI machines are slower
 def test_up_schedules_every_source_and_stores_its_health(tmp_path: Path) -> None:
     with FixtureServer() as web:
         sources = tmp_path / "sources.yaml"
