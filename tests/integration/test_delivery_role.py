@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -21,6 +20,7 @@ from schemas.subscriptions import Subscription, WebhookChannel, subscription_cha
 from schemas.topics import TopicNames
 from tests.conftest import REPO, Broker
 from tests.delivery_receivers import Route, WebhookReceiver
+from tests.policywatch_cli import wait_until_ready
 
 FIXTURE = Path(__file__).parents[1] / "unit" / "schemas" / "fixtures" / "alert.raised.v1.json"
 SECRET = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ="
@@ -76,11 +76,7 @@ def test_the_delivery_role_delivers_serves_metrics_and_stops_on_sigterm(
     )
     try:
         deadline = time.monotonic() + 60
-        while not ready.exists():
-            assert proc.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, "no ready file"
-            time.sleep(0.05)
-        metrics_url = json.loads(ready.read_text())["metrics"]
+        metrics_url = wait_until_ready(proc, ready, log_path, "delivery")["metrics"]
         while not web.accepted("/hook"):
             assert proc.poll() is None, log_path.read_text()
             assert time.monotonic() < deadline, "the webhook was not delivered"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -16,6 +15,7 @@ from schemas.topics import TopicNames
 from tests.conftest import REPO, Broker
 from tests.fixtures.web.server import FixtureServer
 from tests.integration.test_producers_kafka import read_all
+from tests.policywatch_cli import wait_until_ready
 
 #: the CLI with these commands registered (register() is idempotent: fine once ops/cli.py does it)
 ENTRY = "from ops.cli import app, main; from ops.cli_sources import register; register(app); main()"
@@ -60,11 +60,8 @@ def test_the_producers_role_runs_sources_until_sigterm(
         )
         try:
             deadline = time.monotonic() + 60
-            while not ready.exists():
-                assert proc.poll() is None, (tmp_path / "producers.log").read_text()
-                assert time.monotonic() < deadline, "no ready file"
-                time.sleep(0.05)
-            metrics_url = json.loads(ready.read_text())["metrics"]
+            info = wait_until_ready(proc, ready, tmp_path / "producers.log", "producers")
+            metrics_url = info["metrics"]
             while len(web.requests_to("/news/atom.xml")) < 2:  # scheduled again after 1 s
                 assert proc.poll() is None, (tmp_path / "producers.log").read_text()
                 assert time.monotonic() < deadline, "the source was not run twice"
@@ -105,12 +102,7 @@ def test_the_intake_command_serves_until_sigterm(
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline = time.monotonic() + 60
-            while not ready.exists():
-                assert proc.poll() is None, log_path.read_text()
-                assert time.monotonic() < deadline, "no ready file"
-                time.sleep(0.05)
-            url = json.loads(ready.read_text())["url"]
+            url = wait_until_ready(proc, ready, log_path, "intake")["url"]
             response = httpx.post(
                 url + "/documents",
                 json={"id": "note-1", "text": "The Quad met in Tokyo."},
