@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 from schemas.classification import DocumentClassified
@@ -106,6 +106,17 @@ def dead_letter(
     )
 
 
+def published_at(doc: DocumentObserved, result: Classification) -> datetime | None:
+    """The document's publication time: as given, else the date read from its text
+    (midnight UTC), else None (only the observation time is known)."""
+    if doc.published_at is not None:
+        return doc.published_at
+    if result.published is None:
+        return None
+    day = result.published
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
 def classified_event(
     doc: DocumentObserved,
     result: Classification,
@@ -117,11 +128,12 @@ def classified_event(
 ) -> DocumentClassified:
     hits = keywords.find(doc.title, doc.body) if keywords else []
     snippets = label_snippets(doc.body, (*result.initiatives, *result.actors))
+    published = published_at(doc, result)
     return DocumentClassified(
         event_id=event_id_for(
             doc.document_id, doc.revision, DocumentClassified.EVENT_TYPE, classifier.version
         ),
-        occurred_at=doc.occurred_at,
+        occurred_at=published or doc.observed_at,
         observed_at=utcnow(),
         producer=producer,
         trace_id=doc.trace_id,
@@ -132,7 +144,7 @@ def classified_event(
         source_id=doc.source.id,
         source_kind=doc.source.kind.value,
         title=doc.title,
-        published_at=doc.published_at,
+        published_at=published,
         relevant=result.relevant,
         initiatives=result.initiatives,
         actors=result.actors,
@@ -145,6 +157,9 @@ def classified_event(
         document_observed_at=doc.observed_at,
         keyword_hits=tuple(h.keyword for h in hits),
         snippets=snippets + (keywords.snippets(hits) if keywords else ()),
+        date_source=result.date_source,
+        candidates=result.candidates,
+        occurrences=result.occurrences,
     )
 
 
@@ -171,16 +186,19 @@ def process_document(
         doc = decode(value, DocumentObserved)
         if is_duplicate(seen_marker, doc.revision, classifier.version, ref):
             return Duplicate(doc.document_id, doc.revision)
-        published = doc.published_at or doc.observed_at
+        given = doc.published_at.date() if doc.published_at else None
         result = classifier.classify(
             DocumentText(
                 document_id=doc.document_id,
                 title=doc.title,
                 body=doc.body,
                 language=doc.language,
-                published=published.date(),
+                published=given,
+                date_source=doc.date_source if given else None,
+                observed=doc.observed_at.date(),
             )
         )
+        published = published_at(doc, result) or doc.observed_at
         story_id = None
         labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
         if story_stage and result.relevant:

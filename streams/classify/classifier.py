@@ -28,9 +28,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from schemas.classification import ActorLabel, Commitment, Evidence, InitiativeLabel
+from schemas.classification import (
+    ActorLabel,
+    Commitment,
+    Evidence,
+    InitiativeCandidate,
+    InitiativeLabel,
+    Occurrence,
+)
+from schemas.documents import DateSource
 from streams.classify.actors import ActorMention, ActorResolver
 from streams.classify.commitments import Anchor, extract_commitments
+from streams.classify.dating import Dating
 from streams.classify.initiatives import InitiativeMention, InitiativeResolver
 from streams.classify.matcher import ContextHits, Match, Matcher
 from streams.classify.normalise import Normalised, normalise
@@ -51,13 +60,20 @@ MAX_IMPLIED_PARTIES = 4  # a minilateral implies its parties; the G20 does not
 
 @dataclass(frozen=True, slots=True)
 class DocumentText:
-    """What the classifier reads of a document."""
+    """What the classifier reads of a document.
+
+    ``published`` is the publication date given with it (``date_source`` says by what:
+    "record" or "metadata"); without one the classifier reads a date from the text and
+    falls back on ``observed``, the day policywatch saw the document.
+    """
 
     document_id: str
     title: str
     body: str
     language: str | None = None
     published: date | None = None
+    date_source: DateSource | None = None
+    observed: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +86,10 @@ class Classification:
     countries: tuple[str, ...] = ()
     commitments: tuple[Commitment, ...] = ()
     truncated: bool = False
+    published: date | None = None
+    date_source: DateSource = "observed"
+    candidates: tuple[InitiativeCandidate, ...] = ()
+    occurrences: tuple[Occurrence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,18 +141,24 @@ class Classifier:
         return _Scanned(text, norm, *self.matcher.scan_with_context(norm, text))
 
     def classify(self, doc: DocumentText, *, today: date | None = None) -> Classification:
-        """Labels of ``doc``; dates resolve at ``doc.published``, else ``today``, else now."""
+        """Labels of ``doc``; dates resolve at its publication date (given, else read from
+        the text), else in the era its named office holders tell, else ``today``/now."""
         truncated = len(doc.body) > self.max_chars or len(doc.title) > TITLE_MAX_CHARS
         title = self._scan(doc.title[:TITLE_MAX_CHARS])
         body = self._scan(doc.body[: self.max_chars])
-        day = doc.published or today or date.today()
-        if isinstance(day, datetime):  # a datetime is a date, but does not compare with one
-            day = day.date()
+        dating = self._dating(doc, today, title.text, body.text)
 
         fields = [(s.matches, s.norm, s.text) for s in (title, body)]
         found_title, found_body = self._initiatives.resolve(fields, (title.context, body.context))
         initiatives = self._initiative_labels(found_title, found_body, body)
-        actors_title, actors_body = self._actors.resolve(fields, day)
+        actors_title, actors_body = self._actors.resolve(fields, dating.day)
+        if dating.source == "observed" or dating.yearless:
+            era = self._actors.era([*actors_title, *actors_body])
+            redated = dating.within(era, title.text, body.text)
+            if redated.day != dating.day:
+                dating = redated
+                actors_title, actors_body = self._actors.resolve(fields, dating.day)
+        day = dating.day
         actors = self._actor_labels(actors_title, actors_body, body, day)
 
         named = {p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())}
@@ -150,7 +176,11 @@ class Classifier:
             anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in actors_body]
             countries_named = (m for m in body.matches if "country" in m.kinds)
             anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in countries_named]
-            commitments = tuple(extract_commitments(body.text, day, anchors, body.norm))
+            commitments = tuple(
+                extract_commitments(
+                    body.text, day, anchors, body.norm, excluded=dating.header_spans
+                )
+            )
         return Classification(
             relevant=relevant,
             initiatives=initiatives,
@@ -158,7 +188,17 @@ class Classifier:
             countries=tuple(sorted(countries)),
             commitments=commitments,
             truncated=truncated,
+            published=dating.published,
+            date_source=dating.source,
         )
+
+    @staticmethod
+    def _dating(doc: DocumentText, today: date | None, title: str, body: str) -> Dating:
+        seen = doc.observed or today or date.today()
+        if isinstance(seen, datetime):  # a datetime is a date, but does not compare with one
+            seen = seen.date()
+        published = doc.published.date() if isinstance(doc.published, datetime) else doc.published
+        return Dating.of(published, doc.date_source, seen, title, body)
 
     def _initiative_labels(
         self,

@@ -146,11 +146,17 @@ def _regions(sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def extract_commitments(
-    body: str, today: date, anchors: Sequence[Anchor], norm: Normalised | None = None
+    body: str,
+    today: date,
+    anchors: Sequence[Anchor],
+    norm: Normalised | None = None,
+    *,
+    excluded: Sequence[tuple[int, int]] = (),
 ) -> list[Commitment]:
     """Commitments of ``body`` relative to ``today`` (the document date).
 
-    ``norm`` is ``normalise(body)`` when the caller already has it. Work is
+    ``norm`` is ``normalise(body)`` when the caller already has it; ``excluded`` are
+    spans that date the page itself (datelines, date lines): never a due date. Work is
     spent only on sentences with a cue word and an anchor: sentence breaks are
     found once, date expressions only around those sentences.
     """
@@ -168,6 +174,8 @@ def extract_commitments(
     windows = find_due_windows(body, today, norm, _regions(candidates), folded)
     merged: dict[tuple[str | None, date, date], Commitment] = {}
     for window in windows:
+        if any(lo < window.end and window.start < hi for lo, hi in excluded):
+            continue
         s_start, s_end = sentences.around(window.start)
         cue = cue_in(body, s_start, s_end, folded)
         if cue is None:
