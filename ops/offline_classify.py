@@ -142,11 +142,18 @@ def ignored_matches(
     return out
 
 
-def _day(event: DocumentObserved, override: date | None) -> date:
-    if override is not None:
-        return override
-    when = event.published_at or event.observed_at
-    return when.astimezone(UTC).date()
+def _document_text(event: DocumentObserved, override: date | None) -> DocumentText:
+    """What the classifier reads; ``override`` (--date) stands for a publication date."""
+    given = override or (event.published_at.astimezone(UTC).date() if event.published_at else None)
+    return DocumentText(
+        document_id=event.document_id,
+        title=event.title,
+        body=event.body,
+        language=event.language,
+        published=given,
+        date_source=None if override else event.date_source,
+        observed=event.observed_at.astimezone(UTC).date(),
+    )
 
 
 def classify_items(
@@ -163,16 +170,8 @@ def classify_items(
             yield Outcome(item.location, error=str(item.error or "unreadable"))
             continue
         event = item.event
-        day = _day(event, on_date)
-        result = classifier.classify(
-            DocumentText(
-                document_id=event.document_id,
-                title=event.title,
-                body=event.body,
-                language=event.language,
-                published=day,
-            )
-        )
+        result = classifier.classify(_document_text(event, on_date))
+        day = result.published or event.observed_at.astimezone(UTC).date()
         story_id = None
         if result.relevant:
             labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
@@ -185,6 +184,7 @@ def classify_items(
             "location": item.location,
             "title": event.title,
             "date": day.isoformat(),
+            "date_source": result.date_source,
             "relevant": result.relevant,
             "relevance": relevance_reason(result),
             "initiatives": [lab.model_dump(mode="json") for lab in result.initiatives],

@@ -40,7 +40,7 @@ from schemas.documents import DateSource
 from streams.classify.actors import ActorMention, ActorResolver
 from streams.classify.commitments import Anchor, extract_commitments
 from streams.classify.dating import Dating
-from streams.classify.initiatives import InitiativeMention, InitiativeResolver
+from streams.classify.initiatives import InitiativeMention, InitiativeResolver, PartyHits
 from streams.classify.matcher import ContextHits, Match, Matcher
 from streams.classify.normalise import Normalised, normalise
 from streams.taxonomy.load import taxonomy_digest
@@ -135,6 +135,10 @@ class Classifier:
         self._initiatives = InitiativeResolver(taxonomy)
         self._actors = ActorResolver(taxonomy)
         self._office_country = {o.id: o.country for o in taxonomy.offices}
+        self._party_of = {a.id: a.country for a in taxonomy.actors if a.country}
+        self._party_of.update({"office:" + o.id: o.country for o in taxonomy.offices})
+        self._context_actors = frozenset(a.id for a in taxonomy.actors if a.scope == "context")
+        self._context_initiatives = self._initiatives.context_only
 
     def _scan(self, text: str) -> _Scanned:
         norm = normalise(text)
@@ -149,7 +153,12 @@ class Classifier:
         dating = self._dating(doc, today, title.text, body.text)
 
         fields = [(s.matches, s.norm, s.text) for s in (title, body)]
-        found_title, found_body = self._initiatives.resolve(fields, (title.context, body.context))
+        parties = [PartyHits.of(s.matches, self._party_of) for s in (title, body)]
+        found_title, found_body = self._initiatives.resolve(
+            fields, (title.context, body.context), parties
+        )
+        found_title = [m for m in found_title if m.initiative not in self._context_initiatives]
+        found_body = [m for m in found_body if m.initiative not in self._context_initiatives]
         initiatives = self._initiative_labels(found_title, found_body, body)
         actors_title, actors_body = self._actors.resolve(fields, dating.day)
         if dating.source == "observed" or dating.yearless:
@@ -159,6 +168,8 @@ class Classifier:
                 dating = redated
                 actors_title, actors_body = self._actors.resolve(fields, dating.day)
         day = dating.day
+        actors_title = [m for m in actors_title if m.actor not in self._context_actors]
+        actors_body = [m for m in actors_body if m.actor not in self._context_actors]
         actors = self._actor_labels(actors_title, actors_body, body, day)
 
         named = {p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())}
