@@ -175,9 +175,9 @@ class Classifier:
         named = {p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())}
         countries = set(named)
         for label in initiatives:
-            parties = self._initiatives.parties[label.id]
-            if len(parties) <= MAX_IMPLIED_PARTIES:
-                countries.update(parties)
+            implied = self._initiatives.parties[label.id]
+            if len(implied) <= MAX_IMPLIED_PARTIES:
+                countries.update(implied)
         countries.update(label.country for label in actors if label.country)
 
         relevant = bool(initiatives) or len(actors) >= 2
