@@ -23,6 +23,7 @@ from schemas.documents import DocumentObserved
 from schemas.errors import SourceError
 from streams.classify.classifier import Classification, Classifier, DocumentText
 from streams.classify.normalise import normalise
+from streams.classify.report_features import report_features
 from streams.classify.stories import StoryIndex
 
 STDIN = "-"
@@ -174,11 +175,9 @@ def classify_items(
         day = result.published or event.observed_at.astimezone(UTC).date()
         story_id = None
         if result.relevant:
-            labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
+            features = report_features(event.title, event.body, event.language, result)
             when = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            story_id = stories.assign(
-                event.document_id, when, f"{event.title}\n{event.body}", labels
-            )
+            story_id = stories.assign_features(event.document_id, when, features)
         record: dict[str, Any] = {
             "id": event.external_id or event.url or event.document_id,
             "location": item.location,
