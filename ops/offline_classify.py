@@ -191,6 +191,7 @@ def classify_items(
             "countries": list(result.countries),
             "story_id": story_id,
             "commitments": [c.model_dump(mode="json") for c in result.commitments],
+            "candidates": [c.model_dump(mode="json") for c in result.candidates],
             "truncated": result.truncated,
             "classifier_version": classifier.version,
             "taxonomy_version": classifier.taxonomy_version,

@@ -38,6 +38,7 @@ from schemas.classification import (
 )
 from schemas.documents import DateSource
 from streams.classify.actors import ActorMention, ActorResolver
+from streams.classify.candidates import CandidateFinder, party_names
 from streams.classify.commitments import Anchor, extract_commitments
 from streams.classify.dating import Dating
 from streams.classify.initiatives import InitiativeMention, InitiativeResolver, PartyHits
@@ -56,6 +57,8 @@ REPEAT_BOOST = 0.03
 MAX_BOOST = 0.06
 MAX_CONFIDENCE = 0.99
 MAX_IMPLIED_PARTIES = 4  # a minilateral implies its parties; the G20 does not
+_INITIATIVE_KINDS = frozenset({"initiative", "ambiguous"})
+_PERSON_KINDS = frozenset({"actor", "actor_short"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +142,7 @@ class Classifier:
         self._party_of.update({"office:" + o.id: o.country for o in taxonomy.offices})
         self._context_actors = frozenset(a.id for a in taxonomy.actors if a.scope == "context")
         self._context_initiatives = self._initiatives.context_only
+        self._candidates = CandidateFinder(party_names(taxonomy))
 
     def _scan(self, text: str) -> _Scanned:
         norm = normalise(text)
@@ -180,6 +184,7 @@ class Classifier:
                 countries.update(implied)
         countries.update(label.country for label in actors if label.country)
 
+        candidates = self._find_candidates(body, actors_body)
         relevant = bool(initiatives) or len(actors) >= 2
         commitments: tuple[Commitment, ...] = ()
         if relevant:
@@ -201,6 +206,29 @@ class Classifier:
             truncated=truncated,
             published=dating.published,
             date_source=dating.source,
+            candidates=tuple(candidates),
+        )
+
+    def _find_candidates(
+        self, body: _Scanned, mentions: Sequence[ActorMention]
+    ) -> list[InitiativeCandidate]:
+        span = body.norm.span
+        initiative_spans = [
+            span(m.start, m.end) for m in body.matches if m.kinds.keys() & _INITIATIVE_KINDS
+        ]
+        actor_spans = [span(m.start, m.end) for m in body.matches if m.kinds.keys() & _PERSON_KINDS]
+        country_hits = [
+            (span(m.start, m.end)[0], p.id)
+            for m in body.matches
+            for p in m.kinds.get("country", ())
+        ]
+        actor_hits = [(span(m.start, m.end)[0], m.actor) for m in mentions]
+        return self._candidates.find(
+            body.text,
+            initiative_spans=initiative_spans,
+            actor_spans=actor_spans,
+            country_hits=country_hits,
+            actor_hits=actor_hits,
         )
 
     @staticmethod
