@@ -78,7 +78,7 @@ _GENERIC = frozenset(
     high-level annual ministerial leaders leaders' foreign ministers ministers' minister's
     senior officials official track enhanced expanded upgraded historic landmark key major
     proposed planned inaugural its their our this that country countries two three four
-    nations national international regional framework before after during at as while when
+    nations national international regional before after during at as while when
     協力 関係 戦略的 包括的 特別 新た 両国 二国間 政府間""".split()  # noqa: SIM905
 )
 _MONTHS = frozenset(

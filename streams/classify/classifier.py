@@ -9,8 +9,10 @@ Decisions (the contract with the warehouse and alerts):
   countries of the matched actors, and the parties of matched initiatives with
   at most four parties (the Quad implies AU, IN, JP, US; a passing mention of
   the G20 does not imply its twenty members).
-- ``relevant``: at least one initiative, or at least two distinct actors.
-  Commitments come from the body only, and only for relevant documents.
+- ``relevant``: at least one initiative, or an office holder named (not by a surname
+  alone), or two actors so named (a ministry and an office holder). Commitments come
+  from the body only, and only for relevant documents. A surname alone is no label in a
+  page that names nothing else of ours: "Motegi" there is the circuit more often.
 - ``language`` is not used to pick aliases: every alias of every language is
   scanned, since news mixes scripts ("日印AI対話", "FOIP").
 - Bad input never raises: empty text is not relevant; a body longer than
@@ -174,10 +176,16 @@ class Classifier:
         day = dating.day
         actors_title = [m for m in actors_title if m.actor not in self._context_actors]
         actors_body = [m for m in actors_body if m.actor not in self._context_actors]
+        named = {m.actor for m in (*actors_title, *actors_body) if not m.short}
+        if not found_title and not found_body and not named:
+            # a surname alone ("Motegi", "Albanese", 茂木) in a page that names nothing
+            # else of ours is a circuit, a town or a namesake more often than the minister
+            actors_title = actors_body = []
         actors = self._actor_labels(actors_title, actors_body, body, day)
 
-        named = {p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())}
-        countries = set(named)
+        countries = {
+            p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())
+        }
         for label in initiatives:
             implied = self._initiatives.parties[label.id]
             if len(implied) <= MAX_IMPLIED_PARTIES:
@@ -185,7 +193,8 @@ class Classifier:
         countries.update(label.country for label in actors if label.country)
 
         candidates = self._find_candidates(body, actors_body)
-        relevant = bool(initiatives) or len(actors) >= 2
+        persons = {a.id for a in actors if a.kind == "person"} & named
+        relevant = bool(initiatives) or bool(persons) or len(named) >= 2
         commitments: tuple[Commitment, ...] = ()
         if relevant:
             anchors = [Anchor(*body.norm.span(m.start, m.end), m.initiative) for m in found_body]
@@ -194,7 +203,12 @@ class Classifier:
             anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in countries_named]
             commitments = tuple(
                 extract_commitments(
-                    body.text, day, anchors, body.norm, excluded=dating.header_spans
+                    body.text,
+                    day,
+                    anchors,
+                    body.norm,
+                    excluded=dating.header_spans,
+                    relative_ok=dating.published is not None,
                 )
             )
         return Classification(

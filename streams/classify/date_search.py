@@ -36,7 +36,8 @@ _TRIGGER_WORDS = {
     ),
     "unit": "year years month months week weeks day days",
     "digit": "0 1 2 3 4 5 6 7 8 9",
-    "cjk": "年 月",
+    "cjk": "年 月 日",
+    "weekday": "monday tuesday wednesday thursday friday saturday sunday",
 }
 _BEFORE, _AFTER = 50, 30  # reach of an expression around its trigger
 _YEAR_WORDS = ("19", "20", "21", "year")

@@ -34,8 +34,10 @@ def report_features(
 ) -> StoryFeatures:
     """Features for :meth:`StoryIndex.assign_features` of a relevant classification."""
     labels = {INITIATIVE + lab.id for lab in result.initiatives}
+    labels |= {INITIATIVE + c.key for c in result.candidates}  # a new initiative is one too
     labels |= {"a:" + lab.id for lab in result.actors}
     spans = [(e.start, e.end, lab.id) for lab in result.initiatives for e in lab.evidence]
+    spans += [(c.evidence[0].start, c.evidence[0].end, c.key) for c in result.candidates]
     signals = event_signals(
         title,
         body,

@@ -19,10 +19,10 @@ chain two events together) and resembles at least one member closely enough:
   copies (resemblance of word 4-shingles ≥ 0.5) always resemble.
 Candidates come from an inverted index of labels and of the eight smallest
 shingle hashes, so a document is scored only against the few that share a key.
-Memory is bounded: documents published more than ``retention`` (default 180
-days; backfills arrive out of order) before the newest publication time seen are
-evicted (event time, so a replay gives the same stories), and at most
-``max_documents`` are kept. A known ``document_id`` keeps its story.
+Memory is bounded: once the index holds ``keep_at_least`` documents, those
+published more than ``retention`` (default 180 days; backfills arrive out of order)
+before the newest publication time seen are evicted (event time, so a replay gives
+the same stories), and at most ``max_documents`` are kept. A known ``document_id`` keeps its story.
 ``snapshot()``/``restore()``/``member()``/``load_member()`` give the state as
 plain JSON-able data. Pure: no I/O; not thread-safe (one per worker).
 """
@@ -303,6 +303,7 @@ class StoryIndex:
         max_documents: int = 50_000,
         retention: timedelta = timedelta(days=180),
         label_threshold: float = 0.5,
+        keep_at_least: int = 10_000,
     ) -> None:
         self.window = window
         # Kept longer than the comparison window: documents arrive out of publication order
@@ -311,6 +312,9 @@ class StoryIndex:
         self.threshold = threshold
         self.label_threshold = label_threshold
         self.max_documents = max_documents
+        # An archive ingested out of order (a feed's newest first, a folder of years) must
+        # not lose its old stories to its newest page: below this size nothing ages out.
+        self.keep_at_least = keep_at_least
         self._docs: OrderedDict[str, _Doc] = OrderedDict()  # insertion order ~ arrival
         # key -> documents, in arrival order (dicts keep insertion order)
         self._by_key: dict[str, dict[str, None]] = {}
@@ -389,8 +393,10 @@ class StoryIndex:
         return math.log(1.0 + (len(self._docs) + 1) / (self._df[label] + 1))
 
     def _label_similarity(self, a: _Doc, b: _Doc) -> float:
+        """Weighted Jaccard index of the labels; one shared person alone says nothing (a
+        prime minister is in many stories a day)."""
         both = a.labels & b.labels
-        if not both:
+        if not both or (len(both) == 1 and not next(iter(both)).startswith(INITIATIVE)):
             return 0.0
         shared = sum(self._weight(label) for label in both)
         return shared / sum(self._weight(label) for label in a.labels | b.labels)
@@ -462,7 +468,9 @@ class StoryIndex:
 
     def _evict(self) -> None:
         horizon = self._newest - self.retention.total_seconds()
-        while self._expiry and self._expiry[0][0] < horizon:
+        while (
+            self._expiry and self._expiry[0][0] < horizon and len(self._docs) > self.keep_at_least
+        ):
             _, document_id = heapq.heappop(self._expiry)
             self._remove(document_id)
         if len(self._expiry) > 2 * len(self._docs) + 64:  # drop entries of removed documents

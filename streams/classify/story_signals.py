@@ -34,6 +34,7 @@ from streams.classify.sentences import Sentences
 __all__ = ["EventSignals", "compatible_kinds", "event_signals"]
 
 LEAD_CHARS = 420
+BODY_CHARS = 3000
 _WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
     "sunday": 6, "月曜": 0, "火曜": 1, "水曜": 2, "木曜": 3, "金曜": 4, "土曜": 5, "日曜": 6,
@@ -218,6 +219,15 @@ def _kind(title: str, lead: str, leaders: bool) -> str:
     return ""
 
 
+def _usual_kind(body: str) -> str:
+    """The event word a page without one in its lead uses most (a transcript of remarks
+    at a summit says "summit" throughout)."""
+    text = body[:BODY_CHARS]
+    counts = {kind: len(pattern.findall(text)) for kind, pattern in _KINDS}
+    kind, count = max(counts.items(), key=lambda kv: kv[1])
+    return kind if count >= 2 and kind not in _ALONE else ""
+
+
 def _preview(title: str, lead: str) -> bool:
     for text in (title, _first_sentence(lead)):
         future = _FUTURE.search(text)
@@ -364,7 +374,7 @@ def event_signals(
     title, for the rounds.
     """
     lead = _lead(body)
-    kind = _kind(title, lead, leaders)
+    kind = _kind(title, lead, leaders) or _usual_kind(body)
     preview = _preview(title, lead)
     day, exact = _day(f"{title}\n{lead}", published, preview)
     rounds = set(_rounds(title, title_spans))

@@ -89,7 +89,7 @@ def test_a_known_document_keeps_its_story(docs: dict[str, tuple[str, set[str]]])
 def test_reports_outside_the_window_found_a_new_story(
     docs: dict[str, tuple[str, set[str]]],
 ) -> None:
-    index = StoryIndex(window=timedelta(days=3), retention=timedelta(days=10))
+    index = StoryIndex(window=timedelta(days=3), retention=timedelta(days=10), keep_at_least=0)
     _assign(index, docs, "000", 0)
     assert _assign(index, docs, "001", 24 * 4) == story_id_for("001")
     assert len(index) == 2  # outside the window, still retained for late arrivals
