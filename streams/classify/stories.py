@@ -302,6 +302,7 @@ class StoryIndex:
         threshold: float = 0.4,
         max_documents: int = 50_000,
         retention: timedelta = timedelta(days=180),
+        *,
         label_threshold: float = 0.5,
         keep_at_least: int = 10_000,
     ) -> None:
