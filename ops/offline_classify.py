@@ -192,6 +192,7 @@ def classify_items(
             "story_id": story_id,
             "commitments": [c.model_dump(mode="json") for c in result.commitments],
             "candidates": [c.model_dump(mode="json") for c in result.candidates],
+            "occurrences": [o.model_dump(mode="json") for o in result.occurrences],
             "truncated": result.truncated,
             "classifier_version": classifier.version,
             "taxonomy_version": classifier.taxonomy_version,

@@ -139,7 +139,7 @@ def party_names(taxonomy: Taxonomy) -> PartyNames:
     names: dict[str, str] = {}
     for country in taxonomy.countries:
         for name in [country.name, *(n for ns in country.aliases.values() for n in ns)]:
-            folded = " ".join(_SPLIT.split(_fold(name))).strip(" .")
+            folded = " ".join(_SPLIT.split(_fold(name).replace(".", ""))).strip()
             if folded and not is_cjk(folded[0]):
                 names.setdefault(folded, country.code)
     tracked = frozenset(
@@ -202,7 +202,7 @@ class CandidateFinder:
     # ---- substance and keys ------------------------------------------------------
     def _codes_in(self, name: str) -> list[str]:
         """Country codes a name mentions: names and demonyms, and 日印-style compounds."""
-        folded = " " + " ".join(_SPLIT.split(_fold(name))) + " "
+        folded = " " + " ".join(_SPLIT.split(_fold(name).replace(".", ""))) + " "
         codes: list[str] = []
         for multi in self._multiword:
             if f" {multi} " in folded:

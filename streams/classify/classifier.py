@@ -46,6 +46,8 @@ from streams.classify.dating import Dating
 from streams.classify.initiatives import InitiativeMention, InitiativeResolver, PartyHits
 from streams.classify.matcher import ContextHits, Match, Matcher
 from streams.classify.normalise import Normalised, normalise
+from streams.classify.report_event import occurrences_of, read_event
+from streams.classify.story_signals import EventSignals
 from streams.taxonomy.load import taxonomy_digest
 from streams.taxonomy.model import Taxonomy
 
@@ -95,6 +97,7 @@ class Classification:
     date_source: DateSource = "observed"
     candidates: tuple[InitiativeCandidate, ...] = ()
     occurrences: tuple[Occurrence, ...] = ()
+    event: EventSignals | None = None  # what the lead reports (relevant documents only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +199,18 @@ class Classifier:
         persons = {a.id for a in actors if a.kind == "person"} & named
         relevant = bool(initiatives) or bool(persons) or len(named) >= 2
         commitments: tuple[Commitment, ...] = ()
+        event: EventSignals | None = None
+        occurrences: tuple[Occurrence, ...] = ()
         if relevant:
+            event = read_event(
+                title.text,
+                body.text,
+                dating.published,
+                initiatives=initiatives,
+                actors=actors,
+                candidates=candidates,
+            )
+            occurrences = occurrences_of(event, initiatives, candidates)
             anchors = [Anchor(*body.norm.span(m.start, m.end), m.initiative) for m in found_body]
             anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in actors_body]
             countries_named = (m for m in body.matches if "country" in m.kinds)
@@ -221,6 +235,8 @@ class Classifier:
             published=dating.published,
             date_source=dating.source,
             candidates=tuple(candidates),
+            occurrences=occurrences,
+            event=event,
         )
 
     def _find_candidates(
