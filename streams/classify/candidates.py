@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from schemas.classification import Evidence, InitiativeCandidate
@@ -35,7 +35,7 @@ from streams.classify.normalise import is_cjk
 from streams.classify.sentences import Sentences
 from streams.taxonomy.model import Taxonomy
 
-__all__ = ["CandidateFinder", "PartyNames", "party_names"]
+__all__ = ["CandidateFinder", "DocumentHits", "PartyNames", "party_names"]
 
 MAX_NAME_CHARS = 160
 _HEADS_EN = (
@@ -86,15 +86,6 @@ _MONTHS = frozenset(
     monday tuesday wednesday thursday friday saturday sunday""".split()  # noqa: SIM905
 )
 _CONNECTORS = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "between", "&"})
-_TOKEN = r"(?:[A-Z][\w'’.-]*|\d+(?:\+\d+)?|[A-Z]{2,}|(?:and|of|for|on|the|in|to|with|&)(?=\s))"
-_NAME_EN = re.compile(
-    rf"(?<![\w'’-])(?:{_TOKEN}[\s-]+){{0,10}}?(?:{_TOKEN}\s+)?"
-    rf"(?P<head>{'|'.join(sorted(_HEADS_EN, key=len, reverse=True))})\b"
-    r"(?P<tail>(?:\s+(?:on|for|of)\s+(?:the\s+)?[A-Z][\w'’-]*"
-    r"(?:\s+(?:[A-Z][\w'’-]*|and|of|the|through|for|&))*)?)"
-)
-_JA_NAME_CHARS = r"[\u3005\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ・＋+]"
-_NAME_JA = re.compile(rf"(?P<body>(?:{_JA_NAME_CHARS}|に関する)+?)(?P<head>{'|'.join(_HEADS_JA)})")
 _ORDINAL = re.compile(
     r"^(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|"
     r"seventh|eighth|ninth|tenth|第\d+回)$",
@@ -107,8 +98,25 @@ _LEADING = re.compile(
     re.IGNORECASE,
 )
 _HEAD_ALTERNATIVES = "|".join(sorted(_HEADS_EN, key=len, reverse=True))
-_EXTEND = re.compile(rf"(?:[\s-]+[A-Z][\w'’-]*){{0,3}}?[\s-]+(?:{_HEAD_ALTERNATIVES})\b")
-_TITLE_WORD = re.compile(r"\b[A-Z][\w'’-]*")
+_HEAD_RE = re.compile(rf"\b(?:{_HEAD_ALTERNATIVES})\b")
+_CONTINUES = re.compile(r"(?:[\s-]+[A-Z][\w'’-]*){0,3}[\s-]+")  # "Framework [Policy] Dialogue"
+_WORD = re.compile(r"[^\s\-–—]+")
+_CONNECTOR_WORDS = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "&"})
+WINDOW_CHARS = 160
+
+
+def _name_token(token: str) -> bool:
+    """A word that can be part of a name: capitalised, a number ("2+2"), or a connector."""
+    return token[:1].isupper() or token[:1].isdigit() or token in _CONNECTOR_WORDS
+
+
+_TAIL = re.compile(
+    r"\s+(?:on|for|of)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|and|of|the|through|for|&))*"
+)
+MAX_TOKENS = 10
+_ABOUT = "に関する"
+_JA_HEAD_RE = re.compile("|".join(_HEADS_JA))
+_JA_NAME_CHAR = re.compile(r"[\u3005\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ・＋+]")
 _TRAILING = re.compile(r"(?:\s+(?:and|of|the|in|for|through|&))+$")
 _JA_COUNTRIES = re.compile(r"[日印米豪中韓英仏独露比越尼加]{2,}")
 
@@ -130,7 +138,7 @@ def _in_headline(text: str, at: int) -> bool:
     words = line.split()
     if len(words) < 4 or len(line) > 200:
         return False
-    capitalised = sum(1 for w in words if _TITLE_WORD.match(w))
+    capitalised = sum(1 for w in words if w[:1].isupper())
     return capitalised >= 0.75 * len(words)
 
 
@@ -146,6 +154,16 @@ def party_names(taxonomy: Taxonomy) -> PartyNames:
         a.country for a in taxonomy.actors if a.scope == "tracked" and a.country is not None
     )
     return PartyNames(names, tracked)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentHits:
+    """Body spans of taxonomy matches, and (offset, id) of countries and tracked actors."""
+
+    initiative_spans: Sequence[tuple[int, int]]
+    actor_spans: Sequence[tuple[int, int]]
+    country_hits: Sequence[tuple[int, str]]
+    actor_hits: Sequence[tuple[int, str]]
 
 
 @dataclass(slots=True)
@@ -171,33 +189,51 @@ class CandidateFinder:
     # ---- names -------------------------------------------------------------------
     @staticmethod
     def _english(text: str) -> Iterable[_Found]:
-        for match in _NAME_EN.finditer(text):
-            raw, head, end = match.group(0), match.group("head"), match.end()
-            if not match.group("tail"):  # "Framework" of "Framework Dialogue": the last head
-                longer = _EXTEND.match(text, end)
-                if longer is not None:
-                    raw, end = raw + longer.group(0), longer.end()
-                    head = longer.group(0).split()[-1]
-            tail = match.group("tail") or ""
-            if tail and tail.split()[1].casefold() in _MONTHS:
-                raw = raw[: len(raw) - len(tail)]
+        """Names ending in a head word: found from the heads back, so a page costs one
+        pass for the heads and a few tokens for each."""
+        heads = list(_HEAD_RE.finditer(text))
+        for k, match in enumerate(heads):
+            following = heads[k + 1] if k + 1 < len(heads) else None
+            if following is not None and _CONTINUES.fullmatch(text, match.end(), following.start()):
+                continue  # "Framework" of "Framework Dialogue": named at the last head
+            start = match.start()
+            window_start = max(0, start - WINDOW_CHARS)
+            tokens = [(t.start(), t.group()) for t in _WORD.finditer(text, window_start, start)]
+            if tokens and tokens[0][0] == window_start and window_start > 0:
+                tokens = tokens[1:]  # cut by the window: not a whole word
+            for at, token in reversed(tokens[-MAX_TOKENS:]):
+                if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
+                    break
+                start = at
+            tail = _TAIL.match(text, match.end())
+            end = tail.end() if tail else match.end()
+            if tail and tail.group(0).split()[1].casefold() in _MONTHS:
+                end = match.end()
+            raw = text[start:end]
             name = _LEADING.sub("", raw).rstrip(" ,.;:")
-            name = _TRAILING.sub("", name) if tail else name
+            name = _TRAILING.sub("", name) if end > match.end() else name
             if len(name) > MAX_NAME_CHARS or len(name.split()) < 2:
                 continue
-            start = match.start() + raw.index(name)
-            if _in_headline(text, start):
+            begin = start + raw.index(name)
+            if _in_headline(text, begin):
                 continue
-            yield _Found(name, start, start + len(name), head, "en")
+            yield _Found(name, begin, begin + len(name), match.group(0), "en")
 
     @staticmethod
     def _japanese(text: str) -> Iterable[_Found]:
-        for match in _NAME_JA.finditer(text):
-            body = match.group("body").lstrip("・")
+        if not any(head in text for head in _HEADS_JA):
+            return
+        for match in _JA_HEAD_RE.finditer(text):
+            start = match.start()
+            while start > 0 and (
+                _JA_NAME_CHAR.match(text, start - 1) or text.endswith("に関する", 0, start)
+            ):
+                start -= 4 if text.endswith("に関する", 0, start) else 1
+            body = text[start : match.start()].lstrip("・")
             if len(body) < 2:
                 continue
-            name = body + match.group("head")
-            yield _Found(name, match.end() - len(name), match.end(), match.group("head"), "ja")
+            name = body + match.group(0)
+            yield _Found(name, match.end() - len(name), match.end(), match.group(0), "ja")
 
     # ---- substance and keys ------------------------------------------------------
     def _codes_in(self, name: str) -> list[str]:
@@ -252,19 +288,21 @@ class CandidateFinder:
     def find(
         self,
         body: str,
-        *,
-        initiative_spans: Sequence[tuple[int, int]],
-        actor_spans: Sequence[tuple[int, int]],
-        country_hits: Sequence[tuple[int, str]],
-        actor_hits: Sequence[tuple[int, str]],
+        context: Callable[[], DocumentHits],
         sentences: Sentences | None = None,
     ) -> list[InitiativeCandidate]:
-        """Candidates of ``body``, given the body spans of the taxonomy's initiative
-        matches (any scope) and actor matches, and where countries and tracked actors are
-        named (body offsets)."""
+        """Candidates of ``body``; ``context()`` tells where the taxonomy's initiatives (any
+        scope) and actors matched and where countries and tracked actors are named (asked
+        only when a name is found: most pages have none)."""
+        names = [*self._english(body), *self._japanese(body)]
+        if not names:
+            return []
+        hits = context()
+        initiative_spans, actor_spans = hits.initiative_spans, hits.actor_spans
+        country_hits, actor_hits = hits.country_hits, hits.actor_hits
         sentences = sentences or Sentences(body)
         found: dict[str, InitiativeCandidate] = {}
-        for item in [*self._english(body), *self._japanese(body)]:
+        for item in names:
             if any(item.start <= s and e <= item.end for s, e in actor_spans):
                 continue  # a person's name inside: a headline or a byline, not a name
             covered = sum(

@@ -40,13 +40,14 @@ from schemas.classification import (
 )
 from schemas.documents import DateSource
 from streams.classify.actors import ActorMention, ActorResolver
-from streams.classify.candidates import CandidateFinder, party_names
+from streams.classify.candidates import CandidateFinder, DocumentHits, party_names
 from streams.classify.commitments import Anchor, extract_commitments
 from streams.classify.dating import Dating
 from streams.classify.initiatives import InitiativeMention, InitiativeResolver, PartyHits
 from streams.classify.matcher import ContextHits, Match, Matcher
 from streams.classify.normalise import Normalised, normalise
 from streams.classify.report_event import occurrences_of, read_event
+from streams.classify.sentences import Sentences
 from streams.classify.story_signals import EventSignals
 from streams.taxonomy.load import taxonomy_digest
 from streams.taxonomy.model import Taxonomy
@@ -195,7 +196,8 @@ class Classifier:
                 countries.update(implied)
         countries.update(label.country for label in actors if label.country)
 
-        candidates = self._find_candidates(body, actors_body)
+        sentences = Sentences(body.text)
+        candidates = self._find_candidates(body, actors_body, sentences)
         persons = {a.id for a in actors if a.kind == "person"} & named
         relevant = bool(initiatives) or bool(persons) or len(named) >= 2
         commitments: tuple[Commitment, ...] = ()
@@ -223,6 +225,7 @@ class Classifier:
                     body.norm,
                     excluded=dating.header_spans,
                     relative_ok=dating.published is not None,
+                    sentences=sentences,
                 )
             )
         return Classification(
@@ -240,26 +243,27 @@ class Classifier:
         )
 
     def _find_candidates(
-        self, body: _Scanned, mentions: Sequence[ActorMention]
+        self, body: _Scanned, mentions: Sequence[ActorMention], sentences: Sentences
     ) -> list[InitiativeCandidate]:
-        span = body.norm.span
-        initiative_spans = [
-            span(m.start, m.end) for m in body.matches if m.kinds.keys() & _INITIATIVE_KINDS
-        ]
-        actor_spans = [span(m.start, m.end) for m in body.matches if m.kinds.keys() & _PERSON_KINDS]
-        country_hits = [
-            (span(m.start, m.end)[0], p.id)
-            for m in body.matches
-            for p in m.kinds.get("country", ())
-        ]
-        actor_hits = [(span(m.start, m.end)[0], m.actor) for m in mentions]
-        return self._candidates.find(
-            body.text,
-            initiative_spans=initiative_spans,
-            actor_spans=actor_spans,
-            country_hits=country_hits,
-            actor_hits=actor_hits,
-        )
+        def context() -> DocumentHits:
+            span = body.norm.span
+            matches = body.matches
+            return DocumentHits(
+                initiative_spans=[
+                    span(m.start, m.end) for m in matches if m.kinds.keys() & _INITIATIVE_KINDS
+                ],
+                actor_spans=[
+                    span(m.start, m.end) for m in matches if m.kinds.keys() & _PERSON_KINDS
+                ],
+                country_hits=[
+                    (span(m.start, m.end)[0], p.id)
+                    for m in matches
+                    for p in m.kinds.get("country", ())
+                ],
+                actor_hits=[(span(m.start, m.end)[0], m.actor) for m in mentions],
+            )
+
+        return self._candidates.find(body.text, context, sentences)
 
     @staticmethod
     def _dating(doc: DocumentText, today: date | None, title: str, body: str) -> Dating:

@@ -178,6 +178,7 @@ def extract_commitments(
     *,
     excluded: Sequence[tuple[int, int]] = (),
     relative_ok: bool = True,
+    sentences: Sentences | None = None,
 ) -> list[Commitment]:
     """Commitments of ``body`` relative to ``today`` (the document date).
 
@@ -190,7 +191,7 @@ def extract_commitments(
     if not anchors or not body:
         return []
     norm = normalise(body) if norm is None else norm
-    sentences = Sentences(body)
+    sentences = sentences or Sentences(body)
     ordered = sorted(anchors, key=lambda a: a.start)
     starts = [a.start for a in ordered]
     topics = _Topics(sentences, ordered)

@@ -104,7 +104,7 @@ PATTERNS: tuple[tuple[str, set[str], re.Pattern[str]], ...] = (
         rf"(?:(?P<month2>{_JA_NUM})月)?(?P<day2>{_JA_NUM})日(?:まで)?")),
     ("ja_month_day", {"cjk"}, re.compile(
         rf"(?<![0-9０-９年])(?P<month>{_JA_NUM})月(?P<day>{_JA_NUM})日(?:ごろ|頃)?{_JA_BY}")),
-    ("ja_day", {"cjk"}, re.compile(
+    ("ja_day", {"cjk_day"}, re.compile(
         rf"(?<![0-9０-９月年])(?P<day>{_JA_NUM})日(?=に|には|から|まで|ごろ|頃|の|、|にも)")),
     ("year_part", {"digit", "unit"}, re.compile(
         rf"\b{_PREP}{_YEAR_PART}(?:\s+of)?[\s-]*(?:the\s+)?{_YEARREF}", _I)),

@@ -53,13 +53,30 @@ def alias_confidence(key: str, ambiguous: bool) -> float:
 
 class PartyHits:
     """Where each country is named in one field: by name or demonym, by one of its actors,
-    or by an office only it has (normalised offsets, sorted)."""
+    or by an office only it has (normalised offsets, sorted). Worked out on first use:
+    most documents have no alias whose rule asks for parties."""
 
-    def __init__(self, at: dict[str, list[int]] | None = None) -> None:
-        self._at = at or {}
+    def __init__(
+        self,
+        matches: Sequence[Match] = (),
+        actor_country: dict[str, str] | None = None,
+    ) -> None:
+        self._matches = matches
+        self._actor_country = actor_country or {}
+        self._found: dict[str, list[int]] | None = None
+
+    @property
+    def _at(self) -> dict[str, list[int]]:
+        if self._found is None:
+            self._found = self._index(self._matches, self._actor_country)
+        return self._found
 
     @classmethod
     def of(cls, matches: Sequence[Match], actor_country: dict[str, str]) -> PartyHits:
+        return cls(matches, actor_country)
+
+    @staticmethod
+    def _index(matches: Sequence[Match], actor_country: dict[str, str]) -> dict[str, list[int]]:
         at: dict[str, list[int]] = {}
         for match in matches:
             kinds = match.kinds
@@ -70,7 +87,7 @@ class PartyHits:
             for code in codes:
                 if code:
                     at.setdefault(code, []).append(match.start)
-        return cls(at)
+        return at
 
     def near(self, code: str, lo: int, hi: int) -> bool:
         starts = self._at.get(code)

@@ -28,6 +28,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
+
+import ahocorasick
 
 from streams.classify.sentences import Sentences
 
@@ -53,31 +56,64 @@ _ORDINAL_WORDS = {
 }  # fmt: skip
 _I = re.IGNORECASE
 # (kind, pattern): the first match in the title, else in the lead, names the kind
-_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(pattern, _I))
-    for kind, pattern in (
-        ("courtesy", r"courtesy call|\bcall(?:s|ed)? on\b|表敬|面会"),
-        ("phone", r"phone|telephone|\bspoke (?:by|over) (?:phone|telephone)|電話|テレビ会議|"
-                  r"video ?conference|virtual(?:ly)? (?:meeting|summit|talks)"),
-        ("notes", r"exchange of notes|notes were exchanged|書簡の交換|交換公文"),
-        ("loan", r"loan agreement|loan (?:worth|of)|貸付契約|円借款"),
-        ("signing", r"\bsign(?:s|ed|ing)?\b|\binked\b|署名|調印|締結"),
-        ("start", r"\b(?:commence[sd]?|begins?|began|kick(?:s|ed)? off|opening ceremony|"
-                  r"got under ?way)\b|開始|開幕"),
-        ("end", r"\bconclude[sd]?\b|\bculminat\w+|closing ceremony|\bwrap(?:s|ped)? up\b|"
-                r"終了|閉幕"),
-        ("enacted", r"\benact(?:s|ed)?\b|成立"),
-        ("passed", r"\bpass(?:es|ed)\b|可決|通過"),
-        ("debate", r"deliberations?|審議入り|審議"),
-        ("arrival", r"\barriv(?:es|ed|al)\b|\blanded\b|到着"),
-        ("launch", r"\blaunch(?:es|ed)?\b|\bunveil(?:s|ed)?\b|発足|立ち上げ"),
-        ("summit", r"\bsummit\b|首脳会合|首脳会議|サミット"),
-        ("talks", r"\bmet\b|\bmeets?\b(?! of)|held talks|bilateral (?:talks|meeting)|会談|懇談"),
-        ("meeting", r"\bmeeting\b|\bdialogue\b|consultations|joint statement|ministerial|"
-                    r"会合|会議|協議|対話|共同声明"),
-        ("visit", r"\bvisit(?:s|ed|ing)?\b|訪問|訪日|訪印|訪米|訪豪"),
-    )
+# (kind, words): the first of these words in the title, else in the lead, names the kind;
+# English words are whole words (any case), Japanese ones substrings
+_KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("courtesy", "courtesy call|call on|calls on|called on|表敬|面会"),
+    ("phone", "phone|telephone|videoconference|video conference|virtual meeting|"
+              "virtual summit|virtual talks|virtually met|電話|テレビ会議"),
+    ("notes", "exchange of notes|notes were exchanged|書簡の交換|交換公文"),
+    ("loan", "loan agreement|loan worth|loan of|貸付契約|円借款"),
+    ("signing", "sign|signs|signed|signing|inked|署名|調印|締結"),
+    ("start", "commence|commences|commenced|begin|begins|began|kick off|kicks off|"
+              "kicked off|opening ceremony|got underway|got under way|開始|開幕"),
+    ("end", "conclude|concludes|concluded|culminated|culminating|closing ceremony|"
+            "wrap up|wraps up|wrapped up|終了|閉幕"),
+    ("enacted", "enact|enacts|enacted|成立"),
+    ("passed", "passes|passed|可決|通過"),
+    ("debate", "deliberation|deliberations|審議入り|審議"),
+    ("arrival", "arrives|arrived|arrival|landed|到着"),
+    ("launch", "launch|launches|launched|unveil|unveils|unveiled|発足|立ち上げ"),
+    ("summit", "summit|首脳会合|首脳会議|サミット"),
+    ("talks", "met|meet|meets|held talks|bilateral talks|bilateral meeting|会談|懇談"),
+    ("meeting", "meeting|dialogue|consultations|joint statement|ministerial|会合|会議|協議|"
+                "対話|共同声明"),
+    ("visit", "visit|visits|visited|visiting|訪問|訪日|訪印|訪米|訪豪"),
 )  # fmt: skip
+_KINDS = tuple(kind for kind, _ in _KIND_WORDS)
+
+
+def _kind_automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for rank, (kind, words) in enumerate(_KIND_WORDS):
+        for word in words.split("|"):
+            key = word if not word.isascii() else f" {word} "
+            if key not in automaton:  # the first kind to list a word keeps it
+                automaton.add_word(key, (len(key), rank, kind, word.isascii()))
+    automaton.make_automaton()
+    return automaton
+
+
+_KIND_SCAN = _kind_automaton()
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def _kind_hits(text: str) -> list[tuple[int, int, str]]:
+    """(offset, rank, kind) of every event word of ``text`` (offsets into it): one pass
+    over its lowered form with punctuation as spaces."""
+    if not text:
+        return []
+    padded = (
+        " " + _NOT_WORD.sub(" ", text.lower()) + " "
+        if text.isascii()
+        else (" " + _NOT_WORD.sub(lambda m: " " * len(m.group()), text.lower()) + " ")
+    )
+    return [
+        (end - length + 1 + padded_word - 1, rank, kind)
+        for end, (length, rank, kind, padded_word) in _KIND_SCAN.iter(padded)
+    ]
+
+
 # kinds that never describe the same event
 _APART = {
     frozenset(p)
@@ -134,6 +170,7 @@ _TRANCHE = re.compile(
     r"(?P<what3>tranche|phase)\b|第(?P<n3>\d{1,2}|[一二三四五六七])(?P<what4>期)",
     _I,
 )
+_TRANCHE_WORD = re.compile(r"tranche|phase", _I)
 _KANJI_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
 _EN_ORDINAL = re.compile(
@@ -197,24 +234,26 @@ def _first_sentence(text: str) -> str:
     return text
 
 
+def _first_kind(text: str, end: int | None = None) -> tuple[int, str] | None:
+    """(offset, kind) of the first event word of ``text[:end]`` (at one offset, the kind
+    listed first)."""
+    hits = _kind_hits(text if end is None else text[:end])
+    if not hits:
+        return None
+    offset, _, kind = min(hits)
+    return offset, kind
+
+
 def _kind(title: str, lead: str, leaders: bool) -> str:
     first = _first_sentence(lead)
     side = _SIDE.search(first)
     if side is not None:
-        other = [
-            k
-            for k, p in _KINDS
-            if k in _ALONE and (m := p.search(first)) and m.start() < side.start()
-        ]
-        return other[0] if other else "side"
+        before = _first_kind(first, side.start())
+        return before[1] if before is not None and before[1] in _ALONE else "side"
     for text in (title, lead):
-        best: tuple[int, str] | None = None
-        for kind, pattern in _KINDS:
-            found = pattern.search(text)
-            if found and (best is None or found.start() < best[0]):
-                best = (found.start(), kind)
-        if best is not None:
-            kind = best[1]
+        found = _first_kind(text)
+        if found is not None:
+            kind = found[1]
             return "summit" if kind in ("meeting", "talks") and leaders else kind
     return ""
 
@@ -222,8 +261,11 @@ def _kind(title: str, lead: str, leaders: bool) -> str:
 def _usual_kind(body: str) -> str:
     """The event word a page without one in its lead uses most (a transcript of remarks
     at a summit says "summit" throughout)."""
-    text = body[:BODY_CHARS]
-    counts = {kind: len(pattern.findall(text)) for kind, pattern in _KINDS}
+    counts: dict[str, int] = {}
+    for _, _, kind in _kind_hits(body[:BODY_CHARS]):
+        counts[kind] = counts.get(kind, 0) + 1
+    if not counts:
+        return ""
     kind, count = max(counts.items(), key=lambda kv: kv[1])
     return kind if count >= 2 and kind not in _ALONE else ""
 
@@ -333,6 +375,9 @@ def _tranches(text: str, spans: Iterable[tuple[int, int, str]]) -> set[str]:
     names within reach of an initiative's mention: a rail loan's fourth tranche is not
     its first."""
     out: set[str] = set()
+    head = text[: LEAD_CHARS * 2]
+    if "期" not in head and not _TRANCHE_WORD.search(head):
+        return out
     mentions = list(spans)
     for match in _TRANCHE.finditer(text, 0, LEAD_CHARS * 2):
         ids = {
