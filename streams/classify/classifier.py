@@ -5,10 +5,12 @@ Decisions (the contract with the warehouse and alerts):
   ``body[start:end] == text`` always holds. A label found only in the title
   has no evidence and 0.9 times its confidence; each further mention (title
   or body) adds 0.03, at most 0.06, capped at 0.99.
-- ``countries``: ISO-like codes, sorted: countries named in the title or body,
-  countries of the matched actors, and the parties of matched initiatives with
-  at most four parties (the Quad implies AU, IN, JP, US; a passing mention of
-  the G20 does not imply its twenty members).
+- ``countries``: ISO-like codes, sorted, of the governments party to what the
+  document reports: countries of the matched actors, the parties of matched
+  initiatives with at most four parties (the Quad implies AU, IN, JP, US; a
+  passing mention of the G20 does not imply its twenty members), tracked countries
+  (those with tracked actors) named anywhere, and other countries named in the title.
+  A country merely discussed in the body ("amid China's rise") is not a party.
 - ``relevant``: at least one initiative, or an office holder named (not by a surname
   alone), or two actors so named (a ministry and an office holder). Commitments come
   from the body only, and only for relevant documents. A surname alone is no label in a
@@ -149,6 +151,7 @@ class Classifier:
         self._context_actors = frozenset(a.id for a in taxonomy.actors if a.scope == "context")
         self._context_initiatives = self._initiatives.context_only
         self._candidates = CandidateFinder(party_names(taxonomy))
+        self._tracked_countries = party_names(taxonomy).tracked
 
     def _scan(self, text: str) -> _Scanned:
         norm = normalise(text)
@@ -187,9 +190,9 @@ class Classifier:
             actors_title = actors_body = []
         actors = self._actor_labels(actors_title, actors_body, body, day)
 
-        countries = {
-            p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())
-        }
+        in_title = {p.id for m in title.matches for p in m.kinds.get("country", ())}
+        in_body = {p.id for m in body.matches for p in m.kinds.get("country", ())}
+        countries = in_title | (in_body & self._tracked_countries)
         for label in initiatives:
             implied = self._initiatives.parties[label.id]
             if len(implied) <= MAX_IMPLIED_PARTIES:
