@@ -143,8 +143,11 @@ def ignored_matches(
     return out
 
 
-def _document_text(event: DocumentObserved, override: date | None) -> DocumentText:
-    """What the classifier reads; ``override`` (--date) stands for a publication date."""
+def _document_text(
+    event: DocumentObserved, override: date | None, today: date | None = None
+) -> DocumentText:
+    """What the classifier reads; ``override`` (--date) stands for a publication date,
+    ``today`` for the day it was observed (reproducible output)."""
     given = override or (event.published_at.astimezone(UTC).date() if event.published_at else None)
     return DocumentText(
         document_id=event.document_id,
@@ -153,7 +156,7 @@ def _document_text(event: DocumentObserved, override: date | None) -> DocumentTe
         language=event.language,
         published=given,
         date_source=None if override else event.date_source,
-        observed=event.observed_at.astimezone(UTC).date(),
+        observed=today or event.observed_at.astimezone(UTC).date(),
     )
 
 
@@ -163,16 +166,18 @@ def classify_items(
     *,
     on_date: date | None = None,
     explain: bool = False,
+    today: date | None = None,
 ) -> Iterator[Outcome]:
-    """Classify every item; stories are assigned across the items of this call."""
+    """Classify every item; stories are assigned across the items of this call.
+    ``today`` stands for the day the items were observed (default: now)."""
     stories = StoryIndex()
     for item in items:
         if item.event is None:
             yield Outcome(item.location, error=str(item.error or "unreadable"))
             continue
         event = item.event
-        result = classifier.classify(_document_text(event, on_date))
-        day = result.published or event.observed_at.astimezone(UTC).date()
+        result = classifier.classify(_document_text(event, on_date, today))
+        day = result.published or today or event.observed_at.astimezone(UTC).date()
         story_id = None
         if result.relevant:
             features = report_features(event.title, event.body, event.language, result)
