@@ -143,6 +143,15 @@ _PAST = re.compile(
     r"inked|approved)\b|した。|ました。|された。|れた。|開かれた|行った|会談し|確認した",
     _I,
 )
+# a headline tells what happened in the present tense: "US and Japan Sign Minerals Deal"
+_HEADLINE_PRESENT = re.compile(
+    r"(?<!\bto )\b(?:signs?|meets?|holds?|launch(?:es)?|agrees?|inks?|concludes?|begins?|opens?|"
+    r"unveils?|hosts?|welcomes?|reaffirms?|discuss(?:es)?|vows?|pledges?)\b",
+    _I,
+)
+_HEADLINE_FUTURE = re.compile(  # "Tokyo to host next round of talks"
+    r"\bto (?:host|hold|meet|sign|launch|visit|attend|begin|open|convene)\b", _I
+)
 _HEADER_LINE = re.compile(r"^\W*(?:\d|[A-Z][A-Z .'-]{2,40}$|(?:photo|image|file)\b)", _I)
 _SENTENCE_END = re.compile(r"[。.!?」”\"]\s*$")
 # a dateline opening the lead dates the page, not the event: "New Delhi [India], September 7
@@ -244,7 +253,21 @@ def _first_kind(text: str, end: int | None = None) -> tuple[int, str] | None:
     return offset, kind
 
 
+# within a first sentence these outrank what comes before them: a bill "passed and enacted"
+# was enacted; an exercise that "began on ... and concluded" is over
+_OUTRANKS = (("enacted", frozenset({"passed", "debate"})), ("end", frozenset({"start"})))
+
+
 def _kind(title: str, lead: str, leaders: bool) -> str:
+    kind = _lead_kind(title, lead, leaders)
+    first = {k for _, _, k in _kind_hits(f"{title}\n{_first_sentence(lead)}")}
+    for higher, lower in _OUTRANKS:
+        if kind in lower and higher in first:
+            return higher
+    return kind
+
+
+def _lead_kind(title: str, lead: str, leaders: bool) -> str:
     first = _first_sentence(lead)
     side = _SIDE.search(first)
     if side is not None:
@@ -272,8 +295,8 @@ def _usual_kind(body: str) -> str:
 
 def _preview(title: str, lead: str) -> bool:
     for text in (title, _first_sentence(lead)):
-        future = _FUTURE.search(text)
-        past = _PAST.search(text)
+        future = _FUTURE.search(text) or (_HEADLINE_FUTURE.search(text) if text is title else None)
+        past = _PAST.search(text) or (_HEADLINE_PRESENT.search(text) if text is title else None)
         if future is not None and (past is None or future.start() < past.start()):
             return True
         if past is not None:
