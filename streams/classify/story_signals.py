@@ -161,6 +161,7 @@ _DATELINE = re.compile(
     r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*[:\-–—]*\s*"
     r"|【[^】]{1,16}】|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}\s*[:\-–—]{1,2}\s+)"
 )
+_SAID_BEFORE = re.compile(r"\b(?:said|announced|stated|told reporters)\b[^.]*$", _I)
 _EN_DAY = re.compile(
     r"\b(?:on\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?P<month>january|february|march|april|may|june|july|august|september|october|"
@@ -318,14 +319,25 @@ def _nearest(published: date, month: int, day: int, forward: bool) -> date | Non
 
 
 def _day(text: str, published: date | None, preview: bool) -> tuple[date | None, bool]:
-    """The event day the text names, and whether it was named (else the publication date)."""
+    """The event day the text names, and whether it was named (else the publication date).
+
+    The first day named, unless it is a statement's ("said on Monday"; in Japanese a day
+    followed by a comma, "JICAは10月1日、9月28日に…調印したと発表した") and another day follows:
+    then the day of the act."""
+    found: list[tuple[date, bool]] = []
     for pattern in (_EN_DAY, _JA_DAY):
         for match in pattern.finditer(text):
-            groups = match.groupdict()
-            found = _resolve(groups, published, preview)
-            if found is not None:
-                return found, True
-    return published, False
+            day = _resolve(match.groupdict(), published, preview)
+            if day is not None:
+                said = _SAID_BEFORE.search(text, max(0, match.start() - 24), match.start())
+                topic = text.startswith(("、", ",", "，"), match.end())
+                found.append((day, bool(said) or topic))
+        if found:
+            break
+    for day, statement in found:
+        if not statement:
+            return day, True
+    return (found[0][0], True) if found else (published, False)
 
 
 def _resolve(groups: dict[str, str | None], published: date | None, preview: bool) -> date | None:
