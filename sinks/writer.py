@@ -33,6 +33,8 @@ TABLE_ORDER = (
     "mentions",
     "commitments",
     "stories",
+    "initiative_candidates",
+    "occurrences",
     "deadletter",
     "subscriptions",
     "alerts",
