@@ -375,6 +375,11 @@ class TableRows:
             )
         self.events += 1
 
+    def add_row(self, table: str, row: Row) -> None:
+        """A row that is not projected from an event (a stream table's record)."""
+        self.tables[table].append(row)
+        self.events += 1
+
     def add_deadletter(self, event: DeadLetter) -> None:
         self.tables["deadletter"].append(deadletter_row(event))
         self.events += 1
