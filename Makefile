@@ -44,9 +44,11 @@ bench: setup
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/alerts.py
 
-# Classification quality on the hand-labelled set tests/eval/documents.jsonl
+# Classification quality: the set written for the classifier (tests/eval/documents.jsonl)
+# and real published news labelled outside the project (../shared/realnews)
 eval: setup
 	$(BIN)/python bench/evaluate.py --doc
+	$(BIN)/python bench/realnews.py --doc
 
 schemas: setup
 	$(BIN)/policywatch schemas export

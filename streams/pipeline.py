@@ -22,7 +22,8 @@ from schemas.ids import event_id_for
 from streams.alerts.keywords import KeywordIndex
 from streams.alerts.snippets import label_snippets
 from streams.classify.classifier import Classification, Classifier, DocumentText
-from streams.classify.stories import StoryFeatures, story_features
+from streams.classify.report_features import report_features
+from streams.classify.stories import StoryFeatures
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,9 @@ STAGE = "classify"
 
 
 class StoryAssigner(Protocol):
-    def assign(self, document_id: str, published: datetime, text: str, labels: set[str]) -> str: ...
+    def assign_features(
+        self, document_id: str, published: datetime, features: StoryFeatures
+    ) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -200,15 +203,13 @@ def process_document(
         )
         published = published_at(doc, result) or doc.observed_at
         story_id = None
-        labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
         if story_stage and result.relevant:
-            features = story_features(f"{doc.title}\n{doc.body}", labels)
+            features = report_features(doc.title, doc.body, doc.language, result)
             event = classified_event(doc, result, classifier, None, producer, keywords=keywords)
             return Classified(event, story_features=features)
         if stories is not None and result.relevant:
-            story_id = stories.assign(
-                doc.document_id, published, f"{doc.title}\n{doc.body}", labels
-            )
+            features = report_features(doc.title, doc.body, doc.language, result)
+            story_id = stories.assign_features(doc.document_id, published, features)
         return Classified(
             classified_event(doc, result, classifier, story_id, producer, keywords=keywords)
         )

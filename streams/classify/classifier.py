@@ -5,12 +5,16 @@ Decisions (the contract with the warehouse and alerts):
   ``body[start:end] == text`` always holds. A label found only in the title
   has no evidence and 0.9 times its confidence; each further mention (title
   or body) adds 0.03, at most 0.06, capped at 0.99.
-- ``countries``: ISO-like codes, sorted: countries named in the title or body,
-  countries of the matched actors, and the parties of matched initiatives with
-  at most four parties (the Quad implies AU, IN, JP, US; a passing mention of
-  the G20 does not imply its twenty members).
-- ``relevant``: at least one initiative, or at least two distinct actors.
-  Commitments come from the body only, and only for relevant documents.
+- ``countries``: ISO-like codes, sorted, of the governments party to what the
+  document reports: countries of the matched actors, the parties of matched
+  initiatives with at most four parties (the Quad implies AU, IN, JP, US; a
+  passing mention of the G20 does not imply its twenty members), tracked countries
+  (those with tracked actors) named anywhere, and other countries named in the title.
+  A country merely discussed in the body ("amid China's rise") is not a party.
+- ``relevant``: at least one initiative, or an office holder named (not by a surname
+  alone), or two actors so named (a ministry and an office holder). Commitments come
+  from the body only, and only for relevant documents. A surname alone is no label in a
+  page that names nothing else of ours: "Motegi" there is the circuit more often.
 - ``language`` is not used to pick aliases: every alias of every language is
   scanned, since news mixes scripts ("日印AI対話", "FOIP").
 - Bad input never raises: empty text is not relevant; a body longer than
@@ -38,11 +42,15 @@ from schemas.classification import (
 )
 from schemas.documents import DateSource
 from streams.classify.actors import ActorMention, ActorResolver
+from streams.classify.candidates import CandidateFinder, DocumentHits, party_names
 from streams.classify.commitments import Anchor, extract_commitments
 from streams.classify.dating import Dating
-from streams.classify.initiatives import InitiativeMention, InitiativeResolver
+from streams.classify.initiatives import InitiativeMention, InitiativeResolver, PartyHits
 from streams.classify.matcher import ContextHits, Match, Matcher
 from streams.classify.normalise import Normalised, normalise
+from streams.classify.report_event import occurrences_of, read_event
+from streams.classify.sentences import Sentences
+from streams.classify.story_signals import EventSignals
 from streams.taxonomy.load import taxonomy_digest
 from streams.taxonomy.model import Taxonomy
 
@@ -56,6 +64,8 @@ REPEAT_BOOST = 0.03
 MAX_BOOST = 0.06
 MAX_CONFIDENCE = 0.99
 MAX_IMPLIED_PARTIES = 4  # a minilateral implies its parties; the G20 does not
+_INITIATIVE_KINDS = frozenset({"initiative", "ambiguous"})
+_PERSON_KINDS = frozenset({"actor", "actor_short"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +100,7 @@ class Classification:
     date_source: DateSource = "observed"
     candidates: tuple[InitiativeCandidate, ...] = ()
     occurrences: tuple[Occurrence, ...] = ()
+    event: EventSignals | None = None  # what the lead reports (relevant documents only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +146,12 @@ class Classifier:
         self._initiatives = InitiativeResolver(taxonomy)
         self._actors = ActorResolver(taxonomy)
         self._office_country = {o.id: o.country for o in taxonomy.offices}
+        self._party_of = {a.id: a.country for a in taxonomy.actors if a.country}
+        self._party_of.update({"office:" + o.id: o.country for o in taxonomy.offices})
+        self._context_actors = frozenset(a.id for a in taxonomy.actors if a.scope == "context")
+        self._context_initiatives = self._initiatives.context_only
+        self._candidates = CandidateFinder(party_names(taxonomy))
+        self._tracked_countries = party_names(taxonomy).tracked
 
     def _scan(self, text: str) -> _Scanned:
         norm = normalise(text)
@@ -149,7 +166,12 @@ class Classifier:
         dating = self._dating(doc, today, title.text, body.text)
 
         fields = [(s.matches, s.norm, s.text) for s in (title, body)]
-        found_title, found_body = self._initiatives.resolve(fields, (title.context, body.context))
+        parties = [PartyHits.of(s.matches, self._party_of) for s in (title, body)]
+        found_title, found_body = self._initiatives.resolve(
+            fields, (title.context, body.context), parties
+        )
+        found_title = [m for m in found_title if m.initiative not in self._context_initiatives]
+        found_body = [m for m in found_body if m.initiative not in self._context_initiatives]
         initiatives = self._initiative_labels(found_title, found_body, body)
         actors_title, actors_body = self._actors.resolve(fields, dating.day)
         if dating.source == "observed" or dating.yearless:
@@ -159,26 +181,54 @@ class Classifier:
                 dating = redated
                 actors_title, actors_body = self._actors.resolve(fields, dating.day)
         day = dating.day
+        actors_title = [m for m in actors_title if m.actor not in self._context_actors]
+        actors_body = [m for m in actors_body if m.actor not in self._context_actors]
+        named = {m.actor for m in (*actors_title, *actors_body) if not m.short}
+        if not found_title and not found_body and not named:
+            # a surname alone ("Motegi", "Albanese", 茂木) in a page that names nothing
+            # else of ours is a circuit, a town or a namesake more often than the minister
+            actors_title = actors_body = []
         actors = self._actor_labels(actors_title, actors_body, body, day)
 
-        named = {p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())}
-        countries = set(named)
+        in_title = {p.id for m in title.matches for p in m.kinds.get("country", ())}
+        in_body = {p.id for m in body.matches for p in m.kinds.get("country", ())}
+        countries = in_title | (in_body & self._tracked_countries)
         for label in initiatives:
-            parties = self._initiatives.parties[label.id]
-            if len(parties) <= MAX_IMPLIED_PARTIES:
-                countries.update(parties)
+            implied = self._initiatives.parties[label.id]
+            if len(implied) <= MAX_IMPLIED_PARTIES:
+                countries.update(implied)
         countries.update(label.country for label in actors if label.country)
 
-        relevant = bool(initiatives) or len(actors) >= 2
+        sentences = Sentences(body.text)
+        candidates = self._find_candidates(body, actors_body, sentences)
+        persons = {a.id for a in actors if a.kind == "person"} & named
+        relevant = bool(initiatives) or bool(persons) or len(named) >= 2
         commitments: tuple[Commitment, ...] = ()
+        event: EventSignals | None = None
+        occurrences: tuple[Occurrence, ...] = ()
         if relevant:
+            event = read_event(
+                title.text,
+                body.text,
+                dating.published,
+                initiatives=initiatives,
+                actors=actors,
+                candidates=candidates,
+            )
+            occurrences = occurrences_of(event, initiatives, candidates)
             anchors = [Anchor(*body.norm.span(m.start, m.end), m.initiative) for m in found_body]
             anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in actors_body]
             countries_named = (m for m in body.matches if "country" in m.kinds)
             anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in countries_named]
             commitments = tuple(
                 extract_commitments(
-                    body.text, day, anchors, body.norm, excluded=dating.header_spans
+                    body.text,
+                    day,
+                    anchors,
+                    body.norm,
+                    excluded=dating.header_spans,
+                    relative_ok=dating.published is not None,
+                    sentences=sentences,
                 )
             )
         return Classification(
@@ -190,7 +240,33 @@ class Classifier:
             truncated=truncated,
             published=dating.published,
             date_source=dating.source,
+            candidates=tuple(candidates),
+            occurrences=occurrences,
+            event=event,
         )
+
+    def _find_candidates(
+        self, body: _Scanned, mentions: Sequence[ActorMention], sentences: Sentences
+    ) -> list[InitiativeCandidate]:
+        def context() -> DocumentHits:
+            span = body.norm.span
+            matches = body.matches
+            return DocumentHits(
+                initiative_spans=[
+                    span(m.start, m.end) for m in matches if m.kinds.keys() & _INITIATIVE_KINDS
+                ],
+                actor_spans=[
+                    span(m.start, m.end) for m in matches if m.kinds.keys() & _PERSON_KINDS
+                ],
+                country_hits=[
+                    (span(m.start, m.end)[0], p.id)
+                    for m in matches
+                    for p in m.kinds.get("country", ())
+                ],
+                actor_hits=[(span(m.start, m.end)[0], m.actor) for m in mentions],
+            )
+
+        return self._candidates.find(body.text, context, sentences)
 
     @staticmethod
     def _dating(doc: DocumentText, today: date | None, title: str, body: str) -> Dating:

@@ -26,7 +26,7 @@ from datetime import date
 from typing import NamedTuple
 
 from schemas.classification import Commitment, Evidence
-from streams.classify.dates import find_due_windows
+from streams.classify.dates import DueWindow, find_due_windows
 from streams.classify.lowercase import lowered
 from streams.classify.normalise import Normalised, normalise
 from streams.classify.sentences import Sentences
@@ -40,6 +40,31 @@ _LEAD = re.compile(r"^[\s\-–—•*·\"'“‘]+")
 # Date expressions are looked for only this far around a candidate sentence: twice
 # the longest expression (~60 characters), so cutting there changes nothing inside it.
 _REGION_MARGIN = 120
+
+
+# a day named without a year or month ("on Tuesday", "24日に") is taken as the next one,
+# which is right only in a plan ("will meet on Tuesday"), not after "agreed on Sunday"
+_FORWARD_KINDS = frozenset({"weekday", "ja_day"})
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is set to|are set to|scheduled|slated|expected to|due to|upcoming|"
+    r"to be held|plans? to)\b|予定|方向で|見通し|します|する。",
+    re.IGNORECASE,
+)
+_REPORTING = re.compile(r"\b(?:said|says|announced|stated|told|added|confirmed)\b", re.IGNORECASE)
+_LOOKING_BACK = re.compile(r"\b(?:earlier|last|past|previous|since)\s+$", re.IGNORECASE)
+
+
+def _reported_when(body: str, window: DueWindow, cue: int) -> bool:
+    """The day of a statement, not of what it promises: a reporting verb stands between
+    the cue and the date ("JICA has decided to give ..., an official said here on Monday";
+    "on Tuesday (July 23), the ministry said the ministers will ...")."""
+    lo, hi = sorted((cue, window.start))
+    return _REPORTING.search(body, lo, hi) is not None
+
+
+def _looked_back(body: str, window: DueWindow) -> bool:
+    """ "earlier this week", "last month": the past, whatever the cue."""
+    return bool(_LOOKING_BACK.search(body[max(0, window.start - 12) : window.start]))
 
 
 class Anchor(NamedTuple):
@@ -152,18 +177,21 @@ def extract_commitments(
     norm: Normalised | None = None,
     *,
     excluded: Sequence[tuple[int, int]] = (),
+    relative_ok: bool = True,
+    sentences: Sentences | None = None,
 ) -> list[Commitment]:
     """Commitments of ``body`` relative to ``today`` (the document date).
 
     ``norm`` is ``normalise(body)`` when the caller already has it; ``excluded`` are
-    spans that date the page itself (datelines, date lines): never a due date. Work is
+    spans that date the page itself (datelines, date lines): never a due date; without
+    ``relative_ok`` (no publication date is known) only expressions with a year count. Work is
     spent only on sentences with a cue word and an anchor: sentence breaks are
     found once, date expressions only around those sentences.
     """
     if not anchors or not body:
         return []
     norm = normalise(body) if norm is None else norm
-    sentences = Sentences(body)
+    sentences = sentences or Sentences(body)
     ordered = sorted(anchors, key=lambda a: a.start)
     starts = [a.start for a in ordered]
     topics = _Topics(sentences, ordered)
@@ -176,9 +204,15 @@ def extract_commitments(
     for window in windows:
         if any(lo < window.end and window.start < hi for lo, hi in excluded):
             continue
+        if window.relative and not relative_ok:
+            continue  # no publication date: "next month" of when?
+        if _looked_back(body, window):
+            continue
         s_start, s_end = sentences.around(window.start)
+        if window.kind in _FORWARD_KINDS and not _FUTURE.search(body, s_start, s_end):
+            continue  # "agreed on Sunday": a named day counts forward only in a plan
         cue = cue_in(body, s_start, s_end, folded)
-        if cue is None:
+        if cue is None or _reported_when(body, window, cue):
             continue
         inside = _inside(ordered, starts, s_start, s_end)
         if inside:

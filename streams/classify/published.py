@@ -57,6 +57,7 @@ _FULL_DATES = (
     re.compile(r"(?P<era>令和|平成|昭和)\s*(?P<year>元|\d{1,2})\s*年\s*(?P<month>[01]?\d)\s*月"
                r"\s*(?P<day>[0-3]?\d)\s*日"),
 )  # fmt: skip
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d|[１２][０-９]{3}|令和|平成|昭和")
 _WIRE_STAMP = re.compile(
     r"[(（](?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/(?P<day>[0-3]\d)[-\s][0-2]\d:[0-5]\d[)）]"
 )
@@ -110,6 +111,8 @@ def _date_of(groups: dict[str, str | None]) -> date | None:
 def _full_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, date]]:
     """Every full date in ``text[start:end]``: (start, end, date), in order, not overlapping."""
     end = len(text) if end is None else end
+    if not _HAS_YEAR.search(text, start, end):
+        return []
     found: list[tuple[int, int, date]] = []
     for pattern in _FULL_DATES:
         for match in pattern.finditer(text, start, end):
