@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from schemas.classification import Evidence, InitiativeCandidate
 from streams.classify.normalise import is_cjk
@@ -156,14 +157,17 @@ def party_names(taxonomy: Taxonomy) -> PartyNames:
     return PartyNames(names, tracked)
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentHits:
-    """Body spans of taxonomy matches, and (offset, id) of countries and tracked actors."""
+class DocumentHits(Protocol):
+    """What the taxonomy matched in a body, asked about one stretch of it (body offsets)."""
 
-    initiative_spans: Sequence[tuple[int, int]]
-    actor_spans: Sequence[tuple[int, int]]
-    country_hits: Sequence[tuple[int, str]]
-    actor_hits: Sequence[tuple[int, str]]
+    def initiative_chars(self, start: int, end: int) -> int:
+        """How many characters of ``[start, end)`` initiative aliases (any scope) cover."""
+
+    def person_inside(self, start: int, end: int) -> bool:
+        """Whether a person's name (any scope) lies inside ``[start, end)``."""
+
+    def named(self, start: int, end: int) -> tuple[set[str], set[str]]:
+        """Country codes and tracked actors named in ``[start, end)``."""
 
 
 @dataclass(slots=True)
@@ -288,35 +292,26 @@ class CandidateFinder:
     def find(
         self,
         body: str,
-        context: Callable[[], DocumentHits],
-        sentences: Sentences | None = None,
+        hits: DocumentHits,
+        sentences: Callable[[], Sentences],
     ) -> list[InitiativeCandidate]:
-        """Candidates of ``body``; ``context()`` tells where the taxonomy's initiatives (any
-        scope) and actors matched and where countries and tracked actors are named (asked
-        only when a name is found: most pages have none)."""
+        """Candidates of ``body``; ``hits`` tells where the taxonomy matched, ``sentences()``
+        splits the body (asked only when a name is found: most pages have none)."""
         names = [*self._english(body), *self._japanese(body)]
         if not names:
             return []
-        hits = context()
-        initiative_spans, actor_spans = hits.initiative_spans, hits.actor_spans
-        country_hits, actor_hits = hits.country_hits, hits.actor_hits
-        sentences = sentences or Sentences(body)
         found: dict[str, InitiativeCandidate] = {}
         for item in names:
-            if any(item.start <= s and e <= item.end for s, e in actor_spans):
+            if hits.person_inside(item.start, item.end):
                 continue  # a person's name inside: a headline or a byline, not a name
-            covered = sum(
-                max(0, min(e, item.end) - max(s, item.start)) for s, e in initiative_spans
-            )
-            if covered * 2 >= item.end - item.start:
+            if hits.initiative_chars(item.start, item.end) * 2 >= item.end - item.start:
                 continue  # a known initiative (or a known forum), perhaps with a prefix
             codes = self._codes_in(item.name)
             words = self._words(item)
             if not words or (not codes and (len(words) < 2 or item.head in _NEEDS_PARTIES)):
                 continue
-            s_start, s_end = sentences.around(item.start)
-            named = {code for at, code in country_hits if s_start <= at < s_end}
-            actors = {actor for at, actor in actor_hits if s_start <= at < s_end}
+            s_start, s_end = sentences().around(item.start)
+            named, actors = hits.named(s_start, s_end)
             parties = set(codes) | named
             if not parties & self._parties.tracked:
                 continue

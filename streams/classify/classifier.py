@@ -28,7 +28,8 @@ Pure: no I/O; build one per taxonomy (~0.2 s for the default) and reuse it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -42,7 +43,7 @@ from schemas.classification import (
 )
 from schemas.documents import DateSource
 from streams.classify.actors import ActorMention, ActorResolver
-from streams.classify.candidates import CandidateFinder, DocumentHits, party_names
+from streams.classify.candidates import CandidateFinder, party_names
 from streams.classify.commitments import Anchor, extract_commitments
 from streams.classify.dating import Dating
 from streams.classify.initiatives import InitiativeMention, InitiativeResolver, PartyHits
@@ -109,6 +110,66 @@ class _Scanned:
     norm: Normalised
     matches: list[Match]
     context: ContextHits
+
+
+class _Split:
+    """The body's sentences, split on first use (most pages need none)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._sentences: Sentences | None = None
+
+    def __call__(self) -> Sentences:
+        if self._sentences is None:
+            self._sentences = Sentences(self._text)
+        return self._sentences
+
+
+class _BodyHits:
+    """The body's taxonomy matches, asked about one stretch (body offsets): matches are
+    found by their normalised offsets, so only those of the stretch are mapped back."""
+
+    def __init__(self, body: _Scanned, mentions: Sequence[ActorMention]) -> None:
+        self._norm = body.norm
+        self._matches = body.matches
+        self._starts = [m.start for m in body.matches]
+        self._mentions = sorted((m.start, m.actor) for m in mentions)
+
+    def _within(self, start: int, end: int) -> list[Match]:
+        lo = self._norm.index_at(start)
+        hi = self._norm.index_at(end)
+        k = bisect_left(self._starts, lo)
+        out = []
+        while k < len(self._matches) and self._starts[k] < hi:
+            out.append(self._matches[k])
+            k += 1
+        return out
+
+    def initiative_chars(self, start: int, end: int) -> int:
+        covered = 0
+        lo = self._norm.index_at(max(0, start - 200))
+        k = bisect_left(self._starts, lo)
+        for match in self._matches[k:]:
+            if match.start >= self._norm.index_at(end):
+                break
+            if match.kinds.keys() & _INITIATIVE_KINDS:
+                s, e = self._norm.span(match.start, match.end)
+                covered += max(0, min(e, end) - max(s, start))
+        return covered
+
+    def person_inside(self, start: int, end: int) -> bool:
+        for match in self._within(start, end):
+            if match.kinds.keys() & _PERSON_KINDS:
+                s, e = self._norm.span(match.start, match.end)
+                if start <= s and e <= end:
+                    return True
+        return False
+
+    def named(self, start: int, end: int) -> tuple[set[str], set[str]]:
+        codes = {p.id for m in self._within(start, end) for p in m.kinds.get("country", ())}
+        lo, hi = self._norm.index_at(start), self._norm.index_at(end)
+        actors = {actor for at, actor in self._mentions if lo <= at < hi}
+        return codes, actors
 
 
 def _confidence(confidences: Sequence[float], in_body: bool) -> float:
@@ -199,7 +260,7 @@ class Classifier:
                 countries.update(implied)
         countries.update(label.country for label in actors if label.country)
 
-        sentences = Sentences(body.text)
+        sentences = _Split(body.text)
         candidates = self._find_candidates(body, actors_body, sentences)
         persons = {a.id for a in actors if a.kind == "person"} & named
         relevant = bool(initiatives) or bool(persons) or len(named) >= 2
@@ -228,7 +289,7 @@ class Classifier:
                     body.norm,
                     excluded=dating.header_spans,
                     relative_ok=dating.published is not None,
-                    sentences=sentences,
+                    sentences=sentences(),
                 )
             )
         return Classification(
@@ -246,27 +307,12 @@ class Classifier:
         )
 
     def _find_candidates(
-        self, body: _Scanned, mentions: Sequence[ActorMention], sentences: Sentences
+        self,
+        body: _Scanned,
+        mentions: Sequence[ActorMention],
+        sentences: Callable[[], Sentences],
     ) -> list[InitiativeCandidate]:
-        def context() -> DocumentHits:
-            span = body.norm.span
-            matches = body.matches
-            return DocumentHits(
-                initiative_spans=[
-                    span(m.start, m.end) for m in matches if m.kinds.keys() & _INITIATIVE_KINDS
-                ],
-                actor_spans=[
-                    span(m.start, m.end) for m in matches if m.kinds.keys() & _PERSON_KINDS
-                ],
-                country_hits=[
-                    (span(m.start, m.end)[0], p.id)
-                    for m in matches
-                    for p in m.kinds.get("country", ())
-                ],
-                actor_hits=[(span(m.start, m.end)[0], m.actor) for m in mentions],
-            )
-
-        return self._candidates.find(body.text, context, sentences)
+        return self._candidates.find(body.text, _BodyHits(body, mentions), sentences)
 
     @staticmethod
     def _dating(doc: DocumentText, today: date | None, title: str, body: str) -> Dating:
