@@ -255,6 +255,9 @@ def render_report(tables: dict[str, list[dict[str, Any]]]) -> None:
         "initiatives_per_week": "Initiatives by mentions per week",
         "top_actors": "Top actors",
         "documents_by_source_kind": "Documents by source kind",
+        "stories": "Stories told by the most sources",
+        "commitments_by_status": "Commitments by status (met: a later report says it happened)",
+        "new_initiatives": "New initiatives (not in the taxonomy)",
         "dead_letters": "Dead letters",
     }
     for key, title in titles.items():
