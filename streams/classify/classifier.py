@@ -287,7 +287,7 @@ class Classifier:
                     day,
                     anchors,
                     body.norm,
-                    excluded=dating.header_spans,
+                    excluded=lambda: dating.dateline_spans(title.text, body.text),
                     relative_ok=dating.published is not None,
                     sentences=sentences(),
                 )

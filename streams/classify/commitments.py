@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import NamedTuple
 
@@ -176,14 +176,15 @@ def extract_commitments(
     anchors: Sequence[Anchor],
     norm: Normalised | None = None,
     *,
-    excluded: Sequence[tuple[int, int]] = (),
+    excluded: Callable[[], Sequence[tuple[int, int]]] = tuple,
     relative_ok: bool = True,
     sentences: Sentences | None = None,
 ) -> list[Commitment]:
     """Commitments of ``body`` relative to ``today`` (the document date).
 
     ``norm`` is ``normalise(body)`` when the caller already has it; ``excluded`` are
-    spans that date the page itself (datelines, date lines): never a due date; without
+    spans that date the page itself (datelines, date lines), asked for only when a date is
+    found: never a due date; without
     ``relative_ok`` (no publication date is known) only expressions with a year count. Work is
     spent only on sentences with a cue word and an anchor: sentence breaks are
     found once, date expressions only around those sentences.
@@ -201,8 +202,9 @@ def extract_commitments(
         return []
     windows = find_due_windows(body, today, norm, _regions(candidates), folded)
     merged: dict[tuple[str | None, date, date], Commitment] = {}
+    datelines = excluded() if windows else ()
     for window in windows:
-        if any(lo < window.end and window.start < hi for lo, hi in excluded):
+        if any(lo < window.end and window.start < hi for lo, hi in datelines):
             continue
         if window.relative and not relative_ok:
             continue  # no publication date: "next month" of when?

@@ -29,9 +29,15 @@ class Dating:
     day: date
     published: date | None
     source: DateSource
-    header_spans: tuple[tuple[int, int], ...]
+    header_spans: tuple[tuple[int, int], ...] | None  # None: not read (a date was given)
     yearless: bool
     seen: date
+
+    def dateline_spans(self, title: str, body: str) -> tuple[tuple[int, int], ...]:
+        """Spans that date the page (datelines, date lines), read now if not yet."""
+        if self.header_spans is not None:
+            return self.header_spans
+        return read_publication_date(title, body, max(self.seen, self.day)).header_spans
 
     @classmethod
     def of(
@@ -42,11 +48,10 @@ class Dating:
         title: str,
         body: str,
     ) -> Dating:
-        latest = max(seen, published) if published is not None else seen
-        read = read_publication_date(title, body, latest)
         if published is not None:
             given: DateSource = source if source in ("record", "metadata", "text") else "record"
-            return cls(published, published, given, read.header_spans, False, seen)
+            return cls(published, published, given, None, False, seen)
+        read = read_publication_date(title, body, seen)
         if read.day is not None:
             return cls(read.day, read.day, "text", read.header_spans, read.yearless, seen)
         return cls(seen, None, "observed", read.header_spans, False, seen)

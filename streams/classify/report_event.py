@@ -31,14 +31,14 @@ _OCCURRING = {
 
 
 def _leaders_in_lead(actors: Sequence[ActorLabel]) -> bool:
-    """Two or more heads of government named in the title or the lead: their meeting is a
-    summit."""
+    """Two or more heads of government named in the title or the first sentence: their
+    meeting is a summit (leaders named later are context: "after the PM's visit")."""
     leaders = 0
     for actor in actors:
         role = actor.role or ""
         if not any(role.startswith(r) for r in _LEADER_ROLES) or "Deputy" in role:
             continue
-        if not actor.evidence or actor.evidence[0].start < _LEAD_REACH:
+        if not actor.evidence or actor.evidence[0].start < _FIRST_SENTENCE:
             leaders += 1
     return leaders >= 2
 

@@ -55,7 +55,7 @@ PER_KEY = 64
 MAX_CANDIDATES = 48  # scored per document: those sharing the most keys
 MAX_MEMBERS_CHECKED = 64  # gates are checked against a story's latest members
 MAX_TERMS = 200
-SAME_DAY_BONUS = 0.25
+SAME_DAY_BONUS = 0.3
 INITIATIVE = "i:"  # labels of initiatives carry this prefix (see report_features)
 LABEL_WEIGHT = 3.0
 NUMBER_WEIGHT = 3.0
@@ -286,8 +286,9 @@ def _same_event(a: _Doc, b: _Doc, window: float) -> bool:
     """The gates: nothing in the two leads says they report different events."""
     if a.preview != b.preview or not compatible_kinds(a.kind, b.kind):
         return False
-    if a.dated and b.dated and abs(a.published - b.published) > window:
-        return False
+    both_named = a.exact and b.exact and a.day is not None and b.day is not None
+    if a.dated and b.dated and not both_named and abs(a.published - b.published) > window:
+        return False  # (a weekly reporting a named day a week later is still the same event)
     if not _same_day(a, b):
         return False
     return all(b.rounds.get(k, v) == v for k, v in a.rounds.items())

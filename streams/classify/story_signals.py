@@ -143,6 +143,15 @@ _PAST = re.compile(
     r"inked|approved)\b|した。|ました。|された。|れた。|開かれた|行った|会談し|確認した",
     _I,
 )
+# a headline tells what happened in the present tense: "US and Japan Sign Minerals Deal"
+_HEADLINE_PRESENT = re.compile(
+    r"(?<!\bto )\b(?:signs?|meets?|holds?|launch(?:es)?|agrees?|inks?|concludes?|begins?|opens?|"
+    r"unveils?|hosts?|welcomes?|reaffirms?|discuss(?:es)?|vows?|pledges?)\b",
+    _I,
+)
+_HEADLINE_FUTURE = re.compile(  # "Tokyo to host next round of talks"
+    r"\bto (?:host|hold|meet|sign|launch|visit|attend|begin|open|convene)\b", _I
+)
 _HEADER_LINE = re.compile(r"^\W*(?:\d|[A-Z][A-Z .'-]{2,40}$|(?:photo|image|file)\b)", _I)
 _SENTENCE_END = re.compile(r"[。.!?」”\"]\s*$")
 # a dateline opening the lead dates the page, not the event: "New Delhi [India], September 7
@@ -152,6 +161,7 @@ _DATELINE = re.compile(
     r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*[:\-–—]*\s*"
     r"|【[^】]{1,16}】|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}\s*[:\-–—]{1,2}\s+)"
 )
+_SAID_BEFORE = re.compile(r"\b(?:said|announced|stated|told reporters)\b[^.]*$", _I)
 _EN_DAY = re.compile(
     r"\b(?:on\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?P<month>january|february|march|april|may|june|july|august|september|october|"
@@ -244,7 +254,21 @@ def _first_kind(text: str, end: int | None = None) -> tuple[int, str] | None:
     return offset, kind
 
 
+# within a first sentence these outrank what comes before them: a bill "passed and enacted"
+# was enacted; an exercise that "began on ... and concluded" is over
+_OUTRANKS = (("enacted", frozenset({"passed", "debate"})), ("end", frozenset({"start"})))
+
+
 def _kind(title: str, lead: str, leaders: bool) -> str:
+    kind = _lead_kind(title, lead, leaders)
+    first = {k for _, _, k in _kind_hits(f"{title}\n{_first_sentence(lead)}")}
+    for higher, lower in _OUTRANKS:
+        if kind in lower and higher in first:
+            return higher
+    return kind
+
+
+def _lead_kind(title: str, lead: str, leaders: bool) -> str:
     first = _first_sentence(lead)
     side = _SIDE.search(first)
     if side is not None:
@@ -272,8 +296,8 @@ def _usual_kind(body: str) -> str:
 
 def _preview(title: str, lead: str) -> bool:
     for text in (title, _first_sentence(lead)):
-        future = _FUTURE.search(text)
-        past = _PAST.search(text)
+        future = _FUTURE.search(text) or (_HEADLINE_FUTURE.search(text) if text is title else None)
+        past = _PAST.search(text) or (_HEADLINE_PRESENT.search(text) if text is title else None)
         if future is not None and (past is None or future.start() < past.start()):
             return True
         if past is not None:
@@ -295,14 +319,25 @@ def _nearest(published: date, month: int, day: int, forward: bool) -> date | Non
 
 
 def _day(text: str, published: date | None, preview: bool) -> tuple[date | None, bool]:
-    """The event day the text names, and whether it was named (else the publication date)."""
+    """The event day the text names, and whether it was named (else the publication date).
+
+    The first day named, unless it is a statement's ("said on Monday"; in Japanese a day
+    followed by a comma, "JICAは10月1日、9月28日に…調印したと発表した") and another day follows:
+    then the day of the act."""
+    found: list[tuple[date, bool]] = []
     for pattern in (_EN_DAY, _JA_DAY):
         for match in pattern.finditer(text):
-            groups = match.groupdict()
-            found = _resolve(groups, published, preview)
-            if found is not None:
-                return found, True
-    return published, False
+            day = _resolve(match.groupdict(), published, preview)
+            if day is not None:
+                said = _SAID_BEFORE.search(text, max(0, match.start() - 24), match.start())
+                topic = text.startswith(("、", ",", "，"), match.end())
+                found.append((day, bool(said) or topic))
+        if found:
+            break
+    for day, statement in found:
+        if not statement:
+            return day, True
+    return (found[0][0], True) if found else (published, False)
 
 
 def _resolve(groups: dict[str, str | None], published: date | None, preview: bool) -> date | None:

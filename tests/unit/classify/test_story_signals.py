@@ -114,3 +114,10 @@ def test_a_loan_tranche_is_numbered_for_the_project_it_is_near() -> None:
     at = body.index("high-speed")
     signals = event_signals("", body, MONDAY, initiative_spans=[(at, at + 20, "rail")])
     assert signals.rounds == ("rail#tranche#4",)
+
+
+def test_the_day_of_the_act_outranks_the_day_of_its_announcement() -> None:
+    ja = "JICAは10月1日、9月28日にインド政府との間で円借款契約に調印したと発表した。"
+    assert event_signals("", ja, date(2018, 10, 1)).day == date(2018, 9, 28)
+    en = "The agency said on Monday the ministers signed the loan on Friday in Delhi."
+    assert event_signals("", en, MONDAY).day == date(2025, 2, 28)
