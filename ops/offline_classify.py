@@ -87,9 +87,15 @@ def relevance_reason(result: Classification) -> str:
     """Why the relevance flag is what it is, in the classifier's own rule."""
     if result.initiatives:
         return f"{len(result.initiatives)} initiative(s) named"
-    if len(result.actors) >= 2:
-        return f"{len(result.actors)} actors named (2 or more, no initiative)"
-    return f"no initiative and {len(result.actors)} actor(s); needs an initiative or 2 actors"
+    persons = [a for a in result.actors if a.kind == "person"]
+    if result.relevant and persons:
+        return f"{len(persons)} office holder(s) named"
+    if result.relevant:
+        return f"{len(result.actors)} actors named"
+    return (
+        f"no initiative and {len(result.actors)} actor(s); needs an initiative, an office "
+        "holder named (not by a surname alone), or two actors"
+    )
 
 
 def ignored_matches(

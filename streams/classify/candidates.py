@@ -80,6 +80,7 @@ _GENERIC = frozenset(
     senior officials official track enhanced expanded upgraded historic landmark key major
     proposed planned inaugural its their our this that country countries two three four
     nations national international regional before after during at as while when
+    january february march april may june july august september october november december
     協力 関係 戦略的 包括的 特別 新た 両国 二国間 政府間""".split()  # noqa: SIM905
 )
 _MONTHS = frozenset(

@@ -67,6 +67,9 @@ def _looked_back(body: str, window: DueWindow) -> bool:
     return bool(_LOOKING_BACK.search(body[max(0, window.start - 12) : window.start]))
 
 
+CANDIDATE = "cand:"  # an anchor's initiative may be a candidate's key
+
+
 class Anchor(NamedTuple):
     """A label span in the body; ``initiative`` is set for initiative mentions (a tuple: cheap)."""
 
@@ -218,7 +221,8 @@ def extract_commitments(
             continue
         inside = _inside(ordered, starts, s_start, s_end)
         if inside:
-            initiative = _nearest(inside, window.start, window.end)
+            # the initiative named nearest the date, else the one the paragraph is about
+            initiative = _nearest(inside, window.start, window.end) or topics.of(s_start)
         elif names_an_action(body, s_start, s_end, folded):
             initiative = topics.of(s_start)
             if initiative is None:
@@ -234,8 +238,10 @@ def extract_commitments(
             old = merged[key]
             merged[key] = old.model_copy(update={"evidence": old.evidence + evidence})
             continue
+        is_candidate = initiative is not None and initiative.startswith(CANDIDATE)
         merged[key] = Commitment(
-            initiative=initiative,
+            initiative=None if is_candidate else initiative,
+            candidate=initiative if is_candidate else None,
             action=_action(body, s_start, s_end, cue),
             due_from=window.due_from,
             due_to=window.due_to,

@@ -37,6 +37,7 @@ from streams.classify.sentences import Sentences
 __all__ = ["EventSignals", "compatible_kinds", "event_signals"]
 
 LEAD_CHARS = 420
+LEAD_SENTENCES = 3
 BODY_CHARS = 3000
 _WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
@@ -295,14 +296,34 @@ def _usual_kind(body: str) -> str:
 
 
 def _preview(title: str, lead: str) -> bool:
-    for text in (title, _first_sentence(lead)):
-        future = _FUTURE.search(text) or (_HEADLINE_FUTURE.search(text) if text is title else None)
-        past = _PAST.search(text) or (_HEADLINE_PRESENT.search(text) if text is title else None)
+    """Whether the title, else the first sentence of the lead that says either, announces
+    ("will meet") before it reports ("met"); a sentence saying neither ("Reporting from
+    our correspondents.") is passed over."""
+    for index, text in enumerate((title, *_sentences(lead, LEAD_SENTENCES))):
+        headline = index == 0
+        future = _FUTURE.search(text) or (_HEADLINE_FUTURE.search(text) if headline else None)
+        past = _PAST.search(text) or (_HEADLINE_PRESENT.search(text) if headline else None)
         if future is not None and (past is None or future.start() < past.start()):
             return True
         if past is not None:
             return False
     return False
+
+
+def _sentences(text: str, most: int) -> list[str]:
+    """The first ``most`` sentences of ``text`` (one that ends before 15 characters is
+    joined to the next: "1." opens none)."""
+    out: list[str] = []
+    start = 0
+    for end in Sentences(text).ends:
+        if end - start >= 15:
+            out.append(text[start:end])
+            start = end
+            if len(out) == most:
+                break
+    if len(out) < most and start < len(text):
+        out.append(text[start:])
+    return out
 
 
 def _nearest(published: date, month: int, day: int, forward: bool) -> date | None:
