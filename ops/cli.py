@@ -255,6 +255,9 @@ def render_report(tables: dict[str, list[dict[str, Any]]]) -> None:
         "initiatives_per_week": "Initiatives by mentions per week",
         "top_actors": "Top actors",
         "documents_by_source_kind": "Documents by source kind",
+        "stories": "Stories told by the most sources",
+        "commitments_by_status": "Commitments by status (met: a later report says it happened)",
+        "new_initiatives": "New initiatives (not in the taxonomy)",
         "dead_letters": "Dead letters",
     }
     for key, title in titles.items():
@@ -329,8 +332,15 @@ class QueryName(StrEnum):
     cooccurrence = "cooccurrence"
     stories = "stories"
     commitments = "commitments"
+    candidates = "candidates"
     sources = "sources"
     deadletter = "deadletter"
+
+
+class CommitmentStatusName(StrEnum):
+    open = "open"
+    met = "met"
+    overdue = "overdue"
 
 
 class IntervalName(StrEnum):
@@ -352,6 +362,22 @@ def query(
     interval: Annotated[IntervalName, typer.Option()] = IntervalName.week,
     limit: Annotated[int, typer.Option(min=1, max=100_000)] = 50,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    status: Annotated[
+        CommitmentStatusName | None, typer.Option(help="commitments: only open, met or overdue")
+    ] = None,
+    grace_days: Annotated[
+        int, typer.Option(min=0, max=366, help="commitments: days after due_to it may happen")
+    ] = 7,
+    include_observed: Annotated[
+        bool,
+        typer.Option(
+            "--include-observed",
+            help="trends: also count documents dated only by when they were observed",
+        ),
+    ] = False,
+    min_documents: Annotated[
+        int, typer.Option(min=1, help="candidates: named in at least N documents")
+    ] = 1,
 ) -> None:
     """Analyst reports from the warehouse (distinct documents, latest classifications)."""
     from ops.access import open_warehouse
@@ -365,6 +391,10 @@ def query(
         country=country,
         interval=interval.value,
         limit=limit,
+        status=status.value if status else None,
+        grace_days=grace_days,
+        include_observed=include_observed,
+        min_documents=min_documents,
     )
     warehouse = open_warehouse(_settings(ctx))
     try:

@@ -273,7 +273,11 @@ def classify(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `taxonomy check|show` and `classify` to the main app."""
+    """Add `taxonomy check|show|candidates` and `classify` to the main app."""
+    from ops.cli_candidates import candidates
+
+    if not any(c.name == "candidates" for c in taxonomy_app.registered_commands):
+        taxonomy_app.command("candidates")(candidates)
     app.add_typer(taxonomy_app, name="taxonomy")
     app.command("classify")(classify)
 

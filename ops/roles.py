@@ -40,7 +40,22 @@ def ingest_spool(settings: Settings) -> Spool | None:
 
 def sink_topics(settings: Settings) -> list[str]:
     t = settings.topics
-    return [t.documents, t.classified, t.deadletter, t.subscriptions, t.alerts, t.deliveries]
+    return [
+        t.documents,
+        t.classified,
+        t.deadletter,
+        t.subscriptions,
+        t.alerts,
+        t.deliveries,
+        story_members_topic(settings),
+    ]
+
+
+def story_members_topic(settings: Settings) -> str:
+    """The story stage's table changelog, which the sink keeps (sinks.story_members)."""
+    from streams.app import WorkerConfig, story_changelog_topic
+
+    return story_changelog_topic(WorkerConfig(bootstrap="", app_id=settings.streams.app_id))
 
 
 def writer_password(settings: Settings) -> str:
@@ -100,6 +115,7 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
             retry_max_s=settings.sink.retry_max_s,
             version=policywatch_version(),
         ),
+        story_members_topic=story_members_topic(settings),
     )
 
     def _stop(signum: int, _frame: Any) -> None:

@@ -2,9 +2,9 @@
 
 Start order: broker (ready = a metadata round trip), topics (created
 explicitly), sink (ready = its ready file: migrations applied, SQL endpoint
-up), then journaled subscriptions and undelivered alerts are re-published,
-worker(s) (ready = partitions assigned), producers (when sources are set),
-the subscriptions API and the delivery worker. Then ``run.json`` is written. A
+up), then journaled subscriptions, undelivered alerts and the story index are
+re-published, worker(s) (ready = partitions assigned), producers (when sources
+are set), the subscriptions API and the delivery worker. Then ``run.json`` is written. A
 child that dies is reported with its exit code and log tail; the worker and
 the sink are restarted (a few times), a dead broker stops the stack, since its
 topics lived in its memory. Children die with the supervisor (PDEATHSIG), and
@@ -172,17 +172,21 @@ class Stack:
             # (Grafana, `policywatch sql` and the producers keep working)
             sink.env["POLICYWATCH_WAREHOUSE__HTTP_PORT"] = str(free_port())
         self._start_children([sink])
-        self._restore_alerting(sink)
+        self._restore_state(sink)
         self._start_children(workers)
         producers = self._producers_role(sink)
         if producers is not None:
             self._start_children([producers])
         self._start_children(self._alerting_roles(sink))
 
-    def _restore_alerting(self, sink: Child) -> None:
-        """Re-publish journaled subscriptions and undelivered alerts (see ops.alert_restore)."""
+    def _restore_state(self, sink: Child) -> None:
+        """Re-publish what the in-memory broker forgot and the workers need: journaled
+        subscriptions and undelivered alerts (ops.alert_restore), and the story index
+        (ops.story_restore)."""
         from ops.access import endpoint_url
         from ops.alert_restore import SubscriptionJournal, journal_path, restore_alerting
+        from ops.roles import story_members_topic
+        from ops.story_restore import restore_story_members
         from producers.publish import Publisher
         from sinks.warehouse import connect_warehouse
 
@@ -197,6 +201,7 @@ class Stack:
                 publisher,
                 self.settings.topics,
             )
+            restore_story_members(warehouse, publisher, story_members_topic(self.settings))
         finally:
             publisher.close()
             warehouse.close()

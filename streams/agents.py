@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,11 +182,13 @@ def _register_stories(stage: Stage) -> None:
     async def _assign(event: Any) -> None:
         nonlocal restored
         if not restored:  # the table is recovered from its changelog before the first record
-            for value in members.values():
-                stories.load_member(orjson.loads(value))
-            stories.drain_removed()
+            unreadable = _rebuild_index(stories, members.values())
             restored = True
-            log.info("story index rebuilt with %d documents", len(stories))
+            log.info(
+                "story index rebuilt with %d documents (%d unreadable rows left out)",
+                len(stories),
+                unreadable,
+            )
         message = event.message
         try:
             request = decode_request(event.value)
@@ -199,6 +201,20 @@ def _register_stories(stage: Stage) -> None:
         await stage.classified.send(key=result.document_id.encode(), value=encode(result))
         metrics.EVENTS_OUT.labels(STAGE, "classified").inc()
         metrics.EVENTS_OUT.labels(STORY_STAGE, "assigned").inc()
+
+
+def _rebuild_index(stories: StoryIndex, rows: Iterable[bytes]) -> int:
+    """Load the table's rows into the index; a row this version cannot read (written by
+    another version, or damaged) is left out and counted, so one row cannot keep the
+    stage from starting. Returns how many were left out."""
+    unreadable = 0
+    for value in rows:
+        try:
+            stories.load_member(orjson.loads(value))
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            unreadable += 1
+    stories.drain_removed()
+    return unreadable
 
 
 def _register_reload(stage: Stage) -> None:

@@ -76,12 +76,13 @@ def story_requests_topic(config: WorkerConfig) -> str:
     return f"{config.app_id}-story-requests"
 
 
+def story_changelog_topic(config: WorkerConfig) -> str:
+    return f"{config.app_id}-{story_table_name()}-changelog"
+
+
 def single_partition_topics(config: WorkerConfig) -> list[str]:
     """Internal topics of the story stage: one partition, so one index sees every document."""
-    return [
-        story_requests_topic(config),
-        f"{config.app_id}-{story_table_name()}-changelog",
-    ]
+    return [story_requests_topic(config), story_changelog_topic(config)]
 
 
 def shorten_fetch_wait(wait_ms: int) -> None:

@@ -93,6 +93,8 @@ def test_tokens_are_required_and_scoped(
     schema = docs.json()
     assert "/subscriptions/{subscription_id}/pause" in schema["paths"]
     assert "subscription_id" not in schema["components"]["schemas"]["SubscriptionIn"]["properties"]
+    kinds = schema["components"]["schemas"]["NewInitiativeTrigger"]["properties"]["kind"]
+    assert kinds["const"] == "new_initiative"
 
 
 def test_crud_round_trip_through_the_topic(

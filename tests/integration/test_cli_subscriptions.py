@@ -183,6 +183,15 @@ def test_cli_errors_name_the_field_the_scope_and_the_fix(api: RunningApi) -> Non
     assert invalid.returncode == 1 and "trigger.threshold" in invalid.stderr
     missing = policywatch(api, "subscriptions", "show", "sub_nope")
     assert missing.returncode == 1 and "404" in missing.stderr
+    new = ("subscriptions", "add", "--name", "New in Japan", "--trigger", "new_initiative")
+    new += ("--country", "JP", "--webhook", "https://hooks.example.org/new")
+    digested = policywatch(api, *new, "--digest", "daily")
+    assert digested.returncode == 1 and "digest" in digested.stderr
+    added = policywatch(api, *new)
+    assert added.returncode == 0, added.stderr
+    [listed_new] = json.loads(policywatch(api, "subscriptions", "list", "--format", "json").stdout)
+    assert listed_new["trigger"] == {"kind": "new_initiative"}
+    assert listed_new["filter"]["countries"] == ["JP"]
 
     created = policywatch(api, "tokens", "create", "--name", "dashboard", "--scope", "read")
     assert created.returncode == 0, created.stderr

@@ -210,3 +210,25 @@ def test_panel_sql_returns_the_columns_the_panel_reads(
         assert numeric, f"{q.where}: no numeric column to show"
     if kind == "stat":
         assert columns[0] in numeric, f"{q.where}: {columns[0]} is {types[columns[0]]}"
+
+
+def test_the_dates_variable_adds_observed_only_documents_to_the_trend(
+    warehouse: ChdbWarehouse, variable_values: dict[str, dict[str, list[str]]]
+) -> None:
+    [panel] = [
+        q
+        for q in SQL_QUERIES
+        if q.dashboard == "initiative-trends.json" and q.panel["type"] == "timeseries"
+    ]
+
+    def total(dates: str) -> int:
+        values = {**variable_values["initiative-trends.json"], "dates": [dates]}
+        rows = run(warehouse, expand_sql(panel.target["rawSql"], values))["data"]
+        return sum(int(r["documents"]) for r in rows)
+
+    observed = warehouse.query(
+        "SELECT uniqExact(document_id) AS n FROM mentions "
+        "WHERE label_type = 'initiative' AND date_source = 'observed'"
+    )
+    assert int(observed[0]["n"]) > 0
+    assert total("all") > total("dated") > 0
