@@ -105,6 +105,8 @@ _CONTINUES = re.compile(r"(?:[\s-]+[A-Z][\w'’-]*){0,3}[\s-]+")  # "Framework [
 _WORD = re.compile(r"[^\s\-–—]+")
 _CONNECTOR_WORDS = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "&"})
 WINDOW_CHARS = 160
+# a word ending a sentence ("Delhi.", "said:") and not an abbreviation ("U.S.", "Dr.")
+_SENTENCE_END = re.compile(r"(?:[a-z]{2,}|[A-Z]{4,})[.!?:;]$")
 
 
 def _name_token(token: str) -> bool:
@@ -209,6 +211,8 @@ class CandidateFinder:
             for at, token in reversed(tokens[-MAX_TOKENS:]):
                 if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
                     break
+                if _SENTENCE_END.search(token):
+                    break  # "… in New Delhi. The India-Japan Dialogue": not one name
                 start = at
             tail = _TAIL.match(text, match.end())
             end = tail.end() if tail else match.end()
