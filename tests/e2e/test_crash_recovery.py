@@ -276,7 +276,6 @@ def test_kill_9_of_the_whole_stack_during_a_large_ingest(tmp_path: Path, stack_b
             done = n(warehouse, "SELECT uniqExact(document_id) AS n FROM classifications")
             return docs == done and not list((tmp_path / "spool").glob("*.seg"))
 
-
         wait_for(
             settled,
             timeout=180,
