@@ -148,7 +148,7 @@ def build_app(config: WorkerConfig) -> faust.App:
     (config.data_dir / "faust").mkdir(parents=True, exist_ok=True)
     app = faust.App(
         config.app_id,
-        broker=f"kafka://{config.bootstrap}",
+        broker=[f"kafka://{host}" for host in config.bootstrap.split(",")],
         store="memory://",
         autodiscover=False,
         web_enabled=False,
