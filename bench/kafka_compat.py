@@ -71,7 +71,9 @@ def kafka_python_probe(bootstrap: str) -> str:
     report = publisher.publish([Outgoing("compat.kp", b"k%d" % i, b"v") for i in range(100)])
     publisher.close()
     assert report.sent == 100, report.errors
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id="compat-kp")
+    consumer = KafkaConsumer(
+        bootstrap_servers=bootstrap, group_id="compat-kp", enable_auto_commit=False
+    )
     parts = [TopicPartition("compat.kp", p) for p in (0, 1)]
     consumer.assign(parts)
     consumer.seek_to_beginning(*parts)
