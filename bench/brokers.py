@@ -58,7 +58,10 @@ def measure_start(kind: str, workdir: Path, runs: int) -> dict[str, Any]:
 
 def measure_stack(kind: str, workdir: Path, documents: int, workers: int) -> dict[str, Any]:
     settings = load_settings(
-        data_dir=workdir / f"stack-{kind}", broker={"kind": kind}, streams={"workers": workers}
+        data_dir=workdir / f"stack-{kind}",
+        broker={"kind": kind},
+        streams={"workers": workers},
+        api={"port": 0},  # a free port: another stack may hold the default
     )
     stack = Stack(settings)
     run = stack.start()

