@@ -73,7 +73,7 @@ def leaders(bootstrap: str) -> Counter[int]:
         [topic] = admin.describe_topics([TOPIC])
     finally:
         admin.close()
-    return Counter(int(p["leader"]) for p in topic["partitions"])
+    return Counter(int(p["leader_id"]) for p in topic["partitions"])
 
 
 def fully_replicated(bootstrap: str) -> bool:
