@@ -200,6 +200,7 @@ def run(documents: int, heap_mb: int, down_s: float) -> dict[str, Any]:
                 "down_s": down_s,
                 "answering_after_restart_s": round(answering_s, 1),
                 "fully_replicated_after_restart_s": round(replicated_s, 1),
+                "load_average_1m": round(os.getloadavg()[0], 1),
                 "documents_rows_final": stored_rows,
                 "documents_distinct": distinct,
                 "classified_final": classified,
@@ -236,7 +237,8 @@ def write_doc(r: dict[str, Any]) -> None:
         f"`policywatch ingest` of {r['documents']:,} documents (acks=all, idempotent "
         f"producer). Node {r['killed_node']}, leading the most partitions of "
         f"policy.documents, was killed with SIGKILL when {r['killed_at_documents']:,} documents "
-        f"were on the topic and started again {r['down_s']:.0f} s later.\n\n"
+        f"were on the topic and started again {r['down_s']:.0f} s later (load average "
+        f"{r.get('load_average_1m', '?')} at the end: the times below grow with it).\n\n"
         "| published (acknowledged) | classified in the warehouse | rows of `documents` FINAL "
         "/ distinct | mention pairs stored twice | node answering after restart | all "
         "partitions in sync after restart | result |\n|---|---|---|---|---|---|---|\n"
