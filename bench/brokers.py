@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -103,9 +104,12 @@ def write_markdown(result: dict[str, Any]) -> None:
         f"Run {result['date']} on {result['machine']}; `python bench/brokers.py` (in `make "
         f"bench`). Each broker in turn under the embedded stack ({result['workers']} classify "
         f"workers, {result['documents']:,} synthetic ~3 KB documents), in the same run. Start: "
-        "spawn to the first answered metadata request, median of 3 starts on empty data; "
+        "spawn to the first answered metadata request, median of "
+        f"{result.get('starts', 3)} starts on empty data; "
         "memory: the broker process's resident set when ready, and at the end of the stack's "
-        "run (current / peak). Kafka runs with `-Xmx"
+        f"run (current / peak). Load average at the end: {result.get('load_average_1m', '?')} "
+        "(other work shares the 2 cores; absolute figures fall as it rises). Kafka runs with "
+        "`-Xmx"
         f"{result['kafka_heap_mb']}m` (`POLICYWATCH_BROKER__HEAP_MB`).\n\n"
         "| broker | start (s) | memory when ready (MB) | memory after the run, now / peak "
         "(MB) | bare Faust pass-through msg/s | pipeline docs/s | ratio |\n"
@@ -128,6 +132,7 @@ def main() -> None:
         "documents": args.documents,
         "workers": args.workers,
         "kafka_heap_mb": load_settings().broker.heap_mb,
+        "starts": args.starts,
         "brokers": {},
     }
     with tempfile.TemporaryDirectory(prefix="pw-brokers-") as tmp:
@@ -138,6 +143,7 @@ def main() -> None:
             print(f"{kind}: ready in {started['start_s']:.1f}s, {started['ready_rss_mb']:.0f} MB")
             stack = measure_stack(kind, workdir, args.documents, args.workers)
             result["brokers"][kind] = {**started, **stack}
+    result["load_average_1m"] = round(os.getloadavg()[0], 1)
     out = ROOT / "bench" / "results" / "brokers.json"
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     write_markdown(result)
