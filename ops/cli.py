@@ -39,6 +39,12 @@ err_console = Console(stderr=True)
 log = logging.getLogger("policywatch")
 
 
+class BrokerChoice(StrEnum):
+    auto = "auto"
+    kafka = "kafka"
+    tansu = "tansu"
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
@@ -94,11 +100,24 @@ def schemas_export(
 
 
 @app.command()
-def up(ctx: typer.Context) -> None:
+def up(
+    ctx: typer.Context,
+    broker: Annotated[
+        BrokerChoice | None,
+        typer.Option(
+            help="kafka (durable; `policywatch broker install`), tansu (in memory), or auto: "
+            "Kafka when installed [default: POLICYWATCH_BROKER__KIND, auto]"
+        ),
+    ] = None,
+) -> None:
     """Run the embedded stack (broker, classify worker, warehouse sink) until Ctrl-C."""
     from ops.supervisor import Stack
 
     settings = _settings(ctx)
+    if broker is not None:
+        settings = settings.model_copy(
+            update={"broker": settings.broker.model_copy(update={"kind": broker.value})}
+        )
     stack = Stack(settings)
     stopping = {"signal": 0}
 
@@ -109,7 +128,12 @@ def up(ctx: typer.Context) -> None:
     signal.signal(signal.SIGINT, on_signal)
     run = stack.start()
     console.print(f"[green]policywatch is up[/] (data in {run['data_dir']})")
-    console.print(f"  broker   {run['broker']['bootstrap']}")
+    broker_info = run["broker"]
+    keeps = "durable" if broker_info.get("durable") else "in memory"
+    console.print(
+        f"  broker   {broker_info['bootstrap']} "
+        f"({broker_info.get('kind')} {broker_info.get('version')}, {keeps})"
+    )
     if run.get("sql"):
         console.print(f"  SQL      {run['sql']['url']} (user {run['sql']['reader']}, read-only)")
     for name, role in run["roles"].items():
@@ -462,9 +486,18 @@ def replay(
 
 def _register_command_groups() -> None:
     """Commands defined in their own modules (operations, sources, taxonomy)."""
-    from ops import cli_alerts, cli_delivery, cli_ops, cli_sources, cli_subscriptions, cli_taxonomy
+    from ops import (
+        cli_alerts,
+        cli_broker,
+        cli_delivery,
+        cli_ops,
+        cli_sources,
+        cli_subscriptions,
+        cli_taxonomy,
+    )
 
     cli_ops.register(app)
+    cli_broker.register(app)
     cli_sources.register(app)
     cli_taxonomy.register(app)
     cli_delivery.register(app)

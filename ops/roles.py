@@ -31,10 +31,21 @@ def resolve_bootstrap(settings: Settings) -> str:
 
 
 def ingest_spool(settings: Settings) -> Spool | None:
-    """The spool ``ingest`` writes to: on for the embedded stack unless switched off."""
+    """The spool ``ingest`` writes to: on for an embedded stack whose broker is in memory.
+
+    A durable broker (Kafka) keeps what it acknowledged across a crash of the stack,
+    so documents sent to it need no second copy; neither do those sent to a
+    configured broker, which is the operator's to keep.
+    """
+    from ops.runfile import read_run_file
+
     mode = settings.ingest.spool
     if mode == "off" or (mode == "auto" and settings.kafka.bootstrap):
         return None
+    if mode == "auto":
+        run = read_run_file(settings.run_file)
+        if run is not None and run.get("broker", {}).get("durable"):
+            return None
     return Spool(settings.data_dir / "spool")
 
 

@@ -14,7 +14,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 
 FORCE_HEADER = "policywatch-force"
+BOOK_WAIT_S = 30.0
 
 
 def _forced(event: Any) -> bool:
@@ -70,6 +71,23 @@ class Stage:
     deadletter: Any
     story_requests: Any
     keywords: Callable[[], KeywordIndex | None] = lambda: None  # the subscribed keywords
+    #: set once the subscription book is read up to its end at start
+    subscriptions_ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def wait_for_subscriptions(self) -> None:
+        """Keyword hits are recorded at classification: a document classified before the
+        book is read would miss the subscriptions' keywords for good (seen after every
+        restart with pending input). Bounded, so a missing topic cannot stop classifying."""
+        if self.subscriptions_ready.is_set():
+            return
+        try:
+            await asyncio.wait_for(self.subscriptions_ready.wait(), BOOK_WAIT_S)
+        except TimeoutError:
+            log.warning(
+                "subscription book not read after %.0fs; classifying without keyword hits",
+                BOOK_WAIT_S,
+            )
+            self.subscriptions_ready.set()
 
     async def dead(self, key: bytes | None, dead: DeadLetter) -> None:
         await self.deadletter.send(key=key, value=encode(dead))
@@ -90,7 +108,9 @@ def register_agents(app: faust.App, config: WorkerConfig) -> None:
     log.info(
         "classifier %s (taxonomy %s)", stage.classifier.version, stage.classifier.taxonomy_version
     )
-    stage.keywords = register_alert_agents(app, config, stage.dead).keywords
+    follower = register_alert_agents(app, config, stage.dead)
+    stage.keywords = follower.keywords
+    stage.subscriptions_ready = follower.ready
     _register_classify(stage)
     _register_stories(stage)
     _register_reload(stage)
@@ -120,6 +140,7 @@ def _register_classify(stage: Stage) -> None:
         key: bytes | None = event.key
         doc_key = key.decode("utf-8", "replace") if key else ""
         ref = RecordRef(message.topic, message.partition, message.offset, key)
+        await stage.wait_for_subscriptions()
         classifier = stage.classifier  # one version for the whole record, even if reloaded
         started = time.perf_counter()
         outcome = process_document(

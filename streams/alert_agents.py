@@ -137,8 +137,11 @@ class SubscriptionFollower:
 
     async def _partitions(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
         while True:
-            await consumer.topics()  # refreshes the metadata
-            found = consumer.partitions_for_topic(self._topic)
+            # aiokafka's consumer.topics() fetches every topic's metadata but keeps only the
+            # names; its partitions_for_topic() knows just the topics the client asked about
+            # before (Tansu answers every metadata request with all topics, Kafka does not)
+            cluster = await consumer._client.fetch_all_metadata()
+            found = cluster.partitions_for_topic(self._topic)
             if found:
                 return [TopicPartition(self._topic, p) for p in sorted(found)]
             log.info("waiting for topic %s to exist", self._topic)

@@ -4,9 +4,11 @@ A subscription made with `policywatch subscriptions add` reaches a local receive
 signed webhook when a matching document is ingested, a commitment subscription is
 told about a promise falling due, and a new_initiative subscription about an initiative
 the taxonomy lacks (found by the classifier, listed by `taxonomy candidates`). Then the
-whole stack is killed with SIGKILL and started again: the subscriptions are back (its
-broker kept topics in memory only), a new matching document is delivered, a document
-naming the same new initiative again raises nothing new, and no alert is delivered twice.
+whole stack is killed with SIGKILL and started again: the subscriptions are back, a new
+matching document is delivered, a document naming the same new initiative again raises
+nothing new, and no alert is delivered twice. On both brokers, because they get there
+differently: Tansu forgot its topics and the stack re-publishes subscriptions and final
+deliveries; Kafka kept them, and the stack must not publish them again.
 """
 
 from __future__ import annotations
@@ -98,9 +100,9 @@ def new_initiatives(hooks: WebhookReceiver) -> list[dict[str, object]]:
 
 @pytest.mark.timeout(420)
 def test_subscribe_alert_deliver_and_survive_a_kill_9(
-    tmp_path: Path, receiver: WebhookReceiver
+    tmp_path: Path, receiver: WebhookReceiver, stack_broker: str
 ) -> None:
-    proc, run = start_stack(tmp_path, "up.log", ENV)
+    proc, run = start_stack(tmp_path, "up.log", ENV, broker=stack_broker)
     try:
         cli(
             tmp_path,
@@ -191,7 +193,9 @@ def test_subscribe_alert_deliver_and_survive_a_kill_9(
         os.killpg(proc.pid, signal.SIGKILL)  # the whole stack, children included
         proc.wait(timeout=30)
         (tmp_path / "run.json").unlink()  # stale; start_stack waits for the new one
-        proc, run = start_stack(tmp_path, "up-again.log", ENV)
+        proc, run = start_stack(tmp_path, "up-again.log", ENV, broker=stack_broker)
+        restored = "restored" in (tmp_path / "up-again.log").read_text()
+        assert restored == (stack_broker == "tansu"), "only a forgetful broker needs it"
         listed = cli(tmp_path, "subscriptions", "list", "--format", "json")
         assert {s["name"] for s in json.loads(listed)} == {
             "Quad moves",

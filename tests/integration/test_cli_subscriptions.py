@@ -55,12 +55,12 @@ def policywatch(
 
 
 @pytest.fixture()
-def api(tansu: Broker, topics: TopicNames, tmp_path: Path) -> Iterator[RunningApi]:
+def api(broker: Broker, topics: TopicNames, tmp_path: Path) -> Iterator[RunningApi]:
     data_dir = tmp_path / "var"
     env = {
         **os.environ,
         "POLICYWATCH_DATA_DIR": str(data_dir),
-        "POLICYWATCH_KAFKA__BOOTSTRAP": tansu.bootstrap,
+        "POLICYWATCH_KAFKA__BOOTSTRAP": broker.bootstrap,
         "POLICYWATCH_TOPICS__SUBSCRIPTIONS": topics.subscriptions,
         "POLICYWATCH_API__PORT": "0",
         "POLICYWATCH_DELIVERY__ALLOW_NETWORKS": '["127.0.0.1"]',
@@ -94,7 +94,7 @@ def api(tansu: Broker, topics: TopicNames, tmp_path: Path) -> Iterator[RunningAp
 
 
 def test_subscription_life_cycle_from_the_cli(
-    api: RunningApi, tansu: Broker, topics: TopicNames
+    api: RunningApi, broker: Broker, topics: TopicNames
 ) -> None:
     receiver = WebhookReceiver()
     try:
@@ -157,7 +157,7 @@ def test_subscription_life_cycle_from_the_cli(
 
     changes = [
         (e.change, e.version)
-        for _k, e in read_all(tansu.bootstrap, topics.subscriptions)
+        for _k, e in read_all(broker.bootstrap, topics.subscriptions)
         if isinstance(e, SubscriptionChanged) and e.subscription_id == sid
     ]
     assert changes == [("created", 1), ("paused", 2), ("resumed", 3), ("deleted", 4)]
