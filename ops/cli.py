@@ -161,9 +161,10 @@ def ingest(
     kind: Annotated[str, typer.Option(help="news | official_statement")] = "news",
 ) -> None:
     """Publish documents from files to the running stack (or the configured broker)."""
+    from ops.data_dir import data_directory_skipper
     from ops.roles import ingest_spool, resolve_bootstrap
     from ops.version import policywatch_version
-    from producers.files import FileDefaults, expand_paths
+    from producers.files import FileDefaults, select_files
     from producers.ingest import ingest_paths
     from producers.publish import Publisher
     from schemas.documents import SourceKind
@@ -179,7 +180,10 @@ def ingest(
         source_kind=SourceKind(kind),
         producer=Producer(name="policywatch-ingest", version=policywatch_version()),
     )
-    files = list(expand_paths(paths))
+    selection = select_files(paths, skip_dir=data_directory_skipper(settings.data_dir))
+    for skipped, why in selection.skipped:
+        err_console.print(f"[dim]skipped {skipped}: {why}[/]", highlight=False)
+    files = list(selection.files)
     publisher = Publisher(
         resolve_bootstrap(settings),
         compression=settings.kafka.compression,

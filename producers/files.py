@@ -16,7 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import logging
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -43,9 +45,11 @@ CSV_SUFFIXES = frozenset({".csv"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 __all__ = [
     "FileDefaults",
+    "FileSelection",
     "ParsedItem",
     "expand_paths",
     "parse_path",
+    "select_files",
     "split_text_document",
 ]
 SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES | HTML_SUFFIXES
@@ -246,15 +250,65 @@ def parse_html_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
     )
 
 
-def expand_paths(paths: list[Path]) -> Iterator[Path]:
-    """Files named, and the supported files inside directories named (sorted, recursive)."""
+@dataclass(frozen=True)
+class FileSelection:
+    """The files to read, and what a directory walk left out on purpose (path, why)."""
+
+    files: tuple[Path, ...]
+    skipped: tuple[tuple[Path, str], ...] = ()
+
+
+def _never(_path: Path) -> str | None:
+    return None
+
+
+def select_files(
+    paths: Sequence[Path], skip_dir: Callable[[Path], str | None] = _never
+) -> FileSelection:
+    """Files named, and the supported files inside directories named (sorted, recursive).
+
+    A walk does not enter hidden folders (``.git``, ``.venv``), links to folders, or a
+    directory that ``skip_dir`` names a reason for (the data directory: warehouse files
+    and logs are no documents), nor read hidden files; each is listed in ``skipped``. A path named
+    explicitly is read even when hidden; a named directory that ``skip_dir`` refuses is not.
+    """
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED:
-                    yield child
-        else:
-            yield path
+        if not path.is_dir():
+            files.append(path)
+            continue
+        why: str | None = skip_dir(path)
+        if why is not None:
+            skipped.append((path, why))
+            continue
+        found: list[Path] = []
+        for folder, dirs, names in os.walk(path):
+            here = Path(folder)
+            for name in sorted(dirs):
+                if name.startswith("."):
+                    why = "hidden folder"
+                elif (here / name).is_symlink():  # followed, a link could loop: name it instead
+                    why = "a link to a folder; name its target to read it"
+                else:
+                    why = skip_dir(here / name)
+                if why is not None:
+                    skipped.append((here / name, why))
+                    dirs.remove(name)
+            for name in names:
+                if Path(name).suffix.lower() not in SUPPORTED:
+                    continue
+                if name.startswith("."):
+                    skipped.append((here / name, "hidden file"))
+                elif (here / name).is_file():
+                    found.append(here / name)
+        files.extend(sorted(found))
+    return FileSelection(tuple(files), tuple(skipped))
+
+
+def expand_paths(paths: list[Path]) -> Iterator[Path]:
+    """The files :func:`select_files` reads (hidden entries left out)."""
+    yield from select_files(paths).files
 
 
 def parse_path(path: Path, defaults: FileDefaults, max_bytes: int) -> Iterator[ParsedItem]:
