@@ -13,14 +13,14 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ops.output import stderr_console, stdout_console
 from ops.settings import Settings
 from ops.status import StackStatus
 
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 
 
 class StatusFormat(StrEnum):
