@@ -11,16 +11,14 @@ import signal
 import sys
 import time
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from ops.logging import configure_logging
+from ops.output import print_rows, stderr_console, stdout_console
 from ops.settings import Settings, load_settings, masked
 from schemas.errors import PolicywatchError
 
@@ -34,15 +32,9 @@ config_app = typer.Typer(no_args_is_help=True, help="Inspect settings.")
 schemas_app = typer.Typer(no_args_is_help=True, help="Event contracts.")
 app.add_typer(config_app, name="config")
 app.add_typer(schemas_app, name="schemas")
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 log = logging.getLogger("policywatch")
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -262,120 +254,7 @@ def render_report(tables: dict[str, list[dict[str, Any]]]) -> None:
         "dead_letters": "Dead letters",
     }
     for key, title in titles.items():
-        print_rows(tables.get(key, []), title)
-
-
-def print_rows(
-    rows: list[dict[str, Any]], title: str | None = None, fmt: OutputFormat = OutputFormat.table
-) -> None:
-    if fmt is OutputFormat.json:
-        for row in rows:
-            sys.stdout.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
-        return
-    if fmt is OutputFormat.csv:
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        if rows:
-            writer.writerow(rows[0].keys())
-        for row in rows:
-            writer.writerow(row.values())
-        return
-    table = Table(title=title, title_justify="left")
-    if not rows:
-        table.add_column("(no rows)")
-    else:
-        for column in rows[0]:
-            table.add_column(str(column))
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row.values()))
-    console.print(table)
-
-
-@app.command()
-def sql(
-    ctx: typer.Context,
-    statement: Annotated[str, typer.Argument(help="SQL to run")],
-    write: Annotated[bool, typer.Option(help="allow writes (writer user)")] = False,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
-) -> None:
-    """Run SQL on the running stack's warehouse (read-only unless --write)."""
-    from ops.access import open_warehouse
-
-    settings = _settings(ctx)
-    warehouse = open_warehouse(settings, write=write)
-    try:
-        stripped = statement.strip().rstrip(";")
-        if stripped.split(None, 1)[0].upper() in {
-            "SELECT",
-            "WITH",
-            "SHOW",
-            "DESCRIBE",
-            "DESC",
-            "EXPLAIN",
-            "EXISTS",
-        }:
-            print_rows(warehouse.query(stripped), fmt=fmt)
-        else:
-            if not write:
-                err_console.print("[red]refused:[/] this statement writes; add --write")
-                raise typer.Exit(2)
-            warehouse.command(stripped)
-            console.print("ok")
-    finally:
-        warehouse.close()
-
-
-class QueryName(StrEnum):
-    trends = "trends"
-    actors = "actors"
-    initiative = "initiative"
-    cooccurrence = "cooccurrence"
-    stories = "stories"
-    commitments = "commitments"
-    sources = "sources"
-    deadletter = "deadletter"
-
-
-class IntervalName(StrEnum):
-    hour = "hour"
-    day = "day"
-    week = "week"
-    month = "month"
-
-
-@app.command()
-def query(
-    ctx: typer.Context,
-    name: Annotated[QueryName, typer.Argument(help="which report")],
-    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    initiative: Annotated[str | None, typer.Option(help="initiative id")] = None,
-    actor: Annotated[str | None, typer.Option(help="actor id")] = None,
-    country: Annotated[str | None, typer.Option(help="country code, e.g. JP")] = None,
-    interval: Annotated[IntervalName, typer.Option()] = IntervalName.week,
-    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 50,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
-) -> None:
-    """Analyst reports from the warehouse (distinct documents, latest classifications)."""
-    from ops.access import open_warehouse
-    from sinks.queries import QueryFilters, run_query
-
-    filters = QueryFilters(
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        initiative=initiative,
-        actor=actor,
-        country=country,
-        interval=interval.value,
-        limit=limit,
-    )
-    warehouse = open_warehouse(_settings(ctx))
-    try:
-        rows = run_query(warehouse, name.value, filters)
-    finally:
-        warehouse.close()
-    print_rows(rows, title=f"{name.value}", fmt=fmt)
+        print_rows(tables.get(key, []), title, console=console)
 
 
 @app.command()
@@ -436,9 +315,18 @@ def replay(
 
 def _register_command_groups() -> None:
     """Commands defined in their own modules (operations, sources, taxonomy)."""
-    from ops import cli_alerts, cli_delivery, cli_ops, cli_sources, cli_subscriptions, cli_taxonomy
+    from ops import (
+        cli_alerts,
+        cli_delivery,
+        cli_ops,
+        cli_query,
+        cli_sources,
+        cli_subscriptions,
+        cli_taxonomy,
+    )
 
     cli_ops.register(app)
+    cli_query.register(app)
     cli_sources.register(app)
     cli_taxonomy.register(app)
     cli_delivery.register(app)
