@@ -28,21 +28,26 @@ class KnownIds:
     initiatives: frozenset[str]
     actors: frozenset[str]
     countries: frozenset[str]
+    #: entries of scope ``context``: recognised in text, never a label, so never matched
+    context: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, taxonomy: Taxonomy) -> KnownIds:
-        """Every id a classification can carry: countries include those of actors,
-        offices, roles and initiative parties, as the classifier adds them."""
+        """Every id a classification can carry: tracked initiatives and actors; countries
+        include those of actors, offices, roles and initiative parties."""
         countries = {c.code for c in taxonomy.countries}
         countries |= {o.country for o in taxonomy.offices}
         countries |= {p for i in taxonomy.initiatives for p in i.parties}
         for actor in taxonomy.actors:
             countries |= {actor.country} if actor.country else set()
             countries |= {r.country for r in actor.roles if r.country}
+        context = {i.id for i in taxonomy.initiatives if i.scope == "context"}
+        context |= {a.id for a in taxonomy.actors if a.scope == "context"}
         return cls(
-            initiatives=frozenset(i.id for i in taxonomy.initiatives),
-            actors=frozenset(a.id for a in taxonomy.actors),
+            initiatives=frozenset(i.id for i in taxonomy.initiatives if i.scope == "tracked"),
+            actors=frozenset(a.id for a in taxonomy.actors if a.scope == "tracked"),
             countries=frozenset(c.upper() for c in countries),
+            context=frozenset(context),
         )
 
     def ids(self, kind: LabelKind) -> frozenset[str]:
@@ -61,6 +66,11 @@ class KnownIds:
 
     def unknown_message(self, kind: LabelKind, value: str) -> str:
         """``unknown initiative 'quadd'; did you mean quad?``"""
+        if kind != "country" and value in self.context:
+            return (
+                f"{kind} {value!r} is context in the taxonomy (recognised, never a label), "
+                "so nothing would match it; use a tracked id"
+            )
         near = self.closest(kind, value)
         if not near:
             return f"unknown {kind} {value!r}; {_HOW_TO_LIST[kind]}"

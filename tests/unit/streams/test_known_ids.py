@@ -31,6 +31,15 @@ def test_unknown_ids_get_the_closest_known_ones(kind: str, value: str, message: 
     assert KNOWN.unknown_message(kind, value).startswith(message)  # type: ignore[arg-type]
 
 
+def test_context_entries_are_no_ids_to_filter_on() -> None:
+    """Context entries are recognised but never labelled: a filter on one matches nothing."""
+    taxonomy = load_taxonomy()
+    [context_actor] = [a.id for a in taxonomy.actors if a.scope == "context"][:1]
+    assert not KNOWN.knows("actor", context_actor)
+    assert "is context in the taxonomy" in KNOWN.unknown_message("actor", context_actor)
+    assert context_actor not in KNOWN.closest("actor", context_actor[:-1])
+
+
 def test_suggestions_prefer_spelling_then_word_parts() -> None:
     known = ["quad", "quad.ipmda", "in-jp.critical-minerals-jwg", "us.quadrant"]
     assert closest_ids("quadd", known) == ["quad", "quad.ipmda"]  # us.quadrant: too far
