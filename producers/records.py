@@ -4,8 +4,10 @@ A record is {url, title, text, published, source, ...}, the same whether it
 comes from a JSONL line, a CSV row (same column names; ``source`` may be split
 into ``source_id``, ``source_kind``, ``source_name``, ``source_country``;
 ``authors`` separated by ``;``) or elsewhere. The common shapes are accepted:
-``kind`` at the top level or as ``source.kind``, ``source`` as an object or as
-the source's name (its id is then a slug of the name). Errors name the field;
+``kind`` at the top level or as ``source.kind``, where a top-level ``kind`` may
+also name the document's type (``press_release``: an official statement of that
+type), and ``source`` as an object or as the source's name (its id is then a
+slug of the name). Errors name the field;
 fields the reader does not know are listed by :func:`ignored_fields`, so the
 caller can say which ones it ignored.
 """
@@ -125,13 +127,46 @@ def source_slug(name: str) -> str:
     return _NOT_SLUG.sub("-", name.strip().lower()).strip("-_")[:200] or "source"
 
 
-def _kind_of(record: dict[str, Any], src: Any, location: str, default: SourceKind) -> Any:
-    """``source.kind``, top-level ``kind`` or ``source_kind``; different values are an error."""
+#: a top-level ``kind`` that names what the document is rather than where it comes from:
+#: (source kind it implies, document_type it sets when the record gives none)
+_DOCUMENT_KINDS = {
+    "news_article": SourceKind.NEWS,
+    "press_release": SourceKind.OFFICIAL_STATEMENT,
+    "joint_statement": SourceKind.OFFICIAL_STATEMENT,
+    "briefing": SourceKind.OFFICIAL_STATEMENT,
+    "speech": SourceKind.OFFICIAL_STATEMENT,
+    "statement": SourceKind.OFFICIAL_STATEMENT,
+}
+_KINDS = ", ".join([*(k.value for k in SourceKind), *_DOCUMENT_KINDS])
+
+
+def _top_level_kind(record: dict[str, Any], location: str) -> tuple[str | None, str | None]:
+    """(source kind, document type) a top-level ``kind`` says: ``official_statement``, or a
+    document type such as ``press_release`` (an official statement of that type)."""
+    kind = record.get("kind")
+    if kind in (None, ""):
+        return None, None
+    if kind in {k.value for k in SourceKind}:
+        return str(kind), None
+    if kind in _DOCUMENT_KINDS:
+        return _DOCUMENT_KINDS[kind].value, str(kind)
+    raise SourceError(
+        f"{location}: field 'kind' {str(kind)[:50]!r} is not one of {_KINDS}",
+        reason="invalid_record",
+    )
+
+
+def _kind_of(
+    record: dict[str, Any], src: Any, location: str, default: SourceKind
+) -> tuple[Any, str | None]:
+    """(source kind, document type implied) from ``source.kind``, top-level ``kind`` or
+    ``source_kind``; different source kinds are an error."""
+    top, document_type = _top_level_kind(record, location)
     given = {
         name: value
         for name, value in (
             ("source.kind", src.get("kind") if isinstance(src, dict) else None),
-            ("kind", record.get("kind")),
+            ("kind", top),
             ("source_kind", record.get("source_kind")),
         )
         if value not in (None, "")
@@ -141,12 +176,13 @@ def _kind_of(record: dict[str, Any], src: Any, location: str, default: SourceKin
         raise SourceError(
             f"{location}: {said} disagree; give the kind once", reason="invalid_record"
         )
-    return next(iter(given.values()), default.value)
+    return next(iter(given.values()), default.value), document_type
 
 
-def _source_of(record: dict[str, Any], location: str, defaults: FileDefaults) -> SourceRef:
+def _source_of(
+    record: dict[str, Any], location: str, defaults: FileDefaults, kind: Any
+) -> SourceRef:
     src = record.get("source")
-    kind = _kind_of(record, src, location, defaults.source_kind)
     if isinstance(src, dict):
         fields = {**src, "kind": kind}
         name = fields.get("name")
@@ -194,8 +230,9 @@ def parse_record(record: Any, location: str, defaults: FileDefaults) -> Document
     text = record.get("text", record.get("body"))
     if not isinstance(text, str) or not text.strip():
         raise SourceError(f"{location}: field 'text' is missing or empty", reason="empty_document")
+    kind, implied_type = _kind_of(record, record.get("source"), location, defaults.source_kind)
     try:
-        source = _source_of(record, location, defaults)
+        source = _source_of(record, location, defaults, kind)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(("source", *(str(p) for p in err["loc"])))
@@ -235,7 +272,7 @@ def parse_record(record: Any, location: str, defaults: FileDefaults) -> Document
             external_id=None if external is None else str(external),
             language=str(record.get("language") or "en"),
             authors=tuple(str(a) for a in authors) if isinstance(authors, list) else (),
-            document_type=record.get("document_type"),
+            document_type=record.get("document_type") or implied_type,
             fetch=FetchInfo(method="file", location=location, truncated=truncated),
         )
     except ValidationError as exc:

@@ -65,6 +65,16 @@ def test_kind_is_read_at_the_top_level_or_in_the_source(record: dict[str, Any]) 
     assert event.source.id == "mofa"
 
 
+def test_a_top_level_kind_may_name_the_documents_type() -> None:
+    release = parse_record({"kind": "press_release", "text": TEXT}, "f.jsonl:1", DEFAULTS)
+    assert release.source.kind is SourceKind.OFFICIAL_STATEMENT
+    assert release.document_type == "press_release"
+    typed = {"kind": "briefing", "document_type": "transcript", "text": TEXT}
+    assert parse_record(typed, "f.jsonl:2", DEFAULTS).document_type == "transcript"
+    with pytest.raises(SourceError, match="field 'kind' 'blog' is not one of news, official"):
+        parse_record({"kind": "blog", "text": TEXT}, "f.jsonl:3", DEFAULTS)
+
+
 def test_kinds_that_disagree_are_an_error() -> None:
     record = {"kind": "news", "source": {"id": "mofa", "kind": "official_statement"}, "text": TEXT}
     with pytest.raises(SourceError, match=r"source\.kind 'official_statement', kind 'news'"):
