@@ -297,10 +297,12 @@ def test_unknown_ids_are_refused_with_the_closest_known_ones(
         created = http.post("/subscriptions", json=SUBSCRIPTION)
     assert refused.status_code == 422
     errors = {e["field"]: e["message"] for e in refused.json()["errors"]}
-    assert errors == {
-        "filter.initiatives[1]": "unknown initiative 'quadd'; did you mean quad or quad.ipmda?",
-        "filter.countries[0]": "unknown country 'JPN'; did you mean JP?",
-    }
+    assert errors.keys() == {"filter.initiatives[1]", "filter.countries[0]"}
+    # the closest id first; which others follow depends on the taxonomy of the day
+    assert errors["filter.initiatives[1]"].startswith(
+        "unknown initiative 'quadd'; did you mean quad"
+    )
+    assert errors["filter.countries[0]"] == "unknown country 'JPN'; did you mean JP?"
     assert created.status_code == 201, created.text
     events = [e for _k, e in read_all(tansu.bootstrap, topics.subscriptions)]
     assert len(events) == 1  # the refused one left nothing on the topic

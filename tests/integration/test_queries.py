@@ -135,7 +135,7 @@ def test_report_ids_are_checked_against_the_taxonomy_then_the_warehouse(
 ) -> None:
     settings = load_settings(data_dir=tmp_path)
     assert unknown_ids(settings, warehouse, [("--initiative", "initiative", "quad")]) == []
-    assert unknown_ids(
+    typo, surname = unknown_ids(
         settings,
         warehouse,
         [
@@ -143,10 +143,10 @@ def test_report_ids_are_checked_against_the_taxonomy_then_the_warehouse(
             ("--actor", "actor", "motegi"),
             ("--country", "country", "jp"),
         ],
-    ) == [
-        "--initiative: unknown initiative 'quadd'; did you mean quad or quad.ipmda?",
-        "--actor: unknown actor 'motegi'; did you mean jp.toshimitsu-motegi?",
-    ]
+    )
+    # the closest ids first; which others follow depends on the taxonomy of the day
+    assert typo.startswith("--initiative: unknown initiative 'quadd'; did you mean quad")
+    assert surname == "--actor: unknown actor 'motegi'; did you mean jp.toshimitsu-motegi?"
     # an id that only older classifications carry (dropped from the taxonomy since) is fine
     warehouse.insert_rows(
         "mentions",

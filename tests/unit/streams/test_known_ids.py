@@ -20,7 +20,7 @@ def test_ids_of_every_kind_come_from_the_taxonomy() -> None:
 @pytest.mark.parametrize(
     ("kind", "value", "message"),
     [
-        ("initiative", "quadd", "unknown initiative 'quadd'; did you mean quad or quad.ipmda?"),
+        ("initiative", "quadd", "unknown initiative 'quadd'; did you mean quad"),
         ("actor", "motegi", "unknown actor 'motegi'; did you mean jp.toshimitsu-motegi?"),
         ("country", "JPN", "unknown country 'JPN'; did you mean JP?"),
         ("initiative", "nosuch", "unknown initiative 'nosuch'; `policywatch taxonomy show` lists"),
