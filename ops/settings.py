@@ -258,7 +258,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     try:
         settings = Settings(**file_values)
         if overrides:
-            merged = settings.model_dump()
+            # only what was given: a default must stay a default (the embedded stack takes a
+            # free API port only when none was set, and --data-dir is no such setting)
+            merged = settings.model_dump(exclude_unset=True)
             for key, value in overrides.items():
                 if isinstance(value, dict) and isinstance(merged.get(key), dict):
                     merged[key] = {**merged[key], **value}  # a section: override its fields
