@@ -287,14 +287,14 @@ def test_a_webhook_to_a_private_address_is_refused_when_saved(
 
 
 def test_unknown_ids_are_refused_with_the_closest_known_ones(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore, tmp_path: Path
+    broker: Broker, topics: TopicNames, tokens: TokenStore, tmp_path: Path
 ) -> None:
     _w, write = tokens.create("writer", "write")
     known = KnownIds.of(load_taxonomy())
     typo = {**SUBSCRIPTION, "filter": {"initiatives": ["quad", "quadd"], "countries": ["JPN"]}}
     config = ApiConfig(max_body_bytes=4096, known_ids=lambda: known)
     with (
-        running_api(tansu, topics, tokens, config=config) as url,
+        running_api(broker, topics, tokens, config=config) as url,
         httpx.Client(base_url=url, timeout=30, headers=bearer(write)) as http,
     ):
         refused = http.post("/subscriptions", json=typo)
@@ -308,5 +308,5 @@ def test_unknown_ids_are_refused_with_the_closest_known_ones(
     )
     assert errors["filter.countries[0]"] == "unknown country 'JPN'; did you mean JP?"
     assert created.status_code == 201, created.text
-    events = [e for _k, e in read_all(tansu.bootstrap, topics.subscriptions)]
+    events = [e for _k, e in read_all(broker.bootstrap, topics.subscriptions)]
     assert len(events) == 1  # the refused one left nothing on the topic

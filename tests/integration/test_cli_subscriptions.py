@@ -196,7 +196,7 @@ def test_cli_errors_name_the_field_the_scope_and_the_fix(api: RunningApi) -> Non
     new = ("subscriptions", "add", "--name", "New in Japan", "--trigger", "new_initiative")
     new += ("--country", "JP", "--webhook", "https://hooks.example.org/new")
     digested = policywatch(api, *new, "--digest", "daily")
-    assert digested.returncode == 1 and "digest" in digested.stderr
+    assert digested.returncode == 2 and "digest" in digested.stderr  # a 422: the input
     added = policywatch(api, *new)
     assert added.returncode == 0, added.stderr
     [listed_new] = json.loads(policywatch(api, "subscriptions", "list", "--format", "json").stdout)
