@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from schemas.errors import ConfigError
+from schemas.subscriptions import EmailAddress
 from schemas.topics import TopicNames
 
 
@@ -163,7 +164,7 @@ class SmtpSettings(_Section):
     username: str = ""
     password: SecretStr = SecretStr("")
     starttls: bool = False
-    sender: str = "policywatch@localhost"
+    sender: EmailAddress = "policywatch@localhost"
     timeout_s: float = Field(default=10.0, gt=0, le=120)
 
 
