@@ -8,6 +8,7 @@ only module of ``sinks`` that reads with kafka-python (``delivery.deliveries_top
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -74,6 +75,7 @@ def describe_topics(bootstrap: str, topics: list[str], timeout_s: float = 30.0) 
 #: so every hop adds up to this wait. Kafka answers as soon as data is there; a short
 #: wait costs it only more fetch requests while idle.
 FETCH_MAX_WAIT_MS = 100
+_PROBE_TIMEOUT_S = 2.0
 
 
 class PartitionReader:
@@ -100,6 +102,10 @@ class PartitionReader:
             )
         except KafkaError as exc:
             raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+        self._bootstrap = bootstrap
+        self._client_id = client_id
+        self._fetch_max_wait_ms = fetch_max_wait_ms
+        self._probe: KafkaConsumer | None = None
 
     def assign(self, positions: Mapping[tuple[str, int], int | None]) -> None:
         """Assign partitions; ``None`` means from the beginning."""
@@ -129,18 +135,54 @@ class PartitionReader:
     def lag(self) -> dict[tuple[str, int], int]:
         """Messages between the current position and the end, per partition.
 
-        On Tansu 0.6.0 the end is under-reported for multi-record batches (see assign),
-        so this is a lower bound there; on Apache Kafka it is exact.
+        The end is the largest of the reported end offset and the high watermarks of fetch
+        responses (this reader's last one, and a probe's): Tansu 0.6.0 reports the end
+        offset of a partition as (base offset of its last batch) + 1, 19 where 25 records
+        are served, but its fetch responses carry the true high watermark. On Apache Kafka
+        all three agree.
         """
         assigned = list(self._consumer.assignment())
         try:
             ends = self._consumer.end_offsets(assigned)
+            probed = self._probe_high_watermarks(ends)
         except KafkaError as exc:
             raise BrokerError(f"cannot read end offsets: {exc}") from exc
-        return {
-            (tp.topic, tp.partition): max(0, ends.get(tp, 0) - self._consumer.position(tp))
-            for tp in assigned
-        }
+        lag = {}
+        for tp in assigned:
+            end = max(ends.get(tp, 0), self._consumer.highwater(tp) or 0, probed.get(tp, 0))
+            lag[(tp.topic, tp.partition)] = max(0, end - self._consumer.position(tp))
+        return lag
+
+    def _probe_high_watermarks(
+        self, ends: Mapping[TopicPartition, int]
+    ) -> dict[TopicPartition, int]:
+        """High watermarks from one fetch of each non-empty partition's last record (or batch)."""
+        wanted = [tp for tp, end in ends.items() if end > 0]
+        if not wanted:
+            return {}
+        if self._probe is None:
+            self._probe = KafkaConsumer(
+                bootstrap_servers=self._bootstrap,
+                client_id=self._client_id + "-lag",
+                group_id=None,
+                enable_auto_commit=False,
+                auto_offset_reset="latest",
+                fetch_max_wait_ms=self._fetch_max_wait_ms,
+                max_partition_fetch_bytes=1024 * 1024,
+            )
+        probe = self._probe
+        probe.unsubscribe()  # fresh partition states: no high watermark from a previous probe
+        probe.assign(wanted)
+        for tp in wanted:
+            probe.seek(tp, ends[tp] - 1)
+        deadline = time.monotonic() + _PROBE_TIMEOUT_S
+        found: dict[TopicPartition, int] = {}
+        while len(found) < len(wanted) and time.monotonic() < deadline:
+            probe.poll(timeout_ms=self._fetch_max_wait_ms * 2, max_records=len(wanted) * 500)
+            found = {tp: hw for tp in wanted if (hw := probe.highwater(tp)) is not None}
+        return found
 
     def close(self) -> None:
         self._consumer.close(autocommit=False)
+        if self._probe is not None:
+            self._probe.close(autocommit=False)
