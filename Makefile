@@ -43,6 +43,7 @@ bench: setup
 	$(BIN)/python bench/producers.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/alerts.py
+	$(BIN)/python bench/delivery_soak.py
 
 # Classification quality on the hand-labelled set tests/eval/documents.jsonl
 eval: setup
