@@ -40,6 +40,7 @@ test: lint typecheck promtool
 bench: setup
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/warehouse.py
+	$(BIN)/python bench/endpoint_reads.py
 	$(BIN)/python bench/producers.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/alerts.py
