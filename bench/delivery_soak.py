@@ -215,7 +215,11 @@ def main() -> None:
     out = ROOT / "bench" / "results" / "delivery_soak.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    r = result
+    write_markdown(result)
+    print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=2))
+
+
+def write_markdown(r: dict[str, Any]) -> None:
     append_row(
         TITLE,
         INTRO,
@@ -225,7 +229,6 @@ def main() -> None:
         f"| {r['churn_rss_after_warm_up_mb']} → {r['churn_rss_end_mb']}, {r['churn_rss_peak_mb']} "
         f"| {r['growth_mb_per_10k_subscriptions']} |",
     )
-    print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=2))
 
 
 if __name__ == "__main__":
