@@ -39,6 +39,12 @@ err_console = Console(stderr=True)
 log = logging.getLogger("policywatch")
 
 
+class BrokerChoice(StrEnum):
+    auto = "auto"
+    kafka = "kafka"
+    tansu = "tansu"
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
@@ -94,11 +100,24 @@ def schemas_export(
 
 
 @app.command()
-def up(ctx: typer.Context) -> None:
+def up(
+    ctx: typer.Context,
+    broker: Annotated[
+        BrokerChoice | None,
+        typer.Option(
+            help="kafka (durable; `policywatch broker install`), tansu (in memory), or auto: "
+            "Kafka when installed [default: POLICYWATCH_BROKER__KIND, auto]"
+        ),
+    ] = None,
+) -> None:
     """Run the embedded stack (broker, classify worker, warehouse sink) until Ctrl-C."""
     from ops.supervisor import Stack
 
     settings = _settings(ctx)
+    if broker is not None:
+        settings = settings.model_copy(
+            update={"broker": settings.broker.model_copy(update={"kind": broker.value})}
+        )
     stack = Stack(settings)
     stopping = {"signal": 0}
 
@@ -109,7 +128,12 @@ def up(ctx: typer.Context) -> None:
     signal.signal(signal.SIGINT, on_signal)
     run = stack.start()
     console.print(f"[green]policywatch is up[/] (data in {run['data_dir']})")
-    console.print(f"  broker   {run['broker']['bootstrap']}")
+    broker_info = run["broker"]
+    keeps = "durable" if broker_info.get("durable") else "in memory"
+    console.print(
+        f"  broker   {broker_info['bootstrap']} "
+        f"({broker_info.get('kind')} {broker_info.get('version')}, {keeps})"
+    )
     if run.get("sql"):
         console.print(f"  SQL      {run['sql']['url']} (user {run['sql']['reader']}, read-only)")
     for name, role in run["roles"].items():
@@ -255,6 +279,9 @@ def render_report(tables: dict[str, list[dict[str, Any]]]) -> None:
         "initiatives_per_week": "Initiatives by mentions per week",
         "top_actors": "Top actors",
         "documents_by_source_kind": "Documents by source kind",
+        "stories": "Stories told by the most sources",
+        "commitments_by_status": "Commitments by status (met: a later report says it happened)",
+        "new_initiatives": "New initiatives (not in the taxonomy)",
         "dead_letters": "Dead letters",
     }
     for key, title in titles.items():
@@ -329,8 +356,15 @@ class QueryName(StrEnum):
     cooccurrence = "cooccurrence"
     stories = "stories"
     commitments = "commitments"
+    candidates = "candidates"
     sources = "sources"
     deadletter = "deadletter"
+
+
+class CommitmentStatusName(StrEnum):
+    open = "open"
+    met = "met"
+    overdue = "overdue"
 
 
 class IntervalName(StrEnum):
@@ -352,6 +386,22 @@ def query(
     interval: Annotated[IntervalName, typer.Option()] = IntervalName.week,
     limit: Annotated[int, typer.Option(min=1, max=100_000)] = 50,
     fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    status: Annotated[
+        CommitmentStatusName | None, typer.Option(help="commitments: only open, met or overdue")
+    ] = None,
+    grace_days: Annotated[
+        int, typer.Option(min=0, max=366, help="commitments: days after due_to it may happen")
+    ] = 7,
+    include_observed: Annotated[
+        bool,
+        typer.Option(
+            "--include-observed",
+            help="trends: also count documents dated only by when they were observed",
+        ),
+    ] = False,
+    min_documents: Annotated[
+        int, typer.Option(min=1, help="candidates: named in at least N documents")
+    ] = 1,
 ) -> None:
     """Analyst reports from the warehouse (distinct documents, latest classifications)."""
     from ops.access import open_warehouse
@@ -365,6 +415,10 @@ def query(
         country=country,
         interval=interval.value,
         limit=limit,
+        status=status.value if status else None,
+        grace_days=grace_days,
+        include_observed=include_observed,
+        min_documents=min_documents,
     )
     warehouse = open_warehouse(_settings(ctx))
     try:
@@ -432,9 +486,18 @@ def replay(
 
 def _register_command_groups() -> None:
     """Commands defined in their own modules (operations, sources, taxonomy)."""
-    from ops import cli_alerts, cli_delivery, cli_ops, cli_sources, cli_subscriptions, cli_taxonomy
+    from ops import (
+        cli_alerts,
+        cli_broker,
+        cli_delivery,
+        cli_ops,
+        cli_sources,
+        cli_subscriptions,
+        cli_taxonomy,
+    )
 
     cli_ops.register(app)
+    cli_broker.register(app)
     cli_sources.register(app)
     cli_taxonomy.register(app)
     cli_delivery.register(app)

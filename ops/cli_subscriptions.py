@@ -57,6 +57,7 @@ class TriggerKind(StrEnum):
     volume = "volume"
     spike = "spike"
     commitment = "commitment"
+    new_initiative = "new_initiative"
 
 
 class Digest(StrEnum):

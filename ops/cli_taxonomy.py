@@ -150,7 +150,8 @@ def _print_table(record: dict[str, Any]) -> None:
     flag = "[green]relevant[/]" if record["relevant"] else "[dim]not relevant[/]"
     console.print(f"[bold]{record['id']}[/]  {record['title']!r}", markup=True, highlight=False)
     console.print(
-        f"  date {record['date']}  {flag}: {record['relevance']}  story {record['story_id'] or '-'}"
+        f"  date {record['date']} ({record.get('date_source', '?')})  {flag}: "
+        f"{record['relevance']}  story {record['story_id'] or '-'}"
     )
     if record["initiatives"]:
         table = Table("initiative", "name", "conf", "evidence", box=None, padding=(0, 1))
@@ -188,9 +189,22 @@ def _print_table(record: dict[str, Any]) -> None:
         )
         for c in record["commitments"]:
             table.add_row(
-                c["initiative"] or "-", c["due_from"], c["due_to"], c["due_text"], c["action"][:80]
+                c["initiative"] or c.get("candidate") or "-",
+                c["due_from"],
+                c["due_to"],
+                c["due_text"],
+                c["action"][:80],
             )
         console.print(table)
+    if record.get("candidates"):
+        table = Table("new initiative?", "parties", "evidence", box=None, padding=(0, 1))
+        for c in record["candidates"]:
+            table.add_row(c["name"], ", ".join(c["parties"]) or "-", _evidence(c["evidence"][:1]))
+        console.print(table)
+    for o in record.get("occurrences", []):
+        console.print(
+            f"  reports a {o['kind']} of {o['initiative'] or o['candidate']} on {o['on']}"
+        )
     for item in record.get("ignored", []):
         console.print(
             f"  [dim]not used: {item['text']!r}@{item['start']} "
@@ -259,7 +273,11 @@ def classify(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `taxonomy check|show` and `classify` to the main app."""
+    """Add `taxonomy check|show|candidates` and `classify` to the main app."""
+    from ops.cli_candidates import candidates
+
+    if not any(c.name == "candidates" for c in taxonomy_app.registered_commands):
+        taxonomy_app.command("candidates")(candidates)
     app.add_typer(taxonomy_app, name="taxonomy")
     app.command("classify")(classify)
 

@@ -23,6 +23,7 @@ from schemas.documents import DocumentObserved
 from schemas.errors import SourceError
 from streams.classify.classifier import Classification, Classifier, DocumentText
 from streams.classify.normalise import normalise
+from streams.classify.report_features import report_features
 from streams.classify.stories import StoryIndex
 
 STDIN = "-"
@@ -86,9 +87,15 @@ def relevance_reason(result: Classification) -> str:
     """Why the relevance flag is what it is, in the classifier's own rule."""
     if result.initiatives:
         return f"{len(result.initiatives)} initiative(s) named"
-    if len(result.actors) >= 2:
-        return f"{len(result.actors)} actors named (2 or more, no initiative)"
-    return f"no initiative and {len(result.actors)} actor(s); needs an initiative or 2 actors"
+    persons = [a for a in result.actors if a.kind == "person"]
+    if result.relevant and persons:
+        return f"{len(persons)} office holder(s) named"
+    if result.relevant:
+        return f"{len(result.actors)} actors named"
+    return (
+        f"no initiative and {len(result.actors)} actor(s); needs an initiative, an office "
+        "holder named (not by a surname alone), or two actors"
+    )
 
 
 def ignored_matches(
@@ -142,11 +149,21 @@ def ignored_matches(
     return out
 
 
-def _day(event: DocumentObserved, override: date | None) -> date:
-    if override is not None:
-        return override
-    when = event.published_at or event.observed_at
-    return when.astimezone(UTC).date()
+def _document_text(
+    event: DocumentObserved, override: date | None, today: date | None = None
+) -> DocumentText:
+    """What the classifier reads; ``override`` (--date) stands for a publication date,
+    ``today`` for the day it was observed (reproducible output)."""
+    given = override or (event.published_at.astimezone(UTC).date() if event.published_at else None)
+    return DocumentText(
+        document_id=event.document_id,
+        title=event.title,
+        body=event.body,
+        language=event.language,
+        published=given,
+        date_source=None if override else event.date_source,
+        observed=today or event.observed_at.astimezone(UTC).date(),
+    )
 
 
 def classify_items(
@@ -155,36 +172,29 @@ def classify_items(
     *,
     on_date: date | None = None,
     explain: bool = False,
+    today: date | None = None,
 ) -> Iterator[Outcome]:
-    """Classify every item; stories are assigned across the items of this call."""
+    """Classify every item; stories are assigned across the items of this call.
+    ``today`` stands for the day the items were observed (default: now)."""
     stories = StoryIndex()
     for item in items:
         if item.event is None:
             yield Outcome(item.location, error=str(item.error or "unreadable"))
             continue
         event = item.event
-        day = _day(event, on_date)
-        result = classifier.classify(
-            DocumentText(
-                document_id=event.document_id,
-                title=event.title,
-                body=event.body,
-                language=event.language,
-                published=day,
-            )
-        )
+        result = classifier.classify(_document_text(event, on_date, today))
+        day = result.published or today or event.observed_at.astimezone(UTC).date()
         story_id = None
         if result.relevant:
-            labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
+            features = report_features(event.title, event.body, event.language, result)
             when = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            story_id = stories.assign(
-                event.document_id, when, f"{event.title}\n{event.body}", labels
-            )
+            story_id = stories.assign_features(event.document_id, when, features)
         record: dict[str, Any] = {
             "id": event.external_id or event.url or event.document_id,
             "location": item.location,
             "title": event.title,
             "date": day.isoformat(),
+            "date_source": result.date_source,
             "relevant": result.relevant,
             "relevance": relevance_reason(result),
             "initiatives": [lab.model_dump(mode="json") for lab in result.initiatives],
@@ -192,6 +202,8 @@ def classify_items(
             "countries": list(result.countries),
             "story_id": story_id,
             "commitments": [c.model_dump(mode="json") for c in result.commitments],
+            "candidates": [c.model_dump(mode="json") for c in result.candidates],
+            "occurrences": [o.model_dump(mode="json") for o in result.occurrences],
             "truncated": result.truncated,
             "classifier_version": classifier.version,
             "taxonomy_version": classifier.taxonomy_version,

@@ -34,16 +34,42 @@ def resolve_bootstrap(settings: Settings) -> str:
 
 
 def ingest_spool(settings: Settings) -> Spool | None:
-    """The spool ``ingest`` writes to: on for the embedded stack unless switched off."""
+    """The spool ``ingest`` writes to: on for an embedded stack whose broker is in memory.
+
+    A durable broker (Kafka) keeps what it acknowledged across a crash of the stack,
+    so documents sent to it need no second copy; neither do those sent to a
+    configured broker, which is the operator's to keep.
+    """
+    from ops.runfile import read_run_file
+
     mode = settings.ingest.spool
     if mode == "off" or (mode == "auto" and settings.kafka.bootstrap):
         return None
+    if mode == "auto":
+        run = read_run_file(settings.run_file)
+        if run is not None and run.get("broker", {}).get("durable"):
+            return None
     return Spool(settings.data_dir / "spool")
 
 
 def sink_topics(settings: Settings) -> list[str]:
     t = settings.topics
-    return [t.documents, t.classified, t.deadletter, t.subscriptions, t.alerts, t.deliveries]
+    return [
+        t.documents,
+        t.classified,
+        t.deadletter,
+        t.subscriptions,
+        t.alerts,
+        t.deliveries,
+        story_members_topic(settings),
+    ]
+
+
+def story_members_topic(settings: Settings) -> str:
+    """The story stage's table changelog, which the sink keeps (sinks.story_members)."""
+    from streams.app import WorkerConfig, story_changelog_topic
+
+    return story_changelog_topic(WorkerConfig(bootstrap="", app_id=settings.streams.app_id))
 
 
 def writer_password(settings: Settings) -> str:
@@ -121,6 +147,7 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
             retry_max_s=settings.sink.retry_max_s,
             version=policywatch_version(),
         ),
+        story_members_topic=story_members_topic(settings),
     )
 
     def _stop(signum: int, _frame: Any) -> None:

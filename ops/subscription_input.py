@@ -15,14 +15,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from schemas.subscriptions import SlackChannel, Subscription, WebhookChannel
+from schemas.subscriptions import (
+    NewInitiativeTrigger,
+    SlackChannel,
+    Subscription,
+    WebhookChannel,
+)
 
 MASK = "…"
 SECRET_PREFIX = "whsec_"
 MIN_SECRET_BYTES = 16
 _UNION_TAGS = {
     "channel": {"webhook", "slack", "email"},
-    "trigger": {"document", "volume", "spike", "commitment"},
+    "trigger": {"document", "volume", "spike", "commitment", "new_initiative"},
 }
 
 
@@ -148,6 +153,15 @@ def subscription_from_input(
         subscription = Subscription.model_validate({**data, "subscription_id": subscription_id})
     except ValidationError as exc:
         errors.extend(validation_errors(exc))
+    else:
+        if isinstance(subscription.trigger, NewInitiativeTrigger) and subscription.digest != "none":
+            errors.append(
+                {
+                    "field": "digest",
+                    "message": "a new_initiative subscription alerts once per new initiative "
+                    "as it is found; leave digest out",
+                }
+            )
     if errors:
         raise InvalidSubscription(errors)
     return subscription, generated

@@ -20,6 +20,7 @@ from producers.sources import SourceConfig
 from schemas.deadletter import DeadLetter, encode_bytes
 from schemas.documents import (
     MAX_BODY_CHARS,
+    DateSource,
     DocumentObserved,
     FetchInfo,
     SourceRef,
@@ -163,7 +164,7 @@ def make_event(
     body: str,
     producer: Producer,
     observed_at: datetime,
-    published_at: datetime | None,
+    published: tuple[datetime | None, DateSource],
     language: str | None,
     authors: tuple[str, ...],
     document_type: str | None,
@@ -171,6 +172,7 @@ def make_event(
     content_type: str | None,
     external_id: str | None = None,
 ) -> DocumentObserved:
+    """``published``: the publication time and where it came from (see ``first_dated``)."""
     truncated = len(body) > MAX_BODY_CHARS
     return observe_document(
         document_id=document_id_for_url(url),
@@ -178,7 +180,8 @@ def make_event(
         title=" ".join(title.split())[:2000],
         body=body[:MAX_BODY_CHARS],
         producer=producer,
-        published_at=published_at,
+        published_at=published[0],
+        date_source=published[1],
         observed_at=observed_at,
         url=canonical_url(url),
         external_id=(external_id or None) and external_id[:500],

@@ -27,6 +27,7 @@ import lxml.html
 from defusedxml import DefusedXmlException
 
 from producers.checkpoints import SourceCheckpoint
+from producers.dates import first_dated
 from producers.discovery import (
     SUMMARY_PREFIX,
     Candidate,
@@ -222,7 +223,7 @@ class FeedReader:
                 body=candidate.summary,
                 producer=producer,
                 observed_at=observed_at,
-                published_at=candidate.published_at,
+                published=first_dated((candidate.published_at, "record")),
                 language=None,
                 authors=candidate.authors,
                 document_type=NEWS_ARTICLE,
@@ -237,7 +238,9 @@ class FeedReader:
             body=article.text,
             producer=producer,
             observed_at=observed_at,
-            published_at=candidate.published_at or article.published_at,
+            published=first_dated(
+                (candidate.published_at, "record"), (article.published_at, "metadata")
+            ),
             language=article.language,
             authors=article.authors or candidate.authors,
             document_type=NEWS_ARTICLE,

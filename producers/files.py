@@ -90,6 +90,7 @@ def parse_text_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
         body=body,
         producer=defaults.producer,
         published_at=published,
+        date_source="text" if published else "observed",
         external_id=path.name,
         fetch=FetchInfo(
             method="file", location=location, content_type="text/plain", truncated=truncated
@@ -171,6 +172,7 @@ def parse_html_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
         body=body,
         producer=defaults.producer,
         published_at=article.published_at,
+        date_source="metadata" if article.published_at else "observed",
         url=url,
         external_id=None if url else path.name,
         language=article.language or "en",

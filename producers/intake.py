@@ -127,6 +127,7 @@ def to_event(doc: DocumentIn, config: IntakeConfig, location: str) -> DocumentOb
         body=doc.text.strip(),
         producer=config.producer,
         published_at=doc.published_at,
+        date_source="record" if doc.published_at else "observed",
         url=doc.url,
         external_id=doc.id,
         language=doc.language,

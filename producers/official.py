@@ -16,7 +16,7 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from producers.checkpoints import SourceCheckpoint
-from producers.dates import find_date, parse_datetime
+from producers.dates import find_date, first_dated, parse_datetime
 from producers.discovery import (
     Candidate,
     Discovery,
@@ -169,7 +169,9 @@ class ListingReader:
             body=article.text,
             producer=producer,
             observed_at=observed_at,
-            published_at=article.published_at or candidate.published_at,
+            published=first_dated(
+                (article.published_at, "metadata"), (candidate.published_at, "record")
+            ),
             language=article.language,
             authors=article.authors,
             document_type=document_type_of(title, self.listing.document_type),

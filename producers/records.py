@@ -141,6 +141,7 @@ def parse_record(record: Any, location: str, defaults: FileDefaults) -> Document
             body=body,
             producer=defaults.producer,
             published_at=published,
+            date_source="record" if published else "observed",
             url=url,
             external_id=None if external is None else str(external),
             language=str(record.get("language") or "en"),

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from schemas.documents import DateSource
 from schemas.envelope import Event, UtcDatetime
 
 
@@ -47,12 +48,40 @@ class ActorLabel(BaseModel):
     evidence: tuple[Evidence, ...] = ()
 
 
+class InitiativeCandidate(BaseModel):
+    """A named initiative the taxonomy does not have ("India–Japan AI Dialogue" before
+    anyone listed it): its name as written, who is party to it, and where it was read."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str = Field(description="stable id of the name: 'cand:' + its normalised form")
+    name: str = Field(max_length=300)
+    parties: tuple[str, ...] = Field(default=(), description="countries in the same sentences")
+    actors: tuple[str, ...] = Field(default=(), description="actor ids in the same sentences")
+    confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Occurrence(BaseModel):
+    """A report that an initiative's event took place (a meeting held, an agreement
+    signed, an exercise conducted) on ``on``: what fulfils an earlier commitment."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    initiative: str | None = None
+    candidate: str | None = Field(default=None, description="a candidate's key, if no initiative")
+    kind: str = Field(default="event", max_length=50)
+    on: date
+    evidence: tuple[Evidence, ...] = ()
+
+
 class Commitment(BaseModel):
     """A future-dated undertaking normalised to a due window."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     initiative: str | None = None
+    candidate: str | None = Field(default=None, description="a candidate's key, if no initiative")
     action: str = ""
     due_from: date
     due_to: date
@@ -110,3 +139,9 @@ class DocumentClassified(Event):
         default=(), description="subscribed keywords found in the title or body (normalised)"
     )
     snippets: tuple[Snippet, ...] = ()
+    date_source: DateSource | None = Field(
+        default=None,
+        description="where published_at came from (None: written before it was recorded)",
+    )
+    candidates: tuple[InitiativeCandidate, ...] = ()
+    occurrences: tuple[Occurrence, ...] = ()

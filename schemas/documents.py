@@ -13,6 +13,12 @@ from schemas.ids import event_id_for, revision_of
 MAX_BODY_CHARS = 2_000_000
 
 
+DateSource = Literal["record", "metadata", "text", "observed"]
+"""Where a document's publication date came from: the input record (feed entry, JSONL
+field, intake request), the page's HTML metadata, a dateline or date in its opening lines,
+or nowhere (``observed``: only the time policywatch saw it)."""
+
+
 class SourceKind(StrEnum):
     NEWS = "news"
     OFFICIAL_STATEMENT = "official_statement"
@@ -63,6 +69,9 @@ class DocumentObserved(Event):
     document_type: str | None = Field(default=None, max_length=50)
     published_at: UtcDatetime | None = None
     fetch: FetchInfo = FetchInfo()
+    # Optional since schema_version 1 was released: None reads as "record" when
+    # published_at is set, else "observed".
+    date_source: DateSource | None = None
 
 
 def observe_document(
@@ -81,6 +90,7 @@ def observe_document(
     document_type: str | None = None,
     fetch: FetchInfo | None = None,
     trace_id: str | None = None,
+    date_source: DateSource | None = None,
 ) -> DocumentObserved:
     """Build a DocumentObserved with its derived ids filled in."""
     revision = revision_of(title, body)
@@ -104,4 +114,5 @@ def observe_document(
         document_type=document_type,
         published_at=published_at,
         fetch=fetch or FetchInfo(),
+        date_source=date_source or ("record" if published_at else "observed"),
     )

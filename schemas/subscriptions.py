@@ -78,8 +78,16 @@ class CommitmentTrigger(BaseModel):
     overdue_grace_days: int = Field(default=7, ge=0, le=366)
 
 
+class NewInitiativeTrigger(BaseModel):
+    """An initiative candidate (a named initiative not in the taxonomy) seen for the first
+    time in a matching document; the filter's countries and actors apply to its parties."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: Literal["new_initiative"] = "new_initiative"
+
+
 Trigger = Annotated[
-    DocumentTrigger | VolumeTrigger | SpikeTrigger | CommitmentTrigger,
+    DocumentTrigger | VolumeTrigger | SpikeTrigger | CommitmentTrigger | NewInitiativeTrigger,
     Field(discriminator="kind"),
 ]
 

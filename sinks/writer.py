@@ -22,6 +22,8 @@ from sinks import metrics
 from sinks.consumer import PartitionReader, Record, TopicInfo
 from sinks.offsets import load_positions, save_positions
 from sinks.projection import TableRows, sink_deadletter
+from sinks.story_members import TABLE as STORY_MEMBERS
+from sinks.story_members import story_member_row
 from sinks.warehouse.base import Warehouse
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,9 @@ TABLE_ORDER = (
     "mentions",
     "commitments",
     "stories",
+    "story_members",
+    "initiative_candidates",
+    "occurrences",
     "deadletter",
     "subscriptions",
     "alerts",
@@ -70,8 +75,13 @@ class WarehouseSink:
         reader: PartitionReader,
         topics: list[TopicInfo],
         config: SinkConfig,
+        story_members_topic: str | None = None,
     ) -> None:
+        """``story_members_topic``: the story stage's changelog, stored verbatim (see
+        sinks.story_members) so a restarted embedded stack can restore it."""
         self._warehouse = warehouse
+        self._story_members_topic = story_members_topic
+        self._version = 0
         self._reader = reader
         self._topics = {t.name: t for t in topics}
         self._config = config
@@ -149,6 +159,12 @@ class WarehouseSink:
         rows = TableRows()
         for record in records:
             try:
+                if record.topic == self._story_members_topic:
+                    self._version = max(time.time_ns(), self._version + 1)
+                    row = story_member_row(record.key, record.value, self._version)
+                    rows.add_row(STORY_MEMBERS, row)
+                    metrics.EVENTS.labels(record.topic, "ok").inc()
+                    continue
                 if record.value is None:
                     raise InvalidEvent("record has no value (tombstone)", reason="empty_record")
                 rows.add_record(record.value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 from schemas.classification import DocumentClassified
@@ -22,7 +22,8 @@ from schemas.ids import event_id_for
 from streams.alerts.keywords import KeywordIndex
 from streams.alerts.snippets import label_snippets
 from streams.classify.classifier import Classification, Classifier, DocumentText
-from streams.classify.stories import StoryFeatures, story_features
+from streams.classify.report_features import report_features
+from streams.classify.stories import StoryFeatures
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,9 @@ STAGE = "classify"
 
 
 class StoryAssigner(Protocol):
-    def assign(self, document_id: str, published: datetime, text: str, labels: set[str]) -> str: ...
+    def assign_features(
+        self, document_id: str, published: datetime, features: StoryFeatures
+    ) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,17 @@ def dead_letter(
     )
 
 
+def published_at(doc: DocumentObserved, result: Classification) -> datetime | None:
+    """The document's publication time: as given, else the date read from its text
+    (midnight UTC), else None (only the observation time is known)."""
+    if doc.published_at is not None:
+        return doc.published_at
+    if result.published is None:
+        return None
+    day = result.published
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
 def classified_event(
     doc: DocumentObserved,
     result: Classification,
@@ -117,11 +131,12 @@ def classified_event(
 ) -> DocumentClassified:
     hits = keywords.find(doc.title, doc.body) if keywords else []
     snippets = label_snippets(doc.body, (*result.initiatives, *result.actors))
+    published = published_at(doc, result)
     return DocumentClassified(
         event_id=event_id_for(
             doc.document_id, doc.revision, DocumentClassified.EVENT_TYPE, classifier.version
         ),
-        occurred_at=doc.occurred_at,
+        occurred_at=published or doc.observed_at,
         observed_at=utcnow(),
         producer=producer,
         trace_id=doc.trace_id,
@@ -132,7 +147,7 @@ def classified_event(
         source_id=doc.source.id,
         source_kind=doc.source.kind.value,
         title=doc.title,
-        published_at=doc.published_at,
+        published_at=published,
         relevant=result.relevant,
         initiatives=result.initiatives,
         actors=result.actors,
@@ -145,6 +160,9 @@ def classified_event(
         document_observed_at=doc.observed_at,
         keyword_hits=tuple(h.keyword for h in hits),
         snippets=snippets + (keywords.snippets(hits) if keywords else ()),
+        date_source=result.date_source,
+        candidates=result.candidates,
+        occurrences=result.occurrences,
     )
 
 
@@ -171,26 +189,27 @@ def process_document(
         doc = decode(value, DocumentObserved)
         if is_duplicate(seen_marker, doc.revision, classifier.version, ref):
             return Duplicate(doc.document_id, doc.revision)
-        published = doc.published_at or doc.observed_at
+        given = doc.published_at.date() if doc.published_at else None
         result = classifier.classify(
             DocumentText(
                 document_id=doc.document_id,
                 title=doc.title,
                 body=doc.body,
                 language=doc.language,
-                published=published.date(),
+                published=given,
+                date_source=doc.date_source if given else None,
+                observed=doc.observed_at.date(),
             )
         )
+        published = published_at(doc, result) or doc.observed_at
         story_id = None
-        labels = {lab.id for lab in result.initiatives} | {lab.id for lab in result.actors}
         if story_stage and result.relevant:
-            features = story_features(f"{doc.title}\n{doc.body}", labels)
+            features = report_features(doc.title, doc.body, doc.language, result)
             event = classified_event(doc, result, classifier, None, producer, keywords=keywords)
             return Classified(event, story_features=features)
         if stories is not None and result.relevant:
-            story_id = stories.assign(
-                doc.document_id, published, f"{doc.title}\n{doc.body}", labels
-            )
+            features = report_features(doc.title, doc.body, doc.language, result)
+            story_id = stories.assign_features(doc.document_id, published, features)
         return Classified(
             classified_event(doc, result, classifier, story_id, producer, keywords=keywords)
         )

@@ -60,6 +60,7 @@ class ActorMention(NamedTuple):
     confidence: float
     office: str | None = None
     short: bool = False
+    by_date: bool = False  # an office reference resolved to its holder on the document date
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,26 @@ class ActorResolver:
             if role.covers(day):
                 return actor
         return None
+
+    def era(self, mentions: Sequence[ActorMention]) -> tuple[date, date] | None:
+        """The days on which every person named with an office held it ("Foreign Minister
+        Yoko Kamikawa": 2023-09-13..2024-09-30), or None when nobody is so named or the
+        offices disagree. A page without a date is read in that era, not on today."""
+        lo, hi = date.min, date.max
+        constrained = False
+        for mention in mentions:
+            if mention.office is None or mention.by_date:
+                continue
+            roles = [r for r in self.actors[mention.actor].roles if r.office == mention.office]
+            if not roles or any(r.valid_from is None for r in roles):
+                continue
+            start = min(r.valid_from or date.min for r in roles)
+            end = max(r.valid_to or date.max for r in roles)
+            lo, hi = max(lo, start), min(hi, end)
+            constrained = True
+        if not constrained or hi < lo:
+            return None
+        return lo, hi
 
     def role_in(self, actor: Actor, office: str | None, day: date) -> Role | None:
         """Role of ``actor`` in ``office`` (covering ``day`` if any), else its role on ``day``."""
@@ -204,7 +225,9 @@ class ActorResolver:
                     if actor is not None:
                         conf = OFFICE_ALIAS if ref.by_alias else OFFICE_BY_COUNTRY
                         start, end = matches[ref.first].start, matches[ref.last].end
-                        mentions.append(ActorMention(actor.id, start, end, conf, office))
+                        mentions.append(
+                            ActorMention(actor.id, start, end, conf, office, by_date=True)
+                        )
             for i, match in enumerate(matches):
                 kinds = match.kinds
                 if ("actor" not in kinds and "actor_short" not in kinds) or i in consumed:

@@ -5,12 +5,16 @@ Decisions (the contract with the warehouse and alerts):
   ``body[start:end] == text`` always holds. A label found only in the title
   has no evidence and 0.9 times its confidence; each further mention (title
   or body) adds 0.03, at most 0.06, capped at 0.99.
-- ``countries``: ISO-like codes, sorted: countries named in the title or body,
-  countries of the matched actors, and the parties of matched initiatives with
-  at most four parties (the Quad implies AU, IN, JP, US; a passing mention of
-  the G20 does not imply its twenty members).
-- ``relevant``: at least one initiative, or at least two distinct actors.
-  Commitments come from the body only, and only for relevant documents.
+- ``countries``: ISO-like codes, sorted, of the governments party to what the
+  document reports: countries of the matched actors, the parties of matched
+  initiatives with at most four parties (the Quad implies AU, IN, JP, US; a
+  passing mention of the G20 does not imply its twenty members), tracked countries
+  (those with tracked actors) named anywhere, and other countries named in the title.
+  A country merely discussed in the body ("amid China's rise") is not a party.
+- ``relevant``: at least one initiative, or an office holder named (not by a surname
+  alone), or two actors so named (a ministry and an office holder). Commitments come
+  from the body only, and only for relevant documents. A surname alone is no label in a
+  page that names nothing else of ours: "Motegi" there is the circuit more often.
 - ``language`` is not used to pick aliases: every alias of every language is
   scanned, since news mixes scripts ("日印AI対話", "FOIP").
 - Bad input never raises: empty text is not relevant; a body longer than
@@ -24,16 +28,30 @@ Pure: no I/O; build one per taxonomy (~0.2 s for the default) and reuse it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from schemas.classification import ActorLabel, Commitment, Evidence, InitiativeLabel
+from schemas.classification import (
+    ActorLabel,
+    Commitment,
+    Evidence,
+    InitiativeCandidate,
+    InitiativeLabel,
+    Occurrence,
+)
+from schemas.documents import DateSource
 from streams.classify.actors import ActorMention, ActorResolver
+from streams.classify.candidates import CandidateFinder, party_names
 from streams.classify.commitments import Anchor, extract_commitments
-from streams.classify.initiatives import InitiativeMention, InitiativeResolver
+from streams.classify.dating import Dating
+from streams.classify.initiatives import InitiativeMention, InitiativeResolver, PartyHits
 from streams.classify.matcher import ContextHits, Match, Matcher
 from streams.classify.normalise import Normalised, normalise
+from streams.classify.report_event import occurrences_of, read_event
+from streams.classify.sentences import Sentences
+from streams.classify.story_signals import EventSignals
 from streams.taxonomy.load import taxonomy_digest
 from streams.taxonomy.model import Taxonomy
 
@@ -47,17 +65,26 @@ REPEAT_BOOST = 0.03
 MAX_BOOST = 0.06
 MAX_CONFIDENCE = 0.99
 MAX_IMPLIED_PARTIES = 4  # a minilateral implies its parties; the G20 does not
+_INITIATIVE_KINDS = frozenset({"initiative", "ambiguous"})
+_PERSON_KINDS = frozenset({"actor", "actor_short"})
 
 
 @dataclass(frozen=True, slots=True)
 class DocumentText:
-    """What the classifier reads of a document."""
+    """What the classifier reads of a document.
+
+    ``published`` is the publication date given with it (``date_source`` says by what:
+    "record" or "metadata"); without one the classifier reads a date from the text and
+    falls back on ``observed``, the day policywatch saw the document.
+    """
 
     document_id: str
     title: str
     body: str
     language: str | None = None
     published: date | None = None
+    date_source: DateSource | None = None
+    observed: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +97,11 @@ class Classification:
     countries: tuple[str, ...] = ()
     commitments: tuple[Commitment, ...] = ()
     truncated: bool = False
+    published: date | None = None
+    date_source: DateSource = "observed"
+    candidates: tuple[InitiativeCandidate, ...] = ()
+    occurrences: tuple[Occurrence, ...] = ()
+    event: EventSignals | None = None  # what the lead reports (relevant documents only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +110,66 @@ class _Scanned:
     norm: Normalised
     matches: list[Match]
     context: ContextHits
+
+
+class _Split:
+    """The body's sentences, split on first use (most pages need none)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._sentences: Sentences | None = None
+
+    def __call__(self) -> Sentences:
+        if self._sentences is None:
+            self._sentences = Sentences(self._text)
+        return self._sentences
+
+
+class _BodyHits:
+    """The body's taxonomy matches, asked about one stretch (body offsets): matches are
+    found by their normalised offsets, so only those of the stretch are mapped back."""
+
+    def __init__(self, body: _Scanned, mentions: Sequence[ActorMention]) -> None:
+        self._norm = body.norm
+        self._matches = body.matches
+        self._starts = [m.start for m in body.matches]
+        self._mentions = sorted((m.start, m.actor) for m in mentions)
+
+    def _within(self, start: int, end: int) -> list[Match]:
+        lo = self._norm.index_at(start)
+        hi = self._norm.index_at(end)
+        k = bisect_left(self._starts, lo)
+        out = []
+        while k < len(self._matches) and self._starts[k] < hi:
+            out.append(self._matches[k])
+            k += 1
+        return out
+
+    def initiative_chars(self, start: int, end: int) -> int:
+        covered = 0
+        lo = self._norm.index_at(max(0, start - 200))
+        k = bisect_left(self._starts, lo)
+        for match in self._matches[k:]:
+            if match.start >= self._norm.index_at(end):
+                break
+            if match.kinds.keys() & _INITIATIVE_KINDS:
+                s, e = self._norm.span(match.start, match.end)
+                covered += max(0, min(e, end) - max(s, start))
+        return covered
+
+    def person_inside(self, start: int, end: int) -> bool:
+        for match in self._within(start, end):
+            if match.kinds.keys() & _PERSON_KINDS:
+                s, e = self._norm.span(match.start, match.end)
+                if start <= s and e <= end:
+                    return True
+        return False
+
+    def named(self, start: int, end: int) -> tuple[set[str], set[str]]:
+        codes = {p.id for m in self._within(start, end) for p in m.kinds.get("country", ())}
+        lo, hi = self._norm.index_at(start), self._norm.index_at(end)
+        actors = {actor for at, actor in self._mentions if lo <= at < hi}
+        return codes, actors
 
 
 def _confidence(confidences: Sequence[float], in_body: bool) -> float:
@@ -115,42 +207,92 @@ class Classifier:
         self._initiatives = InitiativeResolver(taxonomy)
         self._actors = ActorResolver(taxonomy)
         self._office_country = {o.id: o.country for o in taxonomy.offices}
+        self._party_of = {a.id: a.country for a in taxonomy.actors if a.country}
+        self._party_of.update({"office:" + o.id: o.country for o in taxonomy.offices})
+        self._context_actors = frozenset(a.id for a in taxonomy.actors if a.scope == "context")
+        self._context_initiatives = self._initiatives.context_only
+        self._candidates = CandidateFinder(party_names(taxonomy))
+        self._tracked_countries = party_names(taxonomy).tracked
 
     def _scan(self, text: str) -> _Scanned:
         norm = normalise(text)
         return _Scanned(text, norm, *self.matcher.scan_with_context(norm, text))
 
     def classify(self, doc: DocumentText, *, today: date | None = None) -> Classification:
-        """Labels of ``doc``; dates resolve at ``doc.published``, else ``today``, else now."""
+        """Labels of ``doc``; dates resolve at its publication date (given, else read from
+        the text), else in the era its named office holders tell, else ``today``/now."""
         truncated = len(doc.body) > self.max_chars or len(doc.title) > TITLE_MAX_CHARS
         title = self._scan(doc.title[:TITLE_MAX_CHARS])
         body = self._scan(doc.body[: self.max_chars])
-        day = doc.published or today or date.today()
-        if isinstance(day, datetime):  # a datetime is a date, but does not compare with one
-            day = day.date()
+        dating = self._dating(doc, today, title.text, body.text)
 
         fields = [(s.matches, s.norm, s.text) for s in (title, body)]
-        found_title, found_body = self._initiatives.resolve(fields, (title.context, body.context))
+        parties = [PartyHits.of(s.matches, self._party_of) for s in (title, body)]
+        found_title, found_body = self._initiatives.resolve(
+            fields, (title.context, body.context), parties
+        )
+        found_title = [m for m in found_title if m.initiative not in self._context_initiatives]
+        found_body = [m for m in found_body if m.initiative not in self._context_initiatives]
         initiatives = self._initiative_labels(found_title, found_body, body)
-        actors_title, actors_body = self._actors.resolve(fields, day)
+        actors_title, actors_body = self._actors.resolve(fields, dating.day)
+        if dating.source == "observed" or dating.yearless:
+            era = self._actors.era([*actors_title, *actors_body])
+            redated = dating.within(era, title.text, body.text)
+            if redated.day != dating.day:
+                dating = redated
+                actors_title, actors_body = self._actors.resolve(fields, dating.day)
+        day = dating.day
+        actors_title = [m for m in actors_title if m.actor not in self._context_actors]
+        actors_body = [m for m in actors_body if m.actor not in self._context_actors]
+        named = {m.actor for m in (*actors_title, *actors_body) if not m.short}
+        if not found_title and not found_body and not named:
+            # a surname alone ("Motegi", "Albanese", 茂木) in a page that names nothing
+            # else of ours is a circuit, a town or a namesake more often than the minister
+            actors_title = actors_body = []
         actors = self._actor_labels(actors_title, actors_body, body, day)
 
-        named = {p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())}
-        countries = set(named)
+        in_title = {p.id for m in title.matches for p in m.kinds.get("country", ())}
+        in_body = {p.id for m in body.matches for p in m.kinds.get("country", ())}
+        countries = in_title | (in_body & self._tracked_countries)
         for label in initiatives:
-            parties = self._initiatives.parties[label.id]
-            if len(parties) <= MAX_IMPLIED_PARTIES:
-                countries.update(parties)
+            implied = self._initiatives.parties[label.id]
+            if len(implied) <= MAX_IMPLIED_PARTIES:
+                countries.update(implied)
         countries.update(label.country for label in actors if label.country)
 
-        relevant = bool(initiatives) or len(actors) >= 2
+        sentences = _Split(body.text)
+        candidates = self._find_candidates(body, actors_body, sentences)
+        persons = {a.id for a in actors if a.kind == "person"} & named
+        relevant = bool(initiatives) or bool(persons) or len(named) >= 2
         commitments: tuple[Commitment, ...] = ()
+        event: EventSignals | None = None
+        occurrences: tuple[Occurrence, ...] = ()
         if relevant:
+            event = read_event(
+                title.text,
+                body.text,
+                dating.published,
+                initiatives=initiatives,
+                actors=actors,
+                candidates=candidates,
+            )
+            occurrences = occurrences_of(event, initiatives, candidates)
             anchors = [Anchor(*body.norm.span(m.start, m.end), m.initiative) for m in found_body]
+            anchors += [Anchor(e.start, e.end, c.key) for c in candidates for e in c.evidence[:1]]
             anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in actors_body]
             countries_named = (m for m in body.matches if "country" in m.kinds)
             anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in countries_named]
-            commitments = tuple(extract_commitments(body.text, day, anchors, body.norm))
+            commitments = tuple(
+                extract_commitments(
+                    body.text,
+                    day,
+                    anchors,
+                    body.norm,
+                    excluded=lambda: dating.dateline_spans(title.text, body.text),
+                    relative_ok=dating.published is not None,
+                    sentences=sentences(),
+                )
+            )
         return Classification(
             relevant=relevant,
             initiatives=initiatives,
@@ -158,7 +300,28 @@ class Classifier:
             countries=tuple(sorted(countries)),
             commitments=commitments,
             truncated=truncated,
+            published=dating.published,
+            date_source=dating.source,
+            candidates=tuple(candidates),
+            occurrences=occurrences,
+            event=event,
         )
+
+    def _find_candidates(
+        self,
+        body: _Scanned,
+        mentions: Sequence[ActorMention],
+        sentences: Callable[[], Sentences],
+    ) -> list[InitiativeCandidate]:
+        return self._candidates.find(body.text, _BodyHits(body, mentions), sentences)
+
+    @staticmethod
+    def _dating(doc: DocumentText, today: date | None, title: str, body: str) -> Dating:
+        seen = doc.observed or today or date.today()
+        if isinstance(seen, datetime):  # a datetime is a date, but does not compare with one
+            seen = seen.date()
+        published = doc.published.date() if isinstance(doc.published, datetime) else doc.published
+        return Dating.of(published, doc.date_source, seen, title, body)
 
     def _initiative_labels(
         self,

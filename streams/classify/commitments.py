@@ -21,12 +21,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import NamedTuple
 
 from schemas.classification import Commitment, Evidence
-from streams.classify.dates import find_due_windows
+from streams.classify.dates import DueWindow, find_due_windows
 from streams.classify.lowercase import lowered
 from streams.classify.normalise import Normalised, normalise
 from streams.classify.sentences import Sentences
@@ -40,6 +40,34 @@ _LEAD = re.compile(r"^[\s\-–—•*·\"'“‘]+")
 # Date expressions are looked for only this far around a candidate sentence: twice
 # the longest expression (~60 characters), so cutting there changes nothing inside it.
 _REGION_MARGIN = 120
+
+
+# a day named without a year or month ("on Tuesday", "24日に") is taken as the next one,
+# which is right only in a plan ("will meet on Tuesday"), not after "agreed on Sunday"
+_FORWARD_KINDS = frozenset({"weekday", "ja_day"})
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is set to|are set to|scheduled|slated|expected to|due to|upcoming|"
+    r"to be held|plans? to)\b|予定|方向で|見通し|します|する。",
+    re.IGNORECASE,
+)
+_REPORTING = re.compile(r"\b(?:said|says|announced|stated|told|added|confirmed)\b", re.IGNORECASE)
+_LOOKING_BACK = re.compile(r"\b(?:earlier|last|past|previous|since)\s+$", re.IGNORECASE)
+
+
+def _reported_when(body: str, window: DueWindow, cue: int) -> bool:
+    """The day of a statement, not of what it promises: a reporting verb stands between
+    the cue and the date ("JICA has decided to give ..., an official said here on Monday";
+    "on Tuesday (July 23), the ministry said the ministers will ...")."""
+    lo, hi = sorted((cue, window.start))
+    return _REPORTING.search(body, lo, hi) is not None
+
+
+def _looked_back(body: str, window: DueWindow) -> bool:
+    """ "earlier this week", "last month": the past, whatever the cue."""
+    return bool(_LOOKING_BACK.search(body[max(0, window.start - 12) : window.start]))
+
+
+CANDIDATE = "cand:"  # an anchor's initiative may be a candidate's key
 
 
 class Anchor(NamedTuple):
@@ -146,18 +174,28 @@ def _regions(sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def extract_commitments(
-    body: str, today: date, anchors: Sequence[Anchor], norm: Normalised | None = None
+    body: str,
+    today: date,
+    anchors: Sequence[Anchor],
+    norm: Normalised | None = None,
+    *,
+    excluded: Callable[[], Sequence[tuple[int, int]]] = tuple,
+    relative_ok: bool = True,
+    sentences: Sentences | None = None,
 ) -> list[Commitment]:
     """Commitments of ``body`` relative to ``today`` (the document date).
 
-    ``norm`` is ``normalise(body)`` when the caller already has it. Work is
+    ``norm`` is ``normalise(body)`` when the caller already has it; ``excluded`` are
+    spans that date the page itself (datelines, date lines), asked for only when a date is
+    found: never a due date; without
+    ``relative_ok`` (no publication date is known) only expressions with a year count. Work is
     spent only on sentences with a cue word and an anchor: sentence breaks are
     found once, date expressions only around those sentences.
     """
     if not anchors or not body:
         return []
     norm = normalise(body) if norm is None else norm
-    sentences = Sentences(body)
+    sentences = sentences or Sentences(body)
     ordered = sorted(anchors, key=lambda a: a.start)
     starts = [a.start for a in ordered]
     topics = _Topics(sentences, ordered)
@@ -167,14 +205,24 @@ def extract_commitments(
         return []
     windows = find_due_windows(body, today, norm, _regions(candidates), folded)
     merged: dict[tuple[str | None, date, date], Commitment] = {}
+    datelines = excluded() if windows else ()
     for window in windows:
+        if any(lo < window.end and window.start < hi for lo, hi in datelines):
+            continue
+        if window.relative and not relative_ok:
+            continue  # no publication date: "next month" of when?
+        if _looked_back(body, window):
+            continue
         s_start, s_end = sentences.around(window.start)
+        if window.kind in _FORWARD_KINDS and not _FUTURE.search(body, s_start, s_end):
+            continue  # "agreed on Sunday": a named day counts forward only in a plan
         cue = cue_in(body, s_start, s_end, folded)
-        if cue is None:
+        if cue is None or _reported_when(body, window, cue):
             continue
         inside = _inside(ordered, starts, s_start, s_end)
         if inside:
-            initiative = _nearest(inside, window.start, window.end)
+            # the initiative named nearest the date, else the one the paragraph is about
+            initiative = _nearest(inside, window.start, window.end) or topics.of(s_start)
         elif names_an_action(body, s_start, s_end, folded):
             initiative = topics.of(s_start)
             if initiative is None:
@@ -190,8 +238,10 @@ def extract_commitments(
             old = merged[key]
             merged[key] = old.model_copy(update={"evidence": old.evidence + evidence})
             continue
+        is_candidate = initiative is not None and initiative.startswith(CANDIDATE)
         merged[key] = Commitment(
-            initiative=initiative,
+            initiative=None if is_candidate else initiative,
+            candidate=initiative if is_candidate else None,
             action=_action(body, s_start, s_end, cue),
             due_from=window.due_from,
             due_to=window.due_to,

@@ -70,6 +70,14 @@ _UNIT = r"(?P<unit>day|week|month|year)s?"
 _JA_YEAR_PART = r"(?P<part>前半|上半期|後半|下半期|初め|初頭|春|夏|秋|末|中)"
 _JA_MONTH_PART = r"(?P<mpart>上旬|中旬|下旬|初め|末|中)"
 _JA_BY = r"(?P<by>まで)?"
+_DAY2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
+_MONTH2 = (
+    r"(?P<month2>january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
+)
+_RANGE_JOIN = r"\s*(?:-|–|—|to|and|through|till|until)\s*"
+_WEEKDAY = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_JA_NUM = r"[0-9０-９]{1,2}"
 _I = re.IGNORECASE
 BY_PREPS = frozenset({"by", "before", "until"})
 # dropped from the expression's text unless it is a deadline ("by", "before", "until")
@@ -78,6 +86,26 @@ LEADING = re.compile(
 )
 
 PATTERNS: tuple[tuple[str, set[str], re.Pattern[str]], ...] = (
+    ("range", {"month"}, re.compile(
+        rf"\b(?:(?P<prep>from|between|on|during|for)\s+)?{_MONTH}\s+{_DAY}{_RANGE_JOIN}"
+        rf"(?:{_MONTH2}\s+)?{_DAY2}\b(?:,?\s+(?P<year>(?:19|20|21)\d\d)\b)?", _I)),
+    ("range", {"month"}, re.compile(
+        rf"\b(?:(?P<prep>from|between|on|during|for)\s+)?{_DAY}{_RANGE_JOIN}{_DAY2}\s+{_MONTH}"
+        r"(?:,?\s+(?P<year>(?:19|20|21)\d\d)\b)?", _I)),
+    ("weekday", {"weekday"}, re.compile(
+        rf"\b(?P<wprep>on|this|next|coming)\s+(?:the\s+)?{_WEEKDAY}\b"
+        rf"|\b{_WEEKDAY.replace('weekday', 'weekday2')}(?=\s*\(local time\))", _I)),
+    ("fiscal", {"digit"}, re.compile(
+        r"\b(?:(?P<prep>from|in|by|during|for)\s+)?(?:the\s+)?(?:fiscal(?:\s+year)?|FY)\s*"
+        r"(?P<year>(?:19|20)\d\d)(?:[-–/](?:19|20)?\d\d)?\b", _I)),
+    ("the_year", {"digit"}, re.compile(r"\bthe\s+(?P<year>(?:19|20)\d\d)\s+(?=[A-Z])")),
+    ("ja_range", {"cjk"}, re.compile(
+        rf"(?P<month>{_JA_NUM})月(?P<day>{_JA_NUM})日(?:[(（].[)）])?(?:から|～|〜|－|-)"
+        rf"(?:(?P<month2>{_JA_NUM})月)?(?P<day2>{_JA_NUM})日(?:まで)?")),
+    ("ja_month_day", {"cjk"}, re.compile(
+        rf"(?<![0-9０-９年])(?P<month>{_JA_NUM})月(?P<day>{_JA_NUM})日(?:ごろ|頃)?{_JA_BY}")),
+    ("ja_day", {"cjk_day"}, re.compile(
+        rf"(?<![0-9０-９月年])(?P<day>{_JA_NUM})日(?=に|には|から|まで|ごろ|頃|の|、|にも)")),
     ("year_part", {"digit", "unit"}, re.compile(
         rf"\b{_PREP}{_YEAR_PART}(?:\s+of)?[\s-]*(?:the\s+)?{_YEARREF}", _I)),
     ("later_year", {"digit", "unit"}, re.compile(rf"\b{_BY}later\s+(?:in\s+)?{_YEARREF}", _I)),

@@ -37,6 +37,8 @@ _TRIGGER_WORDS = {
     "unit": "year years month months week weeks day days",
     "digit": "0 1 2 3 4 5 6 7 8 9",
     "cjk": "年 月",
+    "cjk_day": "日に 日には 日から 日まで 日ごろ 日頃 日の 日、 日にも",
+    "weekday": "monday tuesday wednesday thursday friday saturday sunday",
 }
 _BEFORE, _AFTER = 50, 30  # reach of an expression around its trigger
 _YEAR_WORDS = ("19", "20", "21", "year")
@@ -80,7 +82,7 @@ def _trigger_automaton() -> Any:
     automaton = ahocorasick.Automaton()
     for klass, words in _TRIGGER_WORDS.items():
         for word in words.split():
-            padded = word if klass in ("digit", "cjk") else f" {word} "
+            padded = word if klass in ("digit", "cjk", "cjk_day") else f" {word} "
             automaton.add_word(padded, (klass, len(padded), padded.startswith(" ")))
     automaton.make_automaton()
     return automaton

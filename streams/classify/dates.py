@@ -13,6 +13,7 @@ that cannot be computed (out of range) are dropped. Pure: no I/O.
 from __future__ import annotations
 
 import calendar
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -33,12 +34,15 @@ __all__ = ["DueWindow", "find_due_windows"]
 
 @dataclass(frozen=True, slots=True)
 class DueWindow:
-    """A date expression at ``text[start:end]`` and the window it means."""
+    """A date expression at ``text[start:end]`` and the window it means; ``relative``:
+    it needed the document date to resolve (no year written in it)."""
 
     start: int
     end: int
     due_from: date
     due_to: date
+    relative: bool = True
+    kind: str = ""
 
 
 def _end_of_month(year: int, month: int) -> date:
@@ -116,6 +120,16 @@ def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, dat
         return date(year, 1, 1), date(year, 12, 31)
     if kind == "relative":
         return _relative(g, today)
+    if kind == "range":
+        return _range(g, today)
+    if kind == "weekday":
+        return _weekday(g, today)
+    if kind == "fiscal":  # April to March, as Japan and India count it
+        year = int(str(g["year"]))
+        return date(year, 4, 1), date(year + 1, 3, 31)
+    if kind == "the_year":
+        year = int(str(g["year"]))
+        return date(year, 1, 1), date(year, 12, 31)
     if kind == "end_of_month":
         return _month_window(today.year, today.month, "end")
     if kind == "within":
@@ -126,6 +140,58 @@ def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, dat
             return today, today + timedelta(days=n * (7 if unit == "week" else 1))
         return today, _add_months(today, n * (12 if unit == "year" else 1))
     return _japanese(kind, g, today)
+
+
+RECENT_PAST_DAYS = 180
+
+
+def _next_on_or_after(today: date, month: int, day: int, year: int | None) -> date | None:
+    """``month``/``day`` in ``year``, else its next occurrence on or after ``today``; None
+    for a day of the last six months, which a report names as past, not as next year's."""
+    if year is not None:
+        return date(year, month, day)
+    found = date(today.year, month, min(day, calendar.monthrange(today.year, month)[1]))
+    if found >= today:
+        return found
+    if (today - found).days <= RECENT_PAST_DAYS:
+        return None
+    return date(today.year + 1, month, day)
+
+
+def _month_number(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    text = raw.lower().rstrip(".")
+    return MONTHS.get(text) or int(unicodedata.normalize("NFKC", raw))
+
+
+def _range(g: dict[str, str | None], today: date) -> tuple[date, date] | None:
+    """ "November 5-6", "from July 28-30, 2024", "February 24 to March 9", "7-10 September"."""
+    month = _month_number(g["month"])
+    if month is None:
+        return None
+    year = int(str(g["year"])) if g.get("year") else None
+    start = _next_on_or_after(today, month, int(unicodedata.normalize("NFKC", str(g["day"]))), year)
+    if start is None:
+        return None
+    end_month = _month_number(g.get("month2")) or month
+    end = date(start.year, end_month, int(unicodedata.normalize("NFKC", str(g["day2"]))))
+    if end < start:
+        end = date(start.year + 1, end_month, end.day)
+    return start, end
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(g: dict[str, str | None], today: date) -> tuple[date, date]:
+    """ "on Tuesday": the next Tuesday on or after ``today``; "next Tuesday": next week's."""
+    target = _WEEKDAYS.index(str(g.get("weekday") or g.get("weekday2")).lower())
+    ahead = (target - today.weekday()) % 7
+    if (g.get("wprep") or "").lower() == "next":
+        ahead = 7 - today.weekday() + target
+    day = today + timedelta(days=ahead)
+    return day, day
 
 
 def _relative(g: dict[str, str | None], today: date) -> tuple[date, date] | None:
@@ -145,6 +211,22 @@ def _relative(g: dict[str, str | None], today: date) -> tuple[date, date] | None
 
 
 def _japanese(kind: str, g: dict[str, str | None], today: date) -> tuple[date, date] | None:
+    if kind == "ja_range":
+        return _range(g, today)
+    if kind == "ja_month_day":
+        month, day = _month_number(g["month"]), int(unicodedata.normalize("NFKC", str(g["day"])))
+        found = _next_on_or_after(today, month or 0, day, None)
+        return None if found is None else (found, found)
+    if kind == "ja_day":  # "24日に": the next 24th on or after the document date
+        day = int(unicodedata.normalize("NFKC", str(g["day"])))
+        first = today.replace(day=1)
+        for ahead in range(2):
+            month_start = _add_months(first, ahead)
+            if day <= calendar.monthrange(month_start.year, month_start.month)[1]:
+                found = month_start.replace(day=day)
+                if found >= today:
+                    return found, found
+        return None
     if kind == "ja_within":
         if g["unit"] == "年内":
             return today, date(today.year, 12, 31)
@@ -185,32 +267,42 @@ def find_due_windows(
     already has them; with
     ``regions`` (sorted original offsets) only expressions near them are found.
     """
-    found: dict[tuple[int, int], DueWindow] = {}
+    found: dict[tuple[int, int], DueWindow | None] = {}
     norm = normalise(text) if norm is None else norm
     for kind, match_start, end, groups in expression_matches(text, norm, regions, folded):
         month = groups.get("month")
-        if month and not month.isdigit() and not month[:1].isupper():
+        if month and not unicodedata.normalize("NFKC", month).isdigit() and month.islower():
             continue  # "may", "march" as words
-        try:
-            computed = _window(kind, groups, today)
-        except (ValueError, OverflowError, KeyError):
-            continue
-        if computed is None:
-            continue
-        due_from, due_to = computed
-        if groups.get("by") or (groups.get("prep") or "").lower() in BY_PREPS:
-            due_from = today
-        if due_to < today or due_to < due_from:
-            continue
         start = match_start
         if not groups.get("by") and kind != "within":
             start += len(LEADING.match(text, start, end).group())  # type: ignore[union-attr]
-        found.setdefault((start, end), DueWindow(start, end, due_from, due_to))
-    ordered = sorted(found.values(), key=lambda w: (w.start, w.start - w.end))
-    out: list[DueWindow] = []
+        found.setdefault((start, end), _due_window(kind, groups, today, start, end))
+    # leftmost-longest over every expression, valid or not: "5月" inside a past "5月23日"
+    # is no date of its own
+    ordered_all = sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][0] - kv[0][1]))
+    kept: list[DueWindow] = []
     reach = 0
-    for window in ordered:
-        if window.start >= reach:
-            out.append(window)
-            reach = window.end
-    return out
+    for (start, end), window in ordered_all:
+        if start >= reach:
+            reach = end
+            if window is not None:
+                kept.append(window)
+    return kept
+
+
+def _due_window(
+    kind: str, groups: dict[str, str | None], today: date, start: int, end: int
+) -> DueWindow | None:
+    """The window of one expression from ``today``, or None when it is none or past."""
+    try:
+        computed = _window(kind, groups, today)
+    except (ValueError, OverflowError, KeyError):
+        return None
+    if computed is None:
+        return None
+    due_from, due_to = computed
+    if groups.get("by") or (groups.get("prep") or "").lower() in BY_PREPS:
+        due_from = today
+    if due_to < today or due_to < due_from:
+        return None
+    return DueWindow(start, end, due_from, due_to, not groups.get("year"), kind)

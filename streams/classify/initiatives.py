@@ -15,6 +15,7 @@ number of matches or the window. Pure: no I/O.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -23,7 +24,7 @@ from streams.classify.matcher import ContextHits, Match
 from streams.classify.normalise import Normalised, is_cjk
 from streams.taxonomy.model import Taxonomy
 
-__all__ = ["InitiativeMention", "InitiativeResolver", "alias_confidence"]
+__all__ = ["InitiativeMention", "InitiativeResolver", "PartyHits", "alias_confidence"]
 
 MULTI_WORD = 0.9
 SINGLE_WORD = 0.75
@@ -50,20 +51,87 @@ def alias_confidence(key: str, ambiguous: bool) -> float:
     return MULTI_WORD if several else SINGLE_WORD
 
 
+class PartyHits:
+    """Where each country is named in one field: by name or demonym, by one of its actors,
+    or by an office only it has (normalised offsets, sorted). Worked out on first use:
+    most documents have no alias whose rule asks for parties."""
+
+    def __init__(
+        self,
+        matches: Sequence[Match] = (),
+        actor_country: dict[str, str] | None = None,
+    ) -> None:
+        self._matches = matches
+        self._actor_country = actor_country or {}
+        self._found: dict[str, list[int]] | None = None
+
+    @property
+    def _at(self) -> dict[str, list[int]]:
+        if self._found is None:
+            self._found = self._index(self._matches, self._actor_country)
+        return self._found
+
+    @classmethod
+    def of(cls, matches: Sequence[Match], actor_country: dict[str, str]) -> PartyHits:
+        return cls(matches, actor_country)
+
+    @staticmethod
+    def _index(matches: Sequence[Match], actor_country: dict[str, str]) -> dict[str, list[int]]:
+        at: dict[str, list[int]] = {}
+        for match in matches:
+            kinds = match.kinds
+            codes = {p.id for p in kinds.get("country", ())}
+            for kind in ("actor", "actor_short"):
+                codes.update(actor_country.get(p.id, "") for p in kinds.get(kind, ()))
+            codes.update(actor_country.get("office:" + p.id, "") for p in kinds.get("office", ()))
+            for code in codes:
+                if code:
+                    at.setdefault(code, []).append(match.start)
+        return at
+
+    def near(self, code: str, lo: int, hi: int) -> bool:
+        starts = self._at.get(code)
+        if not starts:
+            return False
+        k = bisect_left(starts, lo)
+        return k < len(starts) and starts[k] <= hi
+
+    def anywhere(self, code: str) -> bool:
+        return bool(self._at.get(code))
+
+
 class InitiativeResolver:
     """Accepts initiative matches for one taxonomy (built once)."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.names = {i.id: i.name for i in taxonomy.initiatives}
         self.parties = {i.id: tuple(i.parties) for i in taxonomy.initiatives}
+        self.context_only = frozenset(i.id for i in taxonomy.initiatives if i.scope == "context")
         self._window: dict[str, int] = {}
         self._requires: set[str] = set()
+        self._requires_parties: set[str] = set()
         for ini in taxonomy.initiatives:
             if ini.context is None:
                 continue
             self._window[ini.id] = ini.context.window
             if ini.context.requires_any:
                 self._requires.add(ini.id)
+            if ini.context.requires_parties and ini.parties:
+                self._requires_parties.add(ini.id)
+
+    def _parties_named(
+        self, parties: Sequence[PartyHits], index: int, initiative: str, start: int, end: int
+    ) -> bool:
+        """Every party of ``initiative`` named within its window of the match, or in the
+        title (field 0); a title match also looks at the head of the body."""
+        window = self._window.get(initiative, 0)
+        for code in self.parties[initiative]:
+            here = parties[index].near(code, start - window, end + window)
+            in_title = index > 0 and parties[0].anywhere(code)
+            in_head = any(parties[j].near(code, 0, window) for j in range(index + 1, len(parties)))
+            if not (here or in_title or in_head):
+                return False
+        return True
 
     def _holds(
         self, terms: Sequence[tuple[ContextHits, int, int]], initiative: str, start: int, end: int
@@ -90,11 +158,14 @@ class InitiativeResolver:
         self,
         fields: Sequence[tuple[Sequence[Match], Normalised, str]],
         context: Sequence[ContextHits],
+        parties: Sequence[PartyHits] | None = None,
     ) -> list[list[InitiativeMention]]:
         """Accepted mentions per field (title, body); the title's context extends into the body.
 
-        ``context`` holds the context terms found in each field (by the same scan).
+        ``context`` holds the context terms found in each field (by the same scan),
+        ``parties`` where each country is named in it (for ``requires_parties`` rules).
         """
+        named = parties or [PartyHits() for _ in fields]
         out: list[list[InitiativeMention]] = []
         for index, (matches, norm, _) in enumerate(fields):
             mentions: list[InitiativeMention] = []
@@ -115,7 +186,10 @@ class InitiativeResolver:
                     window = self._window.get(payload.id, 0)
                     scopes = [(context[index], 0, 0)]
                     scopes += [(context[j], 0, window) for j in range(index + 1, len(fields))]
-                    if self._holds(scopes, payload.id, match.start, match.end):
+                    if self._holds(scopes, payload.id, match.start, match.end) and (
+                        payload.id not in self._requires_parties
+                        or self._parties_named(named, index, payload.id, match.start, match.end)
+                    ):
                         seen.add(payload.id)
                         conf = alias_confidence(key, True)
                         mentions.append(InitiativeMention(payload.id, match.start, match.end, conf))

@@ -1,24 +1,30 @@
-"""Story grouping: reports of the same event from different outlets share a ``story_id``.
+"""Story grouping: reports of the same event, from any outlet in any language, share a story.
 
-Two signals, compared only with documents published within ``window`` of each
-other (either direction, so late arrivals still join):
-- near-duplicates (syndicated copies, light rewrites): resemblance of word
-  4-shingles, estimated from bottom-k sketches (k=64), at least 0.5;
-- differently worded reports of one event: cosine similarity, at least
-  ``threshold``, of a weighted profile: content words (log term frequency),
-  classified labels (initiative/actor ids, weight 3) and numbers ("18th",
-  "508"; weight 3, years 1). Measured on the seeds: two reports of the 18th
-  India-Japan Strategic Dialogue score 0.54; India-Japan articles on other
-  events naming the same ministers score below 0.3.
+A report joins the story it fits best, or founds one. It fits a story when it
+passes every gate against every member (complete link, so one vague report cannot
+chain two events together) and resembles at least one member closely enough:
+- gates, from the lead (see :mod:`streams.classify.story_signals`): the same
+  stage (an announcement is not the event it announces), compatible kinds of event
+  (the courtesy call after a meeting is not the meeting), the same event day when
+  both tell it (a named day is that day; a publication date means that day or the
+  day before; an undated page tells nothing), no conflicting round of the same
+  initiative (the 13th and the 15th dialogue), and publication within ``window``
+  when both are dated;
+- resemblance, the larger of: shared labels, weighted by how rare each label is in
+  the index (a prime minister named in every report weighs little, the working
+  group that met weighs much), as a weighted Jaccard index over initiative and actor
+  ids (language-independent: an English and a Japanese report of one meeting share
+  them), at least ``label_threshold``; in one language, the cosine of content-word
+  profiles (labels and numbers included), at least ``threshold``; near-duplicate
+  copies (resemblance of word 4-shingles ≥ 0.5) always resemble.
 Candidates come from an inverted index of labels and of the eight smallest
-shingle hashes (near-duplicates almost surely share one), so a document is
-scored only against the few that share a key, never against the whole window.
-Memory is bounded: documents published more than ``retention`` (default 180
-days, far longer than the window, because backfills arrive out of order) before
-the newest publication time seen are evicted (event time, so a replay gives the
-same stories), and at most ``max_documents`` are kept.
-A known ``document_id`` keeps its story. ``snapshot()``/``restore()`` give the
-state as plain JSON-able data. Pure: no I/O; not thread-safe (one per worker).
+shingle hashes, so a document is scored only against the few that share a key.
+Memory is bounded: once the index holds ``keep_at_least`` documents, those
+published more than ``retention`` (default 180 days; backfills arrive out of order)
+before the newest publication time seen are evicted (event time, so a replay gives
+the same stories), and at most ``max_documents`` are kept. A known ``document_id`` keeps its story.
+``snapshot()``/``restore()``/``member()``/``load_member()`` give the state as
+plain JSON-able data. Pure: no I/O; not thread-safe (one per worker).
 """
 
 from __future__ import annotations
@@ -30,12 +36,13 @@ import math
 import re
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from schemas.ids import story_id_for
 from streams.classify.normalise import has_cjk, is_cjk, normalise
+from streams.classify.story_signals import EventSignals, compatible_kinds
 
 __all__ = ["StoryFeatures", "StoryIndex", "story_features"]
 
@@ -45,8 +52,11 @@ SHINGLE_WORDS = 4
 NEAR_DUPLICATE = 0.5
 SKETCH_KEYS = 8
 PER_KEY = 64
-MAX_CANDIDATES = 32  # scored per document: those sharing the most keys
+MAX_CANDIDATES = 48  # scored per document: those sharing the most keys
+MAX_MEMBERS_CHECKED = 64  # gates are checked against a story's latest members
 MAX_TERMS = 200
+SAME_DAY_BONUS = 0.3
+INITIATIVE = "i:"  # labels of initiatives carry this prefix (see report_features)
 LABEL_WEIGHT = 3.0
 NUMBER_WEIGHT = 3.0
 YEAR_WEIGHT = 1.0
@@ -112,30 +122,82 @@ def _cosine(a: dict[str, float], b: dict[str, float], norm_a: float, norm_b: flo
 
 @dataclass(frozen=True, slots=True)
 class StoryFeatures:
-    """What story matching needs of a document, computed where the text is."""
+    """What story matching needs of a document, computed where the text is.
+
+    ``day`` (ISO) is the event day the lead names (``exact``) or the publication
+    date; None when the document has no known date. ``dated``: its publication time
+    is known (the window applies).
+    """
 
     terms: dict[str, float]
     sketch: tuple[int, ...]
     labels: tuple[str, ...]
+    language: str = ""
+    day: str | None = None
+    exact: bool = False
+    kind: str = ""
+    preview: bool = False
+    rounds: tuple[str, ...] = ()
+    dated: bool = True
 
     def to_json(self) -> dict[str, Any]:
-        return {"terms": self.terms, "sketch": list(self.sketch), "labels": list(self.labels)}
+        return {
+            "terms": self.terms,
+            "sketch": list(self.sketch),
+            "labels": list(self.labels),
+            "language": self.language,
+            "day": self.day,
+            "exact": self.exact,
+            "kind": self.kind,
+            "preview": self.preview,
+            "rounds": list(self.rounds),
+            "dated": self.dated,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StoryFeatures:
+        """Features as :meth:`to_json` wrote them; fields added later take their defaults."""
+        day = data.get("day")
         return cls(
             terms={str(k): float(v) for k, v in dict(data["terms"]).items()},
             sketch=tuple(int(x) for x in data["sketch"]),
             labels=tuple(str(x) for x in data["labels"]),
+            language=str(data.get("language") or ""),
+            day=None if day is None else str(day),
+            exact=bool(data.get("exact", False)),
+            kind=str(data.get("kind") or ""),
+            preview=bool(data.get("preview", False)),
+            rounds=tuple(str(x) for x in data.get("rounds", ())),
+            dated=bool(data.get("dated", True)),
         )
 
 
-def story_features(text: str, labels: Iterable[str]) -> StoryFeatures:
-    """Profile terms and shingle sketch of a document's text and labels."""
+def story_features(
+    text: str,
+    labels: Iterable[str],
+    *,
+    language: str | None = None,
+    signals: EventSignals | None = None,
+    dated: bool = True,
+) -> StoryFeatures:
+    """Profile terms, shingle sketch and event signals of a document's text and labels.
+
+    Without ``signals`` the publication time given to the index stands for the day.
+    """
     label_set = sorted(set(labels))
     tokens = _tokens(text)
+    found = signals or EventSignals()
     return StoryFeatures(
-        terms=_profile(tokens, label_set), sketch=tuple(_sketch(tokens)), labels=tuple(label_set)
+        terms=_profile(tokens, label_set),
+        sketch=tuple(_sketch(tokens)),
+        labels=tuple(label_set),
+        language=language or "",
+        day=None if found.day is None else found.day.isoformat(),
+        exact=found.exact,
+        kind=found.kind,
+        preview=found.preview,
+        rounds=found.rounds,
+        dated=dated,
     )
 
 
@@ -151,6 +213,13 @@ class _Doc:
     terms: dict[str, float]
     sketch: list[int]
     norm: float
+    language: str = ""
+    day: int | None = None  # proleptic ordinal of the event day
+    exact: bool = False
+    kind: str = ""
+    preview: bool = False
+    rounds: dict[str, str] = field(default_factory=dict)  # initiative -> round
+    dated: bool = True
 
     def index_keys(self) -> list[str]:
         """Inverted-index keys: labels and the smallest shingle hashes."""
@@ -166,11 +235,67 @@ class _Doc:
             "labels": sorted(self.labels),
             "terms": self.terms,
             "sketch": self.sketch,
+            "language": self.language,
+            "day": None if self.day is None else date.fromordinal(self.day).isoformat(),
+            "exact": self.exact,
+            "kind": self.kind,
+            "preview": self.preview,
+            "rounds": sorted(f"{k}#{v}" for k, v in self.rounds.items()),
+            "dated": self.dated,
         }
+
+    @classmethod
+    def of(cls, story: str, published: float, features: StoryFeatures) -> _Doc:
+        terms = dict(features.terms)
+        day = date.fromisoformat(features.day).toordinal() if features.day else None
+        if day is None and features.dated:  # no signals: the publication day stands for it
+            day = datetime.fromtimestamp(published, UTC).date().toordinal()
+        rounds = dict(r.rsplit("#", 1) for r in features.rounds if "#" in r)  # what -> which
+        return cls(
+            story=story,
+            published=published,
+            labels=frozenset(features.labels),
+            terms=terms,
+            sketch=list(features.sketch),
+            norm=math.sqrt(sum(w * w for w in terms.values())),
+            language=features.language,
+            day=day,
+            exact=features.exact,
+            kind=features.kind,
+            preview=features.preview,
+            rounds=rounds,
+            dated=features.dated,
+        )
+
+
+def _same_day(a: _Doc, b: _Doc) -> bool:
+    """Whether the two event days can be one: named days at most a day apart (time
+    zones), a named day within two days before a publication date, publication dates at
+    most two days apart. Undated documents tell nothing."""
+    if a.day is None or b.day is None:
+        return True
+    if a.exact and b.exact:
+        return abs(a.day - b.day) <= 1
+    if a.exact or b.exact:
+        named, published = (a.day, b.day) if a.exact else (b.day, a.day)
+        return published - 2 <= named <= published + 1
+    return abs(a.day - b.day) <= 2
+
+
+def _same_event(a: _Doc, b: _Doc, window: float) -> bool:
+    """The gates: nothing in the two leads says they report different events."""
+    if a.preview != b.preview or not compatible_kinds(a.kind, b.kind):
+        return False
+    both_named = a.exact and b.exact and a.day is not None and b.day is not None
+    if a.dated and b.dated and not both_named and abs(a.published - b.published) > window:
+        return False  # (a weekly reporting a named day a week later is still the same event)
+    if not _same_day(a, b):
+        return False
+    return all(b.rounds.get(k, v) == v for k, v in a.rounds.items())
 
 
 class StoryIndex:
-    """Assigns documents to stories; state is bounded by ``window`` and ``max_documents``."""
+    """Assigns documents to stories; state is bounded by ``retention`` and ``max_documents``."""
 
     def __init__(
         self,
@@ -178,16 +303,25 @@ class StoryIndex:
         threshold: float = 0.4,
         max_documents: int = 50_000,
         retention: timedelta = timedelta(days=180),
+        *,
+        label_threshold: float = 0.5,
+        keep_at_least: int = 10_000,
     ) -> None:
         self.window = window
         # Kept longer than the comparison window: documents arrive out of publication order
         # (backfills, slow sources), and a late report must still find its story.
         self.retention = max(retention, window)
         self.threshold = threshold
+        self.label_threshold = label_threshold
         self.max_documents = max_documents
+        # An archive ingested out of order (a feed's newest first, a folder of years) must
+        # not lose its old stories to its newest page: below this size nothing ages out.
+        self.keep_at_least = keep_at_least
         self._docs: OrderedDict[str, _Doc] = OrderedDict()  # insertion order ~ arrival
         # key -> documents, in arrival order (dicts keep insertion order)
         self._by_key: dict[str, dict[str, None]] = {}
+        self._members: dict[str, dict[str, None]] = {}  # story -> documents, in arrival order
+        self._df: Counter[str] = Counter()  # documents per label, for the label weights
         self._expiry: list[tuple[float, str]] = []  # heap of (published, document_id)
         self._newest = float("-inf")
         self._removed: list[str] = []
@@ -196,7 +330,9 @@ class StoryIndex:
         return len(self._docs)
 
     def assign(self, document_id: str, published: datetime, text: str, labels: set[str]) -> str:
-        """The story of a document: an existing one it belongs to, else a new one it founds."""
+        """The story of a document: an existing one it belongs to, else a new one it founds.
+
+        Text and labels only: ``published`` is taken as its publication time."""
         known = self._docs.get(document_id)
         if known is not None:
             return known.story
@@ -205,21 +341,18 @@ class StoryIndex:
     def assign_features(
         self, document_id: str, published: datetime, features: StoryFeatures
     ) -> str:
-        """:meth:`assign` for features computed elsewhere (by the partitioned classify stage)."""
+        """:meth:`assign` for features computed elsewhere (by the partitioned classify stage).
+
+        ``published`` is the publication time, or the observation time of an undated
+        document (``features.dated`` false): it orders eviction only."""
         known = self._docs.get(document_id)
         if known is not None:
             return known.story
         when = _timestamp(published)
-        self._newest = max(self._newest, when)
+        if features.dated:  # an observation time is no event time: it does not age others
+            self._newest = max(self._newest, when)
         self._evict()
-        doc = _Doc(
-            story=story_id_for(document_id),
-            published=when,
-            labels=frozenset(features.labels),
-            terms=dict(features.terms),
-            sketch=list(features.sketch),
-            norm=math.sqrt(sum(w * w for w in features.terms.values())),
-        )
+        doc = _Doc.of(story_id_for(document_id), when, features)
         best = self._best_match(doc)
         if best is not None:
             doc.story = best
@@ -232,17 +365,12 @@ class StoryIndex:
         return None if doc is None else doc.to_json(document_id)
 
     def load_member(self, item: dict[str, Any]) -> None:
-        """Add one :meth:`member` back (rebuilding the index from the story table)."""
-        terms = {str(k): float(v) for k, v in dict(item["terms"]).items()}
-        doc = _Doc(
-            story=str(item["story"]),
-            published=float(item["published"]),
-            labels=frozenset(str(x) for x in item["labels"]),
-            terms=terms,
-            sketch=[int(x) for x in item["sketch"]],
-            norm=math.sqrt(sum(w * w for w in terms.values())),
-        )
-        self._newest = max(self._newest, doc.published)
+        """Add one :meth:`member` back (rebuilding the index from the story table); rows
+        written before the event signals existed load with none."""
+        features = StoryFeatures.from_json(item)  # an old row: no signals, dated
+        doc = _Doc.of(str(item["story"]), float(item["published"]), features)
+        if doc.dated:
+            self._newest = max(self._newest, doc.published)
         self._add(str(item["id"]), doc)
 
     def drain_removed(self) -> list[str]:
@@ -262,25 +390,60 @@ class StoryIndex:
                 shared.update(itertools.islice(reversed(members), PER_KEY))
         return sorted(doc_id for doc_id, _ in shared.most_common(MAX_CANDIDATES))
 
+    def _weight(self, label: str) -> float:
+        """Rare labels say more: log(1 + N / df), the document counting itself."""
+        return math.log(1.0 + (len(self._docs) + 1) / (self._df[label] + 1))
+
+    def _label_similarity(self, a: _Doc, b: _Doc) -> float:
+        """Weighted Jaccard index of the labels; one shared person alone says nothing (a
+        prime minister is in many stories a day)."""
+        both = a.labels & b.labels
+        if not both or (len(both) == 1 and not next(iter(both)).startswith(INITIATIVE)):
+            return 0.0
+        shared = sum(self._weight(label) for label in both)
+        return shared / sum(self._weight(label) for label in a.labels | b.labels)
+
+    def _resemblance(self, doc: _Doc, other: _Doc) -> float:
+        """How alike two reports are: shared labels, same-language wording, copies. Two
+        reports naming the same day for an event of one initiative share much more than
+        their labels say (a short wire names few of the people a long report names)."""
+        labels = self._label_similarity(doc, other)
+        if (
+            doc.exact
+            and other.exact
+            and doc.day == other.day
+            and any(label.startswith(INITIATIVE) for label in doc.labels & other.labels)
+        ):
+            labels += SAME_DAY_BONUS
+        score = labels * self.threshold / self.label_threshold
+        if doc.language == other.language or not doc.language or not other.language:
+            score = max(score, _cosine(doc.terms, other.terms, doc.norm, other.norm))
+        if score < self.threshold and _resemblance(doc.sketch, other.sketch) >= NEAR_DUPLICATE:
+            score = 1.0
+        return score
+
     def _best_match(self, doc: _Doc) -> str | None:
-        span = self.window.total_seconds()
-        best: tuple[float, str] | None = None
+        """The story whose members all pass the gates with the most resembling member."""
+        window = self.window.total_seconds()
+        scores: dict[str, float] = {}
         for other_id in self._candidates(doc):
             other = self._docs[other_id]
-            if abs(other.published - doc.published) > span:
-                continue
-            score = _cosine(doc.terms, other.terms, doc.norm, other.norm)
-            if score < self.threshold and _resemblance(doc.sketch, other.sketch) >= NEAR_DUPLICATE:
-                score = 1.0
-            if score >= self.threshold and (best is None or score > best[0]):
-                best = (score, other.story)
-        return None if best is None else best[1]
+            score = self._resemblance(doc, other)
+            if score >= self.threshold and score > scores.get(other.story, 0.0):
+                scores[other.story] = score
+        for story, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+            members = itertools.islice(reversed(self._members[story]), MAX_MEMBERS_CHECKED)
+            if all(_same_event(doc, self._docs[m], window) for m in members):
+                return story
+        return None
 
     def _add(self, document_id: str, doc: _Doc) -> None:
         self._docs[document_id] = doc
         heapq.heappush(self._expiry, (doc.published, document_id))
         for key in doc.index_keys():
             self._by_key.setdefault(key, {})[document_id] = None
+        self._members.setdefault(doc.story, {})[document_id] = None
+        self._df.update(doc.labels)
         while len(self._docs) > self.max_documents:
             self._remove(next(iter(self._docs)))
 
@@ -295,10 +458,21 @@ class StoryIndex:
                 members.pop(document_id, None)
                 if not members:
                     del self._by_key[key]
+        story = self._members.get(doc.story)
+        if story is not None:
+            story.pop(document_id, None)
+            if not story:
+                del self._members[doc.story]
+        self._df.subtract(doc.labels)
+        for label in doc.labels:
+            if self._df[label] <= 0:
+                del self._df[label]
 
     def _evict(self) -> None:
         horizon = self._newest - self.retention.total_seconds()
-        while self._expiry and self._expiry[0][0] < horizon:
+        while (
+            self._expiry and self._expiry[0][0] < horizon and len(self._docs) > self.keep_at_least
+        ):
             _, document_id = heapq.heappop(self._expiry)
             self._remove(document_id)
         if len(self._expiry) > 2 * len(self._docs) + 64:  # drop entries of removed documents
@@ -322,6 +496,8 @@ class StoryIndex:
             )
         self._docs.clear()
         self._by_key.clear()
+        self._members.clear()
+        self._df.clear()
         self._expiry.clear()
         newest = state.get("newest")
         self._newest = float("-inf") if newest is None else float(newest)

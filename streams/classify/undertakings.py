@@ -46,10 +46,15 @@ _CUE = re.compile(
     rf"|\b(?:agreed|agree|decided|resolved|pledged|promised|vowed|undertook|directed|instructed|"
     rf"tasked|mandated|asked|expects?|expecting|look(?:s|ed|ing)?\s+forward)\s+{_GAP}to\s+"
     rf"{_NOT_A_VERB}\w"
-    r"|予定|方針|見通し|見込み|目指|目標|計画|方向で|調整中|開催する|実施する|行う",
+    r"|予定|方針|見通し|見込み|目指|目標|計画|方向で|調整中|開催する|実施する|行う|楽しみにして"
+    r"|(?:訪問|出席|開催|実施|参加|会談|署名|派遣)します",
     re.IGNORECASE,
 )
-_NEGATED_BEFORE = re.compile(r"\b(?:not|no|never)\s+(?:\w+\s+)?$", re.IGNORECASE)
+# "will not", and what was once planned: "was scheduled to", "had been expected to"
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:not|no|never)\s+(?:\w+\s+)?$|\b(?:was|were|had\s+been|originally)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
 _NEGATED_AFTER = re.compile(r"\s*(?:not|never)\b", re.IGNORECASE)
 _ENGLISH = (
     "will", "shall", "would", "going to", "to be", "scheduled", "slated", "set to", "due to",
@@ -63,6 +68,7 @@ _ENGLISH = (
 )  # fmt: skip
 _JAPANESE = (
     "予定", "方針", "見通し", "見込み", "目指", "目標", "計画", "方向で", "調整中", "開催する",
+    "楽しみにして", "します",
     "実施する", "行う",
 )  # fmt: skip
 _ACTION = re.compile(

@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from schemas.errors import TaxonomyError
-from streams.taxonomy.load import merge_taxonomies
+from streams.taxonomy.load import SafeLoader, merge_taxonomies
 from streams.taxonomy.locate import LISTS, Problem, describe, duplicate_keys, node_at
 from streams.taxonomy.model import Location, Taxonomy, reference_problems
 from streams.taxonomy.pitfalls import pitfalls
@@ -110,8 +110,8 @@ def check_taxonomy_text(text: str, origin: str, base: Taxonomy | None) -> FileRe
     """Check one file as an extension of ``base`` (or as a whole taxonomy when None)."""
     report = FileReport(origin)
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=SafeLoader)
+        data = yaml.load(text, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

@@ -16,6 +16,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 
 Aliases = dict[str, list[str]]
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
+Scope = Literal["tracked", "context"]
+"""``tracked``: labelled on documents. ``context``: recognised so that it is not mistaken
+for something tracked (Lawrence Wong is not Penny Wong, the G20 summit is no bilateral
+initiative), but never a label: people of untracked governments, multilateral
+institutions and their meetings, forums, armed services, companies."""
 
 
 class _Strict(BaseModel):
@@ -23,10 +28,13 @@ class _Strict(BaseModel):
 
 
 class ContextRule(_Strict):
-    """Context an ambiguous alias needs: a ``requires_any`` term near it, no ``forbids_any``."""
+    """Context an ambiguous alias needs: a ``requires_any`` term near it, no ``forbids_any``,
+    and with ``requires_parties`` every party named near it (its country, a demonym or one of
+    its actors) or in the title: "the 2+2" is India–Japan's only where both are named."""
 
     requires_any: list[str] = Field(default_factory=list)
     forbids_any: list[str] = Field(default_factory=list)
+    requires_parties: bool = False
     window: int = Field(default=250, ge=10, le=5000, description="characters either side")
 
 
@@ -77,6 +85,7 @@ class Actor(_Strict):
     aliases: Aliases = Field(default_factory=dict)
     short_aliases: Aliases = Field(default_factory=dict)
     roles: list[Role] = Field(default_factory=list)
+    scope: Scope = "tracked"
 
     def role_on(self, day: date) -> Role | None:
         for role in self.roles:
@@ -95,6 +104,7 @@ class Initiative(_Strict):
     aliases: Aliases = Field(default_factory=dict)
     ambiguous_aliases: Aliases = Field(default_factory=dict)
     context: ContextRule | None = None
+    scope: Scope = "tracked"
 
     @model_validator(mode="after")
     def _context_for_ambiguous(self) -> Initiative:

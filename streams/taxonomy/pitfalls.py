@@ -4,8 +4,10 @@
   not repeated are gone);
 - two holders of one office on the same day (office references would resolve
   to either): the predecessor's role needs its ``to``;
-- an alias two labels share (every document naming it gets both), or a short
-  lower-case word as an alias (matches the word anywhere). Pure: no I/O.
+- an alias two labels share (every document naming it gets both), unless every
+  owner holds it as an ambiguous alias under a ``requires_parties`` rule with
+  parties of its own ("the 2+2" of each pair), or a short lower-case word as an
+  alias (matches the word anywhere). Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -82,6 +84,25 @@ def overlap_warnings(
         )
 
 
+def _decided_by_parties(key: str, owners: set[str], merged: Taxonomy) -> bool:
+    """Whether every initiative sharing ``key`` holds it as an ambiguous alias under a
+    ``requires_parties`` rule with parties of its own: "the 2+2" of each pair counts
+    only where that pair is named, so the parties decide and no document gets both
+    labels by the alias alone. Owners with the same parties do get both: warned."""
+    by_id = {i.id: i for i in merged.initiatives}
+    seen: set[frozenset[str]] = set()
+    for ident in owners:
+        ini = by_id.get(ident)
+        if ini is None or ini.context is None or not ini.context.requires_parties:
+            return False
+        ambiguous = {normalise(a).text for names in ini.ambiguous_aliases.values() for a in names}
+        parties = frozenset(ini.parties)
+        if key not in ambiguous or not parties or parties in seen:
+            return False
+        seen.add(parties)
+    return True
+
+
 def alias_warnings(
     origin: str, root: yaml.Node, data: Any, own: Taxonomy, merged: Taxonomy
 ) -> list[Problem]:
@@ -93,6 +114,9 @@ def alias_warnings(
                 for names in getattr(entry, group, {}).values():
                     for alias in names:
                         owners.setdefault(normalise(alias).text, set()).add(entry.id)
+    shared_by_parties = {
+        key for key, ids in owners.items() if len(ids) > 1 and _decided_by_parties(key, ids, merged)
+    }
     out: list[Problem] = []
     for name in ("initiatives", "actors"):
         for index, entry in enumerate(getattr(own, name)):
@@ -100,6 +124,8 @@ def alias_warnings(
                 for language, names in getattr(entry, group, {}).items():
                     for k, alias in enumerate(names):
                         key = normalise(alias).text
+                        if key in shared_by_parties:
+                            continue
                         others = sorted(owners.get(key, set()) - {entry.id})
                         message = ""
                         if others:

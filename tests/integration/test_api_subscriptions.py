@@ -33,9 +33,11 @@ SUBSCRIPTION = {
 }
 
 
-def open_store(tansu: Broker, topics: TopicNames, journal: Path | None = None) -> SubscriptionStore:
+def open_store(
+    broker: Broker, topics: TopicNames, journal: Path | None = None
+) -> SubscriptionStore:
     store = SubscriptionStore(
-        tansu.bootstrap,
+        broker.bootstrap,
         topics.subscriptions,
         producer=Producer(name="policywatch-api", version="test"),
         journal=SubscriptionJournal(journal) if journal else None,
@@ -47,13 +49,13 @@ def open_store(tansu: Broker, topics: TopicNames, journal: Path | None = None) -
 
 @contextmanager
 def running_api(
-    tansu: Broker,
+    broker: Broker,
     topics: TopicNames,
     tokens: TokenStore,
     journal: Path | None = None,
     config: ApiConfig | None = None,
 ) -> Iterator[str]:
-    store = open_store(tansu, topics, journal)
+    store = open_store(broker, topics, journal)
     try:
         with serve(build_api_app(store, tokens, config or ApiConfig(max_body_bytes=4096))) as url:
             yield url
@@ -71,11 +73,11 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def test_tokens_are_required_and_scoped(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore
+    broker: Broker, topics: TopicNames, tokens: TokenStore
 ) -> None:
     _r, read = tokens.create("reader", "read")
     _w, write = tokens.create("writer", "write")
-    with running_api(tansu, topics, tokens) as url, httpx.Client(base_url=url, timeout=30) as http:
+    with running_api(broker, topics, tokens) as url, httpx.Client(base_url=url, timeout=30) as http:
         assert http.get("/health").json()["status"] == "ok"
         anonymous = http.get("/subscriptions")
         unknown = http.get("/subscriptions", headers=bearer("pwt_not-a-token"))
@@ -89,19 +91,21 @@ def test_tokens_are_required_and_scoped(
     assert 'scope="write"' in refused.headers["WWW-Authenticate"]
     assert listed.status_code == 200 and listed.json() == {"subscriptions": []}
     assert not_admin.status_code == 403
-    assert read_all(tansu.bootstrap, topics.subscriptions) == []  # the refused write left nothing
+    assert read_all(broker.bootstrap, topics.subscriptions) == []  # the refused write left nothing
     schema = docs.json()
     assert "/subscriptions/{subscription_id}/pause" in schema["paths"]
     assert "subscription_id" not in schema["components"]["schemas"]["SubscriptionIn"]["properties"]
+    kinds = schema["components"]["schemas"]["NewInitiativeTrigger"]["properties"]["kind"]
+    assert kinds["const"] == "new_initiative"
 
 
 def test_crud_round_trip_through_the_topic(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore, tmp_path: Path
+    broker: Broker, topics: TopicNames, tokens: TokenStore, tmp_path: Path
 ) -> None:
     _w, write = tokens.create("writer", "write")
     journal = tmp_path / "subscriptions.journal"
     with (
-        running_api(tansu, topics, tokens, journal) as url,
+        running_api(broker, topics, tokens, journal) as url,
         httpx.Client(base_url=url, timeout=30, headers=bearer(write)) as http,
     ):
         created = http.post("/subscriptions", json=SUBSCRIPTION)
@@ -130,7 +134,7 @@ def test_crud_round_trip_through_the_topic(
     assert gone.json() == {"subscription_id": sid, "version": 5, "deleted": True}
     assert missing.status_code == 404
 
-    events = [e for _k, e in read_all(tansu.bootstrap, topics.subscriptions)]
+    events = [e for _k, e in read_all(broker.bootstrap, topics.subscriptions)]
     assert all(isinstance(e, SubscriptionChanged) for e in events)
     mine = [e for e in events if isinstance(e, SubscriptionChanged) and e.subscription_id == sid]
     assert [(e.change, e.version) for e in mine] == [
@@ -145,7 +149,7 @@ def test_crud_round_trip_through_the_topic(
     assert first.channel.secret.get_secret_value() == SECRET  # the log carries it for signing
 
     # a second instance folding the topic from the beginning sees the same state and versions
-    fresh = open_store(tansu, topics)
+    fresh = open_store(broker, topics)
     try:
         assert fresh.get(sid) is None and fresh.version(sid) == 5
         assert [s.subscription_id for s in fresh.list()] == [other["subscription_id"]]
@@ -156,7 +160,7 @@ def test_crud_round_trip_through_the_topic(
 
 
 def test_validation_errors_name_the_field_path(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore
+    broker: Broker, topics: TopicNames, tokens: TokenStore
 ) -> None:
     _w, write = tokens.create("writer", "write")
     bad = {
@@ -166,7 +170,7 @@ def test_validation_errors_name_the_field_path(
         "trigger": {"kind": "spike", "z_score": -1},
     }
     with (
-        running_api(tansu, topics, tokens) as url,
+        running_api(broker, topics, tokens) as url,
         httpx.Client(base_url=url, timeout=30, headers=bearer(write)) as http,
     ):
         invalid = http.post("/subscriptions", json=bad)
@@ -184,7 +188,7 @@ def test_validation_errors_name_the_field_path(
     assert not_json.status_code == 400 and too_big.status_code == 413
     assert unknown_kind.status_code == 422
     assert unknown_kind.json()["errors"][0]["field"] == "channel"
-    assert read_all(tansu.bootstrap, topics.subscriptions) == []
+    assert read_all(broker.bootstrap, topics.subscriptions) == []
 
 
 def test_email_header_injection_is_refused_in_every_field(
@@ -212,7 +216,7 @@ def test_email_header_injection_is_refused_in_every_field(
 
 
 def test_secrets_are_never_returned_or_logged_in_clear(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore, caplog: pytest.LogCaptureFixture
+    broker: Broker, topics: TopicNames, tokens: TokenStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="kafka")  # as ops.logging configures it
     caplog.set_level(logging.DEBUG)  # (last: it also sets the capturing handler's level)
@@ -220,7 +224,7 @@ def test_secrets_are_never_returned_or_logged_in_clear(
     no_secret = {**SUBSCRIPTION, "channel": {"kind": "webhook", "url": "https://h.example/y"}}
     slack = {**SUBSCRIPTION, "channel": {"kind": "slack", "url": SLACK}}
     with (
-        running_api(tansu, topics, tokens) as url,
+        running_api(broker, topics, tokens) as url,
         httpx.Client(base_url=url, timeout=30, headers=bearer(admin)) as http,
     ):
         given = http.post("/subscriptions", json=SUBSCRIPTION).json()
@@ -247,13 +251,13 @@ def test_secrets_are_never_returned_or_logged_in_clear(
 
 
 def test_a_running_store_follows_changes_made_elsewhere_and_skips_bad_records(
-    tansu: Broker, topics: TopicNames
+    broker: Broker, topics: TopicNames
 ) -> None:
     from ops.ports import wait_until
     from producers.publish import Outgoing, Publisher
     from schemas.subscriptions import Subscription
 
-    publisher = Publisher(tansu.bootstrap, timeout_s=15)
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
     try:  # garbage and an empty value before any real change
         report = publisher.publish(
             [
@@ -264,7 +268,7 @@ def test_a_running_store_follows_changes_made_elsewhere_and_skips_bad_records(
         assert report.sent == 2
     finally:
         publisher.close()
-    writer, follower = open_store(tansu, topics), open_store(tansu, topics)
+    writer, follower = open_store(broker, topics), open_store(broker, topics)
     try:
         subscription = Subscription.model_validate({**SUBSCRIPTION, "subscription_id": "sub_f"})
         writer.change("sub_f", "created", subscription)
@@ -279,7 +283,7 @@ def test_a_running_store_follows_changes_made_elsewhere_and_skips_bad_records(
 
 
 def test_a_webhook_to_a_private_address_is_refused_when_saved(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore
+    broker: Broker, topics: TopicNames, tokens: TokenStore
 ) -> None:
     _w, write = tokens.create("writer", "write")
     guarded = ApiConfig(check_target=target_checker([]))
@@ -288,7 +292,7 @@ def test_a_webhook_to_a_private_address_is_refused_when_saved(
     def post(config: ApiConfig, url: str) -> httpx.Response:
         body = {**SUBSCRIPTION, "channel": {"kind": "webhook", "url": url, "secret": SECRET}}
         with (
-            running_api(tansu, topics, tokens, config=config) as api,
+            running_api(broker, topics, tokens, config=config) as api,
             httpx.Client(base_url=api, timeout=30, headers=bearer(write)) as http,
         ):
             return http.post("/subscriptions", json=body)

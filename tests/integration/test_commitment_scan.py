@@ -9,7 +9,7 @@ from ops.commitment_scanner import CommitmentScanner
 from ops.roles import MIGRATIONS_DIR
 from ops.settings import load_settings
 from schemas.alerts import AlertRaised
-from schemas.classification import Commitment, DocumentClassified, InitiativeLabel
+from schemas.classification import Commitment, DocumentClassified, InitiativeLabel, Occurrence
 from schemas.codec import encode
 from schemas.envelope import Producer
 from schemas.subscription_book import SubscriptionBook
@@ -27,6 +27,7 @@ from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.http_server import EndpointUser, WarehouseHttpServer
 from sinks.warehouse.migrate import migrate
 from tests.conftest import Broker
+from tests.discovery_events import DIALOGUE, DIALOGUE_NAME, candidate
 from tests.integration.test_producers_kafka import read_all
 
 TODAY = date(2026, 5, 20)
@@ -163,3 +164,53 @@ def test_the_delivery_roles_scanner_uses_the_subscriptions_it_is_given(
     published = [event for _key, event in read_all(tansu.bootstrap, topics.alerts)]
     assert len(published) == 4 and len({a.alert_id for a in published}) == 2
     assert read_all(tansu.bootstrap, topics.subscriptions) == []
+
+
+def test_a_met_promise_raises_nothing_and_a_candidates_promise_can_be_overdue(
+    fresh_database: ChdbWarehouse,
+) -> None:
+    migrate(fresh_database, MIGRATIONS_DIR)
+    window = {"due_from": date(2026, 3, 1), "due_to": date(2026, 4, 30)}
+    kept = Commitment(initiative="ipef", action="sign", due_text="by April", **window)
+    broken = Commitment(initiative="in-jp.2plus2", action="meet", due_text="by April", **window)
+    new = Commitment(candidate=DIALOGUE, action="convene", due_text="by April", **window)
+    held = Occurrence(initiative="ipef", kind="signing", on=date(2026, 4, 18))
+    early = Occurrence(initiative="in-jp.2plus2", kind="meeting", on=date(2026, 1, 5))
+    rows = TableRows()
+    for event in (
+        classified("p1", date(2026, 1, 10), "ipef", kept),
+        classified("p2", date(2026, 1, 10), "in-jp.2plus2", broken),
+        classified("p3", date(2026, 1, 10), "quad", new).model_copy(
+            update={"candidates": (candidate(),)}
+        ),
+        # the signing reported in April; a 2+2 meeting held before the promise was made
+        classified("o1", date(2026, 4, 20), "ipef").model_copy(update={"occurrences": (held,)}),
+        classified("o2", date(2026, 1, 12), "in-jp.2plus2").model_copy(
+            update={"occurrences": (early,)}
+        ),
+    ):
+        rows.add_record(encode(event))
+    for table, table_rows in rows.tables.items():
+        fresh_database.insert_rows(table, table_rows)
+    subscriptions = book(
+        Subscription(
+            subscription_id="sub_all",
+            name="Promises",
+            trigger=CommitmentTrigger(due_within_days=14, overdue_grace_days=7),
+            channel=channel(),
+        )
+    )
+    sent: list[AlertRaised] = []
+    scan_commitments_once(fresh_database, subscriptions.active(), sent.append, TODAY)
+    overdue = {(a.commitment.initiative or a.commitment.candidate): a for a in sent if a.commitment}
+    assert set(overdue) == {"in-jp.2plus2", DIALOGUE}  # ipef was signed in time
+    assert all(a.commitment and a.commitment.state == "overdue" for a in sent)
+    assert DIALOGUE_NAME in overdue[DIALOGUE].title
+    # the same scan a month before the deadline: ipef was already signed, the others are due
+    before: list[AlertRaised] = []
+    scan_commitments_once(fresh_database, subscriptions.active(), before.append, date(2026, 4, 20))
+    assert {a.commitment.initiative or a.commitment.candidate for a in before if a.commitment} == {
+        "in-jp.2plus2",
+        DIALOGUE,
+    }
+    assert {a.commitment.state for a in before if a.commitment} == {"due_soon"}

@@ -226,3 +226,25 @@ def test_alerts_stat_counts_alerts_in_the_hour_they_fired(warehouse: ChdbWarehou
     )
     sql = stat.target["rawSql"].replace("$__timeFilter(raised_at)", fired_hour)
     assert run(warehouse, sql)["data"] == [{"alerts": 2}]
+
+
+def test_the_dates_variable_adds_observed_only_documents_to_the_trend(
+    warehouse: ChdbWarehouse, variable_values: dict[str, dict[str, list[str]]]
+) -> None:
+    [panel] = [
+        q
+        for q in SQL_QUERIES
+        if q.dashboard == "initiative-trends.json" and q.panel["type"] == "timeseries"
+    ]
+
+    def total(dates: str) -> int:
+        values = {**variable_values["initiative-trends.json"], "dates": [dates]}
+        rows = run(warehouse, expand_sql(panel.target["rawSql"], values))["data"]
+        return sum(int(r["documents"]) for r in rows)
+
+    observed = warehouse.query(
+        "SELECT uniqExact(document_id) AS n FROM mentions "
+        "WHERE label_type = 'initiative' AND date_source = 'observed'"
+    )
+    assert int(observed[0]["n"]) > 0
+    assert total("all") > total("dated") > 0

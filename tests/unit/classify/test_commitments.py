@@ -69,13 +69,17 @@ def test_past_windows_and_sentences_without_a_cue_or_anchor_are_not_commitments(
     ]
 
 
-def test_a_commitment_links_to_the_nearest_initiative_or_to_none(small: Classifier) -> None:
+def test_a_commitment_links_to_the_nearest_initiative_else_its_paragraphs(
+    small: Classifier,
+) -> None:
     body = (
         "Japan backs FOIP, and the Quad summit will be held in Tokyo by March. "
-        "Japanese officials said Motegi will visit India next month."
+        "Japanese officials said Motegi will visit India next month.\n\n"
+        "Separately, India said its foreign secretary would travel to Japan in June."
     )
     found = [(c.initiative, c.due_text) for c in _commitments(small, body)]
-    assert found == [("quad", "by March"), (None, "next month")]
+    # the last names no initiative and its paragraph none, and no initiative dominates
+    assert found == [("quad", "by March"), ("quad", "next month"), (None, "June")]
 
 
 def test_japanese_commitment(small: Classifier) -> None:

@@ -89,7 +89,7 @@ def test_a_known_document_keeps_its_story(docs: dict[str, tuple[str, set[str]]])
 def test_reports_outside_the_window_found_a_new_story(
     docs: dict[str, tuple[str, set[str]]],
 ) -> None:
-    index = StoryIndex(window=timedelta(days=3), retention=timedelta(days=10))
+    index = StoryIndex(window=timedelta(days=3), retention=timedelta(days=10), keep_at_least=0)
     _assign(index, docs, "000", 0)
     assert _assign(index, docs, "001", 24 * 4) == story_id_for("001")
     assert len(index) == 2  # outside the window, still retained for late arrivals
@@ -146,3 +146,85 @@ def test_naive_datetimes_are_taken_as_utc(docs: dict[str, tuple[str, set[str]]])
     story = index.assign("000", T0.replace(tzinfo=None), text, labels)
     text, labels = docs["001"]
     assert index.assign("001", T0 + timedelta(hours=1), text, labels) == story
+
+
+# --- reports of one event across outlets and languages, and events kept apart ---------
+
+MEETING_EN = (
+    "TOKYO, March 3 (Wire) - Japanese Foreign Minister Takeshi Iwaya hosted External Affairs "
+    "Minister S. Jaishankar, Australian Foreign Minister Penny Wong and Secretary of State "
+    "Marco Rubio for a Quad foreign ministers' meeting in Tokyo on Monday. The four ministers "
+    "issued a joint statement on maritime security."
+)
+MEETING_OTHER_OUTLET = (
+    "Foreign ministers of the Quad gathered in the Japanese capital on Monday. Iwaya, "
+    "Jaishankar, Wong and Rubio discussed critical minerals, undersea cables and disaster "
+    "relief, officials said after the talks."
+)
+MEETING_JA = (
+    "岩屋毅外相は3日、東京でクアッド外相会合を開き、ジャイシャンカル外相、ウォン外相、"
+    "ルビオ国務長官と海洋安全保障で連携することを確認した。"
+)
+ANNOUNCEMENT = (
+    "External Affairs Minister S. Jaishankar will travel to Tokyo to attend the Quad foreign "
+    "ministers' meeting hosted by Takeshi Iwaya on Monday with Penny Wong and Marco Rubio, "
+    "the ministry said."
+)
+COURTESY = (
+    "The Quad foreign ministers, Jaishankar, Wong and Rubio, jointly called on Prime "
+    "Minister Shigeru Ishiba on Monday afternoon together with Foreign Minister Takeshi Iwaya."
+)
+MONDAY = date(2025, 3, 3)
+
+
+def _report(classifier: Classifier, name: str, body: str, published: date | None) -> tuple:
+    from streams.classify.report_features import report_features
+
+    result = classifier.classify(
+        DocumentText(name, "", body, "ja" if name.endswith("ja") else "en", published),
+        today=date(2025, 3, 10),
+    )
+    assert result.relevant, name
+    return report_features("", body, "ja" if name.endswith("ja") else "en", result), published
+
+
+def _story(
+    index: StoryIndex, classifier: Classifier, name: str, body: str, day: date | None
+) -> str:
+    features, published = _report(classifier, name, body, day)
+    when = datetime.combine(published or date(2025, 3, 10), datetime.min.time(), UTC)
+    return index.assign_features(name, when, features)
+
+
+def test_reports_of_one_meeting_share_a_story_across_outlets_and_languages(
+    default: Classifier,
+) -> None:
+    index = StoryIndex()
+    story = _story(index, default, "en", MEETING_EN, MONDAY)
+    assert _story(index, default, "other", MEETING_OTHER_OUTLET, date(2025, 3, 4)) == story
+    assert _story(index, default, "report-ja", MEETING_JA, MONDAY) == story
+
+
+def test_the_announcement_and_the_courtesy_call_are_other_events(default: Classifier) -> None:
+    index = StoryIndex()
+    story = _story(index, default, "en", MEETING_EN, MONDAY)
+    assert _story(index, default, "announce", ANNOUNCEMENT, date(2025, 2, 28)) != story
+    assert _story(index, default, "courtesy", COURTESY, MONDAY) != story
+
+
+def test_an_undated_report_joins_by_its_labels_and_ages_nobody(default: Classifier) -> None:
+    index = StoryIndex(retention=timedelta(days=30))
+    story = _story(index, default, "en", MEETING_EN, MONDAY)
+    assert _story(index, default, "undated-ja", MEETING_JA, None) == story
+    assert len(index) == 2  # its observation time (long after) evicted nothing
+
+
+def test_two_rounds_of_one_dialogue_are_two_stories(default: Classifier) -> None:
+    round13 = (
+        "External Affairs Minister S. Jaishankar and Defence Minister Rajnath Singh held the "
+        "2nd India-Japan 2+2 Ministerial Dialogue in Tokyo with their Japanese counterparts."
+    )
+    round15 = round13.replace("2nd", "3rd")
+    index = StoryIndex()
+    first = _story(index, default, "r13", round13, None)
+    assert _story(index, default, "r15", round15, None) != first

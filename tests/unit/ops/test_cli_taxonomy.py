@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from ops.cli_taxonomy import register
 from ops.settings import load_settings
 from schemas.errors import ConfigError
+from streams.taxonomy.load import load_taxonomy
 from tests.conftest import REPO
 
 
@@ -172,7 +173,8 @@ actors:
     code, out, err = run(tmp_path, "taxonomy", "check", str(path))
     assert code == 0, err
     assert "adds 1 initiatives, 1 actors; replaces 1 initiatives" in out
-    assert "62 initiatives" in out and "version 2026.11+user-3" in out
+    default_count = len(load_taxonomy().initiatives)
+    assert f"{default_count + 1} initiatives" in out and "version 2026.11+user-3" in out
     assert f"warning {path}:{line_of(text, 'id: quad')}: initiatives[1] (quad): replaces" in err
     assert (
         f"{path}:{line_of(text, '- title: Minister')}: actors[0]" in err
@@ -180,6 +182,42 @@ actors:
     )
     code, _, _ = run(tmp_path, "taxonomy", "check", "--strict", str(path))
     assert code == 1
+
+
+SHARED_PARTIAL_NAME = """\
+version: "user-4"
+initiatives:
+  - id: in-jp.example-pact
+    name: India-Japan Example Pact
+    parties: [IN, JP]
+    ambiguous_aliases: {en: ["the example pact"]}
+    context: {requires_parties: true, window: 400}
+  - id: in-us.example-pact
+    name: India-US Example Pact
+    parties: [IN, US]
+    ambiguous_aliases: {en: ["the example pact"]}
+    context: {requires_parties: true, window: 400}
+  - id: in-jp.example-accord
+    name: India-Japan Example Accord
+    parties: [IN, JP]
+    ambiguous_aliases: {en: ["the example accord"]}
+    context: {requires_parties: true, window: 400}
+  - id: in-jp.example-accord-2
+    name: India-Japan Example Accord (second)
+    parties: [IN, JP]
+    ambiguous_aliases: {en: ["the example accord"]}
+    context: {requires_parties: true, window: 400}
+"""
+
+
+def test_a_partial_name_the_parties_decide_is_no_shared_alias(tmp_path: Path) -> None:
+    """The 2+2 of each pair: the parties named near it decide, so no document gets both
+    labels. Two owners with the same parties would: that is still a warning."""
+    path = write(tmp_path, "shared.yaml", SHARED_PARTIAL_NAME)
+    code, _, err = run(tmp_path, "taxonomy", "check", str(path))
+    assert code == 0, err
+    assert "'the example pact' is also an alias" not in err
+    assert "'the example accord' is also an alias of in-jp.example-accord-2" in err
 
 
 def test_show_prints_an_actor_with_its_roles(tmp_path: Path) -> None:

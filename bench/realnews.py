@@ -1,0 +1,165 @@
+"""Classification quality on real published news: the labelled set in ../shared/realnews.
+
+The set (110 excerpts of public pages, English and Japanese, news and official
+statements, hard negatives; gold labels, story keys, commitments and the date a
+reader can tell from the text) lives outside the repository: its texts are third
+party's and are never copied here. This runs `policywatch classify` on it exactly as
+a user would (the JSONL reader, the default taxonomy, stories across the run), maps
+our label ids to the set's canonical names (bench/realnews_labels.json: a name-level
+correspondence, kept by hand, nothing per document) and scores with the set's own
+scorer (score.py, next to the set). Predictions go to a temporary file, never into
+the repository; only the figures are kept (bench/results/realnews.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.report import machine, replace_section  # noqa: E402
+from ops.offline_classify import classify_items, read_items  # noqa: E402
+from producers.records import FileDefaults  # noqa: E402
+from streams.classify.classifier import Classifier  # noqa: E402
+from streams.taxonomy.load import load_taxonomy  # noqa: E402
+
+SET_DIR = ROOT.parent / "shared" / "realnews"
+LABELS = ROOT / "bench" / "realnews_labels.json"
+RESULTS = ROOT / "bench" / "results" / "realnews.json"
+
+
+def load_scorer(set_dir: Path = SET_DIR) -> ModuleType:
+    """The set's own scorer, imported from beside the set."""
+    path = set_dir / "score.py"
+    if not path.exists():
+        raise SystemExit(f"{path} not found: the realnews set belongs in ../shared/realnews")
+    spec = importlib.util.spec_from_file_location("realnews_score", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def predictions(
+    set_dir: Path = SET_DIR, classifier: Classifier | None = None
+) -> list[dict[str, Any]]:
+    """One prediction per document, as `policywatch classify --format jsonl` writes it."""
+    classifier = classifier or Classifier(load_taxonomy())
+    items = read_items(set_dir / "docs.jsonl", FileDefaults())
+    out = []
+    for outcome in classify_items(classifier, items):
+        if outcome.result is None:
+            raise SystemExit(f"{outcome.location}: {outcome.error}")
+        out.append(outcome.result)
+    return out
+
+
+def score(preds: list[dict[str, Any]], set_dir: Path = SET_DIR) -> dict[str, Any]:
+    """The scorer's summary of ``preds`` (without per-document details)."""
+    scorer = load_scorer(set_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "predictions.jsonl"
+        path.write_text(
+            "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preds), encoding="utf-8"
+        )
+        gold = scorer.Gold(scorer.read_jsonl(set_dir / "docs.jsonl", "docs"))
+        found = scorer.load_predictions(path, gold)
+        result: dict[str, Any] = scorer.score(gold, found, scorer.load_mapping(LABELS), False, True)
+    return result
+
+
+def render(result: dict[str, Any]) -> str:
+    lines = ["| label type | precision | recall | F1 | tp / fp / fn |", "|---|---|---|---|---|"]
+    for name in ("initiatives", "actors", "countries", "story_pairs"):
+        s = result[name]
+        p = "n/a" if s["precision"] is None else f"{s['precision']:.3f}"
+        r = "n/a" if s["recall"] is None else f"{s['recall']:.3f}"
+        lines.append(f"| {name} | {p} | {r} | {s['f1']:.3f} | {s['tp']} / {s['fp']} / {s['fn']} |")
+    c = result.get("commitments", {})
+    d = result.get("date_in_text", {})
+
+    def f(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.3f}"
+
+    lines.append(
+        f"\nRelevance accuracy {f(result['relevance_accuracy_explicit'])} (the `relevant` flag; "
+        f"{f(result['relevance_accuracy_derived'])} derived from any label). Commitments: gold "
+        f"{c.get('gold')}, predicted {c.get('predicted')}; window exact recall "
+        f"{f(c.get('window_exact_recall'))}, precision {f(c.get('window_exact_precision'))}; "
+        f"overlap recall {f(c.get('window_overlap_recall'))}. Publication date read from the "
+        f"text: {d.get('correct')} of {d.get('docs')} ({f(d.get('accuracy'))})."
+    )
+    return "\n".join(lines)
+
+
+def misses(result: dict[str, Any]) -> list[str]:
+    """Per-document errors, for diagnosis (ids and label names only)."""
+    out = []
+    for rep in result["per_doc"]:
+        parts = []
+        for kind, labels in rep["misses"].items():
+            parts.append(f"miss {kind}: {'; '.join(labels)}")
+        for kind, labels in rep["false_alarms"].items():
+            parts.append(f"false {kind}: {'; '.join(labels)}")
+        if "story" in rep:
+            st = rep["story"]
+            parts.append(
+                f"story {st['gold']}: missing {st['missing_mates']} wrong {st['wrong_mates']}"
+            )
+        if "commitments" in rep:
+            parts.append(
+                f"commitments gold {rep['commitments']['gold']} pred {rep['commitments']['pred']}"
+            )
+        if "date" in rep:
+            parts.append(f"date gold {rep['date']['gold']} pred {rep['date']['pred']}")
+        rel = rep["relevant"]
+        if rel.get("explicit", rel["derived"]) != rel["gold"]:
+            parts.append(f"relevant gold {rel['gold']} got {rel.get('explicit')}")
+        if parts:
+            out.append(f"{rep['id']}: " + " | ".join(parts))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", type=Path, default=SET_DIR, help="folder of docs.jsonl + score.py")
+    parser.add_argument("--misses", action="store_true", help="print every document's errors")
+    parser.add_argument("--doc", action="store_true", help="rewrite the docs/BENCHMARKS.md section")
+    args = parser.parse_args()
+    classifier = Classifier(load_taxonomy())
+    result = score(predictions(args.set, classifier), args.set)
+    print(render(result))
+    if args.misses:
+        print("\n".join(misses(result)))
+    summary = {k: v for k, v in result.items() if k != "per_doc"}
+    summary["date"] = datetime.now(UTC).date().isoformat()
+    summary["machine"] = machine()
+    summary["classifier_version"] = classifier.version
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+    if args.doc:
+        body = (
+            f"Run {summary['date']}, classifier {classifier.version}. `make eval` on "
+            f"../shared/realnews: {result['docs']} excerpts of real public pages (news and "
+            "official statements, English and Japanese, hard negatives), labelled outside the "
+            "project; classified by `policywatch classify` with the default taxonomy and "
+            "scored by the set's own score.py, our ids mapped to its names by "
+            "bench/realnews_labels.json. Developed against, so optimistic for unseen text.\n\n"
+            + render(result)
+        )
+        replace_section("Classification quality (real news)", body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,347 @@
+"""Initiative candidates: named initiatives the taxonomy does not have yet.
+
+A fixed list never sees the next initiative: the India–Japan AI Dialogue was new on
+the day it was announced. News names a new initiative the way it names any: a
+capitalised name headed by a word such as Dialogue, Partnership, Initiative,
+Framework, Working Group, Mechanism, Action Plan, Joint Declaration, Vision,
+Corridor, Summit, Agreement, Compact or Roadmap ("Joint Working Group on Critical
+Minerals", "US–Japan Framework for Securing the Supply of Critical Minerals"), or in
+Japanese a compound ending in 対話, イニシアティブ, 枠組み, 作業部会, パートナーシップ,
+共同宣言, 行動計画, 協定 ("日印AI対話", "重要鉱物に関する作業部会").
+
+A name is a candidate when
+- it says what it is about: a party (country names, demonyms, "India-Japan", 日印) or
+  at least two words of substance ("Economic Security Dialogue"), not only generic
+  ones ("the Comprehensive Strategic Partnership" is a known framework named in part);
+- a tracked government is party to it (named in it or in its sentence);
+- no taxonomy entry matches inside it (known initiatives, and context entries such as
+  the G20 or a think-tank forum, are not new).
+Variants of one name share a ``key``: countries become their codes in a fixed order
+("India–Japan" = "Japan-India" = 日印), ordinals and "the" are dropped, head words and
+common topics are put in English ("日印AI対話" and "India-Japan AI Dialogue" are one).
+``parties`` are the countries named in it or in its sentence, ``actors`` the tracked
+actors of its sentence; evidence is the name and its sentence. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from schemas.classification import Evidence, InitiativeCandidate
+from streams.classify.normalise import is_cjk
+from streams.classify.sentences import Sentences
+from streams.taxonomy.model import Taxonomy
+
+__all__ = ["CandidateFinder", "DocumentHits", "PartyNames", "party_names"]
+
+MAX_NAME_CHARS = 160
+_HEADS_EN = (
+    "Working Group", "Joint Working Group", "Action Plan", "Joint Declaration", "Dialogue",
+    "Partnership", "Initiative", "Framework", "Mechanism", "Vision", "Corridor", "Summit",
+    "Agreement", "Compact", "Roadmap", "Consultations", "Task Force",
+)  # fmt: skip
+# heads so common in other senses that the name must name its parties ("Trade Agreement")
+_NEEDS_PARTIES = frozenset({"Agreement", "協定", "Summit"})
+_HEADS_JA = (
+    "作業部会", "行動計画", "共同宣言", "イニシアティブ", "イニシアチブ", "パートナーシップ",
+    "枠組み", "対話", "協定", "構想", "回廊",
+)  # fmt: skip
+_HEAD_ENGLISH = {
+    "作業部会": "working group", "行動計画": "action plan", "共同宣言": "joint declaration",
+    "イニシアティブ": "initiative", "イニシアチブ": "initiative",
+    "パートナーシップ": "partnership", "枠組み": "framework", "対話": "dialogue",
+    "協定": "agreement", "構想": "vision", "回廊": "corridor",
+}  # fmt: skip
+# common topic words of Japanese names, in English, so that both languages share a key
+_TOPICS_JA = {
+    "経済安全保障": "economic security", "重要鉱物": "critical minerals", "人工知能": "ai",
+    "半導体": "semiconductor", "サイバー": "cyber", "宇宙": "space", "海洋": "maritime",
+    "防衛": "defence", "安全保障": "security", "デジタル": "digital", "エネルギー": "energy",
+    "クリーンエネルギー": "clean energy", "産業競争力": "industrial competitiveness",
+    "戦略": "strategic", "経済": "economic", "技術": "technology", "投資": "investment",
+    "貿易": "trade", "供給網": "supply chain", "サプライチェーン": "supply chain",
+    "レアアース": "rare earths", "合同": "joint", "閣僚": "ministerial",
+    "外相": "foreign ministers",
+    "首脳": "leaders", "次官": "vice ministers", "に関する": "on",
+}  # fmt: skip
+# Japanese country abbreviations as in 日印, 日米豪印
+_JA_COUNTRY_CHARS = {
+    "日": "JP", "印": "IN", "米": "US", "豪": "AU", "中": "CN", "韓": "KR", "英": "GB",
+    "仏": "FR", "独": "DE", "露": "RU", "比": "PH", "越": "VN", "尼": "ID", "加": "CA",
+}  # fmt: skip
+_GENERIC = frozenset(
+    """the a an and of for on in to with between new first second third joint strategic
+    comprehensive special global bilateral trilateral quadrilateral multilateral high level
+    high-level annual ministerial leaders leaders' foreign ministers ministers' minister's
+    senior officials official track enhanced expanded upgraded historic landmark key major
+    proposed planned inaugural its their our this that country countries two three four
+    nations national international regional before after during at as while when
+    january february march april may june july august september october november december
+    協力 関係 戦略的 包括的 特別 新た 両国 二国間 政府間""".split()  # noqa: SIM905
+)
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()  # noqa: SIM905
+)
+_CONNECTORS = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "between", "&"})
+_ORDINAL = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|第\d+回)$",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"[\s\-–—‐/]+")
+_LEADING = re.compile(
+    r"^(?:(?:the|and|of|for|on|in|to|with|&|before|after|during|at|as|while|when|"
+    r"(?:19|20)\d\d|\w+['’]s)\s+)+",
+    re.IGNORECASE,
+)
+_HEAD_ALTERNATIVES = "|".join(sorted(_HEADS_EN, key=len, reverse=True))
+_HEAD_RE = re.compile(rf"\b(?:{_HEAD_ALTERNATIVES})\b")
+_CONTINUES = re.compile(r"(?:[\s-]+[A-Z][\w'’-]*){0,3}[\s-]+")  # "Framework [Policy] Dialogue"
+_WORD = re.compile(r"[^\s\-–—]+")
+_CONNECTOR_WORDS = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "&"})
+WINDOW_CHARS = 160
+# a word ending a sentence ("Delhi.", "said:") and not an abbreviation ("U.S.", "Dr.")
+_SENTENCE_END = re.compile(r"(?:[a-z]{2,}|[A-Z]{4,})[.!?:;]$")
+
+
+def _name_token(token: str) -> bool:
+    """A word that can be part of a name: capitalised, a number ("2+2"), or a connector."""
+    return token[:1].isupper() or token[:1].isdigit() or token in _CONNECTOR_WORDS
+
+
+_TAIL = re.compile(
+    r"\s+(?:on|for|of)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|and|of|the|through|for|&))*"
+)
+MAX_TOKENS = 10
+_ABOUT = "に関する"
+_JA_HEAD_RE = re.compile("|".join(_HEADS_JA))
+_JA_NAME_CHAR = re.compile(r"[\u3005\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ・＋+]")
+_TRAILING = re.compile(r"(?:\s+(?:and|of|the|in|for|through|&))+$")
+_JA_COUNTRIES = re.compile(r"[日印米豪中韓英仏独露比越尼加]{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class PartyNames:
+    """How countries are named: normalised names and demonyms -> code, and which codes
+    are tracked (have tracked actors)."""
+
+    names: Mapping[str, str]
+    tracked: frozenset[str]
+
+
+def _in_headline(text: str, at: int) -> bool:
+    """Whether ``at`` lies in a Title Case line (a headline repeated in the body)."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start : end if end >= 0 else len(text)]
+    words = line.split()
+    if len(words) < 4 or len(line) > 200:
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return capitalised >= 0.75 * len(words)
+
+
+def party_names(taxonomy: Taxonomy) -> PartyNames:
+    """Country names and demonyms of a taxonomy; tracked: countries with tracked actors."""
+    names: dict[str, str] = {}
+    for country in taxonomy.countries:
+        for name in [country.name, *(n for ns in country.aliases.values() for n in ns)]:
+            folded = " ".join(_SPLIT.split(_fold(name).replace(".", ""))).strip()
+            if folded and not is_cjk(folded[0]):
+                names.setdefault(folded, country.code)
+    tracked = frozenset(
+        a.country for a in taxonomy.actors if a.scope == "tracked" and a.country is not None
+    )
+    return PartyNames(names, tracked)
+
+
+class DocumentHits(Protocol):
+    """What the taxonomy matched in a body, asked about one stretch of it (body offsets)."""
+
+    def initiative_chars(self, start: int, end: int) -> int:
+        """How many characters of ``[start, end)`` initiative aliases (any scope) cover."""
+
+    def person_inside(self, start: int, end: int) -> bool:
+        """Whether a person's name (any scope) lies inside ``[start, end)``."""
+
+    def named(self, start: int, end: int) -> tuple[set[str], set[str]]:
+        """Country codes and tracked actors named in ``[start, end)``."""
+
+
+@dataclass(slots=True)
+class _Found:
+    name: str
+    start: int
+    end: int
+    head: str
+    language: str
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+class CandidateFinder:
+    """Finds initiative candidates in one document's body (built once per taxonomy)."""
+
+    def __init__(self, parties: PartyNames) -> None:
+        self._parties = parties
+        self._multiword = sorted((n for n in parties.names if " " in n), key=len, reverse=True)
+
+    # ---- names -------------------------------------------------------------------
+    @staticmethod
+    def _english(text: str) -> Iterable[_Found]:
+        """Names ending in a head word: found from the heads back, so a page costs one
+        pass for the heads and a few tokens for each."""
+        heads = list(_HEAD_RE.finditer(text))
+        for k, match in enumerate(heads):
+            following = heads[k + 1] if k + 1 < len(heads) else None
+            if following is not None and _CONTINUES.fullmatch(text, match.end(), following.start()):
+                continue  # "Framework" of "Framework Dialogue": named at the last head
+            start = match.start()
+            window_start = max(0, start - WINDOW_CHARS)
+            tokens = [(t.start(), t.group()) for t in _WORD.finditer(text, window_start, start)]
+            if tokens and tokens[0][0] == window_start and window_start > 0:
+                tokens = tokens[1:]  # cut by the window: not a whole word
+            for at, token in reversed(tokens[-MAX_TOKENS:]):
+                if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
+                    break
+                if _SENTENCE_END.search(token):
+                    break  # "… in New Delhi. The India-Japan Dialogue": not one name
+                start = at
+            tail = _TAIL.match(text, match.end())
+            end = tail.end() if tail else match.end()
+            if tail and tail.group(0).split()[1].casefold() in _MONTHS:
+                end = match.end()
+            raw = text[start:end]
+            name = _LEADING.sub("", raw).rstrip(" ,.;:")
+            name = _TRAILING.sub("", name) if end > match.end() else name
+            if len(name) > MAX_NAME_CHARS or len(name.split()) < 2:
+                continue
+            begin = start + raw.index(name)
+            if _in_headline(text, begin):
+                continue
+            yield _Found(name, begin, begin + len(name), match.group(0), "en")
+
+    @staticmethod
+    def _japanese(text: str) -> Iterable[_Found]:
+        if not any(head in text for head in _HEADS_JA):
+            return
+        for match in _JA_HEAD_RE.finditer(text):
+            start = match.start()
+            while start > 0 and (
+                _JA_NAME_CHAR.match(text, start - 1) or text.endswith("に関する", 0, start)
+            ):
+                start -= 4 if text.endswith("に関する", 0, start) else 1
+            body = text[start : match.start()].lstrip("・")
+            if len(body) < 2:
+                continue
+            name = body + match.group(0)
+            yield _Found(name, match.end() - len(name), match.end(), match.group(0), "ja")
+
+    # ---- substance and keys ------------------------------------------------------
+    def _codes_in(self, name: str) -> list[str]:
+        """Country codes a name mentions: names and demonyms, and 日印-style compounds."""
+        folded = " " + " ".join(_SPLIT.split(_fold(name).replace(".", ""))) + " "
+        codes: list[str] = []
+        for multi in self._multiword:
+            if f" {multi} " in folded:
+                codes.append(self._parties.names[multi])
+                folded = folded.replace(f" {multi} ", " ")
+        for word in folded.split():
+            bare = re.sub(r"['’]s$", "", word)
+            if bare in self._parties.names:
+                codes.append(self._parties.names[bare])
+        for run in _JA_COUNTRIES.findall(name):
+            codes.extend(_JA_COUNTRY_CHARS[c] for c in run)
+        return codes
+
+    def _words(self, found: _Found) -> list[str]:
+        """Words of substance of a name (not countries, generic words or ordinals), in
+        English where a Japanese topic word has a usual translation."""
+        if found.language == "ja":
+            rest = _JA_COUNTRIES.sub(" ", found.name).removesuffix(found.head)
+            words: list[str] = []
+            for ja, en in sorted(_TOPICS_JA.items(), key=lambda kv: -len(kv[0])):
+                if ja in rest:
+                    words.extend(en.split())
+                    rest = rest.replace(ja, " ")
+            words += [w for w in re.split(r"[\s・]+", rest) if w]
+            return [_fold(w) for w in words if _fold(w) not in _GENERIC]
+        country_words = set(self._parties.names)
+        out = []
+        before, _, after = found.name.rpartition(found.head)
+        folded_before = " " + " ".join(_SPLIT.split(_fold(before))) + " "
+        for multi in self._multiword:  # "United States" is one country, not two words
+            folded_before = folded_before.replace(f" {multi} ", " ")
+        before = folded_before
+        for word in [*_SPLIT.split(before), *_SPLIT.split(after)]:
+            folded = re.sub(r"['’]s$", "", _fold(word))
+            if folded and folded not in _GENERIC | country_words and not _ORDINAL.match(word):
+                out.append(folded)
+        return out
+
+    @staticmethod
+    def key(found: _Found, codes: Sequence[str], words: Sequence[str]) -> str:
+        """One key for the variants of one name (see the module docstring)."""
+        head = _HEAD_ENGLISH.get(found.head, found.head.casefold())
+        parts = [*sorted(set(codes)), *(w for w in words if w != head), head]
+        return "cand:" + " ".join(parts)
+
+    # ---- the whole document ----------------------------------------------------------
+    def find(
+        self,
+        body: str,
+        hits: DocumentHits,
+        sentences: Callable[[], Sentences],
+    ) -> list[InitiativeCandidate]:
+        """Candidates of ``body``; ``hits`` tells where the taxonomy matched, ``sentences()``
+        splits the body (asked only when a name is found: most pages have none)."""
+        names = [*self._english(body), *self._japanese(body)]
+        if not names:
+            return []
+        found: dict[str, InitiativeCandidate] = {}
+        for item in names:
+            if hits.person_inside(item.start, item.end):
+                continue  # a person's name inside: a headline or a byline, not a name
+            if hits.initiative_chars(item.start, item.end) * 2 >= item.end - item.start:
+                continue  # a known initiative (or a known forum), perhaps with a prefix
+            codes = self._codes_in(item.name)
+            words = self._words(item)
+            if not words or (not codes and (len(words) < 2 or item.head in _NEEDS_PARTIES)):
+                continue
+            s_start, s_end = sentences().around(item.start)
+            named, actors = hits.named(s_start, s_end)
+            parties = set(codes) | named
+            if not parties & self._parties.tracked:
+                continue
+            key = self.key(item, codes, words)
+            evidence = (
+                Evidence(start=item.start, end=item.end, text=body[item.start : item.end]),
+                Evidence(start=s_start, end=s_end, text=body[s_start:s_end]),
+            )
+            old = found.get(key)
+            if old is not None:
+                found[key] = old.model_copy(
+                    update={
+                        "evidence": old.evidence + evidence,
+                        "parties": tuple(sorted(set(old.parties) | parties)),
+                        "actors": tuple(sorted(set(old.actors) | actors)),
+                        "confidence": min(0.95, round(old.confidence + 0.05, 2)),
+                    }
+                )
+                continue
+            found[key] = InitiativeCandidate(
+                key=key,
+                name=item.name,
+                parties=tuple(sorted(parties)),
+                actors=tuple(sorted(actors)),
+                confidence=round(0.6 + 0.1 * bool(codes) + 0.1 * (len(words) >= 2), 2),
+                evidence=evidence,
+            )
+        return list(found.values())

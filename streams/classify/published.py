@@ -1,0 +1,266 @@
+"""The publication date a careful reader takes from a page's text, and where datelines are.
+
+A third of real pages come without a date in their record or metadata. A reader
+then looks at the top of the page, where outlets put it, in this order:
+1. a date in the title ("... (2022年5月23日)", "... (2018/10/01)");
+2. a date line near the top: a line that is mostly one full date, with at most a
+   weekday, a time, a time zone and a word or two ("Tuesday, November 05, 2024",
+   "20:00 JST, July 29, 2024", "令和6年7月29日", "2023年3月29日 (水)", "29 March 2023");
+3. a wire timestamp anywhere ("(2025/01/20-08:41)");
+4. a dateline opening the story: "TOKYO, March 28, 2023 (Reuters) -", or without a
+   year ("New Delhi [India], June 27 (ANI):", "TOKYO, Jan 16 (Reuters) -") when the
+   year can be told from context (``year_hint``: the latest such date not after
+   ``latest``), and Japanese 【ワシントン共同】 with the day of its first sentence;
+5. a full date in the opening lines ("... on January 26, 2025 in Wichita").
+Dates after ``latest`` (a page cannot be published after it was seen) or before 1990
+are not publication dates. ``header_spans`` are the body spans of every date line
+and dateline found: they date the page, so they are never a commitment's due date.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+__all__ = ["PublicationDate", "read_publication_date"]
+
+HEADER_LINES = 10
+HEADER_CHARS = 700
+OPENING_CHARS = 320
+DATE_LINE_SLACK = 28  # characters of a date line that are not the date (time, zone, a word)
+EARLIEST = date(1990, 1, 1)
+
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1,
+    "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}  # era year 1 is this + 1
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_I = re.IGNORECASE
+_FULL_DATES = (
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", _I),  # March 28, 2023 / Nov 11 2013
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", _I),  # 29 March 2023
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)\b"),
+    re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*日"),
+    re.compile(r"(?P<era>令和|平成|昭和)\s*(?P<year>元|\d{1,2})\s*年\s*(?P<month>[01]?\d)\s*月"
+               r"\s*(?P<day>[0-3]?\d)\s*日"),
+)  # fmt: skip
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d|[１２][０-９]{3}|令和|平成|昭和")
+_WIRE_STAMP = re.compile(
+    r"[(（](?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/(?P<day>[0-3]\d)[-\s][0-2]\d:[0-5]\d[)）]"
+)
+_NOT_DATE_WORDS = re.compile(
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|"
+    r"thurs|fri|sat|sun|updated|published|posted|last|on|at|am|pm|a\.m\.|p\.m\.|jst|ist|gmt|"
+    r"utc|est|edt|pst|pdt|aest|aedt|cet|bst|hrs|ist|date|time|[0-2]?\d[:.][0-5]\d|[月火水木金土日]"
+    r"|午前|午後|時|分|更新|公開|配信)",
+    _I,
+)
+# "TOKYO, Jan 16 (Reuters) -", "New Delhi [India], September 7 (ANI):", "Canberra, Nov 5:"
+_DATELINE = re.compile(
+    rf"^\s*(?P<place>[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){{0,3}})(?:\s*\[[^\]\n]{{1,30}}\])?"
+    rf"\s*,\s*{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\s*(?:\((?P<agency>[^)\n]{{1,30}})\))?\s*[:\-–—]",
+)
+_JA_DATELINE = re.compile(
+    r"【(?P<place>[^】\n]{1,12}?)(?:共同|時事|ロイター|AFP|AP|発)[^】\n]{0,4}】"
+)
+_JA_DAY = re.compile(r"(?<![0-9０-９月年])(?P<day>[0-3]?\d)日")
+
+
+@dataclass(frozen=True, slots=True)
+class PublicationDate:
+    """A date read from the text, how it was found, and the body spans that date the page."""
+
+    day: date | None
+    how: str = ""
+    header_spans: tuple[tuple[int, int], ...] = ()
+    yearless: bool = False  # written without a year that the context told: a guess
+
+
+def _int(text: str) -> int:
+    return int(unicodedata.normalize("NFKC", text))
+
+
+def _date_of(groups: dict[str, str | None]) -> date | None:
+    try:
+        month_text = str(groups["month"])
+        month = _MONTHS.get(month_text.lower().rstrip(".")) or _int(month_text)
+        year_text = str(groups["year"])
+        era = groups.get("era")
+        if era:
+            year = _ERAS[era] + (1 if year_text == "元" else _int(year_text))
+        else:
+            year = _int(year_text)
+        return date(year, month, _int(str(groups["day"])))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _full_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, date]]:
+    """Every full date in ``text[start:end]``: (start, end, date), in order, not overlapping."""
+    end = len(text) if end is None else end
+    if not _HAS_YEAR.search(text, start, end):
+        return []
+    found: list[tuple[int, int, date]] = []
+    for pattern in _FULL_DATES:
+        for match in pattern.finditer(text, start, end):
+            day = _date_of(match.groupdict())
+            if day is not None:
+                found.append((match.start(), match.end(), day))
+    found.sort(key=lambda f: (f[0], f[0] - f[1]))
+    out: list[tuple[int, int, date]] = []
+    for item in found:
+        if not out or item[0] >= out[-1][1]:
+            out.append(item)
+    return out
+
+
+def _plausible(day: date | None, latest: date) -> bool:
+    return day is not None and EARLIEST <= day <= latest
+
+
+def _is_date_line(line: str, start: int, end: int) -> bool:
+    """Whether a line is mostly the date at ``line[start:end]`` (a header, not a sentence)."""
+    rest = line[:start] + " " + line[end:]
+    rest = _NOT_DATE_WORDS.sub(" ", rest)
+    rest = re.sub(r"[\s,.;:|/()（）\[\]\-–—・|·]+", " ", rest).strip()
+    return len(rest) <= DATE_LINE_SLACK and rest.count(" ") <= 3
+
+
+def _lines(body: str, limit_lines: int, limit_chars: int) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    at = 0
+    for line in body.split("\n"):
+        if len(out) >= limit_lines or at > limit_chars:
+            break
+        if line.strip():
+            out.append((at, line))
+        at += len(line) + 1
+    return out
+
+
+def _in_title(title: str, latest: date) -> date | None:
+    for _, _, day in _full_dates(title):
+        if _plausible(day, latest):
+            return day
+    return None
+
+
+def _yearless(
+    month: int, day: int, latest: date, year_hint: Callable[[int, int], int | None]
+) -> date | None:
+    year = year_hint(month, day)
+    if year is None:
+        year = latest.year
+        try:
+            if date(year, month, day) > latest:
+                year -= 1
+        except ValueError:
+            return None
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        return None
+    return found if _plausible(found, latest) else None
+
+
+def _japanese_dateline(
+    body: str, latest: date, year_hint: Callable[[int, int], int | None]
+) -> tuple[date, tuple[int, int]] | None:
+    """【ワシントン共同】 and the day of its sentence: the latest such day not after ``latest``."""
+    match = _JA_DATELINE.search(body, 0, HEADER_CHARS)
+    if match is None:
+        return None
+    sentence_end = body.find("。", match.end())
+    day_match = _JA_DAY.search(body, match.end(), sentence_end if sentence_end > 0 else len(body))
+    if day_match is None:
+        return None
+    day_of_month = int(day_match.group("day"))
+    if not 1 <= day_of_month <= 31:
+        return None
+    cursor = latest
+    for _ in range(13):  # the most recent month that has that day, within the year
+        if day_of_month <= calendar.monthrange(cursor.year, cursor.month)[1]:
+            hinted = year_hint(cursor.month, day_of_month)
+            year = hinted if hinted is not None else cursor.year
+            try:
+                found = date(year, cursor.month, day_of_month)
+            except ValueError:
+                found = None
+            if found is not None and _plausible(found, latest):
+                return found, (match.start(), match.end())
+        cursor = cursor.replace(day=1) - timedelta(days=1)
+    return None
+
+
+def read_publication_date(
+    title: str,
+    body: str,
+    latest: date,
+    year_hint: Callable[[int, int], int | None] | None = None,
+) -> PublicationDate:
+    """The publication date of a page from its title and the top of its body.
+
+    ``latest`` is the day the page was seen; ``year_hint(month, day)`` names the year of
+    a date written without one when the rest of the document tells (None: the latest
+    year that keeps it on or before ``latest``).
+    """
+    hint = year_hint or (lambda month, day: None)
+    spans: list[tuple[int, int]] = []
+    chosen: tuple[date, str] | None = None
+    guessed = False
+    in_title = _in_title(title, latest)
+    if in_title is not None:
+        chosen = (in_title, "title")
+    for at, line in _lines(body, HEADER_LINES, HEADER_CHARS):
+        for start, end, day in _full_dates(line):
+            if _is_date_line(line, start, end) and _plausible(day, latest):
+                spans.append((at, at + len(line)))
+                if chosen is None:
+                    chosen = (day, "date line")
+                break
+    stamp = _WIRE_STAMP.search(body)
+    if stamp is not None:
+        stamped = _date_of(stamp.groupdict())
+        if stamped is not None and _plausible(stamped, latest):
+            spans.append((stamp.start(), stamp.end()))
+            if chosen is None:
+                chosen = (stamped, "timestamp")
+    dateline = _DATELINE.search(body, 0, HEADER_CHARS)
+    if dateline is not None and dateline.start() < HEADER_CHARS:
+        groups = dateline.groupdict()
+        month = _MONTHS[str(groups["month"]).lower().rstrip(".")]
+        day_of_month = int(str(groups["day"]))
+        yearless = not groups.get("year")
+        found = _yearless(month, day_of_month, latest, hint) if yearless else _date_of(groups)
+        if found is not None and _plausible(found, latest):
+            spans.append((dateline.start(), dateline.end()))
+            if chosen is None:
+                chosen = (found, "dateline")
+                guessed = yearless and hint(month, day_of_month) is None
+    ja = _japanese_dateline(body, latest, hint)
+    if ja is not None:
+        spans.append(ja[1])
+        if chosen is None:
+            chosen = (ja[0], "dateline")
+            guessed = hint(ja[0].month, ja[0].day) is None
+    if chosen is None:
+        for _, _, day in _full_dates(body, 0, OPENING_CHARS):
+            if _plausible(day, latest):
+                chosen = (day, "opening lines")
+                break
+    if chosen is None:
+        return PublicationDate(None, "", tuple(spans))
+    return PublicationDate(chosen[0], chosen[1], tuple(sorted(set(spans))), guessed)

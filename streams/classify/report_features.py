@@ -1,0 +1,37 @@
+"""The story features of one classified report: its words, its labels and its lead's event.
+
+Where the classify stage has the text: the story stage gets only these features.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from streams.classify.classifier import Classification
+from streams.classify.report_event import read_event
+from streams.classify.stories import INITIATIVE, StoryFeatures, story_features
+
+__all__ = ["report_features"]
+
+
+def report_features(
+    title: str, body: str, language: str | None, result: Classification
+) -> StoryFeatures:
+    """Features for :meth:`StoryIndex.assign_features` of a relevant classification."""
+    labels = {INITIATIVE + lab.id for lab in result.initiatives}
+    labels |= {INITIATIVE + c.key for c in result.candidates}  # a new initiative is one too
+    labels |= {"a:" + lab.id for lab in result.actors}
+    signals = result.event or read_event(
+        title,
+        body,
+        result.published,
+        initiatives=result.initiatives,
+        actors=result.actors,
+        candidates=result.candidates,
+    )
+    return story_features(
+        f"{title}\n{body}",
+        labels,
+        language=language,
+        signals=signals,
+        dated=result.published is not None,
+    )

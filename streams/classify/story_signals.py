@@ -1,0 +1,486 @@
+"""What a report says about its event, in any language: what happened, when, which round.
+
+Two reports of one event share little wording when they come from different
+outlets or languages, and two events of one initiative share most of their
+labels (the announcement of a meeting and the meeting; the meeting and the
+courtesy call on the prime minister that afternoon; the 13th and the 15th round
+of a dialogue). A reader tells them apart by the lead: what kind of event it
+reports, whether it has happened or is announced, on which day, and which round.
+These are read here from the title and the lead (the first sentences after any
+date or byline lines):
+- ``kind``: the first event word of the title, else of the lead ("summit",
+  "meeting", "talks", "courtesy" call, "phone" call, "signing", "notes" exchanged,
+  "loan", "launch", exercise "start"/"end", "arrival", "visit", legislative
+  "enacted"/"passed"/"debate"); a meeting of heads of government is a "summit";
+- ``preview``: the lead announces the event ("will meet", "is set to", "予定",
+  "開催へ") before it reports anything that happened;
+- ``day``: the event day the lead names ("on Monday", "July 29", "29日", "today")
+  resolved against the publication date, ``exact`` when named, else the
+  publication date itself (the event was that day or the day before);
+- ``rounds``: ordinals attached to an initiative ("15th ... Framework Dialogue",
+  "第2回日印...", "the sixth edition of ... Dharma Guardian").
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import ahocorasick
+
+from streams.classify.sentences import Sentences
+
+__all__ = ["EventSignals", "compatible_kinds", "event_signals"]
+
+LEAD_CHARS = 420
+LEAD_SENTENCES = 3
+BODY_CHARS = 3000
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6, "月曜": 0, "火曜": 1, "水曜": 2, "木曜": 3, "金曜": 4, "土曜": 5, "日曜": 6,
+}  # fmt: skip
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1,
+    "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20,
+}  # fmt: skip
+_I = re.IGNORECASE
+# (kind, pattern): the first match in the title, else in the lead, names the kind
+# (kind, words): the first of these words in the title, else in the lead, names the kind;
+# English words are whole words (any case), Japanese ones substrings
+_KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("courtesy", "courtesy call|call on|calls on|called on|表敬|面会"),
+    ("phone", "phone|telephone|videoconference|video conference|virtual meeting|"
+              "virtual summit|virtual talks|virtually met|電話|テレビ会議"),
+    ("notes", "exchange of notes|notes were exchanged|書簡の交換|交換公文"),
+    ("loan", "loan agreement|loan worth|loan of|貸付契約|円借款"),
+    ("signing", "sign|signs|signed|signing|inked|署名|調印|締結"),
+    ("start", "commence|commences|commenced|begin|begins|began|kick off|kicks off|"
+              "kicked off|opening ceremony|got underway|got under way|開始|開幕"),
+    ("end", "conclude|concludes|concluded|culminated|culminating|closing ceremony|"
+            "wrap up|wraps up|wrapped up|終了|閉幕"),
+    ("enacted", "enact|enacts|enacted|成立"),
+    ("passed", "passes|passed|可決|通過"),
+    ("debate", "deliberation|deliberations|審議入り|審議"),
+    ("arrival", "arrives|arrived|arrival|landed|到着"),
+    ("launch", "launch|launches|launched|unveil|unveils|unveiled|発足|立ち上げ"),
+    ("summit", "summit|首脳会合|首脳会議|サミット"),
+    ("talks", "met|meet|meets|held talks|bilateral talks|bilateral meeting|会談|懇談"),
+    ("meeting", "meeting|dialogue|consultations|joint statement|ministerial|会合|会議|協議|"
+                "対話|共同声明"),
+    ("visit", "visit|visits|visited|visiting|訪問|訪日|訪印|訪米|訪豪"),
+)  # fmt: skip
+_KINDS = tuple(kind for kind, _ in _KIND_WORDS)
+
+
+def _kind_automaton() -> Any:
+    automaton = ahocorasick.Automaton()
+    for rank, (kind, words) in enumerate(_KIND_WORDS):
+        for word in words.split("|"):
+            key = word if not word.isascii() else f" {word} "
+            if key not in automaton:  # the first kind to list a word keeps it
+                automaton.add_word(key, (len(key), rank, kind, word.isascii()))
+    automaton.make_automaton()
+    return automaton
+
+
+_KIND_SCAN = _kind_automaton()
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
+def _kind_hits(text: str) -> list[tuple[int, int, str]]:
+    """(offset, rank, kind) of every event word of ``text`` (offsets into it): one pass
+    over its lowered form with punctuation as spaces."""
+    if not text:
+        return []
+    padded = (
+        " " + _NOT_WORD.sub(" ", text.lower()) + " "
+        if text.isascii()
+        else (" " + _NOT_WORD.sub(lambda m: " " * len(m.group()), text.lower()) + " ")
+    )
+    return [
+        (end - length + 1 + padded_word - 1, rank, kind)
+        for end, (length, rank, kind, padded_word) in _KIND_SCAN.iter(padded)
+    ]
+
+
+# kinds that never describe the same event
+_APART = {
+    frozenset(p)
+    for p in (
+        ("start", "end"), ("enacted", "passed"), ("enacted", "debate"), ("passed", "debate"),
+        ("notes", "loan"), ("arrival", "summit"), ("arrival", "meeting"), ("arrival", "talks"),
+    )
+}  # fmt: skip
+# compatible only with themselves: a courtesy call, a phone call, a meeting on the side of
+# another event ("met ... ahead of the Quad meeting", "首脳会合のあと...会談")
+_ALONE = frozenset({"courtesy", "phone", "side"})
+_SIDE = re.compile(
+    r"on the (?:sidelines|margins) of|\bahead of (?:the|a|their)\b|"
+    r"\b(?:after|following) (?:the|their) (?:summit|meeting|talks)|"
+    r"のあと|の後に?|に先立|の合間|に際して|相次いで会談",
+    _I,
+)
+_FUTURE = re.compile(
+    r"\bwill\b|\bis set to\b|\bare set to\b|scheduled to|\bslated\b|\bahead of\b|"
+    r"\bis expected to\b|\bplans? to\b|\bupcoming\b|予定|見通し|方向で調整|へ$|します。|"
+    r"する。|する方針",
+    _I,
+)
+_PAST = re.compile(
+    r"\b(?:met|held|signed|launched|unveiled|concluded|commenced|began|kicked off|issued|"
+    r"attended|discussed|agreed|arrived|passed|enacted|welcomed|called on|spoke|reaffirmed|"
+    r"inked|approved)\b|した。|ました。|された。|れた。|開かれた|行った|会談し|確認した",
+    _I,
+)
+# a headline tells what happened in the present tense: "US and Japan Sign Minerals Deal"
+_HEADLINE_PRESENT = re.compile(
+    r"(?<!\bto )\b(?:signs?|meets?|holds?|launch(?:es)?|agrees?|inks?|concludes?|begins?|opens?|"
+    r"unveils?|hosts?|welcomes?|reaffirms?|discuss(?:es)?|vows?|pledges?)\b",
+    _I,
+)
+_HEADLINE_FUTURE = re.compile(  # "Tokyo to host next round of talks"
+    r"\bto (?:host|hold|meet|sign|launch|visit|attend|begin|open|convene)\b", _I
+)
+_HEADER_LINE = re.compile(r"^\W*(?:\d|[A-Z][A-Z .'-]{2,40}$|(?:photo|image|file)\b)", _I)
+_SENTENCE_END = re.compile(r"[。.!?」”\"]\s*$")
+# a dateline opening the lead dates the page, not the event: "New Delhi [India], September 7
+# (ANI):", "TOKYO, Jan 16 (Reuters) -", "Tokyo, July 28 (IANS)", "【ワシントン時事】"
+_DATELINE = re.compile(
+    r"^(?:[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,3}(?:\s*\[[^\]]{1,30}\])?\s*,\s*"
+    r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*[:\-–—]*\s*"
+    r"|【[^】]{1,16}】|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}\s*[:\-–—]{1,2}\s+)"
+)
+_SAID_BEFORE = re.compile(r"\b(?:said|announced|stated|told reporters)\b[^.]*$", _I)
+_EN_DAY = re.compile(
+    r"\b(?:on\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\b(?P<month>january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?\s+"
+    r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>(?:19|20)\d\d))?"
+    r"|\b(?P<today>today|this morning|this afternoon|tonight)\b|\b(?P<yesterday>yesterday)\b",
+    _I,
+)
+_JA_DAY = re.compile(
+    r"(?:(?P<year>(?:19|20)\d\d)年)?(?:(?P<month>[01]?\d)月)?(?P<day>[0-3]?\d)日(?![本曜間])"
+    r"|(?P<weekday>[月火水木金土日]曜)|(?P<today>本日|きょう|今日|けさ)|(?P<yesterday>昨日|きのう)"
+)
+_TRANCHE = re.compile(
+    r"\b(?P<n>\d{1,2})(?:st|nd|rd|th)\s+(?P<what>tranche|phase)\b|\b(?P<what2>tranche|phase)\s+"
+    r"(?P<n2>\d{1,2}|I{1,3}|IV|V)\b|\b(?P<word>first|second|third|fourth|fifth|sixth|seventh)\s+"
+    r"(?P<what3>tranche|phase)\b|第(?P<n3>\d{1,2}|[一二三四五六七])(?P<what4>期)",
+    _I,
+)
+_TRANCHE_WORD = re.compile(r"tranche|phase", _I)
+_KANJI_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+_EN_ORDINAL = re.compile(
+    r"\b(?:(?P<n>\d{1,3})(?:st|nd|rd|th)|(?P<word>first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
+    r"seventeenth|eighteenth|nineteenth|twentieth))\b",
+    _I,
+)
+_JA_ORDINAL = re.compile(r"第(?P<n>\d{1,3})回")
+_ROUND_REACH = 60  # characters between an ordinal and the initiative it numbers
+
+
+@dataclass(frozen=True, slots=True)
+class EventSignals:
+    kind: str = ""
+    preview: bool = False
+    day: date | None = None
+    exact: bool = False
+    rounds: tuple[str, ...] = ()
+
+
+def compatible_kinds(a: str, b: str) -> bool:
+    """Whether events of kinds ``a`` and ``b`` can be one event ("" is unknown)."""
+    if not a or not b or a == b:
+        return True
+    if a in _ALONE or b in _ALONE:
+        return False
+    return frozenset((a, b)) not in _APART
+
+
+def _lead(body: str) -> str:
+    """The first sentences of the body, after date, byline and caption-like header lines,
+    without a dateline."""
+    kept: list[str] = []
+    size = 0
+    for line in body.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if (
+            not kept
+            and not _SENTENCE_END.search(stripped)
+            and (len(stripped) < 40 or (len(stripped) < 80 and _HEADER_LINE.match(stripped)))
+        ):
+            continue
+        if not kept:
+            stripped = _DATELINE.sub("", stripped, count=1)
+        kept.append(stripped)
+        size += len(stripped)
+        if size >= LEAD_CHARS:
+            break
+    return " ".join(kept)[:LEAD_CHARS]
+
+
+def _first_sentence(text: str) -> str:
+    """Up to the first sentence end after a few characters ("1." opens no sentence; "S.
+    Jaishankar" and "U.S." end none)."""
+    for end in Sentences(text).ends:
+        if end >= 15:
+            return text[:end]
+    return text
+
+
+def _first_kind(text: str, end: int | None = None) -> tuple[int, str] | None:
+    """(offset, kind) of the first event word of ``text[:end]`` (at one offset, the kind
+    listed first)."""
+    hits = _kind_hits(text if end is None else text[:end])
+    if not hits:
+        return None
+    offset, _, kind = min(hits)
+    return offset, kind
+
+
+# within a first sentence these outrank what comes before them: a bill "passed and enacted"
+# was enacted; an exercise that "began on ... and concluded" is over
+_OUTRANKS = (("enacted", frozenset({"passed", "debate"})), ("end", frozenset({"start"})))
+
+
+def _kind(title: str, lead: str, leaders: bool) -> str:
+    kind = _lead_kind(title, lead, leaders)
+    first = {k for _, _, k in _kind_hits(f"{title}\n{_first_sentence(lead)}")}
+    for higher, lower in _OUTRANKS:
+        if kind in lower and higher in first:
+            return higher
+    return kind
+
+
+def _lead_kind(title: str, lead: str, leaders: bool) -> str:
+    first = _first_sentence(lead)
+    side = _SIDE.search(first)
+    if side is not None:
+        before = _first_kind(first, side.start())
+        return before[1] if before is not None and before[1] in _ALONE else "side"
+    for text in (title, lead):
+        found = _first_kind(text)
+        if found is not None:
+            kind = found[1]
+            return "summit" if kind in ("meeting", "talks") and leaders else kind
+    return ""
+
+
+def _usual_kind(body: str) -> str:
+    """The event word a page without one in its lead uses most (a transcript of remarks
+    at a summit says "summit" throughout)."""
+    counts: dict[str, int] = {}
+    for _, _, kind in _kind_hits(body[:BODY_CHARS]):
+        counts[kind] = counts.get(kind, 0) + 1
+    if not counts:
+        return ""
+    kind, count = max(counts.items(), key=lambda kv: kv[1])
+    return kind if count >= 2 and kind not in _ALONE else ""
+
+
+def _preview(title: str, lead: str) -> bool:
+    """Whether the title, else the first sentence of the lead that says either, announces
+    ("will meet") before it reports ("met"); a sentence saying neither ("Reporting from
+    our correspondents.") is passed over."""
+    for index, text in enumerate((title, *_sentences(lead, LEAD_SENTENCES))):
+        headline = index == 0
+        future = _FUTURE.search(text) or (_HEADLINE_FUTURE.search(text) if headline else None)
+        past = _PAST.search(text) or (_HEADLINE_PRESENT.search(text) if headline else None)
+        if future is not None and (past is None or future.start() < past.start()):
+            return True
+        if past is not None:
+            return False
+    return False
+
+
+def _sentences(text: str, most: int) -> list[str]:
+    """The first ``most`` sentences of ``text`` (one that ends before 15 characters is
+    joined to the next: "1." opens none)."""
+    out: list[str] = []
+    start = 0
+    for end in Sentences(text).ends:
+        if end - start >= 15:
+            out.append(text[start:end])
+            start = end
+            if len(out) == most:
+                break
+    if len(out) < most and start < len(text):
+        out.append(text[start:])
+    return out
+
+
+def _nearest(published: date, month: int, day: int, forward: bool) -> date | None:
+    """The date with ``month``/``day`` nearest ``published``: on or before it for a report,
+    on or after it for an announcement."""
+    for year in (published.year, published.year + (1 if forward else -1)):
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            continue
+        if (found >= published) if forward else (found <= published):
+            return found
+    return None
+
+
+def _day(text: str, published: date | None, preview: bool) -> tuple[date | None, bool]:
+    """The event day the text names, and whether it was named (else the publication date).
+
+    The first day named, unless it is a statement's ("said on Monday"; in Japanese a day
+    followed by a comma, "JICAは10月1日、9月28日に…調印したと発表した") and another day follows:
+    then the day of the act."""
+    found: list[tuple[date, bool]] = []
+    for pattern in (_EN_DAY, _JA_DAY):
+        for match in pattern.finditer(text):
+            day = _resolve(match.groupdict(), published, preview)
+            if day is not None:
+                said = _SAID_BEFORE.search(text, max(0, match.start() - 24), match.start())
+                topic = text.startswith(("、", ",", "，"), match.end())
+                found.append((day, bool(said) or topic))
+        if found:
+            break
+    for day, statement in found:
+        if not statement:
+            return day, True
+    return (found[0][0], True) if found else (published, False)
+
+
+def _resolve(groups: dict[str, str | None], published: date | None, preview: bool) -> date | None:
+    if groups.get("year") and groups.get("month") and groups.get("day"):
+        month_text = str(groups["month"])
+        month = _MONTHS.get(month_text.lower()) or int(month_text)
+        try:
+            return date(int(str(groups["year"])), month, int(str(groups["day"])))
+        except ValueError:
+            return None
+    if published is None:
+        return None
+    if groups.get("today"):
+        return published
+    if groups.get("yesterday"):
+        return published - timedelta(days=1)
+    if groups.get("weekday"):
+        target = _WEEKDAYS[str(groups["weekday"]).lower()]
+        delta = (target - published.weekday()) % 7
+        return (
+            published + timedelta(days=delta)
+            if preview
+            else published - timedelta(days=(published.weekday() - target) % 7)
+        )
+    if groups.get("day"):
+        day = int(str(groups["day"]))
+        if groups.get("month"):
+            month_text = str(groups["month"])
+            month = _MONTHS.get(month_text.lower().rstrip(".")) or int(month_text)
+            return _nearest(published, month, day, preview)
+        if not 1 <= day <= 31:
+            return None
+        for month_back in range(3):  # a day of the month alone: this month or the last
+            index = (
+                published.year * 12 + published.month - 1 + (month_back if preview else -month_back)
+            )
+            year, month0 = divmod(index, 12)
+            try:
+                found = date(year, month0 + 1, day)
+            except ValueError:
+                continue
+            if (found >= published) if preview else (found <= published):
+                return found
+    return None
+
+
+def _rounds(text: str, spans: Iterable[tuple[int, int, str]]) -> tuple[str, ...]:
+    """``initiative#n`` for each ordinal just before an initiative's mention in ``text``."""
+    out: set[str] = set()
+    for start, _, initiative in spans:
+        window = text[max(0, start - _ROUND_REACH) : start]
+        found = None
+        for match in _EN_ORDINAL.finditer(window):
+            if not re.match(r"\s+(?:tranche|phase)\b", window[match.end() :], _I):
+                found = match
+        ja = None
+        for match in _JA_ORDINAL.finditer(window):
+            ja = match
+        if ja is not None and (found is None or ja.start() > found.start()):
+            out.add(f"{initiative}#round#{int(ja.group('n'))}")
+        elif found is not None:
+            n = found.group("n")
+            number = int(n) if n else _ORDINAL_WORDS[found.group("word").lower()]
+            out.add(f"{initiative}#round#{number}")
+    return tuple(sorted(out))
+
+
+def _tranches(text: str, spans: Iterable[tuple[int, int, str]]) -> set[str]:
+    """``initiative#tranche#3`` / ``#phase#1`` for the loan tranches and phases ``text``
+    names within reach of an initiative's mention: a rail loan's fourth tranche is not
+    its first."""
+    out: set[str] = set()
+    head = text[: LEAD_CHARS * 2]
+    if "期" not in head and not _TRANCHE_WORD.search(head):
+        return out
+    mentions = list(spans)
+    for match in _TRANCHE.finditer(text, 0, LEAD_CHARS * 2):
+        ids = {
+            i
+            for s, e, i in mentions
+            if s - _ROUND_REACH * 2 <= match.start() <= e + _ROUND_REACH * 2
+        }
+        g = match.groupdict()
+        raw = g["n"] or g["n2"] or g["n3"] or g["word"] or ""
+        what = (g["what"] or g["what2"] or g["what3"] or g["what4"] or "").lower()
+        what = "phase" if what in ("phase", "期") else "tranche"
+        if raw.isdigit():
+            number = int(raw)
+        else:
+            number = (
+                _KANJI_NUMBERS.get(raw)
+                or _ROMAN.get(raw.upper())
+                or _ORDINAL_WORDS.get(raw.lower(), 0)
+            )
+        if number:
+            out.update(f"{i}#{what}#{number}" for i in ids)
+    return out
+
+
+def event_signals(
+    title: str,
+    body: str,
+    published: date | None,
+    *,
+    leaders: bool = False,
+    initiative_spans: Iterable[tuple[int, int, str]] = (),
+    title_spans: Iterable[tuple[int, int, str]] = (),
+) -> EventSignals:
+    """The event a report is about, from its title and lead.
+
+    ``published`` is the publication date when known; ``leaders``: the lead names
+    heads of government (a meeting of them is a summit); ``initiative_spans`` /
+    ``title_spans``: (start, end, initiative id) of initiative mentions in the body /
+    title, for the rounds.
+    """
+    lead = _lead(body)
+    kind = _kind(title, lead, leaders) or _usual_kind(body)
+    preview = _preview(title, lead)
+    day, exact = _day(f"{title}\n{lead}", published, preview)
+    rounds = set(_rounds(title, title_spans))
+    spans = list(initiative_spans)
+    head = [(s, e, i) for s, e, i in spans if s < LEAD_CHARS * 2]
+    rounds.update(_rounds(body, head))
+    rounds.update(_tranches(body, spans))
+    return EventSignals(kind, preview, day, exact, tuple(sorted(rounds)))

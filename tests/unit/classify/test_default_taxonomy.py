@@ -1,0 +1,185 @@
+"""The default taxonomy's coverage: offices by date, Japanese names, context entries never
+labelled, partial names that only the parties named near them decide.
+
+Sentences are written for these tests (no published text); each case is one convention of
+streams/taxonomy/default.yaml that a later edit could break.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from streams.classify.classifier import Classifier, DocumentText
+from streams.taxonomy.load import load_taxonomy
+from streams.taxonomy.pitfalls import office_overlaps
+
+
+def _labels(classifier: Classifier, body: str, day: date) -> tuple[set[str], set[str]]:
+    result = classifier.classify(DocumentText("t1", "", body, None, day))
+    return {i.id for i in result.initiatives}, {a.id for a in result.actors}
+
+
+def _actors(classifier: Classifier, body: str, day: date) -> set[str]:
+    return _labels(classifier, body, day)[1]
+
+
+def _initiatives(classifier: Classifier, body: str, day: date) -> set[str]:
+    return _labels(classifier, body, day)[0]
+
+
+def test_no_office_has_two_holders_on_one_day() -> None:
+    assert list(office_overlaps(load_taxonomy())) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "day", "expected"),
+    [
+        # heads of government and foreign ministers across the period
+        ("Australia's Prime Minister spoke.", date(2016, 3, 1), "au.malcolm-turnbull"),
+        ("Australia's Prime Minister spoke.", date(2020, 3, 1), "au.scott-morrison"),
+        ("The Indian Prime Minister spoke.", date(2014, 3, 1), "in.manmohan-singh"),
+        ("Japan's Foreign Minister spoke.", date(2021, 11, 6), "jp.fumio-kishida"),
+        ("Japan's Foreign Minister spoke.", date(2021, 11, 3), "jp.toshimitsu-motegi"),
+        ("The External Affairs Minister spoke.", date(2016, 5, 1), "in.sushma-swaraj"),
+        # defence, trade, finance, economic security
+        ("India's Defence Minister spoke.", date(2016, 1, 5), "in.manohar-parrikar"),
+        ("India's Defence Minister spoke.", date(2017, 5, 5), "in.arun-jaitley"),
+        ("Japan's Defense Minister spoke.", date(2015, 6, 1), "jp.gen-nakatani"),
+        ("The US Secretary of Defense spoke.", date(2018, 6, 1), "us.jim-mattis"),
+        ("The USTR said tariffs would stay.", date(2019, 6, 1), "us.robert-lighthizer"),
+        ("The US Commerce Secretary spoke.", date(2023, 6, 1), "us.gina-raimondo"),
+        ("Australia's Trade Minister spoke.", date(2021, 6, 1), "au.dan-tehan"),
+        (
+            "Japan's Economic Revitalization Minister flew in.",
+            date(2025, 5, 1),
+            "jp.ryosei-akazawa",
+        ),
+        (
+            "The Minister in charge of Economic Security of Japan spoke.",
+            date(2023, 1, 10),
+            "jp.sanae-takaichi",
+        ),
+        ("India's Finance Minister spoke.", date(2018, 6, 1), "in.piyush-goyal"),
+        # advisers, spokespersons, vice-ministers, ambassadors
+        ("The White House National Security Adviser spoke.", date(2018, 6, 1), "us.john-bolton"),
+        ("The MEA spokesperson said so.", date(2020, 6, 1), "in.anurag-srivastava"),
+        ("Tokyo's top government spokesperson said so.", date(2022, 6, 1), "jp.hirokazu-matsuno"),
+        (
+            "He met the Vice-Minister for Foreign Affairs of Japan.",
+            date(2024, 6, 1),
+            "jp.masataka-okano",
+        ),
+        ("The US Ambassador to India spoke.", date(2024, 6, 1), "us.eric-garcetti"),
+        ("The US Ambassador to Japan spoke.", date(2025, 6, 1), "us.george-glass"),
+        # Japanese office references
+        ("官房長官は記者会見で述べた。", date(2019, 6, 1), "jp.yoshihide-suga"),
+        ("国家安全保障局長が訪米した。", date(2023, 6, 1), "jp.takeo-akiba"),
+        ("経済産業大臣が会見した。", date(2017, 6, 1), "jp.hiroshige-seko"),
+        ("米国務長官が来日した。", date(2019, 6, 1), "us.mike-pompeo"),
+    ],
+)
+def test_offices_resolve_to_their_holder_on_the_date(
+    default: Classifier, body: str, day: date, expected: str
+) -> None:
+    assert expected in _actors(default, body, day)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("岩屋外相とジャイシャンカル外相が会談した。", {"jp.takeshi-iwaya", "in.s-jaishankar"}),
+        ("上川外相はウォン豪外相と電話会談した。", {"jp.yoko-kamikawa", "au.penny-wong"}),
+        ("林官房長官は記者会見で述べた。", {"jp.yoshimasa-hayashi"}),
+        ("ルビオ国務長官とヘグセス国防長官が出席した。", {"us.marco-rubio", "us.pete-hegseth"}),
+        ("アルバニージー首相とモディ首相が会談した。", {"au.anthony-albanese", "in.narendra-modi"}),
+        ("オースティン国防長官が来日した。", {"us.lloyd-austin"}),
+        ("Kishida Fumio met Subrahmanyam Jaishankar.", {"jp.fumio-kishida", "in.s-jaishankar"}),
+    ],
+)
+def test_japanese_and_both_order_names(default: Classifier, body: str, expected: set[str]) -> None:
+    """Name + title forms are aliases: a foreign name before 外相/首相 is that person, and
+    the bare title does not also resolve to Japan's office holder."""
+    assert _actors(default, body, date(2024, 6, 1)) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Singapore's Prime Minister Lawrence Wong met Chinese Foreign Minister Wang Yi.",
+        "シンガポールのウォン首相は、中国の王毅外相と会談した。",
+        "英外相と韓国外相が会談した。",
+        "パキスタンのシャリフ首相が声明を出した。",
+        "UK Foreign Secretary David Lammy met Admiral Samuel Paparo.",
+        "The Raisina Dialogue and the Shangri-La Dialogue drew ministers from across Asia.",
+        "The Lowy Institute and Keidanren published reports on the G20 and ASEAN.",
+        "The delegation was received at the White House on Monday.",
+    ],
+)
+def test_context_entries_are_recognised_but_never_labelled(default: Classifier, body: str) -> None:
+    initiatives, actors = _labels(default, body, date(2025, 6, 1))
+    assert actors == set() and initiatives == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("India and Japan will hold the 2+2 ministerial dialogue.", "in-jp.two-plus-two"),
+        ("India and the US will hold the 2+2 ministerial dialogue.", "in-us.two-plus-two"),
+        (
+            "Canberra and New Delhi upgraded their Comprehensive Strategic Partnership, "
+            "Australia and India said.",
+            "in-au.comprehensive-strategic-partnership",
+        ),
+        (
+            "Japan and Australia reaffirmed their Special Strategic Partnership.",
+            "jp-au.special-strategic-partnership",
+        ),
+        ("日豪両政府は円滑化協定に基づく訓練を行った。", "jp-au.reciprocal-access-agreement"),
+        ("日米両政府は2プラス2を開催した。", "jp-us.two-plus-two"),
+        (
+            "The United States and Japan signed the critical minerals agreement.",
+            "jp-us.critical-minerals-agreement",
+        ),
+    ],
+)
+def test_partial_names_count_where_their_parties_are_named(
+    default: Classifier, body: str, expected: str
+) -> None:
+    found = _initiatives(default, body, date(2025, 6, 1))
+    assert expected in found
+    others = {"in-jp.two-plus-two", "in-us.two-plus-two", "jp-us.two-plus-two"} - {expected}
+    assert not found & others
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The 2+2 ministerial dialogue was postponed.",
+        "Indonesia and Vietnam upgraded their Comprehensive Strategic Partnership.",
+        "The firm's critical minerals agreement with a Canadian miner was signed.",
+    ],
+)
+def test_partial_names_without_their_parties_are_nobodys(default: Classifier, body: str) -> None:
+    assert _initiatives(default, body, date(2025, 6, 1)) == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("The Mumbai-Ahmedabad bullet train project got another yen loan tranche.", "in-jp.mahsr"),
+        ("JICA signed a yen loan for the Delhi Metro Phase 4.", "in-jp.delhi-metro"),
+        ("Troops opened Exercise Dharma Guardian in Rajasthan.", "in-jp.dharma-guardian"),
+        ("The Yudh Abhyas and Malabar drills ended.", "in-us.yudh-abhyas"),
+        ("日米共同統合演習キーン・ソードが始まった。", "jp-us.keen-sword"),
+        ("The India-Australia ECTA entered into force.", "in-au.ecta"),
+        ("The US-India TRUST initiative covers critical minerals.", "in-us.trust"),
+    ],
+)
+def test_projects_exercises_and_agreements(default: Classifier, body: str, expected: str) -> None:
+    assert expected in _initiatives(default, body, date(2025, 6, 1))
+
+
+def test_a_metro_without_japanese_finance_is_no_india_japan_project(default: Classifier) -> None:
+    assert _initiatives(default, "Delhi Metro fares rise from Monday.", date(2025, 6, 1)) == set()

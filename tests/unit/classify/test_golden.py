@@ -1,0 +1,80 @@
+"""Golden output: the classifier's labels on fixed corpora stay byte-identical.
+
+Speed work must not change what is read. ``tests/golden`` holds the output of
+`policywatch classify` (minus version strings) on the demo corpus and the written
+evaluation set, and for the real-news set (third-party text, kept outside the project)
+only a digest per document. After an intended change, regenerate and review the diff:
+
+    POLICYWATCH_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/unit/classify/test_golden.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ops.offline_classify import classify_items, read_items
+from producers.records import FileDefaults
+from streams.classify.classifier import Classifier
+
+REPO = Path(__file__).resolve().parents[3]
+GOLDEN = REPO / "tests" / "golden"
+UPDATE = os.environ.get("POLICYWATCH_UPDATE_GOLDEN") == "1"
+ON = date(2026, 4, 1)  # one day for every document without its own: output does not age
+VERSIONS = ("classifier_version", "taxonomy_version", "location")
+
+
+def _outputs(classifier: Classifier, paths: list[Path]) -> list[dict[str, Any]]:
+    out = []
+    for path in paths:
+        items = read_items(path, FileDefaults())
+        for outcome in classify_items(classifier, items, today=ON):
+            record = outcome.result or {"error": outcome.error}
+            out.append({k: v for k, v in record.items() if k not in VERSIONS})
+    return out
+
+
+def _lines(records: list[dict[str, Any]]) -> str:
+    """One JSON line per record; the checkout's own path is left out of error messages."""
+    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    return text.replace(str(REPO) + "/", "")
+
+
+CORPORA = {
+    "demo_corpus.jsonl": sorted((REPO / "ops" / "demo_corpus").glob("*.*")),
+    "eval_set.jsonl": [REPO / "tests" / "eval" / "documents.jsonl"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_classifier_output_is_unchanged(default: Classifier, name: str) -> None:
+    paths = [p for p in CORPORA[name] if p.suffix in (".txt", ".jsonl")]
+    got = _lines(_outputs(default, paths))
+    golden = GOLDEN / name
+    if UPDATE:
+        golden.write_text(got, encoding="utf-8")
+    want = golden.read_text(encoding="utf-8")
+    for number, (a, b) in enumerate(zip(want.splitlines(), got.splitlines(), strict=False), 1):
+        assert a == b, f"{name} line {number} changed"
+    assert len(want.splitlines()) == len(got.splitlines())
+
+
+def test_real_news_output_is_unchanged(default: Classifier) -> None:
+    """Digests only: the set's text must not enter the project."""
+    shared = REPO.parent / "shared" / "realnews" / "docs.jsonl"
+    digests = {
+        str(r.get("id")): hashlib.sha256(_lines([r]).encode()).hexdigest()[:16]
+        for r in _outputs(default, [shared])
+    }
+    golden = GOLDEN / "realnews.sha256.json"
+    if UPDATE:
+        golden.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    want = json.loads(golden.read_text(encoding="utf-8"))
+    changed = sorted(k for k in want.keys() | digests.keys() if want.get(k) != digests.get(k))
+    assert not changed, f"output changed for {changed}"

@@ -1,0 +1,139 @@
+"""The publication date a reader takes from a page, and the datelines that are no due date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from streams.classify.classifier import Classifier, DocumentText
+from streams.classify.published import read_publication_date
+
+SEEN = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected", "how"),
+    [
+        ("Ministers meet (2024年7月29日)", "本文。", date(2024, 7, 29), "title"),
+        ("Loan signed (2018/10/01)", "Body text here.", date(2018, 10, 1), "title"),
+        (
+            "",
+            "Press release\n\n令和6年8月30日\n1. 大臣は訪問します。",
+            date(2024, 8, 30),
+            "date line",
+        ),
+        ("", "報道発表\n令和元年5月7日\n本文", date(2019, 5, 7), "date line"),
+        (
+            "",
+            "Tuesday, November 05, 2024\n\nWorld\n\nThe ministers met.",
+            date(2024, 11, 5),
+            "date line",
+        ),
+        (
+            "",
+            "Newsroom\n20:00 JST, July 29, 2024\nForeign ministers met.",
+            date(2024, 7, 29),
+            "date line",
+        ),
+        ("", "Headline\n\n29 March 2023\n\nThe two sides signed.", date(2023, 3, 29), "date line"),
+        ("", "見出し\n2023年3月29日 (水)\n本文です。", date(2023, 3, 29), "date line"),
+        (
+            "",
+            "外相は19日午後、豪州の外相と会談し、安全保障協力を推進することで一致した。"
+            "(2025/01/20-08:41)\nEnglish summary",
+            date(2025, 1, 20),
+            "timestamp",
+        ),
+        (
+            "",
+            "TOKYO, March 28, 2023 (Reuters) - The two governments signed.",
+            date(2023, 3, 28),
+            "dateline",
+        ),
+        (
+            "",
+            "Officials said on January 26, 2025 in Delhi that talks went well.",
+            date(2025, 1, 26),
+            "opening lines",
+        ),
+    ],
+)
+def test_dates_read_from_the_top_of_a_page(title: str, body: str, expected: date, how: str) -> None:
+    found = read_publication_date(title, body, SEEN)
+    assert (found.day, found.how) == (expected, how)
+
+
+def test_a_dateline_without_a_year_takes_the_latest_year_and_says_it_guessed() -> None:
+    found = read_publication_date("", "New Delhi [India], June 27 (ANI): Ministers met.", SEEN)
+    assert found.day == date(2026, 6, 27) and found.yearless
+    hinted = read_publication_date(
+        "", "New Delhi [India], June 27 (ANI): Ministers met.", SEEN, lambda m, d: 2024
+    )
+    assert hinted.day == date(2024, 6, 27) and not hinted.yearless
+
+
+def test_a_kyodo_dateline_takes_the_day_of_its_first_sentence() -> None:
+    found = read_publication_date("", "【ワシントン共同】外相は19日、会談した。", date(2025, 1, 25))
+    assert found.day == date(2025, 1, 19)
+
+
+def test_no_date_in_the_future_and_none_invented() -> None:
+    assert read_publication_date("", "Plans for March 3, 2031 were set out.", SEEN).day is None
+    assert read_publication_date("A title", "No date anywhere in this text.", SEEN).day is None
+
+
+def test_a_date_line_spans_the_header_it_came_from() -> None:
+    body = "Headline\n\nMarch 28, 2023\n\nThe ministers will meet on March 30."
+    found = read_publication_date("", body, SEEN)
+    ((start, end),) = found.header_spans
+    assert body[start:end] == "March 28, 2023"
+
+
+@pytest.fixture(scope="module")
+def classifier(default: Classifier) -> Classifier:
+    return default
+
+
+def test_the_classifier_reads_and_reports_the_text_date(classifier: Classifier) -> None:
+    body = (
+        "Press note\n\nMarch 2, 2025\n\nExternal Affairs Minister S. Jaishankar met Japanese "
+        "Foreign Minister Takeshi Iwaya in Tokyo. The Quad foreign ministers will meet next "
+        "month."
+    )
+    result = classifier.classify(DocumentText("d", "", body, "en"), today=SEEN)
+    assert (result.published, result.date_source) == (date(2025, 3, 2), "text")
+    assert any(c.due_from == date(2025, 4, 1) for c in result.commitments)  # "next month"
+
+
+def test_a_given_date_wins_and_an_undated_page_is_observed(classifier: Classifier) -> None:
+    body = "March 2, 2025\n\nExternal Affairs Minister S. Jaishankar met Takeshi Iwaya."
+    given = classifier.classify(
+        DocumentText("d", "", body, "en", date(2025, 3, 3), "metadata"), today=SEEN
+    )
+    assert (given.published, given.date_source) == (date(2025, 3, 3), "metadata")
+    undated = classifier.classify(DocumentText("d", "", "Jaishankar met Iwaya.", "en"), today=SEEN)
+    assert (undated.published, undated.date_source) == (None, "observed")
+
+
+def test_a_dateline_is_never_a_due_date(classifier: Classifier) -> None:
+    body = (
+        "TOKYO, Jan 16 (Reuters) - Japanese Foreign Minister Takeshi Iwaya said the Quad "
+        "foreign ministers will meet to review the partnership."
+    )
+    result = classifier.classify(DocumentText("d", "", body, "en", date(2025, 1, 16)))
+    assert all(c.due_text != "Jan 16" for c in result.commitments)
+
+
+def test_an_undated_archive_page_is_read_in_the_era_of_its_office_holders(
+    classifier: Classifier,
+) -> None:
+    """An office reference resolves to the holder of the era the named people tell,
+    not to today's holder."""
+    body = (
+        "Foreign Minister Yoko Kamikawa hosted the Quad foreign ministers in Tokyo. "
+        "Japan's foreign minister said the group would meet again."
+    )
+    result = classifier.classify(DocumentText("d", "", body, "en"), today=SEEN)
+    assert {a.id for a in result.actors} == {"jp.yoko-kamikawa"}
+    assert result.date_source == "observed" and result.published is None

@@ -1,0 +1,123 @@
+"""What a report's lead says about its event: kind, stage, day, round."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from streams.classify.story_signals import compatible_kinds, event_signals
+
+MONDAY = date(2025, 3, 3)
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "kind"),
+    [
+        (
+            "",
+            "The four foreign ministers jointly called on the Prime Minister after lunch.",
+            "courtesy",
+        ),
+        ("外相の首相表敬について", "外相は首相を表敬した。", "courtesy"),
+        ("", "The two foreign ministers spoke by phone for 30 minutes on Friday evening.", "phone"),
+        ("", "岩屋外相は豪州の外相と電話で協議し、協力の推進で一致した。", "phone"),
+        (
+            "",
+            "The 7th edition of the joint exercise commenced at the training area today.",
+            "start",
+        ),
+        ("", "The joint exercise concluded with a closing ceremony at the training area.", "end"),
+        (
+            "",
+            "The upper house enacted the bill on economic security by a majority vote.",
+            "enacted",
+        ),
+        ("", "The two governments signed an agreement on critical minerals on Tuesday.", "signing"),
+        (
+            "",
+            "Notes were exchanged in New Delhi for a yen loan for the rail project today.",
+            "notes",
+        ),
+        ("", "He met his counterpart on the sidelines of the summit in Rome on Friday.", "side"),
+        ("", "首相は首脳会合のあと、両国の首相と相次いで会談した。", "side"),
+        (
+            "",
+            "The foreign ministers held their meeting in Tokyo and issued a joint statement.",
+            "meeting",
+        ),
+    ],
+)
+def test_the_kind_of_event_comes_from_the_first_event_word(
+    title: str, body: str, kind: str
+) -> None:
+    assert event_signals(title, body, MONDAY).kind == kind
+
+
+def test_a_meeting_of_leaders_is_a_summit() -> None:
+    lead = "The prime ministers held a meeting in Canberra and issued a joint statement."
+    assert event_signals("", lead, MONDAY, leaders=True).kind == "summit"
+
+
+def test_incompatible_kinds_never_share_a_story() -> None:
+    assert not compatible_kinds("courtesy", "meeting")
+    assert not compatible_kinds("start", "end")
+    assert not compatible_kinds("side", "summit")
+    assert compatible_kinds("talks", "summit") and compatible_kinds("", "phone")
+
+
+@pytest.mark.parametrize(
+    ("body", "preview"),
+    [
+        ("The ministers will meet in Tokyo on Tuesday to review the dialogue.", True),
+        ("The minister is set to meet her counterparts at the State Department today.", True),
+        ("外相は9月4日から6日まで、豪州を訪問します。会談を行う予定です。", True),
+        ("The minister met his counterpart ahead of the meeting of the group on Monday.", False),
+        ("The ministers met in Tokyo on Monday and agreed to meet again next year.", False),
+    ],
+)
+def test_an_announcement_is_told_from_a_report(body: str, preview: bool) -> None:
+    assert event_signals("", body, MONDAY).preview is preview
+
+
+def test_the_event_day_is_the_day_the_lead_names() -> None:
+    signals = event_signals("", "Foreign ministers met in Tokyo on Saturday.", MONDAY)
+    assert (signals.day, signals.exact) == (date(2025, 3, 1), True)
+    announced = event_signals("", "The ministers will meet on Thursday in Delhi.", MONDAY)
+    assert (announced.day, announced.exact) == (date(2025, 3, 6), True)
+    japanese = event_signals("", "外相会合は28日、東京で開かれた。", MONDAY)
+    assert japanese.day == date(2025, 2, 28)
+    plain = event_signals("", "The ministers discussed the partnership at length.", MONDAY)
+    assert (plain.day, plain.exact) == (MONDAY, False)
+    assert event_signals("", "Ministers met on Saturday.", None).day is None
+
+
+def test_a_dateline_is_not_the_event_day() -> None:
+    lead = "New Delhi [India], March 3 (ANI): The ministers met in Tokyo on Saturday."
+    assert event_signals("", lead, MONDAY).day == date(2025, 3, 1)
+
+
+def test_rounds_of_an_initiative_are_read_before_its_mention() -> None:
+    body = "Ministers held the 15th India-Australia Framework Dialogue in Canberra today."
+    at = body.index("India-Australia")
+    signals = event_signals("", body, MONDAY, initiative_spans=[(at, at + 40, "fmfd")])
+    assert signals.rounds == ("fmfd#round#15",)
+    ja = "第2回日印外務・防衛閣僚会合が東京で開かれた。"
+    at = ja.index("日印")
+    assert event_signals("", ja, MONDAY, initiative_spans=[(at, at + 10, "2p2")]).rounds == (
+        "2p2#round#2",
+    )
+
+
+def test_a_loan_tranche_is_numbered_for_the_project_it_is_near() -> None:
+    body = "Japan approved the fourth tranche of the yen loan for the high-speed rail project."
+    at = body.index("high-speed")
+    signals = event_signals("", body, MONDAY, initiative_spans=[(at, at + 20, "rail")])
+    assert signals.rounds == ("rail#tranche#4",)
+
+
+def test_the_day_of_the_act_outranks_the_day_of_its_announcement() -> None:
+    ja = "JICAは10月1日、9月28日にインド政府との間で円借款契約に調印したと発表した。"
+    assert event_signals("", ja, date(2018, 10, 1)).day == date(2018, 9, 28)
+    en = "The agency said on Monday the ministers signed the loan on Friday in Delhi."
+    assert event_signals("", en, MONDAY).day == date(2025, 2, 28)
