@@ -78,6 +78,46 @@ FETCH_MAX_WAIT_MS = 100
 _PROBE_TIMEOUT_S = 2.0
 
 
+def probe_consumer(bootstrap: str, client_id: str) -> KafkaConsumer:
+    """A consumer for ``probe_high_watermarks`` (no group, nothing committed)."""
+    try:
+        return KafkaConsumer(
+            bootstrap_servers=bootstrap,
+            client_id=client_id,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="latest",
+            fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
+            max_partition_fetch_bytes=1024 * 1024,
+        )
+    except KafkaError as exc:
+        raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+
+
+def probe_high_watermarks(
+    probe: KafkaConsumer, ends: Mapping[TopicPartition, int], fetch_max_wait_ms: int
+) -> dict[TopicPartition, int]:
+    """The high watermark of each non-empty partition, from one fetch of its last record.
+
+    Tansu 0.6.0 reports a partition's end offset as (base offset of its last batch) + 1,
+    19 where 25 records are served, but its fetch responses carry the true high watermark;
+    Apache Kafka agrees with its end offsets. ``ends`` are the reported end offsets.
+    """
+    wanted = [tp for tp, end in ends.items() if end > 0]
+    if not wanted:
+        return {}
+    probe.unsubscribe()  # fresh partition states: no high watermark from a previous probe
+    probe.assign(wanted)
+    for tp in wanted:
+        probe.seek(tp, ends[tp] - 1)
+    deadline = time.monotonic() + _PROBE_TIMEOUT_S
+    found: dict[TopicPartition, int] = {}
+    while len(found) < len(wanted) and time.monotonic() < deadline:
+        probe.poll(timeout_ms=fetch_max_wait_ms * 2, max_records=len(wanted) * 500)
+        found = {tp: hw for tp in wanted if (hw := probe.highwater(tp)) is not None}
+    return found
+
+
 class PartitionReader:
     """Reads assigned partitions from given positions, in batches."""
 
@@ -136,10 +176,8 @@ class PartitionReader:
         """Messages between the current position and the end, per partition.
 
         The end is the largest of the reported end offset and the high watermarks of fetch
-        responses (this reader's last one, and a probe's): Tansu 0.6.0 reports the end
-        offset of a partition as (base offset of its last batch) + 1, 19 where 25 records
-        are served, but its fetch responses carry the true high watermark. On Apache Kafka
-        all three agree.
+        responses (this reader's last one, and a probe's, see ``probe_high_watermarks``):
+        exact on Tansu, whose end offsets are under-reported, and on Apache Kafka.
         """
         assigned = list(self._consumer.assignment())
         try:
@@ -156,31 +194,11 @@ class PartitionReader:
     def _probe_high_watermarks(
         self, ends: Mapping[TopicPartition, int]
     ) -> dict[TopicPartition, int]:
-        """High watermarks from one fetch of each non-empty partition's last record (or batch)."""
-        wanted = [tp for tp, end in ends.items() if end > 0]
-        if not wanted:
+        if not any(end > 0 for end in ends.values()):
             return {}
         if self._probe is None:
-            self._probe = KafkaConsumer(
-                bootstrap_servers=self._bootstrap,
-                client_id=self._client_id + "-lag",
-                group_id=None,
-                enable_auto_commit=False,
-                auto_offset_reset="latest",
-                fetch_max_wait_ms=self._fetch_max_wait_ms,
-                max_partition_fetch_bytes=1024 * 1024,
-            )
-        probe = self._probe
-        probe.unsubscribe()  # fresh partition states: no high watermark from a previous probe
-        probe.assign(wanted)
-        for tp in wanted:
-            probe.seek(tp, ends[tp] - 1)
-        deadline = time.monotonic() + _PROBE_TIMEOUT_S
-        found: dict[TopicPartition, int] = {}
-        while len(found) < len(wanted) and time.monotonic() < deadline:
-            probe.poll(timeout_ms=self._fetch_max_wait_ms * 2, max_records=len(wanted) * 500)
-            found = {tp: hw for tp in wanted if (hw := probe.highwater(tp)) is not None}
-        return found
+            self._probe = probe_consumer(self._bootstrap, self._client_id + "-lag")
+        return probe_high_watermarks(self._probe, ends, self._fetch_max_wait_ms)
 
     def close(self) -> None:
         self._consumer.close(autocommit=False)
