@@ -8,12 +8,17 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: setup demo test lint typecheck unit bench eval schemas clean promtool broker soak compat
 
+# Each step says what it does: on a fresh machine the install takes a minute or more, and pip
+# lists every package it collects and installs as it goes.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "policywatch needs Python >= 3.11; set PYTHON=python3.11")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@test -x $(BIN)/python || { echo "==> creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> updating pip in $(VENV)"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "==> installing policywatch and its dependencies into $(VENV) (a minute or two the first time)"
+	$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
 	@touch $(STAMP)
+	@echo "==> $(VENV) is ready"
 
 setup: $(STAMP)
 

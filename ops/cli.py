@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from ops.logging import configure_logging
+from ops.output import print_rows, stderr_console, stdout_console
 from ops.settings import Settings, load_settings, masked
 from schemas.errors import PolicywatchError
 
@@ -34,8 +33,8 @@ config_app = typer.Typer(no_args_is_help=True, help="Inspect settings.")
 schemas_app = typer.Typer(no_args_is_help=True, help="Event contracts.")
 app.add_typer(config_app, name="config")
 app.add_typer(schemas_app, name="schemas")
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 log = logging.getLogger("policywatch")
 
 
@@ -43,12 +42,6 @@ class BrokerChoice(StrEnum):
     auto = "auto"
     kafka = "kafka"
     tansu = "tansu"
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -185,9 +178,10 @@ def ingest(
     kind: Annotated[str, typer.Option(help="news | official_statement")] = "news",
 ) -> None:
     """Publish documents from files to the running stack (or the configured broker)."""
+    from ops.data_dir import data_directory_skipper
     from ops.roles import ingest_spool, resolve_bootstrap
     from ops.version import policywatch_version
-    from producers.files import FileDefaults, expand_paths
+    from producers.files import FileDefaults, select_files
     from producers.ingest import ingest_paths
     from producers.publish import Publisher
     from schemas.documents import SourceKind
@@ -203,7 +197,10 @@ def ingest(
         source_kind=SourceKind(kind),
         producer=Producer(name="policywatch-ingest", version=policywatch_version()),
     )
-    files = list(expand_paths(paths))
+    selection = select_files(paths, skip_dir=data_directory_skipper(settings.data_dir))
+    for skipped, why in selection.skipped:
+        err_console.print(f"[dim]skipped {skipped}: {why}[/]", highlight=False)
+    files = list(selection.files)
     publisher = Publisher(
         resolve_bootstrap(settings),
         compression=settings.kafka.compression,
@@ -285,147 +282,7 @@ def render_report(tables: dict[str, list[dict[str, Any]]]) -> None:
         "dead_letters": "Dead letters",
     }
     for key, title in titles.items():
-        print_rows(tables.get(key, []), title)
-
-
-def print_rows(
-    rows: list[dict[str, Any]], title: str | None = None, fmt: OutputFormat = OutputFormat.table
-) -> None:
-    if fmt is OutputFormat.json:
-        for row in rows:
-            sys.stdout.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
-        return
-    if fmt is OutputFormat.csv:
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        if rows:
-            writer.writerow(rows[0].keys())
-        for row in rows:
-            writer.writerow(row.values())
-        return
-    table = Table(title=title, title_justify="left")
-    if not rows:
-        table.add_column("(no rows)")
-    else:
-        for column in rows[0]:
-            table.add_column(str(column))
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row.values()))
-    console.print(table)
-
-
-@app.command()
-def sql(
-    ctx: typer.Context,
-    statement: Annotated[str, typer.Argument(help="SQL to run")],
-    write: Annotated[bool, typer.Option(help="allow writes (writer user)")] = False,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
-) -> None:
-    """Run SQL on the running stack's warehouse (read-only unless --write)."""
-    from ops.access import open_warehouse
-
-    settings = _settings(ctx)
-    warehouse = open_warehouse(settings, write=write)
-    try:
-        stripped = statement.strip().rstrip(";")
-        if stripped.split(None, 1)[0].upper() in {
-            "SELECT",
-            "WITH",
-            "SHOW",
-            "DESCRIBE",
-            "DESC",
-            "EXPLAIN",
-            "EXISTS",
-        }:
-            print_rows(warehouse.query(stripped), fmt=fmt)
-        else:
-            if not write:
-                err_console.print("[red]refused:[/] this statement writes; add --write")
-                raise typer.Exit(2)
-            warehouse.command(stripped)
-            console.print("ok")
-    finally:
-        warehouse.close()
-
-
-class QueryName(StrEnum):
-    trends = "trends"
-    actors = "actors"
-    initiative = "initiative"
-    cooccurrence = "cooccurrence"
-    stories = "stories"
-    commitments = "commitments"
-    candidates = "candidates"
-    sources = "sources"
-    deadletter = "deadletter"
-
-
-class CommitmentStatusName(StrEnum):
-    open = "open"
-    met = "met"
-    overdue = "overdue"
-
-
-class IntervalName(StrEnum):
-    hour = "hour"
-    day = "day"
-    week = "week"
-    month = "month"
-
-
-@app.command()
-def query(
-    ctx: typer.Context,
-    name: Annotated[QueryName, typer.Argument(help="which report")],
-    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    initiative: Annotated[str | None, typer.Option(help="initiative id")] = None,
-    actor: Annotated[str | None, typer.Option(help="actor id")] = None,
-    country: Annotated[str | None, typer.Option(help="country code, e.g. JP")] = None,
-    interval: Annotated[IntervalName, typer.Option()] = IntervalName.week,
-    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 50,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
-    status: Annotated[
-        CommitmentStatusName | None, typer.Option(help="commitments: only open, met or overdue")
-    ] = None,
-    grace_days: Annotated[
-        int, typer.Option(min=0, max=366, help="commitments: days after due_to it may happen")
-    ] = 7,
-    include_observed: Annotated[
-        bool,
-        typer.Option(
-            "--include-observed",
-            help="trends: also count documents dated only by when they were observed",
-        ),
-    ] = False,
-    min_documents: Annotated[
-        int, typer.Option(min=1, help="candidates: named in at least N documents")
-    ] = 1,
-) -> None:
-    """Analyst reports from the warehouse (distinct documents, latest classifications)."""
-    from ops.access import open_warehouse
-    from sinks.queries import QueryFilters, run_query
-
-    filters = QueryFilters(
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        initiative=initiative,
-        actor=actor,
-        country=country,
-        interval=interval.value,
-        limit=limit,
-        status=status.value if status else None,
-        grace_days=grace_days,
-        include_observed=include_observed,
-        min_documents=min_documents,
-    )
-    warehouse = open_warehouse(_settings(ctx))
-    try:
-        rows = run_query(warehouse, name.value, filters)
-    finally:
-        warehouse.close()
-    print_rows(rows, title=f"{name.value}", fmt=fmt)
+        print_rows(tables.get(key, []), title, console=console)
 
 
 @app.command()
@@ -491,6 +348,7 @@ def _register_command_groups() -> None:
         cli_broker,
         cli_delivery,
         cli_ops,
+        cli_query,
         cli_sources,
         cli_subscriptions,
         cli_taxonomy,
@@ -498,6 +356,7 @@ def _register_command_groups() -> None:
 
     cli_ops.register(app)
     cli_broker.register(app)
+    cli_query.register(app)
     cli_sources.register(app)
     cli_taxonomy.register(app)
     cli_delivery.register(app)

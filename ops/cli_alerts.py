@@ -14,12 +14,12 @@ from datetime import date, datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from ops.output import stdout_console
 from ops.settings import Settings
 
 log = logging.getLogger(__name__)
-console = Console()
+console = stdout_console()
 
 alerts_app = typer.Typer(
     help="Alert evaluation that runs outside the stream.", no_args_is_help=True

@@ -13,15 +13,15 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from ops.consumer_lag import group_lag_by_topic
+from ops.output import stderr_console, stdout_console
 from ops.settings import Settings
 from ops.status import StackStatus
 
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 
 
 class StatusFormat(StrEnum):

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ops.output import stderr_console, stdout_console
 from ops.settings import Settings
 from schemas.errors import ConfigError
 from streams.taxonomy.check import FileReport, check_taxonomy_text
@@ -28,8 +28,8 @@ from streams.taxonomy.load import load_taxonomy
 from streams.taxonomy.model import Taxonomy
 
 taxonomy_app = typer.Typer(no_args_is_help=True, help="Check and inspect taxonomy files.")
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 
 
 class ClassifyFormat(StrEnum):

@@ -319,8 +319,8 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     try:
         settings = Settings(**file_values)
         if overrides:
-            # only what was set: a default must stay a default (the embedded stack takes a
-            # free API port only when none was asked for)
+            # only what was given: a default must stay a default (the embedded stack takes a
+            # free API port only when none was set, and --data-dir is no such setting)
             merged = settings.model_dump(exclude_unset=True)
             for key, value in overrides.items():
                 if isinstance(value, dict) and isinstance(merged.get(key), dict):

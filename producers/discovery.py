@@ -27,7 +27,7 @@ from schemas.documents import (
     observe_document,
 )
 from schemas.envelope import Producer, utcnow
-from schemas.errors import SourceError
+from schemas.errors import InvalidURL, SourceError
 from schemas.ids import canonical_url, document_id_for_url, event_id_for
 
 SUMMARY_PREFIX = "feed_summary:"  # extraction mark of an event built from a feed summary
@@ -151,9 +151,13 @@ def identity_url(page: FetchResult | None, article: Article | None, fallback: st
     """
     url = page.final_url if page is not None else fallback
     declared = article.canonical_url if article is not None else None
-    if declared and urlsplit(canonical_url(declared)).netloc == urlsplit(canonical_url(url)).netloc:
-        return declared
-    return url
+    if not declared:
+        return url
+    try:
+        same_host = urlsplit(canonical_url(declared)).netloc == urlsplit(canonical_url(url)).netloc
+    except InvalidURL:  # a page's own claim, and a broken one: the URL it was fetched at names it
+        return url
+    return declared if same_host else url
 
 
 def make_event(

@@ -28,11 +28,15 @@ class QueryError(PolicywatchError):
 
 @dataclass(frozen=True)
 class QueryFilters:
+    """What a report is narrowed to. ``country`` is an actor's own country (the actors'
+    reports); ``doc_country`` a country the documents concern (any country they name)."""
+
     since: date | None = None
     until: date | None = None
     initiative: str | None = None
     actor: str | None = None
     country: str | None = None
+    doc_country: str | None = None
     interval: Interval = "week"
     limit: int = 50
     today: date | None = None
@@ -58,12 +62,12 @@ def _where(
     if f.until:
         parts.append(f"{prefix}{column} < {{until_next:Date}}")
         params["until_next"] = (f.until + timedelta(days=1)).isoformat()
-    if f.country:
+    if f.doc_country:
         parts.append(
             f"{prefix}document_id IN (SELECT document_id FROM classifications "
-            "WHERE has(countries, {country:String}))"
+            "WHERE has(countries, {doc_country:String}))"
         )
-        params["country"] = f.country
+        params["doc_country"] = f.doc_country.upper()
     return (" AND ".join(parts) or "1"), params
 
 
@@ -106,6 +110,9 @@ def actors(f: QueryFilters) -> Built:
     if f.actor:
         extra += " AND label_id = {actor:String}"
         params["actor"] = f.actor
+    if f.country:  # qualified: the result column ``country`` (any(country)) shadows it
+        extra += " AND latest_mentions.country = {country:String}"
+        params["country"] = f.country.upper()
     sql = f"""
 SELECT label_id AS actor, any(label_name) AS name, anyLast(role) AS role,
        any(country) AS country, uniqExact(document_id) AS documents,
@@ -134,6 +141,9 @@ def cooccurrence(f: QueryFilters) -> Built:
     if f.actor:
         extra += " AND a.label_id = {actor:String}"
         params["actor"] = f.actor
+    if f.country:
+        extra += " AND a.country = {country:String}"
+        params["country"] = f.country.upper()
     sql = f"""
 SELECT i.label_id AS initiative, a.label_id AS actor, any(a.label_name) AS actor_name,
        uniqExact(i.document_id) AS documents
@@ -307,10 +317,43 @@ QUERIES: dict[str, Callable[[QueryFilters], Built]] = {
 }
 
 
+#: the optional filters each report applies; any other one given is refused, not ignored
+_ACTORS = frozenset({"since", "until", "initiative", "actor", "country", "doc_country"})
+APPLIES: dict[str, frozenset[str]] = {
+    "trends": frozenset({"since", "until", "initiative", "actor", "doc_country"}),
+    "actors": _ACTORS,
+    "initiative": _ACTORS,
+    "cooccurrence": _ACTORS,
+    "stories": frozenset({"since", "until", "initiative", "doc_country"}),
+    "commitments": frozenset({"since", "until", "initiative"}),
+    "candidates": frozenset({"since", "until", "country", "actor"}),  # a party, an actor of it
+    "sources": frozenset({"since", "until", "doc_country"}),
+    "deadletter": frozenset({"since", "until"}),
+}
+_OPTIONAL = ("since", "until", "initiative", "actor", "country", "doc_country")
+_FLAG = {"doc_country": "--doc-country"}
+
+
+def check_filters(name: str, filters: QueryFilters) -> None:
+    """QueryError for an unknown report, or options given that it does not filter by."""
+    if name not in QUERIES:
+        raise QueryError(f"unknown query {name!r}; choose one of {sorted(QUERIES)}")
+    unused = [
+        _FLAG.get(f, f"--{f}")
+        for f in _OPTIONAL
+        if getattr(filters, f) is not None and f not in APPLIES[name]
+    ]
+    if unused:
+        hint = (
+            "; --country is an actor's own country (actors, initiative, cooccurrence), "
+            "--doc-country a country the documents concern"
+            if "--country" in unused or "--doc-country" in unused
+            else ""
+        )
+        raise QueryError(f"`query {name}` does not filter by {', '.join(unused)}{hint}")
+
+
 def run_query(warehouse: Warehouse, name: str, filters: QueryFilters) -> list[dict[str, Any]]:
-    try:
-        build = QUERIES[name]
-    except KeyError:
-        raise QueryError(f"unknown query {name!r}; choose one of {sorted(QUERIES)}") from None
-    sql, params = build(filters)
+    check_filters(name, filters)
+    sql, params = QUERIES[name](filters)
     return warehouse.query(sql, params=params)

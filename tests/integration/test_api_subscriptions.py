@@ -19,6 +19,8 @@ from ops.webhook_targets import target_checker
 from schemas.envelope import Producer
 from schemas.subscriptions import SubscriptionChanged
 from schemas.topics import TopicNames
+from streams.taxonomy.known import KnownIds
+from streams.taxonomy.load import load_taxonomy
 from tests.conftest import Broker
 from tests.integration.test_producers_kafka import read_all
 from tests.unit.producers.test_intake import serve
@@ -306,3 +308,29 @@ def test_a_webhook_to_a_private_address_is_refused_when_saved(
     assert "token=abc" not in loopback.text
     assert metadata.status_code == 422 and "169.254.169.254" in metadata.json()["detail"]
     assert on_prem.status_code == 201, on_prem.text  # the allow-list admits on-prem receivers
+
+
+def test_unknown_ids_are_refused_with_the_closest_known_ones(
+    tansu: Broker, topics: TopicNames, tokens: TokenStore, tmp_path: Path
+) -> None:
+    _w, write = tokens.create("writer", "write")
+    known = KnownIds.of(load_taxonomy())
+    typo = {**SUBSCRIPTION, "filter": {"initiatives": ["quad", "quadd"], "countries": ["JPN"]}}
+    config = ApiConfig(max_body_bytes=4096, known_ids=lambda: known)
+    with (
+        running_api(tansu, topics, tokens, config=config) as url,
+        httpx.Client(base_url=url, timeout=30, headers=bearer(write)) as http,
+    ):
+        refused = http.post("/subscriptions", json=typo)
+        created = http.post("/subscriptions", json=SUBSCRIPTION)
+    assert refused.status_code == 422
+    errors = {e["field"]: e["message"] for e in refused.json()["errors"]}
+    assert errors.keys() == {"filter.initiatives[1]", "filter.countries[0]"}
+    # the closest id first; which others follow depends on the taxonomy of the day
+    assert errors["filter.initiatives[1]"].startswith(
+        "unknown initiative 'quadd'; did you mean quad"
+    )
+    assert errors["filter.countries[0]"] == "unknown country 'JPN'; did you mean JP?"
+    assert created.status_code == 201, created.text
+    events = [e for _k, e in read_all(tansu.bootstrap, topics.subscriptions)]
+    assert len(events) == 1  # the refused one left nothing on the topic

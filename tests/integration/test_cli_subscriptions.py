@@ -180,7 +180,17 @@ def test_cli_errors_name_the_field_the_scope_and_the_fix(api: RunningApi) -> Non
         "--webhook",
         "https://hooks.example.org/x",
     )
-    assert invalid.returncode == 1 and "trigger.threshold" in invalid.stderr
+    assert invalid.returncode == 2 and "trigger.threshold" in invalid.stderr
+    typo = policywatch(
+        api,
+        *("subscriptions", "add", "--name", "Quad", "--initiative", "quadd"),
+        *("--country", "JPN", "--webhook", "https://hooks.example.org/x"),
+    )
+    assert typo.returncode == 2, typo.stdout + typo.stderr
+    assert "filter.initiatives[0]: unknown initiative 'quadd'; did you mean quad" in typo.stderr
+    assert "filter.countries[0]: unknown country 'JPN'; did you mean JP?" in typo.stderr
+    assert "Traceback" not in typo.stderr and "created" not in typo.stdout
+    assert json.loads(policywatch(api, "subscriptions", "list", "--format", "json").stdout) == []
     missing = policywatch(api, "subscriptions", "show", "sub_nope")
     assert missing.returncode == 1 and "404" in missing.stderr
     new = ("subscriptions", "add", "--name", "New in Japan", "--trigger", "new_initiative")

@@ -29,8 +29,8 @@ from tests.integration.test_sink import count, make_sink, run_in_thread, wait_fo
 TODAY = date(2026, 6, 1)
 
 
-def _publish(tansu: Broker, topic: str, records: list[bytes]) -> None:
-    publisher = Publisher(tansu.bootstrap)
+def _publish(broker: Broker, topic: str, records: list[bytes]) -> None:
+    publisher = Publisher(broker.bootstrap)
     try:
         outgoing = [Outgoing(topic, f"k{i}".encode(), raw) for i, raw in enumerate(records)]
         assert publisher.publish(outgoing).failed == 0
@@ -50,13 +50,13 @@ def _stored_offsets(warehouse: ChdbWarehouse) -> int:
 
 @pytest.fixture()
 def warehouse(
-    tansu: Broker, topics: TopicNames, fresh_database: ChdbWarehouse
+    broker: Broker, topics: TopicNames, fresh_database: ChdbWarehouse
 ) -> Iterator[ChdbWarehouse]:
     """The sample events written by the sink, twice (a replay), and a re-classification."""
     migrate(fresh_database, MIGRATIONS_DIR)
     records = discovery_records()
-    _publish(tansu, topics.classified, records + records)
-    sink = make_sink(tansu, topics, fresh_database)
+    _publish(broker, topics.classified, records + records)
+    sink = make_sink(broker, topics, fresh_database)
     thread = run_in_thread(sink)
     wait_for(lambda: _stored_offsets(fresh_database) == len(records) * 2)
     # A newer classifier version of one report no longer finds the candidate.
@@ -68,7 +68,7 @@ def warehouse(
         story_id="story-launch",
         classifier_version="c2",
     )
-    _publish(tansu, topics.classified, [encode(reclassified)])
+    _publish(broker, topics.classified, [encode(reclassified)])
     wait_for(lambda: _stored_offsets(fresh_database) == len(records) * 2 + 1)
     sink.stop()
     thread.join(10)

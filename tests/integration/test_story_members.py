@@ -57,11 +57,11 @@ def member(index: StoryIndex, document_id: str, text: str) -> bytes:
 
 
 def test_the_changelog_is_kept_and_published_back_whole(
-    tansu: Broker, topics: TopicNames, fresh_database: ChdbWarehouse
+    broker: Broker, topics: TopicNames, fresh_database: ChdbWarehouse
 ) -> None:
     migrate(fresh_database, MIGRATIONS_DIR)
     changelog = f"t{uuid.uuid4().hex[:8]}-story-members-changelog"
-    ensure_topics(tansu.bootstrap, [changelog], 1)
+    ensure_topics(broker.bootstrap, [changelog], 1)
     index = StoryIndex()
     texts = {
         f"d{i}": f"Quad ministers met in Tokyo on maritime awareness, round {i} of {i * 7} talks."
@@ -70,14 +70,14 @@ def test_the_changelog_is_kept_and_published_back_whole(
     records = [
         Outgoing(changelog, f'"{d}"'.encode(), member(index, d, t)) for d, t in texts.items()
     ]
-    publisher = Publisher(tansu.bootstrap)
+    publisher = Publisher(broker.bootstrap)
     try:
         assert publisher.publish(records).failed == 0  # one batch: Tansu's end offset says 1
     finally:
         publisher.close()
     # d3 changes, d4 leaves the index (a record without a value)
     changed = member(StoryIndex(), "d3", "Wheat prices rose in Chicago.")
-    producer = KafkaProducer(bootstrap_servers=tansu.bootstrap)
+    producer = KafkaProducer(bootstrap_servers=broker.bootstrap)
     try:
         producer.send(changelog, key=b'"d3"', value=changed)
         producer.send(changelog, key=b'"d4"', value=None)
@@ -87,8 +87,8 @@ def test_the_changelog_is_kept_and_published_back_whole(
 
     sink = WarehouseSink(
         fresh_database,
-        PartitionReader(tansu.bootstrap, "test-sink", 500),
-        describe_topics(tansu.bootstrap, [changelog]),
+        PartitionReader(broker.bootstrap, "test-sink", 500),
+        describe_topics(broker.bootstrap, [changelog]),
         SinkConfig(batch_size=7, batch_linger_ms=50),  # several batches
         story_members_topic=changelog,
     )
@@ -102,13 +102,13 @@ def test_the_changelog_is_kept_and_published_back_whole(
     assert live[b'"d0"'] == records[0].value
 
     fresh = f"t{uuid.uuid4().hex[:8]}-story-members-changelog"
-    ensure_topics(tansu.bootstrap, [fresh], 1)
-    publisher = Publisher(tansu.bootstrap)
+    ensure_topics(broker.bootstrap, [fresh], 1)
+    publisher = Publisher(broker.bootstrap)
     try:
         assert restore_story_members(fresh_database, publisher, fresh) == 29
     finally:
         publisher.close()
-    assert dict(read_to_end(tansu.bootstrap, fresh)) == live
+    assert dict(read_to_end(broker.bootstrap, fresh)) == live
 
     rebuilt = StoryIndex()
     assert _rebuild_index(rebuilt, [*live.values(), b"{not json", b'{"id": "x"}']) == 2

@@ -25,6 +25,18 @@ def test_environment_file_and_overrides(tmp_path: Path, monkeypatch: pytest.Monk
     assert settings.warehouse_url.startswith("chdb://")
 
 
+def test_a_flag_leaves_the_other_settings_unset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--data-dir` must not turn defaults into choices: `up` picks a free API port only
+    when none was set, and a fixed 8089 collides with any other stack on the machine."""
+    monkeypatch.delenv("POLICYWATCH_API__PORT", raising=False)
+    assert "port" not in load_settings(data_dir=tmp_path).api.model_fields_set
+    monkeypatch.setenv("POLICYWATCH_API__PORT", "9099")
+    chosen = load_settings(data_dir=tmp_path).api
+    assert chosen.port == 9099 and "port" in chosen.model_fields_set
+
+
 def test_invalid_settings_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYWATCH_KAFKA__PARTITIONS", "0")
     with pytest.raises(ConfigError, match=r"kafka\.partitions"):
