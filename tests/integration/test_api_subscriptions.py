@@ -194,7 +194,7 @@ def test_validation_errors_name_the_field_path(
 
 
 def test_email_header_injection_is_refused_in_every_field(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore
+    broker: Broker, topics: TopicNames, tokens: TokenStore
 ) -> None:
     _w, write = tokens.create("writer", "write")
     channels = [
@@ -203,7 +203,7 @@ def test_email_header_injection_is_refused_in_every_field(
         {"kind": "email", "to": ["desk@example.org"], "subject_prefix": "[pw]\nBcc: s@e.x"},
     ]
     with (
-        running_api(tansu, topics, tokens) as url,
+        running_api(broker, topics, tokens) as url,
         httpx.Client(base_url=url, timeout=30, headers=bearer(write)) as http,
     ):
         answers = [
@@ -214,7 +214,7 @@ def test_email_header_injection_is_refused_in_every_field(
     expected = ["channel.to[0]", "channel.to[1]", "channel.subject_prefix"]
     assert all(path in found for path, found in zip(expected, fields, strict=True)), fields
     assert "not one e-mail address" in answers[0].json()["detail"]
-    assert read_all(tansu.bootstrap, topics.subscriptions) == []
+    assert read_all(broker.bootstrap, topics.subscriptions) == []
 
 
 def test_secrets_are_never_returned_or_logged_in_clear(
@@ -311,14 +311,14 @@ def test_a_webhook_to_a_private_address_is_refused_when_saved(
 
 
 def test_unknown_ids_are_refused_with_the_closest_known_ones(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore, tmp_path: Path
+    broker: Broker, topics: TopicNames, tokens: TokenStore, tmp_path: Path
 ) -> None:
     _w, write = tokens.create("writer", "write")
     known = KnownIds.of(load_taxonomy())
     typo = {**SUBSCRIPTION, "filter": {"initiatives": ["quad", "quadd"], "countries": ["JPN"]}}
     config = ApiConfig(max_body_bytes=4096, known_ids=lambda: known)
     with (
-        running_api(tansu, topics, tokens, config=config) as url,
+        running_api(broker, topics, tokens, config=config) as url,
         httpx.Client(base_url=url, timeout=30, headers=bearer(write)) as http,
     ):
         refused = http.post("/subscriptions", json=typo)
@@ -332,5 +332,5 @@ def test_unknown_ids_are_refused_with_the_closest_known_ones(
     )
     assert errors["filter.countries[0]"] == "unknown country 'JPN'; did you mean JP?"
     assert created.status_code == 201, created.text
-    events = [e for _k, e in read_all(tansu.bootstrap, topics.subscriptions)]
+    events = [e for _k, e in read_all(broker.bootstrap, topics.subscriptions)]
     assert len(events) == 1  # the refused one left nothing on the topic

@@ -133,7 +133,7 @@ def test_scan_raises_due_soon_and_overdue_once(fresh_database: ChdbWarehouse) ->
 
 
 def test_the_delivery_roles_scanner_uses_the_subscriptions_it_is_given(
-    fresh_database: ChdbWarehouse, tansu: Broker, topics: TopicNames
+    fresh_database: ChdbWarehouse, broker: Broker, topics: TopicNames
 ) -> None:
     """The delivery role scans with its worker's subscriptions and long-lived clients; it
     used to re-read policy.subscriptions from its beginning on every scan (memory grew
@@ -142,7 +142,7 @@ def test_the_delivery_roles_scanner_uses_the_subscriptions_it_is_given(
     server = WarehouseHttpServer(fresh_database, [EndpointUser("default", "", readonly=True)])
     server.start()
     settings = load_settings(
-        kafka={"bootstrap": tansu.bootstrap},
+        kafka={"bootstrap": broker.bootstrap},
         topics=topics.model_dump(),
         warehouse={
             "url": f"clickhouse://default:@127.0.0.1:{server.port}/{fresh_database.database}"
@@ -154,16 +154,16 @@ def test_the_delivery_roles_scanner_uses_the_subscriptions_it_is_given(
         trigger=CommitmentTrigger(due_within_days=14, overdue_grace_days=7),
         channel=channel(),
     )
-    scanner = CommitmentScanner(settings, tansu.bootstrap, PRODUCER)
+    scanner = CommitmentScanner(settings, broker.bootstrap, PRODUCER)
     try:
         counts = [scanner.scan([promises], TODAY) for _ in range(2)]
     finally:
         scanner.close()
         server.stop()
     assert counts == [2, 2]
-    published = [event for _key, event in read_all(tansu.bootstrap, topics.alerts)]
+    published = [event for _key, event in read_all(broker.bootstrap, topics.alerts)]
     assert len(published) == 4 and len({a.alert_id for a in published}) == 2
-    assert read_all(tansu.bootstrap, topics.subscriptions) == []
+    assert read_all(broker.bootstrap, topics.subscriptions) == []
 
 
 def test_a_met_promise_raises_nothing_and_a_candidates_promise_can_be_overdue(

@@ -50,14 +50,14 @@ def test_logs_go_to_stderr_and_never_to_stdout(
 
 
 def test_closing_kafka_clients_logs_no_cancelled_metadata_error(
-    configured: None, tansu: Broker, topics: TopicNames
+    configured: None, broker: Broker, topics: TopicNames
 ) -> None:
     configure_logging("INFO", "json")
     collect = Collect()
     logging.getLogger().addHandler(collect)
     for _ in range(5):  # a commitment scan opens and closes a subscription book each time
         store = SubscriptionStore(
-            tansu.bootstrap, topics.subscriptions, producer=Producer(name="t", version="1")
+            broker.bootstrap, topics.subscriptions, producer=Producer(name="t", version="1")
         )
         store.start(timeout_s=30)
         store.close()
