@@ -50,9 +50,11 @@ test: lint typecheck promtool broker
 bench: broker
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/warehouse.py
+	$(BIN)/python bench/endpoint_reads.py
 	$(BIN)/python bench/producers.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/alerts.py
+	$(BIN)/python bench/delivery_soak.py
 	$(BIN)/python bench/brokers.py
 
 # Which Kafka versions the clients work with, topic configs as created, lag and kcat

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -24,8 +24,7 @@ import orjson
 
 from schemas.alerts import AlertRaised
 from schemas.envelope import Producer
-from schemas.subscription_book import SubscriptionBook
-from schemas.subscriptions import CommitmentTrigger
+from schemas.subscriptions import CommitmentTrigger, Subscription
 from sinks.warehouse.base import Warehouse
 from streams.alerts.commitments import CommitmentRow, commitment_alerts
 
@@ -158,7 +157,7 @@ def commitment_rows(warehouse: Warehouse, today: date, horizon_days: int) -> lis
 
 def scan_commitments_once(
     warehouse: Warehouse,
-    book: SubscriptionBook,
+    active: Iterable[Subscription],
     publisher_send: Callable[[AlertRaised], None],
     today: date,
     *,
@@ -169,7 +168,7 @@ def scan_commitments_once(
     ``publisher_send`` publishes one AlertRaised to ``policy.alerts`` keyed by its id;
     sending an alert again is harmless (same id, same event id).
     """
-    subscriptions = [s for s in book.active() if isinstance(s.trigger, CommitmentTrigger)]
+    subscriptions = [s for s in active if s.active and isinstance(s.trigger, CommitmentTrigger)]
     if not subscriptions:
         return 0
     horizon = max(

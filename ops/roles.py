@@ -10,13 +10,16 @@ import logging
 import secrets
 import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ops.runfile import require_run_file, write_json_atomic
 from ops.settings import Settings
 from ops.version import policywatch_version
 from producers.spool import Spool
 from schemas.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sinks.warehouse.read_policy import ReadLimits
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "clickhouse"
@@ -74,6 +77,22 @@ def writer_password(settings: Settings) -> str:
     return pw.get_secret_value() if pw is not None else secrets.token_urlsafe(18)
 
 
+def read_limits(settings: Settings) -> ReadLimits:
+    """The embedded SQL endpoint's caps on reads, from ``warehouse.reads``."""
+    from sinks.warehouse.read_policy import ReadLimits
+
+    r = settings.warehouse.reads
+    return ReadLimits(
+        max_execution_time_s=r.max_execution_time_s,
+        max_memory_bytes=r.max_memory_mb << 20,
+        max_result_rows=r.max_result_rows,
+        max_result_bytes=r.max_result_mb << 20,
+        max_threads=r.max_threads,
+        concurrency=r.concurrency,
+        queue_wait_s=r.queue_wait_s,
+    )
+
+
 def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
     """The warehouse sink; with chDB it also serves the ClickHouse HTTP endpoint."""
     from ops.metrics_server import serve_metrics
@@ -105,7 +124,9 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
             ),
             EndpointUser(settings.warehouse.writer_user, password, readonly=False),
         ]
-        server = WarehouseHttpServer(warehouse, users, port=settings.warehouse.http_port)
+        server = WarehouseHttpServer(
+            warehouse, users, port=settings.warehouse.http_port, limits=read_limits(settings)
+        )
         server.start()
         info["sql"] = {
             "url": server.url,

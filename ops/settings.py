@@ -8,6 +8,7 @@ only its own section.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from schemas.errors import ConfigError
+from schemas.subscriptions import EmailAddress
 from schemas.topics import TopicNames
 
 
@@ -72,6 +74,28 @@ class RetentionSettings(_Section):
     mentions: int | None = Field(default=None, ge=1)
 
 
+class ReadLimitSettings(_Section):
+    """Caps of every read through the embedded SQL endpoint (each is also the default)."""
+
+    concurrency: int = Field(
+        default_factory=lambda: max(2, os.cpu_count() or 2),
+        ge=1,
+        le=64,
+        description="reads at once (default: the CPUs, at least 2); more get 503",
+    )
+    queue_wait_s: float = Field(default=1.0, ge=0, le=60, description="wait for a free read")
+    max_execution_time_s: float = Field(default=60.0, gt=0, le=86400)
+    max_memory_mb: int = Field(default=1024, ge=16, description="per read")
+    max_result_rows: int = Field(default=10_000_000, ge=1)
+    max_result_mb: int = Field(default=128, ge=1)
+    max_threads: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 2) // 2),
+        ge=1,
+        le=256,
+        description="threads per read (default: half the CPUs)",
+    )
+
+
 class WarehouseSettings(_Section):
     url: str | None = Field(
         default=None, description="chdb:///path or clickhouse://user:pass@host:8123/db"
@@ -85,6 +109,7 @@ class WarehouseSettings(_Section):
         default=None, description="embedded endpoint writer; generated per run when empty"
     )
     retention_days: RetentionSettings = RetentionSettings()
+    reads: ReadLimitSettings = ReadLimitSettings()
 
 
 class StreamSettings(_Section):
@@ -190,7 +215,7 @@ class SmtpSettings(_Section):
     username: str = ""
     password: SecretStr = SecretStr("")
     starttls: bool = False
-    sender: str = "policywatch@localhost"
+    sender: EmailAddress = "policywatch@localhost"
     timeout_s: float = Field(default=10.0, gt=0, le=120)
 
 
@@ -285,8 +310,6 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Defaults < settings file < environment; ``overrides`` (CLI flags) win over all."""
-    import os
-
     file_values: dict[str, Any] = {}
     path = config_file or (
         Path(os.environ["POLICYWATCH_CONFIG"]) if "POLICYWATCH_CONFIG" in os.environ else None

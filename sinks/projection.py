@@ -259,7 +259,8 @@ def alert_row(event: AlertRaised, raw: bytes) -> Row:
         "actors": sorted({lab.id for d in event.documents for lab in d.actors}),
         "window_start": ts(event.window_start),
         "window_end": ts(event.window_end),
-        "raised_at": ts(event.occurred_at),
+        "raised_at": ts(event.observed_at),  # when it fired
+        "document_at": ts(event.occurred_at),  # when what it is about happened
         "event": raw.decode("utf-8"),
     }
 

@@ -103,7 +103,19 @@ class WarehouseSink:
 
     def run(self) -> None:
         """Assign from stored positions and write batches until ``stop()``."""
-        self._reader.assign(self.start_positions())
+        delay = 0.2
+        while True:  # a warehouse that is down at start pauses the sink, as one down later does
+            try:
+                positions = self.start_positions()
+                break
+            except WarehouseError as exc:
+                metrics.WRITE_ERRORS.labels(exc.reason).inc()
+                if self._stop.is_set():
+                    return
+                log.warning("cannot read stored positions (%s); retrying in %.1fs", exc, delay)
+                self._stop.wait(delay)
+                delay = min(delay * 2, self._config.retry_max_s)
+        self._reader.assign(positions)
         log.info("sink %s reading %s", self._config.consumer, sorted(self._topics))
         last_lag = 0.0
         while not self._stop.is_set():

@@ -59,7 +59,8 @@ def webhook_payload(alert: AlertRaised) -> dict[str, Any]:
     return {
         "type": WEBHOOK_TYPE,
         "alert_id": alert.alert_id,
-        "raised_at": _iso(alert.occurred_at),
+        "raised_at": _iso(alert.observed_at),
+        "document_at": _iso(alert.occurred_at),
         "subscription": {"id": alert.subscription_id, "name": alert.subscription_name},
         "trigger": alert.trigger,
         "title": alert.title,

@@ -193,6 +193,30 @@ def test_validation_errors_name_the_field_path(
     assert read_all(broker.bootstrap, topics.subscriptions) == []
 
 
+def test_email_header_injection_is_refused_in_every_field(
+    broker: Broker, topics: TopicNames, tokens: TokenStore
+) -> None:
+    _w, write = tokens.create("writer", "write")
+    channels = [
+        {"kind": "email", "to": ["desk@example.org\r\nBcc: spy@evil.example"]},
+        {"kind": "email", "to": ["desk@example.org", "a@b.example, spy@evil.example"]},
+        {"kind": "email", "to": ["desk@example.org"], "subject_prefix": "[pw]\nBcc: s@e.x"},
+    ]
+    with (
+        running_api(broker, topics, tokens) as url,
+        httpx.Client(base_url=url, timeout=30, headers=bearer(write)) as http,
+    ):
+        answers = [
+            http.post("/subscriptions", json={**SUBSCRIPTION, "channel": c}) for c in channels
+        ]
+    assert [a.status_code for a in answers] == [422, 422, 422], [a.text for a in answers]
+    fields = [{e["field"] for e in a.json()["errors"]} for a in answers]
+    expected = ["channel.to[0]", "channel.to[1]", "channel.subject_prefix"]
+    assert all(path in found for path, found in zip(expected, fields, strict=True)), fields
+    assert "not one e-mail address" in answers[0].json()["detail"]
+    assert read_all(broker.bootstrap, topics.subscriptions) == []
+
+
 def test_secrets_are_never_returned_or_logged_in_clear(
     broker: Broker, topics: TopicNames, tokens: TokenStore, caplog: pytest.LogCaptureFixture
 ) -> None:

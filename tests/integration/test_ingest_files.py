@@ -43,14 +43,14 @@ def read(bootstrap: str, topic: str, expected: int, timeout_s: float = 20) -> li
 
 
 def test_a_bad_url_is_dead_lettered_and_the_rest_of_the_file_is_published(
-    tansu: Broker, topics: TopicNames, tmp_path: Path
+    broker: Broker, topics: TopicNames, tmp_path: Path
 ) -> None:
     good = [{"url": f"https://news.example/{n}", "text": f"{TEXT} ({n})"} for n in range(5)]
     bad = [{"url": url, "text": TEXT} for url in BAD_URLS]
     lines = [good[0], bad[0], good[1], bad[1], bad[2], good[2], bad[3], good[3], good[4]]
     path = tmp_path / "feed.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(r) for r in lines))
-    publisher = Publisher(tansu.bootstrap, timeout_s=15)
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
     try:
         report = ingest_paths(
             [path],
@@ -63,11 +63,11 @@ def test_a_bad_url_is_dead_lettered_and_the_rest_of_the_file_is_published(
         publisher.close()
     assert report.documents == 5 and not report.publish_errors
     assert [reason for _loc, reason, _msg in report.failed_items] == ["invalid_url"] * 4
-    documents = read(tansu.bootstrap, topics.documents, 5)
+    documents = read(broker.bootstrap, topics.documents, 5)
     assert sorted(e.url or "" for e in documents if isinstance(e, DocumentObserved)) == sorted(
         r["url"] for r in good
     )
-    dead = read(tansu.bootstrap, topics.deadletter, 4)
+    dead = read(broker.bootstrap, topics.deadletter, 4)
     assert all(isinstance(d, DeadLetter) and d.stage == "ingest" for d in dead)
     by_line = {
         base64.b64decode(d.original_key or "").decode(): d

@@ -43,6 +43,16 @@ def test_invalid_settings_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> N
         load_settings()
 
 
+def test_an_smtp_sender_that_could_inject_a_header_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(
+        "POLICYWATCH_DELIVERY__SMTP__SENDER", "pw@example.org\r\nBcc: x@evil.example"
+    )
+    with pytest.raises(ConfigError, match=r"delivery\.smtp\.sender.*not one e-mail address"):
+        load_settings()
+
+
 def test_config_show_masks_secrets(tmp_path: Path) -> None:
     env = {
         **os.environ,
