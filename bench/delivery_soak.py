@@ -28,11 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.alerts import SECRET, Receiver  # noqa: E402
 from bench.report import append_row, machine  # noqa: E402
-from ops.ports import free_port, wait_until  # noqa: E402
-from ops.process import stop_process  # noqa: E402
-from ops.roles import MIGRATIONS_DIR  # noqa: E402
-from ops.tansu import broker_ready, spawn_tansu  # noqa: E402
-from ops.topics import ensure_topics  # noqa: E402
+from ops.roles.sink import MIGRATIONS_DIR  # noqa: E402
+from ops.runtime.ports import free_port, wait_until  # noqa: E402
+from ops.runtime.process import stop_process  # noqa: E402
+from ops.runtime.tansu import broker_ready, spawn_tansu  # noqa: E402
+from ops.runtime.topics import ensure_topics  # noqa: E402
 from producers.publish import Outgoing, Publisher  # noqa: E402
 from schemas.alerts import AlertDocument, AlertRaised  # noqa: E402
 from schemas.codec import encode  # noqa: E402

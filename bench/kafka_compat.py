@@ -33,12 +33,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.pipeline import run_passthrough  # noqa: E402
-from ops.broker import start_broker  # noqa: E402
-from ops.consumer_lag import group_lag  # noqa: E402
-from ops.kafka_broker import start_single_node  # noqa: E402
-from ops.kafka_install import KafkaInstall, install_kafka  # noqa: E402
+from ops.runtime.broker import start_broker  # noqa: E402
+from ops.runtime.consumer_lag import group_lag  # noqa: E402
+from ops.runtime.kafka_broker import start_single_node  # noqa: E402
+from ops.runtime.kafka_install import KafkaInstall, install_kafka  # noqa: E402
+from ops.runtime.topics import ensure_topics  # noqa: E402
 from ops.settings import DEFAULT_KAFKA_VERSION, load_settings  # noqa: E402
-from ops.topics import ensure_topics  # noqa: E402
 from tests.kafka_tools import consumer_groups_describe  # noqa: E402
 
 DEPLOY = ROOT / "docs" / "DEPLOY.md"
@@ -135,9 +135,9 @@ def faust_probe(bootstrap: str, workdir: Path) -> str:
 
 
 def stack_probe(version: str, workdir: Path) -> str:
-    from ops.access import open_warehouse
-    from ops.demo import DEMO_CORPUS
-    from ops.supervisor import Stack
+    from ops.features.demo import DEMO_CORPUS
+    from ops.runtime.access import open_warehouse
+    from ops.runtime.supervisor import Stack
 
     settings = load_settings(
         data_dir=workdir / f"stack-{version}", broker={"kind": "kafka", "kafka_version": version}
@@ -176,7 +176,7 @@ def topic_configs(bootstrap: str) -> list[dict[str, Any]]:
     from kafka import KafkaAdminClient
     from kafka.admin import ConfigResource, ConfigResourceType
 
-    from ops.provision import ensure_all_topics
+    from ops.runtime.provision import ensure_all_topics
 
     settings = load_settings()
     counts = ensure_all_topics(bootstrap, settings)

@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.report import machine, replace_section  # noqa: E402
-from ops.offline_classify import classify_items, read_items  # noqa: E402
+from ops.features.offline_classify import classify_items, read_items  # noqa: E402
 from producers.records import FileDefaults  # noqa: E402
 from streams.classify.classifier import Classifier  # noqa: E402
 from streams.taxonomy.load import load_taxonomy  # noqa: E402

@@ -31,11 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import machine  # noqa: E402
-from ops.access import endpoint_url  # noqa: E402
-from ops.kafka_broker import ClusterLayout, KafkaNode, new_cluster_id, node_ports  # noqa: E402
-from ops.kafka_install import installed_kafka  # noqa: E402
-from ops.ports import wait_until  # noqa: E402
-from ops.process import tail  # noqa: E402
+from ops.runtime.access import endpoint_url  # noqa: E402
+from ops.runtime.kafka_broker import ClusterLayout, KafkaNode, new_cluster_id, node_ports  # noqa: E402
+from ops.runtime.kafka_install import installed_kafka  # noqa: E402
+from ops.runtime.ports import wait_until  # noqa: E402
+from ops.runtime.process import tail  # noqa: E402
 from ops.settings import load_settings  # noqa: E402
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse  # noqa: E402
 from tests.e2e.test_crash_recovery import write_corpus  # noqa: E402
@@ -137,7 +137,10 @@ def run(documents: int, heap_mb: int, down_s: float) -> dict[str, Any]:
         procs: list[subprocess.Popen[Any]] = []
         try:
             subprocess.run(
-                [sys.executable, "-m", "ops.cli", "init"], env=env, check=True, capture_output=True
+                [sys.executable, "-m", "ops.cli", "init"],
+                env=env,
+                check=True,
+                capture_output=True,
             )
             sink, info = role("sink", env, workdir)
             procs.append(sink)

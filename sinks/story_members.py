@@ -1,5 +1,5 @@
 """The story stage's table rows in the warehouse, kept so a restarted embedded stack can
-give the stage its index back (ops.story_restore).
+give the stage its index back (ops.features.story_restore).
 
 The sink stores each record of the table's changelog topic verbatim (key and value in
 base64; a record without a value deletes the row): the value is the stage's own state of

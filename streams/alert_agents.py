@@ -268,7 +268,7 @@ class _Evaluator:
         outcome = "no_match"
         for sub in self.follower.candidates(doc):
             if isinstance(sub.trigger, CommitmentTrigger):
-                continue  # evaluated against the warehouse (ops.commitment_scan)
+                continue  # evaluated against the warehouse (ops.features.commitment_scan)
             if isinstance(sub.trigger, NewInitiativeTrigger):
                 for candidate, found in matching_candidates(doc, sub.filter):
                     alert = new_initiative_alert(

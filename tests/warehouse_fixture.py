@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ops.demo import DEMO_CORPUS
-from ops.roles import MIGRATIONS_DIR
+from ops.features.demo import DEMO_CORPUS
+from ops.roles.sink import MIGRATIONS_DIR
 from producers.files import FileDefaults, expand_paths, parse_path
 from producers.ingest import ingest_deadletter
 from schemas.codec import encode

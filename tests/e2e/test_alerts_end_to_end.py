@@ -25,7 +25,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from ops.access import endpoint_url
+from ops.runtime.access import endpoint_url
 from sinks.delivery.signing import verify
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.delivery_receivers import Route, WebhookReceiver

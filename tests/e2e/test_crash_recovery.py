@@ -22,8 +22,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from ops.access import endpoint_url
-from ops.runfile import pid_alive
+from ops.runtime.access import endpoint_url
+from ops.runtime.runfile import pid_alive
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.e2e.test_embedded_stack import wait_for
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from ops.access import endpoint_url
-from ops.runfile import pid_alive
+from ops.runtime.access import endpoint_url
+from ops.runtime.runfile import pid_alive
 from producers.publish import Outgoing, Publisher
 from schemas.codec import encode
 from schemas.documents import SourceRef, observe_document

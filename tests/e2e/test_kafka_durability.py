@@ -25,10 +25,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from ops.access import endpoint_url
-from ops.consumer_lag import group_lag
-from ops.kafka_install import KafkaInstall
-from ops.runfile import pid_alive
+from ops.runtime.access import endpoint_url
+from ops.runtime.consumer_lag import group_lag
+from ops.runtime.kafka_install import KafkaInstall
+from ops.runtime.runfile import pid_alive
 from schemas.ids import document_id_for_url
 from schemas.subscriptions import Filter, Subscription, VolumeTrigger
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse

@@ -25,10 +25,10 @@ from typing import Any
 import httpx
 import pytest
 
-from ops.access import endpoint_url
-from ops.ports import free_port
-from ops.process import stop_process
-from ops.topics import ensure_topics
+from ops.runtime.access import endpoint_url
+from ops.runtime.ports import free_port
+from ops.runtime.process import stop_process
+from ops.runtime.topics import ensure_topics
 from producers.publish import Outgoing, Publisher
 from schemas.codec import encode
 from schemas.documents import SourceRef, observe_document

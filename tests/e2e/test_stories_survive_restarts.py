@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.access import endpoint_url
+from ops.runtime.access import endpoint_url
 from schemas.ids import document_id_for_url
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.e2e.test_crash_recovery import explain_stack, start_stack, stop

@@ -11,7 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from ops.access import endpoint_url
+from ops.runtime.access import endpoint_url
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.e2e.test_crash_recovery import explain_stack, start_stack, stop
 from tests.e2e.test_embedded_stack import wait_for

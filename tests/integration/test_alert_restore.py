@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ops.alert_restore import SubscriptionJournal, restore_alerting
-from ops.roles import MIGRATIONS_DIR
+from ops.features.alert_restore import SubscriptionJournal, restore_alerting
+from ops.roles.sink import MIGRATIONS_DIR
 from producers.publish import Publisher
 from schemas.alerts import AlertDelivery, AlertRaised
 from schemas.codec import decode_any, encode

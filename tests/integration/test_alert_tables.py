@@ -6,7 +6,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ops.roles import MIGRATIONS_DIR
+from ops.roles.sink import MIGRATIONS_DIR
 from schemas.alerts import AlertDelivery, AlertRaised
 from schemas.codec import decode_any, encode
 from sinks.projection import TableRows

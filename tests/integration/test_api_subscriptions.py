@@ -10,12 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ops.alert_restore import SubscriptionJournal
-from ops.api import build_api_app
-from ops.api_auth import ApiConfig
-from ops.subscription_store import SubscriptionStore
-from ops.tokens import TokenStore
-from ops.webhook_targets import target_checker
+from ops.api.app import build_api_app
+from ops.api.auth import ApiConfig
+from ops.api.subscription_store import SubscriptionStore
+from ops.api.tokens import TokenStore
+from ops.api.webhook_targets import target_checker
+from ops.features.alert_restore import SubscriptionJournal
 from schemas.envelope import Producer
 from schemas.subscriptions import SubscriptionChanged
 from schemas.topics import TopicNames
@@ -255,7 +255,7 @@ def test_secrets_are_never_returned_or_logged_in_clear(
 def test_a_running_store_follows_changes_made_elsewhere_and_skips_bad_records(
     broker: Broker, topics: TopicNames
 ) -> None:
-    from ops.ports import wait_until
+    from ops.runtime.ports import wait_until
     from producers.publish import Outgoing, Publisher
     from schemas.subscriptions import Subscription
 

@@ -14,8 +14,8 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from ops.cli_taxonomy import check_files, register
-from ops.roles import MIGRATIONS_DIR
+from ops.cli.taxonomy import check_files, register
+from ops.roles.sink import MIGRATIONS_DIR
 from ops.settings import Settings, load_settings
 from schemas.codec import encode
 from schemas.errors import ConfigError

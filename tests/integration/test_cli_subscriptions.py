@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from ops.process import stop_process
-from ops.runfile import write_json_atomic
+from ops.api.tokens import ensure_admin_token
+from ops.runtime.process import stop_process
+from ops.runtime.runfile import write_json_atomic
 from ops.settings import load_settings
-from ops.tokens import ensure_admin_token
 from schemas.subscriptions import SubscriptionChanged
 from schemas.topics import TopicNames
 from tests.conftest import REPO, Broker

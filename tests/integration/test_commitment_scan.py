@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from ops.commitment_scan import scan_commitments_once
-from ops.commitment_scanner import CommitmentScanner
-from ops.roles import MIGRATIONS_DIR
+from ops.features.commitment_scan import scan_commitments_once
+from ops.features.commitment_scanner import CommitmentScanner
+from ops.roles.sink import MIGRATIONS_DIR
 from ops.settings import load_settings
 from schemas.alerts import AlertRaised
 from schemas.classification import Commitment, DocumentClassified, InitiativeLabel, Occurrence

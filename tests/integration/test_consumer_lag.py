@@ -12,8 +12,8 @@ import uuid
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
-from ops.consumer_lag import group_lag
-from ops.topics import ensure_topics
+from ops.runtime.consumer_lag import group_lag
+from ops.runtime.topics import ensure_topics
 from sinks.consumer import PartitionReader
 from tests.conftest import Broker
 

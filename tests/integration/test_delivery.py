@@ -20,7 +20,7 @@ import pytest
 from kafka import KafkaProducer
 from pydantic import SecretStr
 
-from ops.ports import wait_until
+from ops.runtime.ports import wait_until
 from producers.publish import Outgoing, Publisher
 from schemas.alerts import AlertDelivery, AlertRaised
 from schemas.codec import decode, encode

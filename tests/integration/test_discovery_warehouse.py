@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from ops.roles import MIGRATIONS_DIR
+from ops.roles.sink import MIGRATIONS_DIR
 from producers.publish import Outgoing, Publisher
 from schemas.codec import encode
 from schemas.topics import TopicNames

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from ops.api.subscription_store import SubscriptionStore
 from ops.logging import configure_logging
-from ops.subscription_store import SubscriptionStore
 from schemas.envelope import Producer
 from schemas.topics import TopicNames
 from tests.conftest import Broker

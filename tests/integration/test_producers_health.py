@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ops.roles import MIGRATIONS_DIR
+from ops.roles.sink import MIGRATIONS_DIR
 from producers.health import SourceHealth
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.migrate import migrate

@@ -189,11 +189,11 @@ def test_a_broker_dying_mid_run_fails_a_chunk_within_one_timeout(
 
     With a per-record wait the hung case runs for 400 x 2 s and hits the suite's timeout.
     """
-    from ops.broker import broker_ready
-    from ops.ports import free_port, wait_until
-    from ops.process import stop_process
-    from ops.tansu import spawn_tansu
-    from ops.topics import ensure_topics
+    from ops.runtime.broker import broker_ready
+    from ops.runtime.ports import free_port, wait_until
+    from ops.runtime.process import stop_process
+    from ops.runtime.tansu import spawn_tansu
+    from ops.runtime.topics import ensure_topics
 
     port = free_port()
     bootstrap = f"127.0.0.1:{port}"

@@ -17,8 +17,11 @@ from tests.fixtures.web.server import FixtureServer
 from tests.integration.test_producers_kafka import read_all
 from tests.policywatch_cli import wait_until_ready
 
-#: the CLI with these commands registered (register() is idempotent: fine once ops/cli.py does it)
-ENTRY = "from ops.cli import app, main; from ops.cli_sources import register; register(app); main()"
+#: the CLI with these commands registered (register() is idempotent: fine once main does it)
+ENTRY = (
+    "from ops.cli.main import app, main; from ops.cli.sources import register; "
+    "register(app); main()"
+)
 
 
 def test_the_producers_role_runs_sources_until_sigterm(

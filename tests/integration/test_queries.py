@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.known_labels import unknown_ids
+from ops.api.known_labels import unknown_ids
 from ops.settings import load_settings
 from sinks.queries import APPLIES, QUERIES, QueryError, QueryFilters, run_query
 from sinks.warehouse.chdb_driver import ChdbWarehouse

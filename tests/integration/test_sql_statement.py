@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ops.sql_statement import SqlSyntaxError, parse_statement, server_message
+from ops.cli.sql_statement import SqlSyntaxError, parse_statement, server_message
 from schemas.errors import WarehouseError
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 

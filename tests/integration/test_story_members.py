@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from ops.roles import MIGRATIONS_DIR
-from ops.story_restore import restore_story_members
-from ops.topics import ensure_topics
+from ops.features.story_restore import restore_story_members
+from ops.roles.sink import MIGRATIONS_DIR
+from ops.runtime.topics import ensure_topics
 from producers.publish import Outgoing, Publisher
 from schemas.topics import TopicNames
 from sinks.consumer import PartitionReader, describe_topics

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
-from ops.broker import broker_ready
-from ops.ports import free_port, wait_until
-from ops.process import stop_process
-from ops.tansu import spawn_tansu
-from ops.topics import ensure_topics
+from ops.runtime.broker import broker_ready
+from ops.runtime.ports import free_port, wait_until
+from ops.runtime.process import stop_process
+from ops.runtime.tansu import spawn_tansu
+from ops.runtime.topics import ensure_topics
 from tests.conftest import Broker
 
 
@@ -31,7 +31,7 @@ def produce_one_batch(bootstrap: str, topic: str, count: int, compression: str |
 
 
 def test_unknown_topics_are_auto_created_with_four_partitions(tansu: Broker) -> None:
-    """Why ops.topics.ensure_topics creates every topic explicitly."""
+    """Why ops.runtime.topics.ensure_topics creates every topic explicitly."""
     topic = f"auto-{uuid.uuid4().hex[:8]}"
     produce_one_batch(tansu.bootstrap, topic, 1, None)
     admin = KafkaAdminClient(bootstrap_servers=tansu.bootstrap)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from prometheus_client import REGISTRY
 
-from ops.roles import MIGRATIONS_DIR
+from ops.roles.sink import MIGRATIONS_DIR
 from producers.publish import Outgoing, Publisher
 from schemas.codec import encode
 from schemas.documents import SourceRef, observe_document

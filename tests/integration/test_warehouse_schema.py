@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ops.roles import MIGRATIONS_DIR
+from ops.roles.sink import MIGRATIONS_DIR
 from schemas.classification import ActorLabel, DocumentClassified, Evidence, InitiativeLabel
 from schemas.codec import encode
 from schemas.documents import SourceRef, observe_document

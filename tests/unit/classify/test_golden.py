@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from ops.offline_classify import classify_items, read_items
+from ops.features.offline_classify import classify_items, read_items
 from producers.records import FileDefaults
 from streams.classify.classifier import Classifier
 

@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ops.cli_taxonomy import register
+from ops.cli.taxonomy import register
 from ops.settings import load_settings
 from schemas.errors import ConfigError, TaxonomyError
 from streams.taxonomy.load import load_taxonomy

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ops.data_dir import data_directory_skipper
+from ops.cli.data_dir import data_directory_skipper
 from producers.files import expand_paths, select_files
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from ops.broker import choose_kind
-from ops.kafka_broker import ClusterLayout, NodePorts, server_properties
-from ops.kafka_install import (
+from ops.runtime.broker import choose_kind
+from ops.runtime.kafka_broker import ClusterLayout, NodePorts, server_properties
+from ops.runtime.kafka_install import (
     MANIFEST,
     KafkaInstall,
     install_kafka,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ops.output import OutputFormat, print_rows
+from ops.cli.output import OutputFormat, print_rows
 
 
 def test_a_piped_table_is_not_cut_at_eighty_columns(capsys: pytest.CaptureFixture[str]) -> None:

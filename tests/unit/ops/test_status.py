@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ops.status import (
+from ops.features.status import (
     RoleStatus,
     StackStatus,
     WarehouseStatus,
@@ -75,8 +75,8 @@ def test_a_role_is_unhealthy_when_dead_or_silent_and_unknowns_do_not_count() -> 
 
 
 def test_an_endpoint_that_refuses_is_reported_not_raised() -> None:
-    from ops.ports import free_port
-    from ops.status import Target
+    from ops.features.status import Target
+    from ops.runtime.ports import free_port
 
     status = probe_role(Target("sink", f"http://127.0.0.1:{free_port()}/metrics"), 1.0)
     assert status.metrics_ok is False and status.error and not status.healthy

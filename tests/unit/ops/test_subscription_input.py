@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from ops.cli_subscriptions import read_subscription_file
-from ops.subscription_input import (
+from ops.api.subscription_input import (
     InvalidSubscription,
     public_view,
     subscription_from_input,
     unknown_label_errors,
 )
+from ops.cli.subscriptions import read_subscription_file
 from schemas.subscriptions import SlackChannel, VolumeTrigger, WebhookChannel
 from streams.taxonomy.known import KnownIds
 
@@ -88,7 +88,7 @@ def test_the_id_is_the_servers() -> None:
 
 
 def test_the_cli_finds_the_api_in_either_shape_of_run_json() -> None:
-    from ops.api_client import api_url_of_run
+    from ops.cli.api_client import api_url_of_run
 
     url = "http://127.0.0.1:8089"
     assert api_url_of_run({"api": {"url": url}, "roles": {}}) == url

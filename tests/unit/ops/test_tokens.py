@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.settings import load_settings
-from ops.tokens import (
+from ops.api.tokens import (
     TokenStore,
     admin_token_path,
     ensure_admin_token,
@@ -17,6 +16,7 @@ from ops.tokens import (
     scope_allows,
     tokens_path,
 )
+from ops.settings import load_settings
 from schemas.errors import ConfigError
 
 

@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from ops.cli_sources import register
+from ops.cli.sources import register
 from ops.settings import load_settings
 from schemas.codec import decode
 from schemas.documents import DocumentObserved

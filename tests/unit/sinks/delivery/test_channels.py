@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from ops.ports import free_port
+from ops.runtime.ports import free_port
 from schemas.alerts import AlertRaised
 from schemas.codec import decode
 from schemas.subscriptions import EmailChannel, SlackChannel, Subscription, WebhookChannel

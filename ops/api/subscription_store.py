@@ -1,0 +1,236 @@
+"""The API's view of ``policy.subscriptions``: a book folded from the topic, and its writer.
+
+A background thread reads every partition from the beginning (assigned, no
+consumer group: Tansu finishes kafka-python group joins only after
+``max_poll_interval_ms``) and keeps following, so changes made elsewhere show
+up. ``start()`` returns once the book holds everything that was on the topic
+when it began (readiness). A change is published first, keyed by
+subscription id with version = the book's + 1, and applied to the local book
+as soon as the broker acknowledged it (read-your-writes); the thread later
+reads it back and the book ignores it as already known. Accepted changes are
+also appended to the journal from which a restarted embedded stack restores
+them (see ``ops.features.alert_restore``).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+import time
+
+from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
+
+from ops.features.alert_restore import SubscriptionJournal
+from producers.publish import Outgoing, Publisher
+from schemas.codec import decode_any, encode
+from schemas.envelope import Producer
+from schemas.errors import BrokerError, InvalidEvent
+from schemas.subscription_book import SubscriptionBook
+from schemas.subscriptions import (
+    ChangeKind,
+    Subscription,
+    SubscriptionChanged,
+    subscription_changed,
+)
+
+log = logging.getLogger(__name__)
+
+
+class SubscriptionStore:
+    """Current subscriptions (thread-safe reads) and the one way to change them."""
+
+    def __init__(
+        self,
+        bootstrap: str,
+        topic: str,
+        *,
+        producer: Producer,
+        journal: SubscriptionJournal | None = None,
+        compression: str = "lz4",
+        timeout_s: float = 30.0,
+    ) -> None:
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self._producer = producer
+        self._journal = journal
+        self._compression = compression
+        self._timeout_s = timeout_s
+        self._book = SubscriptionBook()
+        self._lock = threading.Lock()  # guards the book
+        self._write_lock = threading.Lock()  # one change at a time: versions stay in order
+        self._stop = threading.Event()
+        self._caught_up = threading.Event()
+        self._failure: str | None = None
+        self._thread: threading.Thread | None = None
+        self._consumer: KafkaConsumer | None = None
+        self._publisher: Publisher | None = None
+        self.events_read = 0
+
+    # -- life cycle ------------------------------------------------------------
+    def start(self, timeout_s: float = 60.0) -> None:
+        """Fold the topic up to its current end, then keep following in the background."""
+        try:
+            consumer = KafkaConsumer(
+                bootstrap_servers=self.bootstrap,
+                client_id="policywatch-api-subscriptions",
+                group_id=None,
+                enable_auto_commit=False,
+                request_timeout_ms=int(self._timeout_s * 1000) + 1000,
+            )
+            partitions = consumer.partitions_for_topic(self.topic)
+        except KafkaError as exc:
+            raise BrokerError(f"cannot reach Kafka at {self.bootstrap}: {exc}") from exc
+        if not partitions:
+            consumer.close()
+            raise BrokerError(
+                f"topic {self.topic!r} does not exist on {self.bootstrap}; create it first "
+                "(`policywatch init`, or `policywatch up` creates every topic)",
+                reason="missing_topic",
+            )
+        parts = [TopicPartition(self.topic, p) for p in sorted(partitions)]
+        consumer.assign(parts)
+        consumer.seek_to_beginning(*parts)
+        ends: dict[TopicPartition, int] = consumer.end_offsets(parts)
+        self._consumer = consumer
+        self._publisher = Publisher(
+            self.bootstrap,
+            compression=self._compression,
+            client_id="policywatch-api",
+            timeout_s=self._timeout_s,
+        )
+        self._thread = threading.Thread(
+            target=self._follow, args=(consumer, parts, ends), name="subscriptions", daemon=True
+        )
+        self._thread.start()
+        if not self._caught_up.wait(timeout_s):
+            self.close()
+            raise BrokerError(
+                f"could not read {self.topic!r} to its end within {timeout_s:.0f}s "
+                f"({self._failure or 'no error reported'}); is the broker healthy?"
+            )
+        if self._failure is not None:
+            failure = self._failure
+            self.close()
+            raise BrokerError(f"reading {self.topic!r} failed: {failure}")
+        log.info("subscriptions loaded from %s: %d", self.topic, len(self))
+
+    def _follow(
+        self, consumer: KafkaConsumer, parts: list[TopicPartition], ends: dict[TopicPartition, int]
+    ) -> None:
+        errors_in_a_row = 0
+        while not self._stop.is_set():
+            try:
+                for records in consumer.poll(timeout_ms=200).values():
+                    for record in records:
+                        self._fold(record.value, record.partition, record.offset)
+                # only after folding what the poll returned: its position is past those records
+                if not self._caught_up.is_set() and all(
+                    consumer.position(p) >= ends.get(p, 0) for p in parts
+                ):
+                    self._caught_up.set()
+                errors_in_a_row = 0
+            except KafkaError as exc:
+                errors_in_a_row += 1
+                log.warning("reading %s failed (retrying): %s", self.topic, exc)
+                if errors_in_a_row >= 50 and not self._caught_up.is_set():
+                    self._failure = str(exc)
+                    self._caught_up.set()  # wake start(), which reports the failure
+                    return
+                self._stop.wait(min(0.1 * errors_in_a_row, 2.0))
+
+    def _fold(self, raw: bytes | None, partition: int, offset: int) -> None:
+        if raw is None:  # a compaction tombstone
+            return
+        try:
+            event = decode_any(raw)
+        except InvalidEvent as exc:
+            log.warning(
+                "%s[%d]@%d: skipping an unreadable record (%s)",
+                self.topic,
+                partition,
+                offset,
+                exc.reason,
+            )
+            return
+        if isinstance(event, SubscriptionChanged):
+            with self._lock:
+                self._book.apply(event)
+            self.events_read += 1
+
+    def close(self) -> None:
+        """Stop following and close the clients; idempotent."""
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=10)
+        self._thread = None
+        if self._consumer is not None:
+            self._consumer.close()
+            self._consumer = None
+        if self._publisher is not None:
+            self._publisher.close()
+            self._publisher = None
+
+    @property
+    def ready(self) -> bool:
+        return self._caught_up.is_set() and self._failure is None and not self._stop.is_set()
+
+    # -- reads -----------------------------------------------------------------
+    def list(self) -> list[Subscription]:
+        with self._lock:
+            return list(self._book)
+
+    def get(self, subscription_id: str) -> Subscription | None:
+        with self._lock:
+            return self._book.get(subscription_id)
+
+    def version(self, subscription_id: str) -> int:
+        with self._lock:
+            return self._book.version(subscription_id)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._book)
+
+    def snapshot(self) -> SubscriptionBook:
+        """A copy of the book as folded so far, for code that evaluates subscriptions."""
+        with self._lock:
+            return copy.deepcopy(self._book)
+
+    # -- writes ----------------------------------------------------------------
+    def change(
+        self, subscription_id: str, change: ChangeKind, subscription: Subscription | None
+    ) -> SubscriptionChanged:
+        """Publish one change (next version) and apply it locally once acknowledged."""
+        if self._publisher is None:
+            raise BrokerError("the subscription store is not started (or already closed)")
+        with self._write_lock:
+            event = subscription_changed(
+                subscription_id,
+                change,
+                version=self.version(subscription_id) + 1,
+                subscription=subscription,
+                producer=self._producer,
+            )
+            started = time.monotonic()
+            report = self._publisher.publish(
+                [Outgoing(self.topic, subscription_id.encode("utf-8"), encode(event))]
+            )
+            if report.failed:
+                raise BrokerError(
+                    f"the broker did not acknowledge the change of {subscription_id} "
+                    f"({'; '.join(report.errors[:1]) or 'no reason given'}); retry"
+                )
+            with self._lock:
+                self._book.apply(event)
+            if self._journal is not None:
+                self._journal.append(event)
+        log.info(
+            "subscription %s %s (version %d) in %.0f ms",
+            subscription_id,
+            change,
+            event.version,
+            (time.monotonic() - started) * 1000,
+        )
+        return event

@@ -1,0 +1,1 @@
+"""Features that wire two packages together: demo, replay, commitment scans, restores, status."""
