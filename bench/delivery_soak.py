@@ -28,7 +28,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench.alerts import SECRET, Receiver  # noqa: E402
 from bench.report import append_row, machine  # noqa: E402
-from ops.roles.sink import MIGRATIONS_DIR  # noqa: E402
 from ops.runtime.ports import free_port, wait_until  # noqa: E402
 from ops.runtime.process import stop_process  # noqa: E402
 from ops.runtime.tansu import broker_ready, spawn_tansu  # noqa: E402
@@ -46,8 +45,8 @@ from schemas.subscriptions import (  # noqa: E402
 )
 from schemas.topics import TopicNames  # noqa: E402
 from sinks.warehouse.chdb_driver import ChdbWarehouse  # noqa: E402
-from sinks.warehouse.http_server import EndpointUser, WarehouseHttpServer  # noqa: E402
-from sinks.warehouse.migrate import migrate  # noqa: E402
+from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer  # noqa: E402
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate  # noqa: E402
 
 TITLE = "Delivery soak (resident memory under subscription churn)"
 INTRO = (

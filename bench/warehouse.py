@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import machine, replace_section  # noqa: E402
-from ops.roles.sink import MIGRATIONS_DIR  # noqa: E402
 from ops.runtime.broker import broker_ready  # noqa: E402
 from ops.runtime.ports import free_port, wait_until  # noqa: E402
 from ops.runtime.process import stop_process  # noqa: E402
@@ -39,8 +38,8 @@ from sinks.projection import TableRows  # noqa: E402
 from sinks.warehouse.base import json_each_row  # noqa: E402
 from sinks.warehouse.chdb_driver import ChdbWarehouse  # noqa: E402
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse  # noqa: E402
-from sinks.warehouse.http_server import EndpointUser, WarehouseHttpServer  # noqa: E402
-from sinks.warehouse.migrate import migrate  # noqa: E402
+from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer  # noqa: E402
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate  # noqa: E402
 from sinks.writer import SinkConfig, WarehouseSink  # noqa: E402
 
 P = Producer(name="bench", version="1")

@@ -4,7 +4,7 @@ Analysts need to know when a source goes quiet or breaks. Every run of every
 source ends in a :class:`SourceHealth` (status, last success, last error and
 its reason, documents emitted, fetch latency) handed to each
 :class:`HealthRecorder`; ops wires a recorder that writes the ``source_health``
-table (ops/clickhouse/010_source_health.sql has the same columns as
+table (sinks/warehouse/migrations/010_source_health.sql has the same columns as
 :meth:`SourceHealth.as_row`).
 """
 

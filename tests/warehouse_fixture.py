@@ -11,14 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ops.features.demo import DEMO_CORPUS
-from ops.roles.sink import MIGRATIONS_DIR
 from producers.files import FileDefaults, expand_paths, parse_path
 from producers.ingest import ingest_deadletter
 from schemas.codec import encode
 from schemas.envelope import Producer
 from sinks.projection import TableRows
 from sinks.warehouse.base import Warehouse
-from sinks.warehouse.migrate import migrate
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from streams.classify.classifier import Classifier
 from streams.classify.stories import StoryIndex
 from streams.pipeline import Classified, RecordRef, process_document

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from schemas.errors import PolicywatchError, WarehouseError
 from sinks.warehouse.base import Warehouse
-from sinks.warehouse.http_protocol import split_format, statement_kind
+from sinks.warehouse.endpoint.protocol import split_format, statement_kind
 
 READ_KINDS = frozenset({"SELECT", "WITH", "SHOW", "DESCRIBE", "EXPLAIN", "EXISTS"})
 _SYNTAX = re.compile(

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ops.features.reports import classified_count, demo_report
 from ops.runtime.access import open_warehouse
 from ops.runtime.supervisor import Stack, StackError
 from ops.settings import Settings
@@ -24,6 +23,7 @@ from producers.ingest import IngestReport, ingest_paths
 from producers.publish import Publisher
 from producers.spool import Spool
 from schemas.envelope import Producer
+from sinks.read_model.reports import classified_count, demo_report
 
 log = logging.getLogger(__name__)
 DEMO_CORPUS = Path(__file__).parents[1] / "demo_corpus"

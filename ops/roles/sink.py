@@ -19,10 +19,9 @@ from producers.spool import Spool
 from schemas.errors import ConfigError
 
 if TYPE_CHECKING:
-    from sinks.warehouse.read_policy import ReadLimits
+    from sinks.warehouse.endpoint.read_policy import ReadLimits
 
 log = logging.getLogger(__name__)
-MIGRATIONS_DIR = Path(__file__).parents[1] / "clickhouse"
 
 
 def resolve_bootstrap(settings: Settings) -> str:
@@ -79,7 +78,7 @@ def writer_password(settings: Settings) -> str:
 
 def read_limits(settings: Settings) -> ReadLimits:
     """The embedded SQL endpoint's caps on reads, from ``warehouse.reads``."""
-    from sinks.warehouse.read_policy import ReadLimits
+    from sinks.warehouse.endpoint.read_policy import ReadLimits
 
     r = settings.warehouse.reads
     return ReadLimits(
@@ -98,7 +97,7 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
     from ops.runtime.metrics_server import serve_metrics
     from sinks.consumer import PartitionReader, describe_topics
     from sinks.warehouse import connect_warehouse
-    from sinks.warehouse.migrate import migrate
+    from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
     from sinks.warehouse.retention import apply_retention
     from sinks.writer import SinkConfig, WarehouseSink
 
@@ -112,7 +111,7 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
     server = None
     if settings.warehouse_url.startswith("chdb://"):
         from sinks.warehouse.chdb_driver import ChdbWarehouse
-        from sinks.warehouse.http_server import EndpointUser, WarehouseHttpServer
+        from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer
 
         assert isinstance(warehouse, ChdbWarehouse)
         password = writer_password(settings)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 import time
 
-from ops.roles.sink import MIGRATIONS_DIR, resolve_bootstrap
+from ops.roles.sink import resolve_bootstrap
 from ops.runtime.ports import wait_until
 from ops.runtime.topics import ensure_topics
 from ops.settings import Settings
 from schemas.errors import BrokerError, WarehouseError
+from sinks.warehouse.migrate import MIGRATIONS_DIR
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ chDB is one engine per process (``sinks.warehouse.chdb_engine``); each ChdbWareh
 has its own connection to it, so the sink's writes never wait behind the SQL endpoint's
 reads (which run on connections of their own). Calls on one instance are serialised by
 its connection; other processes reach the engine through the ClickHouse HTTP endpoint
-served beside it (``sinks.warehouse.http_server``).
+served beside it (``sinks.warehouse.endpoint.server``).
 """
 
 from __future__ import annotations

@@ -16,6 +16,8 @@ from schemas.errors import WarehouseError
 from sinks.warehouse.base import Warehouse
 
 log = logging.getLogger(__name__)
+#: The schema, as numbered migrations beside the drivers and the writer that depend on it.
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 _LEDGER = """

@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 from ops.features.alert_restore import SubscriptionJournal, restore_alerting
-from ops.roles.sink import MIGRATIONS_DIR
 from producers.publish import Publisher
 from schemas.alerts import AlertDelivery, AlertRaised
 from schemas.codec import decode_any, encode
@@ -15,7 +14,7 @@ from schemas.subscriptions import SubscriptionChanged
 from schemas.topics import TopicNames
 from sinks.projection import TableRows
 from sinks.warehouse.chdb_driver import ChdbWarehouse
-from sinks.warehouse.migrate import migrate
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from tests.conftest import Broker
 from tests.integration.test_producers_kafka import read_all
 

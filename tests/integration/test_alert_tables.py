@@ -6,12 +6,11 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ops.roles.sink import MIGRATIONS_DIR
 from schemas.alerts import AlertDelivery, AlertRaised
 from schemas.codec import decode_any, encode
 from sinks.projection import TableRows
 from sinks.warehouse.chdb_driver import ChdbWarehouse
-from sinks.warehouse.migrate import migrate
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 
 FIXTURES = Path(__file__).parents[1] / "unit" / "schemas" / "fixtures"
 

@@ -15,13 +15,12 @@ import yaml
 from typer.testing import CliRunner
 
 from ops.cli.taxonomy import check_files, register
-from ops.roles.sink import MIGRATIONS_DIR
 from ops.settings import Settings, load_settings
 from schemas.codec import encode
 from schemas.errors import ConfigError
 from sinks.projection import TableRows
 from sinks.warehouse.chdb_driver import ChdbWarehouse
-from sinks.warehouse.migrate import migrate
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from tests.discovery_events import DIALOGUE, DIALOGUE_NAME, discovery_events
 
 JAPANESE_NAME = "日印半導体サプライチェーン対話"

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from ops.features.commitment_scan import scan_commitments_once
 from ops.features.commitment_scanner import CommitmentScanner
-from ops.roles.sink import MIGRATIONS_DIR
 from ops.settings import load_settings
 from schemas.alerts import AlertRaised
 from schemas.classification import Commitment, DocumentClassified, InitiativeLabel, Occurrence
@@ -24,8 +23,8 @@ from schemas.subscriptions import (
 from schemas.topics import TopicNames
 from sinks.projection import TableRows
 from sinks.warehouse.chdb_driver import ChdbWarehouse
-from sinks.warehouse.http_server import EndpointUser, WarehouseHttpServer
-from sinks.warehouse.migrate import migrate
+from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from tests.conftest import Broker
 from tests.discovery_events import DIALOGUE, DIALOGUE_NAME, candidate
 from tests.integration.test_producers_kafka import read_all

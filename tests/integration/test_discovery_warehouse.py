@@ -8,13 +8,12 @@ from datetime import date
 
 import pytest
 
-from ops.roles.sink import MIGRATIONS_DIR
 from producers.publish import Outgoing, Publisher
 from schemas.codec import encode
 from schemas.topics import TopicNames
 from sinks.queries import QueryFilters, run_query
 from sinks.warehouse.chdb_driver import ChdbWarehouse
-from sinks.warehouse.migrate import migrate
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from tests.conftest import Broker
 from tests.discovery_events import (
     DIALOGUE,

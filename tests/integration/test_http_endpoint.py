@@ -26,7 +26,7 @@ import pytest
 
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
-from sinks.warehouse.http_server import EndpointUser, WarehouseHttpServer
+from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer
 
 WRITER = ("writer", "secret")
 SECRET_FILE = Path(tempfile.mkdtemp(prefix="pw-endpoint-")) / "secret.txt"

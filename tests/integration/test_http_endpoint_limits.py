@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 import pytest
 
 from sinks.warehouse.chdb_driver import ChdbWarehouse
-from sinks.warehouse.http_server import EndpointUser, WarehouseHttpServer
-from sinks.warehouse.read_policy import ReadLimits
+from sinks.warehouse.endpoint.read_policy import ReadLimits
+from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer
 from tests.integration.test_http_endpoint import READER, Reply, call
 
 LIMITS = ReadLimits(

@@ -21,8 +21,8 @@ import pytest
 from clickhouse_connect.driver.exceptions import DatabaseError
 
 from sinks.warehouse.chdb_driver import ChdbWarehouse
-from sinks.warehouse.http_server import EndpointUser, WarehouseHttpServer
-from sinks.warehouse.read_policy import ReadLimits
+from sinks.warehouse.endpoint.read_policy import ReadLimits
+from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer
 
 USERS = [EndpointUser("writer", "secret", readonly=False), EndpointUser("default", "", True)]
 LIMITS = ReadLimits(max_execution_time_s=30, max_threads=2)

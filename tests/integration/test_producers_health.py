@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ops.roles.sink import MIGRATIONS_DIR
 from producers.health import SourceHealth
 from sinks.warehouse.chdb_driver import ChdbWarehouse
-from sinks.warehouse.migrate import migrate
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 
 T0 = datetime(2026, 3, 12, 4, 0, tzinfo=UTC)
 

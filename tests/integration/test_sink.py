@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from ops.roles.sink import MIGRATIONS_DIR
 from producers.publish import Outgoing, Publisher
 from schemas.codec import encode
 from schemas.documents import SourceRef, observe_document
@@ -15,7 +14,7 @@ from schemas.envelope import Producer
 from schemas.topics import TopicNames
 from sinks.consumer import PartitionReader, describe_topics
 from sinks.warehouse.chdb_driver import ChdbWarehouse
-from sinks.warehouse.migrate import migrate
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from sinks.writer import SinkConfig, WarehouseSink
 from tests.conftest import Broker
 from tests.integration.test_warehouse_schema import classified

@@ -15,14 +15,13 @@ import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 from ops.features.story_restore import restore_story_members
-from ops.roles.sink import MIGRATIONS_DIR
 from ops.runtime.topics import ensure_topics
 from producers.publish import Outgoing, Publisher
 from schemas.topics import TopicNames
 from sinks.consumer import PartitionReader, describe_topics
 from sinks.story_members import live_story_members
 from sinks.warehouse.chdb_driver import ChdbWarehouse
-from sinks.warehouse.migrate import migrate
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from sinks.writer import SinkConfig, WarehouseSink
 from streams.agents import _rebuild_index
 from streams.classify.stories import StoryIndex, story_features

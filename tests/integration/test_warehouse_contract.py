@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from prometheus_client import REGISTRY
 
-from ops.roles.sink import MIGRATIONS_DIR
 from producers.publish import Outgoing, Publisher
 from schemas.codec import encode
 from schemas.documents import SourceRef, observe_document
@@ -27,8 +26,8 @@ from sinks.consumer import PartitionReader, describe_topics
 from sinks.warehouse.base import Warehouse
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
-from sinks.warehouse.http_server import EndpointUser, WarehouseHttpServer
-from sinks.warehouse.migrate import migrate
+from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from sinks.warehouse.retention import apply_retention
 from sinks.writer import SinkConfig, WarehouseSink
 from tests.conftest import Broker

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from ops.roles.sink import MIGRATIONS_DIR
 from schemas.classification import ActorLabel, DocumentClassified, Evidence, InitiativeLabel
 from schemas.codec import encode
 from schemas.documents import SourceRef, observe_document
 from schemas.envelope import Producer
 from sinks.projection import TableRows
 from sinks.warehouse.chdb_driver import ChdbWarehouse
-from sinks.warehouse.migrate import applied_versions, discover, migrate
+from sinks.warehouse.migrate import MIGRATIONS_DIR, applied_versions, discover, migrate
 
 P = Producer(name="test", version="1")
 

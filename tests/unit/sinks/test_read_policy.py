@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sinks.warehouse.http_protocol import RequestRefused
-from sinks.warehouse.read_policy import ReadLimits, check_ast, reader_settings
+from sinks.warehouse.endpoint.protocol import RequestRefused
+from sinks.warehouse.endpoint.read_policy import ReadLimits, check_ast, reader_settings
 
 TABLE_FUNCTIONS = frozenset({"numbers", "file", "url", "remote", "python", "format", "values"})
 LIMITS = ReadLimits(max_execution_time_s=30, max_threads=2, concurrency=2)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import struct
 
-from sinks.warehouse.http_protocol import RequestRefused, tokens
+from sinks.warehouse.endpoint.protocol import RequestRefused, tokens
 
 # Bytes per value of the fixed-width types in Native (their parameters never change it).
 _FIXED_WIDTH = {

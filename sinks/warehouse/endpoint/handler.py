@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from sinks.warehouse.http_body import too_large
-from sinks.warehouse.http_protocol import RequestRefused
+from sinks.warehouse.endpoint.body import too_large
+from sinks.warehouse.endpoint.protocol import RequestRefused
 
 if TYPE_CHECKING:
-    from sinks.warehouse.http_server import WarehouseHttpServer
+    from sinks.warehouse.endpoint.server import WarehouseHttpServer
 
 logger = logging.getLogger(__name__)
 

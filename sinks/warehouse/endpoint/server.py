@@ -8,11 +8,11 @@ processes, clickhouse-connect, Grafana's ClickHouse datasource and curl. Invaria
   below read ClickHouse's parse rather than a regex's guess at it.
 - Read-only callers (read-only users, and every GET, as in ClickHouse) run only
   SELECT/WITH/SHOW/DESCRIBE/EXISTS/EXPLAIN, without SETTINGS clauses, as a ``readonly=2``
-  user with capped limits (``sinks.warehouse.read_policy``): settings from the URL within
+  user with capped limits (``sinks.warehouse.endpoint.read_policy``): settings from the URL within
   the caps, no table function that reaches outside the warehouse, no ``file()``.
 - Reads run on their own chDB connections, at most ``ReadLimits.concurrency`` at once
   (503 with Retry-After beyond), and are killed when their client disconnects; the sink
-  writes on its own connection, so a read never holds a write (``endpoint_lanes``).
+  writes on its own connection, so a read never holds a write (``lanes``).
 - USE and SET are refused for everyone: a connection's session is shared by its callers.
 - Native output is re-framed for the client_protocol_version a client sends (BlockInfo,
   custom-serialization flags), as clickhouse-connect's probe and clickhouse-go (Grafana) expect.
@@ -37,10 +37,11 @@ from urllib.parse import parse_qsl, urlsplit
 from schemas.errors import WarehouseError
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.chdb_engine import ChdbConnection, QueryStats
-from sinks.warehouse.endpoint_lanes import EndpointLanes
-from sinks.warehouse.http_body import decode_body, parse_multipart
-from sinks.warehouse.http_handler import TEXT, EndpointHandler, EndpointServer, Exchange, Reply
-from sinks.warehouse.http_protocol import (
+from sinks.warehouse.endpoint.body import decode_body, parse_multipart
+from sinks.warehouse.endpoint.handler import TEXT, EndpointHandler, EndpointServer, Exchange, Reply
+from sinks.warehouse.endpoint.lanes import EndpointLanes
+from sinks.warehouse.endpoint.native_format import native_for_revision
+from sinks.warehouse.endpoint.protocol import (
     READ_KINDS,
     InsertData,
     RequestOptions,
@@ -58,9 +59,8 @@ from sinks.warehouse.http_protocol import (
     split_insert,
     split_insert_target,
 )
-from sinks.warehouse.http_reply import compress_body, progress_header, summary_header
-from sinks.warehouse.native_format import native_for_revision
-from sinks.warehouse.read_policy import ReadLimits, check_ast, reader_settings
+from sinks.warehouse.endpoint.read_policy import ReadLimits, check_ast, reader_settings
+from sinks.warehouse.endpoint.reply import compress_body, progress_header, summary_header
 
 logger = logging.getLogger(__name__)
 

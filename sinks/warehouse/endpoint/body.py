@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from sinks.warehouse.http_protocol import RequestRefused
+from sinks.warehouse.endpoint.protocol import RequestRefused
 
 
 def _optional_module(*names: str) -> Any:

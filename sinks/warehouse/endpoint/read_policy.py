@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sinks.warehouse.http_protocol import RequestRefused, readonly_refusal
+from sinks.warehouse.endpoint.protocol import RequestRefused, readonly_refusal
 
 # Table functions that only generate or reshape rows (or read tables the reader may read).
 ALLOWED_TABLE_FUNCTIONS = frozenset(
