@@ -12,7 +12,7 @@ from schemas.classification import ActorLabel, InitiativeLabel
 from streams.classify.classifier import CODE_VERSION, Classification, Classifier, DocumentText
 from streams.taxonomy.load import parse_taxonomy
 from streams.taxonomy.model import Taxonomy
-from tests.unit.classify.conftest import SMALL_TAXONOMY
+from tests.unit.streams.classify.conftest import SMALL_TAXONOMY
 
 DAY = date(2025, 12, 15)
 

@@ -23,7 +23,7 @@ from ops.features.offline_classify import classify_items, read_items
 from producers.records import FileDefaults
 from streams.classify.classifier import Classifier
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[4]
 GOLDEN = REPO / "tests" / "golden"
 UPDATE = os.environ.get("POLICYWATCH_UPDATE_GOLDEN") == "1"
 ON = date(2026, 4, 1)  # one day for every document without its own: output does not age

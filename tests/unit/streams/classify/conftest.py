@@ -10,7 +10,7 @@ from streams.classify.classifier import Classifier
 from streams.taxonomy.load import load_taxonomy, parse_taxonomy
 from streams.taxonomy.model import Taxonomy
 
-SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[4].parent / "shared" / "seeds"
 
 SMALL_TAXONOMY = """
 version: "test-1"

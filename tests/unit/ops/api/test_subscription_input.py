@@ -18,7 +18,7 @@ from ops.cli.subscriptions import read_subscription_file
 from schemas.subscriptions import SlackChannel, VolumeTrigger, WebhookChannel
 from streams.taxonomy.known import KnownIds
 
-EXAMPLE = Path(__file__).parents[3] / "ops" / "subscription.example.yaml"
+EXAMPLE = Path(__file__).parents[4] / "ops" / "subscription.example.yaml"
 SECRET = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ="
 SLACK = "https://hooks.slack.example/services/T000/B000/XXXXsecretpart"
 
