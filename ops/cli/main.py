@@ -346,20 +346,20 @@ def _register_command_groups() -> None:
     from ops.cli import (
         alerts,
         broker,
-        delivery,
         operations,
         query,
         sources,
         subscriptions,
         taxonomy,
     )
+    from ops.roles.delivery import delivery as run_delivery_command
 
     operations.register(app)
     broker.register(app)
     query.register(app)
     sources.register(app)
     taxonomy.register(app)
-    delivery.register(app)
+    app.command("delivery")(run_delivery_command)
     subscriptions.register(app)
     alerts.register(app)
 
