@@ -36,9 +36,12 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from ops.cli.sources import extraction_executor  # noqa: E402
-from ops.runtime.broker import broker_ready  # noqa: E402
-from ops.runtime.ports import free_port, wait_until  # noqa: E402
+from ops.roles.producers import extraction_executor  # noqa: E402
+from ops.runtime.ports import (  # noqa: E402
+    broker_ready,
+    free_port,
+    wait_until,
+)
 from ops.runtime.process import stop_process  # noqa: E402
 from ops.runtime.tansu import spawn_tansu  # noqa: E402
 from ops.runtime.topics import ensure_topics  # noqa: E402

@@ -120,7 +120,8 @@ def _promote(
     taxonomy: list[Path] | None,
     settings: Settings,
 ) -> str:
-    from ops.features.candidate_entry import candidate_summary, proposed_entry, proposed_id
+    from ops.features.candidate_entry import proposed_entry, proposed_id
+    from sinks.read_model.candidates import candidate_summary
     from streams.taxonomy.load import load_taxonomy
 
     loaded = load_taxonomy(*(taxonomy if taxonomy is not None else settings.streams.taxonomy))

@@ -148,7 +148,7 @@ def worker(
     ctx: typer.Context, ready_file: Annotated[Path | None, typer.Option(hidden=True)] = None
 ) -> None:
     """Run the Faust classify worker (one role of the stack)."""
-    from ops.roles.sink import run_worker
+    from ops.roles.worker import run_worker
 
     settings = _settings(ctx)
     configure_logging(settings.log_level, settings.log_format, role="worker")
@@ -179,7 +179,7 @@ def ingest(
 ) -> None:
     """Publish documents from files to the running stack (or the configured broker)."""
     from ops.cli.data_dir import data_directory_skipper
-    from ops.roles.sink import ingest_spool, resolve_bootstrap
+    from ops.roles.kafka import ingest_spool, resolve_bootstrap
     from ops.version import policywatch_version
     from producers.files import FileDefaults, select_files
     from producers.ingest import ingest_paths
@@ -298,7 +298,7 @@ def replay(
     """Republish stored documents to policy.documents (new taxonomy, rebuild, migration)."""
     from ops.features.replay import ReplayFilter, count_documents
     from ops.features.replay import replay as replay_documents
-    from ops.roles.sink import resolve_bootstrap
+    from ops.roles.kafka import resolve_bootstrap
     from ops.runtime.access import open_warehouse
     from producers.publish import Publisher
 
@@ -346,20 +346,20 @@ def _register_command_groups() -> None:
     from ops.cli import (
         alerts,
         broker,
+        delivery,
         operations,
         query,
         sources,
         subscriptions,
         taxonomy,
     )
-    from ops.roles.delivery import delivery as run_delivery_command
 
     operations.register(app)
     broker.register(app)
     query.register(app)
     sources.register(app)
     taxonomy.register(app)
-    app.command("delivery")(run_delivery_command)
+    delivery.register(app)
     subscriptions.register(app)
     alerts.register(app)
 

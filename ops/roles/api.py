@@ -7,13 +7,9 @@ list. SIGTERM/SIGINT stop uvicorn, then the store's clients are closed.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 from pathlib import Path
 from typing import Any
-
-import uvicorn
 
 from ops.api.app import build_api_app
 from ops.api.auth import ApiConfig, TestSender
@@ -22,22 +18,22 @@ from ops.api.subscription_store import SubscriptionStore
 from ops.api.tokens import TokenStore, tokens_path
 from ops.api.webhook_targets import target_checker
 from ops.features.alert_restore import SubscriptionJournal, journal_path
+from ops.roles.delivery_config import delivery_config
+from ops.roles.kafka import resolve_bootstrap
+from ops.roles.serve import serve_http
 from ops.runtime.metrics_server import serve_metrics
-from ops.runtime.runfile import write_json_atomic
 from ops.settings import Settings
 from ops.version import policywatch_version
 from schemas.alerts import AlertDelivery
 from schemas.envelope import Producer
 from schemas.subscriptions import Subscription
+from sinks.delivery import send_test_alert
 
 log = logging.getLogger(__name__)
 
 
 def channel_test_sender(settings: Settings) -> TestSender:
     """Sends sample alerts through the delivery package, with the delivery settings."""
-    from ops.roles.delivery_config import delivery_config
-    from sinks.delivery import send_test_alert
-
     config = delivery_config(settings)
 
     async def send(subscription: Subscription) -> dict[str, Any]:
@@ -65,8 +61,6 @@ def run_api(
     port: int | None = None,
 ) -> None:
     """Serve the API until SIGTERM/SIGINT (port 0 = a free port)."""
-    from ops.roles.sink import resolve_bootstrap
-
     section = settings.api
     tokens = TokenStore(tokens_path(settings))
     if not tokens.entries():
@@ -96,34 +90,14 @@ def run_api(
                 known_ids=taxonomy_ids(settings),
             ),
         )
-        server = uvicorn.Server(
-            uvicorn.Config(
-                app,
-                host=host or section.host,
-                port=section.port if port is None else port,
-                log_config=None,
-                access_log=False,
-            )
+        serve_http(
+            app,
+            host or section.host,
+            section.port if port is None else port,
+            ready_file=ready_file,
+            ready_info=lambda url: {"api": {"url": url}, "url": url, "metrics": metrics.url},
+            announce=lambda url: log.info("subscriptions API at %s (docs %s/docs)", url, url),
         )
-
-        async def serve() -> None:
-            task = asyncio.create_task(server.serve())
-            while not server.started and not task.done():
-                await asyncio.sleep(0.05)
-            if server.started:
-                bound = server.servers[0].sockets[0].getsockname()
-                url = f"http://{bound[0]}:{bound[1]}"
-                log.info("subscriptions API at %s (docs %s/docs)", url, url)
-                if ready_file is not None:
-                    info = {"api": {"url": url}, "url": url, "metrics": metrics.url}
-                    write_json_atomic(ready_file, info)
-            await task
-
-        # uvicorn stops on SIGTERM/SIGINT, then raises the signal again for the handler it
-        # found: a no-op one makes that a clean exit (code 0) instead of death by signal
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: None)
-        asyncio.run(serve())
     finally:
         metrics.close()
         store.close()

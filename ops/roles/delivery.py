@@ -1,8 +1,8 @@
 """`policywatch delivery`: the delivery role (follows policy.alerts, sends, records attempts).
 
-``register(app)`` adds the command to the main Typer app (once). SIGTERM and
-SIGINT stop the worker cleanly: attempts in flight get a short grace, the rest
-stay non-final and a restarted worker delivers them (at-least-once).
+Ready once the worker has folded the subscriptions and the final deliveries.
+SIGTERM and SIGINT stop the worker cleanly: attempts in flight get a short grace,
+the rest stay non-final and a restarted worker delivers them (at-least-once).
 """
 
 from __future__ import annotations
@@ -14,25 +14,24 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-
+from ops.features.commitment_scanner import CommitmentScanner
+from ops.roles.delivery_config import delivery_config
+from ops.roles.kafka import resolve_bootstrap
+from ops.runtime.metrics_server import serve_metrics
+from ops.runtime.runfile import write_json_atomic
 from ops.settings import Settings
+from ops.version import policywatch_version
 from schemas.envelope import Producer
 from schemas.subscriptions import Subscription
+from sinks.delivery.worker import DeliveryWorker
 
 log = logging.getLogger(__name__)
 
 
 def run_delivery(settings: Settings, ready_file: Path | None = None) -> None:
     """Run the DeliveryWorker until a signal stops it; metrics and ready file as every role."""
-    from ops.roles.delivery_config import delivery_config
-    from ops.roles.sink import resolve_bootstrap
-    from ops.runtime.metrics_server import serve_metrics
-    from ops.runtime.runfile import write_json_atomic
-    from sinks.delivery.worker import DeliveryWorker
-
     bootstrap = resolve_bootstrap(settings)
     endpoint = serve_metrics(settings.metrics_port, settings.metrics_host)
     worker = DeliveryWorker(delivery_config(settings), bootstrap)
@@ -91,9 +90,6 @@ class CommitmentScans:
             self._thread.start()
 
     def _loop(self) -> None:
-        from ops.features.commitment_scanner import CommitmentScanner
-        from ops.version import policywatch_version
-
         interval = self._settings.delivery.commitment_scan_s
         producer = Producer(name="policywatch-commitments", version=policywatch_version())
         scanner = CommitmentScanner(self._settings, self._bootstrap, producer)
@@ -113,24 +109,3 @@ class CommitmentScans:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
-
-
-def delivery(
-    ctx: typer.Context,
-    ready_file: Annotated[
-        Path | None, typer.Option(help="write {'metrics': url} here once consuming")
-    ] = None,
-) -> None:
-    """Deliver alerts (signed webhooks, Slack-compatible messages, e-mail), recording each try."""
-    from ops.logging import configure_logging
-
-    settings: Settings = ctx.obj
-    configure_logging(settings.log_level, settings.log_format, role="delivery")
-    run_delivery(settings, ready_file)
-
-
-def register(app: typer.Typer) -> None:
-    """Add `delivery` to the main CLI (idempotent)."""
-    if any(c.name == "delivery" for c in app.registered_commands):
-        return
-    app.command("delivery")(delivery)

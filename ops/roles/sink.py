@@ -1,7 +1,8 @@
-"""Each long-running role as a function of Settings: what `policywatch <role>` runs.
+"""`policywatch sink`: the warehouse sink; with chDB it also serves the SQL endpoint.
 
-The supervisor starts each role as its own process, exactly as docker-compose
-would; a role announces readiness by writing its ready file (JSON endpoints).
+Ready (the ready file is written) once migrations are applied and, with chDB,
+the ClickHouse HTTP endpoint listens; SIGTERM/SIGINT stop the sink after its
+batch, then the endpoint and the warehouse are closed.
 """
 
 from __future__ import annotations
@@ -10,45 +11,24 @@ import logging
 import secrets
 import signal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ops.runtime.runfile import require_run_file, write_json_atomic
+from ops.roles.kafka import resolve_bootstrap
+from ops.runtime.metrics_server import serve_metrics
+from ops.runtime.runfile import write_json_atomic
 from ops.settings import Settings
 from ops.version import policywatch_version
-from producers.spool import Spool
-from schemas.errors import ConfigError
-
-if TYPE_CHECKING:
-    from sinks.warehouse.endpoint.read_policy import ReadLimits
+from sinks.consumer import PartitionReader, describe_topics
+from sinks.warehouse import connect_warehouse
+from sinks.warehouse.chdb_driver import ChdbWarehouse
+from sinks.warehouse.endpoint.read_policy import ReadLimits
+from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
+from sinks.warehouse.retention import apply_retention
+from sinks.writer import SinkConfig, WarehouseSink
+from streams.app import WorkerConfig, story_changelog_topic
 
 log = logging.getLogger(__name__)
-
-
-def resolve_bootstrap(settings: Settings) -> str:
-    """The configured broker, or the running embedded stack's."""
-    if settings.kafka.bootstrap:
-        return settings.kafka.bootstrap
-    run = require_run_file(settings.run_file)
-    return str(run["broker"]["bootstrap"])
-
-
-def ingest_spool(settings: Settings) -> Spool | None:
-    """The spool ``ingest`` writes to: on for an embedded stack whose broker is in memory.
-
-    A durable broker (Kafka) keeps what it acknowledged across a crash of the stack,
-    so documents sent to it need no second copy; neither do those sent to a
-    configured broker, which is the operator's to keep.
-    """
-    from ops.runtime.runfile import read_run_file
-
-    mode = settings.ingest.spool
-    if mode == "off" or (mode == "auto" and settings.kafka.bootstrap):
-        return None
-    if mode == "auto":
-        run = read_run_file(settings.run_file)
-        if run is not None and run.get("broker", {}).get("durable"):
-            return None
-    return Spool(settings.data_dir / "spool")
 
 
 def sink_topics(settings: Settings) -> list[str]:
@@ -66,8 +46,6 @@ def sink_topics(settings: Settings) -> list[str]:
 
 def story_members_topic(settings: Settings) -> str:
     """The story stage's table changelog, which the sink keeps (sinks.story_members)."""
-    from streams.app import WorkerConfig, story_changelog_topic
-
     return story_changelog_topic(WorkerConfig(bootstrap="", app_id=settings.streams.app_id))
 
 
@@ -78,8 +56,6 @@ def writer_password(settings: Settings) -> str:
 
 def read_limits(settings: Settings) -> ReadLimits:
     """The embedded SQL endpoint's caps on reads, from ``warehouse.reads``."""
-    from sinks.warehouse.endpoint.read_policy import ReadLimits
-
     r = settings.warehouse.reads
     return ReadLimits(
         max_execution_time_s=r.max_execution_time_s,
@@ -94,13 +70,6 @@ def read_limits(settings: Settings) -> ReadLimits:
 
 def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
     """The warehouse sink; with chDB it also serves the ClickHouse HTTP endpoint."""
-    from ops.runtime.metrics_server import serve_metrics
-    from sinks.consumer import PartitionReader, describe_topics
-    from sinks.warehouse import connect_warehouse
-    from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
-    from sinks.warehouse.retention import apply_retention
-    from sinks.writer import SinkConfig, WarehouseSink
-
     bootstrap = resolve_bootstrap(settings)
     warehouse = connect_warehouse(settings.warehouse_url, settings.warehouse.database)
     migrate(warehouse, MIGRATIONS_DIR)
@@ -110,9 +79,6 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
     }
     server = None
     if settings.warehouse_url.startswith("chdb://"):
-        from sinks.warehouse.chdb_driver import ChdbWarehouse
-        from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer
-
         assert isinstance(warehouse, ChdbWarehouse)
         password = writer_password(settings)
         users = [
@@ -165,36 +131,3 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
         if server is not None:
             server.stop()
         warehouse.close()
-
-
-def run_worker(settings: Settings, ready_file: Path | None = None) -> None:
-    """The Faust classify worker (blocks until stopped by a signal)."""
-    import faust
-
-    from ops.runtime.metrics_server import serve_metrics
-    from streams.app import WorkerConfig, build_app
-
-    bootstrap = resolve_bootstrap(settings)
-    metrics_url = serve_metrics(settings.metrics_port, settings.metrics_host).url
-    config = WorkerConfig(
-        bootstrap=bootstrap,
-        app_id=settings.streams.app_id,
-        partitions=settings.kafka.partitions,
-        topics=settings.topics,
-        taxonomy_paths=tuple(settings.streams.taxonomy),
-        data_dir=settings.data_dir,
-        compression=settings.kafka.compression,
-        version=policywatch_version(),
-        ready_file=ready_file,
-        session_timeout_s=settings.streams.session_timeout_s,
-        taxonomy_reload_s=settings.streams.taxonomy_reload_s,
-        ready_info=(("metrics", metrics_url),),
-    )
-    app = build_app(config)
-    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, override_logging=False)
-    worker.execute_from_commandline()
-
-
-def ensure_bootstrap_configured(settings: Settings) -> None:
-    if not settings.kafka.bootstrap and not settings.run_file.exists():
-        raise ConfigError("no Kafka broker configured and no running stack; run `policywatch up`")
