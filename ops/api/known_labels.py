@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from ops.settings import Settings
 from schemas.errors import PolicywatchError
+from sinks.read_model.documents import label_mentioned
 from sinks.warehouse.base import Warehouse
 from streams.taxonomy.known import KnownIds, LabelKind
 from streams.taxonomy.load import load_taxonomy
@@ -42,12 +43,7 @@ def taxonomy_ids(settings: Settings) -> Callable[[], KnownIds]:
 
 
 def _in_warehouse(warehouse: Warehouse, kind: LabelKind, value: str) -> bool:
-    rows = warehouse.query(
-        "SELECT count() AS n FROM (SELECT 1 FROM mentions "
-        "WHERE label_type = {kind:String} AND label_id = {value:String} LIMIT 1)",
-        params={"kind": kind, "value": value.upper() if kind == "country" else value},
-    )
-    return bool(rows) and int(rows[0]["n"]) > 0
+    return label_mentioned(warehouse, kind, value.upper() if kind == "country" else value)
 
 
 def unknown_ids(

@@ -17,23 +17,21 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import orjson
 
 from producers.publish import Outgoing, Publisher
-from schemas.alerts import AlertDelivery
 from schemas.codec import decode_any, encode
 from schemas.envelope import Producer
 from schemas.errors import BrokerError, InvalidEvent
 from schemas.subscriptions import SubscriptionChanged
 from schemas.topics import TopicNames
+from sinks.read_model.alerting import final_deliveries, undelivered_alerts
 from sinks.warehouse.base import Warehouse
 
 log = logging.getLogger(__name__)
 
-FINAL_STATUSES = ("delivered", "failed", "skipped")
 RESTORE_PRODUCER = Producer(name="policywatch-restore", version="1")
 
 
@@ -88,63 +86,6 @@ class RestoreReport:
     alerts: int = 0
 
 
-def undelivered_alerts(warehouse: Warehouse) -> list[bytes]:
-    """AlertRaised events with no final delivery attempt yet."""
-    final = ", ".join(f"'{status}'" for status in FINAL_STATUSES)  # constants, not input
-    rows = warehouse.query(
-        "SELECT event FROM alerts FINAL WHERE alert_id NOT IN "
-        f"(SELECT alert_id FROM deliveries WHERE status IN ({final})) ORDER BY raised_at"
-    )
-    return [str(r["event"]).encode("utf-8") for r in rows]
-
-
-def final_deliveries(warehouse: Warehouse) -> list[AlertDelivery]:
-    """The last final attempt of every alert, rebuilt from the deliveries table.
-
-    The delivery worker folds these to know what is done: without them, an alert
-    raised again after a restart (a commitment scan, a replay) would be sent twice.
-    """
-    final = ", ".join(f"'{status}'" for status in FINAL_STATUSES)  # constants, not input
-    rows = warehouse.query(
-        "SELECT alert_id, argMax(tuple(subscription_id, channel, attempt, status, endpoint, "
-        "http_status, error, latency_ms, attempted_at, event_id), attempt) AS last "
-        f"FROM deliveries FINAL WHERE status IN ({final}) GROUP BY alert_id"
-    )
-    out = []
-    for row in rows:
-        sub, channel, attempt, status, endpoint, http_status, error, latency, at, event_id = row[
-            "last"
-        ]
-        when = _utc(at)
-        out.append(
-            AlertDelivery(
-                event_id=str(event_id),
-                occurred_at=when,
-                observed_at=when,
-                producer=RESTORE_PRODUCER,
-                trace_id=str(row["alert_id"]),
-                alert_id=str(row["alert_id"]),
-                subscription_id=str(sub),
-                channel=channel,
-                attempt=int(attempt),
-                status=status,
-                endpoint=str(endpoint),
-                http_status=None if http_status is None else int(http_status),
-                error=str(error),
-                latency_ms=float(latency),
-            )
-        )
-    return out
-
-
-def _utc(value: object) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    text = str(value).replace(" ", "T")
-    parsed = datetime.fromisoformat(text)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def restore_alerting(
     journal: SubscriptionJournal,
     warehouse: Warehouse,
@@ -161,7 +102,7 @@ def restore_alerting(
     outgoing = [
         Outgoing(topics.subscriptions, e.subscription_id.encode(), encode(e)) for e in changes
     ]
-    done = final_deliveries(warehouse)
+    done = final_deliveries(warehouse, RESTORE_PRODUCER)
     outgoing.extend(Outgoing(topics.deliveries, d.alert_id.encode(), encode(d)) for d in done)
     alerts = undelivered_alerts(warehouse)
     for raw in alerts:

@@ -14,6 +14,8 @@ import logging
 from collections.abc import Iterable
 from datetime import date
 
+from ops.features.commitment_scan import scan_commitments_once
+from ops.runtime.access import open_warehouse
 from ops.settings import Settings
 from producers.publish import Outgoing, Publisher
 from schemas.alerts import AlertRaised
@@ -38,8 +40,6 @@ class CommitmentScanner:
 
     def scan(self, subscriptions: Iterable[Subscription], today: date) -> int:
         """One scan; returns how many alerts were published (raised ones keep their id)."""
-        from ops.features.commitment_scan import scan_commitments_once
-        from ops.runtime.access import open_warehouse
 
         settings = self._settings
         outgoing: list[Outgoing] = []

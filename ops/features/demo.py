@@ -23,7 +23,9 @@ from producers.ingest import IngestReport, ingest_paths
 from producers.publish import Publisher
 from producers.spool import Spool
 from schemas.envelope import Producer
+from sinks.read_model.documents import deadletter_count
 from sinks.read_model.reports import classified_count, demo_report
+from sinks.warehouse.base import Warehouse
 
 log = logging.getLogger(__name__)
 DEMO_CORPUS = Path(__file__).parents[1] / "demo_corpus"
@@ -79,12 +81,9 @@ def run_demo(
         stack.stop()
 
 
-def _wait_for_deadletters(warehouse: Any, expected: int, deadline: float) -> None:
+def _wait_for_deadletters(warehouse: Warehouse, expected: int, deadline: float) -> None:
     """Dead letters of this run's ingest travel the same path; wait for them too."""
     while time.monotonic() < deadline:
-        rows = warehouse.query(
-            "SELECT uniqExact(event_id) AS n FROM deadletter WHERE stage = 'ingest'"
-        )
-        if int(rows[0]["n"]) >= expected:
+        if deadletter_count(warehouse, "ingest") >= expected:
             return
         time.sleep(0.2)

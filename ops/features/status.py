@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from ops.runtime.consumer_lag import PartitionLag, group_lag, group_lag_by_topic
 from ops.runtime.runfile import pid_alive
 from schemas.errors import ConfigError, PolicywatchError
+from sinks.read_model.status import warehouse_figures
 from sinks.warehouse.base import Warehouse
 
 LAG_METRIC = "policywatch_consumer_lag_messages"
@@ -171,17 +172,6 @@ def probe_role(target: Target, timeout_s: float = 3.0) -> RoleStatus:
     return status
 
 
-_DOCUMENTS_SQL = """
-SELECT uniqExact(document_id) AS documents,
-       toString(max(observed_at)) AS last_observed,
-       toString(max(published_at)) AS last_published
-FROM documents"""
-_SIZE_SQL = """
-SELECT sum(rows) AS rows, sum(bytes_on_disk) AS bytes
-FROM system.parts
-WHERE active AND database = currentDatabase()"""
-
-
 def warehouse_status(open_warehouse: Callable[[], Warehouse]) -> WarehouseStatus:
     """Last document time and size; an unreachable warehouse is reported, not raised."""
     try:
@@ -190,20 +180,18 @@ def warehouse_status(open_warehouse: Callable[[], Warehouse]) -> WarehouseStatus
         return WarehouseStatus(location="?", reachable=False, error=str(exc))
     status = WarehouseStatus(location=warehouse.description, reachable=False)
     try:
-        [docs] = warehouse.query(_DOCUMENTS_SQL)
-        [size] = warehouse.query(_SIZE_SQL)
+        figures = warehouse_figures(warehouse)
     except PolicywatchError as exc:
         status.error = str(exc)
         return status
     finally:
         warehouse.close()
     status.reachable = True
-    status.documents = int(docs["documents"])
-    if status.documents:
-        status.last_document_observed_at = str(docs["last_observed"])
-        status.last_document_published_at = str(docs["last_published"] or "") or None
-    status.rows = int(size["rows"] or 0)
-    status.bytes_on_disk = int(size["bytes"] or 0)
+    status.documents = figures.documents
+    status.last_document_observed_at = figures.last_observed_at
+    status.last_document_published_at = figures.last_published_at
+    status.rows = figures.rows
+    status.bytes_on_disk = figures.bytes_on_disk
     return status
 
 

@@ -15,10 +15,10 @@ import orjson
 from ops import metrics
 from producers.publish import Outgoing, Publisher
 from producers.spool import Spool, SpooledRecord
+from sinks.read_model.documents import classified_revisions
 from sinks.warehouse.base import Warehouse
 
 log = logging.getLogger(__name__)
-CHUNK = 5000
 
 
 @dataclass
@@ -33,19 +33,6 @@ def _ids(record: SpooledRecord) -> tuple[str, str]:
     return str(data.get("document_id", "")), str(data.get("revision", ""))
 
 
-def held_pairs(warehouse: Warehouse, pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    held: set[tuple[str, str]] = set()
-    ids = sorted({doc for doc, _ in pairs})
-    for start in range(0, len(ids), CHUNK):
-        rows = warehouse.query(
-            "SELECT DISTINCT document_id, revision FROM classifications "
-            "WHERE has({ids:Array(String)}, document_id)",
-            params={"ids": ids[start : start + CHUNK]},
-        )
-        held.update((str(r["document_id"]), str(r["revision"])) for r in rows)
-    return held & pairs
-
-
 def sweep_spool(
     spool: Spool, warehouse: Warehouse, publisher: Publisher | None, topic: str
 ) -> SpoolReport:
@@ -54,7 +41,7 @@ def sweep_spool(
     for segment in spool.segments():
         records = list(Spool.read(segment))
         pairs = {_ids(r) for r in records}
-        missing = pairs - held_pairs(warehouse, pairs)
+        missing = pairs - classified_revisions(warehouse, pairs)
         if not missing:
             spool.remove(segment)
             report.removed += 1
