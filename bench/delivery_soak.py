@@ -28,9 +28,13 @@ sys.path.insert(0, str(ROOT))
 
 from bench.alerts import SECRET, Receiver  # noqa: E402
 from bench.report import append_row, machine  # noqa: E402
-from ops.runtime.ports import free_port, wait_until  # noqa: E402
+from ops.runtime.ports import (  # noqa: E402
+    broker_ready,
+    free_port,
+    wait_until,
+)
 from ops.runtime.process import stop_process  # noqa: E402
-from ops.runtime.tansu import broker_ready, spawn_tansu  # noqa: E402
+from ops.runtime.tansu import spawn_tansu  # noqa: E402
 from ops.runtime.topics import ensure_topics  # noqa: E402
 from producers.publish import Outgoing, Publisher  # noqa: E402
 from schemas.alerts import AlertDocument, AlertRaised  # noqa: E402

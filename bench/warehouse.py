@@ -24,8 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import machine, replace_section  # noqa: E402
-from ops.runtime.broker import broker_ready  # noqa: E402
-from ops.runtime.ports import free_port, wait_until  # noqa: E402
+from ops.runtime.ports import (  # noqa: E402
+    broker_ready,
+    free_port,
+    wait_until,
+)
 from ops.runtime.process import stop_process  # noqa: E402
 from ops.runtime.tansu import spawn_tansu  # noqa: E402
 from ops.runtime.topics import ensure_topics  # noqa: E402

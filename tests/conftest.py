@@ -65,8 +65,7 @@ class Broker:
 @pytest.fixture(scope="session")
 def tansu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     """A real Tansu broker on a free loopback port; a failed start fails the run."""
-    from ops.runtime.broker import broker_ready
-    from ops.runtime.ports import free_port, wait_until
+    from ops.runtime.ports import broker_ready, free_port, wait_until
     from ops.runtime.process import stop_process, tail
     from ops.runtime.tansu import spawn_tansu, tansu_version
 

@@ -7,6 +7,7 @@ from urllib.parse import quote, urlsplit
 
 from ops.runtime.runfile import require_run_file
 from ops.settings import Settings
+from schemas.errors import ConfigError
 from sinks.warehouse import Warehouse, connect_warehouse
 
 
@@ -26,8 +27,6 @@ def open_warehouse(settings: Settings, *, write: bool = False) -> Warehouse:
         return connect_warehouse(settings.warehouse.url, settings.warehouse.database)
     run = require_run_file(settings.run_file)
     if not run.get("sql"):
-        from schemas.errors import ConfigError
-
         raise ConfigError(
             "the running stack serves no SQL endpoint; set POLICYWATCH_WAREHOUSE__URL"
         )

@@ -10,12 +10,17 @@ re-publishes subscriptions and alerts itself (``fresh`` says when that is needed
 from __future__ import annotations
 
 import logging
-import socket
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from ops.runtime.kafka_broker import start_single_node
+from ops.runtime.kafka_install import find_java, installed_kafka
+from ops.runtime.ports import broker_ready, free_port, wait_until
+from ops.runtime.process import stop_process, tail
+from ops.runtime.tansu import spawn_tansu, tansu_version
 from ops.settings import Settings
 from schemas.errors import ConfigError
 
@@ -24,30 +29,8 @@ log = logging.getLogger(__name__)
 BrokerKind = Literal["kafka", "tansu"]
 
 
-def broker_ready(bootstrap: str) -> bool:
-    """A metadata round trip, not a port check: the broker answers Kafka requests."""
-    from kafka import KafkaAdminClient
-
-    host, _, port = bootstrap.split(",", maxsplit=1)[0].rpartition(":")
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(1.0)
-        if probe.connect_ex((host, int(port))) != 0:
-            return False  # not listening yet; kafka-python would leak a socket per attempt
-    admin = KafkaAdminClient(
-        bootstrap_servers=bootstrap, request_timeout_ms=2000, client_id="policywatch-probe"
-    )
-    try:
-        admin.list_topics()
-        return True
-    finally:
-        admin.close()
-
-
 def choose_kind(settings: Settings) -> BrokerKind:
     """``auto``: Kafka when Java and the configured version are installed, else Tansu."""
-    import shutil
-
-    from ops.runtime.kafka_install import installed_kafka
 
     kind = settings.broker.kind
     if kind != "auto":
@@ -97,7 +80,6 @@ class EmbeddedBroker:
         self.fresh = False
 
     def stop(self) -> None:
-        from ops.runtime.process import stop_process
 
         stop_process(self.proc, 30.0 if self.durable else 10.0)
 
@@ -111,8 +93,6 @@ def start_broker(settings: Settings, data_dir: Path, logs: Path) -> EmbeddedBrok
 
 
 def _start_kafka(settings: Settings, data_dir: Path) -> EmbeddedBroker:
-    from ops.runtime.kafka_broker import start_single_node
-    from ops.runtime.kafka_install import find_java, installed_kafka
 
     find_java()
     version = settings.broker.kafka_version
@@ -140,21 +120,18 @@ def _start_kafka(settings: Settings, data_dir: Path) -> EmbeddedBroker:
 
 
 def _start_tansu(settings: Settings, logs: Path) -> EmbeddedBroker:
-    from ops.runtime.ports import free_port, wait_until
-    from ops.runtime.process import stop_process, tail
-    from ops.runtime.tansu import spawn_tansu, tansu_version
 
     port = free_port()
     bootstrap = f"127.0.0.1:{port}"
     log_path = logs / "broker.log"
-    proc = spawn_tansu(port, log_path)
+    proc = spawn_tansu(port, log_path, settings.tansu_bin)
     timeout = settings.broker.start_timeout_s
     if not wait_until(lambda: proc.poll() is None and broker_ready(bootstrap), timeout):
         stop_process(proc)
         raise ConfigError(f"broker not ready at {bootstrap}; last log lines:\n{tail(log_path)}")
     return EmbeddedBroker(
         kind="tansu",
-        version=tansu_version(),
+        version=tansu_version(settings.tansu_bin),
         bootstrap=bootstrap,
         proc=proc,
         log_path=log_path,

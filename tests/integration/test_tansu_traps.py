@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
-from ops.runtime.broker import broker_ready
-from ops.runtime.ports import free_port, wait_until
+from ops.runtime.ports import broker_ready, free_port, wait_until
 from ops.runtime.process import stop_process
 from ops.runtime.tansu import spawn_tansu
 from ops.runtime.topics import ensure_topics
