@@ -1,4 +1,8 @@
-"""The only HTTP client of policywatch (httpx): polite, bounded, conditional GETs.
+"""The producers' HTTP client (httpx): polite, bounded, conditional GETs.
+
+The only one that reads the web; delivery posts to subscribers' endpoints with its
+own (``sinks.delivery.http_transport``), and the CLI reaches the subscriptions API
+with another (``ops.cli.api_client``).
 
 Every request carries the operator's User-Agent and has connect/read timeouts
 plus an overall deadline (a server trickling bytes cannot hold us). Bodies are
@@ -29,9 +33,9 @@ from producers.fetch_types import (
     FetchResult,
     HostGate,
     Validators,
-    parse_retry_after,
 )
 from producers.robots import ROBOTS_MAX_BYTES, RobotsCache
+from schemas.retry_after import retry_after_seconds
 
 __all__ = ["FetchConfig", "FetchError", "FetchResult", "Fetcher", "Validators"]
 
@@ -250,7 +254,7 @@ class Fetcher:
                 reason=f"http_{status}",
                 retriable=True,
                 status=status,
-                retry_after=parse_retry_after(headers.get("retry-after")),
+                retry_after=retry_after_seconds(headers.get("retry-after")),
             )
         if status >= 300 and status != 304:
             fix = {404: "the page is gone or the URL is wrong", 410: "the page was removed"}

@@ -22,11 +22,12 @@ import httpx
 
 from schemas.alerts import AlertRaised, ChannelKind
 from schemas.errors import DeliveryError
+from schemas.retry_after import retry_after_seconds
 from schemas.subscriptions import EmailChannel, SlackChannel, Subscription, WebhookChannel
 from sinks.delivery.config import DeliveryConfig, SmtpConfig
 from sinks.delivery.http_transport import Answer, guarded_client, post_capped
 from sinks.delivery.messages import email_message, slack_body, webhook_body
-from sinks.delivery.retry import RETRY_AFTER_STATUSES, Verdict, http_verdict, retry_after_s
+from sinks.delivery.retry import RETRY_AFTER_STATUSES, Verdict, http_verdict
 from sinks.delivery.signing import InvalidSignature, signed_headers
 from sinks.delivery.ssrf import (
     AddressPolicy,
@@ -196,7 +197,7 @@ class Channels:
             return AttemptResult("delivered", endpoint, answer.status)
         retry_after = None
         if answer.status in RETRY_AFTER_STATUSES:
-            retry_after = retry_after_s(answer.retry_after, datetime.now(UTC))
+            retry_after = retry_after_seconds(answer.retry_after, datetime.now(UTC))
         detail = scrub(_snippet(answer.body), hidden)
         what = "redirects are not followed; " if 300 <= answer.status < 400 else ""
         error = f"{kind} URL {shown} answered HTTP {answer.status}" + (

@@ -6,8 +6,6 @@ Pure: no I/O, the random source and the clock are parameters.
 from __future__ import annotations
 
 import random
-from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Literal
 
 Verdict = Literal["delivered", "retry", "final"]
@@ -24,22 +22,6 @@ def backoff_delay(
     """Full jitter: uniform in [0, min(max_s, base_s * 2**(attempt-1))] after ``attempt``."""
     ceiling = min(max_s, base_s * 2.0 ** min(max(attempt - 1, 0), 62))
     return (rng or random).uniform(0.0, ceiling)
-
-
-def retry_after_s(value: str | None, now: datetime) -> float | None:
-    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, (when - now).total_seconds())
 
 
 def next_delay(

@@ -11,7 +11,7 @@ from typing import TypeVar
 import pytest
 
 from producers.fetch import Fetcher, FetchError, FetchResult, Validators
-from producers.fetch_types import parse_retry_after
+from schemas.retry_after import retry_after_seconds
 from tests.fixtures.web.server import FixtureServer, Reply
 from tests.unit.producers.conftest import FAST
 
@@ -179,9 +179,9 @@ def test_an_unreachable_host_fails_as_retriable(web: FixtureServer) -> None:
 
 
 def test_retry_after_forms() -> None:
-    assert parse_retry_after("120") == 120
-    assert parse_retry_after(None) is None and parse_retry_after("soon") is None
+    assert retry_after_seconds("120") == 120
+    assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
     from datetime import UTC, datetime
 
     now = datetime(2026, 3, 12, 4, 0, tzinfo=UTC)
-    assert parse_retry_after("Thu, 12 Mar 2026 04:00:30 GMT", now) == 30
+    assert retry_after_seconds("Thu, 12 Mar 2026 04:00:30 GMT", now) == 30

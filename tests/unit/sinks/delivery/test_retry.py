@@ -8,7 +8,8 @@ from email.utils import format_datetime
 
 import pytest
 
-from sinks.delivery.retry import backoff_delay, http_verdict, next_delay, retry_after_s
+from schemas.retry_after import retry_after_seconds
+from sinks.delivery.retry import backoff_delay, http_verdict, next_delay
 
 
 @pytest.mark.parametrize("attempt", [1, 2, 3, 5, 10, 40, 100])
@@ -30,11 +31,13 @@ def test_retry_after_wins_when_longer_but_never_passes_the_cap() -> None:
 
 def test_retry_after_parses_seconds_and_http_dates() -> None:
     now = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
-    assert retry_after_s("30", now) == 30.0
-    assert retry_after_s(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == 90.0
-    assert retry_after_s(format_datetime(now - timedelta(hours=1), usegmt=True), now) == 0.0
-    assert retry_after_s("soon", now) is None
-    assert retry_after_s(None, now) is None
+    assert retry_after_seconds("30", now) == 30.0
+    assert (
+        retry_after_seconds(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == 90.0
+    )
+    assert retry_after_seconds(format_datetime(now - timedelta(hours=1), usegmt=True), now) == 0.0
+    assert retry_after_seconds("soon", now) is None
+    assert retry_after_seconds(None, now) is None
 
 
 @pytest.mark.parametrize(
