@@ -17,7 +17,7 @@ from producers.checkpoints import SourceCheckpoint, UrlState
 from producers.extract import Article, extract_article
 from producers.fetch import Fetcher, FetchResult, Validators
 from producers.sources import SourceConfig
-from schemas.deadletter import DeadLetter, encode_bytes
+from schemas.deadletter import DeadLetter, dead_letter_for
 from schemas.documents import (
     MAX_BODY_CHARS,
     DateSource,
@@ -26,9 +26,9 @@ from schemas.documents import (
     SourceRef,
     observe_document,
 )
-from schemas.envelope import Producer, utcnow
+from schemas.envelope import Producer
 from schemas.errors import InvalidURL, SourceError
-from schemas.ids import canonical_url, document_id_for_url, event_id_for
+from schemas.ids import canonical_url, document_id_for_url
 
 SUMMARY_PREFIX = "feed_summary:"  # extraction mark of an event built from a feed summary
 HTML_TYPES = frozenset({"", "text/html", "application/xhtml+xml", "text/plain"})
@@ -206,19 +206,15 @@ def fetch_deadletter(
     source_id: str, location: str, error: SourceError, raw: bytes, producer: Producer
 ) -> DeadLetter:
     """The dead letter of an article or entry; its id is the same every time it fails so."""
-    now = utcnow()
-    event_id = event_id_for(source_id, location, DeadLetter.EVENT_TYPE, error.reason)
-    return DeadLetter(
-        event_id=event_id,
-        occurred_at=now,
-        observed_at=now,
-        producer=producer,
-        trace_id=event_id,
+    return dead_letter_for(
         stage="fetch",
-        reason=error.reason[:100],
-        error=str(error)[:4000],
-        original_key=encode_bytes(location.encode("utf-8")),
-        original_value=encode_bytes(raw[:65536]) or "",
+        error=error,
+        producer=producer,
+        origin=location,
+        key=location.encode("utf-8"),
+        value=raw,
+        identity=(source_id, location),
+        max_original_bytes=65536,
     )
 
 

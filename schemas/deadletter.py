@@ -52,11 +52,17 @@ def dead_letter_for(
     offset: int | None = None,
     key: bytes | None = None,
     value: bytes | None = None,
+    identity: tuple[str, ...] | None = None,
+    max_original_bytes: int = MAX_ORIGINAL_BYTES,
 ) -> DeadLetter:
-    """The dead letter of one failure; ``origin`` (``topic/partition@offset`` or a file
-    location) makes its id deterministic, so the same failure replayed is the same record."""
+    """The dead letter of one failure: the one constructor every stage uses.
+
+    ``origin`` (``topic/partition@offset`` or a file location) with the stage makes its
+    id deterministic, so the same failure replayed is the same record; ``identity``
+    replaces the pair where something else names the failure (a source and an
+    article's URL). The original value is kept up to ``max_original_bytes``."""
     now = utcnow()
-    event_id = event_id_for(origin, stage, DeadLetter.EVENT_TYPE, error.reason)
+    event_id = event_id_for(*(identity or (origin, stage)), DeadLetter.EVENT_TYPE, error.reason)
     return DeadLetter(
         event_id=event_id,
         occurred_at=now,
@@ -64,11 +70,11 @@ def dead_letter_for(
         producer=producer,
         trace_id=event_id,
         stage=stage,
-        reason=error.reason,
+        reason=error.reason[:100],
         error=str(error)[:4000],
         topic=topic,
         partition=partition,
         offset=offset,
         original_key=encode_bytes(key),
-        original_value=encode_bytes(value[:MAX_ORIGINAL_BYTES] if value else value) or "",
+        original_value=encode_bytes(value[:max_original_bytes] if value else value) or "",
     )
