@@ -32,7 +32,7 @@ from schemas.subscriptions import (
     subscription_changed,
 )
 from tests.e2e.test_crash_recovery import explain_stack, start_stack, stop
-from tests.e2e.test_embedded_stack import wait_for
+from tests.waiting import wait_for
 
 QUAD = [
     "The Quad foreign ministers met in Tokyo and agreed on a maritime surveillance plan.",

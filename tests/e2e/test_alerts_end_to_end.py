@@ -30,7 +30,7 @@ from sinks.delivery.signing import verify
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.delivery_receivers import Route, WebhookReceiver
 from tests.e2e.test_crash_recovery import explain_stack, start_stack, stop
-from tests.e2e.test_embedded_stack import wait_for
+from tests.waiting import wait_for
 
 SECRET = "whsec_ZW5kLXRvLWVuZC1zaWduaW5nLXNlY3JldC0wMQ=="
 ENV = {

@@ -25,7 +25,7 @@ import pytest
 from ops.runtime.access import endpoint_url
 from ops.runtime.runfile import pid_alive
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
-from tests.e2e.test_embedded_stack import wait_for
+from tests.waiting import wait_for
 
 N_DOCS = 3000
 

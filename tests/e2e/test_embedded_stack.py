@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from schemas.documents import SourceRef, observe_document
 from schemas.envelope import Producer
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.conftest import SHARED
+from tests.waiting import wait_for
 
 SEEDS = sorted((SHARED / "seeds").glob("*.txt"))
 
@@ -51,21 +52,6 @@ class RunningStack:
 
     def warehouse(self) -> ClickhouseWarehouse:
         return ClickhouseWarehouse(endpoint_url(self.run["sql"], write=False))
-
-
-def wait_for(
-    probe: Callable[[], bool],
-    timeout: float = 60,
-    what: str = "condition",
-    explain: Callable[[], str] | None = None,
-) -> None:
-    """Poll until ``probe`` holds; on timeout fail with ``explain()`` (logs, counts)."""
-    deadline = time.monotonic() + timeout
-    while not probe():
-        if time.monotonic() >= deadline:
-            detail = explain() if explain else ""
-            pytest.fail(f"{what} not reached in {timeout}s\n{detail}")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")

@@ -34,9 +34,9 @@ from schemas.subscriptions import Filter, Subscription, VolumeTrigger
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.e2e.test_alert_evaluation import alert_reader, metric, subscribe, webhook
 from tests.e2e.test_crash_recovery import explain_stack, n, start_stack
-from tests.e2e.test_embedded_stack import wait_for
 from tests.e2e.test_stories_across_workers import EVENTS, report, stories
 from tests.kafka_tools import consumer_groups_describe
+from tests.waiting import wait_for
 
 #: events 2, 4, 5 and 6 say "Quad": four matching documents per outlet
 QUAD_EVENTS = (2, 4, 5, 6)

@@ -14,10 +14,9 @@ import json
 import os
 import re
 import subprocess
-import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +40,7 @@ from tests.conftest import Broker
 from tests.delivery_receivers import Route, WebhookReceiver
 from tests.policywatch_cli import policywatch, wait_until_ready
 from tests.prometheus_checks import declared_metrics, naming_problems
+from tests.waiting import wait_for
 
 #: What the test may change in a compose service's environment: addresses, and names that
 #: keep this test's topics and consumer group apart from other tests on the shared broker.
@@ -52,13 +52,6 @@ ADDRESSES = {
     "POLICYWATCH_DATA_DIR",
 }
 WRITER_PASSWORD = "role-test-" + uuid.uuid4().hex[:8]
-
-
-def wait_for(probe: Callable[[], bool], timeout: float = 60, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not probe():
-        assert time.monotonic() < deadline, f"{what} not reached in {timeout}s"
-        time.sleep(0.2)
 
 
 @dataclass

@@ -19,7 +19,7 @@ import pytest
 from ops.runtime.access import endpoint_url
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.e2e.test_crash_recovery import explain_stack, start_stack, stop
-from tests.e2e.test_embedded_stack import wait_for
+from tests.waiting import wait_for
 
 #: Eight unrelated events, each told in three sentences; outlet "b" runs a light rewrite.
 EVENTS = [

@@ -20,8 +20,8 @@ from ops.runtime.access import endpoint_url
 from schemas.ids import document_id_for_url
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.e2e.test_crash_recovery import explain_stack, start_stack, stop
-from tests.e2e.test_embedded_stack import wait_for
 from tests.e2e.test_stories_across_workers import ingest, record
+from tests.waiting import wait_for
 from tests.warehouse_fixture import fixture_rows
 
 FIRST = 12  # eight events told by outlet a, four of them also by outlet b

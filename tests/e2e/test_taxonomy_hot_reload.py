@@ -14,7 +14,7 @@ import pytest
 from ops.runtime.access import endpoint_url
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.e2e.test_crash_recovery import explain_stack, start_stack, stop
-from tests.e2e.test_embedded_stack import wait_for
+from tests.waiting import wait_for
 
 USER = """
 version: "user-1"

@@ -18,8 +18,8 @@ import pytest
 from ops.runtime.access import endpoint_url
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from tests.e2e.test_crash_recovery import explain_stack, start_stack, stop
-from tests.e2e.test_embedded_stack import wait_for
 from tests.fixtures.web.server import FixtureServer
+from tests.waiting import wait_for
 
 
 def count(warehouse: ClickhouseWarehouse, sql: str) -> int:

@@ -23,7 +23,8 @@ from tests.discovery_events import (
     discovery_events,
     discovery_records,
 )
-from tests.integration.test_sink import count, make_sink, run_in_thread, wait_for
+from tests.integration.test_sink import count, make_sink, run_in_thread
+from tests.waiting import wait_for
 
 TODAY = date(2026, 6, 1)
 

@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -23,6 +23,7 @@ from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.endpoint.read_policy import ReadLimits
 from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer
 from tests.integration.test_http_endpoint import READER, Reply, call
+from tests.waiting import wait_for
 
 LIMITS = ReadLimits(
     max_execution_time_s=20,
@@ -64,13 +65,6 @@ def running(warehouse: ChdbWarehouse, marker: str) -> int:
         params={"m": f"%{marker}%"},
     )
     return int(rows[0]["n"])
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"{what} did not happen"
-        time.sleep(0.05)
 
 
 def in_background(server: WarehouseHttpServer, sql: str, **params: str) -> threading.Thread:
@@ -142,7 +136,7 @@ def test_reads_beyond_the_concurrency_limit_get_503_with_retry_after(
     marker = uuid.uuid4().hex[:12]
     slow = f"SELECT sum(number) FROM numbers(1e13) WHERE toString(number) != '{marker}'"
     threads = [in_background(server, slow, max_execution_time="3") for _ in range(2)]
-    wait_for(lambda: running(warehouse, marker) == 2, "two reads running")
+    wait_for(lambda: running(warehouse, marker) == 2, what="two reads running")
     busy = call(server, body=b"SELECT 1")
     for thread in threads:
         thread.join()
@@ -158,11 +152,11 @@ def test_a_disconnected_clients_read_is_cancelled(
     sql = f"SELECT sum(number) FROM numbers(1e13) WHERE toString(number) != '{marker}'"
     client = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     client.request("POST", "/?" + urlencode({"max_execution_time": "20"}), body=sql.encode())
-    wait_for(lambda: running(warehouse, marker) == 1, "the read starting")
+    wait_for(lambda: running(warehouse, marker) == 1, what="the read starting")
     assert client.sock is not None
     client.sock.shutdown(socket.SHUT_RDWR)
     client.close()
-    wait_for(lambda: running(warehouse, marker) == 0, "the read being cancelled", timeout=10)
+    wait_for(lambda: running(warehouse, marker) == 0, what="the read being cancelled", timeout=10)
     assert call(server, body=b"SELECT 1").body == b"1\n"
 
 
@@ -181,7 +175,7 @@ def test_the_warehouses_writes_land_while_hostile_reads_run(
     threads = [threading.Thread(target=read) for _ in range(2)]
     for thread in threads:
         thread.start()
-    wait_for(lambda: running(warehouse, marker) == 2, "two hostile reads running")
+    wait_for(lambda: running(warehouse, marker) == 2, what="two hostile reads running")
     for i in range(5):
         warehouse.insert_rows("docs", [{"id": i, "title": f"written during reads {i}"}])
     landed = warehouse.query("SELECT count() AS n FROM docs")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from producers.publish import Outgoing, Publisher
@@ -18,15 +16,9 @@ from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from sinks.writer import SinkConfig, WarehouseSink
 from tests.conftest import Broker
 from tests.integration.test_warehouse_schema import classified
+from tests.waiting import wait_for
 
 P = Producer(name="test", version="1")
-
-
-def wait_for(probe: Callable[[], bool], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not probe():
-        assert time.monotonic() < deadline, "condition not reached in time"
-        time.sleep(0.1)
 
 
 def make_sink(broker: Broker, topics: TopicNames, warehouse: ChdbWarehouse) -> WarehouseSink:

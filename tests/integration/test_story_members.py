@@ -26,7 +26,8 @@ from sinks.writer import SinkConfig, WarehouseSink
 from streams.agents import _rebuild_index
 from streams.classify.stories import StoryIndex, story_features
 from tests.conftest import Broker
-from tests.integration.test_sink import run_in_thread, wait_for
+from tests.integration.test_sink import run_in_thread
+from tests.waiting import wait_for
 
 
 def read_to_end(bootstrap: str, topic: str) -> list[tuple[bytes, bytes]]:
