@@ -116,19 +116,6 @@ class HealthRecorder(Protocol):
         ...
 
 
-class MemoryHealthRecorder:
-    """Keeps every row; ``latest`` per source. For tests and for a status endpoint."""
-
-    def __init__(self) -> None:
-        self.rows: list[SourceHealth] = []
-
-    def record(self, health: SourceHealth) -> None:
-        self.rows.append(health)
-
-    def latest(self, source_id: str) -> SourceHealth | None:
-        return next((r for r in reversed(self.rows) if r.source_id == source_id), None)
-
-
 class LogHealthRecorder:
     """One log line per run: warning when degraded, error when the source failed."""
 

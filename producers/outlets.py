@@ -101,31 +101,3 @@ class JsonlOutlet:
                 log.warning("would dead-letter (%s): %s", record.reason, record.error)
         self._stream.flush()
         return Delivery([True] * len(records))
-
-
-class MemoryOutlet:
-    """Keeps what it is sent; ``fail_next`` refuses the next n records (as a failing broker)."""
-
-    def __init__(self) -> None:
-        self.records: list[Record] = []
-        self.fail_next = 0
-
-    @property
-    def documents(self) -> list[DocumentObserved]:
-        return [r for r in self.records if isinstance(r, DocumentObserved)]
-
-    @property
-    def deadletters(self) -> list[DeadLetter]:
-        return [r for r in self.records if isinstance(r, DeadLetter)]
-
-    async def send(self, records: Sequence[Record]) -> Delivery:
-        acked = []
-        for record in records:
-            if self.fail_next > 0:
-                self.fail_next -= 1
-                acked.append(False)
-            else:
-                self.records.append(record)
-                acked.append(True)
-        errors = [] if all(acked) else [f"{acked.count(False)} records refused"]
-        return Delivery(acked, errors)

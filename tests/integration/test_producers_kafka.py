@@ -16,7 +16,7 @@ from kafka import KafkaConsumer, TopicPartition
 from producers.checkpoints import CheckpointStore
 from producers.fetch import FetchConfig, Fetcher
 from producers.harvest import Harvester
-from producers.health import MemoryHealthRecorder, SourceHealth
+from producers.health import SourceHealth
 from producers.outlets import KafkaOutlet
 from producers.publish import Outgoing, Publisher
 from producers.scheduler import run_once
@@ -28,6 +28,7 @@ from schemas.documents import DocumentObserved
 from schemas.envelope import Event, Producer
 from schemas.topics import TopicNames
 from tests.conftest import Broker
+from tests.fakes import MemoryHealthRecorder
 from tests.fixtures.web.server import ROOT, FixtureServer
 
 CONFIG = FetchConfig(host_rate_per_s=0, host_concurrency=4, retries=0, read_timeout_s=2)

@@ -13,12 +13,12 @@ from prometheus_client import REGISTRY
 from producers.checkpoints import CheckpointStore
 from producers.fetch import Fetcher
 from producers.harvest import Harvester
-from producers.health import MemoryHealthRecorder, SourceHealth
-from producers.outlets import MemoryOutlet
+from producers.health import SourceHealth
 from producers.scheduler import run_once
 from producers.sources import SourceConfig
 from schemas.envelope import Producer
 from schemas.ids import document_id_for_url
+from tests.fakes import MemoryHealthRecorder, MemoryOutlet
 from tests.fixtures.web.server import ROOT, FixtureServer, Reply
 from tests.unit.producers.conftest import FAST
 

@@ -13,10 +13,10 @@ import pytest
 import uvicorn
 
 from producers.intake import IntakeConfig, build_intake_app
-from producers.outlets import MemoryOutlet
 from schemas.envelope import Producer
 from schemas.errors import ConfigError
 from schemas.ids import document_id_for_external, document_id_for_url
+from tests.fakes import MemoryOutlet
 
 TOKEN = "s3cret-token-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

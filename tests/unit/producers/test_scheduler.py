@@ -10,11 +10,10 @@ from pathlib import Path
 from producers.checkpoints import CheckpointStore
 from producers.fetch import Fetcher
 from producers.harvest import Harvester
-from producers.health import MemoryHealthRecorder
-from producers.outlets import MemoryOutlet
 from producers.scheduler import run_sources
 from producers.sources import SourceConfig
 from schemas.envelope import Producer
+from tests.fakes import MemoryHealthRecorder, MemoryOutlet
 from tests.fixtures.web.server import FixtureServer, Reply
 from tests.unit.producers.conftest import FAST
 
