@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.pipeline import percentile, synthetic_documents  # noqa: E402
 from bench.report import append_row, machine  # noqa: E402
-from ops.runtime.supervisor import Stack  # noqa: E402
+from ops.roles.stack import Stack  # noqa: E402
 from ops.settings import load_settings  # noqa: E402
 from producers.publish import Outgoing, Publisher  # noqa: E402
 from schemas.codec import encode  # noqa: E402

@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.pipeline import run_passthrough, run_pipeline  # noqa: E402
 from bench.report import machine, replace_section  # noqa: E402
+from ops.roles.stack import Stack  # noqa: E402
 from ops.runtime.access import open_warehouse  # noqa: E402
 from ops.runtime.broker import start_broker  # noqa: E402
-from ops.runtime.supervisor import Stack  # noqa: E402
 from ops.settings import load_settings  # noqa: E402
 
 KINDS = ("tansu", "kafka")

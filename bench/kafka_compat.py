@@ -135,9 +135,9 @@ def faust_probe(bootstrap: str, workdir: Path) -> str:
 
 
 def stack_probe(version: str, workdir: Path) -> str:
-    from ops.features.demo import DEMO_CORPUS
+    from ops.cli.demo import DEMO_CORPUS
+    from ops.roles.stack import Stack
     from ops.runtime.access import open_warehouse
-    from ops.runtime.supervisor import Stack
 
     settings = load_settings(
         data_dir=workdir / f"stack-{version}", broker={"kind": "kafka", "kafka_version": version}

@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import append_row, machine  # noqa: E402
+from ops.roles.stack import Stack  # noqa: E402
 from ops.runtime.access import open_warehouse  # noqa: E402
-from ops.runtime.supervisor import Stack  # noqa: E402
 from ops.runtime.topics import ensure_topics  # noqa: E402
 from ops.settings import load_settings  # noqa: E402
 from producers.publish import Outgoing, Publisher  # noqa: E402

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ops.features.demo import DEMO_CORPUS
+from ops.cli.demo import DEMO_CORPUS
 from producers.files import FileDefaults, expand_paths, parse_path
 from producers.ingest import ingest_deadletter
 from schemas.codec import encode

@@ -22,7 +22,7 @@ import time
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
-from ops.features.alert_restore import SubscriptionJournal
+from ops.api.journal import SubscriptionJournal
 from producers.publish import Outgoing, Publisher
 from schemas.codec import decode_any, encode
 from schemas.envelope import Producer

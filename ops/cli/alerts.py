@@ -30,7 +30,7 @@ def scan_once(settings: Settings, today: date) -> int:
     """One scan: subscriptions from the topic, commitments from the warehouse, alerts out."""
     from ops.api.subscription_store import SubscriptionStore
     from ops.features.commitment_scanner import CommitmentScanner
-    from ops.roles.kafka import resolve_bootstrap
+    from ops.runtime.access import resolve_bootstrap
     from ops.version import policywatch_version
     from schemas.envelope import Producer
 

@@ -104,7 +104,7 @@ def up(
     ] = None,
 ) -> None:
     """Run the embedded stack (broker, classify worker, warehouse sink) until Ctrl-C."""
-    from ops.runtime.supervisor import Stack
+    from ops.roles.stack import Stack
 
     settings = _settings(ctx)
     if broker is not None:
@@ -179,7 +179,8 @@ def ingest(
 ) -> None:
     """Publish documents from files to the running stack (or the configured broker)."""
     from ops.cli.data_dir import data_directory_skipper
-    from ops.roles.kafka import ingest_spool, resolve_bootstrap
+    from ops.roles.kafka import ingest_spool
+    from ops.runtime.access import resolve_bootstrap
     from ops.version import policywatch_version
     from producers.files import FileDefaults, select_files
     from producers.ingest import ingest_paths
@@ -261,7 +262,7 @@ def ingest(
 @app.command()
 def demo(ctx: typer.Context) -> None:
     """Run the whole pipeline on the bundled sample corpus and print what it found."""
-    from ops.features.demo import run_demo
+    from ops.cli.demo import run_demo
 
     settings = _settings(ctx)
     report, tables = run_demo(settings, on_status=lambda s: err_console.print(f"[dim]· {s}[/]"))
@@ -298,8 +299,7 @@ def replay(
     """Republish stored documents to policy.documents (new taxonomy, rebuild, migration)."""
     from ops.features.replay import ReplayFilter, count_documents
     from ops.features.replay import replay as replay_documents
-    from ops.roles.kafka import resolve_bootstrap
-    from ops.runtime.access import open_warehouse
+    from ops.runtime.access import open_warehouse, resolve_bootstrap
     from producers.publish import Publisher
 
     settings = _settings(ctx)

@@ -14,18 +14,15 @@ be done and not sent twice.
 from __future__ import annotations
 
 import logging
-import os
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import orjson
 
+from ops.api.journal import SubscriptionJournal
 from producers.publish import Outgoing, Publisher
-from schemas.codec import decode_any, encode
+from schemas.codec import encode
 from schemas.envelope import Producer
-from schemas.errors import BrokerError, InvalidEvent
-from schemas.subscriptions import SubscriptionChanged
+from schemas.errors import BrokerError
 from schemas.topics import TopicNames
 from sinks.read_model.alerting import final_deliveries, undelivered_alerts
 from sinks.warehouse.base import Warehouse
@@ -33,50 +30,6 @@ from sinks.warehouse.base import Warehouse
 log = logging.getLogger(__name__)
 
 RESTORE_PRODUCER = Producer(name="policywatch-restore", version="1")
-
-
-class SubscriptionJournal:
-    """Append-only JSON lines of SubscriptionChanged events (mode 0600: it holds secrets)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-
-    def append(self, event: SubscriptionChanged) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = encode(event) + b"\n"
-        with self._lock:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            try:
-                os.write(fd, line)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-
-    def latest(self) -> list[SubscriptionChanged]:
-        """The newest change per subscription; an unreadable line is reported and skipped."""
-        if not self.path.exists():
-            return []
-        newest: dict[str, SubscriptionChanged] = {}
-        with self.path.open("rb") as lines:
-            for number, line in enumerate(lines, 1):
-                if not line.strip():
-                    continue
-                try:
-                    event = decode_any(line)
-                except InvalidEvent as exc:  # a torn last line after a crash
-                    log.warning("%s:%d: skipping unreadable line: %s", self.path, number, exc)
-                    continue
-                if not isinstance(event, SubscriptionChanged):
-                    continue
-                known = newest.get(event.subscription_id)
-                if known is None or event.version > known.version:
-                    newest[event.subscription_id] = event
-        return sorted(newest.values(), key=lambda e: e.subscription_id)
-
-
-def journal_path(data_dir: Path) -> Path:
-    return data_dir / "subscriptions.journal"
 
 
 @dataclass

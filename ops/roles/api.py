@@ -13,14 +13,14 @@ from typing import Any
 
 from ops.api.app import build_api_app
 from ops.api.auth import ApiConfig, TestSender
+from ops.api.journal import SubscriptionJournal, journal_path
 from ops.api.known_labels import taxonomy_ids
 from ops.api.subscription_store import SubscriptionStore
 from ops.api.tokens import TokenStore, tokens_path
 from ops.api.webhook_targets import target_checker
-from ops.features.alert_restore import SubscriptionJournal, journal_path
 from ops.roles.delivery_config import delivery_config
-from ops.roles.kafka import resolve_bootstrap
 from ops.roles.serve import serve_http
+from ops.runtime.access import resolve_bootstrap
 from ops.runtime.metrics_server import serve_metrics
 from ops.settings import Settings
 from ops.version import policywatch_version

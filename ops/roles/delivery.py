@@ -18,7 +18,7 @@ from typing import Any
 
 from ops.features.commitment_scanner import CommitmentScanner
 from ops.roles.delivery_config import delivery_config
-from ops.roles.kafka import resolve_bootstrap
+from ops.runtime.access import resolve_bootstrap
 from ops.runtime.metrics_server import serve_metrics
 from ops.runtime.runfile import write_json_atomic
 from ops.settings import Settings

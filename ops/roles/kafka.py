@@ -7,19 +7,12 @@ topics in memory also go to the durable spool, so a restarted stack has them.
 
 from __future__ import annotations
 
-from ops.runtime.runfile import read_run_file, require_run_file
+from ops.runtime.access import resolve_bootstrap
+from ops.runtime.runfile import read_run_file
 from ops.settings import Settings
 from producers.outlets import KafkaOutlet
 from producers.publish import Publisher
 from producers.spool import Spool
-
-
-def resolve_bootstrap(settings: Settings) -> str:
-    """The configured broker, or the running embedded stack's."""
-    if settings.kafka.bootstrap:
-        return settings.kafka.bootstrap
-    run = require_run_file(settings.run_file)
-    return str(run["broker"]["bootstrap"])
 
 
 def ingest_spool(settings: Settings) -> Spool | None:

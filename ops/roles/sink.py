@@ -13,7 +13,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
-from ops.roles.kafka import resolve_bootstrap
+from ops.runtime.access import resolve_bootstrap
 from ops.runtime.metrics_server import serve_metrics
 from ops.runtime.runfile import write_json_atomic
 from ops.settings import Settings

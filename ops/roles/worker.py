@@ -9,7 +9,7 @@ from pathlib import Path
 
 import faust
 
-from ops.roles.kafka import resolve_bootstrap
+from ops.runtime.access import resolve_bootstrap
 from ops.runtime.metrics_server import serve_metrics
 from ops.settings import Settings
 from ops.version import policywatch_version

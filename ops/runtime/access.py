@@ -31,3 +31,11 @@ def open_warehouse(settings: Settings, *, write: bool = False) -> Warehouse:
             "the running stack serves no SQL endpoint; set POLICYWATCH_WAREHOUSE__URL"
         )
     return connect_warehouse(endpoint_url(run["sql"], write))
+
+
+def resolve_bootstrap(settings: Settings) -> str:
+    """The configured broker, or the running embedded stack's."""
+    if settings.kafka.bootstrap:
+        return settings.kafka.bootstrap
+    run = require_run_file(settings.run_file)
+    return str(run["broker"]["bootstrap"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 
-from ops.roles.kafka import resolve_bootstrap
+from ops.runtime.access import resolve_bootstrap
 from ops.runtime.ports import broker_ready, wait_until
 from ops.runtime.topics import ensure_topics
 from ops.settings import Settings

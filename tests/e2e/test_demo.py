@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.features.demo import DEMO_CORPUS, run_demo
+from ops.cli.demo import DEMO_CORPUS, run_demo
 from ops.settings import load_settings
 
 

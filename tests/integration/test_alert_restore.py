@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ops.features.alert_restore import SubscriptionJournal, restore_alerting
+from ops.api.journal import SubscriptionJournal
+from ops.features.alert_restore import restore_alerting
 from producers.publish import Publisher
 from schemas.alerts import AlertDelivery, AlertRaised
 from schemas.codec import decode_any, encode

@@ -12,10 +12,10 @@ import pytest
 
 from ops.api.app import build_api_app
 from ops.api.auth import ApiConfig
+from ops.api.journal import SubscriptionJournal
 from ops.api.subscription_store import SubscriptionStore
 from ops.api.tokens import TokenStore
 from ops.api.webhook_targets import target_checker
-from ops.features.alert_restore import SubscriptionJournal
 from schemas.envelope import Producer
 from schemas.subscriptions import SubscriptionChanged
 from schemas.topics import TopicNames

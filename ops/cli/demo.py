@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ops.roles.stack import Stack, StackError
 from ops.runtime.access import open_warehouse
-from ops.runtime.supervisor import Stack, StackError
 from ops.settings import Settings
 from ops.version import policywatch_version
 from producers.files import FileDefaults

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from ops import metrics
+from ops.api.journal import SubscriptionJournal, journal_path
 from ops.api.tokens import ensure_admin_token
-from ops.features.alert_restore import SubscriptionJournal, journal_path, restore_alerting
+from ops.features.alert_restore import restore_alerting
 from ops.features.story_restore import restore_story_members
 from ops.roles.sink import story_members_topic
 from ops.runtime.access import endpoint_url
