@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -26,6 +26,9 @@ from schemas.errors import ConfigError
 from streams.taxonomy.check import FileReport, check_taxonomy_text
 from streams.taxonomy.load import load_taxonomy
 from streams.taxonomy.model import Taxonomy
+
+if TYPE_CHECKING:
+    from producers.records import FileDefaults, ParsedItem
 
 taxonomy_app = typer.Typer(no_args_is_help=True, help="Check and inspect taxonomy files.")
 console = stdout_console()
@@ -214,7 +217,7 @@ def _print_table(record: dict[str, Any]) -> None:
     console.print()
 
 
-def _items(inputs: list[str], defaults: Any) -> Iterator[Any]:
+def _items(inputs: list[str], defaults: FileDefaults) -> Iterator[ParsedItem]:
     from ops.features.offline_classify import read_items, read_stdin_items
 
     for name in inputs or ["-"]:
