@@ -57,7 +57,7 @@ def describe_topics(bootstrap: str, topics: list[str], timeout_s: float = 30.0) 
         if item.get("error_code", 0) != 0 or not item.get("partitions"):
             raise BrokerError(
                 f"topic {item.get('name')!r} does not exist on {bootstrap}; "
-                "create it first (policywatch up creates every topic)",
+                "create it first (`policywatch init`, or `policywatch up` creates every topic)",
                 reason="missing_topic",
             )
         infos.append(

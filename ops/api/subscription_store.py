@@ -1,15 +1,13 @@
 """The API's view of ``policy.subscriptions``: a book folded from the topic, and its writer.
 
-A background thread reads every partition from the beginning (assigned, no
-consumer group: Tansu finishes kafka-python group joins only after
-``max_poll_interval_ms``) and keeps following, so changes made elsewhere show
-up. ``start()`` returns once the book holds everything that was on the topic
-when it began (readiness). A change is published first, keyed by
-subscription id with version = the book's + 1, and applied to the local book
-as soon as the broker acknowledged it (read-your-writes); the thread later
-reads it back and the book ignores it as already known. Accepted changes are
-also appended to the journal from which a restarted embedded stack restores
-them (see ``ops.features.alert_restore``).
+A background thread follows the topic (``sinks.follow``: every partition from
+the beginning, then on), so changes made elsewhere show up. ``start()`` returns
+once the book holds everything that was on the topic when it began (readiness).
+A change is published first, keyed by subscription id with version = the
+book's + 1, and applied to the local book as soon as the broker acknowledged it
+(read-your-writes); the thread later reads it back and the book ignores it as
+already known. Accepted changes are also appended to the journal from which a
+restarted embedded stack restores them (see ``ops.features.alert_restore``).
 """
 
 from __future__ import annotations
@@ -18,9 +16,6 @@ import copy
 import logging
 import threading
 import time
-
-from kafka import KafkaConsumer, TopicPartition
-from kafka.errors import KafkaError
 
 from ops.api.journal import SubscriptionJournal
 from producers.publish import Outgoing, Publisher
@@ -34,6 +29,8 @@ from schemas.subscriptions import (
     SubscriptionChanged,
     subscription_changed,
 )
+from sinks.consumer import Record
+from sinks.follow import TopicFollower
 
 log = logging.getLogger(__name__)
 
@@ -64,36 +61,21 @@ class SubscriptionStore:
         self._caught_up = threading.Event()
         self._failure: str | None = None
         self._thread: threading.Thread | None = None
-        self._consumer: KafkaConsumer | None = None
+        self._follower: TopicFollower | None = None
         self._publisher: Publisher | None = None
         self.events_read = 0
 
     # -- life cycle ------------------------------------------------------------
     def start(self, timeout_s: float = 60.0) -> None:
         """Fold the topic up to its current end, then keep following in the background."""
-        try:
-            consumer = KafkaConsumer(
-                bootstrap_servers=self.bootstrap,
-                client_id="policywatch-api-subscriptions",
-                group_id=None,
-                enable_auto_commit=False,
-                request_timeout_ms=int(self._timeout_s * 1000) + 1000,
-            )
-            partitions = consumer.partitions_for_topic(self.topic)
-        except KafkaError as exc:
-            raise BrokerError(f"cannot reach Kafka at {self.bootstrap}: {exc}") from exc
-        if not partitions:
-            consumer.close()
-            raise BrokerError(
-                f"topic {self.topic!r} does not exist on {self.bootstrap}; create it first "
-                "(`policywatch init`, or `policywatch up` creates every topic)",
-                reason="missing_topic",
-            )
-        parts = [TopicPartition(self.topic, p) for p in sorted(partitions)]
-        consumer.assign(parts)
-        consumer.seek_to_beginning(*parts)
-        ends: dict[TopicPartition, int] = consumer.end_offsets(parts)
-        self._consumer = consumer
+        follower = TopicFollower(
+            self.bootstrap,
+            [self.topic],
+            "policywatch-api-subscriptions",
+            self._fold,
+            timeout_s=self._timeout_s,
+        )  # a broker out of reach or a missing topic is a BrokerError that says what to do
+        self._follower = follower
         self._publisher = Publisher(
             self.bootstrap,
             compression=self._compression,
@@ -101,7 +83,7 @@ class SubscriptionStore:
             timeout_s=self._timeout_s,
         )
         self._thread = threading.Thread(
-            target=self._follow, args=(consumer, parts, ends), name="subscriptions", daemon=True
+            target=self._follow, args=(follower,), name="subscriptions", daemon=True
         )
         self._thread.start()
         if not self._caught_up.wait(timeout_s):
@@ -116,22 +98,16 @@ class SubscriptionStore:
             raise BrokerError(f"reading {self.topic!r} failed: {failure}")
         log.info("subscriptions loaded from %s: %d", self.topic, len(self))
 
-    def _follow(
-        self, consumer: KafkaConsumer, parts: list[TopicPartition], ends: dict[TopicPartition, int]
-    ) -> None:
+    def _follow(self, follower: TopicFollower) -> None:
         errors_in_a_row = 0
         while not self._stop.is_set():
             try:
-                for records in consumer.poll(timeout_ms=200).values():
-                    for record in records:
-                        self._fold(record.value, record.partition, record.offset)
-                # only after folding what the poll returned: its position is past those records
-                if not self._caught_up.is_set() and all(
-                    consumer.position(p) >= ends.get(p, 0) for p in parts
-                ):
+                if self._caught_up.is_set():
+                    follower.read_more(200)
+                elif follower.read_to_end(self._stop.is_set, timeout_ms=200):
                     self._caught_up.set()
                 errors_in_a_row = 0
-            except KafkaError as exc:
+            except BrokerError as exc:
                 errors_in_a_row += 1
                 log.warning("reading %s failed (retrying): %s", self.topic, exc)
                 if errors_in_a_row >= 50 and not self._caught_up.is_set():
@@ -140,24 +116,25 @@ class SubscriptionStore:
                     return
                 self._stop.wait(min(0.1 * errors_in_a_row, 2.0))
 
-    def _fold(self, raw: bytes | None, partition: int, offset: int) -> None:
-        if raw is None:  # a compaction tombstone
-            return
-        try:
-            event = decode_any(raw)
-        except InvalidEvent as exc:
-            log.warning(
-                "%s[%d]@%d: skipping an unreadable record (%s)",
-                self.topic,
-                partition,
-                offset,
-                exc.reason,
-            )
-            return
-        if isinstance(event, SubscriptionChanged):
-            with self._lock:
-                self._book.apply(event)
-            self.events_read += 1
+    def _fold(self, records: list[Record]) -> None:
+        for record in records:
+            if record.value is None:  # a compaction tombstone
+                continue
+            try:
+                event = decode_any(record.value)
+            except InvalidEvent as exc:
+                log.warning(
+                    "%s[%d]@%d: skipping an unreadable record (%s)",
+                    self.topic,
+                    record.partition,
+                    record.offset,
+                    exc.reason,
+                )
+                continue
+            if isinstance(event, SubscriptionChanged):
+                with self._lock:
+                    self._book.apply(event)
+                self.events_read += 1
 
     def close(self) -> None:
         """Stop following and close the clients; idempotent."""
@@ -165,9 +142,9 @@ class SubscriptionStore:
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
         self._thread = None
-        if self._consumer is not None:
-            self._consumer.close()
-            self._consumer = None
+        if self._follower is not None:
+            self._follower.close()
+            self._follower = None
         if self._publisher is not None:
             self._publisher.close()
             self._publisher = None

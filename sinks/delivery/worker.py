@@ -39,6 +39,7 @@ from sinks.delivery.config import DeliveryConfig
 from sinks.delivery.deliveries_topic import DeliveryRecorder
 from sinks.delivery.ledger import DeliveryLedger
 from sinks.delivery.ssrf import Resolver, system_resolve
+from sinks.follow import TopicFollower
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +79,17 @@ class DeliveryWorker:
         self._loop = asyncio.get_running_loop()
         topics = self._config.topics
         infos = await asyncio.to_thread(
-            describe_topics,
-            self._bootstrap,
-            [topics.subscriptions, topics.deliveries, topics.alerts],
-            self._config.kafka_timeout_s,
+            describe_topics, self._bootstrap, [topics.alerts], self._config.kafka_timeout_s
         )
-        partitions = {info.name: info.partitions for info in infos}
-        state = PartitionReader(self._bootstrap, "policywatch-delivery-state", _BATCH)
+        state = await asyncio.to_thread(
+            TopicFollower,
+            self._bootstrap,
+            [topics.subscriptions, topics.deliveries],
+            "policywatch-delivery-state",
+            self._fold,
+            batch=_BATCH,
+            timeout_s=self._config.kafka_timeout_s,
+        )
         alerts = PartitionReader(self._bootstrap, "policywatch-delivery-alerts", _BATCH)
         recorder = DeliveryRecorder(
             self._bootstrap,
@@ -96,15 +101,8 @@ class DeliveryWorker:
         channels = Channels(self._config, self._resolve)
         deliverer = Deliverer(self._config, channels, recorder.record, self._stopping)
         try:
-            state.assign(
-                {
-                    (topic, p): None
-                    for topic in (topics.subscriptions, topics.deliveries)
-                    for p in partitions[topic]
-                }
-            )
             await self._catch_up(state)
-            alerts.assign({(topics.alerts, p): None for p in partitions[topics.alerts]})
+            alerts.assign({(topics.alerts, p): None for info in infos for p in info.partitions})
             log.info(
                 "delivery worker ready: %s subscriptions, %s alerts already final",
                 len(self.book),
@@ -120,21 +118,24 @@ class DeliveryWorker:
             state.close()
             alerts.close()
 
-    async def _catch_up(self, state: PartitionReader) -> None:
-        """Read subscriptions and deliveries until nothing is left (a poll empty, no lag)."""
+    async def _catch_up(self, state: TopicFollower) -> None:
+        """Read subscriptions and deliveries until nothing is left (a poll empty, no lag).
+
+        Records are fetched in a thread and folded here, on the loop, where the ledger
+        and the dead letters are used."""
         while not self._stopping.is_set():
-            records = await asyncio.to_thread(state.poll, _STATE_POLL_MS * 4, _BATCH)
+            records = await asyncio.to_thread(state.fetch, _STATE_POLL_MS * 4)
             self._fold(records)
             await self._publish_dead(self._recorder)
-            if not records and not any((await asyncio.to_thread(state.lag)).values()):
+            if not records and await asyncio.to_thread(state.caught_up):
                 self._caught_up = time.monotonic()
                 return
 
     async def _follow(
-        self, state: PartitionReader, alerts: PartitionReader, deliverer: Deliverer
+        self, state: TopicFollower, alerts: PartitionReader, deliverer: Deliverer
     ) -> None:
         while not self._stopping.is_set():
-            self._fold(await asyncio.to_thread(state.poll, _STATE_POLL_MS, _BATCH))
+            self._fold(await asyncio.to_thread(state.fetch, _STATE_POLL_MS))
             if len(self._tasks) >= self._config.max_pending:
                 await asyncio.wait(
                     list(self._tasks.values()), timeout=1.0, return_when=asyncio.FIRST_COMPLETED
@@ -209,7 +210,7 @@ class DeliveryWorker:
             sink_metrics.DEADLETTERS.labels("delivery", dead.reason).inc()
 
     async def _handle(
-        self, alert: AlertRaised, fetched_at: float, state: PartitionReader, deliverer: Deliverer
+        self, alert: AlertRaised, fetched_at: float, state: TopicFollower, deliverer: Deliverer
     ) -> None:
         alert_id = alert.alert_id
         if self.ledger.is_final(alert_id) or alert_id in self._tasks:
