@@ -278,9 +278,7 @@ class Classifier:
             )
             occurrences = occurrences_of(event, initiatives, candidates)
             anchors = [Anchor(*body.norm.span(m.start, m.end), m.initiative) for m in found_body]
-            anchors += [
-                Anchor(e.start, e.end, c.key) for c in candidates for e in c.evidence[:1]
-            ]
+            anchors += [Anchor(e.start, e.end, c.key) for c in candidates for e in c.evidence[:1]]
             anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in actors_body]
             countries_named = (m for m in body.matches if "country" in m.kinds)
             anchors += [Anchor(*body.norm.span(m.start, m.end)) for m in countries_named]
