@@ -13,8 +13,11 @@ every code point. Groups must still be read from the original text. Pure: no I/O
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-__all__ = ["ASCII_LOOKALIKES", "case_sensitive", "lowered"]
+__all__ = ["ASCII_LOOKALIKES", "Folded", "case_sensitive", "lowered"]
 
 _LOOKALIKES = "\u0130\u0131\u017f\u212a"  # İ ı ſ K (Kelvin)
 ASCII_LOOKALIKES = str.maketrans(dict(zip(_LOOKALIKES, "iisk", strict=True)))
@@ -32,3 +35,29 @@ def lowered(text: str) -> str | None:
 def case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """The twin of a lower-case ``re.IGNORECASE`` pattern, to run on :func:`lowered` text."""
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A lower-case ``re.IGNORECASE`` pattern and its twin: ``search``/``finditer`` run the
+    twin on ``folded`` (``lowered(text)``) when the caller has it, else the pattern on
+    ``text``. Same offsets either way; groups of a twin's match are in lower case."""
+
+    pattern: re.Pattern[str]
+    twin: re.Pattern[str]
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str]) -> Folded:
+        return cls(pattern, case_sensitive(pattern))
+
+    def search(
+        self, text: str, folded: str | None, pos: int = 0, endpos: int = sys.maxsize
+    ) -> re.Match[str] | None:
+        if folded is None:
+            return self.pattern.search(text, pos, endpos)
+        return self.twin.search(folded, pos, endpos)
+
+    def finditer(self, text: str, folded: str | None) -> Iterator[re.Match[str]]:
+        if folded is None:
+            return self.pattern.finditer(text)
+        return self.twin.finditer(folded)
