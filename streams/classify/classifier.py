@@ -288,7 +288,7 @@ class Classifier:
                     day,
                     anchors,
                     body.norm,
-                    excluded=lambda: dating.dateline_spans(title.text, body.text),
+                    excluded=lambda: dating.dateline_spans(body.text),
                     relative_ok=dating.published is not None,
                     sentences=sentences(),
                 )
