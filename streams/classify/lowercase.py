@@ -21,6 +21,7 @@ __all__ = ["ASCII_LOOKALIKES", "Folded", "case_sensitive", "lowered"]
 
 _LOOKALIKES = "\u0130\u0131\u017f\u212a"  # İ ı ſ K (Kelvin)
 ASCII_LOOKALIKES = str.maketrans(dict(zip(_LOOKALIKES, "iisk", strict=True)))
+_SYNTAX = re.compile(r"\\.|\(\?P(?:<\w+>|=\w+\))")  # escapes (\S, \W) and group names
 
 
 def lowered(text: str) -> str | None:
@@ -47,8 +48,13 @@ class Folded:
     twin: re.Pattern[str]
 
     @classmethod
-    def of(cls, pattern: re.Pattern[str]) -> Folded:
-        return cls(pattern, case_sensitive(pattern))
+    def of(cls, pattern: re.Pattern[str], lower: str | None = None) -> Folded:
+        """``lower``: the pattern's source with its letters in lower case, if it is not."""
+        source = pattern.pattern if lower is None else lower
+        written = _SYNTAX.sub("", source)
+        if written != written.lower():
+            raise ValueError(f"pattern {source!r} has capitals: its twin would miss them")
+        return cls(pattern, re.compile(source, pattern.flags & ~re.IGNORECASE))
 
     def search(
         self, text: str, folded: str | None, pos: int = 0, endpos: int = sys.maxsize
@@ -57,7 +63,16 @@ class Folded:
             return self.pattern.search(text, pos, endpos)
         return self.twin.search(folded, pos, endpos)
 
-    def finditer(self, text: str, folded: str | None) -> Iterator[re.Match[str]]:
+    def finditer(
+        self, text: str, folded: str | None, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
         if folded is None:
-            return self.pattern.finditer(text)
-        return self.twin.finditer(folded)
+            return self.pattern.finditer(text, pos, endpos)
+        return self.twin.finditer(folded, pos, endpos)
+
+    def sub(self, repl: str, text: str, folded: str | None) -> str:
+        """``pattern.sub`` on ``text``, else the twin's on ``folded`` (whose result is in
+        lower case)."""
+        if folded is None:
+            return self.pattern.sub(repl, text)
+        return self.twin.sub(repl, folded)

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from streams.classify.lowercase import Folded, lowered
+
 __all__ = ["PublicationDate", "header_spans", "read_publication_date"]
 
 HEADER_LINES = 10
@@ -58,7 +60,18 @@ _FULL_DATES = (
     re.compile(r"(?P<era>令和|平成|昭和)\s*(?P<year>元|\d{1,2})\s*年\s*(?P<month>[01]?\d)\s*月"
                r"\s*(?P<day>[0-3]?\d)\s*日"),
 )  # fmt: skip
-_HAS_YEAR = re.compile(r"(?:19|20)\d\d|[１２][０-９]{3}|令和|平成|昭和")
+# run on lowered text (much faster, see streams.classify.lowercase; the others have no
+# cased letter and find the same there); the first two need a month's name
+_MONTH_LOWER = "(?P<month>" + _MONTH.removeprefix("(?P<month>").lower()
+_FULL_DATES_FOLDED = tuple(
+    (Folded.of(p, p.pattern.replace(_MONTH, _MONTH_LOWER)), i < 2)
+    for i, p in enumerate(_FULL_DATES)
+)
+_NAMED_MONTH = Folded.of(re.compile("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", _I))
+_PUNCTUATION = re.compile(r"[\s,.;:|/()（）\[\]\-–—・|·]+")
+# each alternative opens with a literal: the engine skips to them (same answer as
+# (?:19|20)\d\d|[１２][０-９]{3}|令和|平成|昭和)
+_HAS_YEAR = re.compile(r"19\d\d|20\d\d|１[０-９]{3}|２[０-９]{3}|令和|平成|昭和")
 _WIRE_STAMP = re.compile(
     r"[(（](?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/(?P<day>[0-3]\d)[-\s][0-2]\d:[0-5]\d[)）]"
 )
@@ -69,6 +82,7 @@ _NOT_DATE_WORDS = re.compile(
     r"|午前|午後|時|分|更新|公開|配信)",
     _I,
 )
+_NOT_DATE_WORDS_FOLDED = Folded.of(_NOT_DATE_WORDS)
 # "TOKYO, Jan 16 (Reuters) -", "New Delhi [India], September 7 (ANI):", "Canberra, Nov 5:"
 _DATELINE = re.compile(
     rf"^\s*(?P<place>[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){{0,3}})(?:\s*\[[^\]\n]{{1,30}}\])?"
@@ -115,8 +129,12 @@ def _full_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple
     if not _HAS_YEAR.search(text, start, end):
         return []
     found: list[tuple[int, int, date]] = []
-    for pattern in _FULL_DATES:
-        for match in pattern.finditer(text, start, end):
+    folded = lowered(text)  # groups of a month name come lower case: _date_of lowers them
+    named = _NAMED_MONTH.search(text, folded, start, end) is not None
+    for pattern, needs_name in _FULL_DATES_FOLDED:
+        if needs_name and not named:
+            continue
+        for match in pattern.finditer(text, folded, start, end):
             day = _date_of(match.groupdict())
             if day is not None:
                 found.append((match.start(), match.end(), day))
@@ -135,8 +153,9 @@ def _plausible(day: date | None, latest: date) -> bool:
 def _is_date_line(line: str, start: int, end: int) -> bool:
     """Whether a line is mostly the date at ``line[start:end]`` (a header, not a sentence)."""
     rest = line[:start] + " " + line[end:]
-    rest = _NOT_DATE_WORDS.sub(" ", rest)
-    rest = re.sub(r"[\s,.;:|/()（）\[\]\-–—・|·]+", " ", rest).strip()
+    folded = lowered(rest)
+    rest = _NOT_DATE_WORDS_FOLDED.sub(" ", rest, folded)  # lower case: its length is read
+    rest = _PUNCTUATION.sub(" ", rest).strip()
     return len(rest) <= DATE_LINE_SLACK and rest.count(" ") <= 3
 
 

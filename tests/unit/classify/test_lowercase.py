@@ -141,3 +141,11 @@ def test_a_folded_pattern_finds_what_the_case_insensitive_one_finds(
 
 def _span(match: re.Match[str] | None) -> tuple[int, int] | None:
     return None if match is None else match.span()
+
+
+def test_a_pattern_with_capitals_has_no_folded_twin() -> None:
+    """Its twin would never match the capitals on lowered text ("FY" in "fy2026")."""
+    with pytest.raises(ValueError, match="capitals"):
+        Folded.of(re.compile(r"\b(?:fiscal|FY)\s*\d{4}", re.IGNORECASE))
+    twin = Folded.of(re.compile(r"\bFY\S", re.IGNORECASE), r"\bfy\S")
+    assert twin.search("In FY2026", lowered("In FY2026")) is not None
