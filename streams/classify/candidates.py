@@ -271,7 +271,8 @@ class CandidateFinder:
             if tail and tail.group(0).split()[1].casefold() in _MONTHS:
                 end = head_end
             raw = text[start:end]
-            name = _LEADING.sub("", raw).rstrip(" ,.;:")
+            leading = _LEADING.match(raw)  # anchored: at most one match, at the start
+            name = (raw[leading.end() :] if leading else raw).rstrip(" ,.;:")
             name = _TRAILING.sub("", name) if end > head_end else name
             if len(name) > MAX_NAME_CHARS or len(name.split()) < 2:
                 continue
