@@ -6,14 +6,19 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint typecheck unit bench eval schemas clean promtool
+.PHONY: setup demo test lint typecheck unit bench eval schemas clean promtool broker soak compat
 
+# Each step says what it does: on a fresh machine the install takes a minute or more, and pip
+# lists every package it collects and installs as it goes.
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "policywatch needs Python >= 3.11; set PYTHON=python3.11")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@test -x $(BIN)/python || { echo "==> creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "==> updating pip in $(VENV)"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "==> installing policywatch and its dependencies into $(VENV) (a minute or two the first time)"
+	$(BIN)/python -m pip install --progress-bar on -e '.[dev]'
 	@touch $(STAMP)
+	@echo "==> $(VENV) is ready"
 
 setup: $(STAMP)
 
@@ -33,16 +38,34 @@ typecheck: setup
 promtool:
 	@command -v promtool >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus)
 
-test: lint typecheck promtool
+# The Kafka half of the suite runs Apache Kafka from Maven Central (needs Java and Maven:
+# apt-get install openjdk-17-jre-headless maven); fetched once into ~/.cache/policywatch/kafka.
+broker: setup
+	$(BIN)/policywatch broker install
+
+test: lint typecheck promtool broker
 	$(BIN)/policywatch schemas export --check
 	$(BIN)/python -m pytest --durations=15
 
-bench: setup
+bench: broker
 	$(BIN)/python bench/pipeline.py
 	$(BIN)/python bench/warehouse.py
+	$(BIN)/python bench/endpoint_reads.py
 	$(BIN)/python bench/producers.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/alerts.py
+	$(BIN)/python bench/delivery_soak.py
+	$(BIN)/python bench/brokers.py
+
+# Which Kafka versions the clients work with, topic configs as created, lag and kcat
+# (docs/DEPLOY.md); installs each broker version it measures.
+compat: setup
+	$(BIN)/python bench/kafka_compat.py --doc
+
+# Three Kafka brokers on loopback (RF 3, min ISR 2), the stack against them, one broker
+# killed -9 mid-ingest and brought back: nothing lost, nothing twice (docs/DEPLOY.md)
+soak: broker
+	$(BIN)/python bench/soak.py --doc
 
 # Classification quality: the set written for the classifier (tests/eval/documents.jsonl)
 # and real published news labelled outside the project (../shared/realnews)

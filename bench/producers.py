@@ -36,10 +36,11 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
+from ops.broker import broker_ready  # noqa: E402
 from ops.cli_sources import extraction_executor  # noqa: E402
 from ops.ports import free_port, wait_until  # noqa: E402
 from ops.process import stop_process  # noqa: E402
-from ops.tansu import broker_ready, spawn_tansu  # noqa: E402
+from ops.tansu import spawn_tansu  # noqa: E402
 from ops.topics import ensure_topics  # noqa: E402
 from producers.checkpoints import CheckpointStore  # noqa: E402
 from producers.extract import DATE_PARAMS  # noqa: E402

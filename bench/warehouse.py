@@ -24,10 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import machine, replace_section  # noqa: E402
+from ops.broker import broker_ready  # noqa: E402
 from ops.ports import free_port, wait_until  # noqa: E402
 from ops.process import stop_process  # noqa: E402
 from ops.roles import MIGRATIONS_DIR  # noqa: E402
-from ops.tansu import broker_ready, spawn_tansu  # noqa: E402
+from ops.tansu import spawn_tansu  # noqa: E402
 from ops.topics import ensure_topics  # noqa: E402
 from producers.publish import Outgoing, Publisher  # noqa: E402
 from schemas.classification import ActorLabel, DocumentClassified, Evidence, InitiativeLabel  # noqa: E402

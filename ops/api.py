@@ -29,7 +29,12 @@ from ops.api_auth import (
     read_json,
 )
 from ops.api_docs import install_openapi, request_body
-from ops.subscription_input import InvalidSubscription, public_view, subscription_from_input
+from ops.subscription_input import (
+    InvalidSubscription,
+    public_view,
+    subscription_from_input,
+    unknown_label_errors,
+)
 from ops.subscription_store import SubscriptionStore
 from ops.tokens import ApiToken, TokenStore
 from schemas.errors import BrokerError
@@ -58,6 +63,18 @@ def _existing(store: SubscriptionStore, subscription_id: str) -> Subscription:
 
 def _invalid(exc: InvalidSubscription) -> ApiProblem:
     return ApiProblem(422, str(exc), errors=exc.errors)
+
+
+def _check_labels(
+    request: Request, subscription: Subscription, current: Subscription | None = None
+) -> None:
+    """422 naming each filter id the taxonomy does not know, with the closest known ones."""
+    config: ApiConfig = request.app.state.config
+    if config.known_ids is None:
+        return
+    errors = unknown_label_errors(subscription, config.known_ids(), current)
+    if errors:
+        raise _invalid(InvalidSubscription(errors))
 
 
 async def _check_target(request: Request, subscription: Subscription) -> None:
@@ -117,6 +134,7 @@ async def create_subscription(request: Request, store: Store, who: WriteToken) -
         subscription, generated = subscription_from_input(data, subscription_id)
     except InvalidSubscription as exc:
         raise _invalid(exc) from None
+    _check_labels(request, subscription)
     await _check_target(request, subscription)
     version = await _publish(store, subscription_id, "created", subscription, who)
     view = public_view(subscription, version)
@@ -148,6 +166,7 @@ async def update_subscription(
         subscription, generated = subscription_from_input(data, subscription_id, current)
     except InvalidSubscription as exc:
         raise _invalid(exc) from None
+    _check_labels(request, subscription, current)
     await _check_target(request, subscription)
     version = await _publish(store, subscription_id, "updated", subscription, who)
     view = public_view(subscription, version)

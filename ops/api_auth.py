@@ -19,6 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ops.tokens import ApiToken, Scope, TokenStore, scope_allows
 from schemas.errors import ConfigError
 from schemas.subscriptions import Subscription
+from streams.taxonomy.known import KnownIds
 
 log = logging.getLogger(__name__)
 BEARER = HTTPBearer(auto_error=False)  # module level: FastAPI resolves Depends() by name
@@ -34,6 +35,8 @@ class ApiConfig:
     send_test: TestSender | None = None
     #: why a subscription's channel URL is refused (private target), or None
     check_target: Callable[[Subscription], Awaitable[str | None]] | None = None
+    #: the ids the stack's taxonomy knows now (filters on other ids are refused), or None
+    known_ids: Callable[[], KnownIds] | None = None
 
 
 class ApiProblem(Exception):

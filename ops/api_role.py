@@ -18,6 +18,7 @@ import uvicorn
 from ops.alert_restore import SubscriptionJournal, journal_path
 from ops.api import build_api_app
 from ops.api_auth import ApiConfig, TestSender
+from ops.known_labels import taxonomy_ids
 from ops.metrics_server import serve_metrics
 from ops.runfile import write_json_atomic
 from ops.settings import Settings
@@ -92,6 +93,7 @@ def run_api(
                 max_body_bytes=section.max_body_bytes,
                 send_test=channel_test_sender(settings),
                 check_target=target_checker(settings.delivery.allow_networks),
+                known_ids=taxonomy_ids(settings),
             ),
         )
         server = uvicorn.Server(

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from ops.logging import configure_logging
+from ops.output import print_rows, stderr_console, stdout_console
 from ops.settings import Settings, load_settings, masked
 from schemas.errors import PolicywatchError
 
@@ -34,15 +33,15 @@ config_app = typer.Typer(no_args_is_help=True, help="Inspect settings.")
 schemas_app = typer.Typer(no_args_is_help=True, help="Event contracts.")
 app.add_typer(config_app, name="config")
 app.add_typer(schemas_app, name="schemas")
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 log = logging.getLogger("policywatch")
 
 
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+class BrokerChoice(StrEnum):
+    auto = "auto"
+    kafka = "kafka"
+    tansu = "tansu"
 
 
 def _settings(ctx: typer.Context) -> Settings:
@@ -94,11 +93,24 @@ def schemas_export(
 
 
 @app.command()
-def up(ctx: typer.Context) -> None:
+def up(
+    ctx: typer.Context,
+    broker: Annotated[
+        BrokerChoice | None,
+        typer.Option(
+            help="kafka (durable; `policywatch broker install`), tansu (in memory), or auto: "
+            "Kafka when installed [default: POLICYWATCH_BROKER__KIND, auto]"
+        ),
+    ] = None,
+) -> None:
     """Run the embedded stack (broker, classify worker, warehouse sink) until Ctrl-C."""
     from ops.supervisor import Stack
 
     settings = _settings(ctx)
+    if broker is not None:
+        settings = settings.model_copy(
+            update={"broker": settings.broker.model_copy(update={"kind": broker.value})}
+        )
     stack = Stack(settings)
     stopping = {"signal": 0}
 
@@ -109,7 +121,12 @@ def up(ctx: typer.Context) -> None:
     signal.signal(signal.SIGINT, on_signal)
     run = stack.start()
     console.print(f"[green]policywatch is up[/] (data in {run['data_dir']})")
-    console.print(f"  broker   {run['broker']['bootstrap']}")
+    broker_info = run["broker"]
+    keeps = "durable" if broker_info.get("durable") else "in memory"
+    console.print(
+        f"  broker   {broker_info['bootstrap']} "
+        f"({broker_info.get('kind')} {broker_info.get('version')}, {keeps})"
+    )
     if run.get("sql"):
         console.print(f"  SQL      {run['sql']['url']} (user {run['sql']['reader']}, read-only)")
     for name, role in run["roles"].items():
@@ -161,9 +178,10 @@ def ingest(
     kind: Annotated[str, typer.Option(help="news | official_statement")] = "news",
 ) -> None:
     """Publish documents from files to the running stack (or the configured broker)."""
+    from ops.data_dir import data_directory_skipper
     from ops.roles import ingest_spool, resolve_bootstrap
     from ops.version import policywatch_version
-    from producers.files import FileDefaults, expand_paths
+    from producers.files import FileDefaults, select_files
     from producers.ingest import ingest_paths
     from producers.publish import Publisher
     from schemas.documents import SourceKind
@@ -179,7 +197,10 @@ def ingest(
         source_kind=SourceKind(kind),
         producer=Producer(name="policywatch-ingest", version=policywatch_version()),
     )
-    files = list(expand_paths(paths))
+    selection = select_files(paths, skip_dir=data_directory_skipper(settings.data_dir))
+    for skipped, why in selection.skipped:
+        err_console.print(f"[dim]skipped {skipped}: {why}[/]", highlight=False)
+    files = list(selection.files)
     publisher = Publisher(
         resolve_bootstrap(settings),
         compression=settings.kafka.compression,
@@ -255,123 +276,13 @@ def render_report(tables: dict[str, list[dict[str, Any]]]) -> None:
         "initiatives_per_week": "Initiatives by mentions per week",
         "top_actors": "Top actors",
         "documents_by_source_kind": "Documents by source kind",
+        "stories": "Stories told by the most sources",
+        "commitments_by_status": "Commitments by status (met: a later report says it happened)",
+        "new_initiatives": "New initiatives (not in the taxonomy)",
         "dead_letters": "Dead letters",
     }
     for key, title in titles.items():
-        print_rows(tables.get(key, []), title)
-
-
-def print_rows(
-    rows: list[dict[str, Any]], title: str | None = None, fmt: OutputFormat = OutputFormat.table
-) -> None:
-    if fmt is OutputFormat.json:
-        for row in rows:
-            sys.stdout.write(json.dumps(row, default=str, ensure_ascii=False) + "\n")
-        return
-    if fmt is OutputFormat.csv:
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        if rows:
-            writer.writerow(rows[0].keys())
-        for row in rows:
-            writer.writerow(row.values())
-        return
-    table = Table(title=title, title_justify="left")
-    if not rows:
-        table.add_column("(no rows)")
-    else:
-        for column in rows[0]:
-            table.add_column(str(column))
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row.values()))
-    console.print(table)
-
-
-@app.command()
-def sql(
-    ctx: typer.Context,
-    statement: Annotated[str, typer.Argument(help="SQL to run")],
-    write: Annotated[bool, typer.Option(help="allow writes (writer user)")] = False,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
-) -> None:
-    """Run SQL on the running stack's warehouse (read-only unless --write)."""
-    from ops.access import open_warehouse
-
-    settings = _settings(ctx)
-    warehouse = open_warehouse(settings, write=write)
-    try:
-        stripped = statement.strip().rstrip(";")
-        if stripped.split(None, 1)[0].upper() in {
-            "SELECT",
-            "WITH",
-            "SHOW",
-            "DESCRIBE",
-            "DESC",
-            "EXPLAIN",
-            "EXISTS",
-        }:
-            print_rows(warehouse.query(stripped), fmt=fmt)
-        else:
-            if not write:
-                err_console.print("[red]refused:[/] this statement writes; add --write")
-                raise typer.Exit(2)
-            warehouse.command(stripped)
-            console.print("ok")
-    finally:
-        warehouse.close()
-
-
-class QueryName(StrEnum):
-    trends = "trends"
-    actors = "actors"
-    initiative = "initiative"
-    cooccurrence = "cooccurrence"
-    stories = "stories"
-    commitments = "commitments"
-    sources = "sources"
-    deadletter = "deadletter"
-
-
-class IntervalName(StrEnum):
-    hour = "hour"
-    day = "day"
-    week = "week"
-    month = "month"
-
-
-@app.command()
-def query(
-    ctx: typer.Context,
-    name: Annotated[QueryName, typer.Argument(help="which report")],
-    since: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    until: Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])] = None,
-    initiative: Annotated[str | None, typer.Option(help="initiative id")] = None,
-    actor: Annotated[str | None, typer.Option(help="actor id")] = None,
-    country: Annotated[str | None, typer.Option(help="country code, e.g. JP")] = None,
-    interval: Annotated[IntervalName, typer.Option()] = IntervalName.week,
-    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 50,
-    fmt: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
-) -> None:
-    """Analyst reports from the warehouse (distinct documents, latest classifications)."""
-    from ops.access import open_warehouse
-    from sinks.queries import QueryFilters, run_query
-
-    filters = QueryFilters(
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        initiative=initiative,
-        actor=actor,
-        country=country,
-        interval=interval.value,
-        limit=limit,
-    )
-    warehouse = open_warehouse(_settings(ctx))
-    try:
-        rows = run_query(warehouse, name.value, filters)
-    finally:
-        warehouse.close()
-    print_rows(rows, title=f"{name.value}", fmt=fmt)
+        print_rows(tables.get(key, []), title, console=console)
 
 
 @app.command()
@@ -432,9 +343,20 @@ def replay(
 
 def _register_command_groups() -> None:
     """Commands defined in their own modules (operations, sources, taxonomy)."""
-    from ops import cli_alerts, cli_delivery, cli_ops, cli_sources, cli_subscriptions, cli_taxonomy
+    from ops import (
+        cli_alerts,
+        cli_broker,
+        cli_delivery,
+        cli_ops,
+        cli_query,
+        cli_sources,
+        cli_subscriptions,
+        cli_taxonomy,
+    )
 
     cli_ops.register(app)
+    cli_broker.register(app)
+    cli_query.register(app)
     cli_sources.register(app)
     cli_taxonomy.register(app)
     cli_delivery.register(app)

@@ -14,13 +14,12 @@ from datetime import date, datetime
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from ops.output import stdout_console
 from ops.settings import Settings
-from schemas.errors import BrokerError
 
 log = logging.getLogger(__name__)
-console = Console()
+console = stdout_console()
 
 alerts_app = typer.Typer(
     help="Alert evaluation that runs outside the stream.", no_args_is_help=True
@@ -29,14 +28,10 @@ alerts_app = typer.Typer(
 
 def scan_once(settings: Settings, today: date) -> int:
     """One scan: subscriptions from the topic, commitments from the warehouse, alerts out."""
-    from ops.access import open_warehouse
-    from ops.commitment_scan import scan_commitments_once
+    from ops.commitment_scanner import CommitmentScanner
     from ops.roles import resolve_bootstrap
     from ops.subscription_store import SubscriptionStore
     from ops.version import policywatch_version
-    from producers.publish import Outgoing, Publisher
-    from schemas.alerts import AlertRaised
-    from schemas.codec import encode
     from schemas.envelope import Producer
 
     producer = Producer(name="policywatch-commitments", version=policywatch_version())
@@ -50,36 +45,14 @@ def scan_once(settings: Settings, today: date) -> int:
     )
     store.start(timeout_s=max(60.0, settings.kafka.request_timeout_s))
     try:
-        book = store.snapshot()
+        active = list(store.snapshot().active())
     finally:
         store.close()
-    outgoing: list[Outgoing] = []
-
-    def send(alert: AlertRaised) -> None:
-        outgoing.append(Outgoing(settings.topics.alerts, alert.alert_id.encode(), encode(alert)))
-
-    warehouse = open_warehouse(settings)
+    scanner = CommitmentScanner(settings, bootstrap, producer)
     try:
-        count = scan_commitments_once(warehouse, book, send, today, producer=producer)
+        return scanner.scan(active, today)
     finally:
-        warehouse.close()
-    if outgoing:
-        publisher = Publisher(
-            bootstrap,
-            compression=settings.kafka.compression,
-            client_id="policywatch-commitments",
-            timeout_s=settings.kafka.request_timeout_s,
-        )
-        try:
-            report = publisher.publish(outgoing)
-        finally:
-            publisher.close()
-        if report.failed:
-            raise BrokerError(
-                f"{report.failed} of {len(outgoing)} commitment alerts were not published: "
-                f"{'; '.join(report.errors[:3])}; the next scan raises them again"
-            )
-    return count
+        scanner.close()
 
 
 @alerts_app.command("scan-commitments")

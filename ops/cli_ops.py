@@ -13,14 +13,15 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ops.consumer_lag import group_lag_by_topic
+from ops.output import stderr_console, stdout_console
 from ops.settings import Settings
 from ops.status import StackStatus
 
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 
 
 class StatusFormat(StrEnum):
@@ -70,6 +71,9 @@ def status_command(
     ] = True,
     timeout: Annotated[float, typer.Option(min=0.1, help="seconds per probe")] = 3.0,
     fmt: Annotated[StatusFormat, typer.Option("--format")] = StatusFormat.table,
+    groups: Annotated[
+        bool, typer.Option(help="also ask the broker for the workers' consumer-group lag")
+    ] = True,
 ) -> None:
     """Roles and their health, consumer lag, last document and warehouse size.
 
@@ -77,11 +81,12 @@ def status_command(
     """
     from ops.access import open_warehouse
     from ops.runfile import read_run_file
-    from ops.status import collect_status, parse_target, targets_from_run
+    from ops.status import collect_status, group_status, parse_target, targets_from_run
     from schemas.errors import ConfigError
 
     settings = _settings(ctx)
     targets = [parse_target(t) for t in target or []]
+    bootstrap = settings.kafka.bootstrap
     if not targets:
         run = read_run_file(settings.run_file)
         if run is None:
@@ -90,9 +95,12 @@ def status_command(
                 "`policywatch up`, or name the roles: --target worker=http://worker:9464/metrics"
             )
         targets = targets_from_run(run)
+        bootstrap = bootstrap or run.get("broker", {}).get("bootstrap")
     result = collect_status(
         targets, (lambda: open_warehouse(settings)) if warehouse else None, timeout
     )
+    if groups and bootstrap:
+        result.groups.append(group_status(bootstrap, settings.streams.app_id, max(timeout, 5.0)))
     if fmt is StatusFormat.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2, sort_keys=True) + "\n")
     else:
@@ -126,6 +134,13 @@ def _print_status(status: StackStatus) -> None:
         )
     elif wh is not None:
         console.print(f"warehouse [red]unreachable[/]: {wh.error}")
+    for group in status.groups:
+        if group.error:
+            console.print(f"consumer group {group.group}: [yellow]{group.error}[/]")
+            continue
+        by_topic = sorted(group_lag_by_topic(group.partitions).items())
+        lag = ", ".join(f"{k.split('/', 1)[1]} {v}" for k, v in by_topic)
+        console.print(f"consumer group {group.group} lag (messages): {lag or 'no commits yet'}")
     console.print("[green]healthy[/]" if status.healthy else "[red]unhealthy[/]")
 
 

@@ -18,18 +18,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
 
+from ops.output import stderr_console, stdout_console
 from ops.settings import FetchSettings, Settings
 from producers.fetch_types import FetchConfig
 from producers.sources import SourceConfig, SourcesFile, load_sources
 from schemas.errors import ConfigError, PolicywatchError
 
 sources_app = typer.Typer(no_args_is_help=True, help="Web sources: news feeds and official sites.")
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 log = logging.getLogger("policywatch")
 
 

@@ -15,16 +15,16 @@ from typing import Annotated, Any
 
 import typer
 import yaml
-from rich.console import Console
 from rich.table import Table
 
-from ops.api_client import ApiClient, resolve_api_url, resolve_token
+from ops.api_client import ApiClient, ApiError, resolve_api_url, resolve_token
 from ops.cli_tokens import tokens_app
+from ops.output import stderr_console, stdout_console
 from ops.settings import Settings
 from schemas.errors import ConfigError
 
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 subscriptions_app = typer.Typer(
     no_args_is_help=True, help="Alert subscriptions, through the subscriptions API."
 )
@@ -57,6 +57,7 @@ class TriggerKind(StrEnum):
     volume = "volume"
     spike = "spike"
     commitment = "commitment"
+    new_initiative = "new_initiative"
 
 
 class Digest(StrEnum):
@@ -178,7 +179,14 @@ def add(
             "channel": channel_from_flags(webhook, secret, slack, email),
             "digest": digest.value,
         }
-    created = _client(ctx, api_url, token).call("POST", "/subscriptions", body)
+    try:
+        created = _client(ctx, api_url, token).call("POST", "/subscriptions", body)
+    except ApiError as exc:
+        if exc.status != 422:
+            raise
+        # the API refused the input (an unknown id, a bad field): a usage error, like typer's
+        err_console.print(f"[red]refused:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from None
     if fmt is Format.json:
         _print_json(created)
         return

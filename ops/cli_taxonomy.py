@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ops.output import stderr_console, stdout_console
 from ops.settings import Settings
 from schemas.errors import ConfigError
 from streams.taxonomy.check import FileReport, check_taxonomy_text
@@ -28,8 +28,8 @@ from streams.taxonomy.load import load_taxonomy
 from streams.taxonomy.model import Taxonomy
 
 taxonomy_app = typer.Typer(no_args_is_help=True, help="Check and inspect taxonomy files.")
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 
 
 class ClassifyFormat(StrEnum):
@@ -273,7 +273,11 @@ def classify(
 
 
 def register(app: typer.Typer) -> None:
-    """Add `taxonomy check|show` and `classify` to the main app."""
+    """Add `taxonomy check|show|candidates` and `classify` to the main app."""
+    from ops.cli_candidates import candidates
+
+    if not any(c.name == "candidates" for c in taxonomy_app.registered_commands):
+        taxonomy_app.command("candidates")(candidates)
     app.add_typer(taxonomy_app, name="taxonomy")
     app.command("classify")(classify)
 

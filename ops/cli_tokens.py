@@ -13,14 +13,14 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ops.output import stderr_console, stdout_console
 from ops.settings import Settings
 from ops.tokens import TokenStore, tokens_path
 
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 tokens_app = typer.Typer(no_args_is_help=True, help="API tokens (hashed, scoped) of this host.")
 
 

@@ -1,4 +1,7 @@
-"""Configure logging once per process: JSON lines for collectors, rich in a terminal."""
+"""Configure logging once per process: JSON lines for collectors, rich in a terminal.
+
+Logs go to stderr in both forms, so stdout carries only a command's results.
+"""
 
 from __future__ import annotations
 
@@ -35,15 +38,41 @@ def configure_logging(level: str = "INFO", fmt: str = "auto", role: str | None =
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
     else:
+        from rich.console import Console
         from rich.logging import RichHandler
 
-        handler = RichHandler(show_path=False, rich_tracebacks=True)
+        # rich's default console is stdout: logs would mix into tables piped elsewhere
+        handler = RichHandler(console=Console(stderr=True), show_path=False, rich_tracebacks=True)
     if role:
         handler.addFilter(_RoleFilter(role))
     root.addHandler(handler)
     root.setLevel(level)
     for noisy in ("kafka", "aiokafka", "faust", "mode", "urllib3", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    cluster = logging.getLogger("kafka.cluster")
+    if not any(isinstance(f, CancelledRefreshFilter) for f in cluster.filters):
+        cluster.addFilter(CancelledRefreshFilter())
+
+
+class CancelledRefreshFilter(logging.Filter):
+    """Drops kafka-python's ``ERROR Metadata refresh: failed Cancelled``.
+
+    Closing a client cancels its in-flight metadata request, and kafka-python 3
+    logs that cancellation as an error (kafka/cluster.py, ``_do_refresh_metadata``)
+    although nothing failed: every short-lived consumer (the subscription book of a
+    commitment scan) logged one. Only that record is dropped; a refresh that fails
+    for any other reason still logs.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from kafka.errors import Cancelled
+
+        return not (
+            record.msg == "Metadata refresh: failed %s"
+            and isinstance(record.args, tuple)
+            and len(record.args) == 1
+            and isinstance(record.args[0], Cancelled)
+        )
 
 
 class _RoleFilter(logging.Filter):

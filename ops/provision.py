@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 def create_topics(settings: Settings, wait_s: float = 120.0) -> dict[str, int]:
     """Every policywatch topic plus the worker's changelog, with the configured partitions."""
-    from ops.tansu import broker_ready
+    from ops.broker import broker_ready
 
     bootstrap = resolve_bootstrap(settings)
     if not wait_until(lambda: broker_ready(bootstrap), wait_s):

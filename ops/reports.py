@@ -47,6 +47,27 @@ GROUP BY stage, reason
 ORDER BY records DESC, stage, reason
 """
 
+STORIES = """
+SELECT title, sources, documents, arrayStringConcat(languages, ',') AS languages, first_seen
+FROM story_summaries
+ORDER BY sources DESC, documents DESC, first_seen, story_id
+LIMIT {limit:UInt32}
+"""
+
+COMMITMENTS_BY_STATUS = """
+SELECT status, count() AS commitments, groupArrayIf(3)(subject, status = 'met') AS met_examples
+FROM commitment_status
+GROUP BY status
+ORDER BY indexOf(['open', 'met', 'overdue'], status)
+"""
+
+NEW_INITIATIVES = """
+SELECT first_seen, name, arrayStringConcat(parties, ',') AS parties, documents
+FROM new_initiatives
+ORDER BY first_seen DESC, key
+LIMIT {limit:UInt32}
+"""
+
 TOTALS = """
 SELECT
     (SELECT uniqExact(document_id) FROM documents) AS documents,
@@ -63,6 +84,9 @@ def demo_report(warehouse: Warehouse, top: int = 10) -> dict[str, list[dict[str,
         "top_actors": warehouse.query(TOP_ACTORS, params={"limit": top}),
         "documents_by_source_kind": warehouse.query(DOCUMENTS_BY_SOURCE_KIND),
         "dead_letters": warehouse.query(DEAD_LETTERS),
+        "stories": warehouse.query(STORIES, params={"limit": top}),
+        "commitments_by_status": warehouse.query(COMMITMENTS_BY_STATUS),
+        "new_initiatives": warehouse.query(NEW_INITIATIVES, params={"limit": top}),
     }
 
 

@@ -10,13 +10,16 @@ import logging
 import secrets
 import signal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ops.runfile import require_run_file, write_json_atomic
 from ops.settings import Settings
 from ops.version import policywatch_version
 from producers.spool import Spool
 from schemas.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sinks.warehouse.read_policy import ReadLimits
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "clickhouse"
@@ -31,21 +34,63 @@ def resolve_bootstrap(settings: Settings) -> str:
 
 
 def ingest_spool(settings: Settings) -> Spool | None:
-    """The spool ``ingest`` writes to: on for the embedded stack unless switched off."""
+    """The spool ``ingest`` writes to: on for an embedded stack whose broker is in memory.
+
+    A durable broker (Kafka) keeps what it acknowledged across a crash of the stack,
+    so documents sent to it need no second copy; neither do those sent to a
+    configured broker, which is the operator's to keep.
+    """
+    from ops.runfile import read_run_file
+
     mode = settings.ingest.spool
     if mode == "off" or (mode == "auto" and settings.kafka.bootstrap):
         return None
+    if mode == "auto":
+        run = read_run_file(settings.run_file)
+        if run is not None and run.get("broker", {}).get("durable"):
+            return None
     return Spool(settings.data_dir / "spool")
 
 
 def sink_topics(settings: Settings) -> list[str]:
     t = settings.topics
-    return [t.documents, t.classified, t.deadletter, t.subscriptions, t.alerts, t.deliveries]
+    return [
+        t.documents,
+        t.classified,
+        t.deadletter,
+        t.subscriptions,
+        t.alerts,
+        t.deliveries,
+        story_members_topic(settings),
+    ]
+
+
+def story_members_topic(settings: Settings) -> str:
+    """The story stage's table changelog, which the sink keeps (sinks.story_members)."""
+    from streams.app import WorkerConfig, story_changelog_topic
+
+    return story_changelog_topic(WorkerConfig(bootstrap="", app_id=settings.streams.app_id))
 
 
 def writer_password(settings: Settings) -> str:
     pw = settings.warehouse.writer_password
     return pw.get_secret_value() if pw is not None else secrets.token_urlsafe(18)
+
+
+def read_limits(settings: Settings) -> ReadLimits:
+    """The embedded SQL endpoint's caps on reads, from ``warehouse.reads``."""
+    from sinks.warehouse.read_policy import ReadLimits
+
+    r = settings.warehouse.reads
+    return ReadLimits(
+        max_execution_time_s=r.max_execution_time_s,
+        max_memory_bytes=r.max_memory_mb << 20,
+        max_result_rows=r.max_result_rows,
+        max_result_bytes=r.max_result_mb << 20,
+        max_threads=r.max_threads,
+        concurrency=r.concurrency,
+        queue_wait_s=r.queue_wait_s,
+    )
 
 
 def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
@@ -79,7 +124,9 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
             ),
             EndpointUser(settings.warehouse.writer_user, password, readonly=False),
         ]
-        server = WarehouseHttpServer(warehouse, users, port=settings.warehouse.http_port)
+        server = WarehouseHttpServer(
+            warehouse, users, port=settings.warehouse.http_port, limits=read_limits(settings)
+        )
         server.start()
         info["sql"] = {
             "url": server.url,
@@ -100,6 +147,7 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
             retry_max_s=settings.sink.retry_max_s,
             version=policywatch_version(),
         ),
+        story_members_topic=story_members_topic(settings),
     )
 
     def _stop(signum: int, _frame: Any) -> None:

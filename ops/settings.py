@@ -8,6 +8,7 @@ only its own section.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from schemas.errors import ConfigError
+from schemas.subscriptions import EmailAddress
 from schemas.topics import TopicNames
 
 
@@ -34,6 +36,33 @@ class KafkaSettings(_Section):
     request_timeout_s: float = Field(default=30.0, gt=0)
 
 
+#: The broker docker-compose runs (``apache/kafka:<version>``); ``broker install`` fetches it.
+DEFAULT_KAFKA_VERSION = "3.9.1"
+
+
+class BrokerSettings(_Section):
+    """The broker ``policywatch up`` runs: Apache Kafka (durable) or Tansu (in memory)."""
+
+    kind: Literal["auto", "kafka", "tansu"] = Field(
+        default="auto",
+        description="auto = Kafka when Java and the installed broker are there, else Tansu",
+    )
+    kafka_version: str = Field(
+        default=DEFAULT_KAFKA_VERSION,
+        pattern=r"^[0-9]+\.[0-9]+\.[0-9]+$",
+        description="Apache Kafka version `broker install` fetches and `up` runs",
+    )
+    cache_dir: Path | None = Field(
+        default=None,
+        description="where installed brokers live; default $XDG_CACHE_HOME/policywatch/kafka "
+        "(~/.cache/policywatch/kafka)",
+    )
+    heap_mb: int = Field(
+        default=512, ge=128, le=16384, description="Kafka's JVM heap (-Xmx); it shares the machine"
+    )
+    start_timeout_s: float = Field(default=90.0, gt=0, le=600)
+
+
 class RetentionSettings(_Section):
     """Days to keep rows (None = forever). The event log is kept forever by default."""
 
@@ -43,6 +72,28 @@ class RetentionSettings(_Section):
     documents: int | None = Field(default=None, ge=1)
     classifications: int | None = Field(default=None, ge=1)
     mentions: int | None = Field(default=None, ge=1)
+
+
+class ReadLimitSettings(_Section):
+    """Caps of every read through the embedded SQL endpoint (each is also the default)."""
+
+    concurrency: int = Field(
+        default_factory=lambda: max(2, os.cpu_count() or 2),
+        ge=1,
+        le=64,
+        description="reads at once (default: the CPUs, at least 2); more get 503",
+    )
+    queue_wait_s: float = Field(default=1.0, ge=0, le=60, description="wait for a free read")
+    max_execution_time_s: float = Field(default=60.0, gt=0, le=86400)
+    max_memory_mb: int = Field(default=1024, ge=16, description="per read")
+    max_result_rows: int = Field(default=10_000_000, ge=1)
+    max_result_mb: int = Field(default=128, ge=1)
+    max_threads: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 2) // 2),
+        ge=1,
+        le=256,
+        description="threads per read (default: half the CPUs)",
+    )
 
 
 class WarehouseSettings(_Section):
@@ -58,6 +109,7 @@ class WarehouseSettings(_Section):
         default=None, description="embedded endpoint writer; generated per run when empty"
     )
     retention_days: RetentionSettings = RetentionSettings()
+    reads: ReadLimitSettings = ReadLimitSettings()
 
 
 class StreamSettings(_Section):
@@ -100,7 +152,7 @@ class IngestSettings(_Section):
     spool: Literal["auto", "on", "off"] = Field(
         default="auto",
         description="keep accepted documents on disk until the warehouse holds them; "
-        "auto = when publishing to the embedded stack (its broker keeps topics in memory)",
+        "auto = when publishing to an embedded stack whose broker keeps topics in memory",
     )
     max_file_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
 
@@ -163,7 +215,7 @@ class SmtpSettings(_Section):
     username: str = ""
     password: SecretStr = SecretStr("")
     starttls: bool = False
-    sender: str = "policywatch@localhost"
+    sender: EmailAddress = "policywatch@localhost"
     timeout_s: float = Field(default=10.0, gt=0, le=120)
 
 
@@ -203,6 +255,7 @@ class Settings(BaseSettings):
     metrics_host: str = Field(default="127.0.0.1", description="0.0.0.0 in containers")
     topics: TopicNames = TopicNames()
     kafka: KafkaSettings = KafkaSettings()
+    broker: BrokerSettings = BrokerSettings()
     warehouse: WarehouseSettings = WarehouseSettings()
     streams: StreamSettings = StreamSettings()
     sink: SinkSettings = SinkSettings()
@@ -232,6 +285,16 @@ class Settings(BaseSettings):
     def run_file(self) -> Path:
         return self.data_dir / "run.json"
 
+    @property
+    def broker_cache_dir(self) -> Path:
+        """Installed Kafka brokers, one folder per version, outside any repository."""
+        import os
+
+        if self.broker.cache_dir is not None:
+            return self.broker.cache_dir.expanduser()
+        cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(cache) / "policywatch" / "kafka"
+
 
 def _read_file(path: Path) -> dict[str, Any]:
     try:
@@ -247,8 +310,6 @@ def _read_file(path: Path) -> dict[str, Any]:
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
     """Defaults < settings file < environment; ``overrides`` (CLI flags) win over all."""
-    import os
-
     file_values: dict[str, Any] = {}
     path = config_file or (
         Path(os.environ["POLICYWATCH_CONFIG"]) if "POLICYWATCH_CONFIG" in os.environ else None
@@ -258,7 +319,9 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     try:
         settings = Settings(**file_values)
         if overrides:
-            merged = settings.model_dump()
+            # only what was given: a default must stay a default (the embedded stack takes a
+            # free API port only when none was set, and --data-dir is no such setting)
+            merged = settings.model_dump(exclude_unset=True)
             for key, value in overrides.items():
                 if isinstance(value, dict) and isinstance(merged.get(key), dict):
                     merged[key] = {**merged[key], **value}  # a section: override its fields

@@ -1,7 +1,8 @@
 """What `policywatch status` reports: roles, their health, consumer lag, the warehouse.
 
-Read-only: it scrapes each role's /metrics, checks pids it knows about and asks the
-warehouse (through its SQL endpoint) two small questions. Roles come from the embedded
+Read-only: it scrapes each role's /metrics, checks pids it knows about, asks the
+warehouse (through its SQL endpoint) two small questions and the broker for the
+workers' consumer-group offsets (``ops.consumer_lag``). Roles come from the embedded
 stack's ``run.json`` or from explicit ``NAME=URL`` targets (the cluster, where there are
 no pids to check). A role is healthy when its process is alive (if known) and its
 metrics endpoint answers with Prometheus text.
@@ -17,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from ops.consumer_lag import PartitionLag, group_lag, group_lag_by_topic
 from ops.runfile import pid_alive
 from schemas.errors import ConfigError, PolicywatchError
 from sinks.warehouse.base import Warehouse
@@ -64,9 +66,27 @@ class WarehouseStatus:
 
 
 @dataclass
+class GroupStatus:
+    """A consumer group's committed offsets as the broker has them (informational)."""
+
+    group: str
+    partitions: list[PartitionLag] = field(default_factory=list)
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "lag_messages": group_lag_by_topic(self.partitions),
+            "partitions": [{**asdict(p), "lag": p.lag} for p in self.partitions],
+            "error": self.error,
+        }
+
+
+@dataclass
 class StackStatus:
     roles: list[RoleStatus]
     warehouse: WarehouseStatus | None
+    groups: list[GroupStatus] = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
@@ -77,7 +97,12 @@ class StackStatus:
     def to_dict(self) -> dict[str, Any]:
         roles = [{**asdict(r), "healthy": r.healthy} for r in self.roles]
         warehouse = asdict(self.warehouse) if self.warehouse is not None else None
-        return {"healthy": self.healthy, "roles": roles, "warehouse": warehouse}
+        return {
+            "healthy": self.healthy,
+            "roles": roles,
+            "warehouse": warehouse,
+            "consumer_groups": [g.to_dict() for g in self.groups],
+        }
 
 
 def parse_target(text: str) -> Target:
@@ -179,6 +204,16 @@ def warehouse_status(open_warehouse: Callable[[], Warehouse]) -> WarehouseStatus
         status.last_document_published_at = str(docs["last_published"] or "") or None
     status.rows = int(size["rows"] or 0)
     status.bytes_on_disk = int(size["bytes"] or 0)
+    return status
+
+
+def group_status(bootstrap: str, group: str, timeout_s: float) -> GroupStatus:
+    """The group's lag from the broker; an unreachable broker is reported, not raised."""
+    status = GroupStatus(group)
+    try:
+        status.partitions = group_lag(bootstrap, group, timeout_s)
+    except PolicywatchError as exc:
+        status.error = str(exc)
     return status
 
 

@@ -15,14 +15,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from schemas.subscriptions import SlackChannel, Subscription, WebhookChannel
+from schemas.subscriptions import (
+    NewInitiativeTrigger,
+    SlackChannel,
+    Subscription,
+    WebhookChannel,
+)
+from streams.taxonomy.known import KnownIds, LabelKind
 
 MASK = "…"
 SECRET_PREFIX = "whsec_"
 MIN_SECRET_BYTES = 16
 _UNION_TAGS = {
     "channel": {"webhook", "slack", "email"},
-    "trigger": {"document", "volume", "spike", "commitment"},
+    "trigger": {"document", "volume", "spike", "commitment", "new_initiative"},
 }
 
 
@@ -148,9 +154,43 @@ def subscription_from_input(
         subscription = Subscription.model_validate({**data, "subscription_id": subscription_id})
     except ValidationError as exc:
         errors.extend(validation_errors(exc))
+    else:
+        if isinstance(subscription.trigger, NewInitiativeTrigger) and subscription.digest != "none":
+            errors.append(
+                {
+                    "field": "digest",
+                    "message": "a new_initiative subscription alerts once per new initiative "
+                    "as it is found; leave digest out",
+                }
+            )
     if errors:
         raise InvalidSubscription(errors)
     return subscription, generated
+
+
+_FILTER_IDS: tuple[tuple[str, LabelKind], ...] = (
+    ("initiatives", "initiative"),
+    ("actors", "actor"),
+    ("countries", "country"),
+)
+
+
+def unknown_label_errors(
+    subscription: Subscription, known: KnownIds, current: Subscription | None = None
+) -> list[dict[str, str]]:
+    """Filter ids the taxonomy does not know (``filter.initiatives[0]: ... did you mean``).
+
+    Ids the stored subscription already has are kept even when the taxonomy dropped
+    them since, so renaming a subscription never fails on someone else's change.
+    """
+    errors = []
+    for field_name, kind in _FILTER_IDS:
+        values = getattr(subscription.filter, field_name)
+        kept = set(getattr(current.filter, field_name)) if current is not None else set()
+        for index, message in known.problems(kind, values):
+            if values[index] not in kept:
+                errors.append({"field": f"filter.{field_name}[{index}]", "message": message})
+    return errors
 
 
 def public_view(subscription: Subscription, version: int) -> dict[str, Any]:

@@ -1,12 +1,14 @@
-"""The embedded runtime: Tansu and every role as child processes.
+"""The embedded runtime: the broker (Kafka or Tansu) and every role as child processes.
 
 Start order: broker (ready = a metadata round trip), topics (created
-explicitly), sink (ready = its ready file: migrations applied, SQL endpoint
-up), then journaled subscriptions and undelivered alerts are re-published,
-worker(s) (ready = partitions assigned), producers (when sources are set),
-the subscriptions API and the delivery worker. Then ``run.json`` is written. A
-child that dies is reported with its exit code and log tail; the worker and
-the sink are restarted (a few times), a dead broker stops the stack, since its
+explicitly; existing ones are kept), sink (ready = its ready file: migrations
+applied, SQL endpoint up), then, when the broker started without topics (Tansu
+always, Kafka on a new data directory), journaled subscriptions, undelivered
+alerts and the story index are re-published, worker(s) (ready = partitions
+assigned), producers (when sources are set), the subscriptions API and the
+delivery worker. Then ``run.json`` is written. A child that dies is reported with
+its exit code and log tail and restarted (a few times); so is a dead Kafka broker,
+on its ports and with its data, while a dead Tansu stops the stack, since its
 topics lived in its memory. Children die with the supervisor (PDEATHSIG), and
 ``stop()`` terminates them in reverse order.
 """
@@ -26,12 +28,12 @@ from pathlib import Path
 from typing import Any
 
 from ops import metrics
+from ops.broker import EmbeddedBroker, start_broker
 from ops.metrics_server import MetricsEndpoint, serve_metrics
-from ops.ports import free_port, wait_until
+from ops.ports import free_port
 from ops.process import spawn, stop_process, tail
 from ops.runfile import read_run_file, write_json_atomic
 from ops.settings import Settings
-from ops.tansu import broker_ready, spawn_tansu
 from schemas.errors import ConfigError, PolicywatchError
 
 log = logging.getLogger(__name__)
@@ -87,7 +89,8 @@ class Stack:
         self.logs = self.data_dir / "logs"
         self.start_timeout_s = start_timeout_s
         self.children: list[Child] = []
-        self.broker: subprocess.Popen[bytes] | None = None
+        self.broker: EmbeddedBroker | None = None
+        self.broker_restarts: deque[float] = deque()
         self.bootstrap = ""
         self.failed = threading.Event()
         self.failure = ""
@@ -122,21 +125,19 @@ class Stack:
         return run
 
     def _start_broker(self) -> None:
-        port = free_port()
-        self.bootstrap = f"127.0.0.1:{port}"
-        self.broker = spawn_tansu(port, self.logs / "broker.log")
-        broker = self.broker
-        if not wait_until(
-            lambda: broker.poll() is None and broker_ready(self.bootstrap), self.start_timeout_s
-        ):
-            raise StackError(
-                f"broker not ready at {self.bootstrap}; last log lines:\n"
-                f"{tail(self.logs / 'broker.log')}"
-            )
+        self.broker = start_broker(self.settings, self.data_dir, self.logs)
+        self.bootstrap = self.broker.bootstrap
         from ops.provision import ensure_all_topics
 
         ensure_all_topics(self.bootstrap, self.settings)
-        log.info("broker ready at %s (pid %s)", self.bootstrap, self.broker.pid)
+        log.info(
+            "broker %s %s ready at %s (pid %s, %s)",
+            self.broker.kind,
+            self.broker.version,
+            self.bootstrap,
+            self.broker.proc.pid,
+            "durable" if self.broker.durable else "in memory",
+        )
 
     def _role(self, name: str, command_name: str | None = None, restartable: bool = True) -> Child:
         env = {
@@ -172,17 +173,23 @@ class Stack:
             # (Grafana, `policywatch sql` and the producers keep working)
             sink.env["POLICYWATCH_WAREHOUSE__HTTP_PORT"] = str(free_port())
         self._start_children([sink])
-        self._restore_alerting(sink)
+        if self.broker is not None and self.broker.fresh:
+            # a durable broker that kept its topics still has all of this
+            self._restore_state(sink)
         self._start_children(workers)
         producers = self._producers_role(sink)
         if producers is not None:
             self._start_children([producers])
         self._start_children(self._alerting_roles(sink))
 
-    def _restore_alerting(self, sink: Child) -> None:
-        """Re-publish journaled subscriptions and undelivered alerts (see ops.alert_restore)."""
+    def _restore_state(self, sink: Child) -> None:
+        """Re-publish what the in-memory broker forgot and the workers need: journaled
+        subscriptions and undelivered alerts (ops.alert_restore), and the story index
+        (ops.story_restore)."""
         from ops.access import endpoint_url
         from ops.alert_restore import SubscriptionJournal, journal_path, restore_alerting
+        from ops.roles import story_members_topic
+        from ops.story_restore import restore_story_members
         from producers.publish import Publisher
         from sinks.warehouse import connect_warehouse
 
@@ -197,6 +204,7 @@ class Stack:
                 publisher,
                 self.settings.topics,
             )
+            restore_story_members(warehouse, publisher, story_members_topic(self.settings))
         finally:
             publisher.close()
             warehouse.close()
@@ -232,8 +240,9 @@ class Stack:
 
         child = self._role("producers")
         child.env["POLICYWATCH_FETCH__SOURCES"] = str(sources.resolve())
-        # the broker keeps topics in memory: what producers emit is spooled until stored
-        child.env["POLICYWATCH_INGEST__SPOOL"] = "on"
+        # an in-memory broker: what producers emit is spooled until stored
+        durable = self.broker is not None and self.broker.durable
+        child.env["POLICYWATCH_INGEST__SPOOL"] = "off" if durable else "on"
         if "sql" in sink.info:
             child.env["POLICYWATCH_WAREHOUSE__URL"] = endpoint_url(sink.info["sql"], write=True)
         return child
@@ -251,10 +260,7 @@ class Stack:
             "pid": os.getpid(),
             "started_at": time.time(),
             "data_dir": str(self.data_dir),
-            "broker": {
-                "bootstrap": self.bootstrap,
-                "pid": self.broker.pid if self.broker else None,
-            },
+            "broker": self.broker.describe() if self.broker else {"bootstrap": self.bootstrap},
             "sql": sql,
             "api": next((c.info["api"] for c in self.children if "api" in c.info), None),
             "metrics": self.metrics_url,
@@ -300,12 +306,9 @@ class Stack:
                     log.warning("spool sweep failed, will retry: %s", exc)
 
     def _check_children(self) -> None:
-        if self.broker is not None and self.broker.poll() is not None:
-            self._fail(
-                f"broker exited with code {self.broker.returncode}; its topics were in "
-                f"memory, stopping the stack. Last log lines:\n"
-                f"{tail(self.logs / 'broker.log')}"
-            )
+        broker = self.broker
+        broker_died = broker is not None and broker.proc.poll() is not None
+        if broker_died and broker is not None and not self._restart_broker(broker):
             return
         for child in self.children:
             proc = child.proc
@@ -333,6 +336,31 @@ class Stack:
                 self._fail(str(exc))
                 return
 
+    def _restart_broker(self, broker: EmbeddedBroker) -> bool:
+        """A durable broker is started again with its data; False when the stack must stop."""
+        code = broker.proc.returncode
+        if not broker.durable:
+            self._fail(
+                f"broker exited with code {code}; its topics were in memory, stopping the "
+                f"stack. Last log lines:\n{tail(broker.log_path)}"
+            )
+            return False
+        now = time.monotonic()
+        while self.broker_restarts and now - self.broker_restarts[0] > RESTART_WINDOW_S:
+            self.broker_restarts.popleft()
+        if len(self.broker_restarts) >= RESTARTS_PER_WINDOW:
+            self._fail(f"broker keeps failing; stopping the stack. See {broker.log_path}")
+            return False
+        self.broker_restarts.append(now)
+        log.error("broker exited with code %s; starting it again with its data", code)
+        try:
+            broker.restart(self.start_timeout_s)
+        except PolicywatchError as exc:
+            self._fail(str(exc))
+            return False
+        write_json_atomic(self.settings.run_file, self.run_info())
+        return True
+
     def _fail(self, message: str) -> None:
         log.error("%s", message)
         self.failure = message
@@ -350,7 +378,7 @@ class Stack:
                     code = stop_process(child.proc)
                     log.info("%s stopped (exit %s)", child.name, code)
             if self.broker is not None:
-                stop_process(self.broker)
+                self.broker.stop()
                 log.info("broker stopped")
             run = read_run_file(self.settings.run_file)
             if run is not None and run.get("pid") == os.getpid():

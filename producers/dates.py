@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
+from schemas.documents import DateSource
+
 _MONTHS = {
     name: i + 1
     for i, names in enumerate(
@@ -67,3 +69,17 @@ def find_date(text: str) -> date | None:
     if m := _JA.search(text):
         return _safe(int(m[1]), int(m[2]), int(m[3]))
     return None
+
+
+def first_dated(
+    *options: tuple[datetime | None, DateSource],
+) -> tuple[datetime | None, DateSource]:
+    """The first known publication time and where it came from; ``observed`` when none is.
+
+    Readers list their sources in order of trust: the input record (feed entry, listing
+    line, JSONL field) before the page's HTML metadata.
+    """
+    for when, source in options:
+        if when is not None:
+            return when, source
+    return None, "observed"

@@ -20,13 +20,14 @@ from producers.sources import SourceConfig
 from schemas.deadletter import DeadLetter, encode_bytes
 from schemas.documents import (
     MAX_BODY_CHARS,
+    DateSource,
     DocumentObserved,
     FetchInfo,
     SourceRef,
     observe_document,
 )
 from schemas.envelope import Producer, utcnow
-from schemas.errors import SourceError
+from schemas.errors import InvalidURL, SourceError
 from schemas.ids import canonical_url, document_id_for_url, event_id_for
 
 SUMMARY_PREFIX = "feed_summary:"  # extraction mark of an event built from a feed summary
@@ -150,9 +151,13 @@ def identity_url(page: FetchResult | None, article: Article | None, fallback: st
     """
     url = page.final_url if page is not None else fallback
     declared = article.canonical_url if article is not None else None
-    if declared and urlsplit(canonical_url(declared)).netloc == urlsplit(canonical_url(url)).netloc:
-        return declared
-    return url
+    if not declared:
+        return url
+    try:
+        same_host = urlsplit(canonical_url(declared)).netloc == urlsplit(canonical_url(url)).netloc
+    except InvalidURL:  # a page's own claim, and a broken one: the URL it was fetched at names it
+        return url
+    return declared if same_host else url
 
 
 def make_event(
@@ -163,7 +168,7 @@ def make_event(
     body: str,
     producer: Producer,
     observed_at: datetime,
-    published_at: datetime | None,
+    published: tuple[datetime | None, DateSource],
     language: str | None,
     authors: tuple[str, ...],
     document_type: str | None,
@@ -171,6 +176,7 @@ def make_event(
     content_type: str | None,
     external_id: str | None = None,
 ) -> DocumentObserved:
+    """``published``: the publication time and where it came from (see ``first_dated``)."""
     truncated = len(body) > MAX_BODY_CHARS
     return observe_document(
         document_id=document_id_for_url(url),
@@ -178,7 +184,8 @@ def make_event(
         title=" ".join(title.split())[:2000],
         body=body[:MAX_BODY_CHARS],
         producer=producer,
-        published_at=published_at,
+        published_at=published[0],
+        date_source=published[1],
         observed_at=observed_at,
         url=canonical_url(url),
         external_id=(external_id or None) and external_id[:500],

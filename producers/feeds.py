@@ -27,6 +27,7 @@ import lxml.html
 from defusedxml import DefusedXmlException
 
 from producers.checkpoints import SourceCheckpoint
+from producers.dates import first_dated
 from producers.discovery import (
     SUMMARY_PREFIX,
     Candidate,
@@ -41,7 +42,7 @@ from producers.fetch import Fetcher, FetchResult
 from producers.sources import SourceConfig
 from schemas.documents import DocumentObserved
 from schemas.envelope import Producer
-from schemas.errors import SourceError
+from schemas.errors import InvalidURL, SourceError
 from schemas.ids import canonical_url
 
 NEWS_ARTICLE = "news_article"
@@ -106,6 +107,22 @@ def _authors(entry: Any) -> tuple[str, ...]:
     return tuple(n for n in names if n)
 
 
+def _link_problem(base: str, link: str) -> tuple[str, str] | None:
+    """(reason, message) when an entry's link cannot name a document, else None."""
+    try:
+        target = urljoin(base, link) if link else ""
+        scheme = urlsplit(target).scheme
+    except ValueError as exc:  # urljoin parses the link: unbalanced brackets, for one
+        return "invalid_url", f"has a link that is no valid URL ({link[:200]!r}): {exc}"
+    if scheme not in ("http", "https"):
+        return "entry_without_link", f"has no http(s) link ({link[:200]!r})"
+    try:
+        canonical_url(target)
+    except InvalidURL as exc:
+        return "invalid_url", f"has a link that is no valid URL: {exc}"
+    return None
+
+
 def parse_feed(data: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
     """Entries of an RSS/Atom document; SourceError when it is not a usable feed."""
     malformed = check_xml(data, url)
@@ -129,20 +146,20 @@ def parse_feed(data: bytes, url: str, content_type: str | None = None) -> Parsed
     rejected: list[Rejected] = []
     for number, entry in enumerate(parsed.entries, start=1):
         link = str(entry.get("link") or "").strip()
-        target = urljoin(url, link) if link else ""
-        if urlsplit(target).scheme not in ("http", "https"):
+        problem = _link_problem(url, link)
+        if problem is not None:
             title = str(entry.get("title") or "")[:200]
             rejected.append(
                 Rejected(
                     f"{url}#entry-{number}",
                     SourceError(
-                        f"{url}: entry {number} ({title!r}) has no http(s) link ({link!r})",
-                        reason="entry_without_link",
+                        f"{url}: entry {number} ({title!r}) {problem[1]}", reason=problem[0]
                     ),
                     repr(dict(entry)).encode("utf-8")[:65536],
                 )
             )
             continue
+        target = urljoin(url, link)
         summary = entry.get("summary") or ""
         if not summary and entry.get("content"):
             summary = entry["content"][0].get("value") or ""
@@ -222,7 +239,7 @@ class FeedReader:
                 body=candidate.summary,
                 producer=producer,
                 observed_at=observed_at,
-                published_at=candidate.published_at,
+                published=first_dated((candidate.published_at, "record")),
                 language=None,
                 authors=candidate.authors,
                 document_type=NEWS_ARTICLE,
@@ -237,7 +254,9 @@ class FeedReader:
             body=article.text,
             producer=producer,
             observed_at=observed_at,
-            published_at=candidate.published_at or article.published_at,
+            published=first_dated(
+                (candidate.published_at, "record"), (article.published_at, "metadata")
+            ),
             language=article.language,
             authors=article.authors or candidate.authors,
             document_type=NEWS_ARTICLE,

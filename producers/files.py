@@ -1,5 +1,8 @@
 """Files -> DocumentObserved. Pure: bytes in, events (or SourceError) out.
 
+The one side effect: a JSONL or CSV file whose records carry fields the reader
+does not know gets one warning (logged) naming them, so nothing is ignored silently.
+
 Plain text is read like the seeds: an optional headline line, an optional date
 line ("New Delhi, 12 March 2026", "Published: 2026-03-12"), then the body.
 JSONL holds one record per line: {url, title, text, published, source, ...};
@@ -12,7 +15,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -25,12 +31,13 @@ from producers.records import (
     ParsedItem,
     cap,
     decode_text,
+    ignored_fields,
     parse_record,
     record_from_row,
 )
 from schemas.documents import DocumentObserved, FetchInfo, SourceRef, observe_document
-from schemas.errors import SourceError
-from schemas.ids import document_id_for_external, document_id_for_url
+from schemas.errors import InvalidURL, SourceError
+from schemas.ids import canonical_url, document_id_for_external, document_id_for_url
 
 TEXT_SUFFIXES = frozenset({".txt", ".text"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
@@ -38,12 +45,15 @@ CSV_SUFFIXES = frozenset({".csv"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 __all__ = [
     "FileDefaults",
+    "FileSelection",
     "ParsedItem",
     "expand_paths",
     "parse_path",
+    "select_files",
     "split_text_document",
 ]
 SUPPORTED = TEXT_SUFFIXES | JSONL_SUFFIXES | CSV_SUFFIXES | HTML_SUFFIXES
+log = logging.getLogger(__name__)
 _HEADLINE_MAX = 200
 
 
@@ -90,6 +100,7 @@ def parse_text_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
         body=body,
         producer=defaults.producer,
         published_at=published,
+        date_source="text" if published else "observed",
         external_id=path.name,
         fetch=FetchInfo(
             method="file", location=location, content_type="text/plain", truncated=truncated
@@ -97,8 +108,44 @@ def parse_text_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
     )
 
 
+class _IgnoredFields:
+    """Fields the reader skipped in one file, reported once when the file is done."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.names: set[str] = set()
+        self.records = 0
+
+    def note(self, record: object) -> None:
+        found = ignored_fields(record)
+        if found:
+            self.names |= found
+            self.records += 1
+
+    def report(self) -> None:
+        if self.names:
+            log.warning(
+                "%s: ignored field(s) %s in %d record(s); policywatch reads url, title, text, "
+                "published, source (id, kind, name, country), kind, id, language, authors, "
+                "document_type (docs/SOURCES.md)",
+                self.path,
+                ", ".join(sorted(self.names)[:20]),
+                self.records,
+            )
+
+
 def parse_jsonl(data: bytes, path: Path, defaults: FileDefaults) -> Iterator[ParsedItem]:
     text = decode_text(data, str(path))
+    ignored = _IgnoredFields(path)
+    try:
+        yield from _jsonl_items(text, path, defaults, ignored)
+    finally:
+        ignored.report()
+
+
+def _jsonl_items(
+    text: str, path: Path, defaults: FileDefaults, ignored: _IgnoredFields
+) -> Iterator[ParsedItem]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -113,6 +160,7 @@ def parse_jsonl(data: bytes, path: Path, defaults: FileDefaults) -> Iterator[Par
                 raw=raw,
             )
             continue
+        ignored.note(record)
         try:
             yield ParsedItem(location, event=parse_record(record, location, defaults), raw=raw)
         except SourceError as exc:
@@ -122,6 +170,16 @@ def parse_jsonl(data: bytes, path: Path, defaults: FileDefaults) -> Iterator[Par
 def parse_csv(data: bytes, path: Path, defaults: FileDefaults) -> Iterator[ParsedItem]:
     """One record per row; columns as in JSONL. A row the csv module rejects ends the file."""
     reader = csv.DictReader(io.StringIO(decode_text(data, str(path)), newline=""), strict=True)
+    ignored = _IgnoredFields(path)
+    try:
+        yield from _csv_items(reader, path, defaults, ignored)
+    finally:
+        ignored.report()
+
+
+def _csv_items(
+    reader: csv.DictReader[str], path: Path, defaults: FileDefaults, ignored: _IgnoredFields
+) -> Iterator[ParsedItem]:
     rows = iter(reader)
     while True:
         location = f"{path}:{reader.line_num + 1}"
@@ -145,9 +203,21 @@ def parse_csv(data: bytes, path: Path, defaults: FileDefaults) -> Iterator[Parse
             continue
         try:
             record = record_from_row(row)
+            ignored.note(record)
             yield ParsedItem(location, event=parse_record(record, location, defaults), raw=raw)
         except SourceError as exc:
             yield ParsedItem(location, error=exc, raw=raw)
+
+
+def _declared_web_url(declared: str | None) -> str | None:
+    """A saved page's rel=canonical when it is a web URL; else the file's name names it."""
+    if not declared or "://" not in declared or declared.startswith("file:"):
+        return None
+    try:
+        canonical_url(declared)
+    except InvalidURL:
+        return None
+    return declared
 
 
 def parse_html_file(data: bytes, path: Path, defaults: FileDefaults) -> DocumentObserved:
@@ -155,11 +225,7 @@ def parse_html_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
     location = str(path)
     article = extract_article(data, path.resolve().as_uri())
     body, truncated = cap(article.text, defaults.max_body_chars)
-    url = (
-        article.canonical_url if article.canonical_url and "://" in article.canonical_url else None
-    )
-    if url and url.startswith("file:"):
-        url = None
+    url = _declared_web_url(article.canonical_url)
     return observe_document(
         document_id=document_id_for_url(url)
         if url
@@ -171,6 +237,7 @@ def parse_html_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
         body=body,
         producer=defaults.producer,
         published_at=article.published_at,
+        date_source="metadata" if article.published_at else "observed",
         url=url,
         external_id=None if url else path.name,
         language=article.language or "en",
@@ -185,15 +252,65 @@ def parse_html_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
     )
 
 
-def expand_paths(paths: list[Path]) -> Iterator[Path]:
-    """Files named, and the supported files inside directories named (sorted, recursive)."""
+@dataclass(frozen=True)
+class FileSelection:
+    """The files to read, and what a directory walk left out on purpose (path, why)."""
+
+    files: tuple[Path, ...]
+    skipped: tuple[tuple[Path, str], ...] = ()
+
+
+def _never(_path: Path) -> str | None:
+    return None
+
+
+def select_files(
+    paths: Sequence[Path], skip_dir: Callable[[Path], str | None] = _never
+) -> FileSelection:
+    """Files named, and the supported files inside directories named (sorted, recursive).
+
+    A walk does not enter hidden folders (``.git``, ``.venv``), links to folders, or a
+    directory that ``skip_dir`` names a reason for (the data directory: warehouse files
+    and logs are no documents), nor read hidden files; each is listed in ``skipped``. A path named
+    explicitly is read even when hidden; a named directory that ``skip_dir`` refuses is not.
+    """
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUPPORTED:
-                    yield child
-        else:
-            yield path
+        if not path.is_dir():
+            files.append(path)
+            continue
+        why: str | None = skip_dir(path)
+        if why is not None:
+            skipped.append((path, why))
+            continue
+        found: list[Path] = []
+        for folder, dirs, names in os.walk(path):
+            here = Path(folder)
+            for name in sorted(dirs):
+                if name.startswith("."):
+                    why = "hidden folder"
+                elif (here / name).is_symlink():  # followed, a link could loop: name it instead
+                    why = "a link to a folder; name its target to read it"
+                else:
+                    why = skip_dir(here / name)
+                if why is not None:
+                    skipped.append((here / name, why))
+                    dirs.remove(name)
+            for name in names:
+                if Path(name).suffix.lower() not in SUPPORTED:
+                    continue
+                if name.startswith("."):
+                    skipped.append((here / name, "hidden file"))
+                elif (here / name).is_file():
+                    found.append(here / name)
+        files.extend(sorted(found))
+    return FileSelection(tuple(files), tuple(skipped))
+
+
+def expand_paths(paths: list[Path]) -> Iterator[Path]:
+    """The files :func:`select_files` reads (hidden entries left out)."""
+    yield from select_files(paths).files
 
 
 def parse_path(path: Path, defaults: FileDefaults, max_bytes: int) -> Iterator[ParsedItem]:

@@ -35,8 +35,8 @@ from schemas.documents import (
     observe_document,
 )
 from schemas.envelope import Producer
-from schemas.errors import ConfigError
-from schemas.ids import document_id_for_external, document_id_for_url
+from schemas.errors import ConfigError, InvalidURL
+from schemas.ids import canonical_url, document_id_for_external, document_id_for_url
 
 DOCUMENTS_PATH = "/documents"
 BEARER = HTTPBearer(auto_error=False)  # module level: FastAPI resolves Depends() by name
@@ -72,6 +72,17 @@ class DocumentIn(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be blank")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, value: str | None) -> str | None:
+        """A URL that cannot name a document is this field's error (422), not a 500."""
+        if value:
+            try:
+                canonical_url(value)
+            except InvalidURL as exc:
+                raise ValueError(str(exc)) from None
         return value
 
 
@@ -127,6 +138,7 @@ def to_event(doc: DocumentIn, config: IntakeConfig, location: str) -> DocumentOb
         body=doc.text.strip(),
         producer=config.producer,
         published_at=doc.published_at,
+        date_source="record" if doc.published_at else "observed",
         url=doc.url,
         external_id=doc.id,
         language=doc.language,

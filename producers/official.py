@@ -16,11 +16,12 @@ from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from producers.checkpoints import SourceCheckpoint
-from producers.dates import find_date, parse_datetime
+from producers.dates import find_date, first_dated, parse_datetime
 from producers.discovery import (
     Candidate,
     Discovery,
     IndexPage,
+    Rejected,
     article_of,
     identity_url,
     make_event,
@@ -30,7 +31,7 @@ from producers.fetch import Fetcher, FetchResult
 from producers.sources import DocumentType, ListingConfig, SourceConfig
 from schemas.documents import DocumentObserved
 from schemas.envelope import Producer
-from schemas.errors import SourceError
+from schemas.errors import InvalidURL, SourceError
 from schemas.ids import canonical_url
 
 _TYPE_RULES: tuple[tuple[re.Pattern[str], DocumentType], ...] = (
@@ -58,6 +59,17 @@ def document_type_of(title: str, configured: DocumentType) -> str:
 class ListingPage:
     links: tuple[Candidate, ...]
     next_url: str | None
+    rejected: tuple[Rejected, ...] = ()
+
+
+def _web_link(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base`` when it is a usable http(s) URL, else None."""
+    try:
+        target = urljoin(base, href.strip())
+        canonical_url(target)
+    except (ValueError, InvalidURL):
+        return None
+    return target if urlsplit(target).scheme in ("http", "https") else None
 
 
 def parse_listing(
@@ -66,16 +78,30 @@ def parse_listing(
     """Links (with their text as title) and the next page of one listing page. Pure."""
     tree = parse_html(decode_html(data, charset, url)[0], url)
     links: list[Candidate] = []
+    rejected: list[Rejected] = []
     seen: set[str] = set()
     for element in select(tree, listing.link_selector):
         anchor = element if element.tag == "a" else next(iter(select(element, "a[href]")), None)
         href = anchor.get("href") if anchor is not None else None
         if not href:
             continue
-        target = urljoin(url, href.strip())
-        if urlsplit(target).scheme not in ("http", "https") or canonical_url(target) in seen:
+        try:
+            target = urljoin(url, href.strip())
+            key = canonical_url(target) if urlsplit(target).scheme in ("http", "https") else None
+        except (ValueError, InvalidURL) as exc:  # a link no URL parser accepts
+            rejected.append(
+                Rejected(
+                    f"{url}#link-{len(links) + len(rejected) + 1}",
+                    SourceError(
+                        f"{url}: link {href[:200]!r} is no valid URL: {exc}", reason="invalid_url"
+                    ),
+                    href.encode("utf-8", "replace")[:65536],
+                )
+            )
             continue
-        seen.add(canonical_url(target))
+        if key is None or key in seen:
+            continue  # mailto:, javascript: and the like are not statements; repeats neither
+        seen.add(key)
         text = " ".join(element.text_content().split())
         found = find_date(text)
         links.append(
@@ -89,10 +115,11 @@ def parse_listing(
     if listing.next_selector:
         for element in select(tree, listing.next_selector):
             href = element.get("href")
-            if href and urljoin(url, href.strip()) != url:
-                next_url = urljoin(url, href.strip())
+            target = _web_link(url, href) if href else None
+            if target is not None and target != url:
+                next_url = target
                 break
-    return ListingPage(tuple(links), next_url)
+    return ListingPage(tuple(links), next_url, tuple(rejected))
 
 
 class ListingReader:
@@ -135,6 +162,7 @@ class ListingReader:
                     "no links; the site's layout may have changed, update sources.yaml",
                     reason="no_links",
                 )
+            found.rejected.extend(page.rejected)
             for link in page.links:
                 if canonical_url(link.url) not in seen:
                     seen.add(canonical_url(link.url))
@@ -169,7 +197,9 @@ class ListingReader:
             body=article.text,
             producer=producer,
             observed_at=observed_at,
-            published_at=article.published_at or candidate.published_at,
+            published=first_dated(
+                (article.published_at, "metadata"), (candidate.published_at, "record")
+            ),
             language=article.language,
             authors=article.authors,
             document_type=document_type_of(title, self.listing.document_type),

@@ -53,6 +53,7 @@ class Publisher:
                 bootstrap_servers=bootstrap,
                 client_id=client_id,
                 acks="all",
+                enable_idempotence=True,  # a retried batch is not written twice
                 retries=5,
                 linger_ms=10,
                 batch_size=512 * 1024,

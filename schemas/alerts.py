@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.envelope import Event, UtcDatetime
 
-TriggerKind = Literal["document", "volume", "spike", "commitment", "digest"]
+TriggerKind = Literal["document", "volume", "spike", "commitment", "digest", "new_initiative"]
 ChannelKind = Literal["webhook", "slack", "email"]
 
 
@@ -44,11 +44,25 @@ class AlertCommitment(BaseModel):
 
     document_id: str
     initiative: str | None = None
+    candidate: str | None = Field(default=None, description="a candidate's key, if no initiative")
     action: str = ""
     due_from: date
     due_to: date
     due_text: str
     state: Literal["due_soon", "overdue"]
+
+
+class AlertCandidate(BaseModel):
+    """The named initiative a new_initiative alert is about (not in the taxonomy)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    name: str = Field(max_length=300)
+    parties: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    evidence: tuple[str, ...] = Field(default=(), description="sentences naming it, <= 300 chars")
 
 
 class AlertRaised(Event):
@@ -73,6 +87,7 @@ class AlertRaised(Event):
     baseline: float | None = Field(default=None, description="spike: mean hourly count")
     documents: tuple[AlertDocument, ...] = Field(default=(), max_length=50)
     commitment: AlertCommitment | None = None
+    candidate: AlertCandidate | None = None
 
 
 DeliveryStatus = Literal["delivered", "retrying", "failed", "skipped"]

@@ -66,3 +66,9 @@ class BrokerError(PolicywatchError):
 
     reason = "broker_unavailable"
     retriable = True
+
+
+class InvalidURL(SourceError):
+    """A URL that cannot name a web document (not http(s), no host, unparseable)."""
+
+    reason = "invalid_url"

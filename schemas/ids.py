@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+from schemas.errors import InvalidURL
 
 _TRACKING_PARAMS = frozenset(
     {
@@ -47,6 +49,9 @@ _TRACKING_PARAMS = frozenset(
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _WS = re.compile(r"\s+")
+# ``name:`` before anything but a digit is a scheme (``javascript:``, ``mailto:``); a digit
+# after the colon makes it a host and port written without a scheme (``example.org:8080``).
+_SCHEME_WITHOUT_SLASHES = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?![0-9])")
 
 
 def _hash(*parts: str, length: int = 24) -> str:
@@ -59,25 +64,64 @@ def _is_tracking(name: str) -> bool:
     return lowered in _TRACKING_PARAMS or lowered.startswith(_TRACKING_PREFIXES)
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _split_web_url(url: str) -> tuple[SplitResult, str, int | None]:
+    """(parts, lower-cased host, port) of an http(s) URL; InvalidURL for anything else."""
+    text = url.strip()
+    if not text:
+        raise InvalidURL("the URL is empty; give the document's http(s) address")
+    if not _encodable(text):
+        raise InvalidURL(f"{url[:200]!r} holds unpaired surrogates, which no URL can carry")
+    if "://" not in text:
+        if _SCHEME_WITHOUT_SLASHES.match(text):
+            raise InvalidURL(f"{url[:200]!r} is not an http(s) URL; give the document's address")
+        text = "https://" + text
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower().rstrip(".")
+        port = parts.port
+    except ValueError as exc:  # bad brackets, a port that is no number or out of range
+        raise InvalidURL(f"{url[:200]!r} is not a valid URL: {exc}") from None
+    if parts.scheme.lower() not in _DEFAULT_PORTS:
+        raise InvalidURL(
+            f"{url[:200]!r} is not an http(s) URL (scheme {parts.scheme[:20]!r}); "
+            "give the document's web address"
+        )
+    if not host:
+        raise InvalidURL(
+            f"{url[:200]!r} has no host; give a full address such as https://host/path"
+        )
+    return parts, host, port
+
+
 def canonical_url(url: str) -> str:
     """Normalise a URL so that variants of one article compare equal.
 
     Scheme becomes https, the host is lower-cased without ``www.``/``m.``/``amp.``
     prefixes or default ports, tracking parameters and fragments are dropped,
     the remaining query is sorted, AMP path suffixes and trailing slashes go.
+    A URL without a scheme is taken as https. Anything that cannot name a web
+    document (another scheme, no host, an unparseable port or address) raises
+    :class:`InvalidURL`, and nothing else does.
     """
-    text = url.strip()
-    if "://" not in text:
-        text = "https://" + text
-    parts = urlsplit(text)
-    host = (parts.hostname or "").lower().rstrip(".")
+    parts, host, port = _split_web_url(url)
     for prefix in ("www.", "m.", "amp."):
         if host.startswith(prefix) and host.count(".") >= 2:
             host = host[len(prefix) :]
     scheme = parts.scheme.lower()
-    port = parts.port if parts.port and parts.port != _DEFAULT_PORTS.get(scheme) else None
+    port = port if port and port != _DEFAULT_PORTS.get(scheme) else None
     netloc = f"{host}:{port}" if port else host
     path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%")
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    )
     path = re.sub(r"/{2,}", "/", path)
     for suffix in ("/amp", "/amp.html", ".amp", ".amp.html"):
         if path.endswith(suffix) and len(path) > len(suffix):
@@ -87,9 +131,6 @@ def canonical_url(url: str) -> str:
         path = path.rstrip("/")
     if not path:
         path = "/"
-    query = sorted(
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
-    )
     return urlunsplit(("https", netloc, path, urlencode(query), ""))
 
 

@@ -7,10 +7,19 @@ so the topic alone can restore every subscription.
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_serializer, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_serializer,
+    model_validator,
+)
 
 from schemas.envelope import Event, Producer, UtcDatetime, utcnow
 from schemas.ids import event_id_for
@@ -110,13 +119,49 @@ class SlackChannel(BaseModel):
         return url.get_secret_value()
 
 
+# One bare address: nothing that could end a header line or add a recipient (CR, LF and
+# other controls, spaces, commas, semicolons, angle brackets, quotes, a second '@').
+_SPECIALS = r"\x00-\x20\x7f-\x9f\u2028\u2029()<>\[\]:;@\\,\""
+EMAIL_ADDRESS_PATTERN = rf"^[^{_SPECIALS}]+@[^{_SPECIALS}]+$"
+_EMAIL_ADDRESS = re.compile(EMAIL_ADDRESS_PATTERN)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+
+
+def check_email_address(value: str) -> str:
+    """``value`` if it is one bare address (local@domain); header injection never passes."""
+    if not _EMAIL_ADDRESS.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not one e-mail address; give a bare address such as "
+            "desk@example.org (no name, spaces, commas or line breaks), one per entry"
+        )
+    return value
+
+
+def _one_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError(f"{value!r} contains a line break or control character; remove it")
+    return value
+
+
+EmailAddress = Annotated[
+    str,
+    Field(max_length=254, json_schema_extra={"pattern": EMAIL_ADDRESS_PATTERN}),
+    AfterValidator(check_email_address),
+]
+
+
 class EmailChannel(BaseModel):
-    """E-mail over SMTP (the server is a setting), plain text and HTML."""
+    """E-mail over SMTP (the server is a setting), plain text and HTML.
+
+    Every field reaches a mail header, so each is refused when it could inject one.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     kind: Literal["email"] = "email"
-    to: tuple[str, ...] = Field(min_length=1, max_length=50)
-    subject_prefix: str = Field(default="[policywatch]", max_length=100)
+    to: tuple[EmailAddress, ...] = Field(min_length=1, max_length=50)
+    subject_prefix: Annotated[str, AfterValidator(_one_line)] = Field(
+        default="[policywatch]", max_length=100
+    )
 
 
 Channel = Annotated[WebhookChannel | SlackChannel | EmailChannel, Field(discriminator="kind")]

@@ -8,6 +8,7 @@ only module of ``sinks`` that reads with kafka-python (``delivery.deliveries_top
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -74,6 +75,47 @@ def describe_topics(bootstrap: str, topics: list[str], timeout_s: float = 30.0) 
 #: so every hop adds up to this wait. Kafka answers as soon as data is there; a short
 #: wait costs it only more fetch requests while idle.
 FETCH_MAX_WAIT_MS = 100
+_PROBE_TIMEOUT_S = 2.0
+
+
+def probe_consumer(bootstrap: str, client_id: str) -> KafkaConsumer:
+    """A consumer for ``probe_high_watermarks`` (no group, nothing committed)."""
+    try:
+        return KafkaConsumer(
+            bootstrap_servers=bootstrap,
+            client_id=client_id,
+            group_id=None,
+            enable_auto_commit=False,
+            auto_offset_reset="latest",
+            fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
+            max_partition_fetch_bytes=1024 * 1024,
+        )
+    except KafkaError as exc:
+        raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+
+
+def probe_high_watermarks(
+    probe: KafkaConsumer, ends: Mapping[TopicPartition, int], fetch_max_wait_ms: int
+) -> dict[TopicPartition, int]:
+    """The high watermark of each non-empty partition, from one fetch of its last record.
+
+    Tansu 0.6.0 reports a partition's end offset as (base offset of its last batch) + 1,
+    19 where 25 records are served, but its fetch responses carry the true high watermark;
+    Apache Kafka agrees with its end offsets. ``ends`` are the reported end offsets.
+    """
+    wanted = [tp for tp, end in ends.items() if end > 0]
+    if not wanted:
+        return {}
+    probe.unsubscribe()  # fresh partition states: no high watermark from a previous probe
+    probe.assign(wanted)
+    for tp in wanted:
+        probe.seek(tp, ends[tp] - 1)
+    deadline = time.monotonic() + _PROBE_TIMEOUT_S
+    found: dict[TopicPartition, int] = {}
+    while len(found) < len(wanted) and time.monotonic() < deadline:
+        probe.poll(timeout_ms=fetch_max_wait_ms * 2, max_records=len(wanted) * 500)
+        found = {tp: hw for tp in wanted if (hw := probe.highwater(tp)) is not None}
+    return found
 
 
 class PartitionReader:
@@ -100,6 +142,10 @@ class PartitionReader:
             )
         except KafkaError as exc:
             raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+        self._bootstrap = bootstrap
+        self._client_id = client_id
+        self._fetch_max_wait_ms = fetch_max_wait_ms
+        self._probe: KafkaConsumer | None = None
 
     def assign(self, positions: Mapping[tuple[str, int], int | None]) -> None:
         """Assign partitions; ``None`` means from the beginning."""
@@ -129,18 +175,32 @@ class PartitionReader:
     def lag(self) -> dict[tuple[str, int], int]:
         """Messages between the current position and the end, per partition.
 
-        On Tansu 0.6.0 the end is under-reported for multi-record batches (see assign),
-        so this is a lower bound there; on Apache Kafka it is exact.
+        The end is the largest of the reported end offset and the high watermarks of fetch
+        responses (this reader's last one, and a probe's, see ``probe_high_watermarks``):
+        exact on Tansu, whose end offsets are under-reported, and on Apache Kafka.
         """
         assigned = list(self._consumer.assignment())
         try:
             ends = self._consumer.end_offsets(assigned)
+            probed = self._probe_high_watermarks(ends)
         except KafkaError as exc:
             raise BrokerError(f"cannot read end offsets: {exc}") from exc
-        return {
-            (tp.topic, tp.partition): max(0, ends.get(tp, 0) - self._consumer.position(tp))
-            for tp in assigned
-        }
+        lag = {}
+        for tp in assigned:
+            end = max(ends.get(tp, 0), self._consumer.highwater(tp) or 0, probed.get(tp, 0))
+            lag[(tp.topic, tp.partition)] = max(0, end - self._consumer.position(tp))
+        return lag
+
+    def _probe_high_watermarks(
+        self, ends: Mapping[TopicPartition, int]
+    ) -> dict[TopicPartition, int]:
+        if not any(end > 0 for end in ends.values()):
+            return {}
+        if self._probe is None:
+            self._probe = probe_consumer(self._bootstrap, self._client_id + "-lag")
+        return probe_high_watermarks(self._probe, ends, self._fetch_max_wait_ms)
 
     def close(self) -> None:
         self._consumer.close(autocommit=False)
+        if self._probe is not None:
+            self._probe.close(autocommit=False)

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from schemas.alerts import AlertDelivery, AlertRaised
-from schemas.classification import DocumentClassified
+from schemas.classification import DocumentClassified, Evidence
 from schemas.codec import decode_any
 from schemas.deadletter import DeadLetter, dead_letter_for
 from schemas.documents import DocumentObserved
@@ -28,6 +28,14 @@ Row = dict[str, Any]
 def ts(value: datetime | None) -> str | None:
     """DateTime64(3) literal ClickHouse parses in JSONEachRow."""
     return None if value is None else value.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+
+
+def date_source_of(event: DocumentObserved | DocumentClassified) -> str:
+    """Where the publication time came from; events from before the field say nothing,
+    and then a given ``published_at`` came from the record."""
+    if event.date_source is not None:
+        return event.date_source
+    return "record" if event.published_at is not None else "observed"
 
 
 def document_row(event: DocumentObserved, raw: bytes) -> Row:
@@ -49,6 +57,7 @@ def document_row(event: DocumentObserved, raw: bytes) -> Row:
         "published_at": ts(event.published_at),
         "occurred_at": ts(event.occurred_at),
         "observed_at": ts(event.observed_at),
+        "date_source": date_source_of(event),
         "event": raw.decode("utf-8"),
     }
 
@@ -81,6 +90,8 @@ def classification_rows(event: DocumentClassified) -> tuple[Row, list[Row]]:
             "utf-8"
         ),
         "truncated": int(event.truncated),
+        "date_source": date_source_of(event),
+        "language": event.language or "",
     }
     common = {
         "occurred_at": ts(event.occurred_at),
@@ -90,6 +101,7 @@ def classification_rows(event: DocumentClassified) -> tuple[Row, list[Row]]:
         "source_id": event.source_id,
         "source_kind": event.source_kind,
         "story_id": event.story_id or "",
+        "date_source": date_source_of(event),
     }
     mentions: list[Row] = []
     for ini in event.initiatives:
@@ -142,15 +154,17 @@ def commitment_rows(event: DocumentClassified) -> list[Row]:
             "classifier_version": event.classifier_version,
             "ordinal": ordinal,
             "initiative": c.initiative or "",
+            "candidate": c.candidate or "",
             "action": c.action,
             "due_text": c.due_text,
             "due_from": c.due_from.isoformat(),
             "due_to": c.due_to.isoformat(),
-            "evidence": orjson.dumps([e.model_dump() for e in c.evidence]).decode("utf-8"),
+            "evidence": _spans(c.evidence),
             "occurred_at": ts(event.occurred_at),
             "source_id": event.source_id,
             "source_kind": event.source_kind,
             "story_id": event.story_id or "",
+            "date_source": date_source_of(event),
         }
         for ordinal, c in enumerate(event.commitments)
     ]
@@ -168,7 +182,67 @@ def story_row(event: DocumentClassified) -> Row | None:
         "source_id": event.source_id,
         "source_kind": event.source_kind,
         "title": event.title,
+        "date_source": date_source_of(event),
+        "language": event.language or "",
+        "labels": [lab.id for lab in event.initiatives] + [lab.id for lab in event.actors],
     }
+
+
+def _spans(evidence: tuple[Evidence, ...]) -> str:
+    return orjson.dumps([e.model_dump() for e in evidence]).decode("utf-8")
+
+
+def candidate_rows(event: DocumentClassified) -> list[Row]:
+    """One row per initiative candidate (a named initiative the taxonomy lacks)."""
+    return [
+        {
+            "key": c.key,
+            "document_id": event.document_id,
+            "revision": event.revision,
+            "classifier_version": event.classifier_version,
+            "name": c.name,
+            "parties": list(c.parties),
+            "actors": list(c.actors),
+            "confidence": c.confidence,
+            "evidence": _spans(c.evidence),
+            "evidence_text": c.evidence[0].text if c.evidence else "",
+            "language": event.language or "",
+            "source_id": event.source_id,
+            "source_kind": event.source_kind,
+            "title": event.title,
+            "story_id": event.story_id or "",
+            "published_at": ts(event.published_at),
+            "occurred_at": ts(event.occurred_at),
+            "date_source": date_source_of(event),
+        }
+        for c in event.candidates
+    ]
+
+
+def occurrence_rows(event: DocumentClassified) -> list[Row]:
+    """One row per report that an initiative's (or candidate's) event took place."""
+    return [
+        {
+            "subject": o.initiative or o.candidate or "",
+            "document_id": event.document_id,
+            "revision": event.revision,
+            "classifier_version": event.classifier_version,
+            "ordinal": ordinal,
+            "initiative": o.initiative or "",
+            "candidate": o.candidate or "",
+            "kind": o.kind,
+            "happened_on": o.on.isoformat(),
+            "evidence": _spans(o.evidence),
+            "evidence_text": o.evidence[0].text if o.evidence else "",
+            "source_id": event.source_id,
+            "source_kind": event.source_kind,
+            "title": event.title,
+            "story_id": event.story_id or "",
+            "occurred_at": ts(event.occurred_at),
+            "date_source": date_source_of(event),
+        }
+        for ordinal, o in enumerate(event.occurrences)
+    ]
 
 
 def alert_row(event: AlertRaised, raw: bytes) -> Row:
@@ -185,7 +259,8 @@ def alert_row(event: AlertRaised, raw: bytes) -> Row:
         "actors": sorted({lab.id for d in event.documents for lab in d.actors}),
         "window_start": ts(event.window_start),
         "window_end": ts(event.window_end),
-        "raised_at": ts(event.occurred_at),
+        "raised_at": ts(event.observed_at),  # when it fired
+        "document_at": ts(event.occurred_at),  # when what it is about happened
         "event": raw.decode("utf-8"),
     }
 
@@ -285,6 +360,8 @@ class TableRows:
             story = story_row(event)
             if story is not None:
                 self.tables["stories"].append(story)
+            self.tables["initiative_candidates"].extend(candidate_rows(event))
+            self.tables["occurrences"].extend(occurrence_rows(event))
         elif isinstance(event, DeadLetter):
             self.tables["deadletter"].append(deadletter_row(event))
         elif isinstance(event, AlertRaised):
@@ -297,6 +374,11 @@ class TableRows:
             raise InvalidEvent(
                 f"the sink does not store {event.event_type}", reason="unexpected_event_type"
             )
+        self.events += 1
+
+    def add_row(self, table: str, row: Row) -> None:
+        """A row that is not projected from an event (a stream table's record)."""
+        self.tables[table].append(row)
         self.events += 1
 
     def add_deadletter(self, event: DeadLetter) -> None:

@@ -17,6 +17,8 @@ from schemas.errors import PolicywatchError
 from sinks.warehouse.base import Warehouse
 
 Interval = Literal["hour", "day", "week", "month"]
+CommitmentStatus = Literal["open", "met", "overdue"]
+COMMITMENT_STATUSES = ("open", "met", "overdue")
 _BUCKET = {"hour": "toStartOfHour", "day": "toDate", "week": "toMonday", "month": "toStartOfMonth"}
 
 
@@ -26,15 +28,22 @@ class QueryError(PolicywatchError):
 
 @dataclass(frozen=True)
 class QueryFilters:
+    """What a report is narrowed to. ``country`` is an actor's own country (the actors'
+    reports); ``doc_country`` a country the documents concern (any country they name)."""
+
     since: date | None = None
     until: date | None = None
     initiative: str | None = None
     actor: str | None = None
     country: str | None = None
+    doc_country: str | None = None
     interval: Interval = "week"
     limit: int = 50
     today: date | None = None
-    due_within_days: int = 60
+    include_observed: bool = False  # trends: also documents dated only by observation
+    status: CommitmentStatus | None = None  # commitments: only this status
+    grace_days: int = 7  # commitments: met if it happened by due_to + grace
+    min_documents: int = 1  # candidates: named in at least this many documents
 
 
 Built = tuple[str, dict[str, Any]]
@@ -53,12 +62,12 @@ def _where(
     if f.until:
         parts.append(f"{prefix}{column} < {{until_next:Date}}")
         params["until_next"] = (f.until + timedelta(days=1)).isoformat()
-    if f.country:
+    if f.doc_country:
         parts.append(
             f"{prefix}document_id IN (SELECT document_id FROM classifications "
-            "WHERE has(countries, {country:String}))"
+            "WHERE has(countries, {doc_country:String}))"
         )
-        params["country"] = f.country
+        params["doc_country"] = f.doc_country.upper()
     return (" AND ".join(parts) or "1"), params
 
 
@@ -71,8 +80,10 @@ def _doc_filter(label_type: str, key: str, alias: str) -> str:
 
 
 def trends(f: QueryFilters) -> Built:
+    """Documents per period and initiative; documents dated only by when policywatch saw
+    them (``date_source = 'observed'``) are left out unless ``include_observed``."""
     where, params = _where(f)
-    extra = ""
+    extra = "" if f.include_observed else " AND date_source != 'observed'"
     if f.initiative:
         extra += " AND label_id = {initiative:String}"
         params["initiative"] = f.initiative
@@ -99,6 +110,9 @@ def actors(f: QueryFilters) -> Built:
     if f.actor:
         extra += " AND label_id = {actor:String}"
         params["actor"] = f.actor
+    if f.country:  # qualified: the result column ``country`` (any(country)) shadows it
+        extra += " AND latest_mentions.country = {country:String}"
+        params["country"] = f.country.upper()
     sql = f"""
 SELECT label_id AS actor, any(label_name) AS name, anyLast(role) AS role,
        any(country) AS country, uniqExact(document_id) AS documents,
@@ -127,6 +141,9 @@ def cooccurrence(f: QueryFilters) -> Built:
     if f.actor:
         extra += " AND a.label_id = {actor:String}"
         params["actor"] = f.actor
+    if f.country:
+        extra += " AND a.country = {country:String}"
+        params["country"] = f.country.upper()
     sql = f"""
 SELECT i.label_id AS initiative, a.label_id AS actor, any(a.label_name) AS actor_name,
        uniqExact(i.document_id) AS documents
@@ -141,56 +158,119 @@ LIMIT {{limit:UInt32}}"""
 
 
 def stories(f: QueryFilters) -> Built:
-    where, params = _where(f, alias="s")
-    extra = ""
+    """Stories (``story_summaries``): title, first and last seen, documents, sources and
+    languages; ``--since/--until`` keep stories seen in the period."""
+    params: dict[str, Any] = {"limit": f.limit}
+    parts = ["1"]
+    if f.since:
+        parts.append("last_seen >= {since:Date}")
+        params["since"] = f.since.isoformat()
+    if f.until:
+        parts.append("first_seen < {until_next:Date}")
+        params["until_next"] = (f.until + timedelta(days=1)).isoformat()
     if f.initiative:
-        extra = " AND " + _doc_filter("initiative", "initiative", "s")
+        parts.append(
+            "story_id IN (SELECT story_id FROM stories WHERE "
+            + _doc_filter("initiative", "initiative", "")
+            + ")"
+        )
         params["initiative"] = f.initiative
+    if f.country:
+        parts.append(
+            "story_id IN (SELECT story_id FROM stories WHERE document_id IN "
+            "(SELECT document_id FROM classifications WHERE has(countries, {country:String})))"
+        )
+        params["country"] = f.country
     sql = f"""
-SELECT s.story_id AS story_id, uniqExact(s.document_id) AS documents,
-       uniqExact(s.source_id) AS sources, min(s.occurred_at) AS first_seen,
-       max(s.occurred_at) AS last_seen, argMin(s.title, s.occurred_at) AS title
-FROM stories AS s
-INNER JOIN latest_classifications AS l
-    ON l.document_id = s.document_id AND l.classifier_version = s.classifier_version
-WHERE {where}{extra}
-GROUP BY story_id
-ORDER BY documents DESC, last_seen DESC
+SELECT story_id, title, first_seen, last_seen, documents, sources,
+       arrayStringConcat(languages, ',') AS languages
+FROM story_summaries
+WHERE {" AND ".join(parts)}
+ORDER BY documents DESC, last_seen DESC, story_id
 LIMIT {{limit:UInt32}}"""
-    return sql, params | {"limit": f.limit}
+    return sql, params
+
+
+def commitment_status_sql(where: str = "1") -> str:
+    """Promises with their status on ``{today:Date}`` given ``{grace:UInt32}`` days of grace:
+    ``met`` when a later report says its event took place within its window give or take
+    the grace (and not before the promise was first reported), ``overdue`` when not and
+    ``due_to + grace`` has passed, else ``open``. The same rule as the ``commitment_status``
+    view (ops/clickhouse/013), which fixes the grace at 7 days."""
+    return f"""
+SELECT multiIf(hit > 0, 'met', due_to + {{grace:UInt32}} < {{today:Date}}, 'overdue', 'open')
+           AS status,
+       subject, initiative, candidate, due_text, due_from, due_to, action, document_id,
+       documents, reported_at,
+       if(hit > 0, occurrences[hit].1, NULL) AS fulfilled_on,
+       if(hit > 0, occurrences[hit].2, '') AS fulfilled_by,
+       if(hit > 0, occurrences[hit].3, '') AS fulfilment_evidence
+FROM (
+    SELECT *,
+           arrayFirstIndex(o -> o.1 >= greatest(toDate(reported_at), due_from - {{grace:UInt32}})
+                                AND o.1 <= due_to + {{grace:UInt32}}, occurrences) AS hit
+    FROM commitment_progress
+    WHERE {where}
+)"""
 
 
 def commitments(f: QueryFilters) -> Built:
-    """Commitments by status against ``today``: overdue, due soon (within N days), later."""
+    """Promises with status open, met or overdue against ``today``, and the evidence of
+    the report that fulfilled them."""
     today = f.today or date.today()
-    params: dict[str, Any] = {
-        "today": today.isoformat(),
-        "soon": f.due_within_days,
-        "limit": f.limit,
-    }
+    params: dict[str, Any] = {"today": today.isoformat(), "grace": f.grace_days, "limit": f.limit}
     parts = ["1"]
     if f.since:
-        parts.append("c.due_to >= {since:Date}")
+        parts.append("due_to >= {since:Date}")
         params["since"] = f.since.isoformat()
     if f.until:
-        parts.append("c.due_from <= {until:Date}")
+        parts.append("due_from <= {until:Date}")
         params["until"] = f.until.isoformat()
     if f.initiative:
-        parts.append("c.initiative = {initiative:String}")
+        parts.append("subject = {initiative:String}")
         params["initiative"] = f.initiative
+    outer = "1"
+    if f.status:
+        if f.status not in COMMITMENT_STATUSES:
+            raise QueryError(
+                f"unknown commitment status {f.status!r}; choose one of {COMMITMENT_STATUSES}"
+            )
+        outer = "status = {status:String}"
+        params["status"] = f.status
     sql = f"""
-SELECT c.initiative AS initiative, c.due_text AS due_text, c.due_from AS due_from,
-       c.due_to AS due_to,
-       multiIf(c.due_to < {{today:Date}}, 'overdue',
-               c.due_from <= {{today:Date}} + {{soon:UInt32}}, 'due soon', 'later') AS status,
-       any(c.action) AS action, uniqExact(c.document_id) AS documents,
-       min(c.occurred_at) AS first_reported
-FROM commitments AS c
-INNER JOIN latest_classifications AS l
-    ON l.document_id = c.document_id AND l.classifier_version = c.classifier_version
+SELECT status, subject AS commitment_of, due_text, due_from, due_to, action, documents,
+       reported_at AS first_reported, fulfilled_on, fulfilled_by,
+       fulfilment_evidence AS evidence
+FROM ({commitment_status_sql(" AND ".join(parts))})
+WHERE {outer}
+ORDER BY due_to, commitment_of, due_text
+LIMIT {{limit:UInt32}}"""
+    return sql, params
+
+
+def candidates(f: QueryFilters) -> Built:
+    """Initiative candidates (``new_initiatives``): named initiatives the taxonomy lacks,
+    seen in at least ``min_documents`` documents, newest first."""
+    params: dict[str, Any] = {"limit": f.limit, "min_documents": f.min_documents}
+    parts = ["documents >= {min_documents:UInt64}"]
+    if f.since:
+        parts.append("first_seen >= {since:Date}")
+        params["since"] = f.since.isoformat()
+    if f.until:
+        parts.append("first_seen < {until_next:Date}")
+        params["until_next"] = (f.until + timedelta(days=1)).isoformat()
+    if f.country:
+        parts.append("has(parties, {country:String})")
+        params["country"] = f.country.upper()
+    if f.actor:
+        parts.append("has(actors, {actor:String})")
+        params["actor"] = f.actor
+    sql = f"""
+SELECT key, name, variants, first_seen, last_seen, documents, sources, parties, actors,
+       languages, evidence
+FROM new_initiatives
 WHERE {" AND ".join(parts)}
-GROUP BY initiative, due_text, due_from, due_to
-ORDER BY due_to, initiative
+ORDER BY first_seen DESC, documents DESC, key
 LIMIT {{limit:UInt32}}"""
     return sql, params
 
@@ -231,15 +311,49 @@ QUERIES: dict[str, Callable[[QueryFilters], Built]] = {
     "cooccurrence": cooccurrence,
     "stories": stories,
     "commitments": commitments,
+    "candidates": candidates,
     "sources": sources,
     "deadletter": deadletter,
 }
 
 
+#: the optional filters each report applies; any other one given is refused, not ignored
+_ACTORS = frozenset({"since", "until", "initiative", "actor", "country", "doc_country"})
+APPLIES: dict[str, frozenset[str]] = {
+    "trends": frozenset({"since", "until", "initiative", "actor", "doc_country"}),
+    "actors": _ACTORS,
+    "initiative": _ACTORS,
+    "cooccurrence": _ACTORS,
+    "stories": frozenset({"since", "until", "initiative", "doc_country"}),
+    "commitments": frozenset({"since", "until", "initiative"}),
+    "candidates": frozenset({"since", "until", "country", "actor"}),  # a party, an actor of it
+    "sources": frozenset({"since", "until", "doc_country"}),
+    "deadletter": frozenset({"since", "until"}),
+}
+_OPTIONAL = ("since", "until", "initiative", "actor", "country", "doc_country")
+_FLAG = {"doc_country": "--doc-country"}
+
+
+def check_filters(name: str, filters: QueryFilters) -> None:
+    """QueryError for an unknown report, or options given that it does not filter by."""
+    if name not in QUERIES:
+        raise QueryError(f"unknown query {name!r}; choose one of {sorted(QUERIES)}")
+    unused = [
+        _FLAG.get(f, f"--{f}")
+        for f in _OPTIONAL
+        if getattr(filters, f) is not None and f not in APPLIES[name]
+    ]
+    if unused:
+        hint = (
+            "; --country is an actor's own country (actors, initiative, cooccurrence), "
+            "--doc-country a country the documents concern"
+            if "--country" in unused or "--doc-country" in unused
+            else ""
+        )
+        raise QueryError(f"`query {name}` does not filter by {', '.join(unused)}{hint}")
+
+
 def run_query(warehouse: Warehouse, name: str, filters: QueryFilters) -> list[dict[str, Any]]:
-    try:
-        build = QUERIES[name]
-    except KeyError:
-        raise QueryError(f"unknown query {name!r}; choose one of {sorted(QUERIES)}") from None
-    sql, params = build(filters)
+    check_filters(name, filters)
+    sql, params = QUERIES[name](filters)
     return warehouse.query(sql, params=params)

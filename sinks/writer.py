@@ -22,6 +22,8 @@ from sinks import metrics
 from sinks.consumer import PartitionReader, Record, TopicInfo
 from sinks.offsets import load_positions, save_positions
 from sinks.projection import TableRows, sink_deadletter
+from sinks.story_members import TABLE as STORY_MEMBERS
+from sinks.story_members import story_member_row
 from sinks.warehouse.base import Warehouse
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,9 @@ TABLE_ORDER = (
     "mentions",
     "commitments",
     "stories",
+    "story_members",
+    "initiative_candidates",
+    "occurrences",
     "deadletter",
     "subscriptions",
     "alerts",
@@ -70,8 +75,13 @@ class WarehouseSink:
         reader: PartitionReader,
         topics: list[TopicInfo],
         config: SinkConfig,
+        story_members_topic: str | None = None,
     ) -> None:
+        """``story_members_topic``: the story stage's changelog, stored verbatim (see
+        sinks.story_members) so a restarted embedded stack can restore it."""
         self._warehouse = warehouse
+        self._story_members_topic = story_members_topic
+        self._version = 0
         self._reader = reader
         self._topics = {t.name: t for t in topics}
         self._config = config
@@ -93,7 +103,19 @@ class WarehouseSink:
 
     def run(self) -> None:
         """Assign from stored positions and write batches until ``stop()``."""
-        self._reader.assign(self.start_positions())
+        delay = 0.2
+        while True:  # a warehouse that is down at start pauses the sink, as one down later does
+            try:
+                positions = self.start_positions()
+                break
+            except WarehouseError as exc:
+                metrics.WRITE_ERRORS.labels(exc.reason).inc()
+                if self._stop.is_set():
+                    return
+                log.warning("cannot read stored positions (%s); retrying in %.1fs", exc, delay)
+                self._stop.wait(delay)
+                delay = min(delay * 2, self._config.retry_max_s)
+        self._reader.assign(positions)
         log.info("sink %s reading %s", self._config.consumer, sorted(self._topics))
         last_lag = 0.0
         while not self._stop.is_set():
@@ -137,6 +159,12 @@ class WarehouseSink:
         rows = TableRows()
         for record in records:
             try:
+                if record.topic == self._story_members_topic:
+                    self._version = max(time.time_ns(), self._version + 1)
+                    row = story_member_row(record.key, record.value, self._version)
+                    rows.add_row(STORY_MEMBERS, row)
+                    metrics.EVENTS.labels(record.topic, "ok").inc()
+                    continue
                 if record.value is None:
                     raise InvalidEvent("record has no value (tombstone)", reason="empty_record")
                 rows.add_record(record.value)

@@ -13,8 +13,8 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import faust
@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 
 FORCE_HEADER = "policywatch-force"
+BOOK_WAIT_S = 30.0
 
 
 def _forced(event: Any) -> bool:
@@ -70,6 +71,23 @@ class Stage:
     deadletter: Any
     story_requests: Any
     keywords: Callable[[], KeywordIndex | None] = lambda: None  # the subscribed keywords
+    #: set once the subscription book is read up to its end at start
+    subscriptions_ready: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def wait_for_subscriptions(self) -> None:
+        """Keyword hits are recorded at classification: a document classified before the
+        book is read would miss the subscriptions' keywords for good (seen after every
+        restart with pending input). Bounded, so a missing topic cannot stop classifying."""
+        if self.subscriptions_ready.is_set():
+            return
+        try:
+            await asyncio.wait_for(self.subscriptions_ready.wait(), BOOK_WAIT_S)
+        except TimeoutError:
+            log.warning(
+                "subscription book not read after %.0fs; classifying without keyword hits",
+                BOOK_WAIT_S,
+            )
+            self.subscriptions_ready.set()
 
     async def dead(self, key: bytes | None, dead: DeadLetter) -> None:
         await self.deadletter.send(key=key, value=encode(dead))
@@ -90,7 +108,9 @@ def register_agents(app: faust.App, config: WorkerConfig) -> None:
     log.info(
         "classifier %s (taxonomy %s)", stage.classifier.version, stage.classifier.taxonomy_version
     )
-    stage.keywords = register_alert_agents(app, config, stage.dead).keywords
+    follower = register_alert_agents(app, config, stage.dead)
+    stage.keywords = follower.keywords
+    stage.subscriptions_ready = follower.ready
     _register_classify(stage)
     _register_stories(stage)
     _register_reload(stage)
@@ -120,6 +140,7 @@ def _register_classify(stage: Stage) -> None:
         key: bytes | None = event.key
         doc_key = key.decode("utf-8", "replace") if key else ""
         ref = RecordRef(message.topic, message.partition, message.offset, key)
+        await stage.wait_for_subscriptions()
         classifier = stage.classifier  # one version for the whole record, even if reloaded
         started = time.perf_counter()
         outcome = process_document(
@@ -182,11 +203,13 @@ def _register_stories(stage: Stage) -> None:
     async def _assign(event: Any) -> None:
         nonlocal restored
         if not restored:  # the table is recovered from its changelog before the first record
-            for value in members.values():
-                stories.load_member(orjson.loads(value))
-            stories.drain_removed()
+            unreadable = _rebuild_index(stories, members.values())
             restored = True
-            log.info("story index rebuilt with %d documents", len(stories))
+            log.info(
+                "story index rebuilt with %d documents (%d unreadable rows left out)",
+                len(stories),
+                unreadable,
+            )
         message = event.message
         try:
             request = decode_request(event.value)
@@ -199,6 +222,20 @@ def _register_stories(stage: Stage) -> None:
         await stage.classified.send(key=result.document_id.encode(), value=encode(result))
         metrics.EVENTS_OUT.labels(STAGE, "classified").inc()
         metrics.EVENTS_OUT.labels(STORY_STAGE, "assigned").inc()
+
+
+def _rebuild_index(stories: StoryIndex, rows: Iterable[bytes]) -> int:
+    """Load the table's rows into the index; a row this version cannot read (written by
+    another version, or damaged) is left out and counted, so one row cannot keep the
+    stage from starting. Returns how many were left out."""
+    unreadable = 0
+    for value in rows:
+        try:
+            stories.load_member(orjson.loads(value))
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            unreadable += 1
+    stories.drain_removed()
+    return unreadable
 
 
 def _register_reload(stage: Stage) -> None:

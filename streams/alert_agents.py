@@ -7,7 +7,9 @@
   active subscription. A document trigger raises its alert here; the ids raised are kept
   in the ``raised-alerts`` table (changelog-backed, co-partitioned: an alert id derives
   from the document, so it always lands on the same partition), so a replay of
-  ``policy.classified`` raises nothing twice.
+  ``policy.classified`` raises nothing twice. A new_initiative trigger raises here too,
+  once per subscription and candidate key; two workers may both raise that id for two
+  documents naming the candidate, and the delivery role delivers an id once.
 - Matches for volume, spike and digest subscriptions are re-keyed by subscription to
   ``<app_id>-alert-matches``; ``alert-windows`` keeps one window state and one digest
   state per subscription in tables, so a restarted worker continues its windows.
@@ -40,6 +42,7 @@ from schemas.subscription_book import SubscriptionBook
 from schemas.subscriptions import (
     CommitmentTrigger,
     DocumentTrigger,
+    NewInitiativeTrigger,
     SpikeTrigger,
     Subscription,
     SubscriptionChanged,
@@ -50,6 +53,7 @@ from streams.alerts.candidates import CandidateIndex
 from streams.alerts.digest import DigestState, add, close_due
 from streams.alerts.keywords import KeywordIndex
 from streams.alerts.match import alert_document, match_document
+from streams.alerts.new_initiatives import matching_candidates, new_initiative_alert
 from streams.alerts.raising import digest_alert, document_alert, window_alert
 from streams.alerts.windows import Observation, WindowState, observe
 from streams.app import RAW, WorkerConfig, alert_matches_topic, alert_table_names
@@ -133,8 +137,11 @@ class SubscriptionFollower:
 
     async def _partitions(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
         while True:
-            await consumer.topics()  # refreshes the metadata
-            found = consumer.partitions_for_topic(self._topic)
+            # aiokafka's consumer.topics() fetches every topic's metadata but keeps only the
+            # names; its partitions_for_topic() knows just the topics the client asked about
+            # before (Tansu answers every metadata request with all topics, Kafka does not)
+            cluster = await consumer._client.fetch_all_metadata()
+            found = cluster.partitions_for_topic(self._topic)
             if found:
                 return [TopicPartition(self._topic, p) for p in sorted(found)]
             log.info("waiting for topic %s to exist", self._topic)
@@ -262,6 +269,18 @@ class _Evaluator:
         for sub in self.follower.candidates(doc):
             if isinstance(sub.trigger, CommitmentTrigger):
                 continue  # evaluated against the warehouse (ops.commitment_scan)
+            if isinstance(sub.trigger, NewInitiativeTrigger):
+                for candidate, found in matching_candidates(doc, sub.filter):
+                    alert = new_initiative_alert(
+                        sub,
+                        doc,
+                        candidate,
+                        found,
+                        raised_at=datetime.now(UTC),
+                        producer=self.producer,
+                    )
+                    outcome = await self._publish_once(alert)
+                continue
             match = match_document(doc, sub.filter)
             if match is None:
                 continue
@@ -291,6 +310,11 @@ class _Evaluator:
             producer=self.producer,
             trace_id=doc.trace_id,
         )
+        return await self._publish_once(alert)
+
+    async def _publish_once(self, alert: AlertRaised) -> str:
+        """Publish unless this worker raised the id before (the delivery role de-duplicates
+        ids across workers and restarts: an id is delivered once)."""
         if self.raised.get(alert.alert_id) is not None:
             return "duplicate"
         await _publish(self.alerts, alert)

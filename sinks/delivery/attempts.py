@@ -94,6 +94,8 @@ class Deliverer:
             config.circuit_reset_s,
             clock=clock,
             on_change=lambda host, is_open: metrics.ENDPOINT_UP.labels(host).set(int(not is_open)),
+            on_forget=metrics.forget_endpoint,
+            max_endpoints=config.max_endpoints,
         )
 
     async def skip(self, alert: AlertRaised, attempts_before: int, reason: str) -> AlertDelivery:
@@ -178,7 +180,7 @@ class Deliverer:
                 f"next try in {wait:.0f}s"
             )
             return AttemptResult("retry", endpoint, error=error), 0.0, wait
-        async with self.gates.limit(endpoint):
+        async with self.gates.slot(endpoint):
             started = time.monotonic()
             try:
                 result = await self._channels.send(alert, subscription)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -63,26 +65,74 @@ class CircuitBreaker:
 
 
 @dataclass
+class _Endpoint:
+    breaker: CircuitBreaker
+    limit: asyncio.Semaphore
+    users: int = 0  # attempts holding or waiting for a slot
+    last_used: float = 0.0
+
+
+@dataclass
 class EndpointGates:
-    """One breaker and one semaphore per endpoint host, created on first use."""
+    """One breaker and one semaphore per endpoint host, created on first use.
+
+    Endpoints come and go with subscriptions, so at most ``max_endpoints`` are kept:
+    when a new one would exceed that, the least recently used idle ones are forgotten
+    (no attempt holding or waiting for a slot, circuit closed or due to half-open), and
+    ``on_forget`` is told (the metrics drop their series). A forgotten endpoint starts
+    again closed, as a new one would.
+    """
 
     concurrency: int
     failures: int
     reset_s: float
     clock: Callable[[], float] = time.monotonic
     on_change: Callable[[str, bool], None] | None = None
-    _breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
-    _limits: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    on_forget: Callable[[str], None] | None = None
+    max_endpoints: int = 1024
+    _endpoints: OrderedDict[str, _Endpoint] = field(default_factory=OrderedDict)
+
+    def _entry(self, host: str) -> _Endpoint:
+        entry = self._endpoints.get(host)
+        if entry is None:
+            breaker = CircuitBreaker(self.failures, self.reset_s, self.clock)
+            entry = _Endpoint(breaker, asyncio.Semaphore(self.concurrency))
+            self._endpoints[host] = entry
+            self._forget_idle()
+        self._endpoints.move_to_end(host)
+        entry.last_used = self.clock()
+        return entry
+
+    def _forget_idle(self) -> None:
+        excess = len(self._endpoints) - self.max_endpoints
+        if excess <= 0:
+            return
+        for host, entry in list(self._endpoints.items())[:-1]:  # never the one just added
+            if excess <= 0:
+                return
+            if entry.users == 0 and entry.breaker.state != "open":
+                del self._endpoints[host]
+                excess -= 1
+                if self.on_forget is not None:
+                    self.on_forget(host)
+
+    def __len__(self) -> int:
+        return len(self._endpoints)
 
     def breaker(self, host: str) -> CircuitBreaker:
-        if host not in self._breakers:
-            self._breakers[host] = CircuitBreaker(self.failures, self.reset_s, self.clock)
-        return self._breakers[host]
+        return self._entry(host).breaker
 
-    def limit(self, host: str) -> asyncio.Semaphore:
-        if host not in self._limits:
-            self._limits[host] = asyncio.Semaphore(self.concurrency)
-        return self._limits[host]
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        """Hold one of ``host``'s ``concurrency`` slots (waiting for one if needed)."""
+        entry = self._entry(host)
+        entry.users += 1
+        try:
+            async with entry.limit:
+                yield
+        finally:
+            entry.users -= 1
+            entry.last_used = self.clock()
 
     def succeeded(self, host: str) -> None:
         self.breaker(host).record_success()

@@ -49,4 +49,5 @@ class DeliveryConfig:
     compression: str = "lz4"
     version: str = "0.0.0"
     max_pending: int = 10_000
+    max_endpoints: int = 1024
     kafka_timeout_s: float = 30.0

@@ -53,10 +53,14 @@ def webhook_payload(alert: AlertRaised) -> dict[str, Any]:
     commitment = None
     if alert.commitment is not None:
         commitment = alert.commitment.model_dump(mode="json")
+    candidate = None
+    if alert.candidate is not None:
+        candidate = alert.candidate.model_dump(mode="json")
     return {
         "type": WEBHOOK_TYPE,
         "alert_id": alert.alert_id,
-        "raised_at": _iso(alert.occurred_at),
+        "raised_at": _iso(alert.observed_at),
+        "document_at": _iso(alert.occurred_at),
         "subscription": {"id": alert.subscription_id, "name": alert.subscription_name},
         "trigger": alert.trigger,
         "title": alert.title,
@@ -66,6 +70,7 @@ def webhook_payload(alert: AlertRaised) -> dict[str, Any]:
         "baseline": alert.baseline,
         "documents": [_document(d) for d in alert.documents],
         "commitment": commitment,
+        "candidate": candidate,
     }
 
 
@@ -94,12 +99,33 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _candidate(alert: AlertRaised) -> tuple[str, str, tuple[str, ...]]:
+    """(\"New initiative: <name>\", its parties, the sentences that name it)."""
+    c = alert.candidate
+    if c is None:
+        return "", "", ()
+    parties = f"parties: {', '.join(c.parties)}" if c.parties else ""
+    return f"New initiative: {c.name}", parties, tuple(_one_line(t) for t in c.evidence)
+
+
+def _slack_candidate(alert: AlertRaised) -> str:
+    headline, parties, evidence = _candidate(alert)
+    lines = ["*" + _slack_escape(headline) + "*"]
+    lines += [_slack_escape(parties)] if parties else []
+    lines += ["> " + _slack_escape(text) for text in evidence]
+    return _clip("\n".join(lines), _MAX_SLACK_TEXT)
+
+
 def slack_payload(alert: AlertRaised) -> dict[str, Any]:
     """An incoming-webhook message: ``text`` (notifications, fallbacks) and ``blocks``."""
     header = _clip(alert.title, 150)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": header}},
     ]
+    if alert.candidate is not None:
+        blocks.append(
+            {"type": "section", "text": {"type": "mrkdwn", "text": _slack_candidate(alert)}}
+        )
     if alert.summary:
         blocks.append(
             {
@@ -146,6 +172,9 @@ def _one_line(text: str) -> str:
 
 def _plain_text(alert: AlertRaised) -> str:
     lines = [alert.title, ""]
+    if alert.candidate is not None:
+        headline, parties, evidence = _candidate(alert)
+        lines += [headline, *([parties] if parties else []), *(f'"{t}"' for t in evidence), ""]
     if alert.summary:
         lines += [alert.summary, ""]
     for doc in alert.documents:
@@ -171,6 +200,11 @@ def _plain_text(alert: AlertRaised) -> str:
 def _html(alert: AlertRaised) -> str:
     e = html.escape
     parts = [f"<h2>{e(alert.title)}</h2>"]
+    if alert.candidate is not None:
+        headline, parties, evidence = _candidate(alert)
+        parts.append(f"<p><strong>{e(headline)}</strong></p>")
+        parts += [f"<p>{e(parties)}</p>"] if parties else []
+        parts += [f"<blockquote>{e(text)}</blockquote>" for text in evidence]
     if alert.summary:
         parts.append(f"<p>{e(alert.summary)}</p>")
     for doc in alert.documents:

@@ -28,3 +28,11 @@ RECORD_ERRORS = Counter(
     "policywatch_delivery_record_errors_total",
     "AlertDelivery events that could not be written to the deliveries topic",
 )
+
+
+def forget_endpoint(endpoint: str) -> None:
+    """Drop an endpoint's series once delivery no longer tracks it (bounded label set)."""
+    try:
+        ENDPOINT_UP.remove(endpoint)
+    except KeyError:  # it never changed state, so it never had a series
+        return

@@ -2,9 +2,10 @@
 
 The check runs where the socket is opened (:class:`GuardedBackend`, the network
 backend of every HTTP connection the worker makes): the host is resolved once,
-every address is checked, and the connection goes to a checked address. A DNS
-answer that changes between a check and the connect (rebinding) therefore cannot
-slip through; TLS still verifies the certificate against the URL's host name.
+every address is checked (``sinks.delivery.addresses``: public unicast only), and the
+connection goes to a checked address. A DNS answer that changes between a check and the
+connect (rebinding) therefore cannot slip through; TLS still verifies the certificate
+against the URL's host name.
 """
 
 from __future__ import annotations
@@ -19,17 +20,11 @@ from urllib.parse import urlsplit
 import httpcore
 
 from schemas.errors import DeliveryError
+from sinks.delivery.addresses import METADATA_ADDRESSES, IPAddress, address_category
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
-#: Instance-metadata services: credentials live there. Refused unless listed exactly.
-METADATA_ADDRESSES = frozenset(
-    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
-)
-_CGNAT = ipaddress.ip_network("100.64.0.0/10")
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 ALLOWED_SCHEMES = ("http", "https")
 
 
@@ -93,31 +88,6 @@ def check_url_form(url: str, what: str) -> None:
         )
     if not parts.hostname:
         raise RefusedForm(f"{what} {redact_url(url)} has no host; fix the subscription's URL")
-
-
-def address_category(address: IPAddress) -> str | None:
-    """Why ``address`` is not a public target (None when it is)."""
-    if isinstance(address, ipaddress.IPv6Address):
-        mapped = address.ipv4_mapped
-        if mapped is None and address in _NAT64:
-            mapped = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-        if mapped is not None:
-            return address_category(mapped)
-    checks: tuple[tuple[bool, str], ...] = (
-        (address in METADATA_ADDRESSES, "a cloud metadata address"),
-        (address.is_unspecified, "an unspecified address"),
-        (address.is_loopback, "a loopback address"),
-        (address.is_link_local, "a link-local address"),
-        (address.is_multicast, "a multicast address"),
-        (isinstance(address, ipaddress.IPv4Address) and address in _CGNAT, "a CGNAT address"),
-        (address.is_reserved, "a reserved address"),
-        (address.is_private, "a private address"),
-        (not address.is_global, "a non-public address"),
-    )
-    for refused, category in checks:
-        if refused:
-            return category
-    return None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -56,6 +57,7 @@ class DeliveryWorker:
         self._bootstrap = bootstrap
         self._resolve = resolve
         self.book = SubscriptionBook()
+        self._book_lock = threading.Lock()  # other threads read it (active_subscriptions)
         self.ledger = DeliveryLedger()
         self._tasks: dict[str, asyncio.Task[None]] = {}
         # unreadable records (key, dead letter), published to the dead-letter topic
@@ -146,11 +148,21 @@ class DeliveryWorker:
                     await self._handle(alert, fetched_at, state, deliverer)
             await self._publish_dead(self._recorder)
 
+    def active_subscriptions(self) -> list[Subscription]:
+        """The active subscriptions as folded so far; safe to call from any thread.
+
+        The delivery role's commitment scans use this book instead of reading
+        ``policy.subscriptions`` from its beginning on every scan.
+        """
+        with self._book_lock:
+            return list(self.book.active())
+
     def _fold(self, records: list[Record]) -> None:
         for record in records:
             event = self._decode(record)
             if isinstance(event, SubscriptionChanged):
-                self.book.apply(event)
+                with self._book_lock:
+                    self.book.apply(event)
             elif isinstance(event, AlertDelivery):
                 self.ledger.apply(event)
 

@@ -1,14 +1,14 @@
 """chDB driver: ClickHouse's engine in this process, data under a directory.
 
-chDB is one engine per process, so a process holds at most one session; other
-processes reach it through the ClickHouse HTTP endpoint served beside it
-(``sinks.warehouse.http_server``). Calls are serialised with a lock because
-the session is shared by the sink and the endpoint's threads.
+chDB is one engine per process (``sinks.warehouse.chdb_engine``); each ChdbWarehouse
+has its own connection to it, so the sink's writes never wait behind the SQL endpoint's
+reads (which run on connections of their own). Calls on one instance are serialised by
+its connection; other processes reach the engine through the ClickHouse HTTP endpoint
+served beside it (``sinks.warehouse.http_server``).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,25 +21,11 @@ from sinks.warehouse.base import (
     json_each_row,
     parse_json_each_row,
 )
+from sinks.warehouse.chdb_engine import ChdbEngine
 
-
-class _SharedSession:
-    """The process's one chDB session, its lock and the database it currently USEs.
-
-    Every ChdbWarehouse on the path shares this, so the current database is tracked
-    per session, not per instance (two instances on two databases must not trust a
-    stale USE).
-    """
-
-    def __init__(self, session: Any) -> None:
-        self.session = session
-        self.lock = threading.RLock()
-        self.current = ""
-        self.users = 0
-
-
-_SESSIONS: dict[str, _SharedSession] = {}
-_SESSIONS_LOCK = threading.Lock()
+# The sink's own writes outrank the endpoint's reads (priority 10): while one runs,
+# ClickHouse pauses lower-priority queries.
+WRITE_PRIORITY = 1
 
 
 def _settings_clause(settings: Settings | None) -> str:
@@ -57,34 +43,14 @@ def _settings_clause(settings: Settings | None) -> str:
     return " SETTINGS " + ", ".join(parts)
 
 
-def _error_retriable(message: str) -> bool:
-    return "TIMEOUT" in message or "MEMORY_LIMIT" in message or "TOO_MANY" in message
-
-
 class ChdbWarehouse:
     """The embedded warehouse: chDB with its files under ``path``."""
 
     def __init__(self, path: Path, database: str = "policywatch") -> None:
-        from chdb import session as chdb_session
-
-        self._path = path.resolve()
-        self._path.mkdir(parents=True, exist_ok=True)
+        self.engine = ChdbEngine.at(path)
+        self._path = self.engine.path
         self._database = database
-        key = str(self._path)
-        with _SESSIONS_LOCK:
-            if _SESSIONS and key not in _SESSIONS:
-                raise WarehouseError(
-                    f"this process already holds chDB at {next(iter(_SESSIONS))}; chDB allows "
-                    f"one data directory per process, so {key} must be reached over HTTP",
-                    reason="chdb_busy",
-                )
-            if key not in _SESSIONS:
-                _SESSIONS[key] = _SharedSession(
-                    chdb_session.Session(key)  # type: ignore[no-untyped-call]
-                )
-            self._shared = _SESSIONS[key]
-            self._shared.users += 1
-        self._key = key
+        self._connection = self.engine.connect()
         self._closed = False
         self._run(f"CREATE DATABASE IF NOT EXISTS {database}", "TabSeparated", None, "system")
 
@@ -97,23 +63,7 @@ class ChdbWarehouse:
         return f"chdb://{self._path}"
 
     def _run(self, sql: str, fmt: str, params: Params | None, database: str | None = None) -> bytes:
-        shared = self._shared
-        with shared.lock:
-            try:
-                wanted = database or self._database
-                if shared.current != wanted:
-                    shared.session.query(f"USE {wanted}", "TabSeparated")
-                    shared.current = wanted
-                result = shared.session.query(sql, fmt, params=dict(params) if params else None)
-            except Exception as exc:  # chDB raises its own ChdbError (a RuntimeError)
-                message = str(exc).strip()
-                raise WarehouseError(
-                    message, reason="sql_error", retriable=_error_retriable(message)
-                ) from exc
-        if result is None:
-            return b""
-        raw: bytes = result.bytes()
-        return raw
+        return self._connection.run(sql, fmt, params, database or self._database).data
 
     def command(
         self, sql: str, *, params: Params | None = None, settings: Settings | None = None
@@ -146,7 +96,7 @@ class ChdbWarehouse:
     ) -> None:
         if not rows:
             return
-        settings = _settings_clause(insert_settings(dedup_token))
+        settings = _settings_clause({**insert_settings(dedup_token), "priority": WRITE_PRIORITY})
         sql = f"INSERT INTO {self._qualified(table)}{settings} FORMAT JSONEachRow\n"
         self._run(sql + json_each_row(rows).decode("utf-8"), "TabSeparated", None)
 
@@ -154,15 +104,8 @@ class ChdbWarehouse:
         return table if "." in table else f"{self._database}.{table}"
 
     def close(self) -> None:
-        """Release this handle; the last one closes the session, flushing chDB cleanly
-        (leaving it to interpreter shutdown has crashed the process on exit)."""
+        """Release this handle's connection; the last one stops the engine cleanly."""
         if self._closed:
             return
         self._closed = True
-        with _SESSIONS_LOCK:
-            self._shared.users -= 1
-            if self._shared.users > 0:
-                return
-            with self._shared.lock:
-                self._shared.session.close()
-            _SESSIONS.pop(self._key, None)
+        self._connection.close()

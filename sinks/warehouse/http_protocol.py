@@ -8,17 +8,10 @@ inline data starts and where a canonical statement's FORMAT and SETTINGS clauses
 from __future__ import annotations
 
 import base64
-import email.parser
-import email.policy
-import importlib
-import itertools
 import re
-import struct
-import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import Message
-from typing import Any
 
 from schemas.errors import WarehouseError
 
@@ -65,6 +58,7 @@ _STATUS_OF_NAME: dict[str, int] = {
     "HTTP_LENGTH_REQUIRED": 411,
     "TIMEOUT_EXCEEDED": 408,
     "CANNOT_SCHEDULE_TASK": 503,
+    "TOO_MANY_SIMULTANEOUS_QUERIES": 503,
     "UNSUPPORTED_MEDIA_TYPE": 415,
 }
 _CODES = {
@@ -73,9 +67,11 @@ _CODES = {
     "SYNTAX_ERROR": 62,
     "UNKNOWN_COMPRESSION_METHOD": 89,
     "READONLY": 164,
+    "TOO_MANY_SIMULTANEOUS_QUERIES": 202,
     "QUERY_IS_TOO_LARGE": 229,
     "CANNOT_DECOMPRESS": 271,
     "INTO_OUTFILE_NOT_ALLOWED": 358,
+    "SETTING_CONSTRAINT_VIOLATION": 452,
     "AUTHENTICATION_FAILED": 516,
 }
 # URL parameters of the HTTP transport itself, never forwarded as query settings.
@@ -90,8 +86,7 @@ TRANSPORT_PARAMS = frozenset(
     )
 )
 READ_KINDS = frozenset({"SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXISTS", "EXPLAIN"})
-# Settings a read-only caller may not pass: each would lift a restriction.
-_LOCKED_SETTINGS = frozenset({"readonly", "profile", "allow_ddl", "allow_introspection_functions"})
+_TRUE = ("1", "true", "yes", "on")
 _NAME = re.compile(r"[A-Za-z0-9_]+")
 _SETTINGS_CLAUSE = re.compile(r"\bSETTINGS\s+\S+\s*=")
 _SCAN = re.compile(
@@ -141,7 +136,8 @@ def readonly_refusal(user: str, via_get: bool, what: str = "execute query") -> R
 
 @dataclass(frozen=True)
 class RequestOptions:
-    """What a request's URL parameters ask for, transport parameters taken out."""
+    """What a request's URL parameters (and X-ClickHouse-* headers) ask for, transport
+    parameters taken out."""
 
     query: str = ""
     database: str | None = None
@@ -150,13 +146,22 @@ class RequestOptions:
     protocol_version: int = 0
     settings: dict[str, str] = field(default_factory=dict)
     params: dict[str, str] = field(default_factory=dict)
+    send_progress: bool = False
+    progress_interval_ms: int = 100
+    compression: bool = True
+    compression_level: int = 3
 
 
 def parse_options(
-    pairs: Sequence[tuple[str, str]], *, readonly: bool, user: str, via_get: bool
+    pairs: Sequence[tuple[str, str]], headers: Mapping[str, str] | None = None
 ) -> RequestOptions:
-    """Split URL parameters into transport options, query parameters and settings."""
+    """Split URL parameters into transport options, query parameters and settings.
+
+    As in ClickHouse, ``X-ClickHouse-Format`` and ``X-ClickHouse-Database`` headers give the
+    default format and the database when the URL does not.
+    """
     values = dict(pairs)
+    header_values = headers or {}
     settings: dict[str, str] = {}
     params: dict[str, str] = {}
     for key, value in pairs:
@@ -164,8 +169,6 @@ def parse_options(
             params[_checked_name(key[6:], "query parameter")] = value
         elif key not in TRANSPORT_PARAMS:
             settings[_checked_name(key, "setting")] = value
-            if readonly and key in _LOCKED_SETTINGS:
-                raise readonly_refusal(user, via_get, f"modify '{key}' setting")
     for key in ("compress", "decompress"):
         if values.get(key, "0") not in ("0", "false", ""):
             raise RequestRefused(
@@ -173,24 +176,35 @@ def parse_options(
                 f"{key}={values[key]} (ClickHouse's native block compression) is not supported by "
                 "the embedded endpoint; use HTTP compression (Content-Encoding: gzip) instead",
             )
-    version = values.get("client_protocol_version") or "0"
-    if not version.isdigit():
-        raise RequestRefused(
-            "BAD_ARGUMENTS",
-            f"client_protocol_version={version!r} is not a number; omit it or send 0",
-        )
-    database = values.get("database") or None
+    version = _count(values, "client_protocol_version", 0)
+    database = values.get("database") or header_values.get("X-ClickHouse-Database") or None
     if database is not None:
         _checked_name(database, "database")
+    default_format = (
+        values.get("default_format") or header_values.get("X-ClickHouse-Format") or "TabSeparated"
+    )
     return RequestOptions(
         query=values.get("query", ""),
         database=database,
-        default_format=_checked_name(values.get("default_format") or "TabSeparated", "format"),
+        default_format=_checked_name(default_format, "format"),
         query_id=values.get("query_id", ""),
-        protocol_version=int(version),
+        protocol_version=version,
         settings=settings,
         params=params,
+        send_progress=values.get("send_progress_in_http_headers", "0").lower() in _TRUE,
+        progress_interval_ms=_count(values, "http_headers_progress_interval_ms", 100),
+        compression=values.get("enable_http_compression", "1").lower() in _TRUE,
+        compression_level=_count(values, "http_zlib_compression_level", 3),
     )
+
+
+def _count(values: Mapping[str, str], name: str, default: int) -> int:
+    value = values.get(name) or str(default)
+    if not value.isdigit():
+        raise RequestRefused(
+            "BAD_ARGUMENTS", f"{name}={value!r} is not a number; omit it or send a number"
+        )
+    return int(value)
 
 
 def credentials(headers: Message, pairs: Sequence[tuple[str, str]]) -> tuple[str, str]:
@@ -240,7 +254,7 @@ class _Token:
     depth: int
 
 
-def _tokens(text: str) -> Iterator[_Token]:
+def tokens(text: str) -> Iterator[_Token]:
     """ClickHouse tokens outside comments, lazily, so binary data after them is never read."""
     pos, depth = 0, 0
     while pos < len(text):
@@ -284,12 +298,12 @@ class InsertData:
 def split_insert(raw: bytes) -> InsertData | None:
     """An INSERT and its inline data, split by ClickHouse's rule; None for other statements."""
     text = raw.decode("latin-1")  # one char per byte, so offsets index ``raw``
-    tokens = _tokens(text)
-    first = next(tokens, None)
+    stream = tokens(text)
+    first = next(stream, None)
     if first is None or first.text.upper() != "INSERT":
         return None
     selecting = False
-    for token in tokens:
+    for token in stream:
         word = token.text.upper() if token.depth == 0 else ""
         if word in ("SELECT", "WITH"):
             selecting = True
@@ -302,7 +316,7 @@ def split_insert(raw: bytes) -> InsertData | None:
         elif word == "VALUES" and not selecting:
             return _insert_data(raw, token.start, "Values", token.end)
         elif word == "FORMAT":
-            name = next(tokens, None)
+            name = next(stream, None)
             if name is None or not _NAME.fullmatch(name.text):
                 return None  # ClickHouse's parser reports it
             if not selecting:
@@ -351,16 +365,21 @@ def check_statement(canonical: str, *, readonly: bool, user: str, via_get: bool)
     if readonly and kind not in READ_KINDS:
         raise readonly_refusal(user, via_get)
     if readonly and _SETTINGS_CLAUSE.search(canonical):
-        raise readonly_refusal(user, via_get, "change settings in a SETTINGS clause")
+        raise readonly_refusal(
+            user,
+            via_get,
+            "change settings in a SETTINGS clause (send them as URL parameters, e.g. "
+            "?max_threads=2, or clickhouse-connect's settings=)",
+        )
     return kind
 
 
 def split_format(canonical: str) -> tuple[str, str | None, str | None]:
     """(statement, trailing FORMAT name, SETTINGS after that FORMAT) of a canonical query."""
-    tokens = [t for t in _tokens(canonical) if t.depth == 0]
-    for index in range(len(tokens) - 2, -1, -1):
-        token, after = tokens[index], tokens[index + 2 : index + 3]
-        name = tokens[index + 1].text
+    top = [t for t in tokens(canonical) if t.depth == 0]
+    for index in range(len(top) - 2, -1, -1):
+        token, after = top[index], top[index + 2 : index + 3]
+        name = top[index + 1].text
         if (
             token.text == "FORMAT"
             and _NAME.fullmatch(name)
@@ -374,7 +393,7 @@ def split_format(canonical: str) -> tuple[str, str | None, str | None]:
 def split_insert_target(canonical: str) -> tuple[str, str | None]:
     """(``INSERT INTO t (cols)``, its SETTINGS list) of a canonical ``INSERT ... FORMAT x``."""
     head, _, _ = split_format(canonical)
-    for token in _tokens(head):
+    for token in tokens(head):
         if token.depth == 0 and token.text == "SETTINGS":
             return head[: token.start].rstrip(), head[token.end :].strip()
     return head, None
@@ -414,218 +433,3 @@ def content_type(fmt: str) -> str:
     if name == "xml":
         return "application/xml; charset=UTF-8"
     return "text/plain; charset=UTF-8"
-
-
-def _optional_module(*names: str) -> Any:
-    for name in names:
-        try:
-            return importlib.import_module(name)
-        except ImportError:
-            continue
-    return None
-
-
-_LZ4 = _optional_module("lz4.frame")
-_ZSTD = _optional_module("compression.zstd", "backports.zstd")
-_DECOMPRESSORS: dict[str, Callable[[], Any]] = {
-    "gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
-    "x-gzip": lambda: zlib.decompressobj(16 + zlib.MAX_WBITS),
-    "deflate": zlib.decompressobj,  # ClickHouse's "deflate" is the zlib format
-}
-if _LZ4 is not None:
-    _DECOMPRESSORS["lz4"] = _LZ4.LZ4FrameDecompressor
-if _ZSTD is not None:
-    _DECOMPRESSORS["zstd"] = _ZSTD.ZstdDecompressor
-
-
-def too_large(limit: int) -> RequestRefused:
-    return RequestRefused(
-        "QUERY_IS_TOO_LARGE",
-        f"request body is over this endpoint's limit of {limit} bytes (max_body_bytes); "
-        "send the rows in smaller batches",
-    )
-
-
-def decode_body(data: bytes, encoding: str, limit: int) -> bytes:
-    """The body without its Content-Encoding; at most ``limit`` bytes, whatever it inflates to."""
-    encoding = encoding.strip().lower()
-    if encoding in ("", "identity") or not data:
-        return data
-    make = _DECOMPRESSORS.get(encoding)
-    if make is None:
-        raise RequestRefused(
-            "UNKNOWN_COMPRESSION_METHOD",
-            f"Content-Encoding {encoding!r} is not supported by this endpoint; send the body "
-            f"uncompressed or as one of: {', '.join(sorted(_DECOMPRESSORS))}",
-            status=400,
-        )
-    out = bytearray()
-    while data:  # lz4 and zstd clients send one frame per block
-        decompressor = make()
-        try:
-            out += decompressor.decompress(data, limit + 1 - len(out))
-        except Exception as exc:  # zlib.error, RuntimeError (lz4), ZstdError
-            raise RequestRefused("CANNOT_DECOMPRESS", f"{encoding} body is corrupt: {exc}") from exc
-        if len(out) > limit:
-            raise too_large(limit)
-        if not decompressor.eof:
-            raise RequestRefused(
-                "CANNOT_DECOMPRESS", f"{encoding} body ends mid-stream; resend it whole"
-            )
-        data = decompressor.unused_data
-    return bytes(out)
-
-
-def parse_multipart(body: bytes, content_type_header: str) -> list[tuple[str, str]]:
-    """Form fields (``query``, ``param_x``) of a multipart body, as clients send long parameters."""
-    head = f"Content-Type: {content_type_header}\r\n\r\n".encode()
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    fields: list[tuple[str, str]] = []
-    for part in message.iter_parts():
-        if part.get_filename():
-            raise RequestRefused(
-                "NOT_IMPLEMENTED",
-                "external data tables (multipart file fields) are not supported by the embedded "
-                "endpoint; insert the rows into a table first",
-            )
-        name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True)
-        if isinstance(name, str) and isinstance(payload, bytes):
-            try:
-                fields.append((name, payload.decode("utf-8")))
-            except UnicodeDecodeError as exc:
-                raise RequestRefused("BAD_ARGUMENTS", f"form field {name!r} is not UTF-8") from exc
-    return fields
-
-
-# Bytes per value of the fixed-width types in Native (their parameters never change it).
-_FIXED_WIDTH = {
-    name: width
-    for width, names in (
-        (1, "UInt8 Int8 Bool Enum8 Nothing"),
-        (2, "UInt16 Int16 Date Enum16 BFloat16"),
-        (4, "UInt32 Int32 Float32 Date32 DateTime IPv4 Time Decimal32"),
-        (8, "UInt64 Int64 Float64 DateTime64 Time64 Decimal64"),
-        (16, "UInt128 Int128 UUID IPv6 Decimal128"),
-        (32, "UInt256 Int256 Decimal256"),
-    )
-    for name in names.split()
-}
-_BLOCK_INFO = b"\x01\x00\x02\xff\xff\xff\xff\x00"  # is_overflows=false, bucket_num=-1
-_LOW_CARDINALITY_REVISION = 54405
-_CUSTOM_SERIALIZATION_REVISION = 54454
-
-
-def native_for_revision(data: bytes, revision: int) -> bytes:
-    """chDB's Native output (client revision 0) as ClickHouse writes it for ``revision``.
-
-    Clients that send client_protocol_version (clickhouse-connect's probe, clickhouse-go, so
-    Grafana) read a BlockInfo before each block and, from revision 54454, a has-custom-
-    serialization byte after each column's type; chDB's own Native has neither.
-    """
-    out, pos = bytearray(), 0
-    try:
-        while pos < len(data):
-            columns, header_end = _varint(data, pos)
-            rows, header_end = _varint(data, header_end)
-            out += _BLOCK_INFO + data[pos:header_end]
-            pos = header_end
-            for _ in range(columns):
-                start = pos
-                length, pos = _varint(data, pos)
-                length, type_start = _varint(data, pos + length)
-                pos = type_start + length
-                type_name = data[type_start:pos].decode()
-                if revision < _LOW_CARDINALITY_REVISION and "LowCardinality(" in type_name:
-                    raise ValueError(f"{type_name} needs client_protocol_version >= 54405")
-                out += data[start:pos] + (
-                    b"\x00" if revision >= _CUSTOM_SERIALIZATION_REVISION else b""
-                )
-                start = pos
-                if rows:  # every nested LowCardinality's 8-byte state prefix comes first
-                    pos += 8 * type_name.count("LowCardinality(")
-                    pos = _skip(data, pos, type_name, rows)
-                out += data[start:pos]
-    except (ValueError, IndexError, struct.error) as exc:
-        raise RequestRefused(
-            "NOT_IMPLEMENTED",
-            f"cannot frame Native output for client_protocol_version={revision} ({exc}); cast such "
-            "columns to String, or use another format such as RowBinaryWithNamesAndTypes",
-        ) from exc
-    return bytes(out)
-
-
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        value, pos, shift = value | (byte & 0x7F) << shift, pos + 1, shift + 7
-        if byte < 0x80:
-            return value, pos
-
-
-def _skip(data: bytes, pos: int, type_name: str, rows: int) -> int:
-    """Where the Native data of ``rows`` values of ``type_name`` starting at ``pos`` ends."""
-    base, args = _type_parts(type_name)
-    if rows == 0:
-        return pos
-    if base in _FIXED_WIDTH or base.startswith("Interval"):
-        return pos + rows * _FIXED_WIDTH.get(base, 8)
-    if base == "Decimal":
-        precision = int(args[0])
-        return pos + rows * (
-            4 if precision <= 9 else 8 if precision <= 18 else 16 if precision <= 38 else 32
-        )
-    if base == "FixedString":
-        return pos + rows * int(args[0])
-    if base == "String":
-        for _ in range(rows):
-            length, pos = _varint(data, pos)
-            pos += length
-        return pos
-    if base == "Nullable":
-        return _skip(data, pos + rows, args[0], rows)
-    if base in ("Array", "Map"):  # offsets, then the elements (a Map's keys, then its values)
-        total = struct.unpack_from("<Q", data, pos + 8 * rows - 8)[0]
-        pos += 8 * rows
-        for element in args:
-            pos = _skip(data, pos, element, total)
-        return pos
-    if base == "Tuple":
-        for element in args:
-            pos = _skip(data, pos, _unnamed(element), rows)
-        return pos
-    if base == "LowCardinality":  # granules: flags, [new keys], indexes
-        keys_type = _type_parts(args[0])[1][0] if args[0].startswith("Nullable(") else args[0]
-        while rows > 0:
-            flags, count = struct.unpack_from("<QQ", data, pos)
-            pos += 8
-            if flags & 1 << 9:  # HasAdditionalKeysBit
-                pos = _skip(data, pos + 8, keys_type, count)
-                count = struct.unpack_from("<Q", data, pos)[0]
-            pos += 8 + count * (1 << (flags & 0xFF))
-            rows -= count
-        return pos
-    if base == "SimpleAggregateFunction":
-        return _skip(data, pos, args[-1], rows)
-    raise ValueError(f"type {type_name} is not supported")
-
-
-def _type_parts(type_name: str) -> tuple[str, list[str]]:
-    """``Map(String, Array(UInt8))`` -> (``Map``, [``String``, ``Array(UInt8)``])."""
-    base, paren, rest = type_name.partition("(")
-    if not paren:
-        return base.strip(), []
-    inner = rest[: rest.rindex(")")]
-    cuts = [t.start for t in _tokens(inner) if t.depth == 0 and t.text == ","]
-    return base.strip(), [
-        inner[a + 1 : b].strip() for a, b in zip([-1, *cuts], [*cuts, len(inner)], strict=True)
-    ]
-
-
-def _unnamed(element: str) -> str:
-    """A named Tuple element's type: ``a Nullable(String)`` -> ``Nullable(String)``."""
-    tokens = list(itertools.islice(_tokens(element), 2))
-    if len(tokens) == 2 and tokens[1].start > tokens[0].end:
-        return element[tokens[1].start :]
-    return element

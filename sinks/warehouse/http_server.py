@@ -7,9 +7,13 @@ processes, clickhouse-connect, Grafana's ClickHouse datasource and curl. Invaria
   statement per request, and the canonical text it returns is what runs, so the checks
   below read ClickHouse's parse rather than a regex's guess at it.
 - Read-only callers (read-only users, and every GET, as in ClickHouse) run only
-  SELECT/WITH/SHOW/DESCRIBE/EXISTS/EXPLAIN, without SETTINGS clauses, and always with
-  ClickHouse's own ``readonly=1``, which also refuses file(), url() and other table functions.
-- USE and SET are refused for everyone: the chDB session is shared by every client.
+  SELECT/WITH/SHOW/DESCRIBE/EXISTS/EXPLAIN, without SETTINGS clauses, as a ``readonly=2``
+  user with capped limits (``sinks.warehouse.read_policy``): settings from the URL within
+  the caps, no table function that reaches outside the warehouse, no ``file()``.
+- Reads run on their own chDB connections, at most ``ReadLimits.concurrency`` at once
+  (503 with Retry-After beyond), and are killed when their client disconnects; the sink
+  writes on its own connection, so a read never holds a write (``endpoint_lanes``).
+- USE and SET are refused for everyone: a connection's session is shared by its callers.
 - Native output is re-framed for the client_protocol_version a client sends (BlockInfo,
   custom-serialization flags), as clickhouse-connect's probe and clickhouse-go (Grafana) expect.
 - Inline INSERT data never reaches the SQL text: it is spooled to a temporary file and
@@ -19,23 +23,23 @@ processes, clickhouse-connect, Grafana's ClickHouse datasource and curl. Invaria
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import os
-import re
-import socket
 import tempfile
 import threading
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from schemas.errors import WarehouseError
 from sinks.warehouse.chdb_driver import ChdbWarehouse
+from sinks.warehouse.chdb_engine import ChdbConnection, QueryStats
+from sinks.warehouse.endpoint_lanes import EndpointLanes
+from sinks.warehouse.http_body import decode_body, parse_multipart
+from sinks.warehouse.http_handler import TEXT, EndpointHandler, EndpointServer, Exchange, Reply
 from sinks.warehouse.http_protocol import (
     READ_KINDS,
     InsertData,
@@ -44,11 +48,8 @@ from sinks.warehouse.http_protocol import (
     check_statement,
     content_type,
     credentials,
-    decode_body,
     engine_error,
     escape_param,
-    native_for_revision,
-    parse_multipart,
     parse_options,
     quote,
     readonly_refusal,
@@ -56,24 +57,13 @@ from sinks.warehouse.http_protocol import (
     split_format,
     split_insert,
     split_insert_target,
-    too_large,
 )
+from sinks.warehouse.http_reply import compress_body, progress_header, summary_header
+from sinks.warehouse.native_format import native_for_revision
+from sinks.warehouse.read_policy import ReadLimits, check_ast, reader_settings
 
 logger = logging.getLogger(__name__)
 
-DISPLAY_NAME = "policywatch-embedded"
-_KEEP_ALIVE_SECONDS = 30
-_DRAIN_LIMIT = 8 * 1024 * 1024  # unread body bytes discarded so a 413 reaches the client
-_TEXT = "text/plain; charset=UTF-8"
-# Summary counters chDB's query() does not report; sent as "0" so clients can parse them.
-_UNCOUNTED = (
-    "read_rows",
-    "read_bytes",
-    "written_rows",
-    "written_bytes",
-    "total_rows_to_read",
-    "result_rows",
-)
 _PARSER_SETTINGS = ("max_query_size", "max_parser_depth", "max_parser_backtracks")
 
 
@@ -90,20 +80,11 @@ class EndpointUser:
 
 
 @dataclass
-class _Reply:
-    status: int
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class _Exchange:
-    """What one request was, for its log line."""
-
-    method: str
-    user: str = "-"
-    sql: str = ""
-    query_id: str = ""
+class _Outcome:
+    output: bytes
+    fmt: str | None
+    stats: QueryStats
+    total_rows_to_read: int = 0
 
 
 class WarehouseHttpServer:
@@ -116,26 +97,37 @@ class WarehouseHttpServer:
         host: str = "127.0.0.1",
         port: int = 0,
         max_body_bytes: int = 256 * 1024 * 1024,
+        *,
+        limits: ReadLimits | None = None,
     ) -> None:
         self._warehouse = warehouse
         self._users = {user.name: user for user in users}
         self._address = (host, port)
         self._max_body = max_body_bytes
-        self._server: _Server | None = None
+        self._limits = limits or ReadLimits()
+        self._server: EndpointServer | None = None
         self._thread: threading.Thread | None = None
+        self._lanes: EndpointLanes | None = None
         self._version = ""
         self._timezone = "UTC"
+        self._table_functions: frozenset[str] = frozenset()
 
     def start(self) -> None:
         """Bind and serve in a daemon thread; port 0 picks a free port."""
         if self._server is not None:
             return
-        identity = self._warehouse.query_raw("SELECT version(), timezone()").decode()
+        warehouse = self._warehouse
+        identity = warehouse.query_raw("SELECT version(), timezone()").decode()
         version, _, timezone = identity.strip().partition("\t")
         self._version, self._timezone = version, timezone or "UTC"
+        self._check_sources_refused()
+        names = warehouse.query_raw("SELECT name FROM system.table_functions").decode()
+        self._table_functions = frozenset(n.strip().lower() for n in names.split() if n.strip())
+        self._lanes = EndpointLanes(warehouse.engine, self._limits.concurrency)
         try:
-            self._server = _Server(self._address, self)
+            self._server = EndpointServer(self._address, self)
         except OSError as exc:
+            self._lanes.stop()
             raise WarehouseError(
                 f"cannot serve the warehouse on {self._address[0]}:{self._address[1]}: {exc}; "
                 "choose a free port, or 0 for any",
@@ -146,6 +138,20 @@ class WarehouseHttpServer:
         )
         self._thread.start()
         logger.info("warehouse HTTP endpoint serving on %s", self.url)
+
+    def _check_sources_refused(self) -> None:
+        """Serve no reader unless the engine refuses file(), url() and the like by itself."""
+        try:
+            self._warehouse.query_raw("SELECT count() FROM file('/dev/null', 'RawBLOB')")
+        except WarehouseError as exc:
+            if "ACCESS_DENIED" in str(exc):
+                return
+            raise
+        raise WarehouseError(
+            "chDB in this process was started without policywatch's configuration (its "
+            "readers could read files and URLs); open it only through ChdbWarehouse",
+            reason="chdb_unguarded",
+        )
 
     @property
     def port(self) -> int:
@@ -160,45 +166,50 @@ class WarehouseHttpServer:
         return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     def stop(self) -> None:
-        """Stop serving, close open connections and join the thread; safe to repeat."""
-        server, thread = self._server, self._thread
-        self._server = self._thread = None
+        """Stop serving, cancel reads, close connections and join the thread; safe to repeat."""
+        server, thread, lanes = self._server, self._thread, self._lanes
+        self._server = self._thread = self._lanes = None
         if server is None:
             return
         server.shutdown()
         server.close_connections()
         server.server_close()
+        if lanes is not None:
+            lanes.stop()
         if thread is not None:
             thread.join()
 
-    def respond(self, handler: _Handler, exchange: _Exchange) -> _Reply:
+    def respond(self, handler: EndpointHandler, exchange: Exchange) -> Reply:
         """The reply to one request: the query's output, or ClickHouse's error for it."""
         try:
             return self._serve(handler, exchange)
         except RequestRefused as exc:
-            return self._error(exc.status, exc.code, exc.body(), exchange)
+            reply = self._error(exc.status, exc.code, exc.body(), exchange)
+            if exc.name == "TOO_MANY_SIMULTANEOUS_QUERIES":
+                reply.headers["Retry-After"] = str(self._limits.retry_after_s)
+            return reply
         except WarehouseError as exc:
             status, code, message = engine_error(str(exc))
             return self._error(status, code, message, exchange)
 
-    def _error(self, status: int, code: int, message: str, exchange: _Exchange) -> _Reply:
+    def _error(self, status: int, code: int, message: str, exchange: Exchange) -> Reply:
         body = f"{message} (version {self._version})\n".encode()
-        headers = {"Content-Type": _TEXT, "X-ClickHouse-Exception-Code": str(code)}
+        headers = {"Content-Type": TEXT, "X-ClickHouse-Exception-Code": str(code)}
         if exchange.query_id:
             headers["X-ClickHouse-Query-Id"] = exchange.query_id
-        return _Reply(status, body, headers)
+        return Reply(status, body, headers)
 
-    def _serve(self, handler: _Handler, exchange: _Exchange) -> _Reply:
+    def _serve(self, handler: EndpointHandler, exchange: Exchange) -> Reply:
         parts = urlsplit(handler.path)
         pairs = parse_qsl(parts.query, keep_blank_values=True)
         has_query = any(key == "query" for key, _ in pairs)
         if parts.path in ("/ping", "/replicas_status") or (
             parts.path == "/" and exchange.method == "GET" and not has_query
         ):
-            return _Reply(200, b"Ok.\n", {"Content-Type": _TEXT})
+            return Reply(200, b"Ok.\n", {"Content-Type": TEXT})
         if parts.path != "/":
             message = f"There is no handle {parts.path}\n\nUse / or /ping for health checks.\n"
-            return _Reply(404, message.encode(), {"Content-Type": _TEXT})
+            return Reply(404, message.encode(), {"Content-Type": TEXT})
         exchange.user, secret = credentials(handler.headers, pairs)
         user = self._users.get(exchange.user)
         expected = user.password if user is not None else ""
@@ -214,51 +225,119 @@ class WarehouseHttpServer:
         form_type = handler.headers.get("Content-Type", "")
         if form_type.startswith("multipart/form-data"):
             pairs, body = pairs + parse_multipart(body, form_type), b""
-        options = parse_options(
-            pairs, readonly=user.readonly or via_get, user=user.name, via_get=via_get
-        )
+        headers = {name: handler.headers.get(name, "") for name in ("X-ClickHouse-Format",)}
+        headers["X-ClickHouse-Database"] = handler.headers.get("X-ClickHouse-Database", "")
+        options = parse_options(pairs, headers)
         exchange.query_id = options.query_id or str(uuid.uuid4())
         raw = (options.query.encode() + b"\n" if options.query else b"") + body
         started = time.perf_counter_ns()
-        output, fmt = self._execute(raw, options, user, via_get, exchange)
-        summary = dict.fromkeys(_UNCOUNTED, "0") | {"result_bytes": str(len(output))}
-        summary["elapsed_ns"] = str(time.perf_counter_ns() - started)
-        headers = {
-            "Content-Type": content_type(fmt) if fmt else _TEXT,
+        outcome = self._run(
+            handler, raw, options=options, user=user, via_get=via_get, exchange=exchange
+        )
+        elapsed = time.perf_counter_ns() - started
+        output, encoding = compress_body(
+            outcome.output,
+            handler.headers.get("Accept-Encoding", ""),
+            options.compression,
+            options.compression_level,
+        )
+        reply_headers = {
+            "Content-Type": content_type(outcome.fmt) if outcome.fmt else TEXT,
             "X-ClickHouse-Query-Id": exchange.query_id,
             "X-ClickHouse-Timezone": self._timezone,
-            "X-ClickHouse-Summary": json.dumps(summary, separators=(",", ":")),
+            "X-ClickHouse-Summary": summary_header(
+                outcome.stats, outcome.total_rows_to_read, elapsed
+            ),
         }
-        if fmt:
-            headers["X-ClickHouse-Format"] = fmt
-        return _Reply(200, output, headers)
+        if outcome.fmt:
+            reply_headers["X-ClickHouse-Format"] = outcome.fmt
+        if encoding:
+            reply_headers["Content-Encoding"] = encoding
+        return Reply(200, output, reply_headers)
 
-    def _execute(
+    def _run(
         self,
+        handler: EndpointHandler,
         raw: bytes,
+        *,
         options: RequestOptions,
         user: EndpointUser,
         via_get: bool,
-        exchange: _Exchange,
-    ) -> tuple[bytes, str | None]:
-        """The statement's output and its format (None for statements without a result)."""
-        readonly = user.readonly or via_get
+        exchange: Exchange,
+    ) -> _Outcome:
+        lanes = self._lanes
+        if lanes is None:  # stopping: drop the connection, as a server going down would
+            raise ConnectionAbortedError("the warehouse endpoint is stopping")
         insert = split_insert(raw)
         exchange.sql = (insert.statement if insert else raw[:200].decode("utf-8", "replace"))[:200]
+        totals: dict[str, int] = {"total_rows_to_read": 0}
+
+        def progress(values: Any) -> None:
+            totals["total_rows_to_read"] = int(values.get("total_rows_to_read", 0) or 0)
+            if options.send_progress:
+                handler.send_progress(progress_header(values), options.progress_interval_ms / 1e3)
+
+        if not (user.readonly or via_get):
+            if insert is not None:
+                stats = self._insert(lanes.writer, insert, options, progress)
+                return _Outcome(b"", None, stats, totals["total_rows_to_read"])
+            outcome = self._write(lanes.writer, raw, options, user, progress)
+            outcome.total_rows_to_read = totals["total_rows_to_read"]
+            return outcome
         if insert is not None:
-            if readonly:
-                raise readonly_refusal(user.name, via_get)
-            self._insert(insert, options)
-            return b"", None
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise RequestRefused("SYNTAX_ERROR", f"query is not valid UTF-8: {exc}") from exc
-        canonical = self._canonical(text, options)
-        kind = check_statement(canonical, readonly=readonly, user=user.name, via_get=via_get)
+            raise readonly_refusal(user.name, via_get)
+        with lanes.reader(self._limits.queue_wait_s) as connection:
+            if connection is None:
+                raise RequestRefused(
+                    "TOO_MANY_SIMULTANEOUS_QUERIES",
+                    f"Too many simultaneous queries. Maximum: {self._limits.concurrency} reads "
+                    f"at once on this endpoint; retry in {self._limits.retry_after_s} s",
+                )
+            with lanes.running(handler.connection) as read:
+                text = _text(raw)
+                canonical = self._canonical(connection, text, options)
+                check_statement(canonical, readonly=True, user=user.name, via_get=via_get)
+                # without a parenthesis, quote or parameter, a query calls no function and
+                # names no file: the parse is checked only when it could
+                if any(mark in canonical for mark in "('\"`{"):
+                    ast = connection.run(
+                        "EXPLAIN AST " + canonical,
+                        "TabSeparated",
+                        options.params or None,
+                        self._db(options),
+                    )
+                    check_ast(
+                        ast.data.decode("utf-8", "replace"),
+                        user=user.name,
+                        via_get=via_get,
+                        table_functions=self._table_functions,
+                    )
+                settings = reader_settings(
+                    options.settings, self._limits, user=user.name, via_get=via_get
+                )
+                head, own_format, tail = split_format(canonical)
+                fmt = own_format or options.default_format
+                sql = f"{read.comment}{head} FORMAT {fmt}{settings_clause(tail, settings)}"
+                result = connection.run(
+                    sql, fmt, options.params or None, self._db(options), progress
+                )
+        output = result.data
+        if fmt == "Native" and options.protocol_version:
+            output = native_for_revision(output, options.protocol_version)
+        return _Outcome(output, fmt, result.stats, totals["total_rows_to_read"])
+
+    def _write(
+        self,
+        connection: ChdbConnection,
+        raw: bytes,
+        options: RequestOptions,
+        user: EndpointUser,
+        progress: Any,
+    ) -> _Outcome:
+        """A statement of the writer user: anything but USE/SET, with the URL's settings."""
+        canonical = self._canonical(connection, _text(raw), options)
+        kind = check_statement(canonical, readonly=False, user=user.name, via_get=False)
         settings = dict(options.settings)
-        if readonly:
-            settings["readonly"] = "1"  # last, so the URL's settings still apply
         plain = kind in ("INSERT", "DELETE", "UPDATE")  # these take SETTINGS last, no FORMAT
         head, own_format, tail = (canonical, None, None) if plain else split_format(canonical)
         fmt = own_format or options.default_format
@@ -268,18 +347,27 @@ class WarehouseHttpServer:
             sql = canonical + settings_clause(None, settings)
         else:  # ``FORMAT x SETTINGS ...`` makes them query settings, even after CREATE TABLE
             sql = f"{head} FORMAT {fmt}{settings_clause(tail, settings)}"
-        if kind not in READ_KINDS and sql != canonical and not self._parses(sql, options):
+        if (
+            kind not in READ_KINDS
+            and sql != canonical
+            and not self._parses(connection, sql, options)
+        ):
             logger.debug("%s takes no query settings here; running it without %s", kind, settings)
             sql = canonical
-        output = self._warehouse.query_raw(
-            sql, fmt=fmt, params=options.params or None, database=options.database
-        )
+        result = connection.run(sql, fmt, options.params or None, self._db(options), progress)
+        output = result.data
         if fmt == "Native" and options.protocol_version:
             output = native_for_revision(output, options.protocol_version)
-        return output, fmt if kind in READ_KINDS or output else None
+        return _Outcome(output, fmt if kind in READ_KINDS or output else None, result.stats)
 
-    def _insert(self, insert: InsertData, options: RequestOptions) -> None:
-        canonical = self._canonical(f"{insert.statement} FORMAT {insert.fmt}", options)
+    def _insert(
+        self,
+        connection: ChdbConnection,
+        insert: InsertData,
+        options: RequestOptions,
+        progress: Any,
+    ) -> QueryStats:
+        canonical = self._canonical(connection, f"{insert.statement} FORMAT {insert.fmt}", options)
         target, tail = split_insert_target(canonical)
         descriptor, path = tempfile.mkstemp(prefix="policywatch-insert-", suffix=".data")
         try:
@@ -289,173 +377,38 @@ class WarehouseHttpServer:
                 f"{target} FROM INFILE {quote(path)} COMPRESSION 'none'"
                 f"{settings_clause(tail, options.settings)} FORMAT {insert.fmt}"
             )
-            self._warehouse.query_raw(sql, params=options.params or None, database=options.database)
+            result = connection.run(
+                sql, "TabSeparated", options.params or None, self._db(options), progress
+            )
         finally:
             os.unlink(path)
+        return result.stats
 
-    def _canonical(self, sql: str, options: RequestOptions) -> str:
+    def _canonical(self, connection: ChdbConnection, sql: str, options: RequestOptions) -> str:
         """ClickHouse's own single-line rendering of ``sql``; raises unless it is one statement."""
         limits = {k: v for k, v in options.settings.items() if k in _PARSER_SETTINGS}
-        raw = self._warehouse.query_raw(
+        result = connection.run(
             "SELECT formatQuerySingleLine({q:String})" + settings_clause(None, limits),
-            fmt="RawBLOB",
-            params={"q": escape_param(sql)},
-            database=options.database,
+            "RawBLOB",
+            {"q": escape_param(sql)},
+            self._db(options),
         )
-        return raw.decode("utf-8")
+        return result.data.decode("utf-8")
 
-    def _parses(self, sql: str, options: RequestOptions) -> bool:
+    def _db(self, options: RequestOptions) -> str:
+        """The request's database, else the warehouse's (never what a previous caller USEd)."""
+        return options.database or self._warehouse.database
+
+    def _parses(self, connection: ChdbConnection, sql: str, options: RequestOptions) -> bool:
         try:
-            self._canonical(sql, options)
+            self._canonical(connection, sql, options)
         except WarehouseError:
             return False
         return True
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, address: tuple[str, int], endpoint: WarehouseHttpServer) -> None:
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, _Handler)
-        self.endpoint = endpoint
-        self.connections: set[socket.socket] = set()
-        self.connections_lock = threading.Lock()
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A connection that broke mid-reply: DEBUG, not a traceback on stderr."""
-        logger.debug("warehouse endpoint connection from %s failed", client_address, exc_info=True)
-
-    def close_connections(self) -> None:
-        """End kept-alive connections so their threads stop with the server."""
-        with self.connections_lock:
-            for connection in self.connections:
-                try:
-                    connection.shutdown(socket.SHUT_RDWR)
-                except OSError:  # already closed by the client
-                    continue
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes: with Nagle's algorithm on, the body waits
-    # for the client's delayed ACK of the headers, ~40 ms on every response.
-    disable_nagle_algorithm = True
-    timeout = _KEEP_ALIVE_SECONDS
-    server: _Server
-    body_pending = False
-
-    def version_string(self) -> str:
-        return DISPLAY_NAME
-
-    def setup(self) -> None:
-        super().setup()
-        with self.server.connections_lock:
-            self.server.connections.add(self.connection)
-
-    def finish(self) -> None:
-        with self.server.connections_lock:
-            self.server.connections.discard(self.connection)
-        super().finish()
-
-    def do_GET(self) -> None:
-        self._handle("GET")
-
-    def do_POST(self) -> None:
-        self._handle("POST")
-
-    def _handle(self, method: str) -> None:
-        started = time.perf_counter()
-        exchange = _Exchange(method)
-        length = self.headers.get("Content-Length", "0")
-        self.body_pending = length != "0" or "Transfer-Encoding" in self.headers
-        try:
-            reply = self.server.endpoint.respond(self, exchange)
-        except OSError as exc:  # the client went away or stalled mid-request
-            logger.debug("%s from %s: connection lost: %s", method, exchange.user, exc)
-            self.close_connection = True
-            return
-        except Exception:  # a bug here must not kill the connection without an answer
-            logger.exception("warehouse endpoint failed on %s from %s", method, exchange.user)
-            message = "Code: 1001. DB::Exception: internal error in the endpoint; see its log"
-            reply = _Reply(500, f"{message}. (STD_EXCEPTION)\n".encode(), {"Content-Type": _TEXT})
-            reply.headers["X-ClickHouse-Exception-Code"] = "1001"
-        if self.body_pending:  # refused before its body was read: the stream is out of step
-            self.close_connection = True
-        self._send(reply)
-        logger.debug(
-            "%s user=%s query=%r status=%s elapsed_ms=%.1f",
-            method,
-            exchange.user,
-            exchange.sql,
-            reply.status,
-            (time.perf_counter() - started) * 1000,
-        )
-
-    def read_body(self, limit: int) -> bytes:
-        """The request body as sent (Content-Length or chunked), at most ``limit`` bytes."""
-        self.body_pending = False  # from here it is read, drained, or the connection closes
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked(limit)
-        length = self.headers.get("Content-Length") or "0"
-        if not length.isdigit():
-            self.close_connection = True
-            raise RequestRefused("BAD_ARGUMENTS", f"Content-Length {length!r} is not a byte count")
-        size = int(length)
-        if size > limit:
-            self._discard(size)
-            raise too_large(limit)
-        return self.rfile.read(size)
-
-    def _read_chunked(self, limit: int) -> bytes:
-        body = bytearray()
-        while True:
-            line = self.rfile.readline(1024)
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError as exc:
-                self.close_connection = True
-                raise RequestRefused("BAD_ARGUMENTS", f"malformed chunk size {line!r}") from exc
-            if size == 0:
-                break
-            if len(body) + size > limit:
-                self.close_connection = True
-                raise too_large(limit)
-            body += self.rfile.read(size)
-            self.rfile.readline(1024)
-        while self.rfile.readline(1024).strip():  # trailer fields
-            continue
-        return bytes(body)
-
-    def _discard(self, size: int) -> None:
-        """Read an oversized body away (up to a cap) so the client sees the 413."""
-        if size > _DRAIN_LIMIT:
-            self.close_connection = True
-            return
-        while size > 0:
-            chunk = self.rfile.read(min(size, 1 << 20))
-            if not chunk:
-                return
-            size -= len(chunk)
-
-    def _send(self, reply: _Reply) -> None:
-        self.send_response(reply.status)
-        self.send_header("X-ClickHouse-Server-Display-Name", DISPLAY_NAME)
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(reply.body)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        else:
-            self.send_header("Connection", "Keep-Alive")
-            self.send_header("Keep-Alive", f"timeout={_KEEP_ALIVE_SECONDS}")
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Protocol errors at DEBUG, with any password in the request line masked."""
-        logger.debug("http: %s", re.sub(r"(password=)[^&\s]*", r"\1***", format % args))
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Requests are logged once, by ``_handle``, without their URL (it may hold a password)."""
+def _text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RequestRefused("SYNTAX_ERROR", f"query is not valid UTF-8: {exc}") from exc

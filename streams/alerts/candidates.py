@@ -7,6 +7,10 @@ its most selective non-empty field (keywords, initiatives, actors, countries); o
 those with none of them are tried for every document. The evaluator then runs the
 full filter on the candidates alone, so with thousands of subscriptions a document
 costs a few dictionary lookups plus the subscriptions that concern it.
+
+A new_initiative subscription's countries and actors are about the new initiative's
+parties, not the document's labels, so it is indexed by keywords or initiatives only,
+and otherwise tried for documents that name an initiative candidate.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from schemas.classification import DocumentClassified
-from schemas.subscriptions import Subscription
+from schemas.subscriptions import NewInitiativeTrigger, Subscription
 from streams.alerts.keywords import normalise_keyword
 
 Entry = tuple[int, Subscription]  # (position in the book, for a stable order)
@@ -30,6 +34,7 @@ class CandidateIndex:
         self._by_actor: dict[str, list[Entry]] = defaultdict(list)
         self._by_country: dict[str, list[Entry]] = defaultdict(list)
         self._always: list[Entry] = []
+        self._naming_candidates: list[Entry] = []
         self.size = 0
         for entry in enumerate(subscriptions):
             self._add(entry)
@@ -44,6 +49,8 @@ class CandidateIndex:
         elif f.initiatives:
             for initiative in set(f.initiatives):
                 self._by_initiative[initiative].append(entry)
+        elif isinstance(entry[1].trigger, NewInitiativeTrigger):
+            self._naming_candidates.append(entry)
         elif f.actors:
             for actor in set(f.actors):
                 self._by_actor[actor].append(entry)
@@ -56,6 +63,8 @@ class CandidateIndex:
     def candidates(self, doc: DocumentClassified) -> list[Subscription]:
         """Every subscription that might match ``doc``, in book order, each once."""
         found: dict[int, Subscription] = dict(self._always)
+        if doc.candidates:
+            found.update(self._naming_candidates)
         for keyword in doc.keyword_hits:
             found.update(self._by_keyword.get(keyword, ()))
         for initiative in doc.initiatives:

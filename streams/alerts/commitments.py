@@ -6,10 +6,14 @@ For a subscription with a CommitmentTrigger and a day ``today``:
 
 - **due_soon**: the due window is not over and starts within ``due_within_days``
   (``due_from <= today + D`` and ``due_to >= today``);
-- **overdue**: ``due_to + overdue_grace_days < today`` and no document mentioned the
-  initiative after ``due_to``. A commitment without an initiative has nothing to
-  follow up, so it is never overdue; one whose deadline passed more than
-  ``max_overdue_days`` ago is history, not news, and raises nothing.
+- **overdue**: ``due_to + overdue_grace_days < today``, the promise was not **met**, and
+  no document mentioned its initiative (or candidate) after ``due_to``. A commitment
+  without an initiative or candidate has nothing to follow up, so it is never overdue;
+  one whose deadline passed more than ``max_overdue_days`` ago is history, not news, and
+  raises nothing.
+- **met** (no alert, neither due soon nor overdue): a later report says its event took
+  place within its window give or take the grace, and not before the promise was first
+  reported (the rule of ``policywatch query commitments``, see docs/SQL.md).
 
 The filter applies to the commitment's initiative and to the reporting documents
 (actors, countries, source kinds; keywords and languages are not known here). Alert ids
@@ -41,16 +45,39 @@ class CommitmentRow:
     actors: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     source_kind: str = ""
+    candidate: str | None = None  # a candidate's key, when the promise has no initiative
+    candidate_name: str = ""
+    reported_on: date | None = None  # the day the promise was first reported
+    occurred_on: tuple[date, ...] = ()  # days other reports say its event took place
+
+    @property
+    def subject(self) -> str | None:
+        return self.initiative or self.candidate
+
+
+def fulfilled_on(row: CommitmentRow, grace_days: int) -> date | None:
+    """The first day a later report says the promised event took place, if it falls in
+    the due window give or take ``grace_days`` and not before the promise was reported."""
+    grace = timedelta(days=grace_days)
+    earliest = row.due_from - grace
+    if row.reported_on is not None:
+        earliest = max(earliest, row.reported_on)
+    for day in sorted(row.occurred_on):
+        if earliest <= day <= row.due_to + grace:
+            return day
+    return None
 
 
 def commitment_state(
     row: CommitmentRow, trigger: CommitmentTrigger, today: date, max_overdue_days: int = 90
 ) -> str | None:
     """'due_soon', 'overdue' or None for one commitment on ``today``."""
+    if fulfilled_on(row, trigger.overdue_grace_days) is not None:
+        return None
     if row.due_to >= today and row.due_from <= today + timedelta(days=trigger.due_within_days):
         return "due_soon"
     deadline = row.due_to + timedelta(days=trigger.overdue_grace_days)
-    if row.initiative and deadline < today <= deadline + timedelta(days=max_overdue_days):
+    if row.subject and deadline < today <= deadline + timedelta(days=max_overdue_days):
         followed_up = row.last_mention is not None and row.last_mention > row.due_to
         return None if followed_up else "overdue"
     return None
@@ -98,13 +125,14 @@ def _alert(
     commitment = AlertCommitment(
         document_id=row.document_id,
         initiative=row.initiative,
+        candidate=row.candidate,
         action=row.action,
         due_from=row.due_from,
         due_to=row.due_to,
         due_text=row.due_text,
         state="due_soon" if state == "due_soon" else "overdue",
     )
-    what = row.initiative or "a commitment"
+    what = row.initiative or row.candidate_name or row.candidate or "a commitment"
     if state == "due_soon":
         title = f"{sub.name}: {what} due {row.due_text}"
         summary = f"Due {row.due_from:%d %b %Y} to {row.due_to:%d %b %Y}: {row.action}".strip()

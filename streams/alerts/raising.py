@@ -7,7 +7,9 @@ the subject is what the alert is about and never a time of processing:
   the same alert; a new revision of the article is a new one);
 - volume and spike: the window start (ISO 8601, UTC);
 - digest: ``<period>:<period start>``;
-- commitment: initiative (or, without one, the document), due window and state.
+- new_initiative: the candidate's key (one alert per subscription and new initiative);
+- commitment: initiative (or candidate, or without either the document), due window and
+  state;
 
 The event id derives from the alert id, so a retry, a restart or a replay re-emits the
 very same event and every consumer can de-duplicate on it.
@@ -18,7 +20,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from schemas.alerts import AlertCommitment, AlertDocument, AlertRaised, TriggerKind
+from schemas.alerts import (
+    AlertCandidate,
+    AlertCommitment,
+    AlertDocument,
+    AlertRaised,
+    TriggerKind,
+)
 from schemas.envelope import Producer
 from schemas.ids import alert_id_for, event_id_for
 from schemas.subscriptions import Subscription
@@ -42,7 +50,7 @@ def commitment_subject(commitment: AlertCommitment) -> str:
     """The promise, not the report: several documents reporting it raise one alert."""
     return "|".join(
         (
-            commitment.initiative or commitment.document_id,
+            commitment.initiative or commitment.candidate or commitment.document_id,
             commitment.due_from.isoformat(),
             commitment.due_to.isoformat(),
             commitment.state,
@@ -71,6 +79,7 @@ def build_alert(
     window: tuple[datetime, datetime] | None = None,
     baseline: float | None = None,
     commitment: AlertCommitment | None = None,
+    candidate: AlertCandidate | None = None,
 ) -> AlertRaised:
     alert_id = alert_id_for(subscription.subscription_id, trigger, subject)
     event_id = event_id_for(alert_id, subject, AlertRaised.EVENT_TYPE)
@@ -93,6 +102,7 @@ def build_alert(
         baseline=baseline,
         documents=documents[:MAX_DOCUMENTS],
         commitment=commitment,
+        candidate=candidate,
     )
 
 

@@ -105,6 +105,8 @@ _CONTINUES = re.compile(r"(?:[\s-]+[A-Z][\w'’-]*){0,3}[\s-]+")  # "Framework [
 _WORD = re.compile(r"[^\s\-–—]+")
 _CONNECTOR_WORDS = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "&"})
 WINDOW_CHARS = 160
+# a word ending a sentence ("Delhi.", "said:") and not an abbreviation ("U.S.", "Dr.")
+_SENTENCE_END = re.compile(r"(?:[a-z]{2,}|[A-Z]{4,})[.!?:;]$")
 
 
 def _name_token(token: str) -> bool:
@@ -236,6 +238,8 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
         at, token = tokens[index]
         if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
             return start
+        if _SENTENCE_END.search(token):
+            return start  # "… in New Delhi. The India-Japan Dialogue": not one name
         start = at
     return start if first >= 0 or whole else None
 

@@ -12,6 +12,7 @@ shared by two labels. Pure: no I/O (the caller reads the files).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,13 +20,14 @@ import yaml
 from pydantic import ValidationError
 
 from schemas.errors import TaxonomyError
-from streams.taxonomy.load import SafeLoader, merge_taxonomies
+from streams.taxonomy.load import SafeLoader, TaxonomyLoader, merge_taxonomies
 from streams.taxonomy.locate import LISTS, Problem, describe, duplicate_keys, node_at
 from streams.taxonomy.model import Location, Taxonomy, reference_problems
 from streams.taxonomy.pitfalls import pitfalls
 
 __all__ = ["FileReport", "Problem", "check_taxonomy_text"]
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HINTS = {
     "extra_forbidden": "unknown field; check its spelling and indentation (docs/TAXONOMY.md)",
     "missing": "required field is missing; add it",
@@ -69,6 +71,10 @@ def _validation_problems(
             message = f"unknown field {loc[-1]!r}"
         if err["type"] == "literal_error":
             hint = None  # pydantic's message lists the allowed values
+        if str(err["type"]).startswith("date") and _ISO_DAY.fullmatch(str(err.get("input"))):
+            reason = str(err.get("ctx", {}).get("error", "")).replace(" value is", " is")
+            message = f"{err['input']} is not a day of the calendar ({reason})"
+            hint = "fix the month (01-12) or the day"
         problems.append(
             Problem(origin, line, describe(loc, data), f"{message}; {hint}" if hint else message)
         )
@@ -111,7 +117,7 @@ def check_taxonomy_text(text: str, origin: str, base: Taxonomy | None) -> FileRe
     report = FileReport(origin)
     try:
         root = yaml.compose(text, Loader=SafeLoader)
-        data = yaml.load(text, Loader=SafeLoader)
+        data = yaml.load(text, Loader=TaxonomyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

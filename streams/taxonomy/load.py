@@ -19,8 +19,27 @@ SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader
 times faster than the pure-Python one on the default taxonomy (~9,000 lines)."""
 
 
-class _LineLoader(SafeLoader):  # type: ignore[valid-type,misc]
-    """SafeLoader that records the line of each mapping, for error messages."""
+class TaxonomyLoader(SafeLoader):  # type: ignore[valid-type,misc]
+    """SafeLoader whose impossible dates stay text, for the model to refuse with a line.
+
+    YAML reads ``2025-13-01`` as a timestamp and PyYAML's constructor raises a bare
+    ValueError on it; kept as the string it is, the date field reports it like any
+    other bad value (file, line, fix).
+    """
+
+
+def _timestamp_or_text(loader: TaxonomyLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:  # 2025-02-30, month 13: not a date
+        return loader.construct_scalar(node)
+
+
+TaxonomyLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+class _LineLoader(TaxonomyLoader):
+    """TaxonomyLoader that records the line of each mapping, for error messages."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:

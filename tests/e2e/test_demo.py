@@ -30,3 +30,8 @@ def test_demo_twice_leaves_every_count_unchanged(tmp_path: Path) -> None:
     assert first["initiatives_per_week"] and first["top_actors"]
     kinds = {r["source_kind"] for r in first["documents_by_source_kind"]}
     assert kinds == {"news", "official_statement"}
+    # stories kept across the restart, titled; promises the classifier saw kept are met
+    assert first["stories"] and all(r["title"] for r in first["stories"])
+    statuses = {r["status"]: r for r in first["commitments_by_status"]}
+    assert set(statuses) <= {"open", "met", "overdue"}
+    assert statuses["met"]["commitments"] >= 1 and statuses["met"]["met_examples"]

@@ -236,6 +236,79 @@ def test_replay_republishes_the_stored_log_without_changing_counts(stack: Runnin
     assert f"republished {quad_docs} of {quad_docs}" in only_quad.stdout
 
 
+def test_sql_reports_the_users_own_statement(stack: RunningStack) -> None:
+    typo = stack.cli("sql", "SELEC 1")
+    assert typo.returncode == 2
+    assert "syntax error at line 1, column 7" in typo.stderr and "SELEC 1" in typo.stderr
+    assert "--write" not in typo.stderr and "FORMAT" not in typo.stderr
+    cut = stack.cli("sql", "SELECT 1 +")
+    assert cut.returncode == 2 and "FORMAT Native" not in cut.stderr
+    unknown = stack.cli("sql", "SELECT nosuchcol FROM documents")
+    assert unknown.returncode == 1
+    assert "UNKNOWN_IDENTIFIER" in unknown.stderr and "for url" not in unknown.stderr
+    for result in (typo, cut, unknown):
+        assert "Traceback" not in result.stderr
+    commented = stack.cli("sql", "/* how many */ (SELECT count() AS n FROM documents);")
+    assert commented.returncode == 0, commented.stderr
+    own_format = stack.cli("sql", "SELECT 1 AS x FORMAT JSONEachRow")
+    assert (own_format.returncode, own_format.stdout) == (0, '{"x":1}\n'), own_format.stderr
+
+
+def test_query_refuses_unknown_ids_and_filters_actors_by_their_country(
+    stack: RunningStack,
+) -> None:
+    typo = stack.cli("query", "trends", "--initiative", "quadd")
+    assert typo.returncode == 2 and "did you mean quad" in typo.stderr, typo.stderr
+    nosuch = stack.cli("query", "trends", "--initiative", "nosuch")
+    assert nosuch.returncode == 2 and "unknown initiative 'nosuch'" in nosuch.stderr
+    misplaced = stack.cli("query", "trends", "--country", "JP")
+    assert misplaced.returncode == 2 and "--doc-country" in misplaced.stderr
+    for result in (typo, nosuch, misplaced):
+        assert "Traceback" not in result.stderr and result.stdout == ""
+    japanese = stack.cli("query", "actors", "--country", "JP", "--format", "json")
+    assert japanese.returncode == 0, japanese.stderr
+    rows = [json.loads(line) for line in japanese.stdout.splitlines()]
+    assert rows and {r["country"] for r in rows} == {"JP"}
+
+
+def test_ingest_dead_letters_bad_urls_and_skips_data_and_hidden_folders(
+    stack: RunningStack, tmp_path: Path
+) -> None:
+    folder = tmp_path / "inbox"
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "notes.txt").write_text("Quad ministers met in Tokyo.", encoding="utf-8")
+    (folder / "old-stack" / "warehouse").mkdir(parents=True)
+    (folder / "old-stack" / "logs").mkdir()
+    (folder / "old-stack" / "logs" / "sink.txt").write_text("a log line", encoding="utf-8")
+    records = [
+        {"url": "https://news.example/quad-inbox-1", "text": "The Quad met in Tokyo today."},
+        {"url": "javascript:alert(1)", "text": "The Quad met."},
+        {"url": ["https://a.example/1"], "text": "The Quad met.", "section": "world"},
+        {"url": "https://news.example/quad-inbox-2", "text": "The Quad met in Delhi today."},
+    ]
+    (folder / "feed.jsonl").write_text("\n".join(map(json.dumps, records)), encoding="utf-8")
+    result = stack.cli("ingest", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "published 2 documents from 1 files" in result.stdout
+    assert "Traceback" not in result.stderr
+    for expected in (".git: hidden folder", "old-stack: a policywatch data directory"):
+        assert expected in result.stderr
+    assert "feed.jsonl:2: invalid_url" in result.stderr
+    assert "feed.jsonl:3: invalid_record" in result.stderr and "section" in result.stderr
+    warehouse = stack.warehouse()
+    wait_for(
+        lambda: (
+            distinct(
+                warehouse,
+                "SELECT uniqExact(event_id) AS n FROM deadletter "
+                "WHERE stage = 'ingest' AND reason IN ('invalid_url', 'invalid_record')",
+            )
+            >= 2
+        ),
+        what="the two dead letters of feed.jsonl",
+    )
+
+
 def test_sigterm_stops_every_process(stack: RunningStack) -> None:
     pids = [stack.run["broker"]["pid"]] + [r["pid"] for r in stack.run["roles"].values()]
     assert all(pid_alive(p) for p in pids)

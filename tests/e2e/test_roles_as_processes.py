@@ -35,6 +35,7 @@ from schemas.documents import SourceRef, observe_document
 from schemas.envelope import Producer
 from schemas.topics import TopicNames
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
+from streams.app import WorkerConfig, story_changelog_topic
 from tests.compose_file import environment, interpolate, load_compose
 from tests.conftest import Broker
 from tests.delivery_receivers import Route, WebhookReceiver
@@ -130,12 +131,15 @@ def cluster(tansu: Broker, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     try:
         # The warehouse server: reads topics of its own, nobody writes them.
         idle = topic_env(f"idle{suffix}")
-        ensure_topics(tansu.bootstrap, list(idle.values()), partitions=1)
+        idle_app = {"POLICYWATCH_STREAMS__APP_ID": f"idle{suffix}"}  # the sink keeps its story
+        changelog = story_changelog_topic(WorkerConfig(bootstrap="", app_id=f"idle{suffix}"))
+        ensure_topics(tansu.bootstrap, [*idle.values(), changelog], partitions=1)
         server = start_role(
             "warehouse",
             ["sink"],
             {
                 **idle,
+                **idle_app,
                 "POLICYWATCH_KAFKA__BOOTSTRAP": tansu.bootstrap,
                 "POLICYWATCH_DATA_DIR": str(tmp / "warehouse"),
                 "POLICYWATCH_WAREHOUSE__URL": f"chdb://{tmp / 'warehouse' / 'chdb'}",

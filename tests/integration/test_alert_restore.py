@@ -43,7 +43,7 @@ def test_journal_keeps_the_newest_change_and_survives_a_torn_line(tmp_path: Path
 
 
 def test_restore_republishes_subscriptions_and_only_undelivered_alerts(
-    tmp_path: Path, tansu: Broker, topics: TopicNames, fresh_database: ChdbWarehouse
+    tmp_path: Path, broker: Broker, topics: TopicNames, fresh_database: ChdbWarehouse
 ) -> None:
     migrate(fresh_database, MIGRATIONS_DIR)
     sub = _fixture("subscription.changed")
@@ -62,16 +62,16 @@ def test_restore_republishes_subscriptions_and_only_undelivered_alerts(
     journal = SubscriptionJournal(tmp_path / "subscriptions.journal")
     journal.append(sub)
 
-    publisher = Publisher(tansu.bootstrap, timeout_s=15)
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
     try:
         report = restore_alerting(journal, fresh_database, publisher, topics)
     finally:
         publisher.close()
 
     assert (report.subscriptions, report.deliveries, report.alerts) == (1, 1, 1)
-    assert [e for _, e in read_all(tansu.bootstrap, topics.subscriptions)] == [sub]
-    restored = read_all(tansu.bootstrap, topics.alerts)
+    assert [e for _, e in read_all(broker.bootstrap, topics.subscriptions)] == [sub]
+    restored = read_all(broker.bootstrap, topics.alerts)
     assert [(k, e) for k, e in restored] == [(alert.alert_id.encode(), alert)]
-    [(key, done)] = read_all(tansu.bootstrap, topics.deliveries)
+    [(key, done)] = read_all(broker.bootstrap, topics.deliveries)
     assert key == b"alert-done" and isinstance(done, AlertDelivery)
     assert (done.status, done.attempt, done.event_id) == ("delivered", 1, delivered.event_id)

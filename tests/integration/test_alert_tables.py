@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ops.roles import MIGRATIONS_DIR
@@ -60,3 +62,65 @@ def test_subscription_rows_carry_no_secret(fresh_database: ChdbWarehouse) -> Non
     assert row["channel"] == "webhook" and row["version"] >= 1
     stored = " ".join(str(v) for v in row.values())
     assert "whsec_" not in stored and "hooks.example.org" not in stored
+
+
+FIRED = datetime(2026, 3, 1, 12, 0, 0, 250000, tzinfo=UTC)
+PUBLISHED = datetime(2025, 11, 2, 8, 30, tzinfo=UTC)
+
+
+def _late_alert() -> AlertRaised:
+    """An alert fired on 1 March about an article published in November."""
+    alert = decode_any(_raw("alert.raised"))
+    assert isinstance(alert, AlertRaised)
+    return alert.model_copy(update={"observed_at": FIRED, "occurred_at": PUBLISHED})
+
+
+def test_raised_at_is_when_the_alert_fired_and_document_at_when_the_document_was(
+    fresh_database: ChdbWarehouse,
+) -> None:
+    migrate(fresh_database, MIGRATIONS_DIR)
+    _store(fresh_database, [encode(_late_alert())], "late")
+    [row] = fresh_database.query(
+        "SELECT toString(raised_at) AS raised_at, toString(document_at) AS document_at "
+        "FROM alerts FINAL"
+    )
+    assert row == {"raised_at": "2026-03-01 12:00:00.250", "document_at": "2025-11-02 08:30:00.000"}
+    # the Alerts dashboard's count for "the last hour" of the firing sees it
+    fired_hour = fresh_database.query(
+        "SELECT count() AS n FROM alerts FINAL "
+        "WHERE raised_at >= toDateTime64('2026-03-01 11:30:00', 3, 'UTC')"
+    )
+    assert fired_hour == [{"n": 1}]
+
+
+def test_the_migration_moves_the_document_time_of_rows_written_before_it(
+    fresh_database: ChdbWarehouse, tmp_path: Path
+) -> None:
+    before = tmp_path / "before"
+    before.mkdir()
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if int(path.name[:3]) < 23:
+            shutil.copy(path, before / path.name)
+    migrate(fresh_database, before)
+    alert = _late_alert()
+    row = {  # what the sink wrote before: raised_at held occurred_at
+        "alert_id": alert.alert_id,
+        "subscription_id": alert.subscription_id,
+        "trigger": alert.trigger,
+        "channel": alert.channel,
+        "title": alert.title,
+        "raised_at": "2025-11-02 08:30:00.000",
+        "event": encode(alert).decode(),
+    }
+    fresh_database.insert_rows("alerts", [row])
+    for _ in range(2):  # idempotent, like every migration step
+        migrate(fresh_database, MIGRATIONS_DIR)
+        fresh_database.command("DELETE FROM schema_migrations WHERE version = 23")
+    [moved] = fresh_database.query(
+        "SELECT toString(raised_at) AS raised_at, toString(document_at) AS document_at "
+        "FROM alerts FINAL"
+    )
+    assert moved == {
+        "raised_at": "2026-03-01 12:00:00.250",
+        "document_at": "2025-11-02 08:30:00.000",
+    }

@@ -19,6 +19,8 @@ from ops.webhook_targets import target_checker
 from schemas.envelope import Producer
 from schemas.subscriptions import SubscriptionChanged
 from schemas.topics import TopicNames
+from streams.taxonomy.known import KnownIds
+from streams.taxonomy.load import load_taxonomy
 from tests.conftest import Broker
 from tests.integration.test_producers_kafka import read_all
 from tests.unit.producers.test_intake import serve
@@ -33,9 +35,11 @@ SUBSCRIPTION = {
 }
 
 
-def open_store(tansu: Broker, topics: TopicNames, journal: Path | None = None) -> SubscriptionStore:
+def open_store(
+    broker: Broker, topics: TopicNames, journal: Path | None = None
+) -> SubscriptionStore:
     store = SubscriptionStore(
-        tansu.bootstrap,
+        broker.bootstrap,
         topics.subscriptions,
         producer=Producer(name="policywatch-api", version="test"),
         journal=SubscriptionJournal(journal) if journal else None,
@@ -47,13 +51,13 @@ def open_store(tansu: Broker, topics: TopicNames, journal: Path | None = None) -
 
 @contextmanager
 def running_api(
-    tansu: Broker,
+    broker: Broker,
     topics: TopicNames,
     tokens: TokenStore,
     journal: Path | None = None,
     config: ApiConfig | None = None,
 ) -> Iterator[str]:
-    store = open_store(tansu, topics, journal)
+    store = open_store(broker, topics, journal)
     try:
         with serve(build_api_app(store, tokens, config or ApiConfig(max_body_bytes=4096))) as url:
             yield url
@@ -71,11 +75,11 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def test_tokens_are_required_and_scoped(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore
+    broker: Broker, topics: TopicNames, tokens: TokenStore
 ) -> None:
     _r, read = tokens.create("reader", "read")
     _w, write = tokens.create("writer", "write")
-    with running_api(tansu, topics, tokens) as url, httpx.Client(base_url=url, timeout=30) as http:
+    with running_api(broker, topics, tokens) as url, httpx.Client(base_url=url, timeout=30) as http:
         assert http.get("/health").json()["status"] == "ok"
         anonymous = http.get("/subscriptions")
         unknown = http.get("/subscriptions", headers=bearer("pwt_not-a-token"))
@@ -89,19 +93,21 @@ def test_tokens_are_required_and_scoped(
     assert 'scope="write"' in refused.headers["WWW-Authenticate"]
     assert listed.status_code == 200 and listed.json() == {"subscriptions": []}
     assert not_admin.status_code == 403
-    assert read_all(tansu.bootstrap, topics.subscriptions) == []  # the refused write left nothing
+    assert read_all(broker.bootstrap, topics.subscriptions) == []  # the refused write left nothing
     schema = docs.json()
     assert "/subscriptions/{subscription_id}/pause" in schema["paths"]
     assert "subscription_id" not in schema["components"]["schemas"]["SubscriptionIn"]["properties"]
+    kinds = schema["components"]["schemas"]["NewInitiativeTrigger"]["properties"]["kind"]
+    assert kinds["const"] == "new_initiative"
 
 
 def test_crud_round_trip_through_the_topic(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore, tmp_path: Path
+    broker: Broker, topics: TopicNames, tokens: TokenStore, tmp_path: Path
 ) -> None:
     _w, write = tokens.create("writer", "write")
     journal = tmp_path / "subscriptions.journal"
     with (
-        running_api(tansu, topics, tokens, journal) as url,
+        running_api(broker, topics, tokens, journal) as url,
         httpx.Client(base_url=url, timeout=30, headers=bearer(write)) as http,
     ):
         created = http.post("/subscriptions", json=SUBSCRIPTION)
@@ -130,7 +136,7 @@ def test_crud_round_trip_through_the_topic(
     assert gone.json() == {"subscription_id": sid, "version": 5, "deleted": True}
     assert missing.status_code == 404
 
-    events = [e for _k, e in read_all(tansu.bootstrap, topics.subscriptions)]
+    events = [e for _k, e in read_all(broker.bootstrap, topics.subscriptions)]
     assert all(isinstance(e, SubscriptionChanged) for e in events)
     mine = [e for e in events if isinstance(e, SubscriptionChanged) and e.subscription_id == sid]
     assert [(e.change, e.version) for e in mine] == [
@@ -145,7 +151,7 @@ def test_crud_round_trip_through_the_topic(
     assert first.channel.secret.get_secret_value() == SECRET  # the log carries it for signing
 
     # a second instance folding the topic from the beginning sees the same state and versions
-    fresh = open_store(tansu, topics)
+    fresh = open_store(broker, topics)
     try:
         assert fresh.get(sid) is None and fresh.version(sid) == 5
         assert [s.subscription_id for s in fresh.list()] == [other["subscription_id"]]
@@ -156,7 +162,7 @@ def test_crud_round_trip_through_the_topic(
 
 
 def test_validation_errors_name_the_field_path(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore
+    broker: Broker, topics: TopicNames, tokens: TokenStore
 ) -> None:
     _w, write = tokens.create("writer", "write")
     bad = {
@@ -166,7 +172,7 @@ def test_validation_errors_name_the_field_path(
         "trigger": {"kind": "spike", "z_score": -1},
     }
     with (
-        running_api(tansu, topics, tokens) as url,
+        running_api(broker, topics, tokens) as url,
         httpx.Client(base_url=url, timeout=30, headers=bearer(write)) as http,
     ):
         invalid = http.post("/subscriptions", json=bad)
@@ -184,11 +190,35 @@ def test_validation_errors_name_the_field_path(
     assert not_json.status_code == 400 and too_big.status_code == 413
     assert unknown_kind.status_code == 422
     assert unknown_kind.json()["errors"][0]["field"] == "channel"
-    assert read_all(tansu.bootstrap, topics.subscriptions) == []
+    assert read_all(broker.bootstrap, topics.subscriptions) == []
+
+
+def test_email_header_injection_is_refused_in_every_field(
+    broker: Broker, topics: TopicNames, tokens: TokenStore
+) -> None:
+    _w, write = tokens.create("writer", "write")
+    channels = [
+        {"kind": "email", "to": ["desk@example.org\r\nBcc: spy@evil.example"]},
+        {"kind": "email", "to": ["desk@example.org", "a@b.example, spy@evil.example"]},
+        {"kind": "email", "to": ["desk@example.org"], "subject_prefix": "[pw]\nBcc: s@e.x"},
+    ]
+    with (
+        running_api(broker, topics, tokens) as url,
+        httpx.Client(base_url=url, timeout=30, headers=bearer(write)) as http,
+    ):
+        answers = [
+            http.post("/subscriptions", json={**SUBSCRIPTION, "channel": c}) for c in channels
+        ]
+    assert [a.status_code for a in answers] == [422, 422, 422], [a.text for a in answers]
+    fields = [{e["field"] for e in a.json()["errors"]} for a in answers]
+    expected = ["channel.to[0]", "channel.to[1]", "channel.subject_prefix"]
+    assert all(path in found for path, found in zip(expected, fields, strict=True)), fields
+    assert "not one e-mail address" in answers[0].json()["detail"]
+    assert read_all(broker.bootstrap, topics.subscriptions) == []
 
 
 def test_secrets_are_never_returned_or_logged_in_clear(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore, caplog: pytest.LogCaptureFixture
+    broker: Broker, topics: TopicNames, tokens: TokenStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="kafka")  # as ops.logging configures it
     caplog.set_level(logging.DEBUG)  # (last: it also sets the capturing handler's level)
@@ -196,7 +226,7 @@ def test_secrets_are_never_returned_or_logged_in_clear(
     no_secret = {**SUBSCRIPTION, "channel": {"kind": "webhook", "url": "https://h.example/y"}}
     slack = {**SUBSCRIPTION, "channel": {"kind": "slack", "url": SLACK}}
     with (
-        running_api(tansu, topics, tokens) as url,
+        running_api(broker, topics, tokens) as url,
         httpx.Client(base_url=url, timeout=30, headers=bearer(admin)) as http,
     ):
         given = http.post("/subscriptions", json=SUBSCRIPTION).json()
@@ -223,13 +253,13 @@ def test_secrets_are_never_returned_or_logged_in_clear(
 
 
 def test_a_running_store_follows_changes_made_elsewhere_and_skips_bad_records(
-    tansu: Broker, topics: TopicNames
+    broker: Broker, topics: TopicNames
 ) -> None:
     from ops.ports import wait_until
     from producers.publish import Outgoing, Publisher
     from schemas.subscriptions import Subscription
 
-    publisher = Publisher(tansu.bootstrap, timeout_s=15)
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
     try:  # garbage and an empty value before any real change
         report = publisher.publish(
             [
@@ -240,7 +270,7 @@ def test_a_running_store_follows_changes_made_elsewhere_and_skips_bad_records(
         assert report.sent == 2
     finally:
         publisher.close()
-    writer, follower = open_store(tansu, topics), open_store(tansu, topics)
+    writer, follower = open_store(broker, topics), open_store(broker, topics)
     try:
         subscription = Subscription.model_validate({**SUBSCRIPTION, "subscription_id": "sub_f"})
         writer.change("sub_f", "created", subscription)
@@ -255,7 +285,7 @@ def test_a_running_store_follows_changes_made_elsewhere_and_skips_bad_records(
 
 
 def test_a_webhook_to_a_private_address_is_refused_when_saved(
-    tansu: Broker, topics: TopicNames, tokens: TokenStore
+    broker: Broker, topics: TopicNames, tokens: TokenStore
 ) -> None:
     _w, write = tokens.create("writer", "write")
     guarded = ApiConfig(check_target=target_checker([]))
@@ -264,7 +294,7 @@ def test_a_webhook_to_a_private_address_is_refused_when_saved(
     def post(config: ApiConfig, url: str) -> httpx.Response:
         body = {**SUBSCRIPTION, "channel": {"kind": "webhook", "url": url, "secret": SECRET}}
         with (
-            running_api(tansu, topics, tokens, config=config) as api,
+            running_api(broker, topics, tokens, config=config) as api,
             httpx.Client(base_url=api, timeout=30, headers=bearer(write)) as http,
         ):
             return http.post("/subscriptions", json=body)
@@ -278,3 +308,29 @@ def test_a_webhook_to_a_private_address_is_refused_when_saved(
     assert "token=abc" not in loopback.text
     assert metadata.status_code == 422 and "169.254.169.254" in metadata.json()["detail"]
     assert on_prem.status_code == 201, on_prem.text  # the allow-list admits on-prem receivers
+
+
+def test_unknown_ids_are_refused_with_the_closest_known_ones(
+    broker: Broker, topics: TopicNames, tokens: TokenStore, tmp_path: Path
+) -> None:
+    _w, write = tokens.create("writer", "write")
+    known = KnownIds.of(load_taxonomy())
+    typo = {**SUBSCRIPTION, "filter": {"initiatives": ["quad", "quadd"], "countries": ["JPN"]}}
+    config = ApiConfig(max_body_bytes=4096, known_ids=lambda: known)
+    with (
+        running_api(broker, topics, tokens, config=config) as url,
+        httpx.Client(base_url=url, timeout=30, headers=bearer(write)) as http,
+    ):
+        refused = http.post("/subscriptions", json=typo)
+        created = http.post("/subscriptions", json=SUBSCRIPTION)
+    assert refused.status_code == 422
+    errors = {e["field"]: e["message"] for e in refused.json()["errors"]}
+    assert errors.keys() == {"filter.initiatives[1]", "filter.countries[0]"}
+    # the closest id first; which others follow depends on the taxonomy of the day
+    assert errors["filter.initiatives[1]"].startswith(
+        "unknown initiative 'quadd'; did you mean quad"
+    )
+    assert errors["filter.countries[0]"] == "unknown country 'JPN'; did you mean JP?"
+    assert created.status_code == 201, created.text
+    events = [e for _k, e in read_all(broker.bootstrap, topics.subscriptions)]
+    assert len(events) == 1  # the refused one left nothing on the topic

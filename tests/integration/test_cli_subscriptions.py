@@ -55,12 +55,12 @@ def policywatch(
 
 
 @pytest.fixture()
-def api(tansu: Broker, topics: TopicNames, tmp_path: Path) -> Iterator[RunningApi]:
+def api(broker: Broker, topics: TopicNames, tmp_path: Path) -> Iterator[RunningApi]:
     data_dir = tmp_path / "var"
     env = {
         **os.environ,
         "POLICYWATCH_DATA_DIR": str(data_dir),
-        "POLICYWATCH_KAFKA__BOOTSTRAP": tansu.bootstrap,
+        "POLICYWATCH_KAFKA__BOOTSTRAP": broker.bootstrap,
         "POLICYWATCH_TOPICS__SUBSCRIPTIONS": topics.subscriptions,
         "POLICYWATCH_API__PORT": "0",
         "POLICYWATCH_DELIVERY__ALLOW_NETWORKS": '["127.0.0.1"]',
@@ -94,7 +94,7 @@ def api(tansu: Broker, topics: TopicNames, tmp_path: Path) -> Iterator[RunningAp
 
 
 def test_subscription_life_cycle_from_the_cli(
-    api: RunningApi, tansu: Broker, topics: TopicNames
+    api: RunningApi, broker: Broker, topics: TopicNames
 ) -> None:
     receiver = WebhookReceiver()
     try:
@@ -157,7 +157,7 @@ def test_subscription_life_cycle_from_the_cli(
 
     changes = [
         (e.change, e.version)
-        for _k, e in read_all(tansu.bootstrap, topics.subscriptions)
+        for _k, e in read_all(broker.bootstrap, topics.subscriptions)
         if isinstance(e, SubscriptionChanged) and e.subscription_id == sid
     ]
     assert changes == [("created", 1), ("paused", 2), ("resumed", 3), ("deleted", 4)]
@@ -180,9 +180,28 @@ def test_cli_errors_name_the_field_the_scope_and_the_fix(api: RunningApi) -> Non
         "--webhook",
         "https://hooks.example.org/x",
     )
-    assert invalid.returncode == 1 and "trigger.threshold" in invalid.stderr
+    assert invalid.returncode == 2 and "trigger.threshold" in invalid.stderr
+    typo = policywatch(
+        api,
+        *("subscriptions", "add", "--name", "Quad", "--initiative", "quadd"),
+        *("--country", "JPN", "--webhook", "https://hooks.example.org/x"),
+    )
+    assert typo.returncode == 2, typo.stdout + typo.stderr
+    assert "filter.initiatives[0]: unknown initiative 'quadd'; did you mean quad" in typo.stderr
+    assert "filter.countries[0]: unknown country 'JPN'; did you mean JP?" in typo.stderr
+    assert "Traceback" not in typo.stderr and "created" not in typo.stdout
+    assert json.loads(policywatch(api, "subscriptions", "list", "--format", "json").stdout) == []
     missing = policywatch(api, "subscriptions", "show", "sub_nope")
     assert missing.returncode == 1 and "404" in missing.stderr
+    new = ("subscriptions", "add", "--name", "New in Japan", "--trigger", "new_initiative")
+    new += ("--country", "JP", "--webhook", "https://hooks.example.org/new")
+    digested = policywatch(api, *new, "--digest", "daily")
+    assert digested.returncode == 2 and "digest" in digested.stderr  # a 422: the input
+    added = policywatch(api, *new)
+    assert added.returncode == 0, added.stderr
+    [listed_new] = json.loads(policywatch(api, "subscriptions", "list", "--format", "json").stdout)
+    assert listed_new["trigger"] == {"kind": "new_initiative"}
+    assert listed_new["filter"]["countries"] == ["JP"]
 
     created = policywatch(api, "tokens", "create", "--name", "dashboard", "--scope", "read")
     assert created.returncode == 0, created.stderr

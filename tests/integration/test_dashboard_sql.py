@@ -96,9 +96,9 @@ def alerting_rows() -> TableRows:
     for i, trigger in enumerate(("document", "volume", "spike", "document", "commitment")):
         at = start + timedelta(hours=i)
         alert_id = f"alert-{i}"
-        events.append(
-            alert.model_copy(update={"alert_id": alert_id, "trigger": trigger, "occurred_at": at})
-        )
+        published = at - timedelta(days=3)  # alerts fire about older documents too
+        update = {"alert_id": alert_id, "trigger": trigger, "occurred_at": published}
+        events.append(alert.model_copy(update={**update, "observed_at": at}))
         for n, status in enumerate(outcomes[i % 3], 1):
             events.append(
                 attempt.model_copy(
@@ -210,3 +210,41 @@ def test_panel_sql_returns_the_columns_the_panel_reads(
         assert numeric, f"{q.where}: no numeric column to show"
     if kind == "stat":
         assert columns[0] in numeric, f"{q.where}: {columns[0]} is {types[columns[0]]}"
+
+
+def test_alerts_stat_counts_alerts_in_the_hour_they_fired(warehouse: ChdbWarehouse) -> None:
+    """Alerts about older documents count when they fire (the fixture's fire hourly from 06:00
+    on 2 March about documents published three days before)."""
+    [stat] = [
+        q
+        for q in SQL_QUERIES
+        if q.dashboard == "alerts.json" and "AS alerts FROM" in q.target["rawSql"]
+    ]
+    fired_hour = (
+        "raised_at >= toDateTime('2026-03-02 06:00:00') "
+        "AND raised_at < toDateTime('2026-03-02 08:00:00')"
+    )
+    sql = stat.target["rawSql"].replace("$__timeFilter(raised_at)", fired_hour)
+    assert run(warehouse, sql)["data"] == [{"alerts": 2}]
+
+
+def test_the_dates_variable_adds_observed_only_documents_to_the_trend(
+    warehouse: ChdbWarehouse, variable_values: dict[str, dict[str, list[str]]]
+) -> None:
+    [panel] = [
+        q
+        for q in SQL_QUERIES
+        if q.dashboard == "initiative-trends.json" and q.panel["type"] == "timeseries"
+    ]
+
+    def total(dates: str) -> int:
+        values = {**variable_values["initiative-trends.json"], "dates": [dates]}
+        rows = run(warehouse, expand_sql(panel.target["rawSql"], values))["data"]
+        return sum(int(r["documents"]) for r in rows)
+
+    observed = warehouse.query(
+        "SELECT uniqExact(document_id) AS n FROM mentions "
+        "WHERE label_type = 'initiative' AND date_source = 'observed'"
+    )
+    assert int(observed[0]["n"]) > 0
+    assert total("all") > total("dated") > 0

@@ -106,7 +106,7 @@ def _final(records: list[AlertDelivery], alert_id: str) -> AlertDelivery | None:
 
 
 def test_delivery_end_to_end_with_retries_failures_ssrf_and_restart(
-    tansu: Broker, topics: TopicNames, servers: tuple[WebhookReceiver, SmtpServer, HangingPort]
+    broker: Broker, topics: TopicNames, servers: tuple[WebhookReceiver, SmtpServer, HangingPort]
 ) -> None:
     web, smtp, hanging = servers
     web.routes["/ok"] = Route(secret=SECRET_OK)
@@ -147,7 +147,7 @@ def test_delivery_end_to_end_with_retries_failures_ssrf_and_restart(
     order = ["sub_dead", "sub_ok", "sub_flaky", "sub_slack", "sub_mail", "sub_ssrf", "sub_paused"]
     alerts = {s: _alert(s, "doc-1", channels[s].kind) for s in order}
     alerts["sub_gone"] = _alert("sub_gone", "doc-1", "webhook")
-    publisher = Publisher(tansu.bootstrap, timeout_s=15)
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
     try:
         report = publisher.publish(
             [Outgoing(topics.subscriptions, c.subscription_id.encode(), encode(c)) for c in changes]
@@ -167,7 +167,7 @@ def test_delivery_end_to_end_with_retries_failures_ssrf_and_restart(
         topics=topics,
         version="test",
     )
-    first = RunningWorker(config, tansu.bootstrap)
+    first = RunningWorker(config, broker.bootstrap)
     try:
         healthy = lambda: (  # noqa: E731
             len(web.accepted("/ok")) == 1
@@ -178,19 +178,19 @@ def test_delivery_end_to_end_with_retries_failures_ssrf_and_restart(
         assert wait_until(healthy, 60), "healthy endpoints did not all receive their alert"
         # ordering, not speed: the hanging endpoint is still being retried at this point
         assert (
-            _final(_deliveries(tansu.bootstrap, topics.deliveries), alerts["sub_dead"].alert_id)
+            _final(_deliveries(broker.bootstrap, topics.deliveries), alerts["sub_dead"].alert_id)
             is None
         )
 
         def all_final() -> bool:
-            records = _deliveries(tansu.bootstrap, topics.deliveries)
+            records = _deliveries(broker.bootstrap, topics.deliveries)
             return all(_final(records, a.alert_id) for a in alerts.values())
 
         assert wait_until(all_final, 60), "not every alert reached a final status"
     finally:
         first.stop()
 
-    records = _deliveries(tansu.bootstrap, topics.deliveries)
+    records = _deliveries(broker.bootstrap, topics.deliveries)
     by_alert = {s: [r for r in records if r.alert_id == a.alert_id] for s, a in alerts.items()}
 
     # signed webhook, verified by the receiver; webhook-id is the alert id
@@ -238,10 +238,10 @@ def test_delivery_end_to_end_with_retries_failures_ssrf_and_restart(
 
     # a restarted worker delivers new alerts and none of the delivered ones again
     before = Counter(r.alert_id for r in records)
-    second = RunningWorker(config, tansu.bootstrap)
+    second = RunningWorker(config, broker.bootstrap)
     try:
         fresh = [_alert("sub_ok", f"doc-new-{p}", "webhook") for p in (0, 1)]
-        producer = KafkaProducer(bootstrap_servers=tansu.bootstrap, acks="all")
+        producer = KafkaProducer(bootstrap_servers=broker.bootstrap, acks="all")
         try:
             for partition, alert in enumerate(fresh):  # one on each partition: behind the old
                 producer.send(
@@ -261,12 +261,12 @@ def test_delivery_end_to_end_with_retries_failures_ssrf_and_restart(
     )
     assert len(web.all("/flaky")) == 2 and len(smtp.messages) == 1
     assert len(web.accepted(SLACK_PATH)) == 1
-    after = Counter(r.alert_id for r in _deliveries(tansu.bootstrap, topics.deliveries))
+    after = Counter(r.alert_id for r in _deliveries(broker.bootstrap, topics.deliveries))
     assert {k: after[k] for k in before} == dict(before)
 
 
 def test_unreadable_records_become_dead_letters_and_the_worker_goes_on(
-    tansu: Broker, topics: TopicNames, servers: tuple[WebhookReceiver, SmtpServer, HangingPort]
+    broker: Broker, topics: TopicNames, servers: tuple[WebhookReceiver, SmtpServer, HangingPort]
 ) -> None:
     web, _smtp, _hanging = servers
     web.routes["/ok"] = Route(secret=SECRET_OK)
@@ -283,7 +283,7 @@ def test_unreadable_records_become_dead_letters_and_the_worker_goes_on(
         producer=Producer(name="t", version="1"),
     )
     alert = _alert("sub_after", "doc-after-garbage", "webhook")
-    publisher = Publisher(tansu.bootstrap, timeout_s=15)
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
     try:
         report = publisher.publish(
             [
@@ -297,15 +297,15 @@ def test_unreadable_records_become_dead_letters_and_the_worker_goes_on(
     finally:
         publisher.close()
     config = DeliveryConfig(allow_networks=("127.0.0.1",), topics=topics, version="test")
-    worker = RunningWorker(config, tansu.bootstrap)
+    worker = RunningWorker(config, broker.bootstrap)
     try:
         assert wait_until(lambda: len(web.accepted("/ok")) == 1, 60), "the good alert"
-        assert wait_until(lambda: len(read_all(tansu.bootstrap, topics.deadletter)) == 2, 30), (
+        assert wait_until(lambda: len(read_all(broker.bootstrap, topics.deadletter)) == 2, 30), (
             "two dead letters"
         )
     finally:
         worker.stop()
-    dead = [e for _, e in read_all(tansu.bootstrap, topics.deadletter)]
+    dead = [e for _, e in read_all(broker.bootstrap, topics.deadletter)]
     assert all(isinstance(d, DeadLetter) and d.stage == "delivery" for d in dead)
     assert {d.topic for d in dead if isinstance(d, DeadLetter)} == {
         topics.subscriptions,

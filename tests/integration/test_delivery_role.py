@@ -27,7 +27,7 @@ SECRET = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ="
 
 
 def test_the_delivery_role_delivers_serves_metrics_and_stops_on_sigterm(
-    tansu: Broker, topics: TopicNames, tmp_path: Path
+    broker: Broker, topics: TopicNames, tmp_path: Path
 ) -> None:
     web = WebhookReceiver()
     web.routes["/hook"] = Route(secret=SECRET)
@@ -44,7 +44,7 @@ def test_the_delivery_role_delivers_serves_metrics_and_stops_on_sigterm(
         subscription=sub,
         producer=Producer(name="test", version="0"),
     )
-    publisher = Publisher(tansu.bootstrap, timeout_s=15)
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
     try:
         publisher.publish(
             [
@@ -57,7 +57,7 @@ def test_the_delivery_role_delivers_serves_metrics_and_stops_on_sigterm(
     ready = tmp_path / "ready.json"
     env = {
         **os.environ,
-        "POLICYWATCH_KAFKA__BOOTSTRAP": tansu.bootstrap,
+        "POLICYWATCH_KAFKA__BOOTSTRAP": broker.bootstrap,
         "POLICYWATCH_DATA_DIR": str(tmp_path / "var"),
         "POLICYWATCH_TOPICS__SUBSCRIPTIONS": topics.subscriptions,
         "POLICYWATCH_TOPICS__ALERTS": topics.alerts,

@@ -11,6 +11,7 @@ import datetime as dt
 import gzip
 import http.client
 import json
+import tempfile
 import uuid
 import zlib
 from collections.abc import Iterator, Mapping
@@ -28,6 +29,8 @@ from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from sinks.warehouse.http_server import EndpointUser, WarehouseHttpServer
 
 WRITER = ("writer", "secret")
+SECRET_FILE = Path(tempfile.mkdtemp(prefix="pw-endpoint-")) / "secret.txt"
+SECRET_FILE.write_text("pw-secret-" + uuid.uuid4().hex)
 READER = ("default", "")
 USERS = [
     EndpointUser("writer", "secret", readonly=False),
@@ -251,7 +254,8 @@ def test_curl_style_get_and_post(server: WarehouseHttpServer, table: str) -> Non
     assert reply.headers["X-ClickHouse-Timezone"] in ("UTC", "Etc/UTC")
     assert reply.headers["X-ClickHouse-Server-Display-Name"] == "policywatch-embedded"
     summary = json.loads(reply.headers["X-ClickHouse-Summary"])
-    assert summary["result_bytes"] == str(len(reply.body)) and int(summary["elapsed_ns"]) > 0
+    assert (summary["read_rows"], summary["result_rows"]) == ("2", "2")
+    assert int(summary["elapsed_ns"]) > 0
     assert [json.loads(line) for line in reply.body.splitlines()] == [
         {"id": 1, "name": "a"},
         {"id": 2, "name": "b"},
@@ -303,14 +307,29 @@ def test_insert_body_in_each_format(
         "SELECT * FROM {table} SETTINGS readonly = 0",
         "SELECT * FROM (SELECT * FROM {table} SETTINGS readonly = 0)",
         "SELECT * FROM file('/etc/hostname', 'LineAsString')",
+        # readers run with readonly=2 (they may change settings), so these are the
+        # endpoint's own refusals, read from ClickHouse's parse of the query
+        "SELECT file('{secret}')",  # the scalar file() reads any file in chDB
+        "SELECT * FROM `file`('{secret}', 'LineAsString')",
+        "SELECT * FROM '{secret}'",
+        "SELECT * FROM Python(USERS)",  # chDB reads the endpoint's own Python objects
+        "SELECT * FROM filesystem('/etc')",
+        "SELECT 1 IN url('http://127.0.0.1:9/x', 'CSV', 'a String')",
+        "SELECT * FROM {table} AS t JOIN remote('127.0.0.1:9', system.one) AS r ON 1",
+        "SELECT * FROM (SELECT * FROM s3('http://127.0.0.1:9/b/x.csv', 'CSV', 'a String'))",
+        "DESCRIBE TABLE file('{secret}', 'LineAsString')",
+        "EXPLAIN PLAN SELECT * FROM file('{secret}', 'LineAsString')",
+        "WITH (SELECT count() FROM executable('x.sh', 'TSV', 'a String')) AS c SELECT c",
     ],
 )
 def test_reader_cannot_write(
     server: WarehouseHttpServer, warehouse: ChdbWarehouse, table: str, statement: str
 ) -> None:
-    reply = call(server, body=statement.format(table=table).encode(), auth=READER)
+    sql = statement.format(table=table, secret=SECRET_FILE)
+    reply = call(server, body=sql.encode(), auth=READER)
     assert (reply.status, reply.headers["X-ClickHouse-Exception-Code"]) == (500, "164")
     assert "Cannot" in reply.text and "readonly mode" in reply.text and "(READONLY)" in reply.text
+    assert SECRET_FILE.read_text() not in reply.text
     assert rows_of(warehouse, table) == [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}]
     assert warehouse.query("EXISTS TABLE made_by_reader") == [{"result": 0}]
 

@@ -16,9 +16,9 @@ from tests.unit.producers.test_intake import serve
 
 
 def test_posted_documents_are_on_the_topic_when_202_comes(
-    tansu: Broker, topics: TopicNames
+    broker: Broker, topics: TopicNames
 ) -> None:
-    publisher = Publisher(tansu.bootstrap, timeout_s=15)
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
     config = IntakeConfig(tokens=("t0ken",), producer=Producer(name="intake", version="1"))
     documents = [
         {
@@ -42,6 +42,6 @@ def test_posted_documents_are_on_the_topic_when_202_comes(
         publisher.close()
     assert response.status_code == 202 and refused.status_code == 401
     ids = response.json()["document_ids"]
-    on_topic = read_all(tansu.bootstrap, topics.documents)
+    on_topic = read_all(broker.bootstrap, topics.documents)
     assert sorted(k for k, _e in on_topic) == sorted(i.encode() for i in ids)
     assert all(isinstance(e, DocumentObserved) and e.source.id == "intake" for _k, e in on_topic)

@@ -104,28 +104,28 @@ def sources(web: FixtureServer) -> list[SourceConfig]:
 
 
 def test_documents_reach_the_topic_once_and_a_restart_adds_nothing(
-    tansu: Broker, topics: TopicNames, web: FixtureServer, tmp_path: Path
+    broker: Broker, topics: TopicNames, web: FixtureServer, tmp_path: Path
 ) -> None:
     spool = Spool(tmp_path / "spool")
-    health = harvest(tansu.bootstrap, topics, tmp_path / "cp", *sources(web), spool=spool)
+    health = harvest(broker.bootstrap, topics, tmp_path / "cp", *sources(web), spool=spool)
     assert [h.documents_emitted for h in health] == [3, 3]
-    records = read_all(tansu.bootstrap, topics.documents)
+    records = read_all(broker.bootstrap, topics.documents)
     assert len(records) == 6
     for key, event in records:
         assert isinstance(event, DocumentObserved) and key == event.document_id.encode()
     assert sum(len(list(spool.read(s))) for s in spool.segments()) == 6  # durable before sent
 
-    again = harvest(tansu.bootstrap, topics, tmp_path / "cp", *sources(web))  # a restart
+    again = harvest(broker.bootstrap, topics, tmp_path / "cp", *sources(web))  # a restart
     assert [h.documents_emitted for h in again] == [0, 0]
-    assert len(read_all(tansu.bootstrap, topics.documents)) == 6
+    assert len(read_all(broker.bootstrap, topics.documents)) == 6
 
     statement = "/mea/press/statements/joint-statement-india-japan-2026.html"
     page = (ROOT / statement.lstrip("/")).read_text(encoding="utf-8")
     web.set(statement, page.replace("in early 2026", "in February 2026"))
     listing = (ROOT / "mea/press/index.html").read_text(encoding="utf-8")
     web.set("/mea/press/index.html", listing.replace("Media Center", "Media Centre"))
-    harvest(tansu.bootstrap, topics, tmp_path / "cp", *sources(web))
-    after = [e for _k, e in read_all(tansu.bootstrap, topics.documents)]
+    harvest(broker.bootstrap, topics, tmp_path / "cp", *sources(web))
+    after = [e for _k, e in read_all(broker.bootstrap, topics.documents)]
     assert len(after) == 7  # the corrected statement, nothing else
     [revised] = [e for e in after if isinstance(e, DocumentObserved) and "February" in e.body]
     versions = [
@@ -135,7 +135,7 @@ def test_documents_reach_the_topic_once_and_a_restart_adds_nothing(
 
 
 def test_dead_letters_go_to_the_dead_letter_topic(
-    tansu: Broker, topics: TopicNames, web: FixtureServer, tmp_path: Path
+    broker: Broker, topics: TopicNames, web: FixtureServer, tmp_path: Path
 ) -> None:
     web.set(
         "/news/gone.xml",
@@ -144,16 +144,16 @@ def test_dead_letters_go_to_the_dead_letter_topic(
         content_type="application/rss+xml",
     )
     [health] = harvest(
-        tansu.bootstrap,
+        broker.bootstrap,
         topics,
         tmp_path,
         SourceConfig(id="gone", kind="news", feed=web.url("/news/gone.xml")),
     )
     assert (health.documents_emitted, health.dead_letters) == (0, 1)
-    [(_key, dead)] = read_all(tansu.bootstrap, topics.deadletter)
+    [(_key, dead)] = read_all(broker.bootstrap, topics.deadletter)
     assert isinstance(dead, DeadLetter)
     assert (dead.stage, dead.reason) == ("fetch", "http_404") and "withdrawn.html" in dead.error
-    assert read_all(tansu.bootstrap, topics.documents) == []
+    assert read_all(broker.bootstrap, topics.documents) == []
 
 
 def test_an_unreachable_broker_records_nothing(web: FixtureServer, tmp_path: Path) -> None:
@@ -189,9 +189,10 @@ def test_a_broker_dying_mid_run_fails_a_chunk_within_one_timeout(
 
     With a per-record wait the hung case runs for 400 x 2 s and hits the suite's timeout.
     """
+    from ops.broker import broker_ready
     from ops.ports import free_port, wait_until
     from ops.process import stop_process
-    from ops.tansu import broker_ready, spawn_tansu
+    from ops.tansu import spawn_tansu
     from ops.topics import ensure_topics
 
     port = free_port()

@@ -22,7 +22,7 @@ ENTRY = "from ops.cli import app, main; from ops.cli_sources import register; re
 
 
 def test_the_producers_role_runs_sources_until_sigterm(
-    tansu: Broker, topics: TopicNames, tmp_path: Path
+    broker: Broker, topics: TopicNames, tmp_path: Path
 ) -> None:
     with FixtureServer() as web:
         sources = tmp_path / "sources.yaml"
@@ -34,7 +34,7 @@ def test_the_producers_role_runs_sources_until_sigterm(
         ready = tmp_path / "ready.json"
         env = {
             **os.environ,
-            "POLICYWATCH_KAFKA__BOOTSTRAP": tansu.bootstrap,
+            "POLICYWATCH_KAFKA__BOOTSTRAP": broker.bootstrap,
             "POLICYWATCH_DATA_DIR": str(tmp_path / "var"),
             "POLICYWATCH_TOPICS__DOCUMENTS": topics.documents,
             "POLICYWATCH_TOPICS__DEADLETTER": topics.deadletter,
@@ -75,18 +75,18 @@ def test_the_producers_role_runs_sources_until_sigterm(
                 proc.kill()
                 proc.wait()
             log.close()
-    [(_key, event)] = read_all(tansu.bootstrap, topics.documents)  # once, though run twice
+    [(_key, event)] = read_all(broker.bootstrap, topics.documents)  # once, though run twice
     assert event.source.id == "enn"  # type: ignore[attr-defined]
     assert (tmp_path / "var" / "checkpoints" / "enn.json").exists()
 
 
 def test_the_intake_command_serves_until_sigterm(
-    tansu: Broker, topics: TopicNames, tmp_path: Path
+    broker: Broker, topics: TopicNames, tmp_path: Path
 ) -> None:
     ready = tmp_path / "intake.json"
     env = {
         **os.environ,
-        "POLICYWATCH_KAFKA__BOOTSTRAP": tansu.bootstrap,
+        "POLICYWATCH_KAFKA__BOOTSTRAP": broker.bootstrap,
         "POLICYWATCH_DATA_DIR": str(tmp_path / "var"),
         "POLICYWATCH_TOPICS__DOCUMENTS": topics.documents,
         "POLICYWATCH_INTAKE__TOKENS": '["role-test-token"]',
@@ -116,5 +116,5 @@ def test_the_intake_command_serves_until_sigterm(
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-    [(key, _event)] = read_all(tansu.bootstrap, topics.documents)
+    [(key, _event)] = read_all(broker.bootstrap, topics.documents)
     assert key == response.json()["document_ids"][0].encode()

@@ -51,7 +51,7 @@ def count(warehouse: ChdbWarehouse, sql: str) -> int:
 
 
 def test_sink_writes_dead_letters_and_resumes_from_stored_positions(
-    tansu: Broker, topics: TopicNames, fresh_database: ChdbWarehouse
+    broker: Broker, topics: TopicNames, fresh_database: ChdbWarehouse
 ) -> None:
     migrate(fresh_database, MIGRATIONS_DIR)
     day = datetime(2026, 2, 2, tzinfo=UTC)
@@ -72,10 +72,10 @@ def test_sink_writes_dead_letters_and_resumes_from_stored_positions(
         for i in range(40)
     ]
     records.append(Outgoing(topics.classified, b"bad", b"{this is not an event"))
-    publisher = Publisher(tansu.bootstrap)
+    publisher = Publisher(broker.bootstrap)
     assert publisher.publish(records).failed == 0
 
-    sink = make_sink(tansu, topics, fresh_database)
+    sink = make_sink(broker, topics, fresh_database)
     thread = run_in_thread(sink)
     wait_for(
         lambda: (
@@ -92,7 +92,7 @@ def test_sink_writes_dead_letters_and_resumes_from_stored_positions(
 
     # A new sink resumes from the positions stored in the warehouse: nothing is re-read.
     rows_before = count(fresh_database, "SELECT count() AS n FROM mentions")
-    resumed = make_sink(tansu, topics, fresh_database)
+    resumed = make_sink(broker, topics, fresh_database)
     positions = resumed.start_positions()
     assert sum(p or 0 for p in positions.values()) == len(records)
     more = observe_document(
@@ -116,13 +116,13 @@ def test_sink_writes_dead_letters_and_resumes_from_stored_positions(
 
 
 def test_positions_of_a_recreated_topic_are_not_reused(
-    tansu: Broker, topics: TopicNames, fresh_database: ChdbWarehouse
+    broker: Broker, topics: TopicNames, fresh_database: ChdbWarehouse
 ) -> None:
     """The embedded broker forgets topics on restart; stale positions must not skip data."""
     migrate(fresh_database, MIGRATIONS_DIR)
     from sinks.offsets import save_positions
 
     save_positions(fresh_database, "test-sink", [(topics.documents, "an-old-topic-id", 0, 1000)])
-    sink = make_sink(tansu, topics, fresh_database)
+    sink = make_sink(broker, topics, fresh_database)
     positions = sink.start_positions()
     assert positions[(topics.documents, 0)] is None

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
+from ops.broker import broker_ready
 from ops.ports import free_port, wait_until
 from ops.process import stop_process
-from ops.tansu import broker_ready, spawn_tansu
+from ops.tansu import spawn_tansu
 from ops.topics import ensure_topics
 from tests.conftest import Broker
 

@@ -126,7 +126,7 @@ def test_retention_sets_and_removes_ttls(chdb_side: ChdbWarehouse) -> None:
 
 
 def test_a_warehouse_outage_pauses_the_sink_and_it_catches_up(
-    tansu: Broker, topics: TopicNames, chdb_side: ChdbWarehouse
+    broker: Broker, topics: TopicNames, chdb_side: ChdbWarehouse
 ) -> None:
     migrate(chdb_side, MIGRATIONS_DIR)
     server = WarehouseHttpServer(chdb_side, [WRITER])
@@ -138,8 +138,8 @@ def test_a_warehouse_outage_pauses_the_sink_and_it_catches_up(
     names = [topics.documents, topics.classified, topics.deadletter]
     sink = WarehouseSink(
         client,
-        PartitionReader(tansu.bootstrap, "outage", 100),
-        describe_topics(tansu.bootstrap, names),
+        PartitionReader(broker.bootstrap, "outage", 100),
+        describe_topics(broker.bootstrap, names),
         SinkConfig(consumer="outage", batch_linger_ms=20, retry_max_s=0.5),
     )
     thread = threading.Thread(target=sink.run, daemon=True)
@@ -158,7 +158,7 @@ def test_a_warehouse_outage_pauses_the_sink_and_it_catches_up(
         )
         for i in range(30)
     ]
-    publisher = Publisher(tansu.bootstrap)
+    publisher = Publisher(broker.bootstrap)
     publisher.publish([Outgoing(topics.documents, d.document_id.encode(), encode(d)) for d in docs])
     publisher.close()
     deadline = time.monotonic() + 30

@@ -25,9 +25,31 @@ def test_environment_file_and_overrides(tmp_path: Path, monkeypatch: pytest.Monk
     assert settings.warehouse_url.startswith("chdb://")
 
 
+def test_a_flag_leaves_the_other_settings_unset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--data-dir` must not turn defaults into choices: `up` picks a free API port only
+    when none was set, and a fixed 8089 collides with any other stack on the machine."""
+    monkeypatch.delenv("POLICYWATCH_API__PORT", raising=False)
+    assert "port" not in load_settings(data_dir=tmp_path).api.model_fields_set
+    monkeypatch.setenv("POLICYWATCH_API__PORT", "9099")
+    chosen = load_settings(data_dir=tmp_path).api
+    assert chosen.port == 9099 and "port" in chosen.model_fields_set
+
+
 def test_invalid_settings_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYWATCH_KAFKA__PARTITIONS", "0")
     with pytest.raises(ConfigError, match=r"kafka\.partitions"):
+        load_settings()
+
+
+def test_an_smtp_sender_that_could_inject_a_header_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(
+        "POLICYWATCH_DELIVERY__SMTP__SENDER", "pw@example.org\r\nBcc: x@evil.example"
+    )
+    with pytest.raises(ConfigError, match=r"delivery\.smtp\.sender.*not one e-mail address"):
         load_settings()
 
 

@@ -41,7 +41,9 @@ def _outputs(classifier: Classifier, paths: list[Path]) -> list[dict[str, Any]]:
 
 
 def _lines(records: list[dict[str, Any]]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    """One JSON line per record; the checkout's own path is left out of error messages."""
+    text = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    return text.replace(str(REPO) + "/", "")
 
 
 CORPORA = {

@@ -7,12 +7,13 @@ import re
 import textwrap
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
 from ops.cli_taxonomy import register
 from ops.settings import load_settings
-from schemas.errors import ConfigError
+from schemas.errors import ConfigError, TaxonomyError
 from streams.taxonomy.load import load_taxonomy
 from tests.conftest import REPO
 
@@ -127,6 +128,30 @@ def test_check_reports_references_and_duplicates_on_their_lines(tmp_path: Path) 
     )
     second = [n for n, row in enumerate(text.splitlines(), 1) if "id: in-jp.ammonia" in row][1]
     assert f"{path}:{second}: initiatives[2]" in err and "defined twice" in err
+
+
+IMPOSSIBLE_DATES = """\
+actors:
+  - id: jp.example-envoy
+    name: Example Envoy
+    roles:
+      - title: Special Envoy
+        from: 2025-13-01
+        to: 2025-02-30
+"""
+
+
+def test_impossible_dates_are_errors_on_their_lines_not_a_traceback(tmp_path: Path) -> None:
+    path = write(tmp_path, "dates.yaml", IMPOSSIBLE_DATES)
+    code, out, err = run(tmp_path, "taxonomy", "check", str(path))
+    assert code == 1, out + err
+    month = line_of(IMPOSSIBLE_DATES, "from: 2025-13-01")
+    day = line_of(IMPOSSIBLE_DATES, "to: 2025-02-30")
+    assert f"error {path}:{month}: actors[0] (jp.example-envoy).roles[0].from: 2025-13-01" in err
+    assert f"error {path}:{day}: actors[0] (jp.example-envoy).roles[0].to: 2025-02-30" in err
+    assert err.count("is not a day of the calendar") == 2 and "fix the month" in err
+    with pytest.raises(TaxonomyError, match=r"dates\.yaml:\d+: actors\.0\.roles\.0\.from"):
+        load_taxonomy(path)  # what the worker and its hot reload run: the same refusal
 
 
 def test_check_reports_yaml_syntax_and_repeated_keys(tmp_path: Path) -> None:

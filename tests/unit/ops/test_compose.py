@@ -150,6 +150,9 @@ def test_published_ports_are_unique_and_served() -> None:
             assert port.container in served[name], f"{name} publishes {port.container}"
             host_ports.append(port.host)
     assert len(host_ports) == len(set(host_ports)), "a host port is published twice"
+    for name, service in SERVICES.items():  # a LAN reaches nothing a host does not proxy
+        for port in ports(service):
+            assert port.host_ip == "127.0.0.1", f"{name} publishes {port.host} on all interfaces"
     for name in ROLES.keys() - {"api", "intake"}:  # the two HTTP services users call
         assert not ports(SERVICES[name]), f"{name}: scale-out roles publish no host port"
 

@@ -133,3 +133,25 @@ def test_provisioning_points_at_the_compose_services_and_mounts() -> None:
     grafana = {m.source: m.target for m in mounts(services["grafana"])}
     assert grafana["./ops/grafana/dashboards"] == provider["options"]["path"]
     assert grafana["./ops/grafana/provisioning"] == "/etc/grafana/provisioning"
+
+
+PUBLICATION_TIME_DASHBOARDS = (
+    "initiative-trends.json",
+    "actor-activity.json",
+    "co-mentions.json",
+    "stories.json",
+)
+
+
+@pytest.mark.parametrize("name", PUBLICATION_TIME_DASHBOARDS)
+def test_time_panels_leave_observed_only_dates_out_unless_asked(name: str) -> None:
+    dashboard = DASHBOARDS[name]
+    [dates] = [v for v in variables(dashboard) if v["name"] == "dates"]
+    assert dates["current"]["value"] == "dated" and not dates["multi"]
+    series = [
+        q for q in queries({name: dashboard}, CLICKHOUSE_TYPE) if q.panel["type"] == "timeseries"
+    ]
+    assert series
+    for q in series:
+        assert "'${dates}' = 'all'" in q.target["rawSql"], q.where
+        assert "date_source != 'observed'" in q.target["rawSql"], q.where

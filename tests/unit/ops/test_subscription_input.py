@@ -13,8 +13,10 @@ from ops.subscription_input import (
     InvalidSubscription,
     public_view,
     subscription_from_input,
+    unknown_label_errors,
 )
 from schemas.subscriptions import SlackChannel, VolumeTrigger, WebhookChannel
+from streams.taxonomy.known import KnownIds
 
 EXAMPLE = Path(__file__).parents[3] / "ops" / "subscription.example.yaml"
 SECRET = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ="
@@ -92,3 +94,44 @@ def test_the_cli_finds_the_api_in_either_shape_of_run_json() -> None:
     assert api_url_of_run({"api": {"url": url}, "roles": {}}) == url
     assert api_url_of_run({"roles": {"api": {"pid": 1, "api": {"url": url}}}}) == url
     assert api_url_of_run({"roles": {"sink": {"pid": 1}}}) is None
+
+
+KNOWN = KnownIds(
+    initiatives=frozenset({"quad", "quad.ipmda", "in-jp.critical-minerals-jwg"}),
+    actors=frozenset({"in.s-jaishankar", "jp.toshimitsu-motegi"}),
+    countries=frozenset({"IN", "JP"}),
+)
+
+
+def _with_filter(**flt: list[str]) -> Any:
+    data = {**read_subscription_file(EXAMPLE), "filter": flt}
+    return subscription_from_input(data, "sub_x")[0]
+
+
+def test_filter_ids_nobody_uses_are_named_with_the_closest_known_ones() -> None:
+    subscription = _with_filter(
+        initiatives=["quad", "quadd"], actors=["jaishankar"], countries=["jp", "XX"]
+    )
+    assert unknown_label_errors(subscription, KNOWN) == [
+        {
+            "field": "filter.initiatives[1]",
+            "message": "unknown initiative 'quadd'; did you mean quad or quad.ipmda?",
+        },
+        {
+            "field": "filter.actors[0]",
+            "message": "unknown actor 'jaishankar'; did you mean in.s-jaishankar?",
+        },
+        {
+            "field": "filter.countries[1]",
+            "message": "unknown country 'XX'; countries are ISO codes such as IN, JP, US",
+        },
+    ]
+
+
+def test_an_update_keeps_ids_the_taxonomy_dropped_since() -> None:
+    stored = _with_filter(initiatives=["quad.retired-dialogue"])
+    renamed = _with_filter(initiatives=["quad.retired-dialogue"])
+    assert unknown_label_errors(renamed, KNOWN, current=stored) == []
+    added = _with_filter(initiatives=["quad.retired-dialogue", "quadd"])
+    [error] = unknown_label_errors(added, KNOWN, current=stored)
+    assert error["field"] == "filter.initiatives[1]"

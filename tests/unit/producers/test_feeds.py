@@ -53,6 +53,20 @@ def test_relative_links_resolve_against_the_feed() -> None:
     assert entry.url == "https://x.example/a/b.html"
 
 
+def test_entries_whose_links_no_url_parser_accepts_are_rejected_with_the_reason() -> None:
+    links = ["http://x:abc/a", "https://[::1", "http://a:99999999/", "/ok.html"]
+    items = "".join(
+        f"<item><title>e{n}</title><link>{link}</link></item>" for n, link in enumerate(links)
+    )
+    data = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    feed = parse_feed(data, "https://x.example/feeds/rss.xml")
+    assert [e.url for e in feed.entries] == ["https://x.example/ok.html"]
+    # feedparser itself drops a link with unbalanced brackets: that entry has no link at all
+    reasons = ["invalid_url", "entry_without_link", "invalid_url"]
+    assert [r.error.reason for r in feed.rejected] == reasons
+    assert "entry 1 ('e0')" in str(feed.rejected[0].error)
+
+
 def test_a_truncated_feed_keeps_its_complete_entries_and_says_it_is_broken() -> None:
     feed = parse_feed(fixture("broken/truncated.xml"), BASE + "/broken/truncated.xml")
     assert [e.title for e in feed.entries] == ["Quad maritime push"]

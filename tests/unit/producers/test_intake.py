@@ -140,6 +140,21 @@ def test_validation_errors_name_each_field_path(client: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "http://x:abc/", "https://[::1", "http://a:99999999/"]
+)
+def test_a_url_that_cannot_name_a_document_is_422_at_its_path(
+    client: httpx.Client, outlet: MemoryOutlet, url: str
+) -> None:
+    batch = {"documents": [DOC, {**DOC, "url": "https://news.example/b"}, {**DOC, "url": url}]}
+    response = client.post("/documents", json=batch, headers=AUTH)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "documents[2].url"
+    assert repr(url) in error["message"]
+    assert outlet.records == []  # a batch is accepted whole or not at all
+
+
+@pytest.mark.parametrize(
     ("body", "field", "message"),
     [
         ([], "<body>", "needs at least one document"),

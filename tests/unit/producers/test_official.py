@@ -31,6 +31,19 @@ def test_listing_links_are_absolute_deduplicated_and_dated() -> None:
     assert page.next_url == "https://mea.example/press/page-2.html"
 
 
+def test_links_no_url_parser_accepts_are_rejected_and_the_good_ones_kept() -> None:
+    html = (
+        b'<ul class="press-list"><li><a href="http://x:abc/">a</a></li>'
+        b'<li><a href="https://[::1">b</a></li><li><a href="/press/ok.html">c</a></li>'
+        b'<li><a href="javascript:void(0)">menu</a></li></ul><a class="next" href="http://n:x/">n</a>'
+    )
+    page = parse_listing(html, "https://mea.example/press/index.html", MEA)
+    assert [c.url for c in page.links] == ["https://mea.example/press/ok.html"]
+    assert [r.error.reason for r in page.rejected] == ["invalid_url", "invalid_url"]
+    assert "'http://x:abc/'" in str(page.rejected[0].error)
+    assert page.next_url is None  # a next link that is no URL ends the listing
+
+
 def test_dates_written_next_to_links_are_kept_when_the_selector_spans_them() -> None:
     listing = MEA.model_copy(update={"link_selector": "ul.press-list li"})
     page = parse_listing(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from schemas.errors import InvalidURL, SourceError
 from schemas.ids import (
     canonical_url,
     document_id_for_external,
@@ -75,3 +77,63 @@ def test_external_ids_and_event_ids_are_stable_and_distinct() -> None:
     e1 = event_id_for(a, "r1", "document.observed")
     assert e1 == event_id_for(a, "r1", "document.observed")
     assert e1 != event_id_for(a, "r1", "document.classified", "c1")
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        (
+            "https://www.example-news.in/world/a?utm_source=x&b=2&a=1#c",
+            "https://example-news.in/world/a?a=1&b=2",
+        ),
+        ("example.org:8080/a/amp", "https://example.org:8080/a"),
+        ("HTTP://M.Example.co.jp/%7Euser/p/", "https://example.co.jp/~user/p"),
+        ("x", "https://x/"),
+    ],
+)
+def test_valid_urls_keep_their_canonical_form(url: str, canonical: str) -> None:
+    """Stored document ids hash these forms: refusing bad URLs must not move good ones."""
+    assert canonical_url(url) == canonical
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "http://x:abc/",
+        "https://[::1",
+        "http://a:99999999/",
+        "mailto:press@mofa.example",
+        "ftp://files.example/a.txt",
+        "data:text/html,<b>x</b>",
+        "https:///no-host",
+        "",
+        "   ",
+        "https://news.example/\ud800",
+    ],
+)
+def test_urls_that_cannot_name_a_web_document_raise_invalid_url(url: str) -> None:
+    with pytest.raises(InvalidURL) as raised:
+        document_id_for_url(url)
+    assert raised.value.reason == "invalid_url"
+    assert isinstance(raised.value, SourceError)  # readers dead-letter it like any bad input
+
+
+_url_like = st.one_of(
+    st.text(max_size=80),
+    st.builds(
+        lambda scheme, rest: scheme + rest,
+        st.sampled_from(["http://", "https://", "HTTP://", "//", "", "javascript:", "http:/"]),
+        st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("[]:@/?#%."), max_size=60),
+    ),
+)
+
+
+@given(url=_url_like)
+def test_canonical_url_on_any_string_returns_https_or_raises_invalid_url(url: str) -> None:
+    try:
+        canonical = canonical_url(url)
+    except InvalidURL:
+        return
+    assert canonical.startswith("https://")
+    assert document_id_for_url(url).startswith("d")

@@ -63,10 +63,40 @@ def test_gates_are_per_endpoint_and_report_changes() -> None:
     gates.succeeded("dead.example:8080")
     assert changes == [("dead.example:8080", True), ("dead.example:8080", False)]
 
-    async def slots() -> tuple[bool, bool]:
-        dead = gates.limit("dead.example:8080")
-        await dead.acquire()
-        await dead.acquire()
-        return dead.locked(), gates.limit("alive.example").locked()
+    async def slots() -> tuple[int, int]:
+        async with gates.slot("dead.example:8080"), gates.slot("dead.example:8080"):
+            waiting = asyncio.create_task(_enter(gates, "dead.example:8080"))
+            alive = asyncio.create_task(_enter(gates, "alive.example"))
+            await asyncio.sleep(0.01)
+            return waiting.done(), alive.done()
 
-    assert asyncio.run(slots()) == (True, False)
+    assert asyncio.run(slots()) == (False, True)  # the third waits; another host does not
+
+
+async def _enter(gates: EndpointGates, host: str) -> None:
+    async with gates.slot(host):
+        return
+
+
+def test_idle_endpoints_are_forgotten_beyond_the_limit_but_never_busy_or_open_ones() -> None:
+    clock = Clock()
+    forgotten: list[str] = []
+    gates = EndpointGates(2, 1, 100, clock=clock, on_forget=forgotten.append, max_endpoints=3)
+    gates.failed("dead.example")  # open circuit: remembered while open
+
+    async def churn() -> None:
+        async with gates.slot("busy.example"):
+            for i in range(50):  # subscriptions come and go, each with its own endpoint
+                clock.now += 1
+                async with gates.slot(f"hook-{i}.example"):
+                    pass
+            assert len(gates) == 3
+            assert "busy.example" not in forgotten and "dead.example" not in forgotten
+
+    asyncio.run(churn())
+    assert len(forgotten) == 49 and forgotten[0] == "hook-0.example"
+    assert gates.breaker("dead.example").state == "open"
+    clock.now += 51  # due to half-open: now it may be forgotten like any idle endpoint
+    for i in range(3):
+        gates.breaker(f"later-{i}.example")
+    assert "dead.example" in forgotten and len(gates) == 3

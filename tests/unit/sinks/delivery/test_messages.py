@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import orjson
@@ -61,7 +61,18 @@ def test_webhook_body_carries_labels_evidence_links_and_ids() -> None:
         "...the working group on critical minerals will meet early next year..."
     ]
     assert body["commitment"]["due_to"] == "2026-03-31"
-    assert body["raised_at"] == "2026-01-05T10:05:00Z"
+    assert body["raised_at"] == "2026-01-05T10:05:01Z"  # when it fired (observed_at)
+    assert body["document_at"] == "2026-01-05T10:05:00Z"  # the document's time (occurred_at)
+
+
+def test_webhook_raised_at_is_when_the_alert_fired_not_when_the_document_was_published() -> None:
+    fired = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    published = datetime(2025, 11, 2, 8, 30, tzinfo=UTC)
+    body = orjson.loads(webhook_body(_alert(observed_at=fired, occurred_at=published)))
+    assert (body["raised_at"], body["document_at"]) == (
+        "2026-03-01T12:00:00Z",
+        "2025-11-02T08:30:00Z",
+    )
 
 
 def test_slack_message_quotes_evidence_links_documents_and_escapes_controls() -> None:

@@ -33,20 +33,72 @@ from tests.delivery_receivers import Route, WebhookReceiver
         ("fd12:3456::1", "a private address"),
         ("169.254.169.254", "a cloud metadata address"),
         ("fd00:ec2::254", "a cloud metadata address"),
+        ("100.100.100.200", "a cloud metadata address"),
         ("169.254.10.1", "a link-local address"),
         ("fe80::1", "a link-local address"),
         ("224.0.0.1", "a multicast address"),
+        ("ff02::1", "a multicast address"),
         ("0.0.0.0", "an unspecified address"),
         ("::", "an unspecified address"),
+        ("0.1.2.3", "a 'this network' address"),
         ("100.64.0.1", "a CGNAT address"),
-        ("64:ff9b::a00:1", "a private address"),  # NAT64 of 10.0.0.1
         ("240.0.0.1", "a reserved address"),
+        ("255.255.255.255", "a broadcast address"),
+        # 192.0.0.0/24: Python's is_global says True for 192.0.0.8 and the anycast ones
+        ("192.0.0.8", "an IETF protocol assignment (192.0.0.0/24)"),
+        ("192.0.0.9", "an IETF protocol assignment (192.0.0.0/24)"),
+        ("192.0.0.170", "an IETF protocol assignment (192.0.0.0/24)"),
+        ("192.0.2.10", "a documentation address"),
+        ("198.51.100.7", "a documentation address"),
+        ("203.0.113.9", "a documentation address"),
+        ("198.18.0.1", "a benchmarking address"),
+        ("192.88.99.1", "a 6to4 relay anycast address"),
+        ("192.31.196.1", "an AS112 or AMT service address"),
+        ("192.175.48.1", "an AS112 service address"),
+        # IPv6 addresses that lead to an IPv4 address are judged by it too
+        ("::ffff:10.0.0.1", "a private address"),
+        ("64:ff9b::a00:1", "a private address (10.0.0.1 via NAT64)"),
+        ("64:ff9b::a9fe:a9fe", "a cloud metadata address (169.254.169.254 via NAT64)"),
+        ("2002:a00:1::", "a private address (10.0.0.1 via 6to4)"),
+        ("2002:a9fe:a9fe::", "a cloud metadata address (169.254.169.254 via 6to4)"),
+        ("2002:7f00:1::1", "a loopback address (127.0.0.1 via 6to4)"),
+        ("2002:6440:1::", "a CGNAT address (100.64.0.1 via 6to4)"),
+        ("2002:c000:8::", "an IETF protocol assignment (192.0.0.0/24) (192.0.0.8 via 6to4)"),
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", "a private address (10.0.0.1 via Teredo)"),
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "a loopback address (127.0.0.1 via Teredo)"),
+        (
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "a documentation address (192.0.2.45 via Teredo)",
+        ),
+        ("2001:0:4136:e378:8000:63bf:f7f7:f7f7", "a Teredo address"),  # client 8.8.8.8
+        ("64:ff9b:1::a00:1", "a local-use NAT64 address"),
+        ("::a00:1", "an IPv4-compatible address (deprecated)"),
+        ("100::1", "a discard-only address"),
+        ("100:0:0:1::1", "a dummy address"),
+        ("2001:2::1", "an IETF protocol assignment (2001::/23)"),
+        ("2001:db8::1", "a documentation address"),
+        ("3fff::1", "a documentation address"),
+        ("5f00::1", "an SRv6 segment identifier"),
+        ("fec0::1", "a site-local address (deprecated)"),
+        ("4000::1", "an address outside global unicast (2000::/3)"),
+        ("::ffff:0:a00:1", "an address outside global unicast (2000::/3)"),
+        # public
         ("8.8.8.8", None),
+        ("1.1.1.1", None),
         ("2606:4700:4700::1111", None),
+        ("64:ff9b::808:808", None),  # NAT64 of 8.8.8.8
+        ("2002:808:808::1", None),  # 6to4 of 8.8.8.8
     ],
 )
 def test_address_categories(address: str, category: str | None) -> None:
     assert address_category(ipaddress.ip_address(address)) == category
+
+
+def test_an_allow_listed_network_admits_its_special_addresses() -> None:
+    policy = AddressPolicy.from_entries(["2002:a00::/24", "192.0.0.0/24"])
+    assert policy.refusal("x", ipaddress.ip_address("2002:a00:1::")) is None
+    assert policy.refusal("x", ipaddress.ip_address("192.0.0.8")) is None
+    assert policy.refusal("x", ipaddress.ip_address("2002:a9fe:a9fe::")) is not None
 
 
 def test_allow_list_of_addresses_networks_and_host_names() -> None:

@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 from schemas.alerts import AlertRaised
 from schemas.codec import decode, encode
 from schemas.subscriptions import CommitmentTrigger, Filter, VolumeTrigger
-from streams.alerts.commitments import CommitmentRow, commitment_alerts, commitment_state
+from streams.alerts.commitments import (
+    CommitmentRow,
+    commitment_alerts,
+    commitment_state,
+    fulfilled_on,
+)
 from streams.alerts.match import alert_document, match_document
 from streams.alerts.raising import document_alert, window_alert
 from tests.unit.streams.alerts.factories import PRODUCER, T0, classified, subscription
@@ -111,3 +116,31 @@ def test_commitment_alerts_follow_filters_and_are_stable() -> None:
         subs, rows[::-1], TODAY + timedelta(days=1), producer=PRODUCER, raised_at=T0
     )
     assert [a.alert_id for a in again] == [a.alert_id for a in alerts]
+
+
+def test_a_promise_is_met_by_its_event_within_the_window_give_or_take_the_grace() -> None:
+    past = {"due_from": TODAY - timedelta(days=40), "due_to": TODAY - timedelta(days=10)}
+    reported = TODAY - timedelta(days=60)
+    in_window = row(**past, reported_on=reported, occurred_on=(TODAY - timedelta(days=20),))
+    assert fulfilled_on(in_window, 7) == TODAY - timedelta(days=20)
+    assert commitment_state(in_window, TRIGGER, TODAY) is None  # met: not overdue
+    late = row(**past, reported_on=reported, occurred_on=(TODAY - timedelta(days=2),))
+    assert fulfilled_on(late, 7) is None and fulfilled_on(late, 8) == TODAY - timedelta(days=2)
+    assert commitment_state(late, TRIGGER, TODAY) == "overdue"
+    before_promise = row(**past, reported_on=TODAY - timedelta(days=30), occurred_on=(reported,))
+    assert fulfilled_on(before_promise, 7) is None
+    early_by_grace = row(**past, reported_on=reported, occurred_on=(TODAY - timedelta(days=45),))
+    assert fulfilled_on(early_by_grace, 7) == TODAY - timedelta(days=45)
+    soon = row(reported_on=TODAY, occurred_on=(TODAY + timedelta(days=12),))
+    assert commitment_state(soon, TRIGGER, TODAY) is None  # already done: not due soon
+
+
+def test_a_candidates_promise_can_be_overdue_and_is_named_in_the_alert() -> None:
+    past = {"due_from": TODAY - timedelta(days=40), "due_to": TODAY - timedelta(days=10)}
+    promise = row(**past, initiative=None, candidate="cand:x dialogue", candidate_name="X Dialogue")
+    assert commitment_state(promise, TRIGGER, TODAY) == "overdue"
+    [alert] = commitment_alerts(
+        [subscription("sub_c", trigger=TRIGGER)], [promise], TODAY, producer=PRODUCER, raised_at=T0
+    )
+    assert "X Dialogue overdue" in alert.title
+    assert alert.commitment is not None and alert.commitment.candidate == "cand:x dialogue"

@@ -1,0 +1,81 @@
+"""`ingest` into a real Tansu: a bad record is a dead letter, the rest of the file is published."""
+
+from __future__ import annotations
+
+import base64
+import time
+from pathlib import Path
+
+import orjson
+from kafka import KafkaConsumer, TopicPartition
+
+from producers.files import FileDefaults
+from producers.ingest import ingest_paths
+from producers.publish import Publisher
+from schemas.codec import decode_any
+from schemas.deadletter import DeadLetter
+from schemas.documents import DocumentObserved
+from schemas.envelope import Event
+from schemas.topics import TopicNames
+from tests.conftest import Broker
+
+TEXT = "The Quad foreign ministers met in Tokyo."
+BAD_URLS = ["javascript:alert(1)", "http://x:abc/", "https://[::1", "http://a:99999999/"]
+
+
+def read(bootstrap: str, topic: str, expected: int, timeout_s: float = 20) -> list[Event]:
+    """The topic's events once ``expected`` of them arrived (then a short wait for extras)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    try:
+        parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
+        consumer.assign(parts)
+        consumer.seek_to_beginning(*parts)
+        events: list[Event] = []
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for records in consumer.poll(timeout_ms=300).values():
+                events.extend(decode_any(r.value) for r in records)
+            if len(events) >= expected:
+                deadline = min(deadline, time.monotonic() + 1.0)  # anything beyond: a bug
+        return events
+    finally:
+        consumer.close()
+
+
+def test_a_bad_url_is_dead_lettered_and_the_rest_of_the_file_is_published(
+    broker: Broker, topics: TopicNames, tmp_path: Path
+) -> None:
+    good = [{"url": f"https://news.example/{n}", "text": f"{TEXT} ({n})"} for n in range(5)]
+    bad = [{"url": url, "text": TEXT} for url in BAD_URLS]
+    lines = [good[0], bad[0], good[1], bad[1], bad[2], good[2], bad[3], good[3], good[4]]
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in lines))
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
+    try:
+        report = ingest_paths(
+            [path],
+            publisher=publisher,
+            topics=topics,
+            defaults=FileDefaults(),
+            max_file_bytes=1_000_000,
+        )
+    finally:
+        publisher.close()
+    assert report.documents == 5 and not report.publish_errors
+    assert [reason for _loc, reason, _msg in report.failed_items] == ["invalid_url"] * 4
+    documents = read(broker.bootstrap, topics.documents, 5)
+    assert sorted(e.url or "" for e in documents if isinstance(e, DocumentObserved)) == sorted(
+        r["url"] for r in good
+    )
+    dead = read(broker.bootstrap, topics.deadletter, 4)
+    assert all(isinstance(d, DeadLetter) and d.stage == "ingest" for d in dead)
+    by_line = {
+        base64.b64decode(d.original_key or "").decode(): d
+        for d in dead
+        if isinstance(d, DeadLetter)
+    }
+    assert set(by_line) == {f"{path}:{n}" for n in (2, 4, 5, 7)}
+    for location, letter in by_line.items():
+        assert letter.reason == "invalid_url" and "field 'url'" in letter.error
+        record = orjson.loads(letter.original_bytes())
+        assert record["url"] == lines[int(location.rsplit(":", 1)[1]) - 1]["url"]
