@@ -94,8 +94,10 @@ def _action(body: str, start: int, end: int, focus: int) -> str:
     if focus - 60 > start:
         words = words[1:]  # the first word may be cut
     out: list[str] = []
+    size = -1  # length of " ".join(out), counted as words are added (not re-joined)
     for word in words:
-        if len(" ".join([*out, word])) > ACTION_CHARS - 1:
+        size += len(word) + 1
+        if size > ACTION_CHARS - 1:
             break
         out.append(word)
     return " ".join(out) + "…"
