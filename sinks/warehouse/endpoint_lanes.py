@@ -118,13 +118,24 @@ class EndpointLanes:
 
 
 def _client_gone(client: socket.socket) -> bool:
-    """True when the peer closed or reset the connection (a pipelined request is not that)."""
-    try:
-        readable, _, _ = select.select([client], [], [], 0)
-        if not readable:
-            return False
-        return client.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
-    except BlockingIOError:
+    """True when the peer closed or reset the connection (a pipelined request is not that).
+
+    ``poll``, not ``select``: a busy process has descriptors above ``FD_SETSIZE`` (1024),
+    which ``select`` refuses; taking that refusal for a gone client would kill live reads.
+    """
+    fd = client.fileno()
+    if fd < 0:  # closed by the handler: the read is ending anyway
         return False
-    except (OSError, ValueError):  # reset, or already closed by the handler
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLPRI)
+    events = poller.poll(0)
+    if not events:
+        return False
+    if events[0][1] & (select.POLLHUP | select.POLLERR | select.POLLNVAL):
+        return True
+    try:
+        return client.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:  # reset by the peer
         return True

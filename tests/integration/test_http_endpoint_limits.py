@@ -9,6 +9,7 @@ warehouse's own writes land.
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import threading
 import time
@@ -83,6 +84,19 @@ def test_a_read_is_stopped_by_the_time_limit_it_may_lower(server: WarehouseHttpS
     reply = call(server, body=HOSTILE.encode(), max_execution_time="1")
     assert (reply.status, reply.headers["X-ClickHouse-Exception-Code"]) == (408, "159")
     assert "TIMEOUT_EXCEEDED" in reply.text
+
+
+def test_a_live_read_is_not_taken_for_a_gone_client_in_a_process_with_many_files(
+    server: WarehouseHttpServer,
+) -> None:
+    """A long-running process holds descriptors above select()'s 1024; its reads live on."""
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        reply = call(server, body=HOSTILE.encode(), max_execution_time="1")
+    finally:
+        for fd in held:
+            os.close(fd)
+    assert (reply.status, reply.headers["X-ClickHouse-Exception-Code"]) == (408, "159")
 
 
 @pytest.mark.parametrize(
