@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from streams.classify.candidates import (
     _HEAD_ORDER,
     _NEAR_CHARS,
+    _SENTENCE_END,
     _WORD,
     MAX_TOKENS,
     WINDOW_CHARS,
@@ -24,7 +25,7 @@ PIECES = [
     "Dialogue", "Working Group", "Joint Working Group", "Group", "Joint", "Partnership",
     "Framework", "Framework Dialogue", "Task Force", "India", "Japan", "India-Japan", "the",
     "on", "of", "Critical", "Minerals", "2+2", "AI", "x", "é", "_", "Ｘ", "-", "–", " ", " ",
-    "\n", ".", ",", "'", "s", "Xyzzyplughxyzzyplugh",
+    "\n", ".", ",", "'", "s", "Xyzzyplughxyzzyplugh", "Delhi.", "said:", "U.S.", "NATO.",
 ]  # fmt: skip
 
 
@@ -36,6 +37,8 @@ def _reference_start(text: str, start: int) -> int:
         tokens = tokens[1:]
     for at, token in reversed(tokens[-MAX_TOKENS:]):
         if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
+            break
+        if _SENTENCE_END.search(token):
             break
         start = at
     return start
