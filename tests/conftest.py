@@ -9,10 +9,11 @@ the Kafka cases with what to install.
 
 Which tests take both, and why (a stack test costs a minute or more per broker):
 every integration test that talks to a broker (the contract: topics, producers, the
-sink, subscriptions, delivery), the whole-stack kill -9 (each broker brings
-acknowledged documents back its own way) and the alerts end to end (Tansu re-publishes
-what it forgot, Kafka must not). test_kafka_durability runs on Kafka only (stories,
-windows and de-duplication across a kill -9 are what only a durable broker keeps);
+sink, subscriptions, delivery) and the alerts end to end (Tansu re-publishes what it
+forgot, Kafka must not). The whole-stack kill -9 during a large ingest runs on Tansu,
+where the spool must bring acknowledged chunks back; test_kafka_durability kills a
+whole stack on Kafka (stories, windows, de-duplication and nothing re-published: what
+only a durable broker keeps);
 the remaining stack tests run on Tansu: the broker lives on through them, so they test
 nothing that differs between brokers.
 """
