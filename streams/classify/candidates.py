@@ -93,14 +93,14 @@ _ORDINAL = re.compile(
     r"seventh|eighth|ninth|tenth|第\d+回)$",
     re.IGNORECASE,
 )
+_POSSESSIVE = re.compile(r"['’]s$")
 _SPLIT = re.compile(r"[\s\-–—‐/]+")
 _LEADING = re.compile(
     r"^(?:(?:the|and|of|for|on|in|to|with|&|before|after|during|at|as|while|when|"
     r"(?:19|20)\d\d|\w+['’]s)\s+)+",
     re.IGNORECASE,
 )
-_HEAD_ALTERNATIVES = "|".join(sorted(_HEADS_EN, key=len, reverse=True))
-_HEAD_RE = re.compile(rf"\b(?:{_HEAD_ALTERNATIVES})\b")
+_HEAD_ORDER = sorted(_HEADS_EN, key=len, reverse=True)  # a longer head first
 _CONTINUES = re.compile(r"(?:[\s-]+[A-Z][\w'’-]*){0,3}[\s-]+")  # "Framework [Policy] Dialogue"
 _WORD = re.compile(r"[^\s\-–—]+")
 _CONNECTOR_WORDS = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "&"})
@@ -182,6 +182,68 @@ class _Found:
     language: str
 
 
+_NEAR_CHARS = 60  # a name's words are looked for this far back first (most names fit)
+
+
+def _is_word(char: str) -> bool:
+    """Whether the regex engine takes ``char`` for a word character (``\\w``)."""
+    return char.isalnum() or char == "_"
+
+
+def _heads(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, head) of each English head word: what ``_HEAD_RE.finditer`` finds.
+
+    Each head is looked for with ``str.find``: far faster than trying the regex's
+    alternation at every offset of a body. As the regex does: whole words, at one
+    offset the first alternative (the longest head), no overlaps.
+    """
+    found: list[tuple[int, int, int, str]] = []
+    size = len(text)
+    for rank, head in enumerate(_HEAD_ORDER):
+        at = text.find(head)
+        while at >= 0:
+            end = at + len(head)
+            if (at == 0 or not _is_word(text[at - 1])) and (end == size or not _is_word(text[end])):
+                found.append((at, rank, end, head))
+            at = text.find(head, at + 1)
+    found.sort()
+    out: list[tuple[int, int, str]] = []
+    reach = 0
+    for at, _, end, head in found:
+        if at >= reach:
+            out.append((at, end, head))
+            reach = end
+    return out
+
+
+def _name_start(text: str, start: int, reach: int) -> int | None:
+    """Where the name ending in the head at ``start`` begins: back over at most
+    ``MAX_TOKENS`` name words of the ``WINDOW_CHARS`` before it.
+
+    With a shorter ``reach`` the answer is the same when it is decided there, else None
+    (ask again with the whole window): the words that decide it must all be whole and
+    inside the shorter window.
+    """
+    window_start = max(0, start - reach)
+    whole = reach >= WINDOW_CHARS or window_start == 0  # nothing further back counts
+    tokens = [(t.start(), t.group()) for t in _WORD.finditer(text, window_start, start)]
+    cut = bool(tokens) and tokens[0][0] == window_start and window_start > 0
+    if cut and reach >= WINDOW_CHARS:
+        tokens = tokens[1:]  # cut by the window: not a whole word
+        cut = False
+    first = len(tokens) - MAX_TOKENS
+    for index in range(len(tokens) - 1, max(first, 0) - 1, -1):
+        if index == 0 and cut:
+            return None  # perhaps part of a longer word
+        at, token = tokens[index]
+        if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
+            return start
+        if _SENTENCE_END.search(token):
+            return start  # "… in New Delhi. The India-Japan Dialogue": not one name
+        start = at
+    return start if first >= 0 or whole else None
+
+
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
@@ -192,41 +254,36 @@ class CandidateFinder:
     def __init__(self, parties: PartyNames) -> None:
         self._parties = parties
         self._multiword = sorted((n for n in parties.names if " " in n), key=len, reverse=True)
+        self._no_substance = _GENERIC | frozenset(parties.names)  # generic words, countries
 
     # ---- names -------------------------------------------------------------------
     @staticmethod
     def _english(text: str) -> Iterable[_Found]:
         """Names ending in a head word: found from the heads back, so a page costs one
         pass for the heads and a few tokens for each."""
-        heads = list(_HEAD_RE.finditer(text))
-        for k, match in enumerate(heads):
-            following = heads[k + 1] if k + 1 < len(heads) else None
-            if following is not None and _CONTINUES.fullmatch(text, match.end(), following.start()):
+        heads = _heads(text)
+        for k, (head_start, head_end, head) in enumerate(heads):
+            following = heads[k + 1][0] if k + 1 < len(heads) else None
+            if following is not None and _CONTINUES.fullmatch(text, head_end, following):
                 continue  # "Framework" of "Framework Dialogue": named at the last head
-            start = match.start()
-            window_start = max(0, start - WINDOW_CHARS)
-            tokens = [(t.start(), t.group()) for t in _WORD.finditer(text, window_start, start)]
-            if tokens and tokens[0][0] == window_start and window_start > 0:
-                tokens = tokens[1:]  # cut by the window: not a whole word
-            for at, token in reversed(tokens[-MAX_TOKENS:]):
-                if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
-                    break
-                if _SENTENCE_END.search(token):
-                    break  # "… in New Delhi. The India-Japan Dialogue": not one name
-                start = at
-            tail = _TAIL.match(text, match.end())
-            end = tail.end() if tail else match.end()
+            start = _name_start(text, head_start, _NEAR_CHARS)
+            if start is None:  # the name may reach further back
+                start = _name_start(text, head_start, WINDOW_CHARS)
+            assert start is not None  # the whole window: never undecided
+            tail = _TAIL.match(text, head_end)
+            end = tail.end() if tail else head_end
             if tail and tail.group(0).split()[1].casefold() in _MONTHS:
-                end = match.end()
+                end = head_end
             raw = text[start:end]
-            name = _LEADING.sub("", raw).rstrip(" ,.;:")
-            name = _TRAILING.sub("", name) if end > match.end() else name
+            leading = _LEADING.match(raw)  # anchored: at most one match, at the start
+            name = (raw[leading.end() :] if leading else raw).rstrip(" ,.;:")
+            name = _TRAILING.sub("", name) if end > head_end else name
             if len(name) > MAX_NAME_CHARS or len(name.split()) < 2:
                 continue
             begin = start + raw.index(name)
             if _in_headline(text, begin):
                 continue
-            yield _Found(name, begin, begin + len(name), match.group(0), "en")
+            yield _Found(name, begin, begin + len(name), head, "en")
 
     @staticmethod
     def _japanese(text: str) -> Iterable[_Found]:
@@ -254,7 +311,7 @@ class CandidateFinder:
                 codes.append(self._parties.names[multi])
                 folded = folded.replace(f" {multi} ", " ")
         for word in folded.split():
-            bare = re.sub(r"['’]s$", "", word)
+            bare = _POSSESSIVE.sub("", word)
             if bare in self._parties.names:
                 codes.append(self._parties.names[bare])
         for run in _JA_COUNTRIES.findall(name):
@@ -273,7 +330,6 @@ class CandidateFinder:
                     rest = rest.replace(ja, " ")
             words += [w for w in re.split(r"[\s・]+", rest) if w]
             return [_fold(w) for w in words if _fold(w) not in _GENERIC]
-        country_words = set(self._parties.names)
         out = []
         before, _, after = found.name.rpartition(found.head)
         folded_before = " " + " ".join(_SPLIT.split(_fold(before))) + " "
@@ -281,8 +337,8 @@ class CandidateFinder:
             folded_before = folded_before.replace(f" {multi} ", " ")
         before = folded_before
         for word in [*_SPLIT.split(before), *_SPLIT.split(after)]:
-            folded = re.sub(r"['’]s$", "", _fold(word))
-            if folded and folded not in _GENERIC | country_words and not _ORDINAL.match(word):
+            folded = _POSSESSIVE.sub("", _fold(word))
+            if folded and folded not in self._no_substance and not _ORDINAL.match(word):
                 out.append(folded)
         return out
 

@@ -134,6 +134,7 @@ class _BodyHits:
         self._matches = body.matches
         self._starts = [m.start for m in body.matches]
         self._mentions = sorted((m.start, m.actor) for m in mentions)
+        self._initiatives: list[tuple[int, int, int]] | None = None  # (start, body span)
 
     def _within(self, start: int, end: int) -> list[Match]:
         lo = self._norm.index_at(start)
@@ -146,15 +147,21 @@ class _BodyHits:
         return out
 
     def initiative_chars(self, start: int, end: int) -> int:
+        if self._initiatives is None:  # asked once per name: spans mapped once per page
+            span = self._norm.span
+            self._initiatives = [
+                (m.start, *span(m.start, m.end))
+                for m in self._matches
+                if m.kinds.keys() & _INITIATIVE_KINDS
+            ]
+        found = self._initiatives
         covered = 0
-        lo = self._norm.index_at(max(0, start - 200))
-        k = bisect_left(self._starts, lo)
-        for match in self._matches[k:]:
-            if match.start >= self._norm.index_at(end):
-                break
-            if match.kinds.keys() & _INITIATIVE_KINDS:
-                s, e = self._norm.span(match.start, match.end)
-                covered += max(0, min(e, end) - max(s, start))
+        k = bisect_left(found, (self._norm.index_at(max(0, start - 200)),))
+        stop = self._norm.index_at(end)
+        while k < len(found) and found[k][0] < stop:
+            _, s, e = found[k]
+            covered += max(0, min(e, end) - max(s, start))
+            k += 1
         return covered
 
     def person_inside(self, start: int, end: int) -> bool:
@@ -288,7 +295,7 @@ class Classifier:
                     day,
                     anchors,
                     body.norm,
-                    excluded=lambda: dating.dateline_spans(title.text, body.text),
+                    excluded=lambda: dating.dateline_spans(body.text),
                     relative_ok=dating.published is not None,
                     sentences=sentences(),
                 )

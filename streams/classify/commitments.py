@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from schemas.classification import Commitment, Evidence
 from streams.classify.dates import DueWindow, find_due_windows
-from streams.classify.lowercase import lowered
+from streams.classify.lowercase import Folded, lowered
 from streams.classify.normalise import Normalised, normalise
 from streams.classify.sentences import Sentences
 from streams.classify.undertakings import cue_in, cue_positions, names_an_action
@@ -52,19 +52,25 @@ _FUTURE = re.compile(
 )
 _REPORTING = re.compile(r"\b(?:said|says|announced|stated|told|added|confirmed)\b", re.IGNORECASE)
 _LOOKING_BACK = re.compile(r"\b(?:earlier|last|past|previous|since)\s+$", re.IGNORECASE)
+# run on the lowered body when there is one (see streams.classify.lowercase)
+_FUTURE_FOLDED, _REPORTING_FOLDED, _LOOKING_BACK_FOLDED = map(
+    Folded.of, (_FUTURE, _REPORTING, _LOOKING_BACK)
+)
 
 
-def _reported_when(body: str, window: DueWindow, cue: int) -> bool:
+def _reported_when(body: str, window: DueWindow, cue: int, folded: str | None) -> bool:
     """The day of a statement, not of what it promises: a reporting verb stands between
     the cue and the date ("JICA has decided to give ..., an official said here on Monday";
     "on Tuesday (July 23), the ministry said the ministers will ...")."""
     lo, hi = sorted((cue, window.start))
-    return _REPORTING.search(body, lo, hi) is not None
+    return _REPORTING_FOLDED.search(body, folded, lo, hi) is not None
 
 
-def _looked_back(body: str, window: DueWindow) -> bool:
+def _looked_back(body: str, window: DueWindow, folded: str | None) -> bool:
     """ "earlier this week", "last month": the past, whatever the cue."""
-    return bool(_LOOKING_BACK.search(body[max(0, window.start - 12) : window.start]))
+    lo = max(0, window.start - 12)
+    before = None if folded is None else folded[lo : window.start]
+    return bool(_LOOKING_BACK_FOLDED.search(body[lo : window.start], before))
 
 
 CANDIDATE = "cand:"  # an anchor's initiative may be a candidate's key
@@ -88,8 +94,10 @@ def _action(body: str, start: int, end: int, focus: int) -> str:
     if focus - 60 > start:
         words = words[1:]  # the first word may be cut
     out: list[str] = []
+    size = -1  # length of " ".join(out), counted as words are added (not re-joined)
     for word in words:
-        if len(" ".join([*out, word])) > ACTION_CHARS - 1:
+        size += len(word) + 1
+        if size > ACTION_CHARS - 1:
             break
         out.append(word)
     return " ".join(out) + "…"
@@ -186,8 +194,8 @@ def extract_commitments(
     """Commitments of ``body`` relative to ``today`` (the document date).
 
     ``norm`` is ``normalise(body)`` when the caller already has it; ``excluded`` are
-    spans that date the page itself (datelines, date lines), asked for only when a date is
-    found: never a due date; without
+    spans that date the page itself (datelines, date lines), asked for only when a date
+    would otherwise count: never a due date; without
     ``relative_ok`` (no publication date is known) only expressions with a year count. Work is
     spent only on sentences with a cue word and an anchor: sentence breaks are
     found once, date expressions only around those sentences.
@@ -205,19 +213,22 @@ def extract_commitments(
         return []
     windows = find_due_windows(body, today, norm, _regions(candidates), folded)
     merged: dict[tuple[str | None, date, date], Commitment] = {}
-    datelines = excluded() if windows else ()
+    datelines: Sequence[tuple[int, int]] | None = None  # read for the first date that counts
+    cues: dict[tuple[int, int], int | None] = {}  # per sentence: several dates share one
     for window in windows:
-        if any(lo < window.end and window.start < hi for lo, hi in datelines):
-            continue
         if window.relative and not relative_ok:
             continue  # no publication date: "next month" of when?
-        if _looked_back(body, window):
+        if _looked_back(body, window, folded):
             continue
         s_start, s_end = sentences.around(window.start)
-        if window.kind in _FORWARD_KINDS and not _FUTURE.search(body, s_start, s_end):
+        if window.kind in _FORWARD_KINDS and not _FUTURE_FOLDED.search(
+            body, folded, s_start, s_end
+        ):
             continue  # "agreed on Sunday": a named day counts forward only in a plan
-        cue = cue_in(body, s_start, s_end, folded)
-        if cue is None or _reported_when(body, window, cue):
+        if (s_start, s_end) not in cues:
+            cues[s_start, s_end] = cue_in(body, s_start, s_end, folded)
+        cue = cues[s_start, s_end]
+        if cue is None or _reported_when(body, window, cue, folded):
             continue
         inside = _inside(ordered, starts, s_start, s_end)
         if inside:
@@ -228,6 +239,9 @@ def extract_commitments(
             if initiative is None:
                 continue
         else:
+            continue
+        datelines = excluded() if datelines is None else datelines
+        if any(lo < window.end and window.start < hi for lo, hi in datelines):
             continue
         evidence = (
             Evidence(start=window.start, end=window.end, text=body[window.start : window.end]),

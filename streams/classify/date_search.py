@@ -56,14 +56,25 @@ _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "relative": (("next", "this", "coming", "current"),),
     "end_of_month": (("end",), ("month",)),
     "within": (("within", "next", "coming"),),
+    "fiscal": (("fiscal", "fy"),),
 }  # fmt: skip
-# (kind, triggers, pattern, its case-sensitive form for the lowered text or None)
-_SEARCH: tuple[tuple[str, set[str], re.Pattern[str], re.Pattern[str] | None], ...] = tuple(
-    (
+
+
+class _Search(NamedTuple):
+    kind: str
+    triggers: tuple[str, ...]  # sorted: the key of their merged ranges
+    pattern: re.Pattern[str]
+    folded: re.Pattern[str] | None  # its case-sensitive form for the lowered text
+    needs: tuple[re.Pattern[str], ...]  # one search per group of _NEEDS (lowered text)
+
+
+_SEARCH: tuple[_Search, ...] = tuple(
+    _Search(
         kind,
-        triggers,
+        tuple(sorted(triggers)),
         pattern,
         case_sensitive(pattern) if pattern.flags & re.IGNORECASE else None,
+        tuple(re.compile("|".join(map(re.escape, group))) for group in _NEEDS.get(kind, ())),
     )
     for kind, triggers, pattern in PATTERNS
 )
@@ -141,15 +152,18 @@ def expression_matches(
     """
     ranges = _ranges(norm, regions)
     folded = lowered(text) if folded is None else folded
-    for kind, triggers, insensitive, sensitive in _SEARCH:
-        needs = _NEEDS.get(kind, ())
+    spans_of: dict[tuple[str, ...], list[tuple[int, int]]] = {}  # patterns share triggers
+    for kind, triggers, insensitive, sensitive, needs in _SEARCH:
+        spans = spans_of.get(triggers)
+        if spans is None:
+            spans = spans_of[triggers] = _merged([s for t in triggers for s in ranges.get(t, ())])
+        if not spans:
+            continue
         on_folded = folded is not None and sensitive is not None
         pattern = sensitive if on_folded else insensitive
         haystack = folded if on_folded else text
-        for lo, hi in _merged([span for trigger in triggers for span in ranges.get(trigger, ())]):
-            if folded is not None and not all(
-                any(folded.find(word, lo, hi) >= 0 for word in group) for group in needs
-            ):
+        for lo, hi in spans:
+            if folded is not None and not all(need.search(folded, lo, hi) for need in needs):
                 continue  # a word the expression needs is missing
             for match in pattern.finditer(haystack, lo, hi):  # type: ignore[union-attr, arg-type]
                 yield Expression(kind, match.start(), match.end(), _groups(match, text))

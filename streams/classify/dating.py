@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from schemas.documents import DateSource
-from streams.classify.published import read_publication_date
+from streams.classify.published import header_spans, read_publication_date
 
 __all__ = ["Dating"]
 
@@ -33,11 +33,11 @@ class Dating:
     yearless: bool
     seen: date
 
-    def dateline_spans(self, title: str, body: str) -> tuple[tuple[int, int], ...]:
+    def dateline_spans(self, body: str) -> tuple[tuple[int, int], ...]:
         """Spans that date the page (datelines, date lines), read now if not yet."""
         if self.header_spans is not None:
             return self.header_spans
-        return read_publication_date(title, body, max(self.seen, self.day)).header_spans
+        return header_spans(body, max(self.seen, self.day))
 
     @classmethod
     def of(

@@ -6,18 +6,22 @@ finds exactly the same spans on ``text`` as its case-sensitive twin
 (:func:`case_sensitive`) on ``lowered(text)``: lower-casing keeps every
 character's class (word, space, digit), and the only non-ASCII characters the
 engine takes for an ASCII letter (İ, ı, ſ and the Kelvin sign) are folded to
-that letter. tests/unit/classify/test_lowercase.py checks both claims over
+that letter. tests/unit/streams/classify/test_lowercase.py checks both claims over
 every code point. Groups must still be read from the original text. Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-__all__ = ["ASCII_LOOKALIKES", "case_sensitive", "lowered"]
+__all__ = ["ASCII_LOOKALIKES", "Folded", "case_sensitive", "lowered"]
 
 _LOOKALIKES = "\u0130\u0131\u017f\u212a"  # İ ı ſ K (Kelvin)
 ASCII_LOOKALIKES = str.maketrans(dict(zip(_LOOKALIKES, "iisk", strict=True)))
+_SYNTAX = re.compile(r"\\.|\(\?P(?:<\w+>|=\w+\))")  # escapes (\S, \W) and group names
 
 
 def lowered(text: str) -> str | None:
@@ -32,3 +36,43 @@ def lowered(text: str) -> str | None:
 def case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """The twin of a lower-case ``re.IGNORECASE`` pattern, to run on :func:`lowered` text."""
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A lower-case ``re.IGNORECASE`` pattern and its twin: ``search``/``finditer`` run the
+    twin on ``folded`` (``lowered(text)``) when the caller has it, else the pattern on
+    ``text``. Same offsets either way; groups of a twin's match are in lower case."""
+
+    pattern: re.Pattern[str]
+    twin: re.Pattern[str]
+
+    @classmethod
+    def of(cls, pattern: re.Pattern[str], lower: str | None = None) -> Folded:
+        """``lower``: the pattern's source with its letters in lower case, if it is not."""
+        source = pattern.pattern if lower is None else lower
+        written = _SYNTAX.sub("", source)
+        if written != written.lower():
+            raise ValueError(f"pattern {source!r} has capitals: its twin would miss them")
+        return cls(pattern, re.compile(source, pattern.flags & ~re.IGNORECASE))
+
+    def search(
+        self, text: str, folded: str | None, pos: int = 0, endpos: int = sys.maxsize
+    ) -> re.Match[str] | None:
+        if folded is None:
+            return self.pattern.search(text, pos, endpos)
+        return self.twin.search(folded, pos, endpos)
+
+    def finditer(
+        self, text: str, folded: str | None, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        if folded is None:
+            return self.pattern.finditer(text, pos, endpos)
+        return self.twin.finditer(folded, pos, endpos)
+
+    def sub(self, repl: str, text: str, folded: str | None) -> str:
+        """``pattern.sub`` on ``text``, else the twin's on ``folded`` (whose result is in
+        lower case)."""
+        if folded is None:
+            return self.pattern.sub(repl, text)
+        return self.twin.sub(repl, folded)

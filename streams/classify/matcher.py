@@ -80,38 +80,54 @@ class Match(NamedTuple):
 
 
 class ContextHits:
-    """Start offsets of each (kind, id) context term found in one text, sorted."""
+    """Where the context terms of one text are: answers "is a ``kind`` term of ``ident``
+    within ``[lo, hi]``?".
 
-    def __init__(self, found: list[tuple[int, tuple[tuple[str, str], ...]]]) -> None:
-        self._found = found
-        self._at: dict[tuple[str, str], list[int]] | None = None
+    The scan records each hit once, by its key (one key is a term of several rules:
+    "India" is a ``requires`` term of dozens), not once per (kind, id) it stands for:
+    a page names countries in most sentences and asks about a few rules only.
+    """
+
+    def __init__(
+        self,
+        found: list[tuple[int, int]],
+        keys_of: Mapping[tuple[str, str], tuple[int, ...]] = MappingProxyType({}),
+    ) -> None:
+        self._found = found  # (start, key number), in automaton order
+        self._keys_of = keys_of  # (kind, id) -> numbers of the keys that are its terms
+        self._at: dict[int, list[int]] | None = None
 
     def near(self, kind: str, ident: str, lo: int, hi: int) -> bool:
         """Whether a ``kind`` term of ``ident`` starts within ``[lo, hi]``."""
-        if self._at is None:
-            self._at = {}
-            for start, terms in self._found:
-                for term in terms:
-                    self._at.setdefault(term, []).append(start)
-            for found in self._at.values():
-                found.sort()
-        starts = self._at.get((kind, ident))
-        if not starts:
+        keys = self._keys_of.get((kind, ident))
+        if not keys:
             return False
-        k = bisect_left(starts, lo)
-        return k < len(starts) and starts[k] <= hi
+        at = self._at
+        if at is None:
+            at = self._at = {}
+            for start, number in self._found:
+                at.setdefault(number, []).append(start)
+            for found in at.values():
+                found.sort()
+        for number in keys:
+            starts = at.get(number, ())
+            k = bisect_left(starts, lo)
+            if k < len(starts) and starts[k] <= hi:
+                return True
+        return False
 
 
-@dataclass(frozen=True, slots=True)
-class _Key:
-    length: int
-    pad_left: bool
-    pad_right: bool
-    case_sensitive: bool
-    payloads: tuple[Payload, ...]
-    kinds: Mapping[str, tuple[Payload, ...]]
-    context_case_sensitive: bool
-    context: tuple[tuple[str, str], ...]
+class _Key(NamedTuple):
+    """What the automaton holds for one padded key; a tuple, unpacked in the scan loop
+    (the loop runs once per raw hit, so every attribute look-up there counts)."""
+
+    back: int  # a hit ending at padded index ``last`` starts at normalised ``last - back``
+    pad_right: int  # and ends at normalised ``last - pad_right``
+    cased: bool  # the alias or the term must be all-capital in the original text
+    alias: Match | None  # the match's payloads (start/end unset), if an alias
+    alias_cased: bool
+    context: int  # number of the key among context terms, -1 if none
+    context_cased: bool
 
 
 def _is_short_acronym(alias: str) -> bool:
@@ -219,27 +235,37 @@ class Matcher:
                     payloads.append(payload)
                 cases.append(_is_short_acronym(alias))
         self._automaton = ahocorasick.Automaton()
+        self._contexts: list[str] = []  # context keys, by number
         self.size = 0
+        keys_of: dict[tuple[str, str], list[int]] = {}
         for key, (payloads, cases, terms, term_cases) in grouped.items():
             pad_left, pad_right = not is_cjk(key[0]), not is_cjk(key[-1])
             padded = (" " if pad_left else "") + key + (" " if pad_right else "")
             kinds: dict[str, tuple[Payload, ...]] = {}
             for payload in payloads:
                 kinds[payload.kind] = (*kinds.get(payload.kind, ()), payload)
+            number = -1
+            if terms:
+                number = len(self._contexts)
+                self._contexts.append(key)
+                for term in terms:
+                    keys_of.setdefault((term.kind, term.id), []).append(number)
+            alias_cased = bool(cases) and all(cases)
+            context_cased = bool(term_cases) and all(term_cases)
             self._automaton.add_word(
                 padded,
                 _Key(
-                    len(padded),
-                    pad_left,
+                    len(padded) - pad_left,
                     pad_right,
-                    bool(cases) and all(cases),
-                    tuple(payloads),
-                    MappingProxyType(kinds),
-                    bool(term_cases) and all(term_cases),
-                    tuple((t.kind, t.id) for t in terms),
+                    alias_cased or context_cased,
+                    Match(0, 0, tuple(payloads), MappingProxyType(kinds)) if payloads else None,
+                    alias_cased,
+                    number,
+                    context_cased,
                 ),
             )
             self.size += bool(payloads)
+        self._keys_of = MappingProxyType({term: tuple(n) for term, n in keys_of.items()})
         if grouped:
             self._automaton.make_automaton()
 
@@ -255,34 +281,40 @@ class Matcher:
         self, norm: Normalised, original: str, *, overlapping: bool = False
     ) -> tuple[list[Match], ContextHits]:
         """Alias matches (as :meth:`scan`) and where the context terms are, in one pass."""
-        found: list[tuple[int, tuple[tuple[str, str], ...]]] = []
+        found: list[tuple[int, int]] = []
         if not norm.text or not len(self._automaton):
             return [], ContextHits(found)
-        candidates: list[tuple[int, int, _Key]] = []
+        candidates: list[tuple[int, int, int, Match]] = []
         span = norm.span
         run_on = _run_on_ends(norm, original)
-        for last, key in self._automaton.iter(" " + norm.text + " "):
+        for last, (
+            back,
+            pad_right,
+            cased,
+            alias,
+            alias_cased,
+            context,
+            context_cased,
+        ) in self._automaton.iter(" " + norm.text + " "):
             # padded text index ``last`` is normalised index ``last - 1``
-            start = last - key.length + key.pad_left
-            end = last - key.pad_right
-            upper = True
-            if key.case_sensitive or key.context_case_sensitive:
-                o_start, o_end = span(start, end)
-                upper = all(c.isupper() for c in original[o_start:o_end] if c.isalpha())
-            if key.pad_right and end in run_on:
+            start = last - back
+            end = last - pad_right
+            if run_on and pad_right and end in run_on:
                 continue
-            if key.payloads and (upper or not key.case_sensitive):
-                candidates.append((start, end, key))
-            if key.context and (upper or not key.context_case_sensitive):
-                found.append((start, key.context))
-        candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
-        if overlapping:
-            matches = [Match(start, end, key.payloads, key.kinds) for start, end, key in candidates]
-            return matches, ContextHits(found)
+            lower = False  # rare: a short acronym ("US", "MEA") must be in capitals
+            if cased:
+                o_start, o_end = span(start, end)
+                lower = not all(c.isupper() for c in original[o_start:o_end] if c.isalpha())
+            if alias is not None and not (lower and alias_cased):
+                candidates.append((start, start - end, end, alias))
+            if context >= 0 and not (lower and context_cased):
+                found.append((start, context))
+        # leftmost, then longest; (start, end) is one key's, so ties never reach the match
+        candidates.sort()
         out: list[Match] = []
         reach = 0
-        for start, end, key in candidates:
-            if start >= reach:
-                out.append(Match(start, end, key.payloads, key.kinds))
+        for start, _, end, alias in candidates:
+            if overlapping or start >= reach:
+                out.append(Match(start, end, alias.payloads, alias.kinds))
                 reach = end
-        return out, ContextHits(found)
+        return out, ContextHits(found, self._keys_of)

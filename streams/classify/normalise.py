@@ -308,10 +308,38 @@ def _normalise_ascii(translated: str) -> Normalised:
     )
 
 
+def _simple_chars() -> dict[str, str]:
+    """Non-ASCII characters of Latin text that normalise to one ASCII character, one for
+    one ("’" -> " ", "–" -> " ", "é" -> "e", "Ａ" -> "a"): Latin-1, Latin Extended-A/B,
+    general punctuation, fullwidth ASCII."""
+    out: dict[str, str] = {}
+    for lo, hi in ((0x80, 0x24F), (0x2000, 0x206F), (0xFF01, 0xFF5E)):
+        for code in range(lo, hi + 1):
+            char = chr(code)
+            folded = _fold(char)
+            if len(folded) == 1 and folded.isascii():
+                out[char] = folded
+    return out
+
+
+_SIMPLE = _simple_chars()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NOT_SIMPLE = re.compile("[^\x00-\x7f" + "".join(map(re.escape, _SIMPLE)) + "]")
+
+
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` for matching and keep the map back to it (see module docstring)."""
     if text.isascii():
         return _normalise_ascii(text.encode("ascii").translate(_ASCII_TABLE).decode("ascii"))
+    if _NOT_SIMPLE.search(text) is None:
+        # Latin text with curly quotes, dashes, accents: each such character is one ASCII
+        # character once normalised, so the text is normalised as ASCII (the same map)
+        return normalise(_NON_ASCII.sub(lambda m: _SIMPLE[m.group()], text))
+    return _normalise_any(text)
+
+
+def _normalise_any(text: str) -> Normalised:
+    """Normalise any text, character by character outside ASCII runs."""
     builder = _Builder()
     for run in _RUNS.finditer(text):
         chunk = run.group()

@@ -23,11 +23,14 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
-__all__ = ["PublicationDate", "read_publication_date"]
+from streams.classify.lowercase import Folded, lowered
+
+__all__ = ["PublicationDate", "header_spans", "read_publication_date"]
 
 HEADER_LINES = 10
 HEADER_CHARS = 700
@@ -57,7 +60,18 @@ _FULL_DATES = (
     re.compile(r"(?P<era>令和|平成|昭和)\s*(?P<year>元|\d{1,2})\s*年\s*(?P<month>[01]?\d)\s*月"
                r"\s*(?P<day>[0-3]?\d)\s*日"),
 )  # fmt: skip
-_HAS_YEAR = re.compile(r"(?:19|20)\d\d|[１２][０-９]{3}|令和|平成|昭和")
+# run on lowered text (much faster, see streams.classify.lowercase; the others have no
+# cased letter and find the same there); the first two need a month's name
+_MONTH_LOWER = "(?P<month>" + _MONTH.removeprefix("(?P<month>").lower()
+_FULL_DATES_FOLDED = tuple(
+    (Folded.of(p, p.pattern.replace(_MONTH, _MONTH_LOWER)), i < 2)
+    for i, p in enumerate(_FULL_DATES)
+)
+_NAMED_MONTH = Folded.of(re.compile("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", _I))
+_PUNCTUATION = re.compile(r"[\s,.;:|/()（）\[\]\-–—・|·]+")
+# each alternative opens with a literal: the engine skips to them (same answer as
+# (?:19|20)\d\d|[１２][０-９]{3}|令和|平成|昭和)
+_HAS_YEAR = re.compile(r"19\d\d|20\d\d|１[０-９]{3}|２[０-９]{3}|令和|平成|昭和")
 _WIRE_STAMP = re.compile(
     r"[(（](?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/(?P<day>[0-3]\d)[-\s][0-2]\d:[0-5]\d[)）]"
 )
@@ -68,6 +82,7 @@ _NOT_DATE_WORDS = re.compile(
     r"|午前|午後|時|分|更新|公開|配信)",
     _I,
 )
+_NOT_DATE_WORDS_FOLDED = Folded.of(_NOT_DATE_WORDS)
 # "TOKYO, Jan 16 (Reuters) -", "New Delhi [India], September 7 (ANI):", "Canberra, Nov 5:"
 _DATELINE = re.compile(
     rf"^\s*(?P<place>[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){{0,3}})(?:\s*\[[^\]\n]{{1,30}}\])?"
@@ -114,8 +129,12 @@ def _full_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple
     if not _HAS_YEAR.search(text, start, end):
         return []
     found: list[tuple[int, int, date]] = []
-    for pattern in _FULL_DATES:
-        for match in pattern.finditer(text, start, end):
+    folded = lowered(text)  # groups of a month name come lower case: _date_of lowers them
+    named = _NAMED_MONTH.search(text, folded, start, end) is not None
+    for pattern, needs_name in _FULL_DATES_FOLDED:
+        if needs_name and not named:
+            continue
+        for match in pattern.finditer(text, folded, start, end):
             day = _date_of(match.groupdict())
             if day is not None:
                 found.append((match.start(), match.end(), day))
@@ -134,20 +153,23 @@ def _plausible(day: date | None, latest: date) -> bool:
 def _is_date_line(line: str, start: int, end: int) -> bool:
     """Whether a line is mostly the date at ``line[start:end]`` (a header, not a sentence)."""
     rest = line[:start] + " " + line[end:]
-    rest = _NOT_DATE_WORDS.sub(" ", rest)
-    rest = re.sub(r"[\s,.;:|/()（）\[\]\-–—・|·]+", " ", rest).strip()
+    folded = lowered(rest)
+    rest = _NOT_DATE_WORDS_FOLDED.sub(" ", rest, folded)  # lower case: its length is read
+    rest = _PUNCTUATION.sub(" ", rest).strip()
     return len(rest) <= DATE_LINE_SLACK and rest.count(" ") <= 3
 
 
 def _lines(body: str, limit_lines: int, limit_chars: int) -> list[tuple[int, str]]:
+    """(offset, line) of the first non-blank lines, up to the limits (the rest is not split)."""
     out: list[tuple[int, str]] = []
     at = 0
-    for line in body.split("\n"):
-        if len(out) >= limit_lines or at > limit_chars:
-            break
+    while at <= len(body) and len(out) < limit_lines and at <= limit_chars:
+        end = body.find("\n", at)
+        end = len(body) if end < 0 else end
+        line = body[at:end]
         if line.strip():
             out.append((at, line))
-        at += len(line) + 1
+        at = end + 1
     return out
 
 
@@ -205,6 +227,52 @@ def _japanese_dateline(
     return None
 
 
+class _Header(NamedTuple):
+    """A date line, wire stamp or dateline near the top: its body span and its date."""
+
+    span: tuple[int, int]
+    day: date
+    how: str
+    guessed: bool  # a dateline without a year, and no year from the context
+
+
+def _headers(body: str, latest: date, hint: Callable[[int, int], int | None]) -> Iterator[_Header]:
+    """Every header of the body that dates the page, in the order a reader trusts them."""
+    for at, line in _lines(body, HEADER_LINES, HEADER_CHARS):
+        for start, end, day in _full_dates(line):
+            if _is_date_line(line, start, end) and _plausible(day, latest):
+                yield _Header((at, at + len(line)), day, "date line", False)
+                break
+    stamp = _WIRE_STAMP.search(body)
+    if stamp is not None:
+        stamped = _date_of(stamp.groupdict())
+        if stamped is not None and _plausible(stamped, latest):
+            yield _Header((stamp.start(), stamp.end()), stamped, "timestamp", False)
+    dateline = _DATELINE.search(body, 0, HEADER_CHARS)
+    if dateline is not None and dateline.start() < HEADER_CHARS:
+        groups = dateline.groupdict()
+        month = _MONTHS[str(groups["month"]).lower().rstrip(".")]
+        day_of_month = int(str(groups["day"]))
+        yearless = not groups.get("year")
+        found = _yearless(month, day_of_month, latest, hint) if yearless else _date_of(groups)
+        if found is not None and _plausible(found, latest):
+            guessed = yearless and hint(month, day_of_month) is None
+            yield _Header((dateline.start(), dateline.end()), found, "dateline", guessed)
+    ja = _japanese_dateline(body, latest, hint)
+    if ja is not None:
+        yield _Header(ja[1], ja[0], "dateline", hint(ja[0].month, ja[0].day) is None)
+
+
+def header_spans(body: str, latest: date) -> tuple[tuple[int, int], ...]:
+    """The ``header_spans`` of :func:`read_publication_date`, without choosing a date (for
+    a page whose date was given: the title and the opening lines are not read)."""
+    return tuple(sorted({header.span for header in _headers(body, latest, _no_hint)}))
+
+
+def _no_hint(month: int, day: int) -> int | None:
+    return None
+
+
 def read_publication_date(
     title: str,
     body: str,
@@ -217,50 +285,15 @@ def read_publication_date(
     a date written without one when the rest of the document tells (None: the latest
     year that keeps it on or before ``latest``).
     """
-    hint = year_hint or (lambda month, day: None)
-    spans: list[tuple[int, int]] = []
-    chosen: tuple[date, str] | None = None
-    guessed = False
+    headers = list(_headers(body, latest, year_hint or _no_hint))
+    spans = tuple(sorted({header.span for header in headers}))
     in_title = _in_title(title, latest)
     if in_title is not None:
-        chosen = (in_title, "title")
-    for at, line in _lines(body, HEADER_LINES, HEADER_CHARS):
-        for start, end, day in _full_dates(line):
-            if _is_date_line(line, start, end) and _plausible(day, latest):
-                spans.append((at, at + len(line)))
-                if chosen is None:
-                    chosen = (day, "date line")
-                break
-    stamp = _WIRE_STAMP.search(body)
-    if stamp is not None:
-        stamped = _date_of(stamp.groupdict())
-        if stamped is not None and _plausible(stamped, latest):
-            spans.append((stamp.start(), stamp.end()))
-            if chosen is None:
-                chosen = (stamped, "timestamp")
-    dateline = _DATELINE.search(body, 0, HEADER_CHARS)
-    if dateline is not None and dateline.start() < HEADER_CHARS:
-        groups = dateline.groupdict()
-        month = _MONTHS[str(groups["month"]).lower().rstrip(".")]
-        day_of_month = int(str(groups["day"]))
-        yearless = not groups.get("year")
-        found = _yearless(month, day_of_month, latest, hint) if yearless else _date_of(groups)
-        if found is not None and _plausible(found, latest):
-            spans.append((dateline.start(), dateline.end()))
-            if chosen is None:
-                chosen = (found, "dateline")
-                guessed = yearless and hint(month, day_of_month) is None
-    ja = _japanese_dateline(body, latest, hint)
-    if ja is not None:
-        spans.append(ja[1])
-        if chosen is None:
-            chosen = (ja[0], "dateline")
-            guessed = hint(ja[0].month, ja[0].day) is None
-    if chosen is None:
-        for _, _, day in _full_dates(body, 0, OPENING_CHARS):
-            if _plausible(day, latest):
-                chosen = (day, "opening lines")
-                break
-    if chosen is None:
-        return PublicationDate(None, "", tuple(spans))
-    return PublicationDate(chosen[0], chosen[1], tuple(sorted(set(spans))), guessed)
+        return PublicationDate(in_title, "title", spans, False)
+    if headers:
+        first = headers[0]
+        return PublicationDate(first.day, first.how, spans, first.guessed)
+    for _, _, day in _full_dates(body, 0, OPENING_CHARS):
+        if _plausible(day, latest):
+            return PublicationDate(day, "opening lines", spans, False)
+    return PublicationDate(None, "", spans)

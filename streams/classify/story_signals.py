@@ -25,13 +25,14 @@ Pure: no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import ahocorasick
 
+from streams.classify.lowercase import Folded, lowered
 from streams.classify.sentences import Sentences
 
 __all__ = ["EventSignals", "compatible_kinds", "event_signals"]
@@ -97,6 +98,7 @@ def _kind_automaton() -> Any:
 
 _KIND_SCAN = _kind_automaton()
 _NOT_WORD = re.compile(r"[^\w]+")
+_NOT_WORD_CHAR = re.compile(r"[^\w]")
 
 
 def _kind_hits(text: str) -> list[tuple[int, int, str]]:
@@ -107,7 +109,7 @@ def _kind_hits(text: str) -> list[tuple[int, int, str]]:
     padded = (
         " " + _NOT_WORD.sub(" ", text.lower()) + " "
         if text.isascii()
-        else (" " + _NOT_WORD.sub(lambda m: " " * len(m.group()), text.lower()) + " ")
+        else (" " + _NOT_WORD_CHAR.sub(" ", text.lower()) + " ")  # offsets kept
     )
     return [
         (end - length + 1 + padded_word - 1, rank, kind)
@@ -126,15 +128,17 @@ _APART = {
 # compatible only with themselves: a courtesy call, a phone call, a meeting on the side of
 # another event ("met ... ahead of the Quad meeting", "首脳会合のあと...会談")
 _ALONE = frozenset({"courtesy", "phone", "side"})
+# Only where a match of _SIDE, _FUTURE or _PAST starts is read: a "\b" is put before a group
+# of alternatives, not before each (the regex engine then tries fewer at each offset)
 _SIDE = re.compile(
-    r"on the (?:sidelines|margins) of|\bahead of (?:the|a|their)\b|"
-    r"\b(?:after|following) (?:the|their) (?:summit|meeting|talks)|"
+    r"on the (?:sidelines|margins) of|"
+    r"\b(?:ahead of (?:the|a|their)\b|(?:after|following) (?:the|their) (?:summit|meeting|talks))|"
     r"のあと|の後に?|に先立|の合間|に際して|相次いで会談",
     _I,
 )
 _FUTURE = re.compile(
-    r"\bwill\b|\bis set to\b|\bare set to\b|scheduled to|\bslated\b|\bahead of\b|"
-    r"\bis expected to\b|\bplans? to\b|\bupcoming\b|予定|見通し|方向で調整|へ$|します。|"
+    r"\b(?:will|is set to|are set to|slated|ahead of|is expected to|plans? to|upcoming)\b|"
+    r"scheduled to|予定|見通し|方向で調整|へ$|します。|"
     r"する。|する方針",
     _I,
 )
@@ -146,7 +150,7 @@ _PAST = re.compile(
 )
 # a headline tells what happened in the present tense: "US and Japan Sign Minerals Deal"
 _HEADLINE_PRESENT = re.compile(
-    r"(?<!\bto )\b(?:signs?|meets?|holds?|launch(?:es)?|agrees?|inks?|concludes?|begins?|opens?|"
+    r"\b(?<!\bto )(?:signs?|meets?|holds?|launch(?:es)?|agrees?|inks?|concludes?|begins?|opens?|"
     r"unveils?|hosts?|welcomes?|reaffirms?|discuss(?:es)?|vows?|pledges?)\b",
     _I,
 )
@@ -171,6 +175,7 @@ _EN_DAY = re.compile(
     r"|\b(?P<today>today|this morning|this afternoon|tonight)\b|\b(?P<yesterday>yesterday)\b",
     _I,
 )
+_JA_DAY_CHARS = ("日", "曜", "きょう", "けさ", "きのう")
 _JA_DAY = re.compile(
     r"(?:(?P<year>(?:19|20)\d\d)年)?(?:(?P<month>[01]?\d)月)?(?P<day>[0-3]?\d)日(?![本曜間])"
     r"|(?P<weekday>[月火水木金土日]曜)|(?P<today>本日|きょう|今日|けさ)|(?P<yesterday>昨日|きのう)"
@@ -192,6 +197,16 @@ _EN_ORDINAL = re.compile(
 )
 _JA_ORDINAL = re.compile(r"第(?P<n>\d{1,3})回")
 _ROUND_REACH = 60  # characters between an ordinal and the initiative it numbers
+# run on lowered text (much faster, see streams.classify.lowercase)
+_SIDE_FOLDED, _FUTURE_FOLDED, _PAST_FOLDED, _SAID_BEFORE_FOLDED = map(
+    Folded.of, (_SIDE, _FUTURE, _PAST, _SAID_BEFORE)
+)
+_HEADLINE_PRESENT_FOLDED, _HEADLINE_FUTURE_FOLDED = map(
+    Folded.of, (_HEADLINE_PRESENT, _HEADLINE_FUTURE)
+)
+_EN_DAY_FOLDED, _TRANCHE_WORD_FOLDED, _EN_ORDINAL_FOLDED = map(
+    Folded.of, (_EN_DAY, _TRANCHE_WORD, _EN_ORDINAL)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,15 +251,6 @@ def _lead(body: str) -> str:
     return " ".join(kept)[:LEAD_CHARS]
 
 
-def _first_sentence(text: str) -> str:
-    """Up to the first sentence end after a few characters ("1." opens no sentence; "S.
-    Jaishankar" and "U.S." end none)."""
-    for end in Sentences(text).ends:
-        if end >= 15:
-            return text[:end]
-    return text
-
-
 def _first_kind(text: str, end: int | None = None) -> tuple[int, str] | None:
     """(offset, kind) of the first event word of ``text[:end]`` (at one offset, the kind
     listed first)."""
@@ -260,18 +266,18 @@ def _first_kind(text: str, end: int | None = None) -> tuple[int, str] | None:
 _OUTRANKS = (("enacted", frozenset({"passed", "debate"})), ("end", frozenset({"start"})))
 
 
-def _kind(title: str, lead: str, leaders: bool) -> str:
-    kind = _lead_kind(title, lead, leaders)
-    first = {k for _, _, k in _kind_hits(f"{title}\n{_first_sentence(lead)}")}
+def _kind(title: str, lead: str, first: str, leaders: bool) -> str:
+    """``first``: the lead's first sentence."""
+    kind = _lead_kind(title, lead, first, leaders)
+    in_first = {k for _, _, k in _kind_hits(f"{title}\n{first}")}
     for higher, lower in _OUTRANKS:
-        if kind in lower and higher in first:
+        if kind in lower and higher in in_first:
             return higher
     return kind
 
 
-def _lead_kind(title: str, lead: str, leaders: bool) -> str:
-    first = _first_sentence(lead)
-    side = _SIDE.search(first)
+def _lead_kind(title: str, lead: str, first: str, leaders: bool) -> str:
+    side = _SIDE_FOLDED.search(first, lowered(first))
     if side is not None:
         before = _first_kind(first, side.start())
         return before[1] if before is not None and before[1] in _ALONE else "side"
@@ -295,14 +301,19 @@ def _usual_kind(body: str) -> str:
     return kind if count >= 2 and kind not in _ALONE else ""
 
 
-def _preview(title: str, lead: str) -> bool:
-    """Whether the title, else the first sentence of the lead that says either, announces
-    ("will meet") before it reports ("met"); a sentence saying neither ("Reporting from
-    our correspondents.") is passed over."""
-    for index, text in enumerate((title, *_sentences(lead, LEAD_SENTENCES))):
+def _preview(title: str, sentences: Sequence[str]) -> bool:
+    """Whether the title, else the first of the lead's ``sentences`` that says either,
+    announces ("will meet") before it reports ("met"); a sentence saying neither
+    ("Reporting from our correspondents.") is passed over."""
+    for index, text in enumerate((title, *sentences)):
         headline = index == 0
-        future = _FUTURE.search(text) or (_HEADLINE_FUTURE.search(text) if headline else None)
-        past = _PAST.search(text) or (_HEADLINE_PRESENT.search(text) if headline else None)
+        folded = lowered(text)
+        future = _FUTURE_FOLDED.search(text, folded) or (
+            _HEADLINE_FUTURE_FOLDED.search(text, folded) if headline else None
+        )
+        past = _PAST_FOLDED.search(text, folded) or (
+            _HEADLINE_PRESENT_FOLDED.search(text, folded) if headline else None
+        )
         if future is not None and (past is None or future.start() < past.start()):
             return True
         if past is not None:
@@ -312,7 +323,7 @@ def _preview(title: str, lead: str) -> bool:
 
 def _sentences(text: str, most: int) -> list[str]:
     """The first ``most`` sentences of ``text`` (one that ends before 15 characters is
-    joined to the next: "1." opens none)."""
+    joined to the next: "1." opens none; "S. Jaishankar" and "U.S." end none)."""
     out: list[str] = []
     start = 0
     for end in Sentences(text).ends:
@@ -346,11 +357,17 @@ def _day(text: str, published: date | None, preview: bool) -> tuple[date | None,
     followed by a comma, "JICAは10月1日、9月28日に…調印したと発表した") and another day follows:
     then the day of the act."""
     found: list[tuple[date, bool]] = []
-    for pattern in (_EN_DAY, _JA_DAY):
-        for match in pattern.finditer(text):
+    folded = lowered(text)
+    # on the lowered copy the groups are lower case: _resolve reads them so anyway
+    english = _EN_DAY_FOLDED.finditer(text, folded)
+    # every Japanese day has one of these (most English text has none: a slow pattern)
+    japanese = _JA_DAY.finditer(text) if any(c in text for c in _JA_DAY_CHARS) else ()
+    for matches in (english, japanese):
+        for match in matches:
             day = _resolve(match.groupdict(), published, preview)
             if day is not None:
-                said = _SAID_BEFORE.search(text, max(0, match.start() - 24), match.start())
+                at = match.start()
+                said = _SAID_BEFORE_FOLDED.search(text, folded, max(0, at - 24), at)
                 topic = text.startswith(("、", ",", "，"), match.end())
                 found.append((day, bool(said) or topic))
         if found:
@@ -411,11 +428,12 @@ def _rounds(text: str, spans: Iterable[tuple[int, int, str]]) -> tuple[str, ...]
     for start, _, initiative in spans:
         window = text[max(0, start - _ROUND_REACH) : start]
         found = None
-        for match in _EN_ORDINAL.finditer(window):
+        # groups: digits or a word, lowered below
+        for match in _EN_ORDINAL_FOLDED.finditer(window, lowered(window)):
             if not re.match(r"\s+(?:tranche|phase)\b", window[match.end() :], _I):
                 found = match
         ja = None
-        for match in _JA_ORDINAL.finditer(window):
+        for match in _JA_ORDINAL.finditer(window) if "第" in window else ():
             ja = match
         if ja is not None and (found is None or ja.start() > found.start()):
             out.add(f"{initiative}#round#{int(ja.group('n'))}")
@@ -432,7 +450,7 @@ def _tranches(text: str, spans: Iterable[tuple[int, int, str]]) -> set[str]:
     its first."""
     out: set[str] = set()
     head = text[: LEAD_CHARS * 2]
-    if "期" not in head and not _TRANCHE_WORD.search(head):
+    if "期" not in head and not _TRANCHE_WORD_FOLDED.search(head, lowered(head)):
         return out
     mentions = list(spans)
     for match in _TRANCHE.finditer(text, 0, LEAD_CHARS * 2):
@@ -475,8 +493,10 @@ def event_signals(
     title, for the rounds.
     """
     lead = _lead(body)
-    kind = _kind(title, lead, leaders) or _usual_kind(body)
-    preview = _preview(title, lead)
+    sentences = _sentences(lead, LEAD_SENTENCES)
+    first = sentences[0] if sentences else lead
+    kind = _kind(title, lead, first, leaders) or _usual_kind(body)
+    preview = _preview(title, sentences)
     day, exact = _day(f"{title}\n{lead}", published, preview)
     rounds = set(_rounds(title, title_spans))
     spans = list(initiative_spans)

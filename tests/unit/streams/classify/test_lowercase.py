@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from streams.classify import story_signals
 from streams.classify.date_patterns import PATTERNS
 from streams.classify.date_search import Expression, expression_matches
-from streams.classify.lowercase import lowered
+from streams.classify.lowercase import Folded, lowered
 from streams.classify.normalise import normalise
 from streams.classify.undertakings import cue_in, names_an_action
 
@@ -102,3 +103,49 @@ def test_cues_and_actions_on_lowered_text(text: str) -> None:
         for end in (len(text), start + 40):
             assert cue_in(text, start, end, folded) == cue_in(text, start, end)
             assert names_an_action(text, start, end, folded) == names_an_action(text, start, end)
+
+
+FOLDED = [
+    Folded.of(pattern)
+    for pattern in (
+        story_signals._SIDE,
+        story_signals._FUTURE,
+        story_signals._PAST,
+        story_signals._SAID_BEFORE,
+        story_signals._HEADLINE_PRESENT,
+        story_signals._HEADLINE_FUTURE,
+        story_signals._EN_DAY,
+        story_signals._TRANCHE_WORD,
+        story_signals._EN_ORDINAL,
+    )
+]
+LEAD_WORDS = [
+    "Will", "WILL", "met", "MET", "Signs", "to", "To Host", "said", "SAID", "on", "Monday",
+    "MONDAY", "July", "JULY", "29th", "2026", "today", "Today", "ahead", "of", "the", "Sidelines",
+    "TRANCHE", "Phase", "ſeventh", "Fifth", "15th", "İs", "ſet", "予定", "した。", ".", " ", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LEAD_WORDS), max_size=30), st.integers(0, 40))
+def test_a_folded_pattern_finds_what_the_case_insensitive_one_finds(
+    words: list[str], pos: int
+) -> None:
+    text = " ".join(words)
+    folded = lowered(text)
+    for twin in FOLDED:
+        spans = [m.span() for m in twin.pattern.finditer(text)]
+        assert [m.span() for m in twin.finditer(text, folded)] == spans
+        assert _span(twin.search(text, folded, pos)) == _span(twin.pattern.search(text, pos))
+
+
+def _span(match: re.Match[str] | None) -> tuple[int, int] | None:
+    return None if match is None else match.span()
+
+
+def test_a_pattern_with_capitals_has_no_folded_twin() -> None:
+    """Its twin would never match the capitals on lowered text ("FY" in "fy2026")."""
+    with pytest.raises(ValueError, match="capitals"):
+        Folded.of(re.compile(r"\b(?:fiscal|FY)\s*\d{4}", re.IGNORECASE))
+    twin = Folded.of(re.compile(r"\bFY\S", re.IGNORECASE), r"\bfy\S")
+    assert twin.search("In FY2026", lowered("In FY2026")) is not None

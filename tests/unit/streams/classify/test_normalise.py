@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from streams.classify import normalise as normalisation
 from streams.classify.normalise import Normalised, normalise
 
 
@@ -86,3 +87,25 @@ def test_offset_map_round_trips_on_arbitrary_text(text: str) -> None:
 def test_normalising_twice_changes_nothing(text: str) -> None:
     once = normalise(text).text
     assert normalise(once).text == once
+
+
+_LATIN = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("abcXYZ019 \t\n.,'-()"), st.sampled_from(sorted(normalisation._SIMPLE))
+    ),
+    max_size=120,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LATIN)
+def test_latin_text_read_as_ascii_maps_as_read_character_by_character(text: str) -> None:
+    """Curly quotes, dashes and accents take the ASCII path: the same text, the same map."""
+    fast, slow = normalise(text), normalisation._normalise_any(text)
+    assert fast.text == slow.text
+    assert fast.offsets == slow.offsets
+    assert [fast.original_end(i) for i in range(len(fast.text))] == [
+        slow.original_end(i) for i in range(len(slow.text))
+    ]
+    for original in range(len(text) + 1):
+        assert fast.index_at(original) == slow.index_at(original)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from streams.classify.classifier import Classifier, DocumentText
-from streams.classify.published import read_publication_date
+from streams.classify.published import header_spans, read_publication_date
 
 SEEN = date(2026, 12, 2)
 
@@ -88,6 +88,21 @@ def test_a_date_line_spans_the_header_it_came_from() -> None:
     found = read_publication_date("", body, SEEN)
     ((start, end),) = found.header_spans
     assert body[start:end] == "March 28, 2023"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Headline\n\nMarch 28, 2023\n\nTOKYO, March 28 (Reuters) - Talks. (2023/03/28-10:00)",
+        "【ワシントン共同】外相は19日、会談した。\n2025年1月20日",
+        "\n" * 30 + "Tuesday, November 05, 2024\nNo header this far down.",
+        "No date anywhere in this text.",
+    ],
+)
+def test_header_spans_are_those_the_date_reader_finds(body: str) -> None:
+    """A page with a given date is not read for one, only for the spans that date it."""
+    read = read_publication_date("A title (2024/01/02)", body, SEEN)
+    assert header_spans(body, SEEN) == read.header_spans
 
 
 @pytest.fixture(scope="module")

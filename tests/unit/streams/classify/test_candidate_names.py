@@ -1,0 +1,63 @@
+"""Finding names fast finds what the plain reading finds: heads by ``str.find`` are the
+regex's, and a name's start found in a short window is the whole window's."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams.classify.candidates import (
+    _HEAD_ORDER,
+    _NEAR_CHARS,
+    _SENTENCE_END,
+    _WORD,
+    MAX_TOKENS,
+    WINDOW_CHARS,
+    _heads,
+    _name_start,
+    _name_token,
+)
+
+HEAD_RE = re.compile(rf"\b(?:{'|'.join(_HEAD_ORDER)})\b")
+PIECES = [
+    "Dialogue", "Working Group", "Joint Working Group", "Group", "Joint", "Partnership",
+    "Framework", "Framework Dialogue", "Task Force", "India", "Japan", "India-Japan", "the",
+    "on", "of", "Critical", "Minerals", "2+2", "AI", "x", "é", "_", "Ｘ", "-", "–", " ", " ",
+    "\n", ".", ",", "'", "s", "Xyzzyplughxyzzyplugh", "Delhi.", "said:", "U.S.", "NATO.",
+]  # fmt: skip
+
+
+def _reference_start(text: str, start: int) -> int:
+    """The name's start as the whole window reads it, word by word."""
+    window_start = max(0, start - WINDOW_CHARS)
+    tokens = [(t.start(), t.group()) for t in _WORD.finditer(text, window_start, start)]
+    if tokens and tokens[0][0] == window_start and window_start > 0:
+        tokens = tokens[1:]
+    for at, token in reversed(tokens[-MAX_TOKENS:]):
+        if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
+            break
+        if _SENTENCE_END.search(token):
+            break
+        start = at
+    return start
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60), st.sampled_from(["", " ", "-"]))
+def test_heads_and_name_starts_are_the_plain_readings(pieces: list[str], joint: str) -> None:
+    text = joint.join(pieces)
+    heads = _heads(text)
+    assert heads == [(m.start(), m.end(), m.group()) for m in HEAD_RE.finditer(text)]
+    for start, _, _ in heads:
+        near = _name_start(text, start, _NEAR_CHARS)
+        assert near is None or near == _reference_start(text, start)
+        assert _name_start(text, start, WINDOW_CHARS) == _reference_start(text, start)
+
+
+def test_a_name_longer_than_the_near_window_is_read_in_the_whole_window() -> None:
+    text = "said " + " ".join(["Alpha"] * 9) + " Dialogue"
+    start = text.index("Dialogue")
+    assert _name_start(text, start, 20) is None
+    assert _name_start(text, start, WINDOW_CHARS) == text.index("Alpha")
