@@ -5,7 +5,7 @@ Speed work must not change what is read. ``tests/golden`` holds the output of
 evaluation set, and for the real-news set (third-party text, kept outside the project)
 only a digest per document. After an intended change, regenerate and review the diff:
 
-    POLICYWATCH_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/unit/streams/classify/test_golden.py
+    POLICYWATCH_UPDATE_GOLDEN=1 .venv/bin/pytest tests/unit/streams/classify/test_golden.py
 """
 
 from __future__ import annotations
