@@ -94,20 +94,28 @@ def subscribe(bootstrap: str, *subscriptions: Subscription) -> None:
 
 
 def alert_reader(bootstrap: str) -> Callable[[], list[AlertRaised]]:
-    """Every AlertRaised on the topic so far (partitions assigned, no group)."""
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    partitions = [
-        TopicPartition("policy.alerts", p)
-        for p in consumer.partitions_for_topic("policy.alerts") or ()
-    ]
-    consumer.assign(partitions)
-    consumer.seek_to_beginning(*partitions)
-    seen: list[AlertRaised] = []
+    """Every AlertRaised on the topic so far. Each call reads from the beginning with its
+    own consumer and closes it: a consumer left open would go on reconnecting (and
+    logging errors) after the test's broker is gone."""
 
     def read() -> list[AlertRaised]:
-        for records in consumer.poll(timeout_ms=500).values():
-            seen.extend(decode(r.value, AlertRaised) for r in records)
-        return list(seen)
+        consumer = KafkaConsumer(
+            bootstrap_servers=bootstrap, enable_auto_commit=False, fetch_max_wait_ms=100
+        )
+        try:
+            partitions = [
+                TopicPartition("policy.alerts", p)
+                for p in consumer.partitions_for_topic("policy.alerts") or ()
+            ]
+            consumer.assign(partitions)
+            consumer.seek_to_beginning(*partitions)
+            seen: list[AlertRaised] = []
+            while batch := consumer.poll(timeout_ms=1500):  # until nothing more comes
+                for records in batch.values():
+                    seen.extend(decode(r.value, AlertRaised) for r in records)
+            return seen
+        finally:
+            consumer.close()
 
     return read
 
