@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from ops.output import stderr_console, stdout_console
 from ops.settings import Settings
 
 broker_app = typer.Typer(no_args_is_help=True, help="The embedded stack's Kafka broker.")
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 
 
 def _settings(ctx: typer.Context) -> Settings:

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from ops.output import stderr_console, stdout_console
 from ops.settings import Settings
 from schemas.errors import ConfigError
 
-console = Console()
-err_console = Console(stderr=True)
+console = stdout_console()
+err_console = stderr_console()
 LIST_COLUMNS = ("name", "variants", "first_seen", "documents", "sources", "parties", "evidence")
 
 
