@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ops.output import stderr_console, stdout_console
+from ops.cli.output import stderr_console, stdout_console
 from ops.settings import Settings
 
 broker_app = typer.Typer(no_args_is_help=True, help="The embedded stack's Kafka broker.")

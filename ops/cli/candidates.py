@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from ops.output import stderr_console, stdout_console
+from ops.cli.output import stderr_console, stdout_console
 from ops.settings import Settings
 from schemas.errors import ConfigError
 
