@@ -27,7 +27,6 @@ from schemas.errors import PolicywatchError
 from streams import metrics
 from streams.alert_agents import register_alert_agents
 from streams.alerts.keywords import KeywordIndex
-from streams.app import RAW, WorkerConfig, seen_table_name, story_requests_topic, story_table_name
 from streams.classify.classifier import Classifier
 from streams.classify.stories import StoryIndex
 from streams.pipeline import (
@@ -44,6 +43,13 @@ from streams.story_stage import STAGE as STORY_STAGE
 from streams.story_stage import assign_story, decode_request, encode_request
 from streams.taxonomy import load_taxonomy
 from streams.taxonomy.reload import TaxonomyWatcher
+from streams.topics import (
+    RAW,
+    WorkerConfig,
+    seen_table_name,
+    story_requests_topic,
+    story_table_name,
+)
 
 log = logging.getLogger(__name__)
 

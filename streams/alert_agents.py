@@ -56,8 +56,8 @@ from streams.alerts.match import alert_document, match_document
 from streams.alerts.new_initiatives import matching_candidates, new_initiative_alert
 from streams.alerts.raising import digest_alert, document_alert, window_alert
 from streams.alerts.windows import Observation, WindowState, observe
-from streams.app import RAW, WorkerConfig, alert_matches_topic, alert_table_names
 from streams.pipeline import RecordRef, dead_letter
+from streams.topics import RAW, WorkerConfig, alert_matches_topic, alert_table_names
 
 log = logging.getLogger(__name__)
 

@@ -1,88 +1,24 @@
 """Build the Faust application from a frozen config; nothing happens at import.
 
-Only this module and ``streams.agents`` import Faust.
+Faust is imported here and by the agent modules it registers (``streams.agents``,
+``streams.alert_agents``); the pure core (taxonomy, classify, alerts, pipeline)
+imports none of it. The config and every topic and table name are in
+``streams.topics``, which imports no Faust and none of these modules.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import faust
+from faust.tables.recovery import Recovery
+from faust.transport.drivers import aiokafka as driver
 
-from schemas.topics import TopicNames
+from streams.agents import register_agents
+from streams.topics import WorkerConfig
 
 log = logging.getLogger(__name__)
-
-#: Topics carry bytes: the codec in schemas/ decodes them, so one bad record is a dead
-#: letter and not a serializer error inside Faust.
-RAW: dict[str, Any] = {
-    "key_type": bytes,
-    "value_type": bytes,
-    "key_serializer": "raw",
-    "value_serializer": "raw",
-}
-
-
-@dataclass(frozen=True)
-class WorkerConfig:
-    bootstrap: str
-    app_id: str = "policywatch"
-    partitions: int = 4
-    topics: TopicNames = field(default_factory=TopicNames)
-    taxonomy_paths: tuple[Path, ...] = ()
-    data_dir: Path = Path("./var")
-    compression: str = "lz4"
-    version: str = "0"
-    ready_file: Path | None = None
-    ready_info: tuple[tuple[str, str], ...] = ()
-    session_timeout_s: float = 10.0
-    taxonomy_reload_s: float = 30.0
-    fetch_max_wait_ms: int = 100
-    alert_tick_s: float = 15.0
-
-
-def seen_table_name() -> str:
-    return "seen-revisions"
-
-
-def changelog_topics(config: WorkerConfig) -> list[str]:
-    """Internal topics the app needs; created up front with the source's partitions."""
-    tables = [seen_table_name(), *alert_table_names()]
-    return [f"{config.app_id}-{name}-changelog" for name in tables]
-
-
-def alert_table_names() -> list[str]:
-    """Raised alert ids (by document), window state and digest state (by subscription)."""
-    return ["raised-alerts", "alert-windows", "alert-digests"]
-
-
-def alert_matches_topic(config: WorkerConfig) -> str:
-    return f"{config.app_id}-alert-matches"
-
-
-def partitioned_topics(config: WorkerConfig) -> list[str]:
-    """Internal topics with the source's partitions that are not compacted."""
-    return [alert_matches_topic(config)]
-
-
-def story_table_name() -> str:
-    return "story-members"
-
-
-def story_requests_topic(config: WorkerConfig) -> str:
-    return f"{config.app_id}-story-requests"
-
-
-def story_changelog_topic(config: WorkerConfig) -> str:
-    return f"{config.app_id}-{story_table_name()}-changelog"
-
-
-def single_partition_topics(config: WorkerConfig) -> list[str]:
-    """Internal topics of the story stage: one partition, so one index sees every document."""
-    return [story_requests_topic(config), story_changelog_topic(config)]
 
 
 def shorten_fetch_wait(wait_ms: int) -> None:
@@ -93,8 +29,6 @@ def shorten_fetch_wait(wait_ms: int) -> None:
     stage hop cost up to 1.5 s (measured with aiokafka: 380 ms vs 13 ms at 100 ms).
     Kafka answers as soon as data is there; a short wait only adds idle fetches.
     """
-    from faust.transport.drivers import aiokafka as driver
-
     thread = driver.AIOKafkaConsumerThread
     create = getattr(thread, "_policywatch_create", None) or thread._create_worker_consumer
 
@@ -121,8 +55,6 @@ def seek_again_after_recovery() -> None:
     Records already queued by then are read twice, which every stage absorbs (the
     de-duplication table knows the record, downstream writes are idempotent).
     """
-    from faust.tables.recovery import Recovery
-
     for name in ("on_recovery_completed", "_resume_streams"):
         original = getattr(Recovery, f"_policywatch_{name}", None) or getattr(Recovery, name)
 
@@ -141,8 +73,6 @@ def seek_again_after_recovery() -> None:
 
 def build_app(config: WorkerConfig) -> faust.App:
     """A Faust app with the classify agent registered; start it with ``faust.Worker``."""
-    from streams.agents import register_agents
-
     shorten_fetch_wait(config.fetch_max_wait_ms)
     seek_again_after_recovery()
     compression: Any = None if config.compression == "none" else config.compression

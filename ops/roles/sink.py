@@ -26,7 +26,7 @@ from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer
 from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from sinks.warehouse.retention import apply_retention
 from sinks.writer import SinkConfig, WarehouseSink
-from streams.app import WorkerConfig, story_changelog_topic
+from streams.topics import WorkerConfig, story_changelog_topic
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ from ops.runtime.access import resolve_bootstrap
 from ops.runtime.metrics_server import serve_metrics
 from ops.settings import Settings
 from ops.version import policywatch_version
-from streams.app import WorkerConfig, build_app
+from streams.app import build_app
+from streams.topics import WorkerConfig
 
 
 def run_worker(settings: Settings, ready_file: Path | None = None) -> None:

@@ -18,7 +18,7 @@ from ops.settings import Settings
 from schemas.errors import BrokerError, WarehouseError
 from sinks.warehouse import connect_warehouse
 from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
-from streams.app import (
+from streams.topics import (
     WorkerConfig,
     changelog_topics,
     partitioned_topics,

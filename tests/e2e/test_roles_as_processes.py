@@ -34,7 +34,7 @@ from schemas.documents import SourceRef, observe_document
 from schemas.envelope import Producer
 from schemas.topics import TopicNames
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
-from streams.app import WorkerConfig, story_changelog_topic
+from streams.topics import WorkerConfig, story_changelog_topic
 from tests.compose_file import environment, interpolate, load_compose
 from tests.conftest import Broker
 from tests.delivery_receivers import Route, WebhookReceiver
