@@ -257,20 +257,29 @@ def _register_reload(stage: Stage) -> None:
         while True:
             await asyncio.sleep(interval)
             try:
-                _reload_once(stage, watcher)
+                # reading the files and building the classifier (automata over every alias:
+                # seconds for a large taxonomy) run in a thread, so the agents keep going
+                built = await asyncio.to_thread(_load_and_build, watcher)
+                _swap_classifier(stage, watcher, built)
             except Exception:  # the loop must survive anything a reload does
                 log.exception("taxonomy reload failed; keeping the current classifier")
 
     stage.app.task(reload_taxonomy)
 
 
-def _reload_once(stage: Stage, watcher: TaxonomyWatcher) -> None:
+def _load_and_build(watcher: TaxonomyWatcher) -> Classifier | None:
+    """Off the event loop: the changed taxonomy's classifier (validated), else None."""
     taxonomy = watcher.poll()
-    if taxonomy is None:
+    return None if taxonomy is None else Classifier(taxonomy)
+
+
+def _swap_classifier(stage: Stage, watcher: TaxonomyWatcher, built: Classifier | None) -> None:
+    """On the event loop: the next record is classified with the new classifier."""
+    if built is None:
         metrics.TAXONOMY_UP.set(0 if watcher.last_error else 1)
         return
     previous = stage.classifier.version
-    stage.classifier = Classifier(taxonomy)
+    stage.classifier = built
     metrics.TAXONOMY_UP.set(1)
     metrics.TAXONOMY_RELOADS.inc()
     log.info(
