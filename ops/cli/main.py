@@ -297,10 +297,10 @@ def replay(
     ] = False,
 ) -> None:
     """Republish stored documents to policy.documents (new taxonomy, rebuild, migration)."""
-    from ops.features.replay import ReplayFilter, count_documents
     from ops.features.replay import replay as replay_documents
     from ops.runtime.access import open_warehouse, resolve_bootstrap
     from producers.publish import Publisher
+    from sinks.read_model.documents import ReplayFilter, count_documents
 
     settings = _settings(ctx)
     selection = ReplayFilter(
