@@ -330,13 +330,25 @@ def status(cluster: Cluster, args: list[str], env: dict[str, str]) -> tuple[int,
 def test_status_reports_roles_lag_and_warehouse_of_the_cluster(cluster: Cluster) -> None:
     targets = [f"--target={n}={r.metrics}" for n, r in cluster.roles.items()]
     env = {"POLICYWATCH_WAREHOUSE__URL": endpoint_url(cluster.sql, write=False)}
-    code, report = status(cluster, targets, env)
+    documents = cluster.topics["POLICYWATCH_TOPICS__DOCUMENTS"]
+    reports: list[tuple[int, dict[str, Any]]] = []
+
+    def caught_up() -> bool:
+        # The sink refreshes its lag gauge every few seconds, so a document published by an
+        # earlier test may still show as lag for a moment; status must reach 0 once it is read.
+        reports.append(status(cluster, targets, env))
+        sink = next((r for r in reports[-1][1]["roles"] if r["name"] == "sink"), None)
+        return sink is not None and sink["lag_messages"].get(f"warehouse-sink/{documents}") == 0
+
+    wait_for(
+        caught_up, timeout=60, what="the sink's lag on documents to reach 0 in status", interval=1
+    )
+    code, report = reports[-1]
     assert code == 0, report
     assert report["healthy"] is True
     roles = {r["name"]: r for r in report["roles"]}
     assert set(roles) == {"sink", "worker", "api", "delivery"}
     assert all(r["metrics_ok"] and r["alive"] is None for r in roles.values())
-    documents = cluster.topics["POLICYWATCH_TOPICS__DOCUMENTS"]
     assert roles["sink"]["lag_messages"].get(f"warehouse-sink/{documents}") == 0
     warehouse = report["warehouse"]
     assert warehouse["reachable"] and warehouse["documents"] >= 1
