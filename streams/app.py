@@ -16,6 +16,7 @@ from faust.tables.recovery import Recovery
 from faust.transport.drivers import aiokafka as driver
 
 from streams.agents import register_agents
+from streams.changelog_ends import read_changelogs_to_their_last_record
 from streams.topics import WorkerConfig
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ def build_app(config: WorkerConfig) -> faust.App:
     """A Faust app with the classify agent registered; start it with ``faust.Worker``."""
     shorten_fetch_wait(config.fetch_max_wait_ms)
     seek_again_after_recovery()
+    read_changelogs_to_their_last_record()
     compression: Any = None if config.compression == "none" else config.compression
     (config.data_dir / "faust").mkdir(parents=True, exist_ok=True)
     app = faust.App(
