@@ -43,9 +43,12 @@ promtool:
 broker: setup
 	$(BIN)/policywatch broker install
 
+# Two test processes: the whole-stack tests run one at a time in one of them (see
+# tests/conftest.py), everything else in the other. TEST_JOBS=0 runs the suite in one process.
+TEST_JOBS ?= 2
 test: lint typecheck promtool broker
 	$(BIN)/policywatch schemas export --check
-	$(BIN)/python -m pytest --durations=15
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup --durations=15
 
 bench: broker
 	$(BIN)/python bench/pipeline.py

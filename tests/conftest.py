@@ -54,6 +54,15 @@ def fresh_database(chdb_dir: Path) -> Iterator[ChdbWarehouse]:
 BROKER_KINDS = ("tansu", "kafka")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``pytest -n 2 --dist loadgroup`` (``make test``) the whole-stack tests share one
+    worker, one stack at a time, while the other worker runs the unit and integration tests:
+    two stacks at once on two cores would turn their waits into timeouts."""
+    for item in items:
+        if item.nodeid.startswith("tests/e2e/"):
+            item.add_marker(pytest.mark.xdist_group("stacks"))
+
+
 @dataclass(frozen=True)
 class Broker:
     kind: str
