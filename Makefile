@@ -48,7 +48,7 @@ broker: setup
 TEST_JOBS ?= 2
 test: lint typecheck promtool broker
 	$(BIN)/policywatch schemas export --check
-	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup --durations=15
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --durations=15
 
 bench: broker
 	$(BIN)/python bench/pipeline.py

@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,13 +55,20 @@ def fresh_database(chdb_dir: Path) -> Iterator[ChdbWarehouse]:
 BROKER_KINDS = ("tansu", "kafka")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``pytest -n 2 --dist loadgroup`` (``make test``) the whole-stack tests share one
-    worker, one stack at a time, while the other worker runs the unit and integration tests:
-    two stacks at once on two cores would turn their waits into timeouts."""
-    for item in items:
-        if item.nodeid.startswith("tests/e2e/"):
-            item.add_marker(pytest.mark.xdist_group("stacks"))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under ``pytest -n 2`` (``make test``) the whole-stack tests run one after another in
+    one worker, in file order, while the other worker runs the unit and integration tests:
+    two stacks at once on two cores would turn their waits into timeouts, and the tests of
+    one stack file build on each other's documents. (xdist's own ``loadgroup`` cannot be
+    used: it renames items through an attribute pytest 9.2 no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
+
+    class StacksInOneWorker(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return "stacks" if nodeid.startswith("tests/e2e/") else nodeid
+
+    return StacksInOneWorker(config, log)
 
 
 @dataclass(frozen=True)
