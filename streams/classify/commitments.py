@@ -12,6 +12,8 @@ to", "directed officials to", "予定"; not "will not") and either
   links to the initiative named last before it in the paragraph, else to the
   document's dominant initiative, else it is dropped. "Prices will ease by
   March" names no act and is never one.
+A date whose nearest cue before it is negated or a former plan is not promised
+("was scheduled to open by 2022, but may be ready by 2028").
 Evidence: the date expression and the sentence, both as body offsets. Only
 windows ending on or after the document date count. Pure: no I/O.
 """
@@ -30,7 +32,12 @@ from streams.classify.dates import DueWindow, find_due_windows
 from streams.classify.lowercase import Folded, lowered
 from streams.classify.normalise import Normalised, normalise
 from streams.classify.sentences import Sentences
-from streams.classify.undertakings import cue_in, cue_positions, names_an_action
+from streams.classify.undertakings import (
+    cue_in,
+    cue_positions,
+    dropped_plan_before,
+    names_an_action,
+)
 
 __all__ = ["Anchor", "extract_commitments"]
 
@@ -230,6 +237,8 @@ def extract_commitments(
         cue = cues[s_start, s_end]
         if cue is None or _reported_when(body, window, cue, folded):
             continue
+        if dropped_plan_before(body, s_start, window.start, folded):
+            continue  # "was scheduled to open by 2022, but may be ready by 2028"
         inside = _inside(ordered, starts, s_start, s_end)
         if inside:
             # the initiative named nearest the date, else the one the paragraph is about
