@@ -4,9 +4,11 @@ A commitment is a date expression (see :mod:`streams.classify.dates`) in a
 sentence that also has an undertaking cue (see
 :mod:`streams.classify.undertakings`: "will", "is expected to", "agreed ...
 to", "directed officials to", "予定"; not "will not") and either
-- an anchor: a taxonomy label (initiative, actor or country) in the same
-  sentence; it links to the initiative mentioned nearest to the date in that
-  sentence, or to none ("Motegi will visit India next month"); or
+- an anchor: a taxonomy label (initiative, actor or country), or a government
+  named by its office alone ("the government", 政府), in the same sentence; it
+  links to the initiative mentioned nearest to the date in that sentence, or to
+  the one its paragraph is about, or to none ("Motegi will visit India next
+  month"); or
 - no label at all but a policy act or event ("the two sides will hold the next
   session in March"): such a sentence continues its paragraph's topic and
   links to the initiative named last before it in the paragraph, else to the
@@ -89,6 +91,24 @@ class Anchor(NamedTuple):
     start: int
     end: int
     initiative: str | None = None
+
+
+# A tracked government named by its office alone ("the government will ...", "政府は"):
+# in a relevant document it anchors a sentence as an office holder's name would.
+_GOVERNMENT_WORDS = ("government", "政府")
+
+
+def _government_anchors(body: str, folded: str | None) -> list[Anchor]:
+    """ "government" / 政府 in ``body``, each an anchor without an initiative."""
+    text = body.lower() if folded is None else folded
+    out: list[Anchor] = []
+    for word in _GOVERNMENT_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            if not (word.isascii() and at and text[at - 1].isalpha()):  # not "intergovernmental"
+                out.append(Anchor(at, at + len(word)))
+            at = text.find(word, at + len(word))
+    return out
 
 
 def _action(body: str, start: int, end: int, focus: int) -> str:
@@ -211,10 +231,10 @@ def extract_commitments(
         return []
     norm = normalise(body) if norm is None else norm
     sentences = sentences or Sentences(body)
-    ordered = sorted(anchors, key=lambda a: a.start)
+    folded = lowered(body)
+    ordered = sorted([*anchors, *_government_anchors(body, folded)], key=lambda a: a.start)
     starts = [a.start for a in ordered]
     topics = _Topics(sentences, ordered)
-    folded = lowered(body)
     candidates = _candidates(norm, sentences, ordered, starts, bool(topics), folded=folded)
     if not candidates:
         return []

@@ -110,3 +110,22 @@ def test_the_same_commitment_twice_merges_evidence(small: Classifier) -> None:
     body = "The Quad summit will be held in early 2026. The Quad summit will meet in early 2026."
     (commitment,) = _commitments(small, body)
     assert len(commitment.evidence) == 4
+
+
+def test_the_government_anchors_a_sentence_that_names_no_label(small: Classifier) -> None:
+    body = (
+        "Toshimitsu Motegi spoke about supply chains in Tokyo.\n\n"
+        "The government will put the new rules into force from fiscal 2027."
+    )
+    found = [(c.initiative, c.due_text, c.due_from, c.due_to) for c in _commitments(small, body)]
+    assert found == [(None, "fiscal 2027", date(2027, 4, 1), date(2028, 3, 31))]
+    japanese = "茂木敏充外相は記者会見に臨んだ。\n\n政府は来年度に新たな制度を導入する方針だ。"
+    assert [c.due_text for c in _commitments(small, japanese)] == ["来年度"]
+
+
+def test_a_word_that_merely_contains_government_is_no_anchor(small: Classifier) -> None:
+    body = (
+        "Toshimitsu Motegi spoke about supply chains in Tokyo.\n\n"
+        "An intergovernmental panel will publish its report next month."
+    )
+    assert _commitments(small, body) == ()
