@@ -14,6 +14,9 @@ to", "directed officials to", "予定"; not "will not") and either
   links to the initiative named last before it in the paragraph, else to the
   document's dominant initiative, else it is dropped. "Prices will ease by
   March" names no act and is never one.
+A sentence without a date expression may take the date of an earlier one ("the
+same day", "during the visit": :mod:`streams.classify.back_references`); such a
+commitment dates another act and is not merged with the one it borrows from.
 A date whose nearest cue before it is negated or a former plan is not promised
 ("was scheduled to open by 2022, but may be ready by 2028").
 Evidence: the date expression and the sentence, both as body offsets. Only
@@ -30,6 +33,7 @@ from datetime import date
 from typing import NamedTuple
 
 from schemas.classification import Commitment, Evidence
+from streams.classify.back_references import REFERRING, with_referred_windows
 from streams.classify.dates import DueWindow, find_due_windows
 from streams.classify.lowercase import Folded, lowered
 from streams.classify.normalise import Normalised, normalise
@@ -239,7 +243,10 @@ def extract_commitments(
     if not candidates:
         return []
     windows = find_due_windows(body, today, norm, _regions(candidates), folded)
-    merged: dict[tuple[str | None, date, date], Commitment] = {}
+    # sentences dated by an earlier one: "the same day", "during the visit"
+    windows = with_referred_windows(body, today, sentences, candidates, windows, folded=folded)
+    # a window taken from an earlier sentence ("during the visit") dates another act
+    merged: dict[tuple[str | None, date, date, bool], Commitment] = {}
     datelines: Sequence[tuple[int, int]] | None = None  # read for the first date that counts
     cues: dict[tuple[int, int], int | None] = {}  # per sentence: several dates share one
     for window in windows:
@@ -276,7 +283,7 @@ def extract_commitments(
             Evidence(start=window.start, end=window.end, text=body[window.start : window.end]),
             Evidence(start=s_start, end=s_end, text=body[s_start:s_end]),
         )
-        key = (initiative, window.due_from, window.due_to)
+        key = (initiative, window.due_from, window.due_to, window.kind in REFERRING)
         if key in merged:
             old = merged[key]
             merged[key] = old.model_copy(update={"evidence": old.evidence + evidence})
