@@ -26,7 +26,7 @@ FLOORS = {
     "story_pairs": 0.70,
 }
 RELEVANCE_FLOOR = 0.92
-WINDOW_EXACT_FLOOR = 0.70  # recall and precision of commitment windows
+WINDOW_EXACT_FLOOR = 0.85  # recall and precision of commitment windows
 DATE_FLOOR = 0.80  # publication dates read from the text
 
 
