@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import re
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -27,11 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import yaml  # noqa: E402
+
 from bench.report import machine, replace_section  # noqa: E402
 from ops.features.offline_classify import classify_items, read_items  # noqa: E402
 from producers.records import FileDefaults  # noqa: E402
 from streams.classify.classifier import Classifier  # noqa: E402
 from streams.taxonomy.load import load_taxonomy  # noqa: E402
+from streams.taxonomy.model import Taxonomy  # noqa: E402
 
 SET_DIR = ROOT.parent / "shared" / "realnews"
 LABELS = ROOT / "bench" / "realnews_labels.json"
@@ -76,6 +80,77 @@ def score(preds: list[dict[str, Any]], set_dir: Path = SET_DIR) -> dict[str, Any
         found = scorer.load_predictions(path, gold)
         result: dict[str, Any] = scorer.score(gold, found, scorer.load_mapping(LABELS), False, True)
     return result
+
+
+_BRACKETED = re.compile(r"\s*\([^)]*\)")
+
+
+def candidate_coverage(
+    preds: list[dict[str, Any]], taxonomy: Taxonomy, set_dir: Path = SET_DIR
+) -> dict[str, Any]:
+    """Initiatives the taxonomy lacks, and how many the classifier proposes as candidates.
+
+    A gold initiative label (required or optional) is lacking when no initiative of the
+    taxonomy reaches it, by id or name, the way score.py resolves a prediction (through
+    bench/realnews_labels.json, else by canonical name). In each document that carries
+    it, it counts as found when one of the document's initiative candidates names it: the
+    candidate's name and the label's name (without a bracketed qualifier) or one of the
+    surface forms the set lists for it (taxonomy.yaml's aliases_seen) contain one another
+    after score.py's normalisation.
+    """
+    scorer = load_scorer(set_dir)
+    gold = scorer.Gold(scorer.read_jsonl(set_dir / "docs.jsonl", "docs"))
+    maps = scorer.load_mapping(LABELS)
+    known = {
+        gold.resolve("initiatives", {"id": i.id, "name": i.name}, maps)
+        for i in taxonomy.initiatives
+    }
+    listed = yaml.safe_load((set_dir / "taxonomy.yaml").read_text(encoding="utf-8"))
+    aliases = {
+        scorer.norm(i["name"]): i.get("aliases_seen") or [] for i in listed.get("initiatives", [])
+    }
+    by_id = {p["id"]: p for p in preds}
+    lacking: dict[str, dict[str, Any]] = {}
+    for doc in gold.docs:
+        labels = [(n, False) for n in doc["gold"].get("initiatives", [])]
+        labels += [(n, True) for n in doc["gold"].get("initiatives_optional", [])]
+        for name, optional in labels:
+            key = scorer.norm(name)
+            if key in known:
+                continue
+            forms = {scorer.norm(_BRACKETED.sub("", name)), key}
+            forms |= {scorer.norm(a) for a in aliases.get(key, [])}
+            names = [scorer.norm(c["name"]) for c in by_id.get(doc["id"], {}).get("candidates", [])]
+            hit = any(a in c or c in a for a in forms for c in names if c)
+            entry = lacking.setdefault(name, {"name": name, "docs": 0, "found_in": 0})
+            entry["optional"] = entry.get("optional", True) and optional
+            entry["docs"] += 1
+            entry["found_in"] += hit
+    rows = sorted(lacking.values(), key=lambda e: e["name"])
+    required = [e for e in rows if not e["optional"]]
+    return {
+        "lacking": rows,
+        "lacking_gold": len(required),
+        "lacking_optional_only": len(rows) - len(required),
+        "found": sum(e["found_in"] > 0 for e in rows),
+        "found_gold": sum(e["found_in"] > 0 for e in required),
+    }
+
+
+def render_coverage(coverage: dict[str, Any]) -> str:
+    rows = coverage["lacking"]
+    names = "; ".join(
+        f"{e['name']}{' (optional)' if e['optional'] else ''}: {e['found_in']} of {e['docs']}"
+        for e in rows
+    )
+    return (
+        f"Initiatives the taxonomy lacks (gold labels no taxonomy initiative reaches through "
+        f"score.py and bench/realnews_labels.json): {coverage['lacking_gold']} gold, "
+        f"{coverage['lacking_optional_only']} optional only; found as candidates: "
+        f"{coverage['found_gold']} of {coverage['lacking_gold']} gold, {coverage['found']} of "
+        f"{len(rows)} in all"
+        + (f" (documents with a candidate naming it: {names})." if rows else ".")
+    )
 
 
 def render(result: dict[str, Any]) -> str:
@@ -136,12 +211,17 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="print every document's errors")
     parser.add_argument("--doc", action="store_true", help="rewrite the docs/BENCHMARKS.md section")
     args = parser.parse_args()
-    classifier = Classifier(load_taxonomy())
-    result = score(predictions(args.set, classifier), args.set)
+    taxonomy = load_taxonomy()
+    classifier = Classifier(taxonomy)
+    preds = predictions(args.set, classifier)
+    result = score(preds, args.set)
+    coverage = candidate_coverage(preds, taxonomy, args.set)
     print(render(result))
+    print(render_coverage(coverage))
     if args.misses:
         print("\n".join(misses(result)))
     summary = {k: v for k, v in result.items() if k != "per_doc"}
+    summary["candidate_coverage"] = coverage
     summary["date"] = datetime.now(UTC).date().isoformat()
     summary["machine"] = machine()
     summary["classifier_version"] = classifier.version
@@ -157,6 +237,8 @@ def main() -> None:
             "scored by the set's own score.py, our ids mapped to its names by "
             "bench/realnews_labels.json. Developed against, so optimistic for unseen text.\n\n"
             + render(result)
+            + "\n\n"
+            + render_coverage(coverage)
         )
         replace_section("Classification quality (real news)", body)
 

@@ -4,14 +4,21 @@ A commitment is a date expression (see :mod:`streams.classify.dates`) in a
 sentence that also has an undertaking cue (see
 :mod:`streams.classify.undertakings`: "will", "is expected to", "agreed ...
 to", "directed officials to", "予定"; not "will not") and either
-- an anchor: a taxonomy label (initiative, actor or country) in the same
-  sentence; it links to the initiative mentioned nearest to the date in that
-  sentence, or to none ("Motegi will visit India next month"); or
+- an anchor: a taxonomy label (initiative, actor or country), or a government
+  named by its office alone ("the government", 政府), in the same sentence; it
+  links to the initiative mentioned nearest to the date in that sentence, or to
+  the one its paragraph is about, or to none ("Motegi will visit India next
+  month"); or
 - no label at all but a policy act or event ("the two sides will hold the next
   session in March"): such a sentence continues its paragraph's topic and
   links to the initiative named last before it in the paragraph, else to the
   document's dominant initiative, else it is dropped. "Prices will ease by
   March" names no act and is never one.
+A sentence without a date expression may take the date of an earlier one ("the
+same day", "during the visit": :mod:`streams.classify.back_references`); such a
+commitment dates another act and is not merged with the one it borrows from.
+A date whose nearest cue before it is negated or a former plan is not promised
+("was scheduled to open by 2022, but may be ready by 2028").
 Evidence: the date expression and the sentence, both as body offsets. Only
 windows ending on or after the document date count. Pure: no I/O.
 """
@@ -26,11 +33,17 @@ from datetime import date
 from typing import NamedTuple
 
 from schemas.classification import Commitment, Evidence
+from streams.classify.back_references import REFERRING, with_referred_windows
 from streams.classify.dates import DueWindow, find_due_windows
 from streams.classify.lowercase import Folded, lowered
 from streams.classify.normalise import Normalised, normalise
 from streams.classify.sentences import Sentences
-from streams.classify.undertakings import cue_in, cue_positions, names_an_action
+from streams.classify.undertakings import (
+    cue_in,
+    cue_positions,
+    dropped_plan_before,
+    names_an_action,
+)
 
 __all__ = ["Anchor", "extract_commitments"]
 
@@ -82,6 +95,24 @@ class Anchor(NamedTuple):
     start: int
     end: int
     initiative: str | None = None
+
+
+# A tracked government named by its office alone ("the government will ...", "政府は"):
+# in a relevant document it anchors a sentence as an office holder's name would.
+_GOVERNMENT_WORDS = ("government", "政府")
+
+
+def _government_anchors(body: str, folded: str | None) -> list[Anchor]:
+    """ "government" / 政府 in ``body``, each an anchor without an initiative."""
+    text = body.lower() if folded is None else folded
+    out: list[Anchor] = []
+    for word in _GOVERNMENT_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            if not (word.isascii() and at and text[at - 1].isalpha()):  # not "intergovernmental"
+                out.append(Anchor(at, at + len(word)))
+            at = text.find(word, at + len(word))
+    return out
 
 
 def _action(body: str, start: int, end: int, focus: int) -> str:
@@ -204,15 +235,18 @@ def extract_commitments(
         return []
     norm = normalise(body) if norm is None else norm
     sentences = sentences or Sentences(body)
-    ordered = sorted(anchors, key=lambda a: a.start)
+    folded = lowered(body)
+    ordered = sorted([*anchors, *_government_anchors(body, folded)], key=lambda a: a.start)
     starts = [a.start for a in ordered]
     topics = _Topics(sentences, ordered)
-    folded = lowered(body)
     candidates = _candidates(norm, sentences, ordered, starts, bool(topics), folded=folded)
     if not candidates:
         return []
     windows = find_due_windows(body, today, norm, _regions(candidates), folded)
-    merged: dict[tuple[str | None, date, date], Commitment] = {}
+    # sentences dated by an earlier one: "the same day", "during the visit"
+    windows = with_referred_windows(body, today, sentences, candidates, windows, folded=folded)
+    # a window taken from an earlier sentence ("during the visit") dates another act
+    merged: dict[tuple[str | None, date, date, bool], Commitment] = {}
     datelines: Sequence[tuple[int, int]] | None = None  # read for the first date that counts
     cues: dict[tuple[int, int], int | None] = {}  # per sentence: several dates share one
     for window in windows:
@@ -230,6 +264,8 @@ def extract_commitments(
         cue = cues[s_start, s_end]
         if cue is None or _reported_when(body, window, cue, folded):
             continue
+        if dropped_plan_before(body, s_start, window.start, folded):
+            continue  # "was scheduled to open by 2022, but may be ready by 2028"
         inside = _inside(ordered, starts, s_start, s_end)
         if inside:
             # the initiative named nearest the date, else the one the paragraph is about
@@ -247,7 +283,7 @@ def extract_commitments(
             Evidence(start=window.start, end=window.end, text=body[window.start : window.end]),
             Evidence(start=s_start, end=s_end, text=body[s_start:s_end]),
         )
-        key = (initiative, window.due_from, window.due_to)
+        key = (initiative, window.due_from, window.due_to, window.kind in REFERRING)
         if key in merged:
             old = merged[key]
             merged[key] = old.model_copy(update={"evidence": old.evidence + evidence})

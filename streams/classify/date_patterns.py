@@ -1,8 +1,9 @@
 """The vocabulary of date expressions: words and regular expressions.
 
 Every expression contains a trigger (a digit, a month name, "year"/"month"/
-"week"/"day", or 年/月): :mod:`streams.classify.date_search` runs the patterns
-only near triggers; :mod:`streams.classify.dates` turns matches into windows.
+"week"/"day", a season, "fiscal", 年/月, or 来週/今週/今秋-like words):
+:mod:`streams.classify.date_search` runs the patterns only near triggers;
+:mod:`streams.classify.dates` turns matches into windows.
 Pure: no I/O.
 """
 
@@ -35,6 +36,7 @@ YEAR_PARTS = {
     "early": (1, 1, 4, 0), "beginning": (1, 1, 3, 0), "start": (1, 1, 3, 0),
     "mid": (5, 1, 8, 0), "middle": (5, 1, 8, 0), "late": (9, 1, 12, 0), "end": (10, 1, 12, 0),
     "first half": (1, 1, 6, 0), "h1": (1, 1, 6, 0), "second half": (7, 1, 12, 0),
+    "latter half": (7, 1, 12, 0),
     "h2": (7, 1, 12, 0), "first quarter": (1, 1, 3, 0), "second quarter": (4, 1, 6, 0),
     "third quarter": (7, 1, 9, 0), "fourth quarter": (10, 1, 12, 0), "q1": (1, 1, 3, 0),
     "q2": (4, 1, 6, 0), "q3": (7, 1, 9, 0), "q4": (10, 1, 12, 0), "spring": (3, 1, 5, 0),
@@ -56,7 +58,7 @@ _YEARREF = (
     r"|(?P<rel>next|this|the coming|the current|the)\s+year)"
 )
 _YEAR_PART = (
-    r"(?P<part>early|beginning|start|mid|middle|late|end|first half|second half|"
+    r"(?P<part>early|beginning|start|mid|middle|late|end|first half|second half|latter half|"
     r"(?:first|second|third|fourth) quarter|q[1-4]|h[12]|spring|summer|autumn|fall)"
 )
 _MONTH = (
@@ -68,6 +70,10 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _COUNT = r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a)"
 _UNIT = r"(?P<unit>day|week|month|year)s?"
 _JA_YEAR_PART = r"(?P<part>前半|上半期|後半|下半期|初め|初頭|春|夏|秋|末|中)"
+_FISCAL_PART = (
+    r"(?:(?P<part>early|beginning|start|end|first half|second half|latter half|"
+    r"(?:first|second|third|fourth) quarter)\s+of\s+(?:the\s+)?)?"
+)
 _JA_MONTH_PART = r"(?P<mpart>上旬|中旬|下旬|初め|末|中)"
 _JA_BY = r"(?P<by>まで)?"
 _DAY2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -96,8 +102,14 @@ PATTERNS: tuple[tuple[str, set[str], re.Pattern[str]], ...] = (
         rf"\b(?P<wprep>on|this|next|coming)\s+(?:the\s+)?{_WEEKDAY}\b"
         rf"|\b{_WEEKDAY.replace('weekday', 'weekday2')}(?=\s*\(local time\))", _I)),
     ("fiscal", {"digit"}, re.compile(
-        r"\b(?:(?P<prep>from|in|by|during|for)\s+)?(?:the\s+)?(?:fiscal(?:\s+year)?|FY)\s*"
-        r"(?P<year>(?:19|20)\d\d)(?:[-–/](?:19|20)?\d\d)?\b", _I)),
+        rf"\b{_BY}(?:(?P<prep>from|in|during|for)\s+)?(?:the\s+)?{_FISCAL_PART}"
+        r"(?:fiscal(?:\s+year)?|fy)\s*(?P<year>(?:19|20)\d\d)(?:[-–/](?:19|20)?\d\d)?\b", _I)),
+    ("fiscal_rel", {"fiscal"}, re.compile(
+        rf"\b{_BY}(?:(?P<prep>in|during|within|for|throughout)\s+)?(?:the\s+)?{_FISCAL_PART}"
+        r"(?P<rel>this|next|the current|current|the coming|the)\s+fiscal\s+year\b", _I)),
+    ("season", {"season"}, re.compile(
+        rf"\b{_BY}(?:(?P<prep>in|during|from)\s+)?(?P<which>this|next|the coming)\s+"
+        r"(?P<part>spring|summer|autumn|fall)\b", _I)),
     ("the_year", {"digit"}, re.compile(r"\bthe\s+(?P<year>(?:19|20)\d\d)\s+(?=[A-Z])")),
     ("ja_range", {"cjk"}, re.compile(
         rf"(?P<month>{_JA_NUM})月(?P<day>{_JA_NUM})日(?:[(（].[)）])?(?:から|～|〜|－|-)"
@@ -118,7 +130,7 @@ PATTERNS: tuple[tuple[str, set[str], re.Pattern[str]], ...] = (
         r"(?:,?\s+(?P<year>(?:19|20|21)\d\d)\b)?", _I)),
     ("year", {"digit"}, re.compile(
         r"\b(?P<prep>in|by|during|within|before|until|for|throughout)\s+"
-        r"(?P<year>(?:19|20|21)\d\d)\b(?![/–-]\d)", _I)),
+        r"(?P<year>(?:19|20|21)\d\d)\b(?![/–-]\d)(?P<end>[\s-]end\b)?", _I)),
     ("relative", {"unit"}, re.compile(
         rf"\b{_BY}(?P<later>later\s+(?:in\s+)?)?(?P<part>(?:early|mid|late|the end of|end of)\s+)?"
         r"(?P<which>next|this|the coming|the current)\s+(?P<unit>week|month|year)\b", _I)),
@@ -133,7 +145,10 @@ PATTERNS: tuple[tuple[str, set[str], re.Pattern[str]], ...] = (
         rf"(?P<rel>再来年|来年|今年|本年)(?P<fy>度)?(?:(?P<month>[0-9０-９]{{1,2}})月{_JA_MONTH_PART}?"
         rf"|{_JA_YEAR_PART}|(?P<within>内))?{_JA_BY}")),
     ("ja_rel_month", {"cjk"}, re.compile(rf"(?P<rel>来月|今月){_JA_MONTH_PART}?{_JA_BY}")),
-    ("ja_within", {"cjk"}, re.compile(r"(?P<unit>年内|月内)")),
+    ("ja_within", {"cjk"}, re.compile(
+        rf"(?<![0-9０-９前昨毎各同今来本])(?P<unit>年度内|年度末|年度中|年内|月内|年末(?!年始)|月末){_JA_BY}")),
+    ("ja_rel_week", {"cjk_rel"}, re.compile(rf"(?P<rel>来週|今週)(?P<wpart>中|末)?{_JA_BY}")),
+    ("ja_season", {"cjk_rel"}, re.compile(rf"(?P<rel>今|来)(?P<part>春|夏|秋){_JA_BY}")),
     ("ja_month", {"cjk"}, re.compile(
         rf"(?<![0-9０-９年])(?P<month>[0-9０-９]{{1,2}})月{_JA_MONTH_PART}?{_JA_BY}")),
 )  # fmt: skip

@@ -4,8 +4,9 @@ Trying the patterns of :mod:`streams.classify.date_patterns` at every position
 of a body is slow, so the work is cut three ways, none of which changes what
 is found:
 - every expression contains a trigger (a digit, a month name, "year"/"month"/
-  "week"/"day", or 年/月); one Aho-Corasick pass over the normalised text finds
-  them, and each pattern runs only within reach of its triggers;
+  "week"/"day", a season, "fiscal", 年/月, or 来週/今秋-like words); one
+  Aho-Corasick pass over the normalised text finds them, and each pattern runs
+  only within reach of its triggers;
 - a stretch that lacks a word an expression cannot do without ("later" for
   "later this year") is skipped;
 - the case-insensitive patterns run case-sensitively on a lower-cased copy of
@@ -39,6 +40,9 @@ _TRIGGER_WORDS = {
     "cjk": "年 月",
     "cjk_day": "日に 日には 日から 日まで 日ごろ 日頃 日の 日、 日にも",
     "weekday": "monday tuesday wednesday thursday friday saturday sunday",
+    "season": "spring summer autumn fall",
+    "fiscal": "fiscal",
+    "cjk_rel": "来週 今週 今春 今夏 今秋 来春 来夏 来秋",
 }
 _BEFORE, _AFTER = 50, 30  # reach of an expression around its trigger
 _YEAR_WORDS = ("19", "20", "21", "year")
@@ -57,6 +61,8 @@ _NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
     "end_of_month": (("end",), ("month",)),
     "within": (("within", "next", "coming"),),
     "fiscal": (("fiscal", "fy"),),
+    "fiscal_rel": (("year",),),
+    "season": (("this", "next", "coming"),),
 }  # fmt: skip
 
 
@@ -93,7 +99,7 @@ def _trigger_automaton() -> Any:
     automaton = ahocorasick.Automaton()
     for klass, words in _TRIGGER_WORDS.items():
         for word in words.split():
-            padded = word if klass in ("digit", "cjk", "cjk_day") else f" {word} "
+            padded = word if klass in ("digit", "cjk", "cjk_day", "cjk_rel") else f" {word} "
             automaton.add_word(padded, (klass, len(padded), padded.startswith(" ")))
     automaton.make_automaton()
     return automaton

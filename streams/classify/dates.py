@@ -5,9 +5,15 @@ A window is relative to the document date ``today``: "early 2026" is
 May-August, "late 2026" September-December, "next year" the whole next
 calendar year, "later this month" today..end of month, a month without a year
 its next occurrence on or after today's month; "by X" (also "before", "until",
-"まで", "年内") runs from today to the end of X. Vague phrases ("in the coming
-months", "soon") are not dates. Invariant: ``due_from <= due_to``; windows
-that cannot be computed (out of range) are dropped. Pure: no I/O.
+"まで", "年内") runs from today to the end of X. Fiscal years run April to March
+and are named by the year they start in ("fiscal 2026", 2026年度); "this fiscal
+year", 今年度, 年度内 run from today to the coming 31 March, "next fiscal year",
+来年度 is the one after the current one, and a part of a fiscal year is that part
+of a calendar year three months on ("the end of fiscal 2026", 2026年度末:
+January-March 2027). Seasons: "this autumn", 今秋, "next spring", 来春. Vague
+phrases ("in the coming months", "soon") are not dates. Invariant:
+``due_from <= due_to``; windows that cannot be computed (out of range) are
+dropped. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -58,6 +64,25 @@ def _add_months(day: date, months: int) -> date:
 def _year_window(year: int, part: str | None) -> tuple[date, date]:
     m1, d1, m2, _ = YEAR_PARTS.get(part or "", (1, 1, 12, 0))
     return date(year, m1, d1), _end_of_month(year, m2)
+
+
+def _fiscal_year_of(today: date) -> int:
+    """The fiscal year (April to March, as Japan and India count it) holding ``today``,
+    named by the year it starts in."""
+    return today.year if today.month >= 4 else today.year - 1
+
+
+def _fiscal_window(year: int, part: str | None) -> tuple[date, date]:
+    """Fiscal ``year`` (April ``year`` to March ``year + 1``) or a part of it: the same part
+    of a calendar year, three months on ("the end of fiscal 2026" is January-March 2027)."""
+    start, end = _year_window(year, part)
+    if part in _SEASONS:  # a season is the calendar's
+        return start, end
+    last = _add_months(end.replace(day=1), 3)
+    return _add_months(start, 3), _end_of_month(last.year, last.month)
+
+
+_SEASONS = frozenset({"spring", "summer", "autumn", "fall", "春", "夏", "秋"})
 
 
 def _month_window(year: int, month: int, part: str | None) -> tuple[date, date]:
@@ -115,6 +140,8 @@ def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, dat
         return _month_window(year, month, _part_key(g.get("part")))
     if kind == "year":
         year = int(str(g["year"]))
+        if g.get("end"):  # "by 2028-end"
+            return _year_window(year, "end")
         if str(g["prep"]).lower() == "before":
             return today, date(year - 1, 12, 31)
         return date(year, 1, 1), date(year, 12, 31)
@@ -125,8 +152,18 @@ def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, dat
     if kind == "weekday":
         return _weekday(g, today)
     if kind == "fiscal":  # April to March, as Japan and India count it
-        year = int(str(g["year"]))
-        return date(year, 4, 1), date(year + 1, 3, 31)
+        return _fiscal_window(int(str(g["year"])), _part_key(g.get("part")))
+    if kind == "fiscal_rel":  # "this fiscal year", "by the end of the fiscal year"
+        ahead = str(g["rel"]).lower() in ("next", "the coming")
+        part = _part_key(g.get("part"))
+        start, end = _fiscal_window(_fiscal_year_of(today) + ahead, part)
+        return (start if ahead or part else today), end
+    if kind == "season":  # "this autumn"; "next spring": the next one to begin
+        m1, _, _, _ = YEAR_PARTS[str(g["part"]).lower()]
+        year = today.year
+        if str(g["which"]).lower() != "this" and date(year, m1, 1) <= today:
+            year += 1
+        return _year_window(year, str(g["part"]).lower())
     if kind == "the_year":
         year = int(str(g["year"]))
         return date(year, 1, 1), date(year, 12, 31)
@@ -228,9 +265,24 @@ def _japanese(kind: str, g: dict[str, str | None], today: date) -> tuple[date, d
                     return found, found
         return None
     if kind == "ja_within":
-        if g["unit"] == "年内":
+        unit = g["unit"]
+        if unit in ("年度内", "年度中", "年度末"):  # the current fiscal year
+            start, end = _fiscal_window(_fiscal_year_of(today), "末" if unit == "年度末" else None)
+            return (start if unit == "年度末" else today), end
+        if unit == "年末":
+            return _year_window(today.year, "末")
+        if unit == "月末":
+            return _month_window(today.year, today.month, "末")
+        if unit == "年内":
             return today, date(today.year, 12, 31)
         return today, _end_of_month(today.year, today.month)
+    if kind == "ja_rel_week":  # 来週 / 今週 (末: its weekend)
+        week = _relative({"which": "next" if g["rel"] == "来週" else "this", "unit": "week"}, today)
+        if week is not None and g.get("wpart") == "末":
+            return max(week[0], week[1] - timedelta(days=1)), week[1]
+        return week
+    if kind == "ja_season":  # 今秋, 来春
+        return _year_window(today.year + (g["rel"] == "来"), g["part"])
     if kind == "ja_rel_month":
         first = _add_months(today.replace(day=1), 1 if g["rel"] == "来月" else 0)
         return _month_window(first.year, first.month, g.get("mpart"))
@@ -242,16 +294,30 @@ def _japanese(kind: str, g: dict[str, str | None], today: date) -> tuple[date, d
         if year is None:
             year = today.year if month >= today.month else today.year + 1
         return _month_window(year, month, g.get("mpart"))
+    if g.get("fy"):  # Japanese fiscal year: April to March
+        return _japanese_fiscal(g, today)
     year = _year_of(g, today)
     if year is None:
         return None
-    if g.get("fy"):  # Japanese fiscal year: April to March
-        if g.get("within"):
-            return today, date(year + 1, 3, 31)
-        return date(year, 4, 1), date(year + 1, 3, 31)
-    if g.get("within") or (g.get("rel") in ("今年", "本年") and not g.get("part")):
+    if g.get("within") or (g.get("rel") in ("今年", "本年") and g.get("part") in (None, "中")):
         return today, date(year, 12, 31)
     return _year_window(year, g.get("part"))
+
+
+def _japanese_fiscal(g: dict[str, str | None], today: date) -> tuple[date, date] | None:
+    """ "2026年度", "来年度前半", "今年度末", "今年度内": 今年度 is the fiscal year holding
+    ``today`` (in February 2026 that is fiscal 2025), 来年度 the one after it."""
+    if g.get("year"):
+        year = int(unicodedata.normalize("NFKC", str(g["year"])))
+    else:
+        ahead = {"今年": 0, "本年": 0, "来年": 1, "再来年": 2}.get(str(g.get("rel")))
+        if ahead is None:
+            return None
+        year = _fiscal_year_of(today) + ahead
+    part = None if g.get("part") == "中" else g.get("part")  # 今年度中: within it
+    start, end = _fiscal_window(year, part)
+    this_year = g.get("rel") in ("今年", "本年") and part is None
+    return (today if g.get("within") or this_year else start), end
 
 
 def find_due_windows(

@@ -5,18 +5,23 @@ A sentence is an undertaking when it has a cue that is not negated:
 - a plan or schedule: "scheduled", "slated", "set to", "due to", "plans to",
   "intends to", "aims to", "is expected to", "targeted for", "on track to",
   "poised to", "upcoming";
+- an expectation, hedged: "is likely to", "maybe", "may (only / now ...) be",
+  "might be", "could be";
 - a decision or instruction about a later act, with up to eight words before
   its "to": "agreed (at the summit on Monday) to", "decided to", "pledged to",
   "directed (officials) to", "instructed", "tasked", "expects (trials) to",
   "looked forward to";
-- Japanese: 予定, 方針, 見通し, 見込み, 目指, 目標, 計画, 方向で, 調整中,
-  開催する, 実施する, 行う.
-"will not", "won't", "is not expected to", "no plans to" are not cues. A
+- Japanese: 予定, 方針, 見通し, 見込み(まれる), 目指, 目標, 計画, 方向で, 調整中,
+  開催する, 実施する, 行う, and the passive plain form of a meeting or signing
+  (開かれる, 行われる, 開催される, 実施される, 締結される, 署名される; not 開かれた).
+"will not", "won't", "is not expected to", "no plans to", "is yet to be" are not cues. A
 report of what happened ("held talks in March") has no cue; dates that have
 passed are dropped by the caller.
 
-``cue_in`` applies the rule to one sentence of the original text: the regex is
-slow over a whole body, so the cue words are first found with one small
+``dropped_plan_before`` tells whether the cue nearest before a date is negated or
+a former plan ("was scheduled to open by 2022, but may be ready by 2028": 2022 is
+the dropped plan's date). ``cue_in`` applies the rule to one sentence of the
+original text: the regex is slow over a whole body, so the cue words are first found with one small
 Aho-Corasick pass over the normalised text (:func:`cue_positions`), a
 superset: every sentence with a cue has a hit (normalising only lowers case
 and turns punctuation into spaces). ``names_an_action`` tells whether a sentence with no
@@ -34,28 +39,35 @@ import ahocorasick
 from streams.classify.lowercase import case_sensitive
 from streams.classify.normalise import Normalised
 
-__all__ = ["cue_in", "cue_positions", "names_an_action"]
+__all__ = ["cue_in", "cue_positions", "dropped_plan_before", "names_an_action"]
 
+# "may (only / now ...) be": an expectation, hedged ("may only be ready by 2028")
+_HEDGE_ADVERBS = ("also", "only", "well", "now", "soon", "still", "finally", "even")
 _GAP = r"(?:[\w’'-]+,?\s+){0,8}?"  # up to eight words before the "to" of a decision
 _NOT_A_VERB = r"(?!(?:the|a|an|this|that|its|their|his|her|date|\d)\b)"
 _CUE = re.compile(
     r"\b(?:will|shall|would|(?:is|are|was|were)\s+going\s+to|to\s+be|scheduled|slated|"
     r"set\s+to|due\s+to|agreed\s+to|decided\s+to|plans?\s+to|planning\s+to|planned|intends?\s+to|aims?\s+to|aiming\s+to|"
     r"expected\s+to|targeted\s+(?:for|to)|on\s+(?:track|course)\s+to|poised\s+to|committed\s+to|"
-    r"commit\s+to|pledged?\s+to|is\s+to|are\s+to|upcoming)\b"
+    r"commit\s+to|pledged?\s+to|is\s+to|are\s+to|upcoming|"
+    rf"maybe|(?:may|might|could)\s+(?:(?:{'|'.join(_HEDGE_ADVERBS)})\s+)?be|likely\s+to)\b"
     rf"|\b(?:agreed|agree|decided|resolved|pledged|promised|vowed|undertook|directed|instructed|"
     rf"tasked|mandated|asked|expects?|expecting|look(?:s|ed|ing)?\s+forward)\s+{_GAP}to\s+"
     rf"{_NOT_A_VERB}\w"
-    r"|予定|方針|見通し|見込み|目指|目標|計画|方向で|調整中|開催する|実施する|行う|楽しみにして"
+    r"|予定|方針|見通し|見込み|見込まれる|目指|目標|計画|方向で|調整中|開催する|実施する|行う|楽しみにして"
+    r"|(?:開か|行わ|開催さ|実施さ|締結さ|署名さ)れる"
     r"|(?:訪問|出席|開催|実施|参加|会談|署名|派遣)します",
     re.IGNORECASE,
 )
 # "will not", and what was once planned: "was scheduled to", "had been expected to"
 _NEGATED_BEFORE = re.compile(
-    r"\b(?:not|no|never)\s+(?:\w+\s+)?$|\b(?:was|were|had\s+been|originally)\s+(?:\w+\s+)?$",
+    r"\b(?:not|no|never)\s+(?:\w+\s+)?$|\b(?:was|were|had\s+been|originally)\s+(?:\w+\s+)?$"
+    r"|\b(?:has|have|is|are|remains?)\s+yet\s+$",
     re.IGNORECASE,
 )
 _NEGATED_AFTER = re.compile(r"\s*(?:not|never)\b", re.IGNORECASE)
+# a word one of the two above needs
+_NEGATION_WORD = re.compile(r"\b(?:not|no|never|was|were|been|originally|yet)\b", re.IGNORECASE)
 _ENGLISH = (
     "will", "shall", "would", "going to", "to be", "scheduled", "slated", "set to", "due to",
     "plan to", "plans to", "planning to", "planned", "intend to", "intends to", "aim to",
@@ -64,12 +76,15 @@ _ENGLISH = (
     "is to", "are to", "upcoming", "agreed", "agree", "decided", "resolved", "pledged",
     "promised", "vowed", "undertook", "directed", "instructed", "tasked", "mandated", "asked",
     "expect", "expects", "expecting", "look forward", "looks forward", "looked forward",
-    "looking forward",
+    "looking forward", "maybe", "likely to",
+    *(f"{modal} {adverb}be" for modal in ("may", "might", "could")
+      for adverb in ("", *(f"{a} " for a in _HEDGE_ADVERBS))),
 )  # fmt: skip
 _JAPANESE = (
     "予定", "方針", "見通し", "見込み", "目指", "目標", "計画", "方向で", "調整中", "開催する",
     "楽しみにして", "します",
-    "実施する", "行う",
+    "実施する", "行う", "見込まれる", "開かれる", "行われる", "開催される", "実施される",
+    "締結される", "署名される",
 )  # fmt: skip
 _ACTION = re.compile(
     r"\b(?:meet|meets|meeting|hold|holds|host|hosts|visit|visits|convene|convenes|launch|"
@@ -83,6 +98,7 @@ _ACTION = re.compile(
 
 _FOLDED = (case_sensitive(_CUE), case_sensitive(_NEGATED_BEFORE), case_sensitive(_NEGATED_AFTER))
 _FOLDED_ACTION = case_sensitive(_ACTION)
+_FOLDED_NEGATION_WORD = case_sensitive(_NEGATION_WORD)
 
 
 def _automaton() -> Any:
@@ -124,6 +140,25 @@ def cue_in(text: str, start: int, end: int, folded: str | None = None) -> int | 
             continue
         return match.start()
     return None
+
+
+def dropped_plan_before(text: str, start: int, position: int, folded: str | None = None) -> bool:
+    """Whether the last cue of ``text[start:position]`` is negated or a former plan: the
+    date at ``position`` then belongs to a plan that no longer holds ("was scheduled to be
+    completed by 2022, but may only be ready by 2028"; "will not meet in March")."""
+    cue, before_cue, after_cue, negation = _CUE, _NEGATED_BEFORE, _NEGATED_AFTER, _NEGATION_WORD
+    if folded is not None:
+        text, cue, before_cue, after_cue = folded, *_FOLDED
+        negation = _FOLDED_NEGATION_WORD
+    if not negation.search(text, start, position):
+        return False  # the common case, found by a much smaller pattern
+    last = None
+    for match in cue.finditer(text, start, position):
+        last = match
+    if last is None:
+        return False
+    before = text[max(start, last.start() - 20) : last.start()]
+    return bool(before_cue.search(before) or after_cue.match(text, last.end(), position))
 
 
 def names_an_action(text: str, start: int, end: int, folded: str | None = None) -> bool:

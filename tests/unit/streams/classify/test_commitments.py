@@ -110,3 +110,49 @@ def test_the_same_commitment_twice_merges_evidence(small: Classifier) -> None:
     body = "The Quad summit will be held in early 2026. The Quad summit will meet in early 2026."
     (commitment,) = _commitments(small, body)
     assert len(commitment.evidence) == 4
+
+
+def test_the_government_anchors_a_sentence_that_names_no_label(small: Classifier) -> None:
+    body = (
+        "Toshimitsu Motegi spoke about supply chains in Tokyo.\n\n"
+        "The government will put the new rules into force from fiscal 2027."
+    )
+    found = [(c.initiative, c.due_text, c.due_from, c.due_to) for c in _commitments(small, body)]
+    assert found == [(None, "fiscal 2027", date(2027, 4, 1), date(2028, 3, 31))]
+    japanese = "茂木敏充外相は記者会見に臨んだ。\n\n政府は来年度に新たな制度を導入する方針だ。"
+    assert [c.due_text for c in _commitments(small, japanese)] == ["来年度"]
+
+
+def test_a_sentence_without_a_date_borrows_the_day_it_refers_back_to(small: Classifier) -> None:
+    body = (
+        "Quad summit leaders open their meeting in Tokyo on December 16. "
+        "On the same day, Motegi will also hold talks with Rubio."
+    )
+    (commitment,) = _commitments(small, body)
+    assert (commitment.due_text, commitment.due_from, commitment.due_to) == (
+        "the same day",
+        date(2025, 12, 16),
+        date(2025, 12, 16),
+    )
+    assert commitment.action.startswith("On the same day, Motegi will also hold talks")
+
+
+def test_an_act_during_a_dated_visit_is_a_commitment_of_its_own(small: Classifier) -> None:
+    body = (
+        "Jaishankar will visit Japan from 12 to 14 February 2026. "
+        "During the visit, he will co-chair the India-Japan AI Dialogue with Motegi."
+    )
+    found = [(c.initiative, c.due_text, c.due_from, c.due_to) for c in _commitments(small, body)]
+    window = (date(2026, 2, 12), date(2026, 2, 14))
+    assert found == [
+        ("in-jp.ai-dialogue", "12 to 14 February 2026", *window),  # the one it is about
+        ("in-jp.ai-dialogue", "During the visit", *window),
+    ]
+
+
+def test_a_word_that_merely_contains_government_is_no_anchor(small: Classifier) -> None:
+    body = (
+        "Toshimitsu Motegi spoke about supply chains in Tokyo.\n\n"
+        "An intergovernmental panel will publish its report next month."
+    )
+    assert _commitments(small, body) == ()

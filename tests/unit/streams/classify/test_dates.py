@@ -52,6 +52,84 @@ def test_expressions_normalise_to_windows(
     assert (window.due_from.isoformat(), window.due_to.isoformat()) == (due_from, due_to)
 
 
+# The fiscal year runs April to March (Japan, India); DAY (15 Dec 2025) is in fiscal 2025.
+@pytest.mark.parametrize(
+    ("text", "due_text", "due_from", "due_to"),
+    [
+        ("to be finished by the end of the fiscal year", "by the end of the fiscal year",
+         "2025-12-15", "2026-03-31"),
+        ("approved within this fiscal year", "this fiscal year", "2025-12-15", "2026-03-31"),
+        ("funded in the current fiscal year", "current fiscal year", "2025-12-15", "2026-03-31"),
+        ("launch next fiscal year", "next fiscal year", "2026-04-01", "2027-03-31"),
+        ("in the first half of the next fiscal year", "first half of the next fiscal year",
+         "2026-04-01", "2026-09-30"),
+        ("by the end of fiscal 2027", "by the end of fiscal 2027", "2025-12-15", "2028-03-31"),
+        ("at the end of fiscal 2026", "end of fiscal 2026", "2027-01-01", "2027-03-31"),
+        ("by FY2027", "by FY2027", "2025-12-15", "2028-03-31"),
+        ("年度内に策定", "年度内", "2025-12-15", "2026-03-31"),
+        ("今年度内に", "今年度内", "2025-12-15", "2026-03-31"),
+        ("今年度中に", "今年度中", "2025-12-15", "2026-03-31"),
+        ("今年度", "今年度", "2025-12-15", "2026-03-31"),
+        ("年度末までに", "年度末まで", "2025-12-15", "2026-03-31"),
+        ("今年度末に", "今年度末", "2026-01-01", "2026-03-31"),
+        ("2027年度末", "2027年度末", "2028-01-01", "2028-03-31"),
+        ("来年度前半", "来年度前半", "2026-04-01", "2026-09-30"),
+        ("来年度から", "来年度", "2026-04-01", "2027-03-31"),
+    ],
+)  # fmt: skip
+def test_fiscal_years_and_their_parts(text: str, due_text: str, due_from: str, due_to: str) -> None:
+    test_expressions_normalise_to_windows(text, due_text, due_from, due_to)
+
+
+def test_this_and_next_fiscal_year_follow_april_not_january() -> None:
+    """In February the current fiscal year began last April: 来年度 is the one from April."""
+    february = date(2026, 2, 10)
+    for text, want in (
+        ("来年度", ("2026-04-01", "2027-03-31")),
+        ("今年度内", ("2026-02-10", "2026-03-31")),
+        ("next fiscal year", ("2026-04-01", "2027-03-31")),
+        ("by the end of this fiscal year", ("2026-02-10", "2026-03-31")),
+    ):
+        (window,) = find_due_windows(text, february)
+        assert (window.due_from.isoformat(), window.due_to.isoformat()) == want, text
+
+
+@pytest.mark.parametrize(
+    ("text", "due_text", "due_from", "due_to"),
+    [
+        ("will open this autumn", "this autumn", "2026-09-01", "2026-11-30"),
+        ("talks next spring", "next spring", "2026-03-01", "2026-05-31"),
+        ("in the coming summer", "coming summer", "2026-06-01", "2026-08-31"),
+        ("in the latter half of 2026", "latter half of 2026", "2026-07-01", "2026-12-31"),
+        ("operational by 2028-end", "by 2028-end", "2025-12-15", "2028-12-31"),
+        ("completed in 2027-end", "2027-end", "2027-10-01", "2027-12-31"),
+        ("来春にも", "来春", "2026-03-01", "2026-05-31"),
+        ("今秋", "今秋", "2026-09-01", "2026-11-30"),
+        ("来週訪問", "来週", "2025-12-22", "2025-12-28"),
+        ("今週末", "今週末", "2025-12-20", "2025-12-21"),
+        ("年末までに", "年末まで", "2025-12-15", "2025-12-31"),
+        ("今年中に", "今年中", "2025-12-15", "2025-12-31"),
+        ("月末に", "月末", "2025-12-21", "2025-12-31"),
+    ],
+)
+def test_seasons_weeks_and_ends_of_periods(
+    text: str, due_text: str, due_from: str, due_to: str
+) -> None:
+    # DAY is in December: this autumn has passed, so "this autumn" and 今秋 are read in March
+    day = date(2026, 3, 2) if text in ("will open this autumn", "今秋") else DAY
+    windows = find_due_windows(text, day)
+    assert [
+        (text[w.start : w.end], w.due_from.isoformat(), w.due_to.isoformat()) for w in windows
+    ] == [(due_text, due_from, due_to)]
+
+
+@pytest.mark.parametrize(
+    "text", ["the fall of the government", "年末年始の休暇", "前年度末の残高", "this autumn"]
+)
+def test_words_that_only_look_like_periods(text: str) -> None:
+    assert find_due_windows(text, DAY) == []  # "this autumn" has passed by mid-December
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -81,6 +159,8 @@ _ANCHORS = st.sampled_from(
         "2024", "2025", "2026", "2099", "2199", "1900", "year", "month", "week", "March",
         "December", "Jan", "May 31", "31 February", "February 29", "3 months", "two weeks",
         "来年", "今年", "2026年前半", "12月末まで", "2月中旬", "年内", "来月", "13月",
+        "fiscal year", "fiscal 2026", "summer", "2026-end", "年度末", "今年度末", "来年度前半",
+        "今秋", "来週",
     ]
 )  # fmt: skip
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from streams.classify.classifier import Classifier, DocumentText
-from streams.classify.undertakings import cue_in, names_an_action
+from streams.classify.undertakings import cue_in, dropped_plan_before, names_an_action
 
 DAY = date(2025, 12, 15)
 
@@ -110,3 +110,53 @@ def test_a_negated_plan_with_a_label_is_not_a_commitment(small: Classifier) -> N
 def test_a_past_dated_decision_is_not_a_commitment(small: Classifier) -> None:
     body = "In March 2025 the Quad summit leaders agreed to launch the initiative in mid-2025."
     assert _found(small, body) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The line may only be partly open by 2028.",
+        "The corridor could be ready next year.",
+        "A deal is likely to be signed in March.",
+        "The talks might also be moved to Delhi.",
+        "The plant, maybe the largest, opens in 2027.",
+        "首脳会談は来月開かれる。",
+        "調印式は東京で行われる見通しだ。",
+        "協定は年内に締結される。",
+        "共同訓練は2月に実施される。",
+    ],
+)
+def test_expectations_and_japanese_passive_plans_are_cues(sentence: str) -> None:
+    assert cue_in(sentence, 0, len(sentence)) is not None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A date for the next round is yet to be announced.",
+        "The venue has yet to be decided.",
+        "The deal is unlikely to close soon.",
+        "会合は先月開かれた。",
+    ],
+)
+def test_open_questions_and_past_meetings_are_not_cues(sentence: str) -> None:
+    assert cue_in(sentence, 0, len(sentence)) is None
+
+
+def test_a_date_after_a_dropped_plan_belongs_to_that_plan() -> None:
+    text = "The line was scheduled to open by 2022, but may only be ready by 2028."
+    assert dropped_plan_before(text, 0, text.index("2022"))
+    assert not dropped_plan_before(text, 0, text.index("2028"))
+    text = "Japan will not host the talks in March but will host them in June."
+    assert dropped_plan_before(text, 0, text.index("March"))
+    assert not dropped_plan_before(text, 0, text.index("June"))
+    text = "No date is known; the ministers will meet in June."
+    assert not dropped_plan_before(text, 0, text.index("June"))
+
+
+def test_a_former_plan_dates_nothing_but_the_revised_one_does(small: Classifier) -> None:
+    body = (
+        "The Quad summit was expected to be held by March 2026, "
+        "but may now be held in the second half of 2026."
+    )
+    assert _found(small, body) == [("quad", "second half of 2026")]
