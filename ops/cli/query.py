@@ -132,7 +132,7 @@ def query(
     """Analyst reports from the warehouse (distinct documents, latest classifications)."""
     from ops.api.known_labels import unknown_ids
     from ops.runtime.access import open_warehouse
-    from sinks.queries import QueryError, QueryFilters, check_filters, run_query
+    from sinks.read_model.analyst_queries import QueryError, QueryFilters, check_filters, run_query
     from streams.taxonomy.known import LabelKind
 
     settings: Settings = ctx.obj

@@ -11,7 +11,7 @@ import pytest
 
 from ops.api.known_labels import unknown_ids
 from ops.settings import load_settings
-from sinks.queries import APPLIES, QUERIES, QueryError, QueryFilters, run_query
+from sinks.read_model.analyst_queries import APPLIES, QUERIES, QueryError, QueryFilters, run_query
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from tests.conftest import REPO
 from tests.warehouse_fixture import load_fixture
