@@ -29,6 +29,7 @@ from streams.alert_agents import register_alert_agents
 from streams.alerts.keywords import KeywordIndex
 from streams.classify.classifier import Classifier
 from streams.classify.stories import StoryIndex
+from streams.followed_topic import TopicReaderFactory
 from streams.pipeline import (
     STAGE,
     Classified,
@@ -101,7 +102,9 @@ class Stage:
         metrics.EVENTS_OUT.labels(dead.stage, "deadletter").inc()
 
 
-def register_agents(app: faust.App, config: WorkerConfig) -> None:
+def register_agents(
+    app: faust.App, config: WorkerConfig, subscriptions: TopicReaderFactory
+) -> None:
     stage = Stage(
         app=app,
         config=config,
@@ -114,7 +117,7 @@ def register_agents(app: faust.App, config: WorkerConfig) -> None:
     log.info(
         "classifier %s (taxonomy %s)", stage.classifier.version, stage.classifier.taxonomy_version
     )
-    follower = register_alert_agents(app, config, stage.dead)
+    follower = register_alert_agents(app, config, stage.dead, subscriptions)
     stage.keywords = follower.keywords
     stage.subscriptions_ready = follower.ready
     _register_classify(stage)

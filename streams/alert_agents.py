@@ -2,7 +2,8 @@
 
 - Every worker folds the whole ``policy.subscriptions`` topic into a SubscriptionBook
   (partitions assigned, not joined: every worker needs every subscription) and keeps
-  following it. The classify stage reads the book's keywords for keyword hits.
+  following it, with the reader every role uses (``streams.followed_topic``). The
+  classify stage reads the book's keywords for keyword hits.
 - ``evaluate-alerts`` (on ``policy.classified``) matches each document against every
   active subscription. A document trigger raises its alert here; the ids raised are kept
   in the ``raised-alerts`` table (changelog-backed, co-partitioned: an alert id derives
@@ -25,12 +26,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 import faust
 import orjson
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from schemas.alerts import AlertDocument, AlertRaised
 from schemas.classification import DocumentClassified
@@ -56,6 +57,7 @@ from streams.alerts.match import alert_document, match_document
 from streams.alerts.new_initiatives import matching_candidates, new_initiative_alert
 from streams.alerts.raising import digest_alert, document_alert, window_alert
 from streams.alerts.windows import Observation, WindowState, observe
+from streams.followed_topic import FollowedRecord, TopicReader, TopicReaderFactory
 from streams.pipeline import RecordRef, dead_letter
 from streams.topics import RAW, WorkerConfig, alert_matches_topic, alert_table_names
 
@@ -73,10 +75,12 @@ class SubscriptionFollower:
     document is evaluated against a half-read book.
     """
 
-    def __init__(self, bootstrap: str, topic: str, producer: Producer, dead: DeadSender) -> None:
+    def __init__(
+        self, open_reader: TopicReaderFactory, producer: Producer, dead: DeadSender
+    ) -> None:
         self.book = SubscriptionBook()
         self.ready = asyncio.Event()
-        self._bootstrap, self._topic, self._producer, self._dead = bootstrap, topic, producer, dead
+        self._open_reader, self._producer, self._dead = open_reader, producer, dead
         self._keywords: KeywordIndex | None = None
         self._keywords_stale = True
         self._candidates: CandidateIndex | None = None
@@ -104,57 +108,41 @@ class SubscriptionFollower:
                 await self._follow()
             except asyncio.CancelledError:
                 raise
+            except PolicywatchError as exc:  # no topic yet, broker out of reach: said, no trace
+                log.warning("cannot follow the subscriptions (%s); retrying in %.1fs", exc, delay)
             except Exception:
-                log.exception("reading %s failed; retrying in %.1fs", self._topic, delay)
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 10.0)
+                log.exception("following the subscriptions failed; retrying in %.1fs", delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
 
     async def _follow(self) -> None:
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap,
-            group_id=None,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            client_id="policywatch-alert-subscriptions",
-            fetch_max_wait_ms=100,  # Tansu answers a fetch only when its wait expires
-        )
-        await consumer.start()
+        # one thread for the reader, so the close on cancellation runs after a fetch in
+        # flight (a Kafka client is not to be used from two threads at once), and the event
+        # loop never waits for either
+        loop = asyncio.get_running_loop()
+        thread = ThreadPoolExecutor(1, thread_name_prefix="subscriptions")
         try:
-            partitions = await self._partitions(consumer)
-            consumer.assign(partitions)
-            await consumer.seek_to_beginning(*partitions)
-            ends = await consumer.end_offsets(partitions)
+            reader: TopicReader = await loop.run_in_executor(thread, self._open_reader)
+        except BaseException:
+            thread.shutdown(wait=False)
+            raise
+        try:
             while True:
-                batch = await consumer.getmany(timeout_ms=200, max_records=500)
-                for records in batch.values():
-                    for record in records:
-                        await self._fold(record)
-                if not self.ready.is_set() and await self._caught_up(consumer, ends):
+                records = await loop.run_in_executor(thread, reader.fetch, 200)
+                for record in records:
+                    await self._fold(record)
+                if (
+                    not records
+                    and not self.ready.is_set()
+                    and await loop.run_in_executor(thread, reader.caught_up)
+                ):
                     self.ready.set()
                     log.info("subscription book ready: %d subscriptions", len(self.book))
         finally:
-            await consumer.stop()
+            thread.submit(reader.close)
+            thread.shutdown(wait=False)
 
-    async def _partitions(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
-        while True:
-            # aiokafka's consumer.topics() fetches every topic's metadata but keeps only the
-            # names; its partitions_for_topic() knows just the topics the client asked about
-            # before (Tansu answers every metadata request with all topics, Kafka does not)
-            cluster = await consumer._client.fetch_all_metadata()
-            found = cluster.partitions_for_topic(self._topic)
-            if found:
-                return [TopicPartition(self._topic, p) for p in sorted(found)]
-            log.info("waiting for topic %s to exist", self._topic)
-            await asyncio.sleep(1.0)
-
-    @staticmethod
-    async def _caught_up(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
-        for tp, end in ends.items():
-            if await consumer.position(tp) < end:
-                return False
-        return True
-
-    async def _fold(self, record: Any) -> None:
+    async def _fold(self, record: FollowedRecord) -> None:
         if record.value is None:
             return  # a tombstone left by compaction
         try:
@@ -170,11 +158,13 @@ class SubscriptionFollower:
 
 
 def register_alert_agents(
-    app: faust.App, config: WorkerConfig, dead: DeadSender
+    app: faust.App, config: WorkerConfig, dead: DeadSender, subscriptions: TopicReaderFactory
 ) -> SubscriptionFollower:
-    """Wire the follower, the two agents and the ticker; returns the follower."""
+    """Wire the follower, the two agents and the ticker; returns the follower.
+
+    ``subscriptions`` opens a reader of the subscriptions topic at its beginning."""
     producer = Producer(name="policywatch-alerts", version=config.version)
-    follower = SubscriptionFollower(config.bootstrap, config.topics.subscriptions, producer, dead)
+    follower = SubscriptionFollower(subscriptions, producer, dead)
     alerts = app.topic(config.topics.alerts, **RAW)
     matches = app.topic(alert_matches_topic(config), partitions=config.partitions, **RAW)
     raised_name, windows_name, digests_name = alert_table_names()

@@ -17,6 +17,7 @@ from faust.transport.drivers import aiokafka as driver
 
 from streams.agents import register_agents
 from streams.changelog_ends import read_changelogs_to_their_last_record
+from streams.followed_topic import TopicReaderFactory
 from streams.topics import WorkerConfig
 
 log = logging.getLogger(__name__)
@@ -72,8 +73,11 @@ def seek_again_after_recovery() -> None:
         setattr(Recovery, name, with_second_seek(original))
 
 
-def build_app(config: WorkerConfig) -> faust.App:
-    """A Faust app with the classify agent registered; start it with ``faust.Worker``."""
+def build_app(config: WorkerConfig, subscriptions: TopicReaderFactory) -> faust.App:
+    """A Faust app with the classify agent registered; start it with ``faust.Worker``.
+
+    ``subscriptions`` opens a reader of the subscriptions topic (ops passes the one every
+    role follows that topic with, see ``streams.followed_topic``)."""
     shorten_fetch_wait(config.fetch_max_wait_ms)
     seek_again_after_recovery()
     read_changelogs_to_their_last_record()
@@ -104,5 +108,5 @@ def build_app(config: WorkerConfig) -> faust.App:
         broker_heartbeat_interval=min(1.0, config.session_timeout_s / 5),
         logging_config=None,
     )
-    register_agents(app, config)
+    register_agents(app, config, subscriptions)
     return app

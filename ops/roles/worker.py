@@ -13,8 +13,14 @@ from ops.runtime.access import resolve_bootstrap
 from ops.runtime.metrics_server import serve_metrics
 from ops.settings import Settings
 from ops.version import policywatch_version
+from sinks.consumer import Record
+from sinks.follow import TopicFollower
 from streams.app import build_app
 from streams.topics import WorkerConfig
+
+
+def _unused(records: list[Record]) -> None:
+    """The worker folds fetched records on its own loop, never through the follower."""
 
 
 def run_worker(settings: Settings, ready_file: Path | None = None) -> None:
@@ -35,6 +41,13 @@ def run_worker(settings: Settings, ready_file: Path | None = None) -> None:
         taxonomy_reload_s=settings.streams.taxonomy_reload_s,
         ready_info=(("metrics", metrics_url),),
     )
-    app = build_app(config)
+    topic = settings.topics.subscriptions
+
+    def open_subscriptions() -> TopicFollower:
+        # the reader the API and the delivery role follow this topic with; the worker
+        # folds what it fetches itself (streams.alert_agents)
+        return TopicFollower(bootstrap, [topic], "policywatch-alert-subscriptions", _unused)
+
+    app = build_app(config, open_subscriptions)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, override_logging=False)
     worker.execute_from_commandline()
