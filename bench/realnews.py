@@ -32,7 +32,7 @@ import yaml  # noqa: E402
 
 from bench.report import machine, replace_section  # noqa: E402
 from ops.features.offline_classify import classify_items, read_items  # noqa: E402
-from producers.records import FileDefaults  # noqa: E402
+from producers.records import FileDefaults, ParsedItem  # noqa: E402
 from streams.classify.classifier import Classifier  # noqa: E402
 from streams.taxonomy.load import load_taxonomy  # noqa: E402
 from streams.taxonomy.model import Taxonomy  # noqa: E402
@@ -55,13 +55,17 @@ def load_scorer(set_dir: Path = SET_DIR) -> ModuleType:
 
 
 def predictions(
-    set_dir: Path = SET_DIR, classifier: Classifier | None = None
+    set_dir: Path = SET_DIR,
+    classifier: Classifier | None = None,
+    items: list[ParsedItem] | None = None,
 ) -> list[dict[str, Any]]:
-    """One prediction per document, as `policywatch classify --format jsonl` writes it."""
+    """One prediction per document, as `policywatch classify --format jsonl` writes it
+    (``items``: the set already read, to classify it again without reading it again)."""
     classifier = classifier or Classifier(load_taxonomy())
-    items = read_items(set_dir / "docs.jsonl", FileDefaults())
+    if items is None:
+        items = list(read_items(set_dir / "docs.jsonl", FileDefaults()))
     out = []
-    for outcome in classify_items(classifier, items):
+    for outcome in classify_items(classifier, iter(items)):
         if outcome.result is None:
             raise SystemExit(f"{outcome.location}: {outcome.error}")
         out.append(outcome.result)
@@ -153,6 +157,43 @@ def render_coverage(coverage: dict[str, Any]) -> str:
     )
 
 
+def held_out_discovery(taxonomy: Taxonomy, set_dir: Path = SET_DIR) -> dict[str, Any]:
+    """Discovery as on news the taxonomy does not know: for each gold initiative in turn,
+    the taxonomy without the entries that reach it, the set classified again, and whether
+    a candidate of a document carrying it names it (``candidate_coverage``'s rule)."""
+    scorer = load_scorer(set_dir)
+    gold = scorer.Gold(scorer.read_jsonl(set_dir / "docs.jsonl", "docs"))
+    maps = scorer.load_mapping(LABELS)
+    names = sorted({n for doc in gold.docs for n in doc["gold"].get("initiatives", [])})
+    items = list(read_items(set_dir / "docs.jsonl", FileDefaults()))
+    rows = []
+    for name in names:
+        key = scorer.norm(name)
+        dropped = {
+            i.id
+            for i in taxonomy.initiatives
+            if gold.resolve("initiatives", {"id": i.id, "name": i.name}, maps) == key
+        }
+        without = taxonomy.model_copy(
+            update={"initiatives": [i for i in taxonomy.initiatives if i.id not in dropped]}
+        )
+        found = predictions(set_dir, Classifier(without), items)
+        coverage = candidate_coverage(found, without, set_dir)
+        entry = next((e for e in coverage["lacking"] if e["name"] == name), None)
+        found_in = entry["found_in"] if entry else 0
+        rows.append({"name": name, "docs": entry["docs"] if entry else 0, "found_in": found_in})
+    return {"initiatives": rows, "found": sum(r["found_in"] > 0 for r in rows)}
+
+
+def render_held_out(held_out: dict[str, Any]) -> str:
+    rows = held_out["initiatives"]
+    return (
+        f"Discovery held out (each gold initiative removed from the taxonomy in turn, the set "
+        f"classified again): {held_out['found']} of {len(rows)} found as a candidate in at "
+        f"least one of their documents (goal: half)."
+    )
+
+
 def render(result: dict[str, Any]) -> str:
     lines = ["| label type | precision | recall | F1 | tp / fp / fn |", "|---|---|---|---|---|"]
     for name in ("initiatives", "actors", "countries", "story_pairs"):
@@ -216,12 +257,15 @@ def main() -> None:
     preds = predictions(args.set, classifier)
     result = score(preds, args.set)
     coverage = candidate_coverage(preds, taxonomy, args.set)
+    held_out = held_out_discovery(taxonomy, args.set)
     print(render(result))
     print(render_coverage(coverage))
+    print(render_held_out(held_out))
     if args.misses:
         print("\n".join(misses(result)))
     summary = {k: v for k, v in result.items() if k != "per_doc"}
     summary["candidate_coverage"] = coverage
+    summary["discovery_held_out"] = held_out
     summary["date"] = datetime.now(UTC).date().isoformat()
     summary["machine"] = machine()
     summary["classifier_version"] = classifier.version
@@ -239,6 +283,8 @@ def main() -> None:
             + render(result)
             + "\n\n"
             + render_coverage(coverage)
+            + " "
+            + render_held_out(held_out)
         )
         replace_section("Classification quality (real news)", body)
 

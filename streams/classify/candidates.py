@@ -9,13 +9,18 @@ Minerals", "US–Japan Framework for Securing the Supply of Critical Minerals"),
 Japanese a compound ending in 対話, イニシアティブ, 枠組み, 作業部会, パートナーシップ,
 共同宣言, 行動計画, 協定 ("日印AI対話", "重要鉱物に関する作業部会").
 
+Named military exercises stand beside the word instead ("the joint exercise, Dharma
+Guardian", "exercises like JIMEX", "the Malabar exercise").
 A name is a candidate when
 - it says what it is about: a party (country names, demonyms, "India-Japan", 日印) or
-  at least two words of substance ("Economic Security Dialogue"), not only generic
-  ones ("the Comprehensive Strategic Partnership" is a known framework named in part);
+  at least two words of substance ("Economic Security Dialogue"); a name of generic
+  words only or of one word ("our Comprehensive Strategic Partnership", "the 2+2
+  Dialogue") is a relationship's framework, and a candidate of the two countries when
+  the page names exactly two;
 - a tracked government is party to it (named in it or in its sentence);
-- no taxonomy entry matches inside it (known initiatives, and context entries such as
-  the G20 or a think-tank forum, are not new).
+- no taxonomy entry the classifier accepted here matches inside it (known initiatives,
+  and context entries such as the G20 or a think-tank forum, are not new; an alias
+  refused for want of its parties, another pair's "2+2 Ministerial Dialogue", is).
 Variants of one name share a ``key``: countries become their codes in a fixed order
 ("India–Japan" = "Japan-India" = 日印), ordinals and "the" are dropped, head words and
 common topics are put in English ("日印AI対話" and "India-Japan AI Dialogue" are one).
@@ -88,6 +93,8 @@ _MONTHS = frozenset(
     monday tuesday wednesday thursday friday saturday sunday""".split()  # noqa: SIM905
 )
 _CONNECTORS = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "between", "&"})
+# words that open a phrase, not a name ("our Comprehensive Strategic Partnership")
+_LEADING_WORDS = frozenset({"a", "an", "our", "its", "their", "this", "that", "new"})
 _ORDINAL = re.compile(
     r"^(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|"
     r"seventh|eighth|ninth|tenth|第\d+回)$",
@@ -96,7 +103,7 @@ _ORDINAL = re.compile(
 _POSSESSIVE = re.compile(r"['’]s$")
 _SPLIT = re.compile(r"[\s\-–—‐/]+")
 _LEADING = re.compile(
-    r"^(?:(?:the|and|of|for|on|in|to|with|&|before|after|during|at|as|while|when|"
+    r"^(?:(?:the|and|of|for|on|in|to|with|&|before|after|during|at|as|while|when|our|their|its|"
     r"(?:19|20)\d\d|\w+['’]s)\s+)+",
     re.IGNORECASE,
 )
@@ -122,6 +129,17 @@ _ABOUT = "に関する"
 _JA_HEAD_RE = re.compile("|".join(_HEADS_JA))
 _JA_NAME_CHAR = re.compile(r"[\u3005\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ・＋+]")
 _TRAILING = re.compile(r"(?:\s+(?:and|of|the|in|for|through|&))+$")
+# a name of one to three capitalised words or an acronym (not "The", see _LEADING)
+_EXERCISE_NAME = r"(?P<name>(?:[A-Z][a-z]+|[A-Z]{3,})(?:\s+(?:[A-Z][a-z]+|[A-Z]{3,})){0,2})"
+_EXERCISE_NAMED_AFTER = re.compile(
+    r"\b[Ee]xercises?(?:,|\s+(?:like|named|called|code-?named))?\s+[\"'“‘]?"
+    + _EXERCISE_NAME
+    + r"\b"
+)
+_EXERCISE_NAMED_BEFORE = re.compile(
+    r"\b" + _EXERCISE_NAME + r"\s+(?:(?:joint|military|naval|air|bilateral|trilateral|"
+    r"maritime|combined)\s+){0,2}exercises?\b"
+)
 _JA_COUNTRIES = re.compile(r"[日印米豪中韓英仏独露比越尼加]{2,}")
 
 
@@ -286,6 +304,25 @@ class CandidateFinder:
             yield _Found(name, begin, begin + len(name), head, "en")
 
     @staticmethod
+    def _exercises(text: str) -> Iterable[_Found]:
+        """Named military exercises: the name stands beside the word, not before a head
+        ("the joint military exercise, Dharma Guardian,", "exercises like JIMEX", "the
+        Malabar exercise")."""
+        if "xercise" not in text:
+            return
+        seen: set[int] = set()
+        for pattern in (_EXERCISE_NAMED_AFTER, _EXERCISE_NAMED_BEFORE):
+            for match in pattern.finditer(text):
+                raw = match.group("name")
+                leading = _LEADING.match(raw + " ")
+                name = raw[leading.end() :] if leading else raw
+                begin = match.start("name") + len(raw) - len(name)
+                if not name or begin in seen or _in_headline(text, begin):
+                    continue
+                seen.add(begin)
+                yield _Found(name, begin, begin + len(name), "Exercise", "en")
+
+    @staticmethod
     def _japanese(text: str) -> Iterable[_Found]:
         if not any(head in text for head in _HEADS_JA):
             return
@@ -343,6 +380,17 @@ class CandidateFinder:
         return out
 
     @staticmethod
+    def _generic_words(found: _Found) -> list[str]:
+        """The qualifying words of a name made of generic ones ("comprehensive strategic"),
+        so that two frameworks of one pair of countries keep apart."""
+        before = found.name.rpartition(found.head)[0]
+        return [
+            w
+            for w in (_POSSESSIVE.sub("", _fold(word)) for word in _SPLIT.split(before))
+            if w and w not in _CONNECTORS and w not in _LEADING_WORDS and not _ORDINAL.match(w)
+        ]
+
+    @staticmethod
     def key(found: _Found, codes: Sequence[str], words: Sequence[str]) -> str:
         """One key for the variants of one name (see the module docstring)."""
         head = _HEAD_ENGLISH.get(found.head, found.head.casefold())
@@ -358,10 +406,11 @@ class CandidateFinder:
     ) -> list[InitiativeCandidate]:
         """Candidates of ``body``; ``hits`` tells where the taxonomy matched, ``sentences()``
         splits the body (asked only when a name is found: most pages have none)."""
-        names = [*self._english(body), *self._japanese(body)]
+        names = [*self._english(body), *self._japanese(body), *self._exercises(body)]
         if not names:
             return []
         found: dict[str, InitiativeCandidate] = {}
+        page_parties: set[str] | None = None  # countries the page names, asked once
         for item in names:
             if hits.person_inside(item.start, item.end):
                 continue  # a person's name inside: a headline or a byline, not a name
@@ -369,8 +418,21 @@ class CandidateFinder:
                 continue  # a known initiative (or a known forum), perhaps with a prefix
             codes = self._codes_in(item.name)
             words = self._words(item)
-            if not words or (not codes and (len(words) < 2 or item.head in _NEEDS_PARTIES)):
-                continue
+            if not codes and (len(words) < 2 or item.head in _NEEDS_PARTIES):
+                # "our Comprehensive Strategic Partnership", "the 2+2 Dialogue": a
+                # relationship's framework, named without its parties; in a page about two
+                # countries it is theirs
+                if item.language != "en":
+                    continue  # (Japanese names carry their parties: 日印, 日豪)
+                if page_parties is None:
+                    page_parties = hits.named(0, len(body))[0]
+                if len(page_parties) != 2:
+                    continue
+                codes = sorted(page_parties)
+            if not words:  # only generic words: they are the name ("Special Strategic")
+                words = self._generic_words(item) if item.language == "en" else []
+                if not codes or not words:
+                    continue
             s_start, s_end = sentences().around(item.start)
             named, actors = hits.named(s_start, s_end)
             parties = set(codes) | named

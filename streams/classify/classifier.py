@@ -65,7 +65,6 @@ REPEAT_BOOST = 0.03
 MAX_BOOST = 0.06
 MAX_CONFIDENCE = 0.99
 MAX_IMPLIED_PARTIES = 4  # a minilateral implies its parties; the G20 does not
-_INITIATIVE_KINDS = frozenset({"initiative", "ambiguous"})
 _PERSON_KINDS = frozenset({"actor", "actor_short"})
 
 
@@ -127,13 +126,24 @@ class _Split:
 
 class _BodyHits:
     """The body's taxonomy matches, asked about one stretch (body offsets): matches are
-    found by their normalised offsets, so only those of the stretch are mapped back."""
+    found by their normalised offsets, so only those of the stretch are mapped back.
 
-    def __init__(self, body: _Scanned, mentions: Sequence[ActorMention]) -> None:
+    ``known`` are the initiative mentions the classifier accepted (context entries
+    included): an alias it refused here, one whose parties the page does not name (the
+    India–US 2+2 alias "2+2 Ministerial Dialogue" in a report of India and Japan's), does
+    not make a name known."""
+
+    def __init__(
+        self,
+        body: _Scanned,
+        mentions: Sequence[ActorMention],
+        known: Sequence[InitiativeMention],
+    ) -> None:
         self._norm = body.norm
         self._matches = body.matches
         self._starts = [m.start for m in body.matches]
         self._mentions = sorted((m.start, m.actor) for m in mentions)
+        self._known = known
         self._initiatives: list[tuple[int, int, int]] | None = None  # (start, body span)
 
     def _within(self, start: int, end: int) -> list[Match]:
@@ -149,11 +159,7 @@ class _BodyHits:
     def initiative_chars(self, start: int, end: int) -> int:
         if self._initiatives is None:  # asked once per name: spans mapped once per page
             span = self._norm.span
-            self._initiatives = [
-                (m.start, *span(m.start, m.end))
-                for m in self._matches
-                if m.kinds.keys() & _INITIATIVE_KINDS
-            ]
+            self._initiatives = sorted({(m.start, *span(m.start, m.end)) for m in self._known})
         found = self._initiatives
         covered = 0
         k = bisect_left(found, (self._norm.index_at(max(0, start - 200)),))
@@ -238,6 +244,7 @@ class Classifier:
         found_title, found_body = self._initiatives.resolve(
             fields, (title.context, body.context), parties
         )
+        known_body = found_body  # context entries included: they are known, not new
         found_title = [m for m in found_title if m.initiative not in self._context_initiatives]
         found_body = [m for m in found_body if m.initiative not in self._context_initiatives]
         initiatives = self._initiative_labels(found_title, found_body, body)
@@ -268,7 +275,7 @@ class Classifier:
         countries.update(label.country for label in actors if label.country)
 
         sentences = _Split(body.text)
-        candidates = self._find_candidates(body, actors_body, sentences)
+        candidates = self._find_candidates(body, actors_body, known_body, sentences)
         persons = {a.id for a in actors if a.kind == "person"} & named
         relevant = bool(initiatives) or bool(persons) or len(named) >= 2
         commitments: tuple[Commitment, ...] = ()
@@ -318,9 +325,10 @@ class Classifier:
         self,
         body: _Scanned,
         mentions: Sequence[ActorMention],
+        known: Sequence[InitiativeMention],
         sentences: Callable[[], Sentences],
     ) -> list[InitiativeCandidate]:
-        return self._candidates.find(body.text, _BodyHits(body, mentions), sentences)
+        return self._candidates.find(body.text, _BodyHits(body, mentions, known), sentences)
 
     @staticmethod
     def _dating(doc: DocumentText, today: date | None, title: str, body: str) -> Dating:

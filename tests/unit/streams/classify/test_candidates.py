@@ -61,3 +61,46 @@ def test_known_generic_foreign_or_headline_names_are_no_candidates(
     default: Classifier, body: str
 ) -> None:
     assert _candidates(default, body) == {}
+
+
+def test_a_framework_named_only_by_its_kind_belongs_to_the_two_countries_of_the_page(
+    default: Classifier,
+) -> None:
+    two = "Japan and the Philippines reviewed their Enhanced Strategic Partnership in Manila."
+    assert _candidates(default, two) == {"Enhanced Strategic Partnership": ("JP", "PH")}
+    three = (
+        "Japan, the Philippines and Vietnam reviewed their Enhanced Strategic Partnership in "
+        "Manila."
+    )
+    assert _candidates(default, three) == {}  # whose is it? not said
+
+
+def test_an_alias_whose_parties_the_page_does_not_name_does_not_make_a_name_known(
+    default: Classifier,
+) -> None:
+    # "2+2 Ministerial Dialogue" is the alias of other pairs' 2+2s, each requiring its
+    # parties; Japan and the Philippines' is none of them
+    body = "Japan and the Philippines held their first 2+2 Ministerial Dialogue in Tokyo."
+    assert _candidates(default, body) == {"2+2 Ministerial Dialogue": ("JP", "PH")}
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        (
+            "The Japan-Philippines joint exercise, Coral Lantern, began in Luzon on Monday.",
+            "Coral Lantern",
+        ),
+        ("Japan and the Philippines opened the Coral Lantern exercise in Luzon.", "Coral Lantern"),
+        ("Japanese and Philippine troops train in exercises like CORALEX every year.", "CORALEX"),
+    ],
+)
+def test_a_named_military_exercise_is_a_candidate(
+    default: Classifier, body: str, name: str
+) -> None:
+    assert _candidates(default, body) == {name: ("JP", "PH")}
+
+
+def test_an_unnamed_exercise_is_no_candidate(default: Classifier) -> None:
+    body = "The exercise ended. The Ministry of Defence said Japan and the Philippines trained."
+    assert _candidates(default, body) == {}
