@@ -30,6 +30,7 @@ actors of its sentence; evidence is the name and its sentence. Pure: no I/O.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -136,6 +137,9 @@ _EXERCISE_NAMED_AFTER = re.compile(
     + _EXERCISE_NAME
     + r"\b"
 )
+# the farthest a name can start before the word, and end after it
+_EXERCISE_BEFORE_CHARS = 140
+_EXERCISE_AFTER_CHARS = 80
 _EXERCISE_NAMED_BEFORE = re.compile(
     r"\b" + _EXERCISE_NAME + r"\s+(?:(?:joint|military|naval|air|bilateral|trilateral|"
     r"maritime|combined)\s+){0,2}exercises?\b"
@@ -308,11 +312,22 @@ class CandidateFinder:
         """Named military exercises: the name stands beside the word, not before a head
         ("the joint military exercise, Dharma Guardian,", "exercises like JIMEX", "the
         Malabar exercise")."""
-        if "xercise" not in text:
+        at = text.find("xercise")
+        if at < 0:
             return
+        windows: list[tuple[int, int]] = []  # only around the word: most words are not it
+        while at >= 0:
+            lo, hi = max(0, at - _EXERCISE_BEFORE_CHARS), at + _EXERCISE_AFTER_CHARS
+            if windows and lo <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], hi)
+            else:
+                windows.append((lo, hi))
+            at = text.find("xercise", at + 1)
         seen: set[int] = set()
-        for pattern in (_EXERCISE_NAMED_AFTER, _EXERCISE_NAMED_BEFORE):
-            for match in pattern.finditer(text):
+        for pattern, (lo, hi) in itertools.product(
+            (_EXERCISE_NAMED_AFTER, _EXERCISE_NAMED_BEFORE), windows
+        ):
+            for match in pattern.finditer(text, lo, hi):
                 raw = match.group("name")
                 leading = _LEADING.match(raw + " ")
                 name = raw[leading.end() :] if leading else raw
