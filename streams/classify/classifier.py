@@ -277,7 +277,8 @@ class Classifier:
         sentences = _Split(body.text)
         candidates = self._find_candidates(body, actors_body, known_body, sentences)
         persons = {a.id for a in actors if a.kind == "person"} & named
-        relevant = bool(initiatives) or bool(persons) or len(named) >= 2
+        # a new initiative with a tracked government party is news of the kind followed
+        relevant = bool(initiatives) or bool(persons) or len(named) >= 2 or bool(candidates)
         commitments: tuple[Commitment, ...] = ()
         event: EventSignals | None = None
         occurrences: tuple[Occurrence, ...] = ()

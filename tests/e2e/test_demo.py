@@ -28,6 +28,7 @@ def test_demo_twice_leaves_every_count_unchanged(tmp_path: Path) -> None:
     assert totals["dead_letters"] == 1
     assert first == second
     assert first["initiatives_per_week"] and first["top_actors"]
+    assert first["new_initiatives"]  # the sample announces one the taxonomy lacks
     kinds = {r["source_kind"] for r in first["documents_by_source_kind"]}
     assert kinds == {"news", "official_statement"}
     # stories kept across the restart, titled; promises the classifier saw kept are met
