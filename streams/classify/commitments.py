@@ -71,6 +71,26 @@ _FUTURE_FOLDED, _REPORTING_FOLDED, _LOOKING_BACK_FOLDED = map(
 )
 
 
+# a past act next to a named day: "on Thursday launched ...", "(it was) signed on Monday";
+# not a passive plan ("will be held on Monday", "is to be signed on Friday")
+_PAST_VERB = r"(?:[a-z]{2,}ed|held|met|signed|began|made|took|won|sent|gave)"
+_PAST_AFTER = re.compile(r"[\s,]*" + _PAST_VERB + r"\b")
+_PAST_BEFORE = re.compile(
+    r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?" + _PAST_VERB + r"\s+(?:on\s+|last\s+)?$"
+)
+_PLAN_AUX = frozenset({"be", "been", "being", "will", "to", "shall", "would", "is", "are"})
+
+
+def _day_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bool:
+    """A named day whose verb is in the past, whatever cue the sentence holds elsewhere
+    ("India and Japan on Thursday launched a forum that will map ...")."""
+    text = body.lower() if folded is None else folded
+    if _PAST_AFTER.match(text, window.end):
+        return True
+    before = _PAST_BEFORE.search(text, max(0, window.start - 40), window.start)
+    return before is not None and (before["aux"] or "").strip() not in _PLAN_AUX
+
+
 def _reported_when(body: str, window: DueWindow, cue: int, folded: str | None) -> bool:
     """The day of a statement, not of what it promises: a reporting verb stands between
     the cue and the date ("JICA has decided to give ..., an official said here on Monday";
@@ -255,8 +275,9 @@ def extract_commitments(
         if _looked_back(body, window, folded):
             continue
         s_start, s_end = sentences.around(window.start)
-        if window.kind in _FORWARD_KINDS and not _FUTURE_FOLDED.search(
-            body, folded, s_start, s_end
+        if window.kind in _FORWARD_KINDS and (
+            not _FUTURE_FOLDED.search(body, folded, s_start, s_end)
+            or _day_of_a_past_act(body, window, folded)
         ):
             continue  # "agreed on Sunday": a named day counts forward only in a plan
         if (s_start, s_end) not in cues:

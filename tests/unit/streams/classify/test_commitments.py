@@ -156,3 +156,25 @@ def test_a_word_that_merely_contains_government_is_no_anchor(small: Classifier) 
         "An intergovernmental panel will publish its report next month."
     )
     assert _commitments(small, body) == ()
+
+
+def test_a_named_day_of_a_past_act_is_no_due_date_though_the_sentence_promises(
+    default: Classifier,
+) -> None:
+    thursday = date(2026, 11, 12)
+    past = [
+        "India and Japan on Thursday launched the India-Japan Digital Partnership Fund, a pool "
+        "that will finance start-ups in both countries.",
+        "Jaishankar and Motegi opened on Thursday a dialogue office that will serve the "
+        "India-Japan Digital Partnership.",
+        "The India-Japan Digital Partnership charter was signed on Thursday and will guide "
+        "projects.",
+    ]
+    for body in past:
+        assert _commitments(default, body, thursday) == (), body
+    planned = (
+        "The India-Japan Digital Partnership charter will be signed on Monday by Jaishankar "
+        "and Motegi."
+    )
+    [commitment] = _commitments(default, planned, thursday)
+    assert (commitment.due_text, commitment.due_from) == ("Monday", date(2026, 11, 16))
