@@ -116,7 +116,9 @@ def _resemblance(a: list[int], b: list[int]) -> float:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float], norm_a: float, norm_b: float) -> float:
-    dot = sum(a[term] * b[term] for term in a.keys() & b.keys())  # the intersection runs in C
+    # fsum: exactly rounded whatever the order, and a set's order follows the process's
+    # string hashing, so a plain sum made ties between stories differ from run to run
+    dot = math.fsum(a[term] * b[term] for term in a.keys() & b.keys())
     return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
 
 
@@ -222,8 +224,10 @@ class _Doc:
     dated: bool = True
 
     def index_keys(self) -> list[str]:
-        """Inverted-index keys: labels and the smallest shingle hashes."""
-        return ["l:" + label for label in self.labels] + [
+        """Inverted-index keys: labels (sorted: the candidates sharing as many keys are
+        taken in this order, which must not follow the process's string hashing) and the
+        smallest shingle hashes."""
+        return ["l:" + label for label in sorted(self.labels)] + [
             f"h:{h:x}" for h in self.sketch[:SKETCH_KEYS]
         ]
 
@@ -400,8 +404,8 @@ class StoryIndex:
         both = a.labels & b.labels
         if not both or (len(both) == 1 and not next(iter(both)).startswith(INITIATIVE)):
             return 0.0
-        shared = sum(self._weight(label) for label in both)
-        return shared / sum(self._weight(label) for label in a.labels | b.labels)
+        shared = math.fsum(self._weight(label) for label in both)  # (see _cosine)
+        return shared / math.fsum(self._weight(label) for label in a.labels | b.labels)
 
     def _resemblance(self, doc: _Doc, other: _Doc) -> float:
         """How alike two reports are: shared labels, same-language wording, copies. Two
