@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint typecheck unit bench eval schemas clean promtool broker soak compat
+.PHONY: setup native-clean demo test lint typecheck unit bench eval schemas clean promtool broker soak compat
 
 # Each step says what it does: on a fresh machine the install takes a minute or more, and pip
 # lists every package it collects and installs as it goes.
@@ -20,7 +20,19 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 	@echo "==> $(VENV) is ready"
 
-setup: $(STAMP)
+# The classifier compiled to C (mypyc; ops/native_build.py): rebuilt whenever one of its
+# sources changes. Without a C compiler it says so and the classifier runs from source.
+NATIVE := $(VENV)/.native-stamp
+$(NATIVE): $(STAMP) $(wildcard streams/classify/*.py) ops/native_build.py
+	$(BIN)/python -m ops.native_build
+	@touch $(NATIVE)
+
+setup: $(STAMP) $(NATIVE)
+
+# Back to the pure-Python classifier (the next `make setup` compiles it again).
+native-clean:
+	$(BIN)/python -m ops.native_build --clean
+	@rm -f $(NATIVE)
 
 demo: setup
 	$(BIN)/policywatch demo
@@ -80,4 +92,5 @@ schemas: setup
 	$(BIN)/policywatch schemas export
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis build/native
+	rm -f streams/classify/*.so streams/classify/native-build.json policywatch_classify__mypyc*.so

@@ -455,8 +455,10 @@ class CandidateFinder:
                 continue
             key = self.key(item, codes, words)
             evidence = (
-                Evidence(start=item.start, end=item.end, text=body[item.start : item.end]),
-                Evidence(start=s_start, end=s_end, text=body[s_start:s_end]),
+                Evidence.model_construct(
+                    start=item.start, end=item.end, text=body[item.start : item.end]
+                ),
+                Evidence.model_construct(start=s_start, end=s_end, text=body[s_start:s_end]),
             )
             old = found.get(key)
             if old is not None:

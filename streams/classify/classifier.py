@@ -196,7 +196,7 @@ def _evidence(body: _Scanned, spans: Iterable[tuple[int, int]]) -> tuple[Evidenc
     """Evidence of the body spans, in order, each span once."""
     found = sorted({body.norm.span(start, end) for start, end in spans})
     text = body.text
-    return tuple(Evidence(start=s, end=e, text=text[s:e]) for s, e in found)
+    return tuple(Evidence.model_construct(start=s, end=e, text=text[s:e]) for s, e in found)
 
 
 class Classifier:
@@ -355,7 +355,7 @@ class Classifier:
         for ident, confs in confidences.items():
             found = spans.get(ident, [])
             labels.append(
-                InitiativeLabel(
+                InitiativeLabel.model_construct(
                     id=ident,
                     name=self._initiatives.names.get(ident, ""),
                     confidence=_confidence(confs, bool(found)),
@@ -389,7 +389,7 @@ class Classifier:
                 country = self._office_country.get(role.office)
             found = spans.get(ident, [])
             labels.append(
-                ActorLabel(
+                ActorLabel.model_construct(
                     id=ident,
                     name=actor.name,
                     kind=actor.kind,

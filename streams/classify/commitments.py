@@ -301,8 +301,10 @@ def extract_commitments(
         if any(lo < window.end and window.start < hi for lo, hi in datelines):
             continue
         evidence = (
-            Evidence(start=window.start, end=window.end, text=body[window.start : window.end]),
-            Evidence(start=s_start, end=s_end, text=body[s_start:s_end]),
+            Evidence.model_construct(
+                start=window.start, end=window.end, text=body[window.start : window.end]
+            ),
+            Evidence.model_construct(start=s_start, end=s_end, text=body[s_start:s_end]),
         )
         key = (initiative, window.due_from, window.due_to, window.kind in REFERRING)
         if key in merged:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -78,3 +80,58 @@ def test_real_news_output_is_unchanged(default: Classifier) -> None:
     want = json.loads(golden.read_text(encoding="utf-8"))
     changed = sorted(k for k in want.keys() | digests.keys() if want.get(k) != digests.get(k))
     assert not changed, f"output changed for {changed}"
+
+
+def test_the_source_reads_as_the_compiled_classifier() -> None:
+    """The same golden files, with the classifier's modules loaded from source
+    (POLICYWATCH_NATIVE=0): ``make setup`` compiles them, and both forms must agree.
+    When nothing is compiled this runs the source twice, and the build said why."""
+    import streams.classify
+
+    env = {**os.environ, "POLICYWATCH_NATIVE": "0"}
+    env.pop("PYTEST_XDIST_WORKER", None)
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            str(Path(__file__)),
+            "-k",
+            "unchanged",
+        ],
+        env=env,
+        cwd=REPO,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=170,
+    )
+    assert child.returncode == 0, child.stdout[-3000:] + child.stderr[-2000:]
+    assert "3 passed" in child.stdout, child.stdout[-2000:]
+    if streams.classify.NATIVE.modules:
+        assert streams.classify.NATIVE.compiled, streams.classify.NATIVE.mode
+
+
+def test_each_build_is_what_it_says() -> None:
+    """In this process the classifier's modules are compiled exactly when a fresh build
+    exists; a child told POLICYWATCH_NATIVE=0 loads them from source."""
+    import streams.classify
+    from streams.classify import normalise
+
+    loaded_compiled = not normalise.__file__.endswith(".py")  # type: ignore[union-attr]
+    assert loaded_compiled == streams.classify.NATIVE.compiled
+    probe = "import streams.classify.normalise as n; print(n.__file__)"
+    child = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "POLICYWATCH_NATIVE": "0"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert child.stdout.strip().endswith("normalise.py")
