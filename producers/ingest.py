@@ -48,6 +48,13 @@ def ingest_deadletter(item: ParsedItem, error: SourceError, defaults: FileDefaul
     )
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def ingest_paths(
     paths: list[Path],
     *,
@@ -57,8 +64,13 @@ def ingest_paths(
     max_file_bytes: int,
     on_progress: Callable[[int], None] | None = None,
     spool: Spool | None = None,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Parse every path and publish; returns what was sent and what failed, per item.
+
+    ``on_progress`` gets the number of records each acknowledgement covers; ``on_bytes``
+    the bytes of the files read so far, as they are read (each record's bytes, the rest
+    of a file at its end): against the files' total size, a measure of the time left.
 
     With a ``spool``, each chunk of documents is written to it durably before it is
     published, so an acknowledged document survives a crash of an in-memory broker.
@@ -90,7 +102,12 @@ def ingest_paths(
         return result.failed == 0
 
     for path in expand_paths(paths):
+        size, counted = (_size(path), 0) if on_bytes is not None else (0, 0)
         for item in parse_path(path, defaults, max_file_bytes):
+            if on_bytes is not None and item.raw is not None:
+                step = min(len(item.raw) + 1, size - counted)  # + its line break
+                on_bytes(step)
+                counted += step
             if item.event is not None:
                 pending.append(
                     Outgoing(topics.documents, item.event.document_id.encode(), encode(item.event))
@@ -106,6 +123,8 @@ def ingest_paths(
             if len(pending) >= CHUNK and not flush():
                 report.stopped_early = True
                 return report  # the broker is failing: stop instead of timing out per chunk
+        if on_bytes is not None:
+            on_bytes(size - counted)
     if pending:
         flush()
     return report

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from ops.cli.output import print_rows, stderr_console, stdout_console
 from ops.logging import configure_logging
@@ -168,6 +175,13 @@ def sink(
     run_sink(settings, ready_file)
 
 
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 @app.command()
 def ingest(
     ctx: typer.Context,
@@ -208,23 +222,28 @@ def ingest(
         timeout_s=settings.kafka.request_timeout_s,
     )
     started = time.monotonic()
+    total_bytes = sum(_file_size(f) for f in files)
     try:
         with Progress(
             TextColumn("[bold]ingest"),
             BarColumn(),
-            MofNCompleteColumn(),
+            TextColumn("{task.fields[records]}"),
             TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
             console=err_console,
             transient=True,
         ) as progress:
-            task = progress.add_task("ingest", total=None, rate="")
+            # the bar and the time left follow the bytes read; the count, what is sent
+            task = progress.add_task("ingest", total=total_bytes or None, records="", rate="")
+            sent = 0
 
             def advance(n: int) -> None:
-                progress.advance(task, n)
-                done = progress.tasks[0].completed
-                rate = done / max(time.monotonic() - started, 1e-6)
-                progress.update(task, rate=f"{rate:,.0f} records/s")
+                nonlocal sent
+                sent += n
+                rate = sent / max(time.monotonic() - started, 1e-6)
+                progress.update(task, records=f"{sent:,} sent", rate=f"{rate:,.0f} records/s")
 
             report = ingest_paths(
                 files,
@@ -234,6 +253,7 @@ def ingest(
                 max_file_bytes=settings.ingest.max_file_bytes,
                 on_progress=advance,
                 spool=ingest_spool(settings),
+                on_bytes=lambda n: progress.advance(task, n),
             )
     finally:
         publisher.close()
@@ -321,6 +341,8 @@ def replay(
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
             console=err_console,
             transient=True,
         ) as progress:

@@ -79,3 +79,35 @@ def test_a_bad_url_is_dead_lettered_and_the_rest_of_the_file_is_published(
         assert letter.reason == "invalid_url" and "field 'url'" in letter.error
         record = orjson.loads(letter.original_bytes())
         assert record["url"] == lines[int(location.rsplit(":", 1)[1]) - 1]["url"]
+
+
+def test_progress_counts_every_byte_of_every_file_once(
+    broker: Broker, topics: TopicNames, tmp_path: Path
+) -> None:
+    """The time left is measured in bytes read: they add up to the files' sizes, and they
+    come record by record (a large file does not jump from nothing to done)."""
+    records = [{"url": f"https://news.example/p{n}", "text": f"{TEXT} ({n})"} for n in range(40)]
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_bytes(b"\n".join(orjson.dumps(r) for r in records) + b"\n\n")
+    text = tmp_path / "b.txt"
+    text.write_text("Quad leaders meet\n\nThe Quad leaders met in Delhi.\n", "utf-8")
+    steps: list[int] = []
+    acknowledged: list[int] = []
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
+    try:
+        report = ingest_paths(
+            [jsonl, text],
+            publisher=publisher,
+            topics=topics,
+            defaults=FileDefaults(),
+            max_file_bytes=1_000_000,
+            on_progress=acknowledged.append,
+            on_bytes=steps.append,
+        )
+    finally:
+        publisher.close()
+    assert report.documents == 41
+    assert sum(acknowledged) == 41
+    assert sum(steps) == jsonl.stat().st_size + text.stat().st_size
+    assert len([s for s in steps if s > 0]) >= 40  # one step per record, not one per file
+    assert max(steps) < jsonl.stat().st_size / 10
