@@ -32,6 +32,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from schemas.classification import (
     ActorLabel,
@@ -49,6 +50,7 @@ from streams.classify.dating import Dating
 from streams.classify.initiatives import InitiativeMention, InitiativeResolver, PartyHits
 from streams.classify.matcher import ContextHits, Match, Matcher
 from streams.classify.normalise import Normalised, normalise
+from streams.classify.pickling import by_fields
 from streams.classify.report_event import occurrences_of, read_event
 from streams.classify.sentences import Sentences
 from streams.classify.story_signals import EventSignals
@@ -85,6 +87,9 @@ class DocumentText:
     date_source: DateSource | None = None
     observed: date | None = None
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # (compiled, the class has no __setstate__)
+
 
 @dataclass(frozen=True, slots=True)
 class Classification:
@@ -101,6 +106,9 @@ class Classification:
     candidates: tuple[InitiativeCandidate, ...] = ()
     occurrences: tuple[Occurrence, ...] = ()
     event: EventSignals | None = None  # what the lead reports (relevant documents only)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # (compiled, the class has no __setstate__)
 
 
 @dataclass(frozen=True, slots=True)

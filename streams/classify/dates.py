@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from streams.classify.date_patterns import (
     BY_PREPS,
@@ -34,6 +35,7 @@ from streams.classify.date_patterns import (
 )
 from streams.classify.date_search import expression_matches
 from streams.classify.normalise import Normalised, normalise
+from streams.classify.pickling import by_fields
 
 __all__ = ["DueWindow", "find_due_windows"]
 
@@ -49,6 +51,9 @@ class DueWindow:
     due_to: date
     relative: bool = True
     kind: str = ""
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # (compiled, the class has no __setstate__)
 
 
 def _end_of_month(year: int, month: int) -> date:

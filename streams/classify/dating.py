@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from schemas.documents import DateSource
+from streams.classify.pickling import by_fields
 from streams.classify.published import header_spans, read_publication_date
 
 __all__ = ["Dating"]
@@ -84,3 +86,6 @@ class Dating:
         if self.source == "observed" and lo <= latest:
             return replace(self, day=latest)
         return self
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # (compiled, the class has no __setstate__)

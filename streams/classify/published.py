@@ -26,9 +26,10 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from streams.classify.lowercase import Folded, lowered
+from streams.classify.pickling import by_fields
 
 __all__ = ["PublicationDate", "header_spans", "read_publication_date"]
 
@@ -102,6 +103,9 @@ class PublicationDate:
     how: str = ""
     header_spans: tuple[tuple[int, int], ...] = ()
     yearless: bool = False  # written without a year that the context told: a guess
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # (compiled, the class has no __setstate__)
 
 
 def _int(text: str) -> int:

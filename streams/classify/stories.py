@@ -42,6 +42,7 @@ from typing import Any
 
 from schemas.ids import story_id_for
 from streams.classify.normalise import has_cjk, is_cjk, normalise
+from streams.classify.pickling import by_fields
 from streams.classify.story_signals import EventSignals, compatible_kinds
 
 __all__ = ["StoryFeatures", "StoryIndex", "story_features"]
@@ -172,6 +173,9 @@ class StoryFeatures:
             rounds=tuple(str(x) for x in data.get("rounds", ())),
             dated=bool(data.get("dated", True)),
         )
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # (compiled, the class has no __setstate__)
 
 
 def story_features(

@@ -33,6 +33,7 @@ from typing import Any
 import ahocorasick
 
 from streams.classify.lowercase import Folded, lowered
+from streams.classify.pickling import by_fields
 from streams.classify.sentences import Sentences
 
 __all__ = ["EventSignals", "compatible_kinds", "event_signals"]
@@ -216,6 +217,9 @@ class EventSignals:
     day: date | None = None
     exact: bool = False
     rounds: tuple[str, ...] = ()
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return by_fields(self)  # (compiled, the class has no __setstate__)
 
 
 def compatible_kinds(a: str, b: str) -> bool:
