@@ -39,4 +39,3 @@ def test_documents_results_and_their_parts_pickle(default: Classifier) -> None:
         read_publication_date(TITLE, BODY, date(2026, 1, 20)),
     ):
         _round_trip(value)
-
