@@ -68,7 +68,6 @@ class RetentionSettings(_Section):
     """Days to keep rows (None = forever). The event log is kept forever by default."""
 
     deadletter: int | None = Field(default=180, ge=1)
-    mentions_hourly: int | None = Field(default=400, ge=1)
     sink_offsets: int | None = Field(default=30, ge=1)
     documents: int | None = Field(default=None, ge=1)
     classifications: int | None = Field(default=None, ge=1)

@@ -3,7 +3,9 @@
 Order per batch: every table's rows, then the positions. A crash before the
 positions are stored replays the batch; rows are keyed so that a replay changes
 no count, and each insert carries a de-duplication token derived from the
-topic/partition/offset range, so an identical retry is a no-op. A warehouse
+topic/partition/offset range, so an identical retry is a no-op. The additive
+counts (sinks.counted) are read back instead: a document is counted once per
+newer classification, whatever the batches. A warehouse
 outage pauses the sink (retries with backoff, no position stored) and it
 catches up afterwards.
 """
@@ -14,12 +16,14 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemas.envelope import Producer
 from schemas.errors import BrokerError, InvalidEvent, WarehouseError
 from sinks import metrics
 from sinks.consumer import PartitionReader, Record, TopicInfo
+from sinks.counted import change_rows
 from sinks.offsets import load_positions, save_positions
 from sinks.projection import TableRows, sink_deadletter
 from sinks.story_members import TABLE as STORY_MEMBERS
@@ -42,6 +46,9 @@ TABLE_ORDER = (
     "subscriptions",
     "alerts",
     "deliveries",
+    "label_changes",
+    "co_mention_changes",
+    "story_changes",
     "classifications",
 )
 
@@ -64,6 +71,26 @@ def batch_token(consumer: str, table: str, records: list[Record]) -> str:
         span[1] = max(span[1], r.offset)
     text = ";".join(f"{t}/{p}:{a}-{b}" for (t, p), (a, b) in sorted(ranges.items()))
     return hashlib.blake2b(f"{consumer}|{table}|{text}".encode(), digest_size=16).hexdigest()
+
+
+def write_rows(
+    warehouse: Warehouse,
+    rows: TableRows,
+    token_of: Callable[[str], str | None] = lambda _table: None,
+) -> None:
+    """A batch's rows in TABLE_ORDER, each table's insert with ``token_of(table)``, and
+    the additive counts' changes read back from the warehouse (sinks.counted) on every
+    attempt: a retry writes only the changes not yet written, without a token."""
+    changes = change_rows(warehouse, rows.tables.get("classifications", []))
+    for table in TABLE_ORDER:
+        if table in changes:
+            warehouse.insert_rows(table, changes[table])
+            metrics.ROWS.labels(table).inc(len(changes[table]))
+            continue
+        table_rows = rows.tables.get(table)
+        if table_rows:
+            warehouse.insert_rows(table, table_rows, dedup_token=token_of(table))
+            metrics.ROWS.labels(table).inc(len(table_rows))
 
 
 class WarehouseSink:
@@ -212,12 +239,8 @@ class WarehouseSink:
 
     def _write(self, records: list[Record], rows: TableRows) -> None:
         started = time.perf_counter()
-        for table in TABLE_ORDER:
-            table_rows = rows.tables.get(table)
-            if table_rows:
-                token = batch_token(self._config.consumer, table, records)
-                self._warehouse.insert_rows(table, table_rows, dedup_token=token)
-                metrics.ROWS.labels(table).inc(len(table_rows))
+        consumer = self._config.consumer
+        write_rows(self._warehouse, rows, lambda table: batch_token(consumer, table, records))
         ends: dict[tuple[str, int], int] = {}
         for r in records:
             ends[(r.topic, r.partition)] = max(ends.get((r.topic, r.partition), -1), r.offset + 1)

@@ -18,6 +18,7 @@ from schemas.envelope import Producer
 from sinks.projection import TableRows
 from sinks.warehouse.base import Warehouse
 from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
+from sinks.writer import write_rows
 from streams.classify.classifier import Classifier
 from streams.classify.stories import StoryIndex
 from streams.pipeline import Classified, RecordRef, process_document
@@ -58,6 +59,5 @@ def load_fixture(warehouse: Warehouse) -> TableRows:
     rows = fixture_rows()
     for raw in discovery_records():
         rows.add_record(raw)
-    for table, table_rows in rows.tables.items():
-        warehouse.insert_rows(table, table_rows)
+    write_rows(warehouse, rows)  # as the sink writes them, with the additive counts
     return rows

@@ -10,13 +10,12 @@ from typing import Any
 from sinks.warehouse.base import Warehouse
 
 INITIATIVES_PER_WEEK = """
-SELECT toMonday(day) AS week, m.label_id AS initiative, n.name AS name,
-       uniqExactMerge(documents) AS documents
-FROM mentions_daily AS m
+SELECT c.week AS week, c.initiative AS initiative, n.name AS name, c.documents AS documents
+FROM (SELECT toMonday(day) AS week, label_id AS initiative, sum(sign) AS documents
+      FROM label_changes WHERE label_type = 'initiative'
+      GROUP BY week, initiative HAVING documents > 0) AS c
 LEFT JOIN (SELECT label_id, any(label_name) AS name FROM mentions
-           WHERE label_type = 'initiative' GROUP BY label_id) AS n ON n.label_id = m.label_id
-WHERE m.label_type = 'initiative'
-GROUP BY week, initiative, name
+           WHERE label_type = 'initiative' GROUP BY label_id) AS n ON n.label_id = c.initiative
 ORDER BY week, documents DESC, initiative
 """
 

@@ -1,8 +1,8 @@
 """Retention: how long derived and diagnostic rows are kept (TTL), from settings.
 
 The event log (``documents``) and the classifications are kept forever by
-default: they are what replay and every report are built from. Dead letters and
-hourly aggregates are diagnostic or short-range and expire.
+default: they are what replay and every report are built from. Dead letters are
+diagnostic and expire.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ log = logging.getLogger(__name__)
 #: table -> the expression its TTL counts from
 TTL_COLUMNS: Mapping[str, str] = {
     "deadletter": "toDateTime(observed_at)",
-    "mentions_hourly": "hour",
     "sink_offsets": "toDateTime(updated_at)",
     "documents": "toDateTime(observed_at)",
     "classifications": "toDateTime(classified_at)",

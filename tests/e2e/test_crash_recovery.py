@@ -117,8 +117,8 @@ def assert_counts_are_distinct_documents(warehouse: ClickhouseWarehouse, expecte
     assert n(warehouse, "SELECT count() AS n FROM documents FINAL") == expected
     assert n(warehouse, "SELECT count() AS n FROM classifications FINAL") == expected
     from_aggregate = warehouse.query(
-        "SELECT label_id, uniqExactMerge(documents) AS n FROM mentions_daily "
-        "WHERE label_type = 'initiative' GROUP BY label_id ORDER BY label_id"
+        "SELECT label_id, toUInt64(sum(sign)) AS n FROM label_changes "
+        "WHERE label_type = 'initiative' GROUP BY label_id HAVING n > 0 ORDER BY label_id"
     )
     from_rows = warehouse.query(
         "SELECT label_id, uniqExact(document_id) AS n FROM mentions "

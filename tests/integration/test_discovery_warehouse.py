@@ -151,9 +151,9 @@ def test_trends_leave_observed_only_dates_out_unless_asked(warehouse: ChdbWareho
     assert months(include=False) == {"2026-03-01": 2}
     assert months(include=True) == {"2026-03-01": 2, "2026-05-01": 1}
     by_source = warehouse.query(
-        "SELECT date_source, uniqExactMerge(documents) AS n FROM mentions_daily "
+        "SELECT date_source, toUInt64(sum(sign)) AS n FROM label_changes "
         "WHERE label_type = 'initiative' AND label_id = 'in-jp.sspg' "
-        "GROUP BY date_source ORDER BY date_source"
+        "GROUP BY date_source HAVING n > 0 ORDER BY date_source"
     )
     assert by_source == [{"date_source": "observed", "n": 1}, {"date_source": "record", "n": 2}]
 

@@ -62,7 +62,7 @@ def test_migrations_apply_once_and_record_themselves(fresh_database: ChdbWarehou
         "classifications",
         "mentions",
         "deadletter",
-        "mentions_daily",
+        "label_changes",
         "sink_offsets",
         "schema_migrations",
     } <= tables
@@ -94,8 +94,8 @@ def test_duplicates_and_retries_do_not_inflate_counts(fresh_database: ChdbWareho
     raw_rows = fresh_database.query("SELECT count() AS n FROM mentions WHERE label_id = 'quad'")
     assert raw_rows[0]["n"] == 3  # the retry was a no-op; the replay added a row
     daily = fresh_database.query(
-        "SELECT day, uniqExactMerge(documents) AS docs FROM mentions_daily "
-        "WHERE label_type = 'initiative' AND label_id = 'quad' GROUP BY day"
+        "SELECT toString(toDate(occurred_at)) AS day, uniqExact(document_id) AS docs "
+        "FROM mentions WHERE label_type = 'initiative' AND label_id = 'quad' GROUP BY day"
     )
     assert daily == [{"day": "2026-01-10", "docs": 2}]
     docs = fresh_database.query("SELECT count() AS n FROM documents FINAL")

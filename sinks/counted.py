@@ -1,0 +1,157 @@
+"""Exact additive counts: the signed changes a batch's classifications make.
+
+A count of distinct documents cannot be summed from parts unless each document is
+counted once; a replayed, retried or re-ingested classification must add nothing, and
+a newer one must move the document from its old keys to its new ones. The sink is
+the one writer and reads back what it wrote, so before writing a batch it looks up
+the change rows of the batch's documents (bounded: only their rows, by the tables'
+sorting key) and writes, per document whose newest classification in the batch is
+newer than the one counted: a marker row, -1 for each key no longer counted, +1 for
+each new one. Written without a de-duplication token: a retry recomputes from what
+was written, and a token would drop a retry that writes only the rest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sinks.warehouse.base import Warehouse
+
+Row = dict[str, Any]
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChangeTable:
+    """One table of changes: its key columns and the keys a classification row counts."""
+
+    name: str
+    columns: tuple[str, ...]
+    keys_of: Callable[[Row], Iterable[Key]]
+
+
+def _day(row: Row) -> str:
+    return str(row["occurred_at"])[:10]
+
+
+def _hour(row: Row) -> str:
+    return str(row["occurred_at"])[:13] + ":00:00"
+
+
+def _label_keys(row: Row) -> Iterable[Key]:
+    day, hour = _day(row), _hour(row)
+    for label_type, ids in (
+        ("initiative", row["initiatives"]),
+        ("actor", row["actors"]),
+        ("country", row["countries"]),
+    ):
+        for label_id in dict.fromkeys(ids):
+            yield day, hour, label_type, label_id, row["source_kind"], row["date_source"]
+
+
+def _pair_keys(row: Row) -> Iterable[Key]:
+    for initiative in dict.fromkeys(row["initiatives"]):
+        for actor in dict.fromkeys(row["actors"]):
+            yield _day(row), initiative, actor, row["date_source"]
+
+
+def _story_keys(row: Row) -> Iterable[Key]:
+    if row["story_id"]:
+        yield row["story_id"], row["source_id"]
+
+
+LABELS = ChangeTable(
+    "label_changes",
+    ("day", "hour", "label_type", "label_id", "source_kind", "date_source"),
+    _label_keys,
+)
+PAIRS = ChangeTable("co_mention_changes", ("day", "initiative", "actor", "date_source"), _pair_keys)
+STORIES = ChangeTable("story_changes", ("story_id", "source_id"), _story_keys)
+TABLES = (LABELS, PAIRS, STORIES)
+
+
+def array_literal(values: Iterable[str]) -> str:
+    """An Array(String) query parameter as ClickHouse reads it: quoted and escaped."""
+    quoted = ("'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'" for v in values)
+    return "[" + ",".join(quoted) + "]"
+
+
+def _order(row: Row) -> tuple[str, str]:
+    """Which classification is newer: when it was made, then its event id (fixed-width
+    millisecond timestamps compare as text)."""
+    return str(row["classified_at"]), str(row["event_id"])
+
+
+@dataclass
+class _Counted:
+    order: tuple[str, str]
+    keys: Counter[Key]
+
+
+def _counted(
+    warehouse: Warehouse, table: ChangeTable, documents: Sequence[str]
+) -> dict[str, _Counted]:
+    """What each document counts now in ``table``: its last marker and the keys whose
+    signs sum above zero."""
+    columns = ", ".join(f"toString({c}) AS {c}" for c in table.columns)
+    rows = warehouse.query(
+        f"SELECT document_id, toString(classified_at) AS classified_at, event_id, sign, {columns} "
+        f"FROM {table.name} WHERE document_id IN (SELECT arrayJoin({{ids:Array(String)}})) "
+        "ORDER BY document_id, classified_at, event_id",
+        params={"ids": array_literal(documents)},
+    )
+    out: dict[str, _Counted] = {}
+    for row in rows:
+        state = out.setdefault(row["document_id"], _Counted(("", ""), Counter()))
+        if int(row["sign"]) == 0:
+            state.order = max(state.order, _order(row))
+        else:
+            state.keys[tuple(str(row[c]) for c in table.columns)] += int(row["sign"])
+    return out
+
+
+def change_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> dict[str, list[Row]]:
+    """Rows per change table for a batch's classification rows (as sinks.projection makes
+    them); documents already counted at this classification or a newer one get none."""
+    newest: dict[str, Row] = {}
+    for row in classifications:
+        held = newest.get(row["document_id"])
+        if held is None or _order(row) > _order(held):
+            newest[row["document_id"]] = row
+    if not newest:
+        return {}
+    documents = sorted(newest)
+    out: dict[str, list[Row]] = {}
+    for table in TABLES:
+        counted = _counted(warehouse, table, documents)
+        rows: list[Row] = []
+        for document_id in documents:
+            row = newest[document_id]
+            state = counted.get(document_id)
+            if state is not None and state.order >= _order(row):
+                continue  # counted already, at this classification or a newer one
+            old = {k for k, n in state.keys.items() if n > 0} if state else set()
+            new = set(table.keys_of(row))
+            head = {
+                "document_id": document_id,
+                "classified_at": row["classified_at"],
+                "event_id": row["event_id"],
+            }
+            marker = dict(zip(table.columns, _marker_key(table, row), strict=True))
+            rows.append(head | marker | {"sign": 0})
+            for sign, keys in ((-1, old - new), (1, new - old)):
+                for key in sorted(keys):
+                    rows.append(head | dict(zip(table.columns, key, strict=True)) | {"sign": sign})
+        if rows:
+            out[table.name] = rows
+    return out
+
+
+def _marker_key(table: ChangeTable, row: Row) -> Key:
+    """A marker's key columns: empty texts, and the document's day and hour where the
+    columns are dates (a date column cannot be empty)."""
+    values = {"day": _day(row), "hour": _hour(row)}
+    return tuple(values.get(c, "") for c in table.columns)

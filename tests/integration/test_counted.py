@@ -1,0 +1,281 @@
+"""Additive counts stay exact: retries, replays, re-ingested copies and revisions (real chDB).
+
+Each case writes batches the way the sink does (sinks.counted.change_rows read back,
+then inserted), then compares the pre-summed tables with the same counts computed from
+the classifications themselves (each document's newest classification).
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from schemas.classification import ActorLabel, DocumentClassified, Evidence, InitiativeLabel
+from schemas.codec import encode
+from schemas.envelope import Producer
+from sinks.counted import TABLES, change_rows
+from sinks.projection import TableRows
+from sinks.warehouse.chdb_driver import ChdbWarehouse
+from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
+
+P = Producer(name="test", version="1")
+EV = (Evidence(start=0, end=4, text="text"),)
+DAY = datetime(2026, 1, 10, 8, tzinfo=UTC)
+
+
+def classified(
+    doc: str,
+    initiatives: tuple[str, ...],
+    actors: tuple[str, ...],
+    *,
+    published: datetime = DAY,
+    classified_at: datetime = DAY,
+    version: str = "c1",
+    story: str | None = None,
+    source: str = "s",
+) -> bytes:
+    return encode(
+        DocumentClassified(
+            event_id=f"e-{doc}-{version}-{classified_at.timestamp()}",
+            occurred_at=published,
+            observed_at=classified_at,
+            producer=P,
+            trace_id="t",
+            document_id=doc,
+            revision="r1",
+            classifier_version=version,
+            taxonomy_version="t1",
+            source_id=source,
+            source_kind="news",
+            relevant=bool(initiatives or actors),
+            initiatives=tuple(
+                InitiativeLabel(id=i, name=i, confidence=0.9, evidence=EV) for i in initiatives
+            ),
+            actors=tuple(ActorLabel(id=a, name=a, confidence=0.9, evidence=EV) for a in actors),
+            countries=("JP",) if initiatives else (),
+            story_id=story,
+            published_at=published,
+        )
+    )
+
+
+def write(warehouse: ChdbWarehouse, *events: bytes, only: tuple[str, ...] = ()) -> None:
+    """One sink batch: the change tables (or ``only`` some, as a crash part-way would
+    leave them), then the classifications."""
+    batch = TableRows()
+    for raw in events:
+        batch.add_record(raw)
+    for table, rows in change_rows(warehouse, batch.tables["classifications"]).items():
+        if not only or table in only:
+            warehouse.insert_rows(table, rows)
+    if not only:
+        warehouse.insert_rows("classifications", batch.tables["classifications"])
+
+
+LATEST = """
+    (SELECT document_id,
+            argMax(tuple(occurred_at, source_kind, date_source, initiatives, actors, countries,
+                         story_id, source_id), tuple(classified_at, event_id)) AS c
+     FROM classifications GROUP BY document_id)
+"""
+
+
+def labels_fast(warehouse: ChdbWarehouse) -> list[dict[str, object]]:
+    return warehouse.query(
+        "SELECT label_type, label_id, toString(day) AS day, sum(sign) AS documents "
+        "FROM label_changes WHERE label_type != '' GROUP BY label_type, label_id, day "
+        "HAVING documents != 0 ORDER BY label_type, label_id, day"
+    )
+
+
+def labels_exact(warehouse: ChdbWarehouse) -> list[dict[str, object]]:
+    return warehouse.query(
+        "SELECT label.1 AS label_type, label.2 AS label_id, toString(toDate(c.1)) AS day, "
+        "count() AS documents FROM " + LATEST + " ARRAY JOIN arrayConcat("
+        "arrayMap(x -> tuple('initiative', x), c.4), arrayMap(x -> tuple('actor', x), c.5), "
+        "arrayMap(x -> tuple('country', x), c.6)) AS label "
+        "GROUP BY label_type, label_id, day ORDER BY label_type, label_id, day"
+    )
+
+
+def pairs_fast(warehouse: ChdbWarehouse) -> list[dict[str, object]]:
+    return warehouse.query(
+        "SELECT initiative, actor, sum(sign) AS documents FROM co_mention_changes "
+        "WHERE initiative != '' GROUP BY initiative, actor HAVING documents != 0 "
+        "ORDER BY initiative, actor"
+    )
+
+
+def pairs_exact(warehouse: ChdbWarehouse) -> list[dict[str, object]]:
+    return warehouse.query(
+        "SELECT i AS initiative, a AS actor, count() AS documents FROM " + LATEST + " "
+        "ARRAY JOIN c.4 AS i ARRAY JOIN c.5 AS a GROUP BY initiative, actor "
+        "ORDER BY initiative, actor"
+    )
+
+
+def stories_fast(warehouse: ChdbWarehouse) -> list[dict[str, object]]:
+    return warehouse.query(
+        "SELECT story_id, sum(n) AS documents, countIf(n > 0) AS sources FROM "
+        "(SELECT story_id, source_id, sum(sign) AS n FROM story_changes WHERE story_id != '' "
+        "GROUP BY story_id, source_id) GROUP BY story_id HAVING documents != 0 ORDER BY story_id"
+    )
+
+
+def stories_exact(warehouse: ChdbWarehouse) -> list[dict[str, object]]:
+    return warehouse.query(
+        "SELECT c.7 AS story_id, count() AS documents, uniqExact(c.8) AS sources FROM "
+        + LATEST
+        + " WHERE c.7 != '' GROUP BY story_id ORDER BY story_id"
+    )
+
+
+def assert_exact(warehouse: ChdbWarehouse) -> None:
+    assert labels_fast(warehouse) == labels_exact(warehouse)
+    assert pairs_fast(warehouse) == pairs_exact(warehouse)
+    assert stories_fast(warehouse) == stories_exact(warehouse)
+
+
+@pytest.fixture
+def warehouse(fresh_database: ChdbWarehouse) -> ChdbWarehouse:
+    migrate(fresh_database, MIGRATIONS_DIR)
+    return fresh_database
+
+
+def test_retries_replays_and_copies_add_nothing(warehouse: ChdbWarehouse) -> None:
+    a = classified("d1", ("quad",), ("jp.motegi",), story="s1")
+    b = classified("d2", ("quad", "aid"), ("in.jaishankar",), story="s1", source="other")
+    write(warehouse, a, b)
+    write(warehouse, a, b)  # the batch retried
+    write(warehouse, b)  # a copy re-ingested later, alone
+    write(warehouse, a, a, b)  # the whole topic replayed, with a duplicate
+    assert labels_fast(warehouse) == [
+        {"label_type": "actor", "label_id": "in.jaishankar", "day": "2026-01-10", "documents": 1},
+        {"label_type": "actor", "label_id": "jp.motegi", "day": "2026-01-10", "documents": 1},
+        {"label_type": "country", "label_id": "JP", "day": "2026-01-10", "documents": 2},
+        {"label_type": "initiative", "label_id": "aid", "day": "2026-01-10", "documents": 1},
+        {"label_type": "initiative", "label_id": "quad", "day": "2026-01-10", "documents": 2},
+    ]
+    assert stories_fast(warehouse) == [{"story_id": "s1", "documents": 2, "sources": 2}]
+    assert_exact(warehouse)
+
+
+def test_a_newer_classification_moves_the_document_and_an_older_one_does_not(
+    warehouse: ChdbWarehouse,
+) -> None:
+    later = DAY + timedelta(hours=5)
+    first = classified("d1", ("quad",), ("jp.motegi",), story="s1")
+    revised = classified(
+        "d1",
+        ("aid",),
+        ("jp.motegi", "in.modi"),
+        published=DAY - timedelta(days=3),  # the new classifier read an earlier date
+        classified_at=later,
+        version="c2",
+        story="s2",
+    )
+    write(warehouse, first)
+    write(warehouse, revised)
+    write(warehouse, first)  # an old classification replayed after the newer one
+    assert labels_fast(warehouse) == [
+        {"label_type": "actor", "label_id": "in.modi", "day": "2026-01-07", "documents": 1},
+        {"label_type": "actor", "label_id": "jp.motegi", "day": "2026-01-07", "documents": 1},
+        {"label_type": "country", "label_id": "JP", "day": "2026-01-07", "documents": 1},
+        {"label_type": "initiative", "label_id": "aid", "day": "2026-01-07", "documents": 1},
+    ]
+    assert pairs_fast(warehouse) == [
+        {"initiative": "aid", "actor": "in.modi", "documents": 1},
+        {"initiative": "aid", "actor": "jp.motegi", "documents": 1},
+    ]
+    assert stories_fast(warehouse) == [{"story_id": "s2", "documents": 1, "sources": 1}]
+    assert_exact(warehouse)
+
+
+def test_both_in_one_batch_count_the_newer_once(warehouse: ChdbWarehouse) -> None:
+    later = DAY + timedelta(minutes=1)
+    write(
+        warehouse,
+        classified("d1", ("aid",), (), classified_at=later, version="c2"),
+        classified("d1", ("quad",), ()),
+    )
+    assert [(r["label_id"], r["documents"]) for r in labels_fast(warehouse)] == [
+        ("JP", 1),
+        ("aid", 1),
+    ]
+    assert_exact(warehouse)
+
+
+def test_a_write_cut_short_is_completed_by_the_retry(warehouse: ChdbWarehouse) -> None:
+    events = [classified(f"d{i}", ("quad",), ("jp.motegi",), story=f"s{i % 3}") for i in range(9)]
+    write(warehouse, *events, only=("label_changes",))  # the process died after one table
+    write(warehouse, *events[:4])  # the retry re-formed a smaller batch ...
+    write(warehouse, *events)  # ... and then the rest
+    assert sum(int(r["documents"]) for r in pairs_fast(warehouse)) == 9
+    assert_exact(warehouse)
+
+
+def test_a_document_that_loses_every_label_leaves_no_count(warehouse: ChdbWarehouse) -> None:
+    write(warehouse, classified("d1", ("quad",), ("jp.motegi",), story="s1"))
+    write(warehouse, classified("d1", (), (), classified_at=DAY + timedelta(hours=1)))
+    assert labels_fast(warehouse) == [] and pairs_fast(warehouse) == []
+    assert stories_fast(warehouse) == []
+    assert_exact(warehouse)
+
+
+def test_trend_queries_read_the_pre_summed_projections(warehouse: ChdbWarehouse) -> None:
+    write(warehouse, classified("d1", ("quad",), ("jp.motegi",), story="s1"))
+    plans = {
+        "by_day": "SELECT toMonday(day) AS week, label_id, sum(sign) FROM label_changes "
+        "WHERE label_type = 'initiative' GROUP BY week, label_id",
+        "by_hour": "SELECT hour, sum(sign) FROM label_changes WHERE label_type = 'actor' "
+        "AND label_id = 'jp.motegi' GROUP BY hour",
+        "by_source": "SELECT story_id, source_id, sum(sign) FROM story_changes "
+        "GROUP BY story_id, source_id",
+    }
+    for projection, sql in plans.items():
+        plan = " ".join(str(r["explain"]) for r in warehouse.query("EXPLAIN " + sql))
+        assert f"ReadFromMergeTree ({projection})" in plan, plan
+    assert [t.name for t in TABLES] == ["label_changes", "co_mention_changes", "story_changes"]
+
+
+def test_document_ids_with_quotes_are_looked_up_as_written(warehouse: ChdbWarehouse) -> None:
+    odd = "d'1\\x"
+    write(warehouse, classified(odd, ("quad",), ()))
+    write(warehouse, classified(odd, ("quad",), ()))
+    assert [(r["label_id"], r["documents"]) for r in labels_fast(warehouse)] == [
+        ("JP", 1),
+        ("quad", 1),
+    ]
+
+
+def test_an_upgraded_warehouse_counts_what_it_already_holds(
+    fresh_database: ChdbWarehouse, tmp_path: Path
+) -> None:
+    """The migration that adds the change tables fills them from the classifications."""
+    before = tmp_path / "migrations"
+    before.mkdir()
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if path.name < "024":
+            shutil.copy(path, before / path.name)
+    migrate(fresh_database, before)
+    batch = TableRows()
+    for raw in (
+        classified("d1", ("quad",), ("jp.motegi",), story="s1"),
+        classified("d1", ("aid",), ("jp.motegi",), story="s1", classified_at=DAY + timedelta(1)),
+        classified("d2", ("quad", "aid"), ("in.modi",), story="s1", source="other"),
+        classified("d3", (), ()),
+    ):
+        batch.add_record(raw)
+    fresh_database.insert_rows("classifications", batch.tables["classifications"])
+    migrate(fresh_database, MIGRATIONS_DIR)
+    assert labels_fast(fresh_database) and pairs_fast(fresh_database)
+    assert_exact(fresh_database)
+    again = classified("d2", ("quad", "aid"), ("in.modi",), story="s1", source="other")
+    write(fresh_database, again)  # a replay after the upgrade adds nothing
+    assert_exact(fresh_database)
+    later = DAY + timedelta(days=2)  # a newer classification moves the document
+    write(fresh_database, classified("d2", ("quad",), (), story="s2", classified_at=later))
+    assert_exact(fresh_database)
