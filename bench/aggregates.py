@@ -1,0 +1,185 @@
+"""The fast counts against a raw GROUP BY, over synthetic mentions generated inside chDB.
+
+For ``mentions`` mentions (4 per document: 2 initiatives and 2 actors of 60 each, a
+document every 13 s from 2025-01-01, 20 sources, 3 documents per story) the tables
+the sink writes are filled as the sink would fill them: ``mentions``,
+``classifications`` and ``stories`` rows, and one marker and one +1 row per counted
+key in ``label_changes``, ``co_mention_changes`` and ``story_changes``. Each query
+pair answers the same question; the baseline is the cheapest raw form (``count()``,
+not a distinct count) on the rows themselves.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sinks.warehouse.chdb_driver import ChdbWarehouse
+
+GOAL_RATIO = 0.10  # the fast query's p50 at most this share of the raw one's
+_T0 = "toDateTime64('2025-01-01 00:00:00', 3, 'UTC')"
+_CHUNK = 20_000_000  # rows per INSERT: bounded memory at 100M
+
+
+def _label(n: str) -> str:
+    """The label id of mention number ``n`` (SQL): initiatives for n % 4 < 2; a document's
+    two initiatives (two actors) differ, as labels of one document do."""
+    return (
+        f"concat(if(({n}) % 4 < 2, 'i', 'a'), "
+        f"toString((cityHash64(intDiv(({n}), 4)) + (({n}) % 4) * 17) % 60))"
+    )
+
+
+def _when(doc: str) -> str:
+    return f"{_T0} + toIntervalSecond({doc} * 13)"
+
+
+def _insert(warehouse: ChdbWarehouse, sql: str, rows: int) -> None:
+    for lo in range(0, rows, _CHUNK):
+        count = min(_CHUNK, rows - lo)
+        warehouse.command(sql.format(lo=lo, count=count), settings={"max_insert_threads": 2})
+
+
+def load(warehouse: ChdbWarehouse, mentions: int) -> float:
+    """Fill the tables for ``mentions`` mentions; returns the seconds it took."""
+    started = time.perf_counter()
+    docs = mentions // 4
+    _insert(
+        warehouse,
+        "INSERT INTO mentions (occurred_at, document_id, revision, classifier_version, "
+        "label_type, label_id, label_name, role, country, confidence, evidence_count, "
+        "source_id, source_kind, story_id) "
+        f"SELECT {_when('intDiv(number, 4)')}, concat('q', toString(intDiv(number, 4))), 'r1', "
+        f"'c1', if(number % 4 < 2, 'initiative', 'actor'), {_label('number')}, 'name', '', "
+        "'JP', 0.9, 1, concat('s', toString(intDiv(number, 4) % 20)), 'news', "
+        "concat('st', toString(intDiv(number, 12))) FROM numbers({lo}, {count})",
+        mentions,
+    )
+    _insert(
+        warehouse,
+        "INSERT INTO label_changes SELECT concat('q', toString(intDiv(number, 5))), "
+        f"{_T0}, 'e', if(number % 5 = 4, 0, 1), toDate({_when('intDiv(number, 5)')}), "
+        f"toStartOfHour({_when('intDiv(number, 5)')}), "
+        "if(number % 5 = 4, '', if(number % 5 < 2, 'initiative', 'actor')), "
+        f"if(number % 5 = 4, '', {_label('intDiv(number, 5) * 4 + number % 5')}), "
+        "'news', 'record' FROM numbers({lo}, {count})",
+        docs * 5,
+    )
+    pairs = (
+        "arrayFlatten(arrayMap(i -> arrayMap(a -> tuple(i, a), "
+        f"[{_label('number * 4 + 2')}, {_label('number * 4 + 3')}]), "
+        f"[{_label('number * 4')}, {_label('number * 4 + 1')}]))"
+    )
+    _insert(
+        warehouse,
+        "INSERT INTO classifications (document_id, revision, classifier_version, "
+        "taxonomy_version, event_id, source_id, source_kind, occurred_at, observed_at, "
+        "classified_at, relevant, story_id, countries, initiatives, actors, labels, "
+        "commitments, truncated, date_source) "
+        "SELECT concat('q', toString(number)), 'r1', 'c1', 't1', 'e', "
+        f"concat('s', toString(number % 20)), 'news', {_when('number')}, {_T0}, {_T0}, 1, "
+        f"concat('st', toString(intDiv(number, 3))), ['JP'], "
+        f"[{_label('number * 4')}, {_label('number * 4 + 1')}], "
+        f"[{_label('number * 4 + 2')}, {_label('number * 4 + 3')}], '', '', 0, 'record' "
+        "FROM numbers({lo}, {count})",
+        docs,
+    )
+    _insert(
+        warehouse,
+        "INSERT INTO co_mention_changes SELECT concat('q', toString(number)), "
+        f"{_T0}, 'e', if(p.1 = '', 0, 1), toDate({_when('number')}), p.1, p.2, 'record' "
+        f"FROM numbers({{lo}}, {{count}}) ARRAY JOIN arrayConcat([tuple('', '')], {pairs}) AS p",
+        docs,
+    )
+    _insert(
+        warehouse,
+        "INSERT INTO stories (story_id, document_id, revision, classifier_version, title, "
+        "source_id, source_kind, occurred_at) "
+        "SELECT concat('st', toString(intDiv(number, 3))), concat('q', toString(number)), "
+        f"'r1', 'c1', 'title', concat('s', toString(number % 20)), 'news', {_when('number')} "
+        "FROM numbers({lo}, {count})",
+        docs,
+    )
+    _insert(
+        warehouse,
+        "INSERT INTO story_changes SELECT concat('q', toString(intDiv(number, 2))), "
+        f"{_T0}, 'e', toInt8(number % 2), "
+        "if(number % 2 = 0, '', concat('st', toString(intDiv(number, 6)))), "
+        "if(number % 2 = 0, '', concat('s', toString(intDiv(number, 2) % 20))) "
+        "FROM numbers({lo}, {count})",
+        docs * 2,
+    )
+    return time.perf_counter() - started
+
+
+#: question -> (fast query, raw baseline)
+QUERIES: dict[str, tuple[str, str]] = {
+    "trend (initiatives per week)": (
+        "SELECT toMonday(day) AS week, label_id, sum(sign) AS n FROM label_changes "
+        "WHERE label_type = 'initiative' GROUP BY week, label_id HAVING n > 0 "
+        "ORDER BY week, n DESC, label_id",
+        "SELECT toMonday(occurred_at) AS week, label_id, count() AS n FROM mentions "
+        "WHERE label_type = 'initiative' GROUP BY week, label_id ORDER BY week, n DESC, label_id",
+    ),
+    "top actors": (
+        "SELECT label_id, sum(sign) AS n FROM label_changes WHERE label_type = 'actor' "
+        "GROUP BY label_id HAVING n > 0 ORDER BY n DESC, label_id LIMIT 20",
+        "SELECT label_id, count() AS n FROM mentions WHERE label_type = 'actor' "
+        "GROUP BY label_id ORDER BY n DESC, label_id LIMIT 20",
+    ),
+    "co-mentions (top pairs)": (
+        "SELECT initiative, actor, sum(sign) AS n FROM co_mention_changes "
+        "WHERE initiative != '' GROUP BY initiative, actor HAVING n > 0 "
+        "ORDER BY n DESC, initiative, actor LIMIT 25",
+        "SELECT i AS initiative, a AS actor, count() AS n FROM classifications "
+        "ARRAY JOIN initiatives AS i ARRAY JOIN actors AS a GROUP BY initiative, actor "
+        "ORDER BY n DESC, initiative, actor LIMIT 25",
+    ),
+    "stories (documents, sources)": (
+        "SELECT story_id, sum(n) AS documents, countIf(n > 0) AS sources FROM "
+        "(SELECT story_id, source_id, sum(sign) AS n FROM story_changes WHERE story_id != '' "
+        "GROUP BY story_id, source_id) GROUP BY story_id HAVING documents > 0 "
+        "ORDER BY sources DESC, documents DESC, story_id LIMIT 20",
+        "SELECT story_id, count() AS documents, uniqExact(source_id) AS sources FROM stories "
+        "GROUP BY story_id ORDER BY sources DESC, documents DESC, story_id LIMIT 20",
+    ),
+}
+
+
+def _timed(run: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def measure(warehouse: ChdbWarehouse, mentions: int, repeat: int) -> dict[str, Any]:
+    """Load, check each pair agrees, time both; one dict per question."""
+    load_s = load(warehouse, mentions)
+    rows: list[dict[str, Any]] = []
+    for question, (fast, raw) in QUERIES.items():
+        if warehouse.query(fast) != warehouse.query(raw):
+            raise AssertionError(f"{question}: the fast query and the raw one disagree")
+        fast_ms, raw_ms = (
+            _timed(lambda q=fast: warehouse.query(q), repeat),
+            _timed(lambda q=raw: warehouse.query(q), repeat),
+        )
+        rows.append(
+            {
+                "question": question,
+                "fast_p50_ms": round(fast_ms, 1),
+                "raw_p50_ms": round(raw_ms, 1),
+                "ratio": round(fast_ms / raw_ms, 3),
+                "met": fast_ms <= GOAL_RATIO * raw_ms,
+            }
+        )
+        print(
+            f"{mentions:>12,} mentions  {question:<30} fast {fast_ms:8.1f} ms  "
+            f"raw {raw_ms:8.1f} ms  ({fast_ms / raw_ms:.1%})",
+            flush=True,
+        )
+    return {"mentions": mentions, "load_seconds": round(load_s, 1), "queries": rows}
