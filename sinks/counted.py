@@ -58,19 +58,13 @@ def _pair_keys(row: Row) -> Iterable[Key]:
             yield _day(row), initiative, actor, row["date_source"]
 
 
-def _story_keys(row: Row) -> Iterable[Key]:
-    if row["story_id"]:
-        yield row["story_id"], row["source_id"]
-
-
 LABELS = ChangeTable(
     "label_changes",
     ("day", "hour", "label_type", "label_id", "source_kind", "date_source"),
     _label_keys,
 )
 PAIRS = ChangeTable("co_mention_changes", ("day", "initiative", "actor", "date_source"), _pair_keys)
-STORIES = ChangeTable("story_changes", ("story_id", "source_id"), _story_keys)
-TABLES = (LABELS, PAIRS, STORIES)
+TABLES = (LABELS, PAIRS)
 
 
 def array_literal(values: Iterable[str]) -> str:

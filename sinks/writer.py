@@ -48,7 +48,6 @@ TABLE_ORDER = (
     "deliveries",
     "label_changes",
     "co_mention_changes",
-    "story_changes",
     "classifications",
 )
 

@@ -30,6 +30,11 @@ CREATE TABLE IF NOT EXISTS label_changes
     (
         SELECT label_type, label_id, hour, source_kind, date_source, sum(sign)
         GROUP BY label_type, label_id, hour, source_kind, date_source
+    ),
+    PROJECTION by_label
+    (
+        SELECT label_type, label_id, date_source, sum(sign)
+        GROUP BY label_type, label_id, date_source
     )
 )
 ENGINE = MergeTree
@@ -50,24 +55,6 @@ CREATE TABLE IF NOT EXISTS co_mention_changes
     (
         SELECT initiative, actor, day, date_source, sum(sign)
         GROUP BY initiative, actor, day, date_source
-    )
-)
-ENGINE = MergeTree
-ORDER BY (document_id, classified_at, event_id);
-
--- Documents of each story by source: documents = sum, sources = how many sums are > 0.
-CREATE TABLE IF NOT EXISTS story_changes
-(
-    document_id    String,
-    classified_at  DateTime64(3, 'UTC'),
-    event_id       String,
-    sign           Int8,
-    story_id       String,
-    source_id      LowCardinality(String),
-    PROJECTION by_source
-    (
-        SELECT story_id, source_id, sum(sign)
-        GROUP BY story_id, source_id
     )
 )
 ENGINE = MergeTree
@@ -108,20 +95,6 @@ FROM
     GROUP BY document_id
 )
 ARRAY JOIN latest.5 AS pair;
-
-INSERT INTO story_changes
-SELECT document_id, latest.1, latest.2, if(key.1 = '', 0, 1), key.1, key.2
-FROM
-(
-    SELECT document_id,
-           argMax(tuple(classified_at, event_id,
-                        if(story_id = '', [tuple('', '')],
-                           [tuple('', ''), tuple(story_id, toString(source_id))])),
-                  tuple(classified_at, event_id)) AS latest
-    FROM classifications
-    GROUP BY document_id
-)
-ARRAY JOIN latest.3 AS key;
 
 -- The distinct-document states these replace: they cost more to merge than counting.
 DROP VIEW IF EXISTS mentions_daily_mv;
