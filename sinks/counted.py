@@ -67,12 +67,6 @@ PAIRS = ChangeTable("co_mention_changes", ("day", "initiative", "actor", "date_s
 TABLES = (LABELS, PAIRS)
 
 
-def array_literal(values: Iterable[str]) -> str:
-    """An Array(String) query parameter as ClickHouse reads it: quoted and escaped."""
-    quoted = ("'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'" for v in values)
-    return "[" + ",".join(quoted) + "]"
-
-
 def _order(row: Row) -> tuple[str, str]:
     """Which classification is newer: when it was made, then its event id (fixed-width
     millisecond timestamps compare as text)."""
@@ -95,7 +89,7 @@ def _counted(
         f"SELECT document_id, toString(classified_at) AS classified_at, event_id, sign, {columns} "
         f"FROM {table.name} WHERE document_id IN (SELECT arrayJoin({{ids:Array(String)}})) "
         "ORDER BY document_id, classified_at, event_id",
-        params={"ids": array_literal(documents)},
+        params={"ids": list(documents)},
     )
     out: dict[str, _Counted] = {}
     for row in rows:

@@ -43,6 +43,22 @@ def _settings_clause(settings: Settings | None) -> str:
     return " SETTINGS " + ", ".join(parts)
 
 
+def _param_text(value: Any) -> Any:
+    """chDB reads a query parameter as text in ClickHouse's format; a Python list would
+    arrive as ``[a,b]`` (unquoted), so arrays are written as literals (``['a','b']``)."""
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_literal(v) for v in value) + "]"
+    return value
+
+
+def _literal(value: Any) -> str:
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(value, list | tuple):
+        return str(_param_text(value))
+    return str(value)
+
+
 class ChdbWarehouse:
     """The embedded warehouse: chDB with its files under ``path``."""
 
@@ -63,6 +79,8 @@ class ChdbWarehouse:
         return f"chdb://{self._path}"
 
     def _run(self, sql: str, fmt: str, params: Params | None, database: str | None = None) -> bytes:
+        if params:
+            params = {name: _param_text(value) for name, value in params.items()}
         return self._connection.run(sql, fmt, params, database or self._database).data
 
     def command(
