@@ -4,7 +4,8 @@
 same either way (tests/golden checks both); compiled, it reads about a quarter
 faster (docs/BENCHMARKS.md). Each ``.so`` lands beside its source, and a record
 of the source digests (streams.native.MANIFEST) lets an import pass over compiled
-modules whose sources changed since. Without a C compiler the build says so and
+modules whose sources changed since; their shared library goes to the environment's
+site-packages. Without a C compiler the build says so and
 leaves the pure-Python modules in use: exit status 0 unless ``--strict``.
 
     python -m ops.native_build [--strict] [--clean]
@@ -17,6 +18,7 @@ import json
 import os
 import shutil
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -24,8 +26,14 @@ from streams.native import MANIFEST, source_digest
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE = "streams.classify"
-GROUP = "policywatch_classify"  # the shared runtime library: <GROUP>__mypyc.*.so, repo root
+GROUP = "policywatch_classify"  # the modules' shared library, a top-level <GROUP>__mypyc module
 BUILD_DIR = REPO / "build" / "native"
+
+
+def _site() -> Path:
+    """Where the shared library goes: the environment's own packages, so that every process
+    of it (console scripts too, whose path does not hold the checkout) imports it."""
+    return Path(sysconfig.get_paths()["platlib"])
 
 
 def _package_dir() -> Path:
@@ -38,7 +46,8 @@ def sources() -> list[Path]:
 
 def clean() -> None:
     """Removes compiled modules and their record: the sources run again."""
-    for path in [*_package_dir().glob("*.so"), *REPO.glob(f"{GROUP}__mypyc*.so")]:
+    shared = [*REPO.glob(f"{GROUP}__mypyc*.so"), *_site().glob(f"{GROUP}__mypyc*.so")]
+    for path in [*_package_dir().glob("*.so"), *shared]:
         path.unlink()
     (_package_dir() / MANIFEST).unlink(missing_ok=True)
     shutil.rmtree(BUILD_DIR, ignore_errors=True)
@@ -63,7 +72,14 @@ def build() -> None:
     command.inplace = True
     command.build_temp = str(BUILD_DIR / "temp")
     distribution.run_command("build_ext")
-    record = {"package": PACKAGE, "python": sys.implementation.cache_tag, "sources": digests}
+    for shared in REPO.glob(f"{GROUP}__mypyc*.so"):
+        shutil.move(str(shared), _site() / shared.name)
+    record = {
+        "package": PACKAGE,
+        "python": sys.implementation.cache_tag,
+        "runtime": f"{GROUP}__mypyc",
+        "sources": digests,
+    }
     (_package_dir() / MANIFEST).write_text(json.dumps(record, indent=1) + "\n", "utf-8")
 
 

@@ -62,9 +62,13 @@ def _extension_modules(directory: Path) -> list[str]:
 def _stale(directory: Path, modules: Sequence[str]) -> str | None:
     """Why the compiled modules cannot be used, or None."""
     try:
-        recorded = json.loads((directory / MANIFEST).read_text("utf-8"))["sources"]
-    except (OSError, ValueError, KeyError, TypeError):
+        record = json.loads((directory / MANIFEST).read_text("utf-8"))
+        recorded = record["sources"]
+        runtime = record.get("runtime")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return "no build record"
+    if runtime and importlib.util.find_spec(str(runtime)) is None:
+        return f"their shared library {runtime} is not installed in this environment"
     for name in modules:
         if recorded.get(name) != source_digest(directory / f"{name}.py"):
             return f"{name}.py changed since it was compiled"

@@ -73,3 +73,13 @@ def test_nothing_compiled_changes_nothing(package: Path) -> None:
     finders = len(sys.meta_path)
     assert use_compiled_if_fresh("fakepkg", package).mode == "source"
     assert len(sys.meta_path) == finders
+
+
+def test_a_build_whose_shared_library_is_missing_runs_the_sources(package: Path) -> None:
+    """The modules' shared library lives in the environment (a new virtualenv has none)."""
+    record = {"runtime": "no_such_runtime__mypyc", "sources": {"rules": "x"}}
+    record["sources"]["rules"] = source_digest(package / "rules.py")
+    (package / MANIFEST).write_text(json.dumps(record))
+    state = use_compiled_if_fresh("fakepkg", package)
+    assert state.mode.startswith("source (their shared library no_such_runtime__mypyc")
+    assert importlib.import_module("fakepkg.rules").ANSWER == "from source"
