@@ -48,7 +48,8 @@ def ingest_deadletter(item: ParsedItem, error: SourceError, defaults: FileDefaul
     )
 
 
-def _size(path: Path) -> int:
+def file_size(path: Path) -> int:
+    """Bytes of a file to read, 0 if it cannot be seen (reading it will say why)."""
     try:
         return path.stat().st_size
     except OSError:
@@ -102,7 +103,8 @@ def ingest_paths(
         return result.failed == 0
 
     for path in expand_paths(paths):
-        size, counted = (_size(path), 0) if on_bytes is not None else (0, 0)
+        size = file_size(path) if on_bytes is not None else 0
+        counted = 0
         for item in parse_path(path, defaults, max_file_bytes):
             if on_bytes is not None and item.raw is not None:
                 step = min(len(item.raw) + 1, size - counted)  # + its line break

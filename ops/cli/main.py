@@ -175,13 +175,6 @@ def sink(
     run_sink(settings, ready_file)
 
 
-def _file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-
-
 @app.command()
 def ingest(
     ctx: typer.Context,
@@ -197,7 +190,7 @@ def ingest(
     from ops.runtime.access import resolve_bootstrap
     from ops.version import policywatch_version
     from producers.files import FileDefaults, select_files
-    from producers.ingest import ingest_paths
+    from producers.ingest import file_size, ingest_paths
     from producers.publish import Publisher
     from schemas.documents import SourceKind
     from schemas.envelope import Producer
@@ -222,7 +215,7 @@ def ingest(
         timeout_s=settings.kafka.request_timeout_s,
     )
     started = time.monotonic()
-    total_bytes = sum(_file_size(f) for f in files)
+    total_bytes = sum(file_size(f) for f in files)
     try:
         with Progress(
             TextColumn("[bold]ingest"),
