@@ -29,14 +29,14 @@ RECOVER = textwrap.dedent(
     import faust
     from streams.changelog_ends import read_changelogs_to_their_last_record
 
-    app_id, bootstrap, table_name, fixed = sys.argv[1:5]
+    app_id, bootstrap, table_name, fixed, datadir = sys.argv[1:6]
     if fixed == "1":
         read_changelogs_to_their_last_record()
     app = faust.App(
         app_id, broker=f"kafka://{bootstrap}", store="memory://", web_enabled=False,
         autodiscover=False, topic_partitions=1, topic_allow_declare=False,
         broker_session_timeout=6, broker_rebalance_timeout=6, logging_config=None,
-        key_serializer="raw", value_serializer="raw",
+        key_serializer="raw", value_serializer="raw", datadir=datadir,
     )
     table = app.Table(table_name, partitions=1, key_type=bytes, value_type=bytes)
     idle = app.topic(f"{app_id}-idle", partitions=1)
@@ -79,7 +79,15 @@ def recovered_rows(broker: Broker, app_id: str, table: str, fixed: bool, cwd: Pa
     script = cwd / "recover.py"
     script.write_text(RECOVER)
     done = subprocess.run(
-        [sys.executable, str(script), app_id, broker.bootstrap, table, "1" if fixed else "0"],
+        [
+            sys.executable,
+            str(script),
+            app_id,
+            broker.bootstrap,
+            table,
+            "1" if fixed else "0",
+            str(cwd / "faust"),  # not the checkout: the app's data dir is its own
+        ],
         check=False,
         capture_output=True,
         text=True,
