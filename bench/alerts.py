@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -151,6 +152,31 @@ def offer(bootstrap: str, docs: list[tuple[str, dict[str, Any]]], rate: int) -> 
     return sent
 
 
+def books_filled(run: dict[str, Any], subs: int, timeout: float = 120.0) -> None:
+    """Wait until every worker's subscription book holds all ``subs`` subscriptions: a
+    document evaluated before its subscription was folded raises nothing (rightly), and
+    would be counted as a lost alert."""
+    urls = [
+        info["metrics"]
+        for name, info in run["roles"].items()
+        if name.startswith("worker") and info.get("metrics")
+    ]
+    deadline = time.monotonic() + timeout
+    pending = list(urls)
+    while pending:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"workers did not fold {subs} subscriptions: {pending}")
+        pending = [url for url in pending if book_size(url) < subs]
+        time.sleep(0.2)
+
+
+def book_size(metrics_url: str) -> float:
+    with urllib.request.urlopen(metrics_url, timeout=5) as response:
+        text = response.read().decode()
+    found = re.search(r"^policywatch_alert_subscriptions (\S+)$", text, re.MULTILINE)
+    return float(found[1]) if found else 0.0
+
+
 def warm_up(bootstrap: str, receiver: Receiver, subs: int, timeout: float = 120.0) -> None:
     """One document per partition's worth of keywords until its webhook arrives: the chain
     (worker folded the subscriptions, delivery follows the alerts) is live before timing."""
@@ -193,6 +219,7 @@ def main() -> None:
             publisher = Publisher(bootstrap)
             publisher.publish(subscriptions(args.subscriptions, receiver.url))
             publisher.close()
+            books_filled(run, args.subscriptions)
             warm_up(bootstrap, receiver, args.subscriptions)
             sent = offer(bootstrap, docs, args.rate)
             deadline = time.monotonic() + args.timeout
