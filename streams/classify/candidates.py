@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from schemas.classification import Evidence, InitiativeCandidate
+from streams.classify.built import built
 from streams.classify.normalise import is_cjk
 from streams.classify.sentences import Sentences
 from streams.taxonomy.model import Taxonomy
@@ -455,10 +456,11 @@ class CandidateFinder:
                 continue
             key = self.key(item, codes, words)
             evidence = (
-                Evidence.model_construct(
-                    start=item.start, end=item.end, text=body[item.start : item.end]
+                built(
+                    Evidence,
+                    {"start": item.start, "end": item.end, "text": body[item.start : item.end]},
                 ),
-                Evidence.model_construct(start=s_start, end=s_end, text=body[s_start:s_end]),
+                built(Evidence, {"start": s_start, "end": s_end, "text": body[s_start:s_end]}),
             )
             old = found.get(key)
             if old is not None:

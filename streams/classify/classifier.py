@@ -44,6 +44,7 @@ from schemas.classification import (
 )
 from schemas.documents import DateSource
 from streams.classify.actors import ActorMention, ActorResolver
+from streams.classify.built import built
 from streams.classify.candidates import CandidateFinder, party_names
 from streams.classify.commitments import Anchor, extract_commitments
 from streams.classify.dating import Dating
@@ -204,7 +205,7 @@ def _evidence(body: _Scanned, spans: Iterable[tuple[int, int]]) -> tuple[Evidenc
     """Evidence of the body spans, in order, each span once."""
     found = sorted({body.norm.span(start, end) for start, end in spans})
     text = body.text
-    return tuple(Evidence.model_construct(start=s, end=e, text=text[s:e]) for s, e in found)
+    return tuple(built(Evidence, {"start": s, "end": e, "text": text[s:e]}) for s, e in found)
 
 
 class Classifier:
@@ -363,11 +364,14 @@ class Classifier:
         for ident, confs in confidences.items():
             found = spans.get(ident, [])
             labels.append(
-                InitiativeLabel.model_construct(
-                    id=ident,
-                    name=self._initiatives.names.get(ident, ""),
-                    confidence=_confidence(confs, bool(found)),
-                    evidence=_evidence(body, found),
+                built(
+                    InitiativeLabel,
+                    {
+                        "id": ident,
+                        "name": self._initiatives.names.get(ident, ""),
+                        "confidence": _confidence(confs, bool(found)),
+                        "evidence": _evidence(body, found),
+                    },
                 )
             )
         return tuple(sorted(labels, key=lambda lab: (-lab.confidence, lab.id)))
@@ -397,14 +401,17 @@ class Classifier:
                 country = self._office_country.get(role.office)
             found = spans.get(ident, [])
             labels.append(
-                ActorLabel.model_construct(
-                    id=ident,
-                    name=actor.name,
-                    kind=actor.kind,
-                    role=role.title if role else None,
-                    country=country,
-                    confidence=_confidence(confs, bool(found)),
-                    evidence=_evidence(body, found),
+                built(
+                    ActorLabel,
+                    {
+                        "id": ident,
+                        "name": actor.name,
+                        "kind": actor.kind,
+                        "role": role.title if role else None,
+                        "country": country,
+                        "confidence": _confidence(confs, bool(found)),
+                        "evidence": _evidence(body, found),
+                    },
                 )
             )
         return tuple(sorted(labels, key=lambda lab: (-lab.confidence, lab.id)))

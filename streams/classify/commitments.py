@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 from schemas.classification import Commitment, Evidence
 from streams.classify.back_references import REFERRING, with_referred_windows
+from streams.classify.built import built
 from streams.classify.dates import DueWindow, find_due_windows
 from streams.classify.lowercase import Folded, lowered
 from streams.classify.normalise import Normalised, normalise
@@ -301,10 +302,11 @@ def extract_commitments(
         if any(lo < window.end and window.start < hi for lo, hi in datelines):
             continue
         evidence = (
-            Evidence.model_construct(
-                start=window.start, end=window.end, text=body[window.start : window.end]
+            built(
+                Evidence,
+                {"start": window.start, "end": window.end, "text": body[window.start : window.end]},
             ),
-            Evidence.model_construct(start=s_start, end=s_end, text=body[s_start:s_end]),
+            built(Evidence, {"start": s_start, "end": s_end, "text": body[s_start:s_end]}),
         )
         key = (initiative, window.due_from, window.due_to, window.kind in REFERRING)
         if key in merged:
