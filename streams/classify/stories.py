@@ -87,16 +87,18 @@ def _tokens(text: str) -> list[str]:
 
 
 def _profile(tokens: list[str], labels: Iterable[str]) -> dict[str, float]:
-    words: Counter[str] = Counter()
+    words: dict[str, int] = {}
     terms: dict[str, float] = {}
     for token in tokens:
-        if _NUMBER.fullmatch(token):
+        # a number starts with a digit: most tokens are words and skip the regex
+        if token[0].isdigit() and _NUMBER.fullmatch(token):
             terms["n:" + token] = YEAR_WEIGHT if _YEAR.fullmatch(token) else NUMBER_WEIGHT
         elif (len(token) >= 3 and token not in _STOPWORDS) or (
             not token.isascii() and is_cjk(token[0])
         ):
             stem = token[:-1] if len(token) > 4 and token.endswith("s") else token
-            words["w:" + stem] += 1
+            key = "w:" + stem
+            words[key] = words.get(key, 0) + 1
     top = sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS]
     terms.update((term, 1.0 + math.log(count)) for term, count in top)
     terms.update(("l:" + label, LABEL_WEIGHT) for label in labels)

@@ -228,3 +228,19 @@ def test_two_rounds_of_one_dialogue_are_two_stories(default: Classifier) -> None
     index = StoryIndex()
     first = _story(index, default, "r13", round13, None)
     assert _story(index, default, "r15", round15, None) != first
+
+
+def test_numbers_in_a_profile_are_terms_of_their_own() -> None:
+    """Years weigh less than other numbers; an ordinal is a number; a digit the regex
+    engine takes for one (Arabic-Indic) is one; a superscript is no number and too short
+    to be a word."""
+    from streams.classify.stories import NUMBER_WEIGHT, YEAR_WEIGHT, _profile
+
+    terms = _profile(["2026", "3rd", "\u00b2", "\u0663", "talks", "talks", "the"], ["i:x"])
+    assert terms["n:2026"] == YEAR_WEIGHT
+    assert terms["n:3rd"] == NUMBER_WEIGHT
+    assert terms["n:\u0663"] == NUMBER_WEIGHT
+    assert not any("\u00b2" in term for term in terms)
+    assert terms["w:talk"] > 1.0  # counted twice, stemmed
+    assert "w:the" not in terms
+    assert terms["l:i:x"] > 1.0
