@@ -35,6 +35,14 @@ class KafkaSettings(_Section):
     replication_factor: int = Field(default=1, ge=1, le=5)
     compression: Literal["none", "gzip", "lz4"] = "lz4"
     request_timeout_s: float = Field(default=30.0, gt=0)
+    fetch_wait_ms: int | None = Field(
+        default=None,
+        ge=10,
+        le=10_000,
+        description="how long a consumer's fetch may wait at the broker for records; empty = "
+        "500 on Kafka (it answers as soon as records arrive), 100 on the embedded Tansu (it "
+        "answers only when the wait ends, so every stage hop costs the wait)",
+    )
 
 
 #: The broker docker-compose runs (``apache/kafka:<version>``); ``broker install`` fetches it.

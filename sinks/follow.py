@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sinks.consumer import PartitionReader, Record, describe_topics
+from sinks.consumer import FETCH_MAX_WAIT_MS, PartitionReader, Record, describe_topics
 
 Fold = Callable[[list[Record]], None]
 
@@ -32,11 +32,12 @@ class TopicFollower:
         *,
         batch: int = 500,
         timeout_s: float = 30.0,
+        fetch_wait_ms: int = FETCH_MAX_WAIT_MS,
     ) -> None:
         infos = describe_topics(bootstrap, topics, timeout_s)  # a missing topic is a BrokerError
         self._fold = fold
         self._batch = batch
-        self._reader = PartitionReader(bootstrap, client_id, batch)
+        self._reader = PartitionReader(bootstrap, client_id, batch, fetch_wait_ms)
         self._reader.assign({(info.name, p): None for info in infos for p in info.partitions})
 
     def fetch(self, timeout_ms: int = 200) -> list[Record]:

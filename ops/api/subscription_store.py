@@ -29,7 +29,7 @@ from schemas.subscriptions import (
     SubscriptionChanged,
     subscription_changed,
 )
-from sinks.consumer import Record
+from sinks.consumer import FETCH_MAX_WAIT_MS, Record
 from sinks.follow import TopicFollower
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class SubscriptionStore:
         journal: SubscriptionJournal | None = None,
         compression: str = "lz4",
         timeout_s: float = 30.0,
+        fetch_wait_ms: int = FETCH_MAX_WAIT_MS,
     ) -> None:
         self.bootstrap = bootstrap
         self.topic = topic
@@ -54,6 +55,7 @@ class SubscriptionStore:
         self._journal = journal
         self._compression = compression
         self._timeout_s = timeout_s
+        self._fetch_wait_ms = fetch_wait_ms
         self._book = SubscriptionBook()
         self._lock = threading.Lock()  # guards the book
         self._write_lock = threading.Lock()  # one change at a time: versions stay in order
@@ -74,6 +76,7 @@ class SubscriptionStore:
             "policywatch-api-subscriptions",
             self._fold,
             timeout_s=self._timeout_s,
+            fetch_wait_ms=self._fetch_wait_ms,
         )  # a broker out of reach or a missing topic is a BrokerError that says what to do
         self._follower = follower
         self._publisher = Publisher(

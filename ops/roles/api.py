@@ -21,6 +21,7 @@ from ops.api.webhook_targets import target_checker
 from ops.roles.delivery_config import delivery_config
 from ops.roles.serve import serve_http
 from ops.runtime.access import resolve_bootstrap
+from ops.runtime.fetch_wait import fetch_wait_ms
 from ops.runtime.metrics_server import serve_metrics
 from ops.settings import Settings
 from ops.version import policywatch_version
@@ -76,6 +77,7 @@ def run_api(
         journal=SubscriptionJournal(journal_path(settings.data_dir)),
         compression=settings.kafka.compression,
         timeout_s=settings.kafka.request_timeout_s,
+        fetch_wait_ms=fetch_wait_ms(settings),
     )
     store.start(timeout_s=max(60.0, settings.kafka.request_timeout_s))
     metrics = serve_metrics(settings.metrics_port, settings.metrics_host)

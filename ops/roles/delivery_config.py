@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ops.runtime.fetch_wait import fetch_wait_ms
 from ops.settings import Settings
 from ops.version import policywatch_version
 from sinks.delivery.config import DeliveryConfig, SmtpConfig
@@ -33,4 +34,5 @@ def delivery_config(settings: Settings) -> DeliveryConfig:
         compression=settings.kafka.compression,
         version=policywatch_version(),
         kafka_timeout_s=settings.kafka.request_timeout_s,
+        fetch_wait_ms=fetch_wait_ms(settings),
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ops.runtime.access import resolve_bootstrap
+from ops.runtime.fetch_wait import fetch_wait_ms
 from ops.runtime.metrics_server import serve_metrics
 from ops.runtime.runfile import write_json_atomic
 from ops.settings import Settings
@@ -101,7 +102,9 @@ def run_sink(settings: Settings, ready_file: Path | None = None) -> None:
             "writer_password": password,
         }
     topics = describe_topics(bootstrap, sink_topics(settings))
-    reader = PartitionReader(bootstrap, "policywatch-sink", settings.sink.batch_size)
+    reader = PartitionReader(
+        bootstrap, "policywatch-sink", settings.sink.batch_size, fetch_wait_ms(settings)
+    )
     sink = WarehouseSink(
         warehouse,
         reader,

@@ -36,6 +36,7 @@ from ops.features.story_restore import restore_story_members
 from ops.roles.sink import story_members_topic
 from ops.runtime.access import endpoint_url
 from ops.runtime.broker import EmbeddedBroker, start_broker
+from ops.runtime.fetch_wait import fetch_wait_for
 from ops.runtime.metrics_server import MetricsEndpoint, serve_metrics
 from ops.runtime.ports import free_port
 from ops.runtime.process import spawn, stop_process, tail
@@ -157,6 +158,8 @@ class Stack:
             "POLICYWATCH_LOG_FORMAT": "json",
             "POLICYWATCH_METRICS_PORT": "0",
         }
+        if self.settings.kafka.fetch_wait_ms is None and self.broker is not None:
+            env["POLICYWATCH_KAFKA__FETCH_WAIT_MS"] = str(fetch_wait_for(self.broker.kind))
         ready = self.data_dir / "roles" / f"{name}.json"
         ready.parent.mkdir(parents=True, exist_ok=True)
         command = [

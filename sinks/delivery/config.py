@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pydantic import SecretStr
 
 from schemas.topics import TopicNames
+from sinks.consumer import FETCH_MAX_WAIT_MS
 
 
 @dataclass(frozen=True)
@@ -51,3 +52,4 @@ class DeliveryConfig:
     max_pending: int = 10_000
     max_endpoints: int = 1024
     kafka_timeout_s: float = 30.0
+    fetch_wait_ms: int = FETCH_MAX_WAIT_MS

@@ -89,8 +89,11 @@ class DeliveryWorker:
             self._fold,
             batch=_BATCH,
             timeout_s=self._config.kafka_timeout_s,
+            fetch_wait_ms=self._config.fetch_wait_ms,
         )
-        alerts = PartitionReader(self._bootstrap, "policywatch-delivery-alerts", _BATCH)
+        alerts = PartitionReader(
+            self._bootstrap, "policywatch-delivery-alerts", _BATCH, self._config.fetch_wait_ms
+        )
         recorder = DeliveryRecorder(
             self._bootstrap,
             topics.deliveries,
