@@ -71,6 +71,10 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            # keep-alive, as real webhook receivers answer: with HTTP/1.0 every webhook
+            # paid a new connection (and a DNS look-up in the delivery role)
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", "0")))
                 now = time.time()
