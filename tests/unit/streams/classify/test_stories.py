@@ -244,3 +244,16 @@ def test_numbers_in_a_profile_are_terms_of_their_own() -> None:
     assert terms["w:talk"] > 1.0  # counted twice, stemmed
     assert "w:the" not in terms
     assert terms["l:i:x"] > 1.0
+
+
+def test_shingle_hashes_keep_their_stored_form() -> None:
+    """Stored story members carry sketches: a shingle's hash must stay the top 63 bits of
+    its 8-byte BLAKE2b digest, however it is computed, or restarted indexes stop matching."""
+    import hashlib
+
+    from streams.classify.stories import _hash
+
+    for shingle in ("india japan ai dialogue", "日印 印対 対話", "", "2026 3rd round"):
+        digest = hashlib.blake2b(shingle.encode(), digest_size=8).digest()
+        assert _hash(shingle) == int.from_bytes(digest, "big") >> 1
+    assert _hash("a b c d") == _hash("a b c d")  # the shared empty state is never changed
