@@ -22,6 +22,7 @@ bench/results/classify.json and the classify section of docs/BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import random
@@ -29,6 +30,8 @@ import re
 import resource
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -49,6 +52,11 @@ from streams.taxonomy.model import Initiative, Taxonomy  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "classify.json"
 GOAL_MB_S = 6.0  # at 10k aliases, with the output unchanged
+#: The classifier before it read real news (publication dates, the lead's event, candidates,
+#: commitments that resolve): that reading may take at most LIMIT_VS_BEFORE times its time.
+BEFORE_REAL_NEWS = "202bbc8"
+LIMIT_VS_BEFORE = 1.2
+GIT_ARCHIVE = ("git", "-C", str(ROOT), "archive", "--format=tar")
 # Measured apart (process CPU time per step, 1 MB of this corpus, default taxonomy); kept
 # by hand, since the benchmark itself times the whole only.
 WHERE_THE_TIME_GOES = (
@@ -295,6 +303,7 @@ def render(result: dict[str, Any]) -> str:
             f"| {row['ratio']}x | {c['build_s']:.2f} / {r['build_s']:.2f} |"
         )
     lines.append(f"\nPeak resident memory of the benchmark process: {result['peak_rss_mb']} MB.")
+    lines.append("\n" + _before_line(result.get("before_real_news") or {}))
     slowest = min(row["classifier"]["mb_s"] for row in result["runs"])
     met = "met" if slowest >= GOAL_MB_S else "not met"
     lines.append(f"\nThe {GOAL_MB_S:g} MB/s goal is {met} on this machine. {WHERE_THE_TIME_GOES}")
@@ -309,6 +318,24 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _before_line(before: dict[str, Any]) -> str:
+    commit = before.get("commit", BEFORE_REAL_NEWS)
+    what = (
+        f"Reading real news against the classifier before it (commit {commit}: no publication "
+        "dates read from the text, no lead event, no candidates, no fulfilment; from its "
+        "sources, with its own default taxonomy, in a child process)"
+    )
+    if "error" in before or "time_ratio" not in before:
+        return f"{what}: not measured ({before.get('error', 'no result')})."
+    met = "met" if before["time_ratio"] <= before["limit"] else "not met"
+    return (
+        f"{what}: {before['before_mb_s']:.2f} MB/s then, {before['now_mb_s']:.2f} MB/s today "
+        "(default taxonomy, the same documents, both warm, the best of four passes in two "
+        "interleaved rounds): today's takes "
+        f"{before['time_ratio']}x its time; limit {before['limit']}x: {met}."
+    )
+
+
 def from_source(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     """The classifier's MB/s with its modules loaded from source (POLICYWATCH_NATIVE=0),
     measured in a child process: a process holds one form of a module."""
@@ -318,6 +345,57 @@ def from_source(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     env = {**os.environ, "POLICYWATCH_NATIVE": "0"}
     child = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     return dict(json.loads(child.stdout.strip().splitlines()[-1]))
+
+
+def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 2) -> dict[str, Any]:
+    """MB/s of the classifier at BEFORE_REAL_NEWS (from its sources, with its own default
+    taxonomy, in a child process, after a warm-up) and of today's (default taxonomy, warm),
+    on the same documents, the best pass of ``rounds`` interleaved rounds of two: this
+    machine's speed drifts more than the difference."""
+    try:
+        archive = subprocess.run(
+            [*GIT_ARCHIVE, BEFORE_REAL_NEWS, "streams", "schemas"],
+            capture_output=True,
+            check=False,
+        )
+    except OSError as exc:
+        return {"commit": BEFORE_REAL_NEWS, "error": f"git: {exc}"}
+    if archive.returncode != 0:
+        reason = archive.stderr.decode(errors="replace").strip() or "git archive failed"
+        return {"commit": BEFORE_REAL_NEWS, "error": reason}
+    classify = Classifier(load_taxonomy()).classify
+    for doc in docs[:20]:  # warm, as the child warms its own
+        classify(doc)
+    before = now = 0.0
+    with tempfile.TemporaryDirectory(prefix="pw-bench-before-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        documents = Path(tmp) / "documents.jsonl"
+        with documents.open("w", encoding="utf-8") as out:
+            for doc in docs:
+                record = {
+                    "document_id": doc.document_id,
+                    "title": doc.title,
+                    "body": doc.body,
+                    "language": doc.language,
+                    "published": doc.published.isoformat() if doc.published else None,
+                }
+                out.write(json.dumps(record) + "\n")
+        command = [sys.executable, str(ROOT / "bench" / "classify_before.py"), tmp, str(documents)]
+        for _ in range(rounds):
+            child = subprocess.run(
+                [*command, str(seconds)], capture_output=True, text=True, check=True, cwd=tmp
+            )
+            before = max(before, float(json.loads(child.stdout.strip().splitlines()[-1])["mb_s"]))
+            for _ in range(2):  # as the child: the best of two passes
+                now = max(now, measure(classify, docs, seconds)["mb_s"])
+    return {
+        "commit": BEFORE_REAL_NEWS,
+        "before_mb_s": before,
+        "now_mb_s": now,
+        "time_ratio": round(before / now, 2),
+        "limit": LIMIT_VS_BEFORE,
+    }
 
 
 def source_child(args: argparse.Namespace) -> None:
@@ -360,8 +438,19 @@ def main() -> None:
                 f"  compiled / source {row['compiled_gain']}x",
                 flush=True,
             )
+    before = before_real_news(docs, args.seconds)
+    if "error" in before:
+        print(f"before real news ({BEFORE_REAL_NEWS}): not measured: {before['error']}", flush=True)
+    else:
+        print(
+            f"before real news ({BEFORE_REAL_NEWS}) {before['before_mb_s']:6.2f} MB/s, today "
+            f"{before['now_mb_s']:6.2f} MB/s: {before['time_ratio']}x its time "
+            f"(limit {LIMIT_VS_BEFORE}x)",
+            flush=True,
+        )
     result = {
         "build": NATIVE.mode,
+        "before_real_news": before,
         "date": datetime.now(UTC).date().isoformat(),
         "machine": machine(),
         "corpus": {
