@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.cpu_measure import measure  # noqa: E402
 from bench.report import machine, replace_section  # noqa: E402
 from streams.classify import NATIVE  # noqa: E402
 from streams.classify.classifier import Classifier, DocumentText  # noqa: E402
@@ -213,29 +214,6 @@ def scan_only(classifier: Classifier) -> Callable[[DocumentText], int]:
         return found
 
     return scan
-
-
-def measure(
-    work: Callable[[DocumentText], Any], docs: list[DocumentText], seconds: float
-) -> dict[str, float]:
-    """MB/s and documents/s over as much of ``docs`` as ``seconds`` of CPU time allows
-    (at least one document)."""
-    done = size = 0
-    start = time.process_time()
-    for doc in docs:
-        work(doc)
-        done += 1
-        size += len(doc.body.encode("utf-8")) + len(doc.title.encode("utf-8"))
-        if time.process_time() - start > seconds:
-            break
-    elapsed = time.process_time() - start
-    return {
-        "documents": done,
-        "mb": round(size / 1e6, 3),
-        "seconds": round(elapsed, 3),
-        "mb_s": round(size / 1e6 / elapsed, 3),
-        "docs_s": round(done / elapsed, 1),
-    }
 
 
 def peak_rss_mb() -> float:

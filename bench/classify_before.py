@@ -3,7 +3,7 @@
 Usage: ``python bench/classify_before.py SOURCES DOCUMENTS SECONDS``: SOURCES is a tree of
 that commit's ``streams`` and ``schemas`` (from ``git archive``), DOCUMENTS a JSON-lines file
 of the benchmark's documents. Prints one JSON line: the best MB/s of process CPU time of two passes
-over as much of the documents as SECONDS allows (as ``bench.classify.measure`` counts them),
+over as much of the documents as SECONDS allows (``bench.cpu_measure``),
 after a warm-up, with that commit's own default taxonomy.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-import time
 from datetime import date
+from pathlib import Path
 
 WARM_UP = 20  # documents classified before timing, as the parent's classifier is warm
 PASSES = 2  # timed passes; the best counts, as in the parent
@@ -22,6 +22,8 @@ PASSES = 2  # timed passes; the best counts, as in the parent
 def main() -> None:
     sources, documents, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
     sys.path.insert(0, sources)  # that commit's packages before this checkout's
+    sys.path.append(str(Path(__file__).resolve().parent.parent))  # for bench.cpu_measure only
+    from bench.cpu_measure import measure
     from streams.classify.classifier import Classifier, DocumentText
     from streams.taxonomy.load import load_taxonomy
 
@@ -36,18 +38,8 @@ def main() -> None:
     classify = Classifier(load_taxonomy()).classify
     for doc in docs[:WARM_UP]:  # first calls compile patterns and fill caches: not timed
         classify(doc)
-    best = 0.0
-    for _ in range(PASSES):
-        done = size = 0
-        start = time.process_time()
-        for doc in docs:
-            classify(doc)
-            done += 1
-            size += len(doc.body.encode("utf-8")) + len(doc.title.encode("utf-8"))
-            if time.process_time() - start > seconds:
-                break
-        best = max(best, size / 1e6 / (time.process_time() - start))
-    print(json.dumps({"documents": done, "mb_s": round(best, 3)}))
+    best = max((measure(classify, docs, seconds) for _ in range(PASSES)), key=lambda m: m["mb_s"])
+    print(json.dumps(best))
 
 
 if __name__ == "__main__":
