@@ -72,10 +72,12 @@ def classified(
     commitments: tuple[Commitment, ...] = (),
     classifier_version: str = "c1",
     revision: str = "r1",
+    event_id: str | None = None,
+    relevant: bool = True,
 ) -> DocumentClassified:
     seen = observed or published or datetime(2026, 5, 1, tzinfo=UTC)
     return DocumentClassified(
-        event_id=f"e-{document_id}-{revision}-{classifier_version}",
+        event_id=event_id or f"e-{document_id}-{revision}-{classifier_version}",
         occurred_at=published or seen,
         observed_at=seen,
         producer=PRODUCER,
@@ -88,7 +90,7 @@ def classified(
         source_kind=source_kind,
         title=title or f"Report {document_id}",
         published_at=published,
-        relevant=True,
+        relevant=relevant,
         initiatives=tuple(
             InitiativeLabel(id=i, name=i, confidence=0.9, evidence=(span(i),)) for i in initiatives
         ),

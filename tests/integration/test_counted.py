@@ -13,16 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from schemas.classification import ActorLabel, DocumentClassified, Evidence, InitiativeLabel
 from schemas.codec import encode
-from schemas.envelope import Producer
 from sinks.counted import TABLES, change_rows
 from sinks.projection import TableRows
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
+from tests.discovery_events import classified as classified_event
 
-P = Producer(name="test", version="1")
-EV = (Evidence(start=0, end=4, text="text"),)
 DAY = datetime(2026, 1, 10, 8, tzinfo=UTC)
 
 
@@ -37,27 +34,20 @@ def classified(
     story: str | None = None,
     source: str = "s",
 ) -> bytes:
+    """One classification; its event id names when it was made (two of one version differ)."""
     return encode(
-        DocumentClassified(
+        classified_event(
+            doc,
+            published=published,
+            observed=classified_at,
             event_id=f"e-{doc}-{version}-{classified_at.timestamp()}",
-            occurred_at=published,
-            observed_at=classified_at,
-            producer=P,
-            trace_id="t",
-            document_id=doc,
-            revision="r1",
             classifier_version=version,
-            taxonomy_version="t1",
             source_id=source,
-            source_kind="news",
             relevant=bool(initiatives or actors),
-            initiatives=tuple(
-                InitiativeLabel(id=i, name=i, confidence=0.9, evidence=EV) for i in initiatives
-            ),
-            actors=tuple(ActorLabel(id=a, name=a, confidence=0.9, evidence=EV) for a in actors),
+            initiatives=initiatives,
+            actors=actors,
             countries=("JP",) if initiatives else (),
             story_id=story,
-            published_at=published,
         )
     )
 
