@@ -7,11 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from ops.roles.stack import Stack
 from ops.runtime.broker import EmbeddedBroker
 from ops.runtime.fetch_wait import KAFKA_FETCH_WAIT_MS, fetch_wait_ms
 from ops.runtime.runfile import write_json_atomic
 from ops.settings import load_settings
+from schemas.errors import ConfigError
 from sinks.consumer import FETCH_MAX_WAIT_MS
 
 
@@ -60,3 +63,12 @@ def test_the_stack_gives_its_roles_its_broker_wait(tmp_path: Path) -> None:
     assert _child_wait(tmp_path, "kafka") == str(KAFKA_FETCH_WAIT_MS)
     # a configured wait reaches the roles through their own settings, untouched
     assert _child_wait(tmp_path / "set", "tansu", fetch_wait_ms=300) is None
+
+
+def test_a_wait_out_of_range_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below 10 ms every consumer would hammer the broker; above 10 s a Tansu hop would
+    take that long: either is a mistake, said with the setting's name."""
+    for bad in ("5", "20000", "soon"):
+        monkeypatch.setenv("POLICYWATCH_KAFKA__FETCH_WAIT_MS", bad)
+        with pytest.raises(ConfigError, match=r"kafka\.fetch_wait_ms"):
+            load_settings()
