@@ -18,11 +18,37 @@ __all__ = ["Sentences"]
 _BOUNDARY = re.compile(
     r"[.!?。！？\n](?:(?<=[.!?])[.!?]*[\"'”’)\]]*(?=\s|$)|(?<=[。！？])[。！？]*|(?<=\n))"
 )
-_ABBREVIATION = re.compile(
-    r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|Gen|Lt|Col|Sen|Rep|Gov|vs|etc|Inc|Ltd|Co|"
-    r"approx|e\.g|i\.e|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))$"
+# A full stop after one of these words, or after a capital letter alone, ends no sentence
+_ABBREVIATIONS = frozenset(
+    """Dr Mr Mrs Ms Prof St Jr Sr No Gen Lt Col Sen Rep Gov vs etc Inc Ltd Co approx
+    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec""".split()  # noqa: SIM905
 )
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DOTTED = ("e.g", "i.e")  # abbreviations with a full stop inside
 _PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def _is_word(char: str) -> bool:
+    """Whether the regex engine takes ``char`` for a word character (``\\w``)."""
+    return char.isalnum() or char == "_"
+
+
+def _after_abbreviation(body: str, at: int) -> bool:
+    """Whether the full stop at ``at`` follows an abbreviation ("Mr", "Jan", "e.g") or a
+    capital letter alone ("U.S", "S. Jaishankar"): a whole word, a word boundary before it.
+    A line break between the word and the stop counts as none (as "$" in a pattern)."""
+    if at > 0 and body[at - 1] == "\n":
+        at -= 1
+    start = at
+    while start > 0 and at - start <= 6 and _is_word(body[start - 1]):
+        start -= 1
+    if start > 0 and _is_word(body[start - 1]):
+        return False  # longer than any abbreviation
+    word = body[start:at]
+    if word in _ABBREVIATIONS or (len(word) == 1 and word in _CAPITALS):
+        return True
+    dotted = body[at - 3 : at] if at >= 3 else ""
+    return dotted in _DOTTED and (at == 3 or not _is_word(body[at - 4]))
 
 
 class Sentences:
@@ -31,10 +57,9 @@ class Sentences:
     def __init__(self, body: str) -> None:
         self.body = body
         self.ends: list[int] = []
-        after_abbreviation = _ABBREVIATION.search
         for match in _BOUNDARY.finditer(body):
             start = match.start()
-            if body[start] == "." and after_abbreviation(body, max(0, start - 8), start):
+            if body[start] == "." and _after_abbreviation(body, start):
                 continue
             self.ends.append(match.end())
         self._paragraphs: list[int] | None = None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+import re
 
 from streams.classify import normalise as normalisation
 from streams.classify.normalise import normalise
-from streams.classify.sentences import Sentences
+from streams.classify.sentences import Sentences, _after_abbreviation
 from streams.classify.undertakings import cue_in, cue_positions
 
 
@@ -50,3 +51,29 @@ def test_the_ascii_fast_path_builds_the_same_map_as_the_general_one() -> None:
         translated = text.encode("ascii").translate(normalisation._ASCII_TABLE).decode("ascii")
         builder.add_linear(translated, 0, normalisation._OTHER)
         assert normalise(text) == builder.finish(), repr(text)
+
+
+# The pattern the abbreviation check replaced, searched in the 8 characters before a stop
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Jr|Sr|No|Gen|Lt|Col|Sen|Rep|Gov|vs|etc|Inc|Ltd|Co|"
+    r"approx|e\.g|i\.e|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec))$"
+)
+# abbreviations, capitals, other word characters (digits, "_", accented, CJK, title case,
+# numerals) and breaks
+_PIECES = [
+    *"Mr Mrs Sept Sep approx e.g i.e etc Jan Dr Inc No U S a x Q _ 7 é 日 ǅ Ⅻ".split(),  # noqa: SIM905
+    *(" ", "\n", ".", "-", "("),
+]
+
+
+def test_the_abbreviation_check_agrees_with_the_pattern_it_replaced() -> None:
+    rng = random.Random(11)
+    checked = 0
+    for _ in range(20_000):
+        body = "".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 7))) + "."
+        for at, char in enumerate(body):
+            if char == ".":
+                expected = _ABBREVIATION.search(body, max(0, at - 8), at) is not None
+                assert _after_abbreviation(body, at) == expected, (body, at)
+                checked += 1
+    assert checked > 20_000
