@@ -102,7 +102,7 @@ _ORDINAL = re.compile(
     r"seventh|eighth|ninth|tenth|第\d+回)$",
     re.IGNORECASE,
 )
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE_ENDINGS = ("'s", "’s")
 _SPLIT = re.compile(r"[\s\-–—‐/]+")
 _LEADING = re.compile(
     r"^(?:(?:the|and|of|for|on|in|to|with|&|before|after|during|at|as|while|when|our|their|its|"
@@ -261,14 +261,21 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
         at, token = tokens[index]
         if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
             return start
-        if _SENTENCE_END.search(token):
+        if token[-1] in ".!?:;" and _SENTENCE_END.search(token):
             return start  # "… in New Delhi. The India-Japan Dialogue": not one name
         start = at
     return start if first >= 0 or whole else None
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower there
+        return text.lower()
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _bare(word: str) -> str:
+    """``word`` without a possessive ending ("India's" -> "India")."""
+    return word[:-2] if word.endswith(_POSSESSIVE_ENDINGS) else word
 
 
 class CandidateFinder:
@@ -276,7 +283,9 @@ class CandidateFinder:
 
     def __init__(self, parties: PartyNames) -> None:
         self._parties = parties
-        self._multiword = sorted((n for n in parties.names if " " in n), key=len, reverse=True)
+        multiword = sorted((n for n in parties.names if " " in n), key=len, reverse=True)
+        # (" united states ", "united states"): as looked for in a padded, folded name
+        self._multiword = [(f" {name} ", name) for name in multiword]
         self._no_substance = _GENERIC | frozenset(parties.names)  # generic words, countries
 
     # ---- names -------------------------------------------------------------------
@@ -359,12 +368,12 @@ class CandidateFinder:
         """Country codes a name mentions: names and demonyms, and 日印-style compounds."""
         folded = " " + " ".join(_SPLIT.split(_fold(name).replace(".", ""))) + " "
         codes: list[str] = []
-        for multi in self._multiword:
-            if f" {multi} " in folded:
+        for padded, multi in self._multiword:
+            if padded in folded:
                 codes.append(self._parties.names[multi])
-                folded = folded.replace(f" {multi} ", " ")
+                folded = folded.replace(padded, " ")
         for word in folded.split():
-            bare = _POSSESSIVE.sub("", word)
+            bare = _bare(word)
             if bare in self._parties.names:
                 codes.append(self._parties.names[bare])
         for run in _JA_COUNTRIES.findall(name):
@@ -386,11 +395,12 @@ class CandidateFinder:
         out = []
         before, _, after = found.name.rpartition(found.head)
         folded_before = " " + " ".join(_SPLIT.split(_fold(before))) + " "
-        for multi in self._multiword:  # "United States" is one country, not two words
-            folded_before = folded_before.replace(f" {multi} ", " ")
+        for padded, _ in self._multiword:  # "United States" is one country, not two words
+            if padded in folded_before:
+                folded_before = folded_before.replace(padded, " ")
         before = folded_before
         for word in [*_SPLIT.split(before), *_SPLIT.split(after)]:
-            folded = _POSSESSIVE.sub("", _fold(word))
+            folded = _bare(_fold(word))
             if folded and folded not in self._no_substance and not _ORDINAL.match(word):
                 out.append(folded)
         return out
@@ -402,7 +412,7 @@ class CandidateFinder:
         before = found.name.rpartition(found.head)[0]
         return [
             w
-            for w in (_POSSESSIVE.sub("", _fold(word)) for word in _SPLIT.split(before))
+            for w in (_bare(_fold(word)) for word in _SPLIT.split(before))
             if w and w not in _CONNECTORS and w not in _LEADING_WORDS and not _ORDINAL.match(w)
         ]
 
