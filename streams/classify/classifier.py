@@ -312,7 +312,7 @@ class Classifier:
                     day,
                     anchors,
                     body.norm,
-                    excluded=lambda: dating.dateline_spans(body.text),
+                    dates_the_page=dating.page_dates(body.text).overlaps,
                     relative_ok=dating.published is not None,
                     sentences=sentences(),
                 )

@@ -239,15 +239,15 @@ def extract_commitments(
     anchors: Sequence[Anchor],
     norm: Normalised | None = None,
     *,
-    excluded: Callable[[], Sequence[tuple[int, int]]] = tuple,
+    dates_the_page: Callable[[int, int], bool] | None = None,
     relative_ok: bool = True,
     sentences: Sentences | None = None,
 ) -> list[Commitment]:
     """Commitments of ``body`` relative to ``today`` (the document date).
 
-    ``norm`` is ``normalise(body)`` when the caller already has it; ``excluded`` are
-    spans that date the page itself (datelines, date lines), asked for only when a date
-    would otherwise count: never a due date; without
+    ``norm`` is ``normalise(body)`` when the caller already has it; ``dates_the_page(start,
+    end)`` tells whether a date lies in a span that dates the page itself (datelines, date
+    lines), asked only when the date would otherwise count: never a due date; without
     ``relative_ok`` (no publication date is known) only expressions with a year count. Work is
     spent only on sentences with a cue word and an anchor: sentence breaks are
     found once, date expressions only around those sentences.
@@ -268,7 +268,6 @@ def extract_commitments(
     windows = with_referred_windows(body, today, sentences, candidates, windows, folded=folded)
     # a window taken from an earlier sentence ("during the visit") dates another act
     merged: dict[tuple[str | None, date, date, bool], Commitment] = {}
-    datelines: Sequence[tuple[int, int]] | None = None  # read for the first date that counts
     cues: dict[tuple[int, int], int | None] = {}  # per sentence: several dates share one
     for window in windows:
         if window.relative and not relative_ok:
@@ -298,8 +297,7 @@ def extract_commitments(
                 continue
         else:
             continue
-        datelines = excluded() if datelines is None else datelines
-        if any(lo < window.end and window.start < hi for lo, hi in datelines):
+        if dates_the_page is not None and dates_the_page(window.start, window.end):
             continue
         evidence = (
             built(

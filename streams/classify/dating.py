@@ -19,9 +19,14 @@ from typing import Any
 
 from schemas.documents import DateSource
 from streams.classify.pickling import by_fields
-from streams.classify.published import header_spans, read_publication_date
+from streams.classify.published import (
+    header_reach,
+    header_spans,
+    read_publication_date,
+    wire_stamp_spans,
+)
 
-__all__ = ["Dating"]
+__all__ = ["Dating", "PageDates"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +40,9 @@ class Dating:
     yearless: bool
     seen: date
 
-    def dateline_spans(self, body: str) -> tuple[tuple[int, int], ...]:
-        """Spans that date the page (datelines, date lines), read now if not yet."""
-        if self.header_spans is not None:
-            return self.header_spans
-        return header_spans(body, max(self.seen, self.day))
+    def page_dates(self, body: str) -> PageDates:
+        """What of ``body`` dates the page (datelines, date lines, a wire stamp)."""
+        return PageDates(body, self.header_spans, max(self.seen, self.day))
 
     @classmethod
     def of(
@@ -89,3 +92,31 @@ class Dating:
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return by_fields(self)  # (compiled, the class has no __setstate__)
+
+
+class PageDates:
+    """Whether a span of a body dates the page (a date line, a dateline, a wire stamp): such a
+    date is never a commitment's due date. Read on first need, and the top of the page only
+    for a span that starts there: most due dates lie further down, where only the wire
+    stamp can be."""
+
+    def __init__(self, body: str, spans: tuple[tuple[int, int], ...] | None, latest: date):
+        self._body = body
+        self._latest = latest
+        self._spans = spans  # every header span; None: not read yet
+        self._stamp: tuple[tuple[int, int], ...] | None = None  # the wire stamp alone
+        self._reach = -1  # where the spans but the stamp end; -1: not computed
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a span that dates the page."""
+        spans = self._spans
+        if spans is None:
+            if self._reach < 0:
+                self._reach = header_reach(self._body)
+            if start >= self._reach:
+                if self._stamp is None:
+                    self._stamp = wire_stamp_spans(self._body, self._latest)
+                spans = self._stamp
+            else:
+                spans = self._spans = header_spans(self._body, self._latest)
+        return any(lo < end and start < hi for lo, hi in spans)

@@ -31,7 +31,13 @@ from typing import Any, NamedTuple
 from streams.classify.lowercase import Folded, lowered
 from streams.classify.pickling import by_fields
 
-__all__ = ["PublicationDate", "header_spans", "read_publication_date"]
+__all__ = [
+    "PublicationDate",
+    "header_reach",
+    "header_spans",
+    "read_publication_date",
+    "wire_stamp_spans",
+]
 
 HEADER_LINES = 10
 HEADER_CHARS = 700
@@ -240,6 +246,17 @@ class _Header(NamedTuple):
     guessed: bool  # a dateline without a year, and no year from the context
 
 
+def _wire_stamp(body: str, latest: date) -> _Header | None:
+    """The body's first wire timestamp, "(2025/01/20-08:41)", if its date is plausible."""
+    stamp = _WIRE_STAMP.search(body) if "/" in body else None  # (a slash: a quick no)
+    if stamp is None:
+        return None
+    stamped = _date_of(stamp.groupdict())
+    if stamped is None or not _plausible(stamped, latest):
+        return None
+    return _Header((stamp.start(), stamp.end()), stamped, "timestamp", False)
+
+
 def _headers(body: str, latest: date, hint: Callable[[int, int], int | None]) -> Iterator[_Header]:
     """Every header of the body that dates the page, in the order a reader trusts them."""
     for at, line in _lines(body, HEADER_LINES, HEADER_CHARS):
@@ -247,11 +264,9 @@ def _headers(body: str, latest: date, hint: Callable[[int, int], int | None]) ->
             if _is_date_line(line, start, end) and _plausible(day, latest):
                 yield _Header((at, at + len(line)), day, "date line", False)
                 break
-    stamp = _WIRE_STAMP.search(body)
+    stamp = _wire_stamp(body, latest)
     if stamp is not None:
-        stamped = _date_of(stamp.groupdict())
-        if stamped is not None and _plausible(stamped, latest):
-            yield _Header((stamp.start(), stamp.end()), stamped, "timestamp", False)
+        yield stamp
     dateline = _DATELINE.search(body, 0, HEADER_CHARS)
     if dateline is not None and dateline.start() < HEADER_CHARS:
         groups = dateline.groupdict()
@@ -271,6 +286,20 @@ def header_spans(body: str, latest: date) -> tuple[tuple[int, int], ...]:
     """The ``header_spans`` of :func:`read_publication_date`, without choosing a date (for
     a page whose date was given: the title and the opening lines are not read)."""
     return tuple(sorted({header.span for header in _headers(body, latest, _no_hint)}))
+
+
+def header_reach(body: str) -> int:
+    """Where every header span but a wire stamp ends at the latest: the end of the line
+    holding offset HEADER_CHARS (a date line starts there at the latest, a dateline ends
+    before it). A span that starts after it dates the page only if it is the wire stamp."""
+    end = body.find("\n", HEADER_CHARS)
+    return len(body) if end < 0 else end
+
+
+def wire_stamp_spans(body: str, latest: date) -> tuple[tuple[int, int], ...]:
+    """The wire stamp's span among :func:`header_spans`, alone (none or one)."""
+    stamp = _wire_stamp(body, latest)
+    return () if stamp is None else (stamp.span,)
 
 
 def _no_hint(month: int, day: int) -> int | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
 
 from streams.classify.classifier import Classifier, DocumentText
+from streams.classify.dating import PageDates
 from streams.classify.published import header_spans, read_publication_date
 
 SEEN = date(2026, 12, 2)
@@ -152,3 +154,36 @@ def test_an_undated_archive_page_is_read_in_the_era_of_its_office_holders(
     result = classifier.classify(DocumentText("d", "", body, "en"), today=SEEN)
     assert {a.id for a in result.actors} == {"jp.yoko-kamikawa"}
     assert result.date_source == "observed" and result.published is None
+
+
+def _pages() -> list[str]:
+    """Bodies with date lines, datelines and wire stamps near and beyond the top."""
+    filler = "The ministers discussed trade and security at length in the capital. "
+    return [
+        "Headline\n\nMarch 28, 2023\n\nTOKYO, March 28 (Reuters) - Talks. (2023/03/28-10:00)",
+        "【ワシントン共同】外相は19日、会談した。\n2025年1月20日\n" + filler * 12,
+        filler * 9 + "\nTuesday, November 05, 2024\n" + filler * 3 + "(2024/11/05-09:00)",
+        filler * 10 + "(2024/11/05-09:00) " + filler + "\nMarch 3, 2024\n" + filler,
+        "x" * 690 + "\nMarch 3, 2024 and more on this line\n" + filler * 2,
+        "x" * 699 + "\n" + "March 3, 2024\n" + filler,
+        "x" * 700 + "\n" + "March 3, 2024\n" + filler,
+        "Newsroom\n20:00 JST, July 29, 2024\n" + filler * 20,
+        filler * 20,
+    ]
+
+
+@pytest.mark.parametrize("body", _pages())
+def test_the_page_dates_are_the_header_spans_wherever_asked_first(body: str) -> None:
+    """Read lazily (the top only for a span that starts there), the answer is the same as
+    against every header span, in any order of questions."""
+    spans = header_spans(body, SEEN)
+
+    def expected(start: int, end: int) -> bool:
+        return any(lo < end and start < hi for lo, hi in spans)
+
+    questions = [(s, s + w) for s in range(0, len(body), 7) for w in (1, 9, 40)]
+    for start, end in questions:
+        assert PageDates(body, None, SEEN).overlaps(start, end) == expected(start, end)
+    shared = PageDates(body, None, SEEN)
+    for start, end in random.Random(len(body)).sample(questions, len(questions)):
+        assert shared.overlaps(start, end) == expected(start, end), (start, end)
