@@ -25,7 +25,7 @@ Pure: no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -98,7 +98,7 @@ def _kind_automaton() -> Any:
 
 
 _KIND_SCAN = _kind_automaton()
-_NOT_WORD = re.compile(r"[^\w]+")
+_ASCII_NOT_WORD = {c: " " for c in range(128) if not re.match(r"\w", chr(c))}
 _NOT_WORD_CHAR = re.compile(r"[^\w]")
 
 
@@ -108,7 +108,9 @@ def _kind_hits(text: str) -> list[tuple[int, int, str]]:
     if not text:
         return []
     padded = (
-        " " + _NOT_WORD.sub(" ", text.lower()) + " "
+        # words and single spaces: what a regex putting one space for each run of
+        # non-word characters gives, but at C speed (offsets move: only their order counts)
+        " " + " ".join(text.lower().translate(_ASCII_NOT_WORD).split()) + " "
         if text.isascii()
         else (" " + _NOT_WORD_CHAR.sub(" ", text.lower()) + " ")  # offsets kept
     )
@@ -205,9 +207,7 @@ _SIDE_FOLDED, _FUTURE_FOLDED, _PAST_FOLDED, _SAID_BEFORE_FOLDED = map(
 _HEADLINE_PRESENT_FOLDED, _HEADLINE_FUTURE_FOLDED = map(
     Folded.of, (_HEADLINE_PRESENT, _HEADLINE_FUTURE)
 )
-_EN_DAY_FOLDED, _TRANCHE_WORD_FOLDED, _EN_ORDINAL_FOLDED = map(
-    Folded.of, (_EN_DAY, _TRANCHE_WORD, _EN_ORDINAL)
-)
+_EN_DAY_FOLDED, _EN_ORDINAL_FOLDED = map(Folded.of, (_EN_DAY, _EN_ORDINAL))
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,11 +268,14 @@ def _first_kind(text: str, end: int | None = None) -> tuple[int, str] | None:
 # within a first sentence these outrank what comes before them: a bill "passed and enacted"
 # was enacted; an exercise that "began on ... and concluded" is over
 _OUTRANKS = (("enacted", frozenset({"passed", "debate"})), ("end", frozenset({"start"})))
+_OUTRANKED = frozenset(kind for _, lower in _OUTRANKS for kind in lower)
 
 
 def _kind(title: str, lead: str, first: str, leaders: bool) -> str:
     """``first``: the lead's first sentence."""
     kind = _lead_kind(title, lead, first, leaders)
+    if kind not in _OUTRANKED:
+        return kind
     in_first = {k for _, _, k in _kind_hits(f"{title}\n{first}")}
     for higher, lower in _OUTRANKS:
         if kind in lower and higher in in_first:
@@ -341,6 +344,54 @@ def _sentences(text: str, most: int) -> list[str]:
     return out
 
 
+def _group_words(pattern: re.Pattern[str], group: str) -> list[str]:
+    """The words of a named group of ``pattern`` written as ``(?P<group>a|b|c)``."""
+    found = re.search(rf"\(\?P<{group}>([^()]*)\)", pattern.pattern)
+    assert found is not None, group
+    return found.group(1).split("|")
+
+
+def _day_word_automaton() -> Any:
+    """Every word an _EN_DAY match opens with (but "on"): weekdays, months, "today"..."""
+    automaton = ahocorasick.Automaton()
+    for group in ("weekday", "month", "today", "yesterday"):
+        for word in _group_words(_EN_DAY, group):
+            automaton.add_word(word, (len(word), group == "weekday"))
+    automaton.make_automaton()
+    return automaton
+
+
+_DAY_WORDS = _day_word_automaton()
+
+
+def _en_days(text: str, folded: str | None) -> Iterator[re.Match[str]]:
+    """``_EN_DAY_FOLDED.finditer(text, folded)``, tried only where a match can start: at
+    one of its words, or at the "on" before a weekday. The pattern opens with "\\b" and
+    alternatives, so the regex engine would try them all at every offset."""
+    if folded is None:
+        yield from _EN_DAY.finditer(text)
+        return
+    starts: set[int] = set()
+    for end, (length, weekday) in _DAY_WORDS.iter(folded):
+        start = end - length + 1
+        starts.add(start)
+        if weekday:  # "on Monday"
+            k = start
+            while k > 0 and folded[k - 1].isspace():
+                k -= 1
+            if k < start and k >= 2 and folded[k - 2 : k] == "on":
+                starts.add(k - 2)
+    reach = 0
+    twin = _EN_DAY_FOLDED.twin
+    for start in sorted(starts):
+        if start < reach:
+            continue
+        match = twin.match(folded, start)
+        if match is not None:
+            yield match
+            reach = match.end()
+
+
 def _nearest(published: date, month: int, day: int, forward: bool) -> date | None:
     """The date with ``month``/``day`` nearest ``published``: on or before it for a report,
     on or after it for an announcement."""
@@ -363,7 +414,7 @@ def _day(text: str, published: date | None, preview: bool) -> tuple[date | None,
     found: list[tuple[date, bool]] = []
     folded = lowered(text)
     # on the lowered copy the groups are lower case: _resolve reads them so anyway
-    english = _EN_DAY_FOLDED.finditer(text, folded)
+    english = _en_days(text, folded)
     # every Japanese day has one of these (most English text has none: a slow pattern)
     japanese = _JA_DAY.finditer(text) if any(c in text for c in _JA_DAY_CHARS) else ()
     for matches in (english, japanese):
@@ -448,13 +499,21 @@ def _rounds(text: str, spans: Iterable[tuple[int, int, str]]) -> tuple[str, ...]
     return tuple(sorted(out))
 
 
+def _names_a_tranche(text: str) -> bool:
+    """Whether "tranche" or "phase" is in ``text``, in any case."""
+    folded = lowered(text)
+    if folded is None:
+        return _TRANCHE_WORD.search(text) is not None
+    return "tranche" in folded or "phase" in folded
+
+
 def _tranches(text: str, spans: Iterable[tuple[int, int, str]]) -> set[str]:
     """``initiative#tranche#3`` / ``#phase#1`` for the loan tranches and phases ``text``
     names within reach of an initiative's mention: a rail loan's fourth tranche is not
     its first."""
     out: set[str] = set()
     head = text[: LEAD_CHARS * 2]
-    if "期" not in head and not _TRANCHE_WORD_FOLDED.search(head, lowered(head)):
+    if "期" not in head and not _names_a_tranche(head):
         return out
     mentions = list(spans)
     for match in _TRANCHE.finditer(text, 0, LEAD_CHARS * 2):

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 
-from streams.classify.story_signals import compatible_kinds, event_signals
+from streams.classify.lowercase import lowered
+from streams.classify.story_signals import (
+    _EN_DAY_FOLDED,
+    _KIND_SCAN,
+    _en_days,
+    _kind_hits,
+    compatible_kinds,
+    event_signals,
+)
+from tests.unit.streams.classify.own_texts import own_texts
 
 MONDAY = date(2025, 3, 3)
 
@@ -121,3 +131,40 @@ def test_the_day_of_the_act_outranks_the_day_of_its_announcement() -> None:
     assert event_signals("", ja, date(2018, 10, 1)).day == date(2018, 9, 28)
     en = "The agency said on Monday the ministers signed the loan on Friday in Delhi."
     assert event_signals("", en, MONDAY).day == date(2025, 2, 28)
+
+
+_DAY_TEXTS = [
+    "They met on Monday and again on  Tuesday; upon Friday, moon Sunday, ON\tSATURDAY.",
+    "Talks on Jan. 5, 2025, then March 3rd and sept 30 2024; May 12. mayday 4, dismay 7",
+    "Today, this morning, this afternoon and tonight; yesterday. Yesterday's talks.",
+    "MONDAYS, monday1, Mon 3, december 31st 2030, Dec 1 19999, ｍｏｎｄａｙ and ＭＯＮＤＡＹ",
+    "on\nWednesday\nthe 4th, on Thursday-week, on_Friday, (Sunday), octopus 5, jun 0",
+]
+
+
+def _texts() -> list[str]:
+    return [*_DAY_TEXTS, *own_texts()]
+
+
+def test_english_days_are_found_where_the_plain_pattern_finds_them() -> None:
+    for text in _texts():
+        folded = lowered(text)
+        expected = [(m.span(), m.groupdict()) for m in _EN_DAY_FOLDED.finditer(text, folded)]
+        got = [(m.span(), m.groupdict()) for m in _en_days(text, folded)]
+        assert got == expected, text[:80]
+
+
+_NOT_WORD = re.compile(r"[^\w]+")  # what the ASCII path put a space for, one per run
+
+
+def test_event_words_are_found_in_the_order_the_plain_rewrite_gives() -> None:
+    for text in [*_texts(), "  --Signed; met! (held talks)…", "call_on calls  on\n\ncalled on"]:
+        if not text.isascii():
+            continue
+        padded = " " + _NOT_WORD.sub(" ", text.lower()) + " "
+        expected = sorted(
+            (end - length + 1 + word - 1, rank, kind)
+            for end, (length, rank, kind, word) in _KIND_SCAN.iter(padded)
+        )
+        got = sorted(_kind_hits(text))
+        assert [(r, k) for _, r, k in got] == [(r, k) for _, r, k in expected], text[:80]
