@@ -72,6 +72,20 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _NEXT_DAY = ("翌日", "following", "next", "after")
 
 
+# every match of _SAME_DAY / _DURING holds one of these (lower case): a quick no for the
+# many sentences that hold none, where the patterns would be tried at every offset
+_SAME_DAY_WORDS = ("day", "同日", "翌日")
+_DURING_WORDS = ("during", "sidelines", "margins", "訪", "滞在", "サミット", "会")
+
+
+def _has_any(body: str, folded: str | None, start: int, end: int, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` is in ``body[start:end]``, in any case (on ``folded``, the
+    lowered body, when there is one; else the patterns decide)."""
+    if folded is None:
+        return True
+    return any(folded.find(word, start, end) >= 0 for word in words)
+
+
 def may_refer_back(body: str, folded: str | None) -> bool:
     """A cheap test: whether ``body`` may hold a back reference at all."""
     text = body.lower() if folded is None else folded
@@ -117,7 +131,11 @@ def referred_windows(
     for s_start, s_end in candidates:
         if any(s_start <= w < s_end for w in starts):
             continue  # dated in its own words
-        same = _SAME_DAY.search(body, folded, s_start, s_end)
+        same = (
+            _SAME_DAY.search(body, folded, s_start, s_end)
+            if _has_any(body, folded, s_start, s_end, _SAME_DAY_WORDS)
+            else None
+        )
         if same is not None:
             found = _day_before(body, folded, sentences, same.start(), today)
             if found is not None:
@@ -126,6 +144,8 @@ def referred_windows(
                     day += timedelta(days=1)
                 if day >= today:
                     out.append(DueWindow(same.start(), same.end(), day, day, relative, "same_day"))
+            continue
+        if not _has_any(body, folded, s_start, s_end, _DURING_WORDS):
             continue
         during = _DURING.search(body, folded, s_start, s_end)
         if during is None:

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from streams.classify.back_references import may_refer_back, referred_windows
+from streams.classify.back_references import (
+    _DURING,
+    _DURING_WORDS,
+    _SAME_DAY,
+    _SAME_DAY_WORDS,
+    _has_any,
+    may_refer_back,
+    referred_windows,
+)
 from streams.classify.dates import find_due_windows
+from streams.classify.lowercase import lowered
 from streams.classify.sentences import Sentences
+from tests.unit.streams.classify.own_texts import own_texts
 
 
 def _referred(body: str, today: date) -> list[tuple[str, str, str]]:
@@ -81,3 +91,25 @@ def test_the_cheap_test_lets_plain_text_through_only_when_it_may_refer() -> None
     assert not may_refer_back("Prices rose in March.", None)
     assert may_refer_back("On the same day the talks end.", None)
     assert may_refer_back("首相の訪問中に", None)
+
+
+_REFERRING = [
+    "the same day", "That  Day", "the following day", "the next day", "the day after",
+    "同日", "翌日", "during the visit", "During his three-day state visit", "on the sidelines "
+    "of the summit", "in the margins of their meeting", "on the margins of the dialogue",
+    "during the course of the trip", "訪問中", "訪日の際", "滞在中", "サミットの合間",
+    "首脳会談に合わせ", "会合の場", "会議期間中",
+]  # fmt: skip
+
+
+def test_every_back_reference_holds_a_word_the_quick_test_looks_for() -> None:
+    """The quick test skips the patterns in sentences without these words: each form the
+    patterns know must hold one, or a back reference would be missed."""
+    found = 0
+    for text in [*_REFERRING, *own_texts()]:
+        folded = lowered(text)
+        for pattern, words in ((_SAME_DAY, _SAME_DAY_WORDS), (_DURING, _DURING_WORDS)):
+            for match in pattern.finditer(text, folded):
+                found += 1
+                assert _has_any(text, folded, match.start(), match.end(), words), match.group()
+    assert found >= len(_REFERRING)
