@@ -62,7 +62,8 @@ _I = re.IGNORECASE
 _FULL_DATES = (
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", _I),  # March 28, 2023 / Nov 11 2013
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", _I),  # 29 March 2023
-    re.compile(r"\b(?P<year>(?:19|20)\d\d)[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)\b"),
+    # the "\b" before the year is read after it (a literal opening is searched for faster)
+    re.compile(r"(?P<year>(?:19|20)\d\d)(?<=\b\d{4})[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)\b"),
     re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*日"),
     re.compile(r"(?P<era>令和|平成|昭和)\s*(?P<year>元|\d{1,2})\s*年\s*(?P<month>[01]?\d)\s*月"
                r"\s*(?P<day>[0-3]?\d)\s*日"),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from streams.classify.date_patterns import PATTERNS
 from streams.classify.dates import find_due_windows
+from streams.classify.published import _FULL_DATES
+from tests.unit.streams.classify.own_texts import own_texts
 
 DAY = date(2025, 12, 15)
 
@@ -178,3 +182,33 @@ def test_windows_are_ordered_and_never_end_before_the_document_date(
         assert window.due_from <= window.due_to
         assert window.due_to >= today
         assert 0 <= window.start < window.end <= len(text)
+
+
+_OPENINGS = [
+    *("the 2024 Summit", "bathe 2024 Summit", "the\n2031 Plan", "THE 2024 X", "the 2024 x"),
+    *("2025-01-02", "12025-01-02", "x2025/1/2", "_2025.1.2", "é2025-1-2", "(2025/12/31)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rewritten", "plain"),
+    [
+        (
+            dict((kind, p) for kind, _, p in PATTERNS)["the_year"],
+            r"\bthe\s+(?P<year>(?:19|20)\d\d)\s+(?=[A-Z])",
+        ),
+        (
+            _FULL_DATES[2],
+            r"\b(?P<year>(?:19|20)\d\d)[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)\b",
+        ),
+    ],
+)
+def test_a_boundary_read_after_the_opening_finds_what_it_did_before(
+    rewritten: re.Pattern[str], plain: str
+) -> None:
+    """Patterns open with a literal so the engine searches for it; the "\\b" it had at its
+    start is read in a look-behind after it, which must find the same."""
+    before = re.compile(plain, rewritten.flags)
+    for text in [*_OPENINGS, *own_texts()]:
+        expected = [(m.span(), m.groupdict()) for m in before.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in rewritten.finditer(text)] == expected, text[:60]
