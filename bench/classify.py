@@ -28,6 +28,7 @@ import os
 import random
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -308,9 +309,12 @@ def _before_line(before: dict[str, Any]) -> str:
     met = "met" if before["time_ratio"] <= before["limit"] else "not met"
     return (
         f"{what}: {before['before_mb_s']:.2f} MB/s then, {before['now_mb_s']:.2f} MB/s today "
-        "(default taxonomy, the same documents, both warm, the best of four passes in two "
-        "interleaved rounds): today's takes "
-        f"{before['time_ratio']}x its time; limit {before['limit']}x: {met}."
+        "(default taxonomy, the same documents, both warm; medians of "
+        f"{len(before.get('round_ratios', ())) or 'the'} interleaved rounds, each side the "
+        "best of two passes per round): today's takes "
+        f"{before['time_ratio']}x its time (median of the rounds' ratios "
+        f"{', '.join(map(str, before.get('round_ratios', ())))}); "
+        f"limit {before['limit']}x: {met}."
     )
 
 
@@ -325,11 +329,12 @@ def from_source(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     return dict(json.loads(child.stdout.strip().splitlines()[-1]))
 
 
-def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 2) -> dict[str, Any]:
+def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 5) -> dict[str, Any]:
     """MB/s of the classifier at BEFORE_REAL_NEWS (from its sources, with its own default
     taxonomy, in a child process, after a warm-up) and of today's (default taxonomy, warm),
-    on the same documents, the best pass of ``rounds`` interleaved rounds of two: this
-    machine's speed drifts more than the difference."""
+    on the same documents, in ``rounds`` interleaved rounds (each side the best of two
+    passes per round); the ratio is the median of the rounds' ratios: this machine's speed
+    drifts by more than the difference over a minute, less within one round."""
     try:
         archive = subprocess.run(
             [*GIT_ARCHIVE, BEFORE_REAL_NEWS, "streams", "schemas"],
@@ -344,7 +349,7 @@ def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 2) 
     classify = Classifier(load_taxonomy()).classify
     for doc in docs[:20]:  # warm, as the child warms its own
         classify(doc)
-    before = now = 0.0
+    pairs: list[tuple[float, float]] = []  # (before, now) MB/s of each round
     with tempfile.TemporaryDirectory(prefix="pw-bench-before-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")
@@ -364,14 +369,17 @@ def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 2) 
             child = subprocess.run(
                 [*command, str(seconds)], capture_output=True, text=True, check=True, cwd=tmp
             )
-            before = max(before, float(json.loads(child.stdout.strip().splitlines()[-1])["mb_s"]))
-            for _ in range(2):  # as the child: the best of two passes
-                now = max(now, measure(classify, docs, seconds)["mb_s"])
+            before = float(json.loads(child.stdout.strip().splitlines()[-1])["mb_s"])
+            # as the child: the best of two passes
+            now = max(measure(classify, docs, seconds)["mb_s"] for _ in range(2))
+            pairs.append((before, now))
+    ratios = [b / n for b, n in pairs]
     return {
         "commit": BEFORE_REAL_NEWS,
-        "before_mb_s": before,
-        "now_mb_s": now,
-        "time_ratio": round(before / now, 2),
+        "before_mb_s": round(statistics.median(b for b, _ in pairs), 3),
+        "now_mb_s": round(statistics.median(n for _, n in pairs), 3),
+        "time_ratio": round(statistics.median(ratios), 2),
+        "round_ratios": [round(r, 2) for r in ratios],
         "limit": LIMIT_VS_BEFORE,
     }
 
