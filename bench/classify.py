@@ -311,7 +311,7 @@ def _before_line(before: dict[str, Any]) -> str:
     met = "met" if before["time_ratio"] <= before["limit"] else "not met"
     return (
         f"{what}: {before['before_mb_s']:.2f} MB/s then, {before['now_mb_s']:.2f} MB/s today "
-        "(default taxonomy, the same documents, both warm; medians of "
+        "(default taxonomy, the same documents, each in a fresh process, warm; medians of "
         f"{len(before.get('round_ratios', ())) or 'the'} interleaved rounds, each side the "
         "best of two passes per round): today's takes "
         f"{before['time_ratio']}x its time (median of the rounds' ratios "
@@ -333,10 +333,12 @@ def from_source(args: argparse.Namespace) -> dict[str, dict[str, float]]:
 
 def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 5) -> dict[str, Any]:
     """MB/s of the classifier at BEFORE_REAL_NEWS (from its sources, with its own default
-    taxonomy, in a child process, after a warm-up) and of today's (default taxonomy, warm),
-    on the same documents, in ``rounds`` interleaved rounds (each side the best of two
-    passes per round); the ratio is the median of the rounds' ratios: this machine's speed
-    drifts by more than the difference over a minute, less within one round."""
+    taxonomy) and of today's (this checkout, compiled if built, default taxonomy), each in
+    a fresh child process of the same harness after a warm-up (a process that has held the
+    10k-alias classifier runs slower), on the same documents, in ``rounds`` interleaved
+    rounds (each side the best of two passes per round); the ratio is the median of the
+    rounds' ratios: this machine's speed drifts by more than the difference over a minute,
+    less within one round."""
     try:
         archive = subprocess.run(
             [*GIT_ARCHIVE, BEFORE_REAL_NEWS, "streams", "schemas"],
@@ -348,9 +350,6 @@ def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 5) 
     if archive.returncode != 0:
         reason = archive.stderr.decode(errors="replace").strip() or "git archive failed"
         return {"commit": BEFORE_REAL_NEWS, "error": reason}
-    classify = Classifier(load_taxonomy()).classify
-    for doc in docs[:20]:  # warm, as the child warms its own
-        classify(doc)
     pairs: list[tuple[float, float]] = []  # (before, now) MB/s of each round
     with tempfile.TemporaryDirectory(prefix="pw-bench-before-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
@@ -366,15 +365,15 @@ def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 5) 
                     "published": doc.published.isoformat() if doc.published else None,
                 }
                 out.write(json.dumps(record) + "\n")
-        command = [sys.executable, str(ROOT / "bench" / "classify_before.py"), tmp, str(documents)]
+        child = [sys.executable, str(ROOT / "bench" / "classify_before.py")]
+
+        def mb_s(sources: str) -> float:
+            run = [*child, sources, str(documents), str(seconds)]
+            done = subprocess.run(run, capture_output=True, text=True, check=True, cwd=sources)
+            return float(json.loads(done.stdout.strip().splitlines()[-1])["mb_s"])
+
         for _ in range(rounds):
-            child = subprocess.run(
-                [*command, str(seconds)], capture_output=True, text=True, check=True, cwd=tmp
-            )
-            before = float(json.loads(child.stdout.strip().splitlines()[-1])["mb_s"])
-            # as the child: the best of two passes
-            now = max(measure(classify, docs, seconds)["mb_s"] for _ in range(2))
-            pairs.append((before, now))
+            pairs.append((mb_s(tmp), mb_s(str(ROOT))))
     ratios = [b / n for b, n in pairs]
     return {
         "commit": BEFORE_REAL_NEWS,

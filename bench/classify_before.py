@@ -1,10 +1,11 @@
-"""Child of bench/classify.py: the classifier of an earlier commit, on the same documents.
+"""Child of bench/classify.py: one classifier on the benchmark's documents, in a fresh process.
 
-Usage: ``python bench/classify_before.py SOURCES DOCUMENTS SECONDS``: SOURCES is a tree of
-that commit's ``streams`` and ``schemas`` (from ``git archive``), DOCUMENTS a JSON-lines file
+Usage: ``python bench/classify_before.py SOURCES DOCUMENTS SECONDS``: SOURCES is a tree with
+``streams`` and ``schemas`` (an earlier commit's from ``git archive``, or this checkout, so
+that both sides run in the same harness), DOCUMENTS a JSON-lines file
 of the benchmark's documents. Prints one JSON line: the best MB/s of process CPU time of two passes
 over as much of the documents as SECONDS allows (``bench.cpu_measure``),
-after a warm-up, with that commit's own default taxonomy.
+after a warm-up, with that tree's own default taxonomy.
 """
 
 from __future__ import annotations
