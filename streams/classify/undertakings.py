@@ -32,6 +32,7 @@ and so may be attached to the initiative of its paragraph. Pure: no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import ahocorasick
@@ -97,6 +98,12 @@ _ACTION = re.compile(
 )
 
 _FOLDED = (case_sensitive(_CUE), case_sensitive(_NEGATED_BEFORE), case_sensitive(_NEGATED_AFTER))
+# Where a cue can start on lowered text: an English alternative opens with "\b" and one of
+# these letters (so no word character before it), a Japanese one with one of these
+# characters. The cue pattern is tried only there: searched, it would be tried at every
+# offset, as it opens with "\b". The look-behind comes after the letter so that the search
+# opens with a set of characters, which the regex engine skips to.
+_CUE_STARTS = re.compile(r"[acdeilmoprstuvw](?<!\w.)|[予方見目計調開実行楽締署訪出参会派]")
 _FOLDED_ACTION = case_sensitive(_ACTION)
 _FOLDED_NEGATION_WORD = case_sensitive(_NEGATION_WORD)
 
@@ -131,15 +138,33 @@ def cue_in(text: str, start: int, end: int, folded: str | None = None) -> int | 
     ``folded`` is ``lowered(text)`` (:mod:`streams.classify.lowercase`), if the
     caller has it: the same answer, faster.
     """
-    cue, before_cue, after_cue = _CUE, _NEGATED_BEFORE, _NEGATED_AFTER
-    if folded is not None:
-        text, cue, before_cue, after_cue = folded, *_FOLDED
-    for match in cue.finditer(text, start, end):
+    if folded is None:
+        matches: Iterable[re.Match[str]] = _CUE.finditer(text, start, end)
+        before_cue, after_cue = _NEGATED_BEFORE, _NEGATED_AFTER
+    else:
+        text, matches = folded, _cues_from_starts(folded, start, end)
+        before_cue, after_cue = _FOLDED[1], _FOLDED[2]
+    for match in matches:
         before = text[max(start, match.start() - 20) : match.start()]
         if before_cue.search(before) or after_cue.match(text, match.end(), end):
             continue
         return match.start()
     return None
+
+
+def _cues_from_starts(folded: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """``_FOLDED[0].finditer(folded, start, end)``, the pattern tried only where a cue can
+    start (see _CUE_STARTS)."""
+    cue = _FOLDED[0]
+    reach = start
+    for opening in _CUE_STARTS.finditer(folded, start, end):
+        at = opening.start()
+        if at < reach:
+            continue
+        match = cue.match(folded, at, end)
+        if match is not None:
+            yield match
+            reach = match.end()
 
 
 def dropped_plan_before(text: str, start: int, position: int, folded: str | None = None) -> bool:

@@ -6,9 +6,12 @@ import random
 import re
 
 from streams.classify import normalise as normalisation
+from streams.classify import undertakings
+from streams.classify.lowercase import lowered
 from streams.classify.normalise import normalise
 from streams.classify.sentences import Sentences, _after_abbreviation
 from streams.classify.undertakings import cue_in, cue_positions
+from tests.unit.streams.classify.own_texts import own_texts
 
 
 def test_sentences_do_not_break_after_abbreviations_or_initials() -> None:
@@ -77,3 +80,43 @@ def test_the_abbreviation_check_agrees_with_the_pattern_it_replaced() -> None:
                 assert _after_abbreviation(body, at) == expected, (body, at)
                 checked += 1
     assert checked > 20_000
+
+
+def _cue_in_by_search(text: str, start: int, end: int) -> int | None:
+    """cue_in on lowered text as it was: the cue pattern searched over the whole sentence."""
+    cue, before_cue, after_cue = undertakings._FOLDED
+    for match in cue.finditer(text, start, end):
+        before = text[max(start, match.start() - 20) : match.start()]
+        if before_cue.search(before) or after_cue.match(text, match.end(), end):
+            continue
+        return match.start()
+    return None
+
+
+def _cue_texts() -> list[str]:
+    rng = random.Random(3)
+    words = [*undertakings._ENGLISH, *undertakings._JAPANESE, "not", "was", "the", "meet", "to"]
+    acts = ("訪問", "出席", "開催", "実施", "参加", "会談", "署名", "派遣")
+    words += [f"{act}します" for act in acts]
+    fillers = ["x", "Tokyo", "(", "-", "_", "2026", ".", ",", "\n", "é", "会合を", "しますか"]
+    made = [
+        " ".join(rng.choice(words + fillers) for _ in range(rng.randint(1, 14))).upper()
+        if rng.random() < 0.2
+        else "".join(rng.choice(words + fillers) + rng.choice(["", " ", "  "]) for _ in range(14))
+        for _ in range(3000)
+    ]
+    return [*made, *own_texts()]
+
+
+def test_cues_tried_at_their_starts_are_those_the_search_finds() -> None:
+    found = 0
+    for text in _cue_texts():
+        folded = lowered(text)
+        assert folded is not None
+        sentences = Sentences(text)
+        for end in [*sentences.ends, len(text)]:
+            start, stop = sentences.around(max(0, end - 1))
+            expected = _cue_in_by_search(folded, start, stop)
+            assert cue_in(text, start, stop, folded) == expected, text[start:stop]
+            found += expected is not None
+    assert found > 1000
