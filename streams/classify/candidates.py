@@ -40,7 +40,7 @@ from typing import Protocol
 from schemas.classification import Evidence, InitiativeCandidate
 from streams.classify.built import built
 from streams.classify.normalise import is_cjk
-from streams.classify.sentences import Sentences
+from streams.classify.sentences import Sentences, is_word
 from streams.taxonomy.model import Taxonomy
 
 __all__ = ["CandidateFinder", "DocumentHits", "PartyNames", "party_names"]
@@ -208,11 +208,6 @@ class _Found:
 _NEAR_CHARS = 60  # a name's words are looked for this far back first (most names fit)
 
 
-def _is_word(char: str) -> bool:
-    """Whether the regex engine takes ``char`` for a word character (``\\w``)."""
-    return char.isalnum() or char == "_"
-
-
 def _heads(text: str) -> list[tuple[int, int, str]]:
     """(start, end, head) of each English head word: what ``_HEAD_RE.finditer`` finds.
 
@@ -226,7 +221,7 @@ def _heads(text: str) -> list[tuple[int, int, str]]:
         at = text.find(head)
         while at >= 0:
             end = at + len(head)
-            if (at == 0 or not _is_word(text[at - 1])) and (end == size or not _is_word(text[end])):
+            if (at == 0 or not is_word(text[at - 1])) and (end == size or not is_word(text[end])):
                 found.append((at, rank, end, head))
             at = text.find(head, at + 1)
     found.sort()

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["ASCII_LOOKALIKES", "Folded", "case_sensitive", "lowered"]
+__all__ = ["ASCII_LOOKALIKES", "Folded", "case_sensitive", "lowered", "matches_at"]
 
 _LOOKALIKES = "\u0130\u0131\u017f\u212a"  # İ ı ſ K (Kelvin)
 ASCII_LOOKALIKES = str.maketrans(dict(zip(_LOOKALIKES, "iisk", strict=True)))
@@ -76,3 +76,21 @@ class Folded:
         if folded is None:
             return self.pattern.sub(repl, text)
         return self.twin.sub(repl, folded)
+
+
+def matches_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int], end: int
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text, pos, end)`` for a pattern that opens with "\\b" and
+    alternatives (the engine would try them all at every offset), when ``starts``
+    (ascending, from ``pos`` on) holds every offset where a match can begin: the pattern is
+    matched there only, and a start inside the last match is passed over, as finditer
+    does."""
+    reach = 0
+    for start in starts:
+        if start < reach:
+            continue
+        match = pattern.match(text, start, end)
+        if match is not None:
+            yield match
+            reach = match.end()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-__all__ = ["Sentences"]
+__all__ = ["Sentences", "is_word"]
 
 # One character class first, so the engine skips ahead fast; the same matches as
 # [.!?]+["'”’)\]]*(?=\s|$) | [。！？]+ | \n
@@ -28,7 +28,7 @@ _DOTTED = ("e.g", "i.e")  # abbreviations with a full stop inside
 _PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
-def _is_word(char: str) -> bool:
+def is_word(char: str) -> bool:
     """Whether the regex engine takes ``char`` for a word character (``\\w``)."""
     return char.isalnum() or char == "_"
 
@@ -40,15 +40,15 @@ def _after_abbreviation(body: str, at: int) -> bool:
     if at > 0 and body[at - 1] == "\n":
         at -= 1
     start = at
-    while start > 0 and at - start <= 6 and _is_word(body[start - 1]):
+    while start > 0 and at - start <= 6 and is_word(body[start - 1]):
         start -= 1
-    if start > 0 and _is_word(body[start - 1]):
+    if start > 0 and is_word(body[start - 1]):
         return False  # longer than any abbreviation
     word = body[start:at]
     if word in _ABBREVIATIONS or (len(word) == 1 and word in _CAPITALS):
         return True
     dotted = body[at - 3 : at] if at >= 3 else ""
-    return dotted in _DOTTED and (at == 3 or not _is_word(body[at - 4]))
+    return dotted in _DOTTED and (at == 3 or not is_word(body[at - 4]))
 
 
 class Sentences:

@@ -32,7 +32,7 @@ from typing import Any
 
 import ahocorasick
 
-from streams.classify.lowercase import Folded, lowered
+from streams.classify.lowercase import Folded, lowered, matches_at
 from streams.classify.pickling import by_fields
 from streams.classify.sentences import Sentences
 
@@ -381,15 +381,7 @@ def _en_days(text: str, folded: str | None) -> Iterator[re.Match[str]]:
                 k -= 1
             if k < start and k >= 2 and folded[k - 2 : k] == "on":
                 starts.add(k - 2)
-    reach = 0
-    twin = _EN_DAY_FOLDED.twin
-    for start in sorted(starts):
-        if start < reach:
-            continue
-        match = twin.match(folded, start)
-        if match is not None:
-            yield match
-            reach = match.end()
+    yield from matches_at(_EN_DAY_FOLDED.twin, folded, sorted(starts), len(folded))
 
 
 def _nearest(published: date, month: int, day: int, forward: bool) -> date | None:

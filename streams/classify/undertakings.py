@@ -32,12 +32,12 @@ and so may be attached to the initiative of its paragraph. Pure: no I/O.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import ahocorasick
 
-from streams.classify.lowercase import case_sensitive
+from streams.classify.lowercase import case_sensitive, matches_at
 from streams.classify.normalise import Normalised
 
 __all__ = ["cue_in", "cue_positions", "dropped_plan_before", "names_an_action"]
@@ -142,7 +142,8 @@ def cue_in(text: str, start: int, end: int, folded: str | None = None) -> int | 
         matches: Iterable[re.Match[str]] = _CUE.finditer(text, start, end)
         before_cue, after_cue = _NEGATED_BEFORE, _NEGATED_AFTER
     else:
-        text, matches = folded, _cues_from_starts(folded, start, end)
+        starts = (m.start() for m in _CUE_STARTS.finditer(folded, start, end))
+        text, matches = folded, matches_at(_FOLDED[0], folded, starts, end)
         before_cue, after_cue = _FOLDED[1], _FOLDED[2]
     for match in matches:
         before = text[max(start, match.start() - 20) : match.start()]
@@ -150,21 +151,6 @@ def cue_in(text: str, start: int, end: int, folded: str | None = None) -> int | 
             continue
         return match.start()
     return None
-
-
-def _cues_from_starts(folded: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """``_FOLDED[0].finditer(folded, start, end)``, the pattern tried only where a cue can
-    start (see _CUE_STARTS)."""
-    cue = _FOLDED[0]
-    reach = start
-    for opening in _CUE_STARTS.finditer(folded, start, end):
-        at = opening.start()
-        if at < reach:
-            continue
-        match = cue.match(folded, at, end)
-        if match is not None:
-            yield match
-            reach = match.end()
 
 
 def dropped_plan_before(text: str, start: int, position: int, folded: str | None = None) -> bool:
