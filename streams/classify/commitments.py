@@ -269,12 +269,17 @@ def extract_commitments(
     # a window taken from an earlier sentence ("during the visit") dates another act
     merged: dict[tuple[str | None, date, date, bool], Commitment] = {}
     cues: dict[tuple[int, int], int | None] = {}  # per sentence: several dates share one
+    # a date outside the candidate sentences (found in a region's margin) has no cue word,
+    # or neither an anchor nor an act: it could only be dropped below, at a higher cost
+    in_candidates = set(candidates)
     for window in windows:
+        s_start, s_end = sentences.around(window.start)
+        if (s_start, s_end) not in in_candidates:
+            continue
         if window.relative and not relative_ok:
             continue  # no publication date: "next month" of when?
         if _looked_back(body, window, folded):
             continue
-        s_start, s_end = sentences.around(window.start)
         if window.kind in _FORWARD_KINDS and (
             not _FUTURE_FOLDED.search(body, folded, s_start, s_end)
             or _day_of_a_past_act(body, window, folded)
