@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup native-clean demo test lint typecheck unit bench eval schemas clean promtool broker soak compat
+.PHONY: setup native-clean demo test lint typecheck unit bench bench-instructions eval schemas clean promtool broker soak compat
 
 # Each step says what it does: on a fresh machine the install takes a minute or more, and pip
 # lists every package it collects and installs as it goes.
@@ -71,6 +71,11 @@ bench: broker
 	$(BIN)/python bench/alerts.py
 	$(BIN)/python bench/delivery_soak.py
 	$(BIN)/python bench/brokers.py
+
+# Instructions per classification pass, today's classifier and the one before real-news
+# reading (valgrind; timing on a shared machine is too noisy for a 20 % limit)
+bench-instructions: setup
+	$(BIN)/python bench/classify_instructions.py
 
 # Which Kafka versions the clients work with, topic configs as created, lag and kcat
 # (docs/DEPLOY.md); installs each broker version it measures.

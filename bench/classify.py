@@ -34,7 +34,8 @@ import sys
 import tarfile
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -332,14 +333,14 @@ def from_source(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     return dict(json.loads(child.stdout.strip().splitlines()[-1]))
 
 
-def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 5) -> dict[str, Any]:
-    """MB/s of the classifier at BEFORE_REAL_NEWS (from its sources, with its own default
-    taxonomy) and of today's (this checkout, compiled if built, default taxonomy), each in
-    a fresh child process of the same harness after a warm-up (a process that has held the
-    10k-alias classifier runs slower), on the same documents, in ``rounds`` interleaved
-    rounds (each side the best of two passes per round); the ratio is the median of the
-    rounds' ratios: this machine's speed drifts by more than the difference over a minute,
-    less within one round."""
+class BeforeUnavailable(Exception):
+    """The earlier commit's sources cannot be had (no git, or the commit is not here)."""
+
+
+@contextmanager
+def before_tree(docs: list[DocumentText]) -> Iterator[tuple[str, Path]]:
+    """A temporary tree with BEFORE_REAL_NEWS's ``streams`` and ``schemas`` (from ``git
+    archive``) and ``docs`` written as JSON lines: (the tree, the documents file)."""
     try:
         archive = subprocess.run(
             [*GIT_ARCHIVE, BEFORE_REAL_NEWS, "streams", "schemas"],
@@ -347,11 +348,10 @@ def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 5) 
             check=False,
         )
     except OSError as exc:
-        return {"commit": BEFORE_REAL_NEWS, "error": f"git: {exc}"}
+        raise BeforeUnavailable(f"git: {exc}") from exc
     if archive.returncode != 0:
         reason = archive.stderr.decode(errors="replace").strip() or "git archive failed"
-        return {"commit": BEFORE_REAL_NEWS, "error": reason}
-    pairs: list[tuple[float, float]] = []  # (before, now) MB/s of each round
+        raise BeforeUnavailable(reason)
     with tempfile.TemporaryDirectory(prefix="pw-bench-before-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(tmp, filter="data")
@@ -366,15 +366,31 @@ def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 5) 
                     "published": doc.published.isoformat() if doc.published else None,
                 }
                 out.write(json.dumps(record) + "\n")
-        child = [sys.executable, str(ROOT / "bench" / "classify_before.py")]
+        yield tmp, documents
 
-        def mb_s(sources: str) -> float:
-            run = [*child, sources, str(documents), str(seconds)]
-            done = subprocess.run(run, capture_output=True, text=True, check=True, cwd=sources)
-            return float(json.loads(done.stdout.strip().splitlines()[-1])["mb_s"])
 
-        for _ in range(rounds):
-            pairs.append((mb_s(tmp), mb_s(str(ROOT))))
+def before_real_news(docs: list[DocumentText], seconds: float, rounds: int = 5) -> dict[str, Any]:
+    """MB/s of the classifier at BEFORE_REAL_NEWS (from its sources, with its own default
+    taxonomy) and of today's (this checkout, compiled if built, default taxonomy), each in
+    a fresh child process of the same harness after a warm-up (a process that has held the
+    10k-alias classifier runs slower), on the same documents, in ``rounds`` interleaved
+    rounds (each side the best of two passes per round); the ratio is the median of the
+    rounds' ratios: this machine's speed drifts by more than the difference over a minute,
+    less within one round."""
+    pairs: list[tuple[float, float]] = []  # (before, now) MB/s of each round
+    try:
+        with before_tree(docs) as (tmp, documents):
+            child = [sys.executable, str(ROOT / "bench" / "classify_before.py")]
+
+            def mb_s(sources: str) -> float:
+                run = [*child, sources, str(documents), str(seconds)]
+                done = subprocess.run(run, capture_output=True, text=True, check=True, cwd=sources)
+                return float(json.loads(done.stdout.strip().splitlines()[-1])["mb_s"])
+
+            for _ in range(rounds):
+                pairs.append((mb_s(tmp), mb_s(str(ROOT))))
+    except BeforeUnavailable as exc:
+        return {"commit": BEFORE_REAL_NEWS, "error": str(exc)}
     ratios = [b / n for b, n in pairs]
     return {
         "commit": BEFORE_REAL_NEWS,

@@ -1,11 +1,13 @@
 """Child of bench/classify.py: one classifier on the benchmark's documents, in a fresh process.
 
-Usage: ``python bench/classify_before.py SOURCES DOCUMENTS SECONDS``: SOURCES is a tree with
-``streams`` and ``schemas`` (an earlier commit's from ``git archive``, or this checkout, so
-that both sides run in the same harness), DOCUMENTS a JSON-lines file
-of the benchmark's documents. Prints one JSON line: the best MB/s of process CPU time of two passes
-over as much of the documents as SECONDS allows (``bench.cpu_measure``),
-after a warm-up, with that tree's own default taxonomy.
+Usage: ``python bench/classify_before.py SOURCES DOCUMENTS SECONDS [PASSES]``: SOURCES is
+a tree with ``streams`` and ``schemas`` (an earlier commit's from ``git archive``, or this
+checkout, so that both sides run in the same harness), DOCUMENTS a JSON-lines file of the
+benchmark's documents. Prints one JSON line: the best MB/s of process CPU time of two
+passes over as much of the documents as SECONDS allows (``bench.cpu_measure``), after a
+warm-up, with that tree's own default taxonomy. With PASSES, it classifies the documents
+that many times after the warm-up and measures nothing: bench/classify_instructions.py
+counts the instructions of such runs.
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ def main() -> None:
     classify = Classifier(load_taxonomy()).classify
     for doc in docs[:WARM_UP]:  # first calls compile patterns and fill caches: not timed
         classify(doc)
+    if len(sys.argv) > 4:
+        passes = int(sys.argv[4])
+        for _ in range(passes):
+            for doc in docs:
+                classify(doc)
+        print(json.dumps({"passes": passes, "documents": len(docs)}))
+        return
     best = max((measure(classify, docs, seconds) for _ in range(PASSES)), key=lambda m: m["mb_s"])
     print(json.dumps(best))
 

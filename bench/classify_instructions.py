@@ -1,0 +1,103 @@
+"""Instructions per pass of today's classifier and of the one before real-news reading.
+
+Timing on a shared machine moves by a quarter from run to run, more than the 20 % that
+today's classifier may cost over the one at BEFORE_REAL_NEWS (bench/classify.py). The
+number of instructions a pass executes does not move: this script counts them with
+valgrind (callgrind), in fresh child processes of the same harness
+(bench/classify_before.py) on the same documents, each side once with one pass and once
+with none after the warm-up; the difference is one pass. Today's classifier runs compiled
+if it is built, the earlier one from its sources, as in bench/classify.py. Both read
+relative dates against today, so the figures of two days differ a little: compare only
+the two sides of one run. Writes bench/results/classify_instructions.json.
+
+Usage: ``python bench/classify_instructions.py [--mb 0.5]`` (about ten minutes for 0.5 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.classify import (  # noqa: E402
+    BEFORE_REAL_NEWS,
+    LIMIT_VS_BEFORE,
+    BeforeUnavailable,
+    before_tree,
+    build_corpus,
+)
+from bench.report import machine  # noqa: E402
+from streams.classify import NATIVE  # noqa: E402
+
+_COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
+
+
+def instructions(sources: str, documents: Path, passes: int) -> int:
+    """Instructions the child executes classifying ``documents`` ``passes`` times."""
+    command = [
+        "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+        sys.executable, str(ROOT / "bench" / "classify_before.py"),
+        sources, str(documents), "0", str(passes),
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONHASHSEED": "0"}  # the same set and dict orders each run
+    done = subprocess.run(
+        command, check=False, capture_output=True, text=True, cwd=sources, env=env
+    )
+    found = _COLLECTED.search(done.stderr)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"the counted run failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def per_pass(sources: str, documents: Path) -> int:
+    return instructions(sources, documents, 1) - instructions(sources, documents, 0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mb", type=float, default=0.5, help="corpus size")
+    args = parser.parse_args()
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
+    docs = build_corpus(args.mb)
+    try:
+        with before_tree(docs) as (before, documents):
+            print(f"counting {len(docs)} documents ({args.mb} MB), today's classifier ...")
+            now = per_pass(str(ROOT), documents)
+            print(f"  {now / 1e6:,.0f} million instructions per pass; {BEFORE_REAL_NEWS} ...")
+            earlier = per_pass(before, documents)
+    except BeforeUnavailable as exc:
+        raise SystemExit(f"the classifier at {BEFORE_REAL_NEWS} is not available: {exc}") from exc
+    ratio = now / earlier
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "mb": args.mb,
+        "documents": len(docs),
+        "compiled": NATIVE.compiled,
+        "now_instructions": now,
+        "before_commit": BEFORE_REAL_NEWS,
+        "before_instructions": earlier,
+        "ratio": round(ratio, 3),
+        "limit": LIMIT_VS_BEFORE,
+    }
+    print(
+        f"  {earlier / 1e6:,.0f} million: today's takes {ratio:.2f}x the instructions "
+        f"(limit {LIMIT_VS_BEFORE}x)"
+    )
+    out = ROOT / "bench" / "results" / "classify_instructions.json"
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
