@@ -208,6 +208,8 @@ _HEADLINE_PRESENT_FOLDED, _HEADLINE_FUTURE_FOLDED = map(
     Folded.of, (_HEADLINE_PRESENT, _HEADLINE_FUTURE)
 )
 _EN_DAY_FOLDED, _EN_ORDINAL_FOLDED = map(Folded.of, (_EN_DAY, _EN_ORDINAL))
+# the Roman numerals are the only capitals of _TRANCHE: its twin is written with them lowered
+_TRANCHE_FOLDED = Folded.of(_TRANCHE, _TRANCHE.pattern.replace("I{1,3}|IV|V", "i{1,3}|iv|v"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,9 +493,8 @@ def _rounds(text: str, spans: Iterable[tuple[int, int, str]]) -> tuple[str, ...]
     return tuple(sorted(out))
 
 
-def _names_a_tranche(text: str) -> bool:
-    """Whether "tranche" or "phase" is in ``text``, in any case."""
-    folded = lowered(text)
+def _names_a_tranche(text: str, folded: str | None) -> bool:
+    """Whether "tranche" or "phase" is in ``text``, in any case (``folded``: ``lowered(text)``)."""
     if folded is None:
         return _TRANCHE_WORD.search(text) is not None
     return "tranche" in folded or "phase" in folded
@@ -505,10 +506,12 @@ def _tranches(text: str, spans: Iterable[tuple[int, int, str]]) -> set[str]:
     its first."""
     out: set[str] = set()
     head = text[: LEAD_CHARS * 2]
-    if "期" not in head and not _names_a_tranche(head):
+    folded = lowered(head)
+    if "期" not in head and not _names_a_tranche(head, folded):
         return out
     mentions = list(spans)
-    for match in _TRANCHE.finditer(text, 0, LEAD_CHARS * 2):
+    # groups come in lower case from the twin: each is read below in any case
+    for match in _TRANCHE_FOLDED.finditer(head, folded):
         ids = {
             i
             for s, e, i in mentions

@@ -11,6 +11,8 @@ from streams.classify.lowercase import lowered
 from streams.classify.story_signals import (
     _EN_DAY_FOLDED,
     _KIND_SCAN,
+    _TRANCHE,
+    _TRANCHE_FOLDED,
     _en_days,
     _kind_hits,
     compatible_kinds,
@@ -168,3 +170,20 @@ def test_event_words_are_found_in_the_order_the_plain_rewrite_gives() -> None:
         )
         got = sorted(_kind_hits(text))
         assert [(r, k) for _, r, k in got] == [(r, k) for _, r, k in expected], text[:80]
+
+
+_TRANCHE_TEXTS = [
+    "The 3rd tranche, Tranche II, tranche iv, PHASE 12 and the Fourth Phase; phase V1, phase",
+    "第3期 and 第七期; the SECOND TRANCHE of the loan; phasev 2; 21st phase; tranche 7b",
+]
+
+
+def test_tranches_are_found_where_the_case_blind_pattern_finds_them() -> None:
+    """The twin on lower-cased text: the same spans, and groups equal but for case."""
+    for text in [*_TRANCHE_TEXTS, *own_texts()]:
+        expected = [
+            (m.span(), {k: v and v.lower() for k, v in m.groupdict().items()})
+            for m in _TRANCHE.finditer(text)
+        ]
+        got = [(m.span(), m.groupdict()) for m in _TRANCHE_FOLDED.finditer(text, lowered(text))]
+        assert got == expected, text[:80]
