@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schemas.ids import story_id_for
 from streams.classify.classifier import Classifier, DocumentText
-from streams.classify.stories import StoryIndex
+from streams.classify.stories import StoryIndex, _cosine
 
 T0 = datetime(2025, 12, 15, 8, 0, tzinfo=UTC)
 
@@ -257,3 +260,19 @@ def test_shingle_hashes_keep_their_stored_form() -> None:
         digest = hashlib.blake2b(shingle.encode(), digest_size=8).digest()
         assert _hash(shingle) == int.from_bytes(digest, "big") >> 1
     assert _hash("a b c d") == _hash("a b c d")  # the shared empty state is never changed
+
+
+@given(
+    st.dictionaries(st.sampled_from([f"w:{i}" for i in range(40)]), st.floats(0.01, 9.0)),
+    st.dictionaries(st.sampled_from([f"w:{i}" for i in range(40)]), st.floats(0.01, 9.0)),
+)
+def test_the_cosine_is_the_exact_sum_over_the_shared_terms(
+    a: dict[str, float], b: dict[str, float]
+) -> None:
+    """The shared terms are found from the smaller profile: the value is the plain one's."""
+    norm_a = math.sqrt(sum(w * w for w in a.values()))
+    norm_b = math.sqrt(sum(w * w for w in b.values()))
+    dot = math.fsum(a[t] * b[t] for t in a.keys() & b.keys())
+    plain = dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+    assert _cosine(a, b, norm_a, norm_b) == plain
+    assert _cosine(b, a, norm_b, norm_a) == plain
