@@ -8,7 +8,8 @@ valgrind (callgrind), in fresh child processes of the same harness
 with none after the warm-up; the difference is one pass. Today's classifier runs compiled
 if it is built, the earlier one from its sources, as in bench/classify.py. Both read
 relative dates against today, so the figures of two days differ a little: compare only
-the two sides of one run. Writes bench/results/classify_instructions.json.
+the two sides of one run. Writes bench/results/classify_instructions.json and a row in
+docs/BENCHMARKS.md.
 
 Usage: ``python bench/classify_instructions.py [--mb 0.5]`` (about ten minutes for 0.5 MB).
 """
@@ -36,10 +37,20 @@ from bench.classify import (  # noqa: E402
     before_tree,
     build_corpus,
 )
-from bench.report import machine  # noqa: E402
+from bench.report import append_row, machine  # noqa: E402
 from streams.classify import NATIVE  # noqa: E402
 
 _COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
+TITLE = "Classification instructions (today's classifier against 202bbc8)"
+INTRO = (
+    "Instructions one pass over the benchmark's documents executes (valgrind callgrind, "
+    "`make bench-instructions`): today's classifier (compiled if built) and the one before "
+    "real-news reading (its sources), in the same child harness on the same documents, "
+    "warm. No timing noise; relative dates resolve against the day of the run, so compare "
+    "the two sides of one row. Limit: today's at most 1.2x. One row per run, newest last.\n\n"
+    "| date | machine | MB | documents | compiled | today (M) | 202bbc8 (M) | ratio | within |\n"
+    "|---|---|---|---|---|---|---|---|---|"
+)
 
 
 def instructions(sources: str, documents: Path, passes: int) -> int:
@@ -97,6 +108,19 @@ def main() -> None:
     )
     out = ROOT / "bench" / "results" / "classify_instructions.json"
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    append_row(TITLE, INTRO, row(result))
+
+
+def row(result: dict[str, object]) -> str:
+    """The run's row of docs/BENCHMARKS.md."""
+    now, earlier = int(str(result["now_instructions"])), int(str(result["before_instructions"]))
+    ratio = now / earlier
+    return (
+        f"| {str(result['when'])[:10]} | {result['machine']} | {result['mb']} | "
+        f"{result['documents']} | {'yes' if result['compiled'] else 'no'} | "
+        f"{now / 1e6:,.0f} | {earlier / 1e6:,.0f} | {ratio:.2f}x | "
+        f"{'yes' if ratio <= LIMIT_VS_BEFORE else 'no'} |"
+    )
 
 
 if __name__ == "__main__":
