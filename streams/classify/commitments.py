@@ -270,7 +270,8 @@ def extract_commitments(
     merged: dict[tuple[str | None, date, date, bool], Commitment] = {}
     cues: dict[tuple[int, int], int | None] = {}  # per sentence: several dates share one
     # a date outside the candidate sentences (found in a region's margin) has no cue word,
-    # or neither an anchor nor an act: it could only be dropped below, at a higher cost
+    # or no anchor and no act that an initiative could take: it could only be dropped
+    # below, at a higher cost
     in_candidates = set(candidates)
     for window in windows:
         s_start, s_end = sentences.around(window.start)
