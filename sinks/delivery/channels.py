@@ -18,14 +18,12 @@ from email.message import EmailMessage
 from typing import Literal
 from urllib.parse import urlsplit
 
-import httpx
-
 from schemas.alerts import AlertRaised, ChannelKind
 from schemas.errors import DeliveryError
 from schemas.retry_after import retry_after_seconds
 from schemas.subscriptions import EmailChannel, SlackChannel, Subscription, WebhookChannel
 from sinks.delivery.config import DeliveryConfig, SmtpConfig
-from sinks.delivery.http_transport import Answer, guarded_client, post_capped
+from sinks.delivery.http_transport import Answer, HttpFailure, HttpTimeout, guarded_client
 from sinks.delivery.messages import email_message, slack_body, webhook_body
 from sinks.delivery.retry import RETRY_AFTER_STATUSES, Verdict, http_verdict
 from sinks.delivery.signing import InvalidSignature, signed_headers
@@ -164,8 +162,8 @@ class Channels:
             **headers,
         }
         try:
-            answer = await post_capped(
-                self._client, url, body, all_headers, self._config.max_response_bytes
+            answer = await self._client.post(
+                url, body, all_headers, self._config.max_response_bytes
             )
         except RefusedTarget as exc:
             error = (
@@ -175,14 +173,14 @@ class Channels:
             return AttemptResult("final", endpoint, error=error, blame="sender")
         except DeliveryError as exc:  # DNS failures and the like: may heal
             return AttemptResult("retry", endpoint, error=scrub(str(exc), hidden), blame="endpoint")
-        except httpx.TimeoutException:
+        except HttpTimeout:
             return AttemptResult(
                 "retry",
                 endpoint,
                 error=f"{kind} URL {shown} did not answer within {self._config.timeout_s:g}s",
                 blame="endpoint",
             )
-        except httpx.HTTPError as exc:
+        except HttpFailure as exc:
             reason = scrub(str(exc) or type(exc).__name__, hidden)
             return AttemptResult(
                 "retry", endpoint, error=f"{kind} URL {shown}: {reason}", blame="endpoint"

@@ -1,7 +1,7 @@
 """SSRF guard: a subscriber's URL must not make the worker reach inside the network.
 
-The check runs where the socket is opened (:class:`GuardedBackend`, the network
-backend of every HTTP connection the worker makes): the host is resolved once,
+The check runs where the socket is opened (:class:`AddressGuard`, which every HTTP
+connection the worker makes goes through): the host is resolved once,
 every address is checked (``sinks.delivery.addresses``: public unicast only), and the
 connection goes to a checked address. A DNS answer that changes between a check and the
 connect (rebinding) therefore cannot slip through; TLS still verifies the certificate
@@ -16,8 +16,6 @@ import socket
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-
-import httpcore
 
 from schemas.errors import DeliveryError
 from sinks.delivery.addresses import METADATA_ADDRESSES, IPAddress, address_category
@@ -154,13 +152,12 @@ def _parse(address: str) -> IPAddress:
     return ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
 
 
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """Resolves, checks every address, then connects to a checked one (no second lookup)."""
+class AddressGuard:
+    """Resolves a host once and checks every address; the caller connects to one of them."""
 
     def __init__(self, policy: AddressPolicy, resolve: Resolver = system_resolve) -> None:
         self._policy = policy
         self._resolve = resolve
-        self._inner = httpcore.AnyIOBackend()
 
     async def checked_addresses(self, host: str, port: int) -> list[str]:
         """Addresses ``host`` may be reached at; raises RefusedTarget if any is refused."""
@@ -172,38 +169,3 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             if category is not None:
                 raise RefusedTarget(host, address, category)
         return addresses
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        addresses = await self.checked_addresses(host, port)
-        last: Exception | None = None
-        for address in addresses:
-            try:
-                return await self._inner.connect_tcp(
-                    address,
-                    port,
-                    timeout=timeout,
-                    local_address=local_address,
-                    socket_options=socket_options,
-                )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        assert last is not None
-        raise last
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise DeliveryError("unix sockets are not delivery targets", reason="invalid_url")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)

@@ -16,7 +16,6 @@ from schemas.codec import decode
 from schemas.subscriptions import EmailChannel, SlackChannel, Subscription, WebhookChannel
 from sinks.delivery.channels import AttemptResult, Channels
 from sinks.delivery.config import DeliveryConfig, SmtpConfig
-from sinks.delivery.http_transport import post_capped
 from tests.delivery_receivers import HangingPort, Route, SmtpServer, WebhookReceiver
 
 FIXTURE = Path(__file__).parents[2] / "schemas" / "fixtures" / "alert.raised.v1.json"
@@ -126,7 +125,7 @@ def test_the_response_body_is_read_only_up_to_the_limit(receiver: WebhookReceive
     async def main() -> int:
         channels = Channels(LOCAL)
         try:
-            answer = await post_capped(channels._client, receiver.url("/big"), b"{}", {}, 1024)
+            answer = await channels._client.post(receiver.url("/big"), b"{}", {}, 1024)
             return len(answer.body)
         finally:
             await channels.aclose()

@@ -9,8 +9,8 @@ import pytest
 
 from sinks.delivery.http_transport import guarded_client
 from sinks.delivery.ssrf import (
+    AddressGuard,
     AddressPolicy,
-    GuardedBackend,
     RefusedForm,
     RefusedTarget,
     address_category,
@@ -135,9 +135,9 @@ async def _resolve_localhost(host: str, port: int) -> list[str]:
 
 
 def test_every_resolved_address_is_checked() -> None:
-    backend = GuardedBackend(AddressPolicy(), _resolve_localhost)
+    guard = AddressGuard(AddressPolicy(), _resolve_localhost)
     with pytest.raises(RefusedTarget, match=r"resolves to 127\.0\.0\.1, a loopback address"):
-        asyncio.run(backend.checked_addresses("mixed.example.test", 443))
+        asyncio.run(guard.checked_addresses("mixed.example.test", 443))
 
 
 def test_a_real_name_resolving_to_loopback_is_refused_before_any_byte_is_sent() -> None:
@@ -149,7 +149,7 @@ def test_a_real_name_resolving_to_loopback_is_refused_before_any_byte_is_sent() 
         async with guarded_client(
             policy, timeout_s=5, connections_per_host=1, user_agent="t"
         ) as client:
-            return (await client.post(url, content=b"{}")).status_code
+            return (await client.post(url, b"{}", {}, 1024)).status
 
     try:
         for url in (receiver.url("/hook"), f"http://localhost:{receiver.port}/hook"):
@@ -181,8 +181,10 @@ def test_the_connection_goes_to_the_checked_address_not_a_second_lookup() -> Non
         async with guarded_client(
             policy, timeout_s=5, connections_per_host=1, user_agent="t", resolve=resolve
         ) as client:
-            answer = await client.post(f"http://hooks.example.test:{receiver.port}/hook")
-            return answer.status_code
+            answer = await client.post(
+                f"http://hooks.example.test:{receiver.port}/hook", b"{}", {}, 1024
+            )
+            return answer.status
 
     try:
         assert asyncio.run(post()) == 200
@@ -201,7 +203,7 @@ def test_environment_proxies_are_ignored(monkeypatch: pytest.MonkeyPatch) -> Non
         async with guarded_client(
             AddressPolicy(), timeout_s=5, connections_per_host=1, user_agent="t"
         ) as client:
-            await client.post("http://10.255.0.1/hook")
+            await client.post("http://10.255.0.1/hook", b"{}", {}, 1024)
 
     with pytest.raises(RefusedTarget, match=r"10\.255\.0\.1, a private address"):
         asyncio.run(post())
