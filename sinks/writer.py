@@ -63,13 +63,26 @@ class SinkConfig:
 
 def batch_token(consumer: str, table: str, records: list[Record]) -> str:
     """Insert de-duplication token from the batch's topic/partition/offset ranges."""
+    return batch_tokens(consumer, records)(table)
+
+
+def batch_tokens(consumer: str, records: list[Record]) -> Callable[[str], str]:
+    """``batch_token`` for each table of one batch, its offset ranges read once (a batch
+    has thousands of records and a dozen tables)."""
     ranges: dict[tuple[str, int], list[int]] = {}
     for r in records:
         span = ranges.setdefault((r.topic, r.partition), [r.offset, r.offset])
-        span[0] = min(span[0], r.offset)
-        span[1] = max(span[1], r.offset)
+        if r.offset < span[0]:
+            span[0] = r.offset
+        elif r.offset > span[1]:
+            span[1] = r.offset
     text = ";".join(f"{t}/{p}:{a}-{b}" for (t, p), (a, b) in sorted(ranges.items()))
-    return hashlib.blake2b(f"{consumer}|{table}|{text}".encode(), digest_size=16).hexdigest()
+
+    def token(table: str) -> str:
+        key = f"{consumer}|{table}|{text}".encode()
+        return hashlib.blake2b(key, digest_size=16).hexdigest()
+
+    return token
 
 
 def write_rows(
@@ -239,7 +252,7 @@ class WarehouseSink:
     def _write(self, records: list[Record], rows: TableRows) -> None:
         started = time.perf_counter()
         consumer = self._config.consumer
-        write_rows(self._warehouse, rows, lambda table: batch_token(consumer, table, records))
+        write_rows(self._warehouse, rows, batch_tokens(consumer, records))
         ends: dict[tuple[str, int], int] = {}
         for r in records:
             ends[(r.topic, r.partition)] = max(ends.get((r.topic, r.partition), -1), r.offset + 1)
