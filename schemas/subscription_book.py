@@ -19,6 +19,7 @@ class SubscriptionBook:
 
     _state: dict[str, Subscription] = field(default_factory=dict)
     _versions: dict[str, int] = field(default_factory=dict)
+    _active: int = 0  # kept by apply: counting on every change made folding n changes O(n²)
 
     def apply(self, event: SubscriptionChanged) -> bool:
         """Fold one change in; False when it is older than what the book holds."""
@@ -26,10 +27,15 @@ class SubscriptionBook:
         if event.version <= known:
             return False
         self._versions[event.subscription_id] = event.version
+        before = self._state.get(event.subscription_id)
+        if before is not None and before.active:
+            self._active -= 1
         if event.subscription is None:
             self._state.pop(event.subscription_id, None)
         else:
             self._state[event.subscription_id] = event.subscription
+            if event.subscription.active:
+                self._active += 1
         return True
 
     def get(self, subscription_id: str) -> Subscription | None:
@@ -41,6 +47,11 @@ class SubscriptionBook:
 
     def active(self) -> Iterator[Subscription]:
         return (s for s in self._state.values() if s.active)
+
+    @property
+    def active_count(self) -> int:
+        """How many subscriptions are active, without walking the book."""
+        return self._active
 
     def __iter__(self) -> Iterator[Subscription]:
         return iter(sorted(self._state.values(), key=lambda s: s.subscription_id))

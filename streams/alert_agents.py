@@ -154,7 +154,7 @@ class SubscriptionFollower:
         if self.book.apply(event):
             self._keywords_stale = True
             self._candidates = None
-            metrics.ALERT_SUBSCRIPTIONS.set(sum(1 for _ in self.book.active()))
+            metrics.ALERT_SUBSCRIPTIONS.set(self.book.active_count)
 
 
 def register_alert_agents(
