@@ -48,11 +48,15 @@ INTRO = (
     "to a local receiver; documents (~3 KB) published at the offered rate, a share of them "
     "naming one subscription's keyword (every document is evaluated against all "
     "subscriptions). Latency: the document's `observed_at` (stamped when sent) to the "
-    "webhook's arrival. Goal: p99 ≤ 2 s at 100 documents/s. One row per run, newest last.\n\n"
+    "webhook's arrival. Timing starts once warm-up webhooks come back within 0.5 s twice in a "
+    "row (from 2026-12-04; before, after the first warm-up webhooks, so the workers' start-up "
+    "rebalance could fall inside the run). Goal: p99 ≤ 2 s at 100 documents/s. One row per "
+    "run, newest last.\n\n"
     "| date | machine | workers | subscriptions | offered docs/s | documents | alerting share "
     "| webhooks received / expected | p50 (s) | p99 (s) | max (s) | goal |\n"
     "|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
+SETTLED_S = 0.5  # a warm-up webhook this fast: the stack is past its start-up
 SECRET = "whsec_YmVuY2gtc2lnbmluZy1zZWNyZXQtYmVuY2g="
 
 
@@ -182,17 +186,31 @@ def book_size(metrics_url: str) -> float:
 
 
 def warm_up(bootstrap: str, receiver: Receiver, subs: int, timeout: float = 120.0) -> None:
-    """One document per partition's worth of keywords until its webhook arrives: the chain
-    (worker folded the subscriptions, delivery follows the alerts) is live before timing."""
-    docs = [(f"warm{i}", data) for i, (_id, data) in enumerate(documents(4, subs))]
-    for doc_id, data in docs:
-        data["document_id"] = doc_id
-    offer(bootstrap, docs, rate=len(docs))
+    """Warm-up documents until the chain answers promptly: one per partition's worth of
+    keywords first (the worker folded the subscriptions, delivery follows the alerts),
+    then one a second until two in a row come back within ``SETTLED_S``. The workers
+    join their consumer group as they start; the rebalance that follows, and the table
+    recovery after it, stop consumption for seconds and would otherwise fall inside
+    the measured run (the goal is latency at the live rate, not at start-up)."""
     deadline = time.monotonic() + timeout
-    while not all(doc_id in receiver.arrivals for doc_id, _ in docs):
+    batch = [(f"warm{i}", data) for i, (_id, data) in enumerate(documents(4, subs))]
+    prompt = 0
+    n = len(batch)
+    while prompt < 2:
+        for doc_id, data in batch:
+            data["document_id"] = doc_id
+        sent = offer(bootstrap, batch, rate=len(batch))
+        while not all(doc_id in receiver.arrivals for doc_id, _ in batch):
+            if time.monotonic() > deadline:
+                raise TimeoutError("no webhook for the warm-up documents: is the stack alerting?")
+            time.sleep(0.05)
+        slowest = max(receiver.arrivals[doc_id] - sent[doc_id] for doc_id, _ in batch)
+        prompt = prompt + 1 if slowest <= SETTLED_S else 0
         if time.monotonic() > deadline:
-            raise TimeoutError("no webhook for the warm-up documents: is the stack alerting?")
-        time.sleep(0.1)
+            raise TimeoutError(f"the stack did not settle: warm-up webhooks took {slowest:.1f}s")
+        time.sleep(max(0.0, 1.0 - slowest))
+        (_id, data), n = documents(1, subs)[0], n + 1
+        batch = [(f"warm{n}", data)]
 
 
 def main() -> None:
