@@ -40,7 +40,7 @@ class KafkaSettings(_Section):
         ge=10,
         le=10_000,
         description="how long a consumer's fetch may wait at the broker for records; empty = "
-        "500 on Kafka (it answers as soon as records arrive), 100 on the embedded Tansu (it "
+        "200 on Kafka (it answers as soon as records arrive), 100 on the embedded Tansu (it "
         "answers only when the wait ends, so every stage hop costs the wait)",
     )
 
