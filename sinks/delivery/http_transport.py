@@ -108,14 +108,16 @@ class GuardedHttpClient:
         idle_per_host: int,
         user_agent: str,
         idle_expiry_s: float = 30.0,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
+        """``tls``: the context https connections verify with (default: certifi's roots)."""
         self._guard = guard
         self._timeout_s = timeout_s
         self._idle_per_host = idle_per_host
         self._user_agent = user_agent.encode()
         self._idle_expiry_s = idle_expiry_s
         self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
-        self._ssl: ssl.SSLContext | None = None
+        self._ssl = tls
 
     async def post(
         self, url: str, body: bytes, headers: dict[str, str], max_response_bytes: int

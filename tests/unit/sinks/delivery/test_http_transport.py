@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import ssl
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 
 from sinks.delivery.http_transport import GuardedHttpClient, HttpFailure, guarded_client
-from sinks.delivery.ssrf import AddressPolicy
+from sinks.delivery.ssrf import AddressGuard, AddressPolicy
 
 Script = Callable[[int], tuple[bytes, bool]]  # request number -> (response bytes, close after)
 
@@ -183,3 +185,51 @@ def test_header_injection_is_refused_before_anything_is_sent() -> None:
 
     server = _run(lambda n: (NO_CONTENT, False), scenario)
     assert server.connections == 0
+
+
+TLS = Path(__file__).parents[3] / "fixtures" / "tls"
+
+
+def _tls_round(url_host: str) -> tuple[int | str, int]:
+    """POST over https to a loopback server whose certificate names hooks.example.test;
+    every name resolves to 127.0.0.1. (status or the error, requests the server read)."""
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(TLS / "hooks.example.test.crt", TLS / "hooks.example.test.key")
+    client_tls = ssl.create_default_context(cafile=str(TLS / "hooks.example.test.crt"))
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return ["127.0.0.1"]
+
+    async def main() -> tuple[int | str, int]:
+        server = RawServer(lambda n: (NO_CONTENT, False))
+        server._server = await asyncio.start_server(server._serve, "127.0.0.1", 0, ssl=server_tls)
+        port = server._server.sockets[0].getsockname()[1]
+        client = GuardedHttpClient(
+            AddressGuard(AddressPolicy.from_entries(["127.0.0.1"]), resolve),
+            timeout_s=5,
+            idle_per_host=4,
+            user_agent="pw-test",
+            tls=client_tls,
+        )
+        try:
+            answer = await client.post(f"https://{url_host}:{port}/hook", b"{}", {}, 1024)
+            outcome: int | str = answer.status
+        except HttpFailure as exc:
+            outcome = str(exc)
+        finally:
+            await client.aclose()
+            await server.stop()
+        return outcome, len(server.requests)
+
+    return asyncio.run(main())
+
+
+def test_https_verifies_the_certificate_against_the_url_host() -> None:
+    """The socket goes to the checked address; TLS still checks the URL's host name."""
+    assert _tls_round("hooks.example.test") == (204, 1)
+
+
+def test_https_refuses_a_certificate_for_another_name() -> None:
+    outcome, requests = _tls_round("other.example.test")
+    assert isinstance(outcome, str) and "certificate" in outcome.lower()
+    assert requests == 0
