@@ -126,7 +126,7 @@ class GuardedHttpClient:
         target = _Target.parse(url)
         try:
             request = self._request(target, headers, len(body))
-        except h11.LocalProtocolError as exc:  # a header h11 will not put on the wire
+        except (h11.LocalProtocolError, UnicodeEncodeError) as exc:  # not puttable on the wire
             raise HttpFailure(f"invalid request: {exc}") from None
         connection = self._idle_connection(target)
         if connection is not None:
@@ -233,6 +233,9 @@ class GuardedHttpClient:
         except (OSError, h11.ProtocolError) as exc:
             connection.close()
             raise HttpFailure(f"{type(exc).__name__}: {exc}") from None
+        except asyncio.CancelledError:  # mid-exchange: the connection's state is unknown
+            connection.close()
+            raise
         self._release(target, connection, complete)
         return Answer(status, retry_after, answer)
 

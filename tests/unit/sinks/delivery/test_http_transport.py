@@ -29,6 +29,7 @@ class RawServer:
     def __init__(self, script: Script) -> None:
         self.script = script
         self.connections = 0
+        self.closed = 0  # connections the client ended
         self.requests: list[bytes] = []
         self.port = 0
         self._server: asyncio.Server | None = None
@@ -58,7 +59,7 @@ class RawServer:
                 if close:
                     break
         except (asyncio.IncompleteReadError, ConnectionError):
-            pass
+            self.closed += 1
         finally:
             writer.close()
 
@@ -180,11 +181,28 @@ def test_a_malformed_answer_is_a_failure_not_a_crash() -> None:
 
 def test_header_injection_is_refused_before_anything_is_sent() -> None:
     async def scenario(client: GuardedHttpClient, server: RawServer) -> None:
-        with pytest.raises(HttpFailure, match="invalid request"):
-            await client.post(server.url(), b"{}", {"x-a": "1\r\nx-b: 2"}, 1024)
+        for value in ("1\r\nx-b: 2", "caf\u00e9 \u2615"):
+            with pytest.raises(HttpFailure, match="invalid request"):
+                await client.post(server.url(), b"{}", {"x-a": value}, 1024)
 
     server = _run(lambda n: (NO_CONTENT, False), scenario)
     assert server.connections == 0
+
+
+def test_a_cancelled_exchange_closes_its_connection() -> None:
+    """Cancelled mid-answer (the attempt's own deadline, a shutdown): the connection is in
+    an unknown state, so it is closed, never handed to the next webhook."""
+
+    async def scenario(client: GuardedHttpClient, server: RawServer) -> None:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(client.post(server.url(), b"{}", {}, 1024), 0.3)
+        for _ in range(50):
+            if server.closed:
+                break
+            await asyncio.sleep(0.02)
+
+    server = _run(lambda n: (b"", False), scenario)  # reads the request, never answers
+    assert (server.connections, server.closed) == (1, 1)
 
 
 TLS = Path(__file__).parents[3] / "fixtures" / "tls"
