@@ -193,12 +193,14 @@ def warm_up(bootstrap: str, receiver: Receiver, subs: int, timeout: float = 120.
     recovery after it, stop consumption for seconds and would otherwise fall inside
     the measured run (the goal is latency at the live rate, not at start-up)."""
     deadline = time.monotonic() + timeout
-    batch = [(f"warm{i}", data) for i, (_id, data) in enumerate(documents(4, subs))]
-    prompt = 0
-    n = len(batch)
+    fresh = documents(4, subs)
+    prompt = warmed = 0
     while prompt < 2:
-        for doc_id, data in batch:
-            data["document_id"] = doc_id
+        batch = []
+        for _id, data in fresh:
+            data["document_id"] = f"warm{warmed}"
+            batch.append((data["document_id"], data))
+            warmed += 1
         sent = offer(bootstrap, batch, rate=len(batch))
         while not all(doc_id in receiver.arrivals for doc_id, _ in batch):
             if time.monotonic() > deadline:
@@ -209,8 +211,7 @@ def warm_up(bootstrap: str, receiver: Receiver, subs: int, timeout: float = 120.
         if time.monotonic() > deadline:
             raise TimeoutError(f"the stack did not settle: warm-up webhooks took {slowest:.1f}s")
         time.sleep(max(0.0, 1.0 - slowest))
-        (_id, data), n = documents(1, subs)[0], n + 1
-        batch = [(f"warm{n}", data)]
+        fresh = documents(1, subs)
 
 
 def main() -> None:

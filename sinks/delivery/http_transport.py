@@ -189,7 +189,7 @@ class GuardedHttpClient:
                         limit=_READ_CHUNK,
                     )
                 return _Connection(reader, writer)
-            except (TimeoutError, OSError, ssl.SSLError) as exc:
+            except (TimeoutError, OSError) as exc:  # ssl.SSLError is an OSError
                 last = exc
         if isinstance(last, TimeoutError):
             raise HttpTimeout(f"no connection within {self._timeout_s:g}s")

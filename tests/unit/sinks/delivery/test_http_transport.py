@@ -34,8 +34,8 @@ class RawServer:
         self.port = 0
         self._server: asyncio.Server | None = None
 
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+    async def start(self, tls: ssl.SSLContext | None = None) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0, ssl=tls)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
@@ -220,8 +220,7 @@ def _tls_round(url_host: str) -> tuple[int | str, int]:
 
     async def main() -> tuple[int | str, int]:
         server = RawServer(lambda n: (NO_CONTENT, False))
-        server._server = await asyncio.start_server(server._serve, "127.0.0.1", 0, ssl=server_tls)
-        port = server._server.sockets[0].getsockname()[1]
+        await server.start(server_tls)
         client = GuardedHttpClient(
             AddressGuard(AddressPolicy.from_entries(["127.0.0.1"]), resolve),
             timeout_s=5,
@@ -230,7 +229,7 @@ def _tls_round(url_host: str) -> tuple[int | str, int]:
             tls=client_tls,
         )
         try:
-            answer = await client.post(f"https://{url_host}:{port}/hook", b"{}", {}, 1024)
+            answer = await client.post(f"https://{url_host}:{server.port}/hook", b"{}", {}, 1024)
             outcome: int | str = answer.status
         except HttpFailure as exc:
             outcome = str(exc)
