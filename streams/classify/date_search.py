@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import ahocorasick
-
+from streams.classify.by_script import ScriptAutomata
 from streams.classify.date_patterns import PATTERNS
 from streams.classify.lowercase import case_sensitive, lowered
 from streams.classify.normalise import Normalised
@@ -95,8 +94,8 @@ class Expression(NamedTuple):
     groups: dict[str, str | None]
 
 
-def _trigger_automaton() -> Any:
-    automaton = ahocorasick.Automaton()
+def _trigger_automaton() -> ScriptAutomata:
+    automaton = ScriptAutomata()
     for klass, words in _TRIGGER_WORDS.items():
         for word in words.split():
             padded = word if klass in ("digit", "cjk", "cjk_day", "cjk_rel") else f" {word} "
@@ -122,8 +121,9 @@ def _ranges(
     else:
         spans = [(norm.index_at(lo), norm.index_at(hi) + 2) for lo, hi in regions]
     out: dict[str, list[tuple[int, int]]] = {}
+    triggers = _TRIGGERS.for_text(norm.text)
     for lo_n, hi_n in spans:
-        for last, (klass, length, padded) in _TRIGGERS.iter(padded_text, lo_n, hi_n):
+        for last, (klass, length, padded) in triggers.iter(padded_text, lo_n, hi_n):
             start = last - length + 1 + padded - 1
             end = last - padded
             o_start, o_end = norm.span(start, end)

@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
-import ahocorasick
-
+from streams.classify.by_script import ScriptAutomata
 from streams.classify.normalise import Normalised, is_cjk, normalise
 from streams.taxonomy.model import Taxonomy
 
@@ -213,7 +212,8 @@ class Matcher:
     """Leftmost-longest alias matching over normalised text.
 
     ``context`` terms (kinds "requires"/"forbids") share the automaton, so one
-    pass finds both the aliases and every occurrence of every context term.
+    pass finds both the aliases and every occurrence of every context term; a text
+    without CJK keys scans the Latin keys' automaton alone (:mod:`.by_script`).
     """
 
     def __init__(
@@ -234,7 +234,7 @@ class Matcher:
                 ):
                     payloads.append(payload)
                 cases.append(_is_short_acronym(alias))
-        self._automaton = ahocorasick.Automaton()
+        self._automaton = ScriptAutomata()
         self._contexts: list[str] = []  # context keys, by number
         self.size = 0
         keys_of: dict[tuple[str, str], list[int]] = {}
@@ -282,7 +282,8 @@ class Matcher:
     ) -> tuple[list[Match], ContextHits]:
         """Alias matches (as :meth:`scan`) and where the context terms are, in one pass."""
         found: list[tuple[int, int]] = []
-        if not norm.text or not len(self._automaton):
+        text = norm.text
+        if not text or not len(self._automaton):
             return [], ContextHits(found)
         candidates: list[tuple[int, int, int, Match]] = []
         span = norm.span
@@ -295,7 +296,7 @@ class Matcher:
             alias_cased,
             context,
             context_cased,
-        ) in self._automaton.iter(" " + norm.text + " "):
+        ) in self._automaton.for_text(text).iter(" " + text + " "):
             # padded text index ``last`` is normalised index ``last - 1``
             start = last - back
             end = last - pad_right

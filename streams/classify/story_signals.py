@@ -32,6 +32,7 @@ from typing import Any
 
 import ahocorasick
 
+from streams.classify.by_script import ScriptAutomata
 from streams.classify.lowercase import Folded, lowered, matches_at
 from streams.classify.pickling import by_fields
 from streams.classify.sentences import Sentences
@@ -86,8 +87,8 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
 _KINDS = tuple(kind for kind, _ in _KIND_WORDS)
 
 
-def _kind_automaton() -> Any:
-    automaton = ahocorasick.Automaton()
+def _kind_automaton() -> ScriptAutomata:
+    automaton = ScriptAutomata()
     for rank, (kind, words) in enumerate(_KIND_WORDS):
         for word in words.split("|"):
             key = word if not word.isascii() else f" {word} "
@@ -116,7 +117,7 @@ def _kind_hits(text: str) -> list[tuple[int, int, str]]:
     )
     return [
         (end - length + 1 + padded_word - 1, rank, kind)
-        for end, (length, rank, kind, padded_word) in _KIND_SCAN.iter(padded)
+        for end, (length, rank, kind, padded_word) in _KIND_SCAN.for_text(padded).iter(padded)
     ]
 
 

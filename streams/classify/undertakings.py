@@ -33,10 +33,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
 
-import ahocorasick
-
+from streams.classify.by_script import ScriptAutomata
 from streams.classify.lowercase import case_sensitive, matches_at
 from streams.classify.normalise import Normalised
 
@@ -108,8 +106,8 @@ _FOLDED_ACTION = case_sensitive(_ACTION)
 _FOLDED_NEGATION_WORD = case_sensitive(_NEGATION_WORD)
 
 
-def _automaton() -> Any:
-    automaton = ahocorasick.Automaton()
+def _automaton() -> ScriptAutomata:
+    automaton = ScriptAutomata()
     for word in _ENGLISH:
         automaton.add_word(f" {word} ", (len(word) + 2, 1))
     for word in _JAPANESE:
@@ -128,7 +126,7 @@ def cue_positions(norm: Normalised) -> list[int]:
     # a key of ``length`` ends at padded index ``last``: normalised start below
     return [
         norm.original_start(last - length + padded)
-        for last, (length, padded) in _CUES.iter(" " + norm.text + " ")
+        for last, (length, padded) in _CUES.for_text(norm.text).iter(" " + norm.text + " ")
     ]
 
 

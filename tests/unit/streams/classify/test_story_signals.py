@@ -166,7 +166,7 @@ def test_event_words_are_found_in_the_order_the_plain_rewrite_gives() -> None:
         padded = " " + _NOT_WORD.sub(" ", text.lower()) + " "
         expected = sorted(
             (end - length + 1 + word - 1, rank, kind)
-            for end, (length, rank, kind, word) in _KIND_SCAN.iter(padded)
+            for end, (length, rank, kind, word) in _KIND_SCAN.for_text(padded).iter(padded)
         )
         got = sorted(_kind_hits(text))
         assert [(r, k) for _, r, k in got] == [(r, k) for _, r, k in expected], text[:80]
