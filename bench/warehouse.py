@@ -199,9 +199,11 @@ def markdown(r: dict[str, Any]) -> str:
         "Counts (goal: the fast query in at most "
         f"{GOAL_RATIO:.0%} of the raw GROUP BY's time, both giving the same answer, which the "
         "benchmark checks). Fast: `sum(sign)` over the change tables' projections "
-        "(docs/SQL.md); stories: the `story_summaries` view the dashboards read (no pre-summed "
-        "form: a story has few documents); raw: `count()` (stories: `count()`, "
-        "`uniqExact(source_id)`) over the mentions, classifications or stories themselves. "
+        "(docs/SQL.md); stories: the `story_summaries` view over every story (no pre-summed "
+        "form: a story has few documents), and for the last 30 days of the data the "
+        "`story_summaries_between` view the stories dashboard reads; raw: `count()` (stories: "
+        "`count()`, `uniqExact(source_id)`) over the mentions, classifications or stories "
+        "themselves. "
         "Synthetic data generated inside chDB (bench/aggregates.py); p50 of "
         f"{r['repeat']} runs each, fewer where a query is slow (the runs column).",
         "",

@@ -159,12 +159,20 @@ LIMIT {{limit:UInt32}}"""
 
 def stories(f: QueryFilters) -> Built:
     """Stories (``story_summaries``): title, first and last seen, documents, sources and
-    languages; ``--since/--until`` keep stories seen in the period."""
+    languages; ``--since/--until`` keep stories seen in the period (with ``--since``, from
+    ``story_summaries_between``, which computes the stories seen since then only)."""
     params: dict[str, Any] = {"limit": f.limit}
     parts = ["1"]
+    source = "story_summaries"
     if f.since:
         parts.append("last_seen >= {since:Date}")
         params["since"] = f.since.isoformat()
+        source = (
+            "story_summaries_between(since = {since:DateTime64(3, 'UTC')}, "
+            "until = {until_view:DateTime64(3, 'UTC')})"
+        )
+        until = f.until + timedelta(days=1) if f.until else date(2299, 12, 31)
+        params["until_view"] = until.isoformat()  # the first_seen filter below decides
     if f.until:
         parts.append("first_seen < {until_next:Date}")
         params["until_next"] = (f.until + timedelta(days=1)).isoformat()
@@ -184,7 +192,7 @@ def stories(f: QueryFilters) -> Built:
     sql = f"""
 SELECT story_id, title, first_seen, last_seen, documents, sources,
        arrayStringConcat(languages, ',') AS languages
-FROM story_summaries
+FROM {source}
 WHERE {" AND ".join(parts)}
 ORDER BY documents DESC, last_seen DESC, story_id
 LIMIT {{limit:UInt32}}"""

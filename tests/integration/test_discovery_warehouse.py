@@ -143,6 +143,47 @@ def test_stories_have_a_title_sources_languages_and_first_seen(warehouse: ChdbWa
     assert rows[0]["languages"] == "en" and rows[0]["sources"] == 3
 
 
+PERIODS = [
+    ("1970-01-01 00:00:00", "2099-12-31 00:00:00"),  # every story
+    ("2026-03-01 00:00:00", "2026-03-03 00:00:00"),  # the launch's first day
+    ("2026-04-01 00:00:00", "2026-04-30 00:00:00"),  # inside stories' spans
+    ("2026-05-20 00:00:00", "2026-05-20 23:59:59"),  # the undated report's day only
+    ("2026-05-21 00:00:00", "2026-12-31 00:00:00"),  # after every story
+]
+
+
+def test_stories_of_a_period_are_those_the_view_over_all_stories_gives(
+    warehouse: ChdbWarehouse,
+) -> None:
+    for since, until in PERIODS:
+        params = {"since": since, "until": until}
+        expected = warehouse.query(
+            "SELECT * FROM story_summaries WHERE first_seen <= {until:DateTime64(3, 'UTC')} "
+            "AND last_seen >= {since:DateTime64(3, 'UTC')} ORDER BY story_id",
+            params=params,
+        )
+        got = warehouse.query(
+            "SELECT * FROM story_summaries_between(since = {since:DateTime64(3, 'UTC')}, "
+            "until = {until:DateTime64(3, 'UTC')}) ORDER BY story_id",
+            params=params,
+        )
+        assert got == expected, (since, until)
+
+
+def test_a_period_keeps_only_the_stories_seen_in_it(warehouse: ChdbWarehouse) -> None:
+    every = warehouse.query("SELECT story_id FROM story_summaries ORDER BY story_id")
+    march = warehouse.query(
+        "SELECT story_id FROM story_summaries_between(since = '2026-03-01 00:00:00', "
+        "until = '2026-03-02 23:59:59.999') ORDER BY story_id"
+    )
+    assert march and len(march) < len(every)  # the comparison above is not between empties
+    rows = run_query(warehouse, "stories", QueryFilters(since=date(2026, 5, 21)))
+    assert rows == []  # nothing was seen after 20 May
+    period = QueryFilters(since=date(2026, 3, 1), until=date(2026, 3, 2))
+    rows = run_query(warehouse, "stories", period)
+    assert {r["story_id"] for r in rows} == {r["story_id"] for r in march}
+
+
 def test_trends_leave_observed_only_dates_out_unless_asked(warehouse: ChdbWarehouse) -> None:
     def months(include: bool) -> dict[str, int]:
         filters = QueryFilters(initiative="in-jp.sspg", interval="month", include_observed=include)

@@ -334,6 +334,26 @@ def test_reader_cannot_write(
     assert warehouse.query("EXISTS TABLE made_by_reader") == [{"result": 0}]
 
 
+def test_reader_reads_a_view_with_parameters_made_after_the_start(
+    server: WarehouseHttpServer, warehouse: ChdbWarehouse, table: str
+) -> None:
+    view = table + "_from"
+    warehouse.command(f"CREATE VIEW {view} AS SELECT * FROM {table} WHERE id >= {{low:UInt64}}")
+    try:
+        reply = call(server, body=f"SELECT name FROM {view}(low = 2) FORMAT JSONEachRow".encode())
+        assert reply.status == 200, reply.text
+        assert [json.loads(line) for line in reply.text.splitlines()] == [{"name": "b"}]
+        # beside a view, a table function is still refused
+        sql = (
+            f"SELECT * FROM {view}(low = 1) AS v "
+            "JOIN url('http://127.0.0.1:9/x', 'CSV', 'a String') AS u ON 1"
+        )
+        reply = call(server, body=sql.encode())
+        assert (reply.status, reply.headers["X-ClickHouse-Exception-Code"]) == (500, "164")
+    finally:
+        warehouse.command(f"DROP VIEW IF EXISTS {view}")
+
+
 def test_get_implies_readonly_even_for_the_writer(
     server: WarehouseHttpServer, warehouse: ChdbWarehouse, table: str
 ) -> None:

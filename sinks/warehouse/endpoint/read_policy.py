@@ -130,13 +130,21 @@ def reader_settings(
 _NODE = re.compile(r"^( *)(\S+)(?: (\S+))?")
 
 
-def check_ast(ast: str, *, user: str, via_get: bool, table_functions: frozenset[str]) -> None:
+def check_ast(
+    ast: str,
+    *,
+    user: str,
+    via_get: bool,
+    table_functions: frozenset[str],
+    views: frozenset[str] = frozenset(),
+) -> None:
     """Refuse what ``EXPLAIN AST`` shows reaching outside the warehouse.
 
     ``table_functions`` holds the lower-cased names of every table function the engine
     has; a function of such a name is refused wherever it appears (``FROM f()``, ``JOIN
     f()``, ``x IN f()``) unless it is one of ``ALLOWED_TABLE_FUNCTIONS``, and a table named
-    like a path (which chDB would read as a file) is refused too.
+    like a path (which chDB would read as a file) is refused too. ``views`` are the
+    warehouse's views: one with parameters is read as ``FROM v(name = value)``.
     """
     parents: list[tuple[int, str]] = []
     for line in ast.splitlines():
@@ -152,7 +160,11 @@ def check_ast(ast: str, *, user: str, via_get: bool, table_functions: frozenset[
         if kind == "Function" and (
             name in REFUSED_FUNCTIONS
             or (lowered in table_functions and lowered not in ALLOWED_TABLE_FUNCTIONS)
-            or (parent == "TableExpression" and lowered not in ALLOWED_TABLE_FUNCTIONS)
+            or (
+                parent == "TableExpression"
+                and lowered not in ALLOWED_TABLE_FUNCTIONS
+                and name not in views
+            )
         ):
             raise readonly_refusal(
                 user,

@@ -65,6 +65,12 @@ from sinks.warehouse.endpoint.reply import compress_body, progress_header, summa
 logger = logging.getLogger(__name__)
 
 _PARSER_SETTINGS = ("max_query_size", "max_parser_depth", "max_parser_backtracks")
+# the warehouse's views: one with parameters is read as FROM v(name = value)
+_VIEWS = "SELECT name FROM system.tables WHERE engine = 'View' AND database != 'system'"
+
+
+def _names(raw: bytes) -> frozenset[str]:
+    return frozenset(line for line in raw.decode("utf-8", "replace").splitlines() if line)
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,7 @@ class WarehouseHttpServer:
         self._version = ""
         self._timezone = "UTC"
         self._table_functions: frozenset[str] = frozenset()
+        self._views: frozenset[str] = frozenset()  # read as FROM v(...) when parameterised
 
     def start(self) -> None:
         """Bind and serve in a daemon thread; port 0 picks a free port."""
@@ -123,6 +130,7 @@ class WarehouseHttpServer:
         self._check_sources_refused()
         names = warehouse.query_raw("SELECT name FROM system.table_functions").decode()
         self._table_functions = frozenset(n.strip().lower() for n in names.split() if n.strip())
+        self._views = _names(warehouse.query_raw(_VIEWS))
         self._lanes = EndpointLanes(warehouse.engine, self._limits.concurrency)
         try:
             self._server = EndpointServer(self._address, self)
@@ -138,6 +146,15 @@ class WarehouseHttpServer:
         )
         self._thread.start()
         logger.info("warehouse HTTP endpoint serving on %s", self.url)
+
+    def _check(self, ast: str, user: str, via_get: bool) -> None:
+        check_ast(
+            ast,
+            user=user,
+            via_get=via_get,
+            table_functions=self._table_functions,
+            views=self._views,
+        )
 
     def _check_sources_refused(self) -> None:
         """Serve no reader unless the engine refuses file(), url() and the like by itself."""
@@ -306,12 +323,13 @@ class WarehouseHttpServer:
                         options.params or None,
                         self._db(options),
                     )
-                    check_ast(
-                        ast.data.decode("utf-8", "replace"),
-                        user=user.name,
-                        via_get=via_get,
-                        table_functions=self._table_functions,
-                    )
+                    parse = ast.data.decode("utf-8", "replace")
+                    try:
+                        self._check(parse, user.name, via_get)
+                    except RequestRefused:  # perhaps a view made since start: look again
+                        views = connection.run(_VIEWS, "TabSeparated", None, self._db(options))
+                        self._views = _names(views.data)
+                        self._check(parse, user.name, via_get)
                 settings = reader_settings(
                     options.settings, self._limits, user=user.name, via_get=via_get
                 )

@@ -76,6 +76,23 @@ def test_row_generators_and_plain_reads_pass(ast: str) -> None:
     check_ast(ast, user="default", via_get=False, table_functions=TABLE_FUNCTIONS)
 
 
+def test_a_view_of_the_warehouse_may_be_read_with_parameters() -> None:
+    view = UNKNOWN_TABLE_FUNCTION.replace("Function Bogus", "Function story_summaries_between")
+    views = frozenset({"story_summaries_between"})
+    check_ast(view, user="default", via_get=False, table_functions=TABLE_FUNCTIONS, views=views)
+    with pytest.raises(RequestRefused):  # not one of the warehouse's views
+        check_ast(view, user="default", via_get=False, table_functions=TABLE_FUNCTIONS)
+    url = UNKNOWN_TABLE_FUNCTION.replace("Function Bogus", "Function url")
+    with pytest.raises(RequestRefused):  # a table function, whatever the views are called
+        check_ast(
+            url,
+            user="default",
+            via_get=False,
+            table_functions=TABLE_FUNCTIONS,
+            views=frozenset({"url"}),
+        )
+
+
 def test_caps_come_first_the_callers_settings_next_and_the_locks_last() -> None:
     settings = reader_settings(
         {"max_threads": "1", "max_execution_time": "7.5", "join_algorithm": "hash"},
