@@ -7,6 +7,24 @@
 -- members and those members' classifications, so a dashboard's week or month costs about
 -- its share of the documents. The same columns and rules as story_summaries (014).
 CREATE OR REPLACE VIEW story_summaries_between AS
+WITH
+    -- the stories with a row dated on or after `since`
+    seen AS (SELECT story_id FROM stories WHERE occurred_at >= {since:DateTime64(3, 'UTC')}),
+    -- their rows of each document's latest classification
+    latest_rows AS (
+        SELECT s.story_id AS story_id, s.document_id AS document_id, s.title AS title,
+               s.source_id AS source_id, s.source_kind AS source_kind, s.language AS language,
+               s.labels AS labels, s.occurred_at AS occurred_at
+        FROM stories AS s
+        INNER JOIN
+        (
+            SELECT document_id, argMax(classifier_version, classified_at) AS classifier_version
+            FROM classifications
+            WHERE document_id IN (SELECT document_id FROM stories WHERE story_id IN seen)
+            GROUP BY document_id
+        ) AS l ON l.document_id = s.document_id AND l.classifier_version = s.classifier_version
+        WHERE s.story_id IN seen
+    )
 SELECT *
 FROM
 (
@@ -28,34 +46,16 @@ FROM
         countIf(source_kind = 'official_statement') > 0 AS official
     FROM
     (
-        SELECT
-            m.story_id AS story_id,
-            m.document_id AS document_id,
-            m.title AS title,
-            m.source_id AS source_id,
-            m.source_kind AS source_kind,
-            m.language AS language,
-            m.occurred_at AS occurred_at,
-            arraySum(x -> toInt64(k.counts[x]) - 1, m.labels) AS centrality
+        SELECT m.story_id AS story_id, m.document_id AS document_id, m.title AS title,
+               m.source_id AS source_id, m.source_kind AS source_kind, m.language AS language,
+               m.occurred_at AS occurred_at,
+               arraySum(x -> toInt64(k.counts[x]) - 1, m.labels) AS centrality
         FROM
         (
-            SELECT s.story_id AS story_id, s.document_id AS document_id, any(s.title) AS title,
-                   any(s.source_id) AS source_id, any(s.source_kind) AS source_kind,
-                   any(s.language) AS language, any(s.labels) AS labels,
-                   min(s.occurred_at) AS occurred_at
-            FROM stories AS s
-            INNER JOIN
-            (
-                SELECT document_id, argMax(classifier_version, classified_at) AS classifier_version
-                FROM classifications
-                WHERE document_id IN (
-                    SELECT document_id FROM stories WHERE story_id IN (
-                        SELECT story_id FROM stories
-                        WHERE occurred_at >= {since:DateTime64(3, 'UTC')}))
-                GROUP BY document_id
-            ) AS l ON l.document_id = s.document_id AND l.classifier_version = s.classifier_version
-            WHERE s.story_id IN (
-                SELECT story_id FROM stories WHERE occurred_at >= {since:DateTime64(3, 'UTC')})
+            SELECT story_id, document_id, any(title) AS title, any(source_id) AS source_id,
+                   any(source_kind) AS source_kind, any(language) AS language,
+                   any(labels) AS labels, min(occurred_at) AS occurred_at
+            FROM latest_rows
             GROUP BY story_id, document_id
         ) AS m
         LEFT JOIN
@@ -64,23 +64,9 @@ FROM
                        AS counts
             FROM
             (
-                SELECT s.story_id AS story_id, label, uniqExact(s.document_id) AS members
-                FROM stories AS s
-                INNER JOIN
-                (
-                    SELECT document_id,
-                           argMax(classifier_version, classified_at) AS classifier_version
-                    FROM classifications
-                    WHERE document_id IN (
-                        SELECT document_id FROM stories WHERE story_id IN (
-                            SELECT story_id FROM stories
-                            WHERE occurred_at >= {since:DateTime64(3, 'UTC')}))
-                    GROUP BY document_id
-                ) AS l ON l.document_id = s.document_id
-                      AND l.classifier_version = s.classifier_version
-                ARRAY JOIN s.labels AS label
-                WHERE s.story_id IN (
-                    SELECT story_id FROM stories WHERE occurred_at >= {since:DateTime64(3, 'UTC')})
+                SELECT story_id, label, uniqExact(document_id) AS members
+                FROM latest_rows
+                ARRAY JOIN labels AS label
                 GROUP BY story_id, label
             )
             GROUP BY story_id
