@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from streams.classify.by_script import ScriptAutomata
 from streams.classify.date_patterns import PATTERNS
@@ -123,7 +123,8 @@ def _ranges(
     out: dict[str, list[tuple[int, int]]] = {}
     triggers = _TRIGGERS.for_text(norm.text)
     for lo_n, hi_n in spans:
-        for last, (klass, length, padded) in triggers.iter(padded_text, lo_n, hi_n):
+        for hit in triggers.iter(padded_text, lo_n, hi_n):
+            last, (klass, length, padded) = cast(tuple[int, tuple[str, int, bool]], hit)
             start = last - length + 1 + padded - 1
             end = last - padded
             o_start, o_end = norm.span(start, end)

@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
 from streams.classify.by_script import ScriptAutomata
 from streams.classify.normalise import Normalised, is_cjk, normalise
@@ -127,6 +127,10 @@ class _Key(NamedTuple):
     alias_cased: bool
     context: int  # number of the key among context terms, -1 if none
     context_cased: bool
+
+
+# a _Key as the scan loop reads it
+_KeyTuple = tuple[int, int, bool, Match | None, bool, int, bool]
 
 
 def _is_short_acronym(alias: str) -> bool:
@@ -288,15 +292,10 @@ class Matcher:
         candidates: list[tuple[int, int, int, Match]] = []
         span = norm.span
         run_on = _run_on_ends(norm, original)
-        for last, (
-            back,
-            pad_right,
-            cased,
-            alias,
-            alias_cased,
-            context,
-            context_cased,
-        ) in self._automaton.for_text(text).iter(" " + text + " "):
+        for hit in self._automaton.for_text(text).iter(" " + text + " "):
+            # typed, so that compiled the loop unpacks native values, not objects
+            last, key = cast(tuple[int, _KeyTuple], hit)
+            back, pad_right, cased, alias, alias_cased, context, context_cased = key
             # padded text index ``last`` is normalised index ``last - 1``
             start = last - back
             end = last - pad_right

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 
 from streams.classify.by_script import ScriptAutomata
 from streams.classify.lowercase import case_sensitive, matches_at
@@ -124,10 +125,11 @@ def cue_positions(norm: Normalised) -> list[int]:
     if not norm.text:
         return []
     # a key of ``length`` ends at padded index ``last``: normalised start below
-    return [
-        norm.original_start(last - length + padded)
-        for last, (length, padded) in _CUES.for_text(norm.text).iter(" " + norm.text + " ")
-    ]
+    out: list[int] = []
+    for hit in _CUES.for_text(norm.text).iter(" " + norm.text + " "):
+        last, (length, padded) = cast(tuple[int, tuple[int, int]], hit)  # native, compiled
+        out.append(norm.original_start(last - length + padded))
+    return out
 
 
 def cue_in(text: str, start: int, end: int, folded: str | None = None) -> int | None:
