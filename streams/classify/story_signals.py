@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 import ahocorasick
 
@@ -115,10 +115,11 @@ def _kind_hits(text: str) -> list[tuple[int, int, str]]:
         if text.isascii()
         else (" " + _NOT_WORD_CHAR.sub(" ", text.lower()) + " ")  # offsets kept
     )
-    return [
-        (end - length + 1 + padded_word - 1, rank, kind)
-        for end, (length, rank, kind, padded_word) in _KIND_SCAN.for_text(padded).iter(padded)
-    ]
+    out: list[tuple[int, int, str]] = []
+    for hit in _KIND_SCAN.for_text(padded).iter(padded):
+        end, (length, rank, kind, padded_word) = cast(tuple[int, tuple[int, int, str, bool]], hit)
+        out.append((end - length + 1 + padded_word - 1, rank, kind))  # native ints, compiled
+    return out
 
 
 # kinds that never describe the same event
