@@ -167,12 +167,11 @@ def stories(f: QueryFilters) -> Built:
     if f.since:
         parts.append("last_seen >= {since:Date}")
         params["since"] = f.since.isoformat()
+        # the view only narrows the stories read; the filters here decide, as without it
         source = (
             "story_summaries_between(since = {since:DateTime64(3, 'UTC')}, "
-            "until = {until_view:DateTime64(3, 'UTC')})"
+            "until = '2299-12-31 00:00:00')"
         )
-        until = f.until + timedelta(days=1) if f.until else date(2299, 12, 31)
-        params["until_view"] = until.isoformat()  # the first_seen filter below decides
     if f.until:
         parts.append("first_seen < {until_next:Date}")
         params["until_next"] = (f.until + timedelta(days=1)).isoformat()

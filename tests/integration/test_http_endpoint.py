@@ -343,6 +343,10 @@ def test_reader_reads_a_view_with_parameters_made_after_the_start(
         reply = call(server, body=f"SELECT name FROM {view}(low = 2) FORMAT JSONEachRow".encode())
         assert reply.status == 200, reply.text
         assert [json.loads(line) for line in reply.text.splitlines()] == [{"name": "b"}]
+        # a parameter that is not of its type: the engine's own error, with its code
+        reply = call(server, body=f"SELECT name FROM {view}(low = 'two')".encode())
+        assert reply.status == 500 and reply.headers["X-ClickHouse-Exception-Code"] != "164"
+        assert "low" in reply.text or "two" in reply.text, reply.text
         # beside a view, a table function is still refused
         sql = (
             f"SELECT * FROM {view}(low = 1) AS v "
