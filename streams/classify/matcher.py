@@ -129,10 +129,6 @@ class _Key(NamedTuple):
     context_cased: bool
 
 
-# a _Key as the scan loop reads it
-_KeyTuple = tuple[int, int, bool, Match | None, bool, int, bool]
-
-
 def _is_short_acronym(alias: str) -> bool:
     letters = [c for c in alias if c.isalpha()]
     return 0 < len(letters) <= 3 and all(c.isupper() for c in letters)
@@ -294,7 +290,7 @@ class Matcher:
         run_on = _run_on_ends(norm, original)
         for hit in self._automaton.for_text(text).iter(" " + text + " "):
             # typed, so that compiled the loop unpacks native values, not objects
-            last, key = cast(tuple[int, _KeyTuple], hit)
+            last, key = cast(tuple[int, _Key], hit)
             back, pad_right, cased, alias, alias_cased, context, context_cased = key
             # padded text index ``last`` is normalised index ``last - 1``
             start = last - back
