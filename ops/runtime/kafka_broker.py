@@ -36,8 +36,15 @@ class BrokerStartError(PolicywatchError):
 
 
 def new_cluster_id() -> str:
-    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding.
+
+    One id in 64 would start with ``-``, which command-line parsers read as an
+    option; like Kafka's own ``Uuid.randomUuid`` we draw again.
+    """
+    while True:
+        found = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not found.startswith("-"):
+            return found
 
 
 @dataclass(frozen=True)
@@ -209,8 +216,7 @@ class KafkaNode:
             *java_command(self.install, self._java, 256, "kafka.tools.StorageTool"),
             "format",
             "--ignore-formatted",
-            "-t",
-            cluster_id,
+            f"--cluster-id={cluster_id}",  # one token: an id may start with '-'
             "-c",
             str(self.home / "server.properties"),
         ]
