@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from streams.classify.matcher import Kind, Match, Payload
 from streams.classify.normalise import Normalised, is_cjk
@@ -30,25 +30,27 @@ from streams.taxonomy.model import Actor, Role, Taxonomy
 
 __all__ = ["ActorMention", "ActorResolver"]
 
-FULL = 0.95
-FULL_WITH_OFFICE = 0.97
-SHORT_WITH_OFFICE = 0.9
-SHORT_WITH_TITLE = 0.85
-SHORT_NEXT_TO_TITLE = 0.75
-OFFICE_ALIAS = 0.9
-OFFICE_BY_COUNTRY = 0.85
-SHORT_ALONE = 0.7
+FULL: Final = 0.95
+FULL_WITH_OFFICE: Final = 0.97
+SHORT_WITH_OFFICE: Final = 0.9
+SHORT_WITH_TITLE: Final = 0.85
+SHORT_NEXT_TO_TITLE: Final = 0.75
+OFFICE_ALIAS: Final = 0.9
+OFFICE_BY_COUNTRY: Final = 0.85
+SHORT_ALONE: Final = 0.7
 
-_TIGHT_GAP = re.compile(r"[ \t,]*")
-_NEAR_GAP = re.compile(r"[\w \t'’‘-]*")
-_OF_GAPS = frozenset({"of", "of the"})
+_TIGHT_GAP: Final = re.compile(r"[ \t,]*")
+_NEAR_GAP: Final = re.compile(r"[\w \t'’‘-]*")
+_OF_GAPS: Final = frozenset({"of", "of the"})
 # A word right before an office title that names another office ("Vice-Minister for
 # Foreign Affairs", "State Minister", "Deputy Prime Minister") or a past holder
 # ("former Foreign Minister"): such a reference is not the holder on the date.
-_QUALIFIERS = frozenset({"vice", "deputy", "state", "assistant", "under", "former", "ex", "junior"})
-_CJK_QUALIFIED = ("元", "前")  # 元外相, 前外相: a former holder
-_CJK_SUFFIXES = ("政務官",)  # 外務大臣政務官: a parliamentary vice-minister
-_PERSON_KINDS: tuple[Kind, ...] = ("actor", "actor_short")
+_QUALIFIERS: Final = frozenset(
+    {"vice", "deputy", "state", "assistant", "under", "former", "ex", "junior"}
+)
+_CJK_QUALIFIED: Final = ("元", "前")  # 元外相, 前外相: a former holder
+_CJK_SUFFIXES: Final = ("政務官",)  # 外務大臣政務官: a parliamentary vice-minister
+_PERSON_KINDS: Final[tuple[Kind, ...]] = ("actor", "actor_short")
 
 
 class ActorMention(NamedTuple):

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Final
 
 from streams.classify.date_patterns import MONTHS
 from streams.classify.dates import DueWindow
@@ -29,20 +30,20 @@ from streams.classify.sentences import Sentences
 
 __all__ = ["REACH", "REFERRING", "may_refer_back", "referred_windows", "with_referred_windows"]
 
-REACH = 400  # how far back "the same day" looks for its day
-REFERRING = frozenset({"same_day", "visit"})  # the kinds of the windows returned here
+REACH: Final = 400  # how far back "the same day" looks for its day
+REFERRING: Final = frozenset({"same_day", "visit"})  # the kinds of the windows returned here
 
-_SAME_DAY = Folded.of(
+_SAME_DAY: Final = Folded.of(
     re.compile(
         r"同日|翌日|\b(?:the\s+same|that|the\s+following|the\s+next)\s+day\b|\bthe\s+day\s+after\b",
         re.I,
     )
 )
-_VISIT_NOUNS = r"visit|trip|tour|stay"
-_EVENT_NOUNS = r"summit|meeting|conference|dialogue"
-_JA_VISIT = r"訪問|訪日|訪米|訪印|訪豪|訪中|滞在"
-_JA_EVENT = r"首脳会議|首脳会談|サミット|会議|会合"
-_DURING = Folded.of(
+_VISIT_NOUNS: Final = r"visit|trip|tour|stay"
+_EVENT_NOUNS: Final = r"summit|meeting|conference|dialogue"
+_JA_VISIT: Final = r"訪問|訪日|訪米|訪印|訪豪|訪中|滞在"
+_JA_EVENT: Final = r"首脳会議|首脳会談|サミット|会議|会合"
+_DURING: Final = Folded.of(
     re.compile(
         r"\b(?:during|on\s+the\s+(?:sidelines|margins)\s+of|in\s+the\s+margins\s+of)\s+"
         r"(?:the\s+course\s+of\s+)?(?:the|his|her|their|this|that|its)\s+(?:[\w-]+\s+){0,3}?"
@@ -52,11 +53,11 @@ _DURING = Folded.of(
         re.I,
     )
 )
-_VISIT = Folded.of(
+_VISIT: Final = Folded.of(
     re.compile(rf"\b(?:visit|visits|visiting|trip|travel|tour)\b|{_JA_VISIT}|訪れ", re.I)
 )
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_MENTION = Folded.of(
+_MONTH: Final = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_MENTION: Final = Folded.of(
     re.compile(
         r"(?:(?P<jy>[0-9０-９]{4})年)?(?:(?P<jm>[0-9０-９]{1,2})月)?(?<![0-9０-９])"
         r"(?P<jd>[0-9０-９]{1,2})日(?!間)"
@@ -68,14 +69,14 @@ _DAY_MENTION = Folded.of(
         re.I,
     )
 )
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NEXT_DAY = ("翌日", "following", "next", "after")
+_WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NEXT_DAY: Final = ("翌日", "following", "next", "after")
 
 
 # every match of _SAME_DAY / _DURING holds one of these (lower case): a quick no for the
 # many sentences that hold none, where the patterns would be tried at every offset
-_SAME_DAY_WORDS = ("day", "同日", "翌日")
-_DURING_WORDS = ("during", "sidelines", "margins", "訪", "滞在", "サミット", "会")
+_SAME_DAY_WORDS: Final = ("day", "同日", "翌日")
+_DURING_WORDS: Final = ("during", "sidelines", "margins", "訪", "滞在", "サミット", "会")
 
 
 def _has_any(body: str, folded: str | None, start: int, end: int, words: tuple[str, ...]) -> bool:

@@ -35,7 +35,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from schemas.classification import Evidence, InitiativeCandidate
 from streams.classify.built import built
@@ -45,26 +45,26 @@ from streams.taxonomy.model import Taxonomy
 
 __all__ = ["CandidateFinder", "DocumentHits", "PartyNames", "party_names"]
 
-MAX_NAME_CHARS = 160
-_HEADS_EN = (
+MAX_NAME_CHARS: Final = 160
+_HEADS_EN: Final = (
     "Working Group", "Joint Working Group", "Action Plan", "Joint Declaration", "Dialogue",
     "Partnership", "Initiative", "Framework", "Mechanism", "Vision", "Corridor", "Summit",
     "Agreement", "Compact", "Roadmap", "Consultations", "Task Force",
 )  # fmt: skip
 # heads so common in other senses that the name must name its parties ("Trade Agreement")
-_NEEDS_PARTIES = frozenset({"Agreement", "協定", "Summit"})
-_HEADS_JA = (
+_NEEDS_PARTIES: Final = frozenset({"Agreement", "協定", "Summit"})
+_HEADS_JA: Final = (
     "作業部会", "行動計画", "共同宣言", "イニシアティブ", "イニシアチブ", "パートナーシップ",
     "枠組み", "対話", "協定", "構想", "回廊",
 )  # fmt: skip
-_HEAD_ENGLISH = {
+_HEAD_ENGLISH: Final = {
     "作業部会": "working group", "行動計画": "action plan", "共同宣言": "joint declaration",
     "イニシアティブ": "initiative", "イニシアチブ": "initiative",
     "パートナーシップ": "partnership", "枠組み": "framework", "対話": "dialogue",
     "協定": "agreement", "構想": "vision", "回廊": "corridor",
 }  # fmt: skip
 # common topic words of Japanese names, in English, so that both languages share a key
-_TOPICS_JA = {
+_TOPICS_JA: Final = {
     "経済安全保障": "economic security", "重要鉱物": "critical minerals", "人工知能": "ai",
     "半導体": "semiconductor", "サイバー": "cyber", "宇宙": "space", "海洋": "maritime",
     "防衛": "defence", "安全保障": "security", "デジタル": "digital", "エネルギー": "energy",
@@ -76,11 +76,11 @@ _TOPICS_JA = {
     "首脳": "leaders", "次官": "vice ministers", "に関する": "on",
 }  # fmt: skip
 # Japanese country abbreviations as in 日印, 日米豪印
-_JA_COUNTRY_CHARS = {
+_JA_COUNTRY_CHARS: Final = {
     "日": "JP", "印": "IN", "米": "US", "豪": "AU", "中": "CN", "韓": "KR", "英": "GB",
     "仏": "FR", "独": "DE", "露": "RU", "比": "PH", "越": "VN", "尼": "ID", "加": "CA",
 }  # fmt: skip
-_GENERIC = frozenset(
+_GENERIC: Final = frozenset(
     """the a an and of for on in to with between new first second third joint strategic
     comprehensive special global bilateral trilateral quadrilateral multilateral high level
     high-level annual ministerial leaders leaders' foreign ministers ministers' minister's
@@ -90,32 +90,36 @@ _GENERIC = frozenset(
     january february march april may june july august september october november december
     協力 関係 戦略的 包括的 特別 新た 両国 二国間 政府間""".split()  # noqa: SIM905
 )
-_MONTHS = frozenset(
+_MONTHS: Final = frozenset(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday""".split()  # noqa: SIM905
 )
-_CONNECTORS = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "between", "&"})
+_CONNECTORS: Final = frozenset(
+    {"and", "of", "for", "on", "the", "in", "to", "with", "between", "&"}
+)
 # words that open a phrase, not a name ("our Comprehensive Strategic Partnership")
-_LEADING_WORDS = frozenset({"a", "an", "our", "its", "their", "this", "that", "new"})
-_ORDINAL = re.compile(
+_LEADING_WORDS: Final = frozenset({"a", "an", "our", "its", "their", "this", "that", "new"})
+_ORDINAL: Final = re.compile(
     r"^(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|"
     r"seventh|eighth|ninth|tenth|第\d+回)$",
     re.IGNORECASE,
 )
-_POSSESSIVE_ENDINGS = ("'s", "’s")
-_SPLIT = re.compile(r"[\s\-–—‐/]+")
-_LEADING = re.compile(
+_POSSESSIVE_ENDINGS: Final = ("'s", "’s")
+_SPLIT: Final = re.compile(r"[\s\-–—‐/]+")
+_LEADING: Final = re.compile(
     r"^(?:(?:the|and|of|for|on|in|to|with|&|before|after|during|at|as|while|when|our|their|its|"
     r"(?:19|20)\d\d|\w+['’]s)\s+)+",
     re.IGNORECASE,
 )
-_HEAD_ORDER = sorted(_HEADS_EN, key=len, reverse=True)  # a longer head first
-_CONTINUES = re.compile(r"(?:[\s-]+[A-Z][\w'’-]*){0,3}[\s-]+")  # "Framework [Policy] Dialogue"
-_WORD = re.compile(r"[^\s\-–—]+")
-_CONNECTOR_WORDS = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "&"})
-WINDOW_CHARS = 160
+_HEAD_ORDER: Final = sorted(_HEADS_EN, key=len, reverse=True)  # a longer head first
+_CONTINUES: Final = re.compile(
+    r"(?:[\s-]+[A-Z][\w'’-]*){0,3}[\s-]+"
+)  # "Framework [Policy] Dialogue"
+_WORD: Final = re.compile(r"[^\s\-–—]+")
+_CONNECTOR_WORDS: Final = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "&"})
+WINDOW_CHARS: Final = 160
 # a word ending a sentence ("Delhi.", "said:") and not an abbreviation ("U.S.", "Dr.")
-_SENTENCE_END = re.compile(r"(?:[a-z]{2,}|[A-Z]{4,})[.!?:;]$")
+_SENTENCE_END: Final = re.compile(r"(?:[a-z]{2,}|[A-Z]{4,})[.!?:;]$")
 
 
 def _name_token(token: str) -> bool:
@@ -123,29 +127,31 @@ def _name_token(token: str) -> bool:
     return token[:1].isupper() or token[:1].isdigit() or token in _CONNECTOR_WORDS
 
 
-_TAIL = re.compile(
+_TAIL: Final = re.compile(
     r"\s+(?:on|for|of)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|and|of|the|through|for|&))*"
 )
-MAX_TOKENS = 10
-_ABOUT = "に関する"
-_JA_HEAD_RE = re.compile("|".join(_HEADS_JA))
-_JA_NAME_CHAR = re.compile(r"[\u3005\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ・＋+]")
-_TRAILING = re.compile(r"(?:\s+(?:and|of|the|in|for|through|&))+$")
+MAX_TOKENS: Final = 10
+_ABOUT: Final = "に関する"
+_JA_HEAD_RE: Final = re.compile("|".join(_HEADS_JA))
+_JA_NAME_CHAR: Final = re.compile(
+    r"[\u3005\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ・＋+]"
+)
+_TRAILING: Final = re.compile(r"(?:\s+(?:and|of|the|in|for|through|&))+$")
 # a name of one to three capitalised words or an acronym (not "The", see _LEADING)
-_EXERCISE_NAME = r"(?P<name>(?:[A-Z][a-z]+|[A-Z]{3,})(?:\s+(?:[A-Z][a-z]+|[A-Z]{3,})){0,2})"
-_EXERCISE_NAMED_AFTER = re.compile(
+_EXERCISE_NAME: Final = r"(?P<name>(?:[A-Z][a-z]+|[A-Z]{3,})(?:\s+(?:[A-Z][a-z]+|[A-Z]{3,})){0,2})"
+_EXERCISE_NAMED_AFTER: Final = re.compile(
     r"\b[Ee]xercises?(?:,|\s+(?:like|named|called|code-?named))?\s+[\"'“‘]?"
     + _EXERCISE_NAME
     + r"\b"
 )
 # the farthest a name can start before the word, and end after it
-_EXERCISE_BEFORE_CHARS = 140
-_EXERCISE_AFTER_CHARS = 80
-_EXERCISE_NAMED_BEFORE = re.compile(
+_EXERCISE_BEFORE_CHARS: Final = 140
+_EXERCISE_AFTER_CHARS: Final = 80
+_EXERCISE_NAMED_BEFORE: Final = re.compile(
     r"\b" + _EXERCISE_NAME + r"\s+(?:(?:joint|military|naval|air|bilateral|trilateral|"
     r"maritime|combined)\s+){0,2}exercises?\b"
 )
-_JA_COUNTRIES = re.compile(r"[日印米豪中韓英仏独露比越尼加]{2,}")
+_JA_COUNTRIES: Final = re.compile(r"[日印米豪中韓英仏独露比越尼加]{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +211,7 @@ class _Found:
     language: str
 
 
-_NEAR_CHARS = 60  # a name's words are looked for this far back first (most names fit)
+_NEAR_CHARS: Final = 60  # a name's words are looked for this far back first (most names fit)
 
 
 def _heads(text: str) -> list[tuple[int, int, str]]:

@@ -32,7 +32,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from schemas.classification import (
     ActorLabel,
@@ -60,15 +60,15 @@ from streams.taxonomy.model import Taxonomy
 
 __all__ = ["CODE_VERSION", "Classification", "Classifier", "DocumentText"]
 
-CODE_VERSION = "classify-3"  # bump when labels change for the same taxonomy
-DEFAULT_MAX_CHARS = 1_000_000
-TITLE_MAX_CHARS = 4_096
-TITLE_ONLY_FACTOR = 0.9
-REPEAT_BOOST = 0.03
-MAX_BOOST = 0.06
-MAX_CONFIDENCE = 0.99
-MAX_IMPLIED_PARTIES = 4  # a minilateral implies its parties; the G20 does not
-_PERSON_KINDS = frozenset({"actor", "actor_short"})
+CODE_VERSION: Final = "classify-3"  # bump when labels change for the same taxonomy
+DEFAULT_MAX_CHARS: Final = 1_000_000
+TITLE_MAX_CHARS: Final = 4_096
+TITLE_ONLY_FACTOR: Final = 0.9
+REPEAT_BOOST: Final = 0.03
+MAX_BOOST: Final = 0.06
+MAX_CONFIDENCE: Final = 0.99
+MAX_IMPLIED_PARTIES: Final = 4  # a minilateral implies its parties; the G20 does not
+_PERSON_KINDS: Final = frozenset({"actor", "actor_short"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from schemas.classification import Commitment, Evidence
 from streams.classify.back_references import REFERRING, with_referred_windows
@@ -48,24 +48,26 @@ from streams.classify.undertakings import (
 
 __all__ = ["Anchor", "extract_commitments"]
 
-ACTION_CHARS = 160
+ACTION_CHARS: Final = 160
 
-_LEAD = re.compile(r"^[\s\-–—•*·\"'“‘]+")
+_LEAD: Final = re.compile(r"^[\s\-–—•*·\"'“‘]+")
 # Date expressions are looked for only this far around a candidate sentence: twice
 # the longest expression (~60 characters), so cutting there changes nothing inside it.
-_REGION_MARGIN = 120
+_REGION_MARGIN: Final = 120
 
 
 # a day named without a year or month ("on Tuesday", "24日に") is taken as the next one,
 # which is right only in a plan ("will meet on Tuesday"), not after "agreed on Sunday"
-_FORWARD_KINDS = frozenset({"weekday", "ja_day"})
-_FUTURE = re.compile(
+_FORWARD_KINDS: Final = frozenset({"weekday", "ja_day"})
+_FUTURE: Final = re.compile(
     r"\b(?:will|shall|is set to|are set to|scheduled|slated|expected to|due to|upcoming|"
     r"to be held|plans? to)\b|予定|方向で|見通し|します|する。",
     re.IGNORECASE,
 )
-_REPORTING = re.compile(r"\b(?:said|says|announced|stated|told|added|confirmed)\b", re.IGNORECASE)
-_LOOKING_BACK = re.compile(r"\b(?:earlier|last|past|previous|since)\s+$", re.IGNORECASE)
+_REPORTING: Final = re.compile(
+    r"\b(?:said|says|announced|stated|told|added|confirmed)\b", re.IGNORECASE
+)
+_LOOKING_BACK: Final = re.compile(r"\b(?:earlier|last|past|previous|since)\s+$", re.IGNORECASE)
 # run on the lowered body when there is one (see streams.classify.lowercase)
 _FUTURE_FOLDED, _REPORTING_FOLDED, _LOOKING_BACK_FOLDED = map(
     Folded.of, (_FUTURE, _REPORTING, _LOOKING_BACK)
@@ -74,12 +76,12 @@ _FUTURE_FOLDED, _REPORTING_FOLDED, _LOOKING_BACK_FOLDED = map(
 
 # a past act next to a named day: "on Thursday launched ...", "(it was) signed on Monday";
 # not a passive plan ("will be held on Monday", "is to be signed on Friday")
-_PAST_VERB = r"(?:[a-z]{2,}ed|held|met|signed|began|made|took|won|sent|gave)"
-_PAST_AFTER = re.compile(r"[\s,]*" + _PAST_VERB + r"\b")
-_PAST_BEFORE = re.compile(
+_PAST_VERB: Final = r"(?:[a-z]{2,}ed|held|met|signed|began|made|took|won|sent|gave)"
+_PAST_AFTER: Final = re.compile(r"[\s,]*" + _PAST_VERB + r"\b")
+_PAST_BEFORE: Final = re.compile(
     r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?" + _PAST_VERB + r"\s+(?:on\s+|last\s+)?$"
 )
-_PLAN_AUX = frozenset({"be", "been", "being", "will", "to", "shall", "would", "is", "are"})
+_PLAN_AUX: Final = frozenset({"be", "been", "being", "will", "to", "shall", "would", "is", "are"})
 
 
 def _day_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bool:
@@ -107,7 +109,7 @@ def _looked_back(body: str, window: DueWindow, folded: str | None) -> bool:
     return bool(_LOOKING_BACK_FOLDED.search(body[lo : window.start], before))
 
 
-CANDIDATE = "cand:"  # an anchor's initiative may be a candidate's key
+CANDIDATE: Final = "cand:"  # an anchor's initiative may be a candidate's key
 
 
 class Anchor(NamedTuple):
@@ -120,7 +122,7 @@ class Anchor(NamedTuple):
 
 # A tracked government named by its office alone ("the government will ...", "政府は"):
 # in a relevant document it anchors a sentence as an office holder's name would.
-_GOVERNMENT_WORDS = ("government", "政府")
+_GOVERNMENT_WORDS: Final = ("government", "政府")
 
 
 def _government_anchors(body: str, folded: str | None) -> list[Anchor]:

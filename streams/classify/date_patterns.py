@@ -10,6 +10,7 @@ Pure: no I/O.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 __all__ = [
     "BY_PREPS",
@@ -21,18 +22,18 @@ __all__ = [
     "YEAR_PARTS",
 ]
 
-MONTHS = {
+MONTHS: Final = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1,
     "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
     "nov": 11, "dec": 12,
 }  # fmt: skip
-NUMBERS = {
+NUMBERS: Final = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1,
 }  # fmt: skip
 # (month_from, day_from, month_to, day_to); day_to 0 = end of that month
-YEAR_PARTS = {
+YEAR_PARTS: Final = {
     "early": (1, 1, 4, 0), "beginning": (1, 1, 3, 0), "start": (1, 1, 3, 0),
     "mid": (5, 1, 8, 0), "middle": (5, 1, 8, 0), "late": (9, 1, 12, 0), "end": (10, 1, 12, 0),
     "first half": (1, 1, 6, 0), "h1": (1, 1, 6, 0), "second half": (7, 1, 12, 0),
@@ -46,52 +47,54 @@ YEAR_PARTS = {
     "秋": (9, 1, 11, 0), "末": (10, 1, 12, 0), "中": (1, 1, 12, 0),
 }  # fmt: skip
 # (day_from, day_to); day_to 0 = end of month
-MONTH_PARTS = {
+MONTH_PARTS: Final = {
     "early": (1, 10), "beginning": (1, 10), "start": (1, 10), "mid": (11, 20),
     "middle": (11, 20), "late": (21, 0), "end": (21, 0), "上旬": (1, 10), "初め": (1, 10),
     "中旬": (11, 20), "下旬": (21, 0), "末": (21, 0), "中": (1, 0),
 }  # fmt: skip
-_BY = r"(?:(?P<by>by|before|until|till|no later than|not later than)\s+)?"
-_PREP = _BY + r"(?:(?P<prep>in|during|within|around|from|on|at|throughout|for)\s+)?(?:the\s+)?"
-_YEARREF = (
+_BY: Final = r"(?:(?P<by>by|before|until|till|no later than|not later than)\s+)?"
+_PREP: Final = (
+    _BY + r"(?:(?P<prep>in|during|within|around|from|on|at|throughout|for)\s+)?(?:the\s+)?"
+)
+_YEARREF: Final = (
     r"(?:(?P<year>(?:19|20|21)\d\d)(?![\d/–-]\d)"
     r"|(?P<rel>next|this|the coming|the current|the)\s+year)"
 )
-_YEAR_PART = (
+_YEAR_PART: Final = (
     r"(?P<part>early|beginning|start|mid|middle|late|end|first half|second half|latter half|"
     r"(?:first|second|third|fourth) quarter|q[1-4]|h[12]|spring|summer|autumn|fall)"
 )
-_MONTH = (
+_MONTH: Final = (
     r"(?P<month>january|february|march|april|may|june|july|august|september|october|"
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b(?:\.(?=\s*\d))?"
 )
-_MONTH_PART = r"(?:(?P<part>early|beginning|start|mid|middle|late|end)(?:\s+of)?[\s-]*)?"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_COUNT = r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a)"
-_UNIT = r"(?P<unit>day|week|month|year)s?"
-_JA_YEAR_PART = r"(?P<part>前半|上半期|後半|下半期|初め|初頭|春|夏|秋|末|中)"
-_FISCAL_PART = (
+_MONTH_PART: Final = r"(?:(?P<part>early|beginning|start|mid|middle|late|end)(?:\s+of)?[\s-]*)?"
+_DAY: Final = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_COUNT: Final = r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a)"
+_UNIT: Final = r"(?P<unit>day|week|month|year)s?"
+_JA_YEAR_PART: Final = r"(?P<part>前半|上半期|後半|下半期|初め|初頭|春|夏|秋|末|中)"
+_FISCAL_PART: Final = (
     r"(?:(?P<part>early|beginning|start|end|first half|second half|latter half|"
     r"(?:first|second|third|fourth) quarter)\s+of\s+(?:the\s+)?)?"
 )
-_JA_MONTH_PART = r"(?P<mpart>上旬|中旬|下旬|初め|末|中)"
-_JA_BY = r"(?P<by>まで)?"
-_DAY2 = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
-_MONTH2 = (
+_JA_MONTH_PART: Final = r"(?P<mpart>上旬|中旬|下旬|初め|末|中)"
+_JA_BY: Final = r"(?P<by>まで)?"
+_DAY2: Final = r"(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
+_MONTH2: Final = (
     r"(?P<month2>january|february|march|april|may|june|july|august|september|october|"
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
 )
-_RANGE_JOIN = r"\s*(?:-|–|—|to|and|through|till|until)\s*"
-_WEEKDAY = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
-_JA_NUM = r"[0-9０-９]{1,2}"
-_I = re.IGNORECASE
-BY_PREPS = frozenset({"by", "before", "until"})
+_RANGE_JOIN: Final = r"\s*(?:-|–|—|to|and|through|till|until)\s*"
+_WEEKDAY: Final = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_JA_NUM: Final = r"[0-9０-９]{1,2}"
+_I: Final = re.IGNORECASE
+BY_PREPS: Final = frozenset({"by", "before", "until"})
 # dropped from the expression's text unless it is a deadline ("by", "before", "until")
-LEADING = re.compile(
+LEADING: Final = re.compile(
     r"(?:(?:in|during|within|around|from|on|at|throughout|for)\s+)?(?:the\s+)?", _I
 )
 
-PATTERNS: tuple[tuple[str, set[str], re.Pattern[str]], ...] = (
+PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
     ("range", {"month"}, re.compile(
         rf"\b(?:(?P<prep>from|between|on|during|for)\s+)?{_MONTH}\s+{_DAY}{_RANGE_JOIN}"
         rf"(?:{_MONTH2}\s+)?{_DAY2}\b(?:,?\s+(?P<year>(?:19|20|21)\d\d)\b)?", _I)),

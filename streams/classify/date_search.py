@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple, cast
+from typing import Final, NamedTuple, cast
 
 from streams.classify.by_script import ScriptAutomata
 from streams.classify.date_patterns import PATTERNS
@@ -29,7 +29,7 @@ from streams.classify.normalise import Normalised
 __all__ = ["Expression", "expression_matches"]
 
 # every expression contains one of these words (see _ranges)
-_TRIGGER_WORDS = {
+_TRIGGER_WORDS: Final = {
     "month": (
         "jan january feb february mar march apr april may jun june jul july aug august sep sept "
         "september oct october nov november dec december"
@@ -44,9 +44,9 @@ _TRIGGER_WORDS = {
     "cjk_rel": "来週 今週 今春 今夏 今秋 来春 来夏 来秋",
 }
 _BEFORE, _AFTER = 50, 30  # reach of an expression around its trigger
-_YEAR_WORDS = ("19", "20", "21", "year")
+_YEAR_WORDS: Final = ("19", "20", "21", "year")
 # Words an expression of a kind cannot do without (one of each group), lower case.
-_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+_NEEDS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "year_part": (
         (
             "early", "beginning", "start", "mid", "late", "end", "half", "quarter",
@@ -73,7 +73,7 @@ class _Search(NamedTuple):
     needs: tuple[re.Pattern[str], ...]  # one search per group of _NEEDS (lowered text)
 
 
-_SEARCH: tuple[_Search, ...] = tuple(
+_SEARCH: Final[tuple[_Search, ...]] = tuple(
     _Search(
         kind,
         tuple(sorted(triggers)),
@@ -104,7 +104,7 @@ def _trigger_automaton() -> ScriptAutomata:
     return automaton
 
 
-_TRIGGERS = _trigger_automaton()
+_TRIGGERS: Final = _trigger_automaton()
 
 
 def _ranges(

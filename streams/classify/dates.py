@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Final
 
 from streams.classify.date_patterns import (
     BY_PREPS,
@@ -87,7 +87,7 @@ def _fiscal_window(year: int, part: str | None) -> tuple[date, date]:
     return _add_months(start, 3), _end_of_month(last.year, last.month)
 
 
-_SEASONS = frozenset({"spring", "summer", "autumn", "fall", "春", "夏", "秋"})
+_SEASONS: Final = frozenset({"spring", "summer", "autumn", "fall", "春", "夏", "秋"})
 
 
 def _month_window(year: int, month: int, part: str | None) -> tuple[date, date]:
@@ -184,7 +184,7 @@ def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, dat
     return _japanese(kind, g, today)
 
 
-RECENT_PAST_DAYS = 180
+RECENT_PAST_DAYS: Final = 180
 
 
 def _next_on_or_after(today: date, month: int, day: int, year: int | None) -> date | None:
@@ -223,7 +223,7 @@ def _range(g: dict[str, str | None], today: date) -> tuple[date, date] | None:
     return start, end
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAYS: Final = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def _weekday(g: dict[str, str | None], today: date) -> tuple[date, date]:

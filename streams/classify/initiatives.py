@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from streams.classify.matcher import ContextHits, Match
 from streams.classify.normalise import Normalised, is_cjk
@@ -26,10 +26,10 @@ from streams.taxonomy.model import Taxonomy
 
 __all__ = ["InitiativeMention", "InitiativeResolver", "PartyHits", "alias_confidence"]
 
-MULTI_WORD = 0.9
-SINGLE_WORD = 0.75
-AMBIGUOUS_MULTI_WORD = 0.75
-AMBIGUOUS_SINGLE_WORD = 0.6
+MULTI_WORD: Final = 0.9
+SINGLE_WORD: Final = 0.75
+AMBIGUOUS_MULTI_WORD: Final = 0.75
+AMBIGUOUS_SINGLE_WORD: Final = 0.6
 
 
 class InitiativeMention(NamedTuple):

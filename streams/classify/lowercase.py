@@ -16,12 +16,13 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Final
 
 __all__ = ["ASCII_LOOKALIKES", "Folded", "case_sensitive", "lowered", "matches_at"]
 
-_LOOKALIKES = "\u0130\u0131\u017f\u212a"  # İ ı ſ K (Kelvin)
-ASCII_LOOKALIKES = str.maketrans(dict(zip(_LOOKALIKES, "iisk", strict=True)))
-_SYNTAX = re.compile(r"\\.|\(\?P(?:<\w+>|=\w+\))")  # escapes (\S, \W) and group names
+_LOOKALIKES: Final = "\u0130\u0131\u017f\u212a"  # İ ı ſ K (Kelvin)
+ASCII_LOOKALIKES: Final = str.maketrans(dict(zip(_LOOKALIKES, "iisk", strict=True)))
+_SYNTAX: Final = re.compile(r"\\.|\(\?P(?:<\w+>|=\w+\))")  # escapes (\S, \W) and group names
 
 
 def lowered(text: str) -> str | None:

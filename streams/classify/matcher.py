@@ -20,7 +20,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, NamedTuple, cast
+from typing import Final, Literal, NamedTuple, cast
 
 from streams.classify.by_script import ScriptAutomata
 from streams.classify.normalise import Normalised, is_cjk, normalise
@@ -134,8 +134,8 @@ def _is_short_acronym(alias: str) -> bool:
     return 0 < len(letters) <= 3 and all(c.isupper() for c in letters)
 
 
-_APOSTROPHES = "'’"
-_APOSTROPHE = re.compile("['’]")
+_APOSTROPHES: Final = "'’"
+_APOSTROPHE: Final = re.compile("['’]")
 
 
 def _runs_on(original: str, end: int) -> bool:

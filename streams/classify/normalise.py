@@ -25,18 +25,19 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from typing import Final
 
 __all__ = ["Normalised", "is_cjk", "normalise"]
 
-_ASCII_TABLE = bytes(
+_ASCII_TABLE: Final = bytes(
     (c + 32 if 65 <= c <= 90 else c) if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) else 32
     for c in range(128)
 ) + bytes(128)
-_RUNS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
-_SPACES = re.compile(r"  +")
+_RUNS: Final = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
+_SPACES: Final = re.compile(r"  +")
 # CJK characters that NFKC and casefold leave unchanged: copied as one segment.
-_PLAIN_CJK = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fff]+")
-_CJK_RANGES = (
+_PLAIN_CJK: Final = re.compile(r"[\u3041-\u3096\u30a1-\u30fa\u30fc\u3005\u4e00-\u9fff]+")
+_CJK_RANGES: Final = (
     (0x3005, 0x3007),
     (0x3041, 0x309F),
     (0x30A0, 0x30FA),
@@ -47,14 +48,14 @@ _CJK_RANGES = (
     (0xF900, 0xFAFF),
     (0x20000, 0x2FFFF),
 )
-_FOLDED_MARKS = (
+_FOLDED_MARKS: Final = (
     (0x0300, 0x036F),
     (0x1AB0, 0x1AFF),
     (0x1DC0, 0x1DFF),
     (0x20D0, 0x20FF),
     (0xFE20, 0xFE2F),
 )
-_KANA_VOICING = frozenset("\u3099\u309a")
+_KANA_VOICING: Final = frozenset("\u3099\u309a")
 
 _SPACE, _CJK, _OTHER = 0, 1, 2
 
@@ -322,9 +323,9 @@ def _simple_chars() -> dict[str, str]:
     return out
 
 
-_SIMPLE = _simple_chars()
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_NOT_SIMPLE = re.compile("[^\x00-\x7f" + "".join(map(re.escape, _SIMPLE)) + "]")
+_SIMPLE: Final = _simple_chars()
+_NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
+_NOT_SIMPLE: Final = re.compile("[^\x00-\x7f" + "".join(map(re.escape, _SIMPLE)) + "]")
 
 
 def normalise(text: str) -> Normalised:

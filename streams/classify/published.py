@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from streams.classify.lowercase import Folded, lowered
 from streams.classify.pickling import by_fields
@@ -39,27 +39,27 @@ __all__ = [
     "wire_stamp_spans",
 ]
 
-HEADER_LINES = 10
-HEADER_CHARS = 700
-OPENING_CHARS = 320
-DATE_LINE_SLACK = 28  # characters of a date line that are not the date (time, zone, a word)
-EARLIEST = date(1990, 1, 1)
+HEADER_LINES: Final = 10
+HEADER_CHARS: Final = 700
+OPENING_CHARS: Final = 320
+DATE_LINE_SLACK: Final = 28  # characters of a date line that are not the date (time, zone, a word)
+EARLIEST: Final = date(1990, 1, 1)
 
-_MONTHS = {
+_MONTHS: Final = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1,
     "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-_ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}  # era year 1 is this + 1
-_MONTH = (
+_ERAS: Final = {"令和": 2018, "平成": 1988, "昭和": 1925}  # era year 1 is this + 1
+_MONTH: Final = (
     r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 )
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-_I = re.IGNORECASE
-_FULL_DATES = (
+_DAY: Final = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR: Final = r"(?P<year>(?:19|20)\d\d)"
+_I: Final = re.IGNORECASE
+_FULL_DATES: Final = (
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", _I),  # March 28, 2023 / Nov 11 2013
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", _I),  # 29 March 2023
     # the "\b" before the year is read after it (a literal opening is searched for faster)
@@ -70,36 +70,36 @@ _FULL_DATES = (
 )  # fmt: skip
 # run on lowered text (much faster, see streams.classify.lowercase; the others have no
 # cased letter and find the same there); the first two need a month's name
-_MONTH_LOWER = "(?P<month>" + _MONTH.removeprefix("(?P<month>").lower()
-_FULL_DATES_FOLDED = tuple(
+_MONTH_LOWER: Final = "(?P<month>" + _MONTH.removeprefix("(?P<month>").lower()
+_FULL_DATES_FOLDED: Final = tuple(
     (Folded.of(p, p.pattern.replace(_MONTH, _MONTH_LOWER)), i < 2)
     for i, p in enumerate(_FULL_DATES)
 )
-_NAMED_MONTH = Folded.of(re.compile("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", _I))
-_PUNCTUATION = re.compile(r"[\s,.;:|/()（）\[\]\-–—・|·]+")
+_NAMED_MONTH: Final = Folded.of(re.compile("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", _I))
+_PUNCTUATION: Final = re.compile(r"[\s,.;:|/()（）\[\]\-–—・|·]+")
 # each alternative opens with a literal: the engine skips to them (same answer as
 # (?:19|20)\d\d|[１２][０-９]{3}|令和|平成|昭和)
-_HAS_YEAR = re.compile(r"19\d\d|20\d\d|１[０-９]{3}|２[０-９]{3}|令和|平成|昭和")
-_WIRE_STAMP = re.compile(
+_HAS_YEAR: Final = re.compile(r"19\d\d|20\d\d|１[０-９]{3}|２[０-９]{3}|令和|平成|昭和")
+_WIRE_STAMP: Final = re.compile(
     r"[(（](?P<year>(?:19|20)\d\d)/(?P<month>[01]\d)/(?P<day>[0-3]\d)[-\s][0-2]\d:[0-5]\d[)）]"
 )
-_NOT_DATE_WORDS = re.compile(
+_NOT_DATE_WORDS: Final = re.compile(
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|"
     r"thurs|fri|sat|sun|updated|published|posted|last|on|at|am|pm|a\.m\.|p\.m\.|jst|ist|gmt|"
     r"utc|est|edt|pst|pdt|aest|aedt|cet|bst|hrs|ist|date|time|[0-2]?\d[:.][0-5]\d|[月火水木金土日]"
     r"|午前|午後|時|分|更新|公開|配信)",
     _I,
 )
-_NOT_DATE_WORDS_FOLDED = Folded.of(_NOT_DATE_WORDS)
+_NOT_DATE_WORDS_FOLDED: Final = Folded.of(_NOT_DATE_WORDS)
 # "TOKYO, Jan 16 (Reuters) -", "New Delhi [India], September 7 (ANI):", "Canberra, Nov 5:"
-_DATELINE = re.compile(
+_DATELINE: Final = re.compile(
     rf"^\s*(?P<place>[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){{0,3}})(?:\s*\[[^\]\n]{{1,30}}\])?"
     rf"\s*,\s*{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\s*(?:\((?P<agency>[^)\n]{{1,30}})\))?\s*[:\-–—]",
 )
-_JA_DATELINE = re.compile(
+_JA_DATELINE: Final = re.compile(
     r"【(?P<place>[^】\n]{1,12}?)(?:共同|時事|ロイター|AFP|AP|発)[^】\n]{0,4}】"
 )
-_JA_DAY = re.compile(r"(?<![0-9０-９月年])(?P<day>[0-3]?\d)日")
+_JA_DAY: Final = re.compile(r"(?<![0-9０-９月年])(?P<day>[0-3]?\d)日")
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Final
 
 from schemas.classification import ActorLabel, InitiativeCandidate, InitiativeLabel, Occurrence
 from streams.classify.story_signals import LEAD_CHARS, EventSignals, event_signals
 
 __all__ = ["occurrences_of", "read_event"]
 
-_LEADER_ROLES = ("Prime Minister", "President")
-_LEAD_REACH = LEAD_CHARS + LEAD_CHARS // 2
-_FIRST_SENTENCE = 160
+_LEADER_ROLES: Final = ("Prime Minister", "President")
+_LEAD_REACH: Final = LEAD_CHARS + LEAD_CHARS // 2
+_FIRST_SENTENCE: Final = 160
 # event kinds that are an initiative's own event, and what an occurrence calls them
-_OCCURRING = {
+_OCCURRING: Final = {
     "meeting": "meeting", "summit": "meeting", "talks": "meeting", "signing": "signing",
     "notes": "signing", "loan": "signing", "launch": "launch", "start": "exercise",
     "end": "exercise", "enacted": "enacted",

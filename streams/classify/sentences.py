@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Final
 
 __all__ = ["Sentences", "is_word"]
 
 # One character class first, so the engine skips ahead fast; the same matches as
 # [.!?]+["'”’)\]]*(?=\s|$) | [。！？]+ | \n
-_BOUNDARY = re.compile(
+_BOUNDARY: Final = re.compile(
     r"[.!?。！？\n](?:(?<=[.!?])[.!?]*[\"'”’)\]]*(?=\s|$)|(?<=[。！？])[。！？]*|(?<=\n))"
 )
 # A full stop after one of these words, or after a capital letter alone, ends no sentence
-_ABBREVIATIONS = frozenset(
+_ABBREVIATIONS: Final = frozenset(
     """Dr Mr Mrs Ms Prof St Jr Sr No Gen Lt Col Sen Rep Gov vs etc Inc Ltd Co approx
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec""".split()  # noqa: SIM905
 )
-_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_DOTTED = ("e.g", "i.e")  # abbreviations with a full stop inside
-_PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n")
+_CAPITALS: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DOTTED: Final = ("e.g", "i.e")  # abbreviations with a full stop inside
+_PARAGRAPH: Final = re.compile(r"\n[ \t\r\f\v]*\n")
 
 
 def is_word(char: str) -> bool:

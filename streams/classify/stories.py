@@ -38,7 +38,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from schemas.ids import story_id_for
 from streams.classify.normalise import has_cjk, is_cjk, normalise
@@ -47,23 +47,23 @@ from streams.classify.story_signals import EventSignals, compatible_kinds
 
 __all__ = ["StoryFeatures", "StoryIndex", "story_features"]
 
-SNAPSHOT_VERSION = 1
-SKETCH_SIZE = 64
-SHINGLE_WORDS = 4
-NEAR_DUPLICATE = 0.5
-SKETCH_KEYS = 8
-PER_KEY = 64
-MAX_CANDIDATES = 48  # scored per document: those sharing the most keys
-MAX_MEMBERS_CHECKED = 64  # gates are checked against a story's latest members
-MAX_TERMS = 200
-SAME_DAY_BONUS = 0.3
-INITIATIVE = "i:"  # labels of initiatives carry this prefix (see report_features)
-LABEL_WEIGHT = 3.0
-NUMBER_WEIGHT = 3.0
-YEAR_WEIGHT = 1.0
-_YEAR = re.compile(r"(?:19|20|21)\d\d")
-_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)?")
-_STOPWORDS = frozenset(
+SNAPSHOT_VERSION: Final = 1
+SKETCH_SIZE: Final = 64
+SHINGLE_WORDS: Final = 4
+NEAR_DUPLICATE: Final = 0.5
+SKETCH_KEYS: Final = 8
+PER_KEY: Final = 64
+MAX_CANDIDATES: Final = 48  # scored per document: those sharing the most keys
+MAX_MEMBERS_CHECKED: Final = 64  # gates are checked against a story's latest members
+MAX_TERMS: Final = 200
+SAME_DAY_BONUS: Final = 0.3
+INITIATIVE: Final = "i:"  # labels of initiatives carry this prefix (see report_features)
+LABEL_WEIGHT: Final = 3.0
+NUMBER_WEIGHT: Final = 3.0
+YEAR_WEIGHT: Final = 1.0
+_YEAR: Final = re.compile(r"(?:19|20|21)\d\d")
+_NUMBER: Final = re.compile(r"\d+(?:st|nd|rd|th)?")
+_STOPWORDS: Final = frozenset(
     """the and for with from that this these those its their his her they she was were are
     has have had will would said also not but which who whom between both two over into
     about after before than then there here what when where while been being such more most
@@ -74,7 +74,7 @@ _STOPWORDS = frozenset(
 
 # copied for each shingle: a copy of an empty state costs a quarter less than a new hasher
 # (a sketch hashes every distinct shingle of a report: hundreds)
-_EMPTY_HASHER = hashlib.blake2b(digest_size=8)
+_EMPTY_HASHER: Final = hashlib.blake2b(digest_size=8)
 
 
 def _hash(text: str) -> int:

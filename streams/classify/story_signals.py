@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import ahocorasick
 
@@ -39,30 +39,30 @@ from streams.classify.sentences import Sentences
 
 __all__ = ["EventSignals", "compatible_kinds", "event_signals"]
 
-LEAD_CHARS = 420
-LEAD_SENTENCES = 3
-BODY_CHARS = 3000
-_WEEKDAYS = {
+LEAD_CHARS: Final = 420
+LEAD_SENTENCES: Final = 3
+BODY_CHARS: Final = 3000
+_WEEKDAYS: Final = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
     "sunday": 6, "月曜": 0, "火曜": 1, "水曜": 2, "木曜": 3, "金曜": 4, "土曜": 5, "日曜": 6,
 }  # fmt: skip
-_MONTHS = {
+_MONTHS: Final = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1,
     "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
-_ORDINAL_WORDS = {
+_ORDINAL_WORDS: Final = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
     "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20,
 }  # fmt: skip
-_I = re.IGNORECASE
+_I: Final = re.IGNORECASE
 # (kind, pattern): the first match in the title, else in the lead, names the kind
 # (kind, words): the first of these words in the title, else in the lead, names the kind;
 # English words are whole words (any case), Japanese ones substrings
-_KIND_WORDS: tuple[tuple[str, str], ...] = (
+_KIND_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ("courtesy", "courtesy call|call on|calls on|called on|表敬|面会"),
     ("phone", "phone|telephone|videoconference|video conference|virtual meeting|"
               "virtual summit|virtual talks|virtually met|電話|テレビ会議"),
@@ -84,7 +84,7 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
                 "対話|共同声明"),
     ("visit", "visit|visits|visited|visiting|訪問|訪日|訪印|訪米|訪豪"),
 )  # fmt: skip
-_KINDS = tuple(kind for kind, _ in _KIND_WORDS)
+_KINDS: Final = tuple(kind for kind, _ in _KIND_WORDS)
 
 
 def _kind_automaton() -> ScriptAutomata:
@@ -98,9 +98,9 @@ def _kind_automaton() -> ScriptAutomata:
     return automaton
 
 
-_KIND_SCAN = _kind_automaton()
-_ASCII_NOT_WORD = {c: " " for c in range(128) if not re.match(r"\w", chr(c))}
-_NOT_WORD_CHAR = re.compile(r"[^\w]")
+_KIND_SCAN: Final = _kind_automaton()
+_ASCII_NOT_WORD: Final = {c: " " for c in range(128) if not re.match(r"\w", chr(c))}
+_NOT_WORD_CHAR: Final = re.compile(r"[^\w]")
 
 
 def _kind_hits(text: str) -> list[tuple[int, int, str]]:
@@ -123,7 +123,7 @@ def _kind_hits(text: str) -> list[tuple[int, int, str]]:
 
 
 # kinds that never describe the same event
-_APART = {
+_APART: Final = {
     frozenset(p)
     for p in (
         ("start", "end"), ("enacted", "passed"), ("enacted", "debate"), ("passed", "debate"),
@@ -132,47 +132,47 @@ _APART = {
 }  # fmt: skip
 # compatible only with themselves: a courtesy call, a phone call, a meeting on the side of
 # another event ("met ... ahead of the Quad meeting", "首脳会合のあと...会談")
-_ALONE = frozenset({"courtesy", "phone", "side"})
+_ALONE: Final = frozenset({"courtesy", "phone", "side"})
 # Only where a match of _SIDE, _FUTURE or _PAST starts is read: a "\b" is put before a group
 # of alternatives, not before each (the regex engine then tries fewer at each offset)
-_SIDE = re.compile(
+_SIDE: Final = re.compile(
     r"on the (?:sidelines|margins) of|"
     r"\b(?:ahead of (?:the|a|their)\b|(?:after|following) (?:the|their) (?:summit|meeting|talks))|"
     r"のあと|の後に?|に先立|の合間|に際して|相次いで会談",
     _I,
 )
-_FUTURE = re.compile(
+_FUTURE: Final = re.compile(
     r"\b(?:will|is set to|are set to|slated|ahead of|is expected to|plans? to|upcoming)\b|"
     r"scheduled to|予定|見通し|方向で調整|へ$|します。|"
     r"する。|する方針",
     _I,
 )
-_PAST = re.compile(
+_PAST: Final = re.compile(
     r"\b(?:met|held|signed|launched|unveiled|concluded|commenced|began|kicked off|issued|"
     r"attended|discussed|agreed|arrived|passed|enacted|welcomed|called on|spoke|reaffirmed|"
     r"inked|approved)\b|した。|ました。|された。|れた。|開かれた|行った|会談し|確認した",
     _I,
 )
 # a headline tells what happened in the present tense: "US and Japan Sign Minerals Deal"
-_HEADLINE_PRESENT = re.compile(
+_HEADLINE_PRESENT: Final = re.compile(
     r"\b(?<!\bto )(?:signs?|meets?|holds?|launch(?:es)?|agrees?|inks?|concludes?|begins?|opens?|"
     r"unveils?|hosts?|welcomes?|reaffirms?|discuss(?:es)?|vows?|pledges?)\b",
     _I,
 )
-_HEADLINE_FUTURE = re.compile(  # "Tokyo to host next round of talks"
+_HEADLINE_FUTURE: Final = re.compile(  # "Tokyo to host next round of talks"
     r"\bto (?:host|hold|meet|sign|launch|visit|attend|begin|open|convene)\b", _I
 )
-_HEADER_LINE = re.compile(r"^\W*(?:\d|[A-Z][A-Z .'-]{2,40}$|(?:photo|image|file)\b)", _I)
-_SENTENCE_END = re.compile(r"[。.!?」”\"]\s*$")
+_HEADER_LINE: Final = re.compile(r"^\W*(?:\d|[A-Z][A-Z .'-]{2,40}$|(?:photo|image|file)\b)", _I)
+_SENTENCE_END: Final = re.compile(r"[。.!?」”\"]\s*$")
 # a dateline opening the lead dates the page, not the event: "New Delhi [India], September 7
 # (ANI):", "TOKYO, Jan 16 (Reuters) -", "Tokyo, July 28 (IANS)", "【ワシントン時事】"
-_DATELINE = re.compile(
+_DATELINE: Final = re.compile(
     r"^(?:[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,3}(?:\s*\[[^\]]{1,30}\])?\s*,\s*"
     r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*[:\-–—]*\s*"
     r"|【[^】]{1,16}】|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}\s*[:\-–—]{1,2}\s+)"
 )
-_SAID_BEFORE = re.compile(r"\b(?:said|announced|stated|told reporters)\b[^.]*$", _I)
-_EN_DAY = re.compile(
+_SAID_BEFORE: Final = re.compile(r"\b(?:said|announced|stated|told reporters)\b[^.]*$", _I)
+_EN_DAY: Final = re.compile(
     r"\b(?:on\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?P<month>january|february|march|april|may|june|july|august|september|october|"
     r"november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?\s+"
@@ -180,28 +180,28 @@ _EN_DAY = re.compile(
     r"|\b(?P<today>today|this morning|this afternoon|tonight)\b|\b(?P<yesterday>yesterday)\b",
     _I,
 )
-_JA_DAY_CHARS = ("日", "曜", "きょう", "けさ", "きのう")
-_JA_DAY = re.compile(
+_JA_DAY_CHARS: Final = ("日", "曜", "きょう", "けさ", "きのう")
+_JA_DAY: Final = re.compile(
     r"(?:(?P<year>(?:19|20)\d\d)年)?(?:(?P<month>[01]?\d)月)?(?P<day>[0-3]?\d)日(?![本曜間])"
     r"|(?P<weekday>[月火水木金土日]曜)|(?P<today>本日|きょう|今日|けさ)|(?P<yesterday>昨日|きのう)"
 )
-_TRANCHE = re.compile(
+_TRANCHE: Final = re.compile(
     r"\b(?P<n>\d{1,2})(?:st|nd|rd|th)\s+(?P<what>tranche|phase)\b|\b(?P<what2>tranche|phase)\s+"
     r"(?P<n2>\d{1,2}|I{1,3}|IV|V)\b|\b(?P<word>first|second|third|fourth|fifth|sixth|seventh)\s+"
     r"(?P<what3>tranche|phase)\b|第(?P<n3>\d{1,2}|[一二三四五六七])(?P<what4>期)",
     _I,
 )
-_TRANCHE_WORD = re.compile(r"tranche|phase", _I)
-_KANJI_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
-_EN_ORDINAL = re.compile(
+_TRANCHE_WORD: Final = re.compile(r"tranche|phase", _I)
+_KANJI_NUMBERS: Final = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+_ROMAN: Final = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+_EN_ORDINAL: Final = re.compile(
     r"\b(?:(?P<n>\d{1,3})(?:st|nd|rd|th)|(?P<word>first|second|third|fourth|fifth|sixth|"
     r"seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|"
     r"seventeenth|eighteenth|nineteenth|twentieth))\b",
     _I,
 )
-_JA_ORDINAL = re.compile(r"第(?P<n>\d{1,3})回")
-_ROUND_REACH = 60  # characters between an ordinal and the initiative it numbers
+_JA_ORDINAL: Final = re.compile(r"第(?P<n>\d{1,3})回")
+_ROUND_REACH: Final = 60  # characters between an ordinal and the initiative it numbers
 # run on lowered text (much faster, see streams.classify.lowercase)
 _SIDE_FOLDED, _FUTURE_FOLDED, _PAST_FOLDED, _SAID_BEFORE_FOLDED = map(
     Folded.of, (_SIDE, _FUTURE, _PAST, _SAID_BEFORE)
@@ -211,7 +211,7 @@ _HEADLINE_PRESENT_FOLDED, _HEADLINE_FUTURE_FOLDED = map(
 )
 _EN_DAY_FOLDED, _EN_ORDINAL_FOLDED = map(Folded.of, (_EN_DAY, _EN_ORDINAL))
 # the Roman numerals are the only capitals of _TRANCHE: its twin is written with them lowered
-_TRANCHE_FOLDED = Folded.of(_TRANCHE, _TRANCHE.pattern.replace("I{1,3}|IV|V", "i{1,3}|iv|v"))
+_TRANCHE_FOLDED: Final = Folded.of(_TRANCHE, _TRANCHE.pattern.replace("I{1,3}|IV|V", "i{1,3}|iv|v"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,8 +271,8 @@ def _first_kind(text: str, end: int | None = None) -> tuple[int, str] | None:
 
 # within a first sentence these outrank what comes before them: a bill "passed and enacted"
 # was enacted; an exercise that "began on ... and concluded" is over
-_OUTRANKS = (("enacted", frozenset({"passed", "debate"})), ("end", frozenset({"start"})))
-_OUTRANKED = frozenset(kind for _, lower in _OUTRANKS for kind in lower)
+_OUTRANKS: Final = (("enacted", frozenset({"passed", "debate"})), ("end", frozenset({"start"})))
+_OUTRANKED: Final = frozenset(kind for _, lower in _OUTRANKS for kind in lower)
 
 
 def _kind(title: str, lead: str, first: str, leaders: bool) -> str:
@@ -365,7 +365,7 @@ def _day_word_automaton() -> Any:
     return automaton
 
 
-_DAY_WORDS = _day_word_automaton()
+_DAY_WORDS: Final = _day_word_automaton()
 
 
 def _en_days(text: str, folded: str | None) -> Iterator[re.Match[str]]:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import cast
+from typing import Final, cast
 
 from streams.classify.by_script import ScriptAutomata
 from streams.classify.lowercase import case_sensitive, matches_at
@@ -42,10 +42,10 @@ from streams.classify.normalise import Normalised
 __all__ = ["cue_in", "cue_positions", "dropped_plan_before", "names_an_action"]
 
 # "may (only / now ...) be": an expectation, hedged ("may only be ready by 2028")
-_HEDGE_ADVERBS = ("also", "only", "well", "now", "soon", "still", "finally", "even")
-_GAP = r"(?:[\w’'-]+,?\s+){0,8}?"  # up to eight words before the "to" of a decision
-_NOT_A_VERB = r"(?!(?:the|a|an|this|that|its|their|his|her|date|\d)\b)"
-_CUE = re.compile(
+_HEDGE_ADVERBS: Final = ("also", "only", "well", "now", "soon", "still", "finally", "even")
+_GAP: Final = r"(?:[\w’'-]+,?\s+){0,8}?"  # up to eight words before the "to" of a decision
+_NOT_A_VERB: Final = r"(?!(?:the|a|an|this|that|its|their|his|her|date|\d)\b)"
+_CUE: Final = re.compile(
     r"\b(?:will|shall|would|(?:is|are|was|were)\s+going\s+to|to\s+be|scheduled|slated|"
     r"set\s+to|due\s+to|agreed\s+to|decided\s+to|plans?\s+to|planning\s+to|planned|intends?\s+to|aims?\s+to|aiming\s+to|"
     r"expected\s+to|targeted\s+(?:for|to)|on\s+(?:track|course)\s+to|poised\s+to|committed\s+to|"
@@ -60,15 +60,17 @@ _CUE = re.compile(
     re.IGNORECASE,
 )
 # "will not", and what was once planned: "was scheduled to", "had been expected to"
-_NEGATED_BEFORE = re.compile(
+_NEGATED_BEFORE: Final = re.compile(
     r"\b(?:not|no|never)\s+(?:\w+\s+)?$|\b(?:was|were|had\s+been|originally)\s+(?:\w+\s+)?$"
     r"|\b(?:has|have|is|are|remains?)\s+yet\s+$",
     re.IGNORECASE,
 )
-_NEGATED_AFTER = re.compile(r"\s*(?:not|never)\b", re.IGNORECASE)
+_NEGATED_AFTER: Final = re.compile(r"\s*(?:not|never)\b", re.IGNORECASE)
 # a word one of the two above needs
-_NEGATION_WORD = re.compile(r"\b(?:not|no|never|was|were|been|originally|yet)\b", re.IGNORECASE)
-_ENGLISH = (
+_NEGATION_WORD: Final = re.compile(
+    r"\b(?:not|no|never|was|were|been|originally|yet)\b", re.IGNORECASE
+)
+_ENGLISH: Final = (
     "will", "shall", "would", "going to", "to be", "scheduled", "slated", "set to", "due to",
     "plan to", "plans to", "planning to", "planned", "intend to", "intends to", "aim to",
     "aims to", "aiming to", "expected to", "targeted for", "targeted to", "on track to",
@@ -80,13 +82,13 @@ _ENGLISH = (
     *(f"{modal} {adverb}be" for modal in ("may", "might", "could")
       for adverb in ("", *(f"{a} " for a in _HEDGE_ADVERBS))),
 )  # fmt: skip
-_JAPANESE = (
+_JAPANESE: Final = (
     "予定", "方針", "見通し", "見込み", "目指", "目標", "計画", "方向で", "調整中", "開催する",
     "楽しみにして", "します",
     "実施する", "行う", "見込まれる", "開かれる", "行われる", "開催される", "実施される",
     "締結される", "署名される",
 )  # fmt: skip
-_ACTION = re.compile(
+_ACTION: Final = re.compile(
     r"\b(?:meet|meets|meeting|hold|holds|host|hosts|visit|visits|convene|convenes|launch|"
     r"launches|sign|signs|conclude|concludes|complete|completes|begin|begins|start|starts|"
     r"open|opens|submit|submits|deliver|delivers|deliveries|run|runs|review|reviews|resume|"
@@ -96,15 +98,19 @@ _ACTION = re.compile(
     re.IGNORECASE,
 )
 
-_FOLDED = (case_sensitive(_CUE), case_sensitive(_NEGATED_BEFORE), case_sensitive(_NEGATED_AFTER))
+_FOLDED: Final = (
+    case_sensitive(_CUE),
+    case_sensitive(_NEGATED_BEFORE),
+    case_sensitive(_NEGATED_AFTER),
+)
 # Where a cue can start on lowered text: an English alternative opens with "\b" and one of
 # these letters (so no word character before it), a Japanese one with one of these
 # characters. The cue pattern is tried only there: searched, it would be tried at every
 # offset, as it opens with "\b". The look-behind comes after the letter so that the search
 # opens with a set of characters, which the regex engine skips to.
-_CUE_STARTS = re.compile(r"[acdeilmoprstuvw](?<!\w.)|[予方見目計調開実行楽締署訪出参会派]")
-_FOLDED_ACTION = case_sensitive(_ACTION)
-_FOLDED_NEGATION_WORD = case_sensitive(_NEGATION_WORD)
+_CUE_STARTS: Final = re.compile(r"[acdeilmoprstuvw](?<!\w.)|[予方見目計調開実行楽締署訪出参会派]")
+_FOLDED_ACTION: Final = case_sensitive(_ACTION)
+_FOLDED_NEGATION_WORD: Final = case_sensitive(_NEGATION_WORD)
 
 
 def _automaton() -> ScriptAutomata:
@@ -117,7 +123,7 @@ def _automaton() -> ScriptAutomata:
     return automaton
 
 
-_CUES = _automaton()
+_CUES: Final = _automaton()
 
 
 def cue_positions(norm: Normalised) -> list[int]:
