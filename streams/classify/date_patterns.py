@@ -115,7 +115,7 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
         r"(?P<part>spring|summer|autumn|fall)\b", _I)),
     # "\bthe" written as "the(?<=\bthe)": a pattern that opens with a literal is searched
     # for it at C speed; one that opens with "\b" is tried at every offset
-    ("the_year", {"digit"}, re.compile(r"the(?<=\bthe)\s+(?P<year>(?:19|20)\d\d)\s+(?=[A-Z])")),
+    ("the_year", {"digit"}, re.compile(r"the(?<=\bthe)\s+(?P<year>(?:19|20)\d\d)(?=\s+[A-Z])")),
     ("ja_range", {"cjk"}, re.compile(
         rf"(?P<month>{_JA_NUM})月(?P<day>{_JA_NUM})日(?:[(（].[)）])?(?:から|～|〜|－|-)"
         rf"(?:(?P<month2>{_JA_NUM})月)?(?P<day2>{_JA_NUM})日(?:まで)?")),

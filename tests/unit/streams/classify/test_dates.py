@@ -184,6 +184,14 @@ def test_windows_are_ordered_and_never_end_before_the_document_date(
         assert 0 <= window.start < window.end <= len(text)
 
 
+def test_an_editions_year_is_its_window_without_the_space_after_it() -> None:
+    """"the 2027 Summit": the due text is the year, not the space before the name."""
+    text = "Leaders will meet at the 2027 Summit in Delhi."
+    (window,) = find_due_windows(text, date(2026, 5, 1))
+    assert text[window.start : window.end] == "2027"
+    assert (window.due_from, window.due_to) == (date(2027, 1, 1), date(2027, 12, 31))
+
+
 _OPENINGS = [
     *("the 2024 Summit", "bathe 2024 Summit", "the\n2031 Plan", "THE 2024 X", "the 2024 x"),
     *("2025-01-02", "12025-01-02", "x2025/1/2", "_2025.1.2", "é2025-1-2", "(2025/12/31)"),
@@ -195,7 +203,7 @@ _OPENINGS = [
     [
         (
             dict((kind, p) for kind, _, p in PATTERNS)["the_year"],
-            r"\bthe\s+(?P<year>(?:19|20)\d\d)\s+(?=[A-Z])",
+            r"\bthe\s+(?P<year>(?:19|20)\d\d)(?=\s+[A-Z])",
         ),
         (
             _FULL_DATES[2],
