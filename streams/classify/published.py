@@ -11,7 +11,9 @@ then looks at the top of the page, where outlets put it, in this order:
    year ("New Delhi [India], June 27 (ANI):", "TOKYO, Jan 16 (Reuters) -") when the
    year can be told from context (``year_hint``: the latest such date not after
    ``latest``), and Japanese 【ワシントン共同】 with the day of its first sentence;
-5. a full date in the opening lines ("... on January 26, 2025 in Wichita").
+5. a full date in the opening lines ("... on January 26, 2025 in Wichita"), unless its
+   sentence announces it ("will visit Japan on July 29, 2024": an undertaking cue before
+   it): that is the day of what is to come, after the page was written.
 Dates after ``latest`` (a page cannot be published after it was seen) or before 1990
 are not publication dates. ``header_spans`` are the body spans of every date line
 and dateline found: they date the page, so they are never a commitment's due date.
@@ -30,6 +32,7 @@ from typing import Any, Final, NamedTuple
 
 from streams.classify.lowercase import Folded, lowered
 from streams.classify.pickling import by_fields
+from streams.classify.undertakings import cue_in
 
 __all__ = [
     "PublicationDate",
@@ -44,6 +47,7 @@ HEADER_CHARS: Final = 700
 OPENING_CHARS: Final = 320
 DATE_LINE_SLACK: Final = 28  # characters of a date line that are not the date (time, zone, a word)
 EARLIEST: Final = date(1990, 1, 1)
+_SENTENCE_MARKS: Final = (". ", "\n", "。", "! ", "? ")
 
 _MONTHS: Final = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -155,6 +159,12 @@ def _full_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple
         if not out or item[0] >= out[-1][1]:
             out.append(item)
     return out
+
+
+def _announced(body: str, at: int) -> bool:
+    """Whether the sentence holding the date at ``at`` has an undertaking cue before it."""
+    opened = max(body.rfind(mark, 0, at) for mark in _SENTENCE_MARKS) + 1
+    return cue_in(body, opened, at) is not None
 
 
 def _plausible(day: date | None, latest: date) -> bool:
@@ -327,7 +337,7 @@ def read_publication_date(
     if headers:
         first = headers[0]
         return PublicationDate(first.day, first.how, spans, first.guessed)
-    for _, _, day in _full_dates(body, 0, OPENING_CHARS):
-        if _plausible(day, latest):
+    for start, _, day in _full_dates(body, 0, OPENING_CHARS):
+        if _plausible(day, latest) and not _announced(body, start):
             return PublicationDate(day, "opening lines", spans, False)
     return PublicationDate(None, "", spans)

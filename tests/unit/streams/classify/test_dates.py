@@ -185,7 +185,7 @@ def test_windows_are_ordered_and_never_end_before_the_document_date(
 
 
 def test_an_editions_year_is_its_window_without_the_space_after_it() -> None:
-    """"the 2027 Summit": the due text is the year, not the space before the name."""
+    """ "the 2027 Summit": the due text is the year, not the space before the name."""
     text = "Leaders will meet at the 2027 Summit in Delhi."
     (window,) = find_due_windows(text, date(2026, 5, 1))
     assert text[window.start : window.end] == "2027"

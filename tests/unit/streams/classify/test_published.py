@@ -66,6 +66,21 @@ def test_dates_read_from_the_top_of_a_page(title: str, body: str, expected: date
     assert (found.day, found.how) == (expected, how)
 
 
+def test_a_date_announced_in_the_opening_lines_is_not_the_pages() -> None:
+    """The day of a visit to come is after the page was written; a later full date of a
+    sentence that reports is taken instead, and none at all rather than the visit's."""
+    body = (
+        "The minister will visit Japan on July 29, 2024, to attend the meeting. "
+        "The ministry announced the visit on July 23, 2024."
+    )
+    found = read_publication_date("", body, SEEN)
+    assert (found.day, found.how) == (date(2024, 7, 23), "opening lines")
+    only = read_publication_date("", "Talks are scheduled to open on March 3, 2025 in Delhi.", SEEN)
+    assert only.day is None
+    reported = read_publication_date("", "Officials met on March 3, 2025 in Delhi.", SEEN)
+    assert reported.day == date(2025, 3, 3)
+
+
 def test_a_dateline_without_a_year_takes_the_latest_year_and_says_it_guessed() -> None:
     found = read_publication_date("", "New Delhi [India], June 27 (ANI): Ministers met.", SEEN)
     assert found.day == date(2026, 6, 27) and found.yearless
