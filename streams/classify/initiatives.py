@@ -30,6 +30,9 @@ MULTI_WORD: Final = 0.9
 SINGLE_WORD: Final = 0.75
 AMBIGUOUS_MULTI_WORD: Final = 0.75
 AMBIGUOUS_SINGLE_WORD: Final = 0.6
+# where a sentence ends, for telling which pair a shared name belongs to ("U.S." may cut
+# one short: the pairs are then told apart by less, never by a wrong country)
+_SENTENCE_ENDS: Final = (". ", ".\n", "! ", "? ", "\n", "。", "！", "？")
 
 
 class InitiativeMention(NamedTuple):
@@ -133,6 +136,39 @@ class InitiativeResolver:
                 return False
         return True
 
+    def _parties_elsewhere(
+        self, parties: Sequence[PartyHits], index: int, initiative: str, lo: int, hi: int
+    ) -> int:
+        """How many parties of ``initiative`` are named neither in ``[lo, hi]`` (the
+        match's sentence, normalised offsets) nor, for a body match, in the title."""
+        return sum(
+            1
+            for code in self.parties[initiative]
+            if not (index > 0 and parties[0].anywhere(code))
+            and not parties[index].near(code, lo, hi)
+        )
+
+    def _named_in_sentence(
+        self,
+        initiatives: list[str],
+        parties: Sequence[PartyHits],
+        index: int,
+        match: Match,
+        field: tuple[Normalised, str],
+    ) -> list[str]:
+        """Of ``initiatives`` (each with every party named near ``match``), those with the
+        fewest parties named outside the match's sentence."""
+        if len(initiatives) < 2:
+            return initiatives
+        norm, text = field
+        o_start, o_end = norm.span(match.start, match.end)
+        opened = max(text.rfind(mark, 0, o_start) for mark in _SENTENCE_ENDS) + 1
+        closes = [k for k in (text.find(mark, o_end) for mark in _SENTENCE_ENDS) if k >= 0]
+        lo, hi = norm.index_at(opened), norm.index_at(min(closes, default=len(text)))
+        elsewhere = [(self._parties_elsewhere(parties, index, i, lo, hi), i) for i in initiatives]
+        fewest = min(count for count, _ in elsewhere)
+        return [i for count, i in elsewhere if count == fewest]
+
     def _holds(
         self, terms: Sequence[tuple[ContextHits, int, int]], initiative: str, start: int, end: int
     ) -> bool:
@@ -167,7 +203,7 @@ class InitiativeResolver:
         """
         named = parties or [PartyHits() for _ in fields]
         out: list[list[InitiativeMention]] = []
-        for index, (matches, norm, _) in enumerate(fields):
+        for index, (matches, norm, text) in enumerate(fields):
             mentions: list[InitiativeMention] = []
             for match in matches:
                 kinds = match.kinds
@@ -180,6 +216,7 @@ class InitiativeResolver:
                         seen.add(payload.id)
                         conf = alias_confidence(key, False)
                         mentions.append(InitiativeMention(payload.id, match.start, match.end, conf))
+                by_parties: list[str] = []  # the ids of a name several pairs share
                 for payload in kinds.get("ambiguous", ()):
                     if payload.id in seen:
                         continue
@@ -191,7 +228,17 @@ class InitiativeResolver:
                         or self._parties_named(named, index, payload.id, match.start, match.end)
                     ):
                         seen.add(payload.id)
+                        if payload.id in self._requires_parties:
+                            by_parties.append(payload.id)
+                            continue
                         conf = alias_confidence(key, True)
                         mentions.append(InitiativeMention(payload.id, match.start, match.end, conf))
+                # a name several pairs share ("the 2+2") is the one of the pair named in
+                # its sentence (or the title); pairs named there alike are all kept
+                for initiative in self._named_in_sentence(
+                    by_parties, named, index, match, (norm, text)
+                ):
+                    conf = alias_confidence(key, True)
+                    mentions.append(InitiativeMention(initiative, match.start, match.end, conf))
             out.append(mentions)
         return out

@@ -183,3 +183,39 @@ def test_projects_exercises_and_agreements(default: Classifier, body: str, expec
 
 def test_a_metro_without_japanese_finance_is_no_india_japan_project(default: Classifier) -> None:
     assert _initiatives(default, "Delhi Metro fares rise from Monday.", date(2025, 6, 1)) == set()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "India and Japan agreed to prepare the next 2+2 ministerial dialogue. "
+            "They will also work with the United States and Australia in the Quad.",
+            {"in-jp.two-plus-two"},
+        ),
+        (
+            "両国は、日印の外務・防衛閣僚会合、いわゆる2プラス2の開催に向けて調整する。"
+            "また米国やオーストラリアとも緊密に連携していくことで一致した。",
+            {"in-jp.two-plus-two"},
+        ),
+        (
+            "The United States and Australia briefed reporters. Later, India and the US "
+            "said their 2+2 ministerial dialogue would meet in June.",
+            {"in-us.two-plus-two"},
+        ),
+    ],
+)
+def test_a_shared_partial_name_is_the_pairs_named_nearest_it(
+    default: Classifier, body: str, expected: set[str]
+) -> None:
+    """Every party of several pairs may be named in one page; "the 2+2" is the dialogue of
+    the pair named nearest it, not of every pair the page names somewhere."""
+    found = _initiatives(default, body, date(2025, 6, 1))
+    two_plus_twos = {i for i in found if i.endswith("two-plus-two") or i == "au-us.ausmin"}
+    assert two_plus_twos == expected
+
+
+def test_pairs_named_equally_near_a_shared_name_are_all_kept(default: Classifier) -> None:
+    body = "Japan, India and the US each said the 2+2 format would continue."
+    found = _initiatives(default, body, date(2025, 6, 1))
+    assert {"in-jp.two-plus-two", "jp-us.two-plus-two", "in-us.two-plus-two"} <= found
