@@ -262,6 +262,8 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
         at, token = tokens[index]
         if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
             return start
+        if token.casefold() in _MONTHS:
+            return start  # "visiting India in September for the G20 Summit": a date, no name
         if token[-1] in ".!?:;" and _SENTENCE_END.search(token):
             return start  # "… in New Delhi. The India-Japan Dialogue": not one name
         start = at

@@ -104,3 +104,15 @@ def test_a_named_military_exercise_is_a_candidate(
 def test_an_unnamed_exercise_is_no_candidate(default: Classifier) -> None:
     body = "The exercise ended. The Ministry of Defence said Japan and the Philippines trained."
     assert _candidates(default, body) == {}
+
+
+def test_a_name_begins_after_a_month_or_a_weekday(default: Classifier) -> None:
+    """'… to Canberra in October for the Australia-India Water Security Dialogue' names
+    the dialogue; the place and the month before it are when and where it meets."""
+    body = (
+        "Ministers from India and Australia will travel to Canberra in October for the "
+        "Australia-India Water Security Dialogue, officials said on Monday."
+    )
+    assert _candidates(default, body) == {
+        "Australia-India Water Security Dialogue": ("AU", "IN"),
+    }
