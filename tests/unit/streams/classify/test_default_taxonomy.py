@@ -139,6 +139,10 @@ def test_context_entries_are_recognised_but_never_labelled(default: Classifier, 
         ("日豪両政府は円滑化協定に基づく訓練を行った。", "jp-au.reciprocal-access-agreement"),
         ("日米両政府は2プラス2を開催した。", "jp-us.two-plus-two"),
         (
+            "日印両首脳は、今後10年の協力の方向性を示す「共同ビジョン」を発表した。",
+            "in-jp.joint-vision-next-decade",
+        ),
+        (
             "The United States and Japan signed the critical minerals agreement.",
             "jp-us.critical-minerals-agreement",
         ),
@@ -159,6 +163,7 @@ def test_partial_names_count_where_their_parties_are_named(
         "The 2+2 ministerial dialogue was postponed.",
         "Indonesia and Vietnam upgraded their Comprehensive Strategic Partnership.",
         "The firm's critical minerals agreement with a Canadian miner was signed.",
+        "両社は今後5年の事業の方向性を示す共同ビジョンを発表した。",
     ],
 )
 def test_partial_names_without_their_parties_are_nobodys(default: Classifier, body: str) -> None:
