@@ -102,6 +102,10 @@ class PartyHits:
     def anywhere(self, code: str) -> bool:
         return bool(self._at.get(code))
 
+    def count(self, code: str) -> int:
+        """How many times ``code`` is named in this field."""
+        return len(self._at.get(code, ()))
+
 
 class InitiativeResolver:
     """Accepts initiative matches for one taxonomy (built once)."""
@@ -137,14 +141,22 @@ class InitiativeResolver:
         return True
 
     def _parties_elsewhere(
-        self, parties: Sequence[PartyHits], index: int, initiative: str, lo: int, hi: int
+        self,
+        parties: Sequence[PartyHits],
+        index: int,
+        initiative: str,
+        span: tuple[int, int],
+        *,
+        title: bool,
     ) -> int:
-        """How many parties of ``initiative`` are named neither in ``[lo, hi]`` (the
-        match's sentence, normalised offsets) nor, for a body match, in the title."""
+        """How many parties of ``initiative`` are not named in ``span`` (normalised
+        offsets of the match's field) nor, with ``title`` and for a body match, in the
+        title."""
+        lo, hi = span[0], span[1] - 1  # near() takes both ends in; the span ends before hi
         return sum(
             1
             for code in self.parties[initiative]
-            if not (index > 0 and parties[0].anywhere(code))
+            if not (title and index > 0 and parties[0].anywhere(code))
             and not parties[index].near(code, lo, hi)
         )
 
@@ -157,17 +169,32 @@ class InitiativeResolver:
         field: tuple[Normalised, str],
     ) -> list[str]:
         """Of ``initiatives`` (each with every party named near ``match``), those with the
-        fewest parties named outside the match's sentence."""
+        fewest parties named outside the match's sentence, then outside its paragraph and
+        the title; still tied, those whose less named party is named most in the field
+        (the pair the page is about)."""
         if len(initiatives) < 2:
             return initiatives
         norm, text = field
         o_start, o_end = norm.span(match.start, match.end)
         opened = max(text.rfind(mark, 0, o_start) for mark in _SENTENCE_ENDS) + 1
         closes = [k for k in (text.find(mark, o_end) for mark in _SENTENCE_ENDS) if k >= 0]
-        lo, hi = norm.index_at(opened), norm.index_at(min(closes, default=len(text)))
-        elsewhere = [(self._parties_elsewhere(parties, index, i, lo, hi), i) for i in initiatives]
-        fewest = min(count for count, _ in elsewhere)
-        return [i for count, i in elsewhere if count == fewest]
+        sentence = norm.index_at(opened), norm.index_at(min(closes, default=len(text)))
+        after = text.find("\n\n", o_end)
+        paragraph = (
+            norm.index_at(text.rfind("\n\n", 0, o_start) + 1),
+            norm.index_at(len(text) if after < 0 else after),
+        )
+        ranked = [
+            (
+                self._parties_elsewhere(parties, index, i, sentence, title=False),
+                self._parties_elsewhere(parties, index, i, paragraph, title=True),
+                -min(parties[index].count(code) for code in self.parties[i]),
+                i,
+            )
+            for i in initiatives
+        ]
+        best = min(rank[:3] for rank in ranked)
+        return [rank[3] for rank in ranked if rank[:3] == best]
 
     def _holds(
         self, terms: Sequence[tuple[ContextHits, int, int]], initiative: str, start: int, end: int

@@ -224,3 +224,25 @@ def test_pairs_named_equally_near_a_shared_name_are_all_kept(default: Classifier
     body = "Japan, India and the US each said the 2+2 format would continue."
     found = _initiatives(default, body, date(2025, 6, 1))
     assert {"in-jp.two-plus-two", "jp-us.two-plus-two", "in-us.two-plus-two"} <= found
+
+
+def test_a_shared_name_tied_in_its_sentence_goes_to_the_pair_of_its_paragraph_and_title(
+    default: Classifier,
+) -> None:
+    """The second paragraph's 2+2 names one country in its sentence, so every pair with
+    it ties there; its paragraph and the title name the other: that pair is meant, not
+    Australia's pairs with the countries of the last paragraph, whose own 2+2s are the
+    pairs its sentence names."""
+    body = (
+        "Japan and Australia are arranging a meeting of their foreign and defence ministers.\n\n"
+        "During the two-plus-two talks, set for around Sept. 5 in Australia, the ministers "
+        "will discuss joint drills.\n\n"
+        "Japan held a two-plus-two meeting with the United States on Sunday and plans one "
+        "with India later this month."
+    )
+    result = default.classify(
+        DocumentText("t1", "Tokyo and Canberra plan security talks", body, None, date(2024, 8, 1))
+    )
+    found = {i.id for i in result.initiatives}
+    assert {"jp-au.two-plus-two", "jp-us.two-plus-two", "in-jp.two-plus-two"} <= found
+    assert not found & {"au-us.ausmin", "in-au.two-plus-two"}
