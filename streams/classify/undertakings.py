@@ -12,7 +12,7 @@ A sentence is an undertaking when it has a cue that is not negated:
   "directed (officials) to", "instructed", "tasked", "expects (trials) to",
   "looked forward to";
 - Japanese: 予定, 方針, 見通し, 見込み(まれる), 目指, 目標, 計画, 方向で, 調整中,
-  開催する, 実施する, 行う, and the passive plain form of a meeting or signing
+  開催する, 実施する, 行う, 開く, and the passive plain form of a meeting or signing
   (開かれる, 行われる, 開催される, 実施される, 締結される, 署名される; not 開かれた).
 "will not", "won't", "is not expected to", "no plans to", "is yet to be" are not cues. A
 report of what happened ("held talks in March") has no cue; dates that have
@@ -54,7 +54,7 @@ _CUE: Final = re.compile(
     rf"|\b(?:agreed|agree|decided|resolved|pledged|promised|vowed|undertook|directed|instructed|"
     rf"tasked|mandated|asked|expects?|expecting|look(?:s|ed|ing)?\s+forward)\s+{_GAP}to\s+"
     rf"{_NOT_A_VERB}\w"
-    r"|予定|方針|見通し|見込み|見込まれる|目指|目標|計画|方向で|調整中|開催する|実施する|行う|楽しみにして"
+    r"|予定|方針|見通し|見込み|見込まれる|目指|目標|計画|方向で|調整中|開催する|実施する|行う|開く|楽しみにして"
     r"|(?:開か|行わ|開催さ|実施さ|締結さ|署名さ)れる"
     r"|(?:訪問|出席|開催|実施|参加|会談|署名|派遣)します",
     re.IGNORECASE,
@@ -84,7 +84,7 @@ _ENGLISH: Final = (
 )  # fmt: skip
 _JAPANESE: Final = (
     "予定", "方針", "見通し", "見込み", "目指", "目標", "計画", "方向で", "調整中", "開催する",
-    "楽しみにして", "します",
+    "楽しみにして", "します", "開く",
     "実施する", "行う", "見込まれる", "開かれる", "行われる", "開催される", "実施される",
     "締結される", "署名される",
 )  # fmt: skip

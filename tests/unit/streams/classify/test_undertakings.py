@@ -124,6 +124,7 @@ def test_a_past_dated_decision_is_not_a_commitment(small: Classifier) -> None:
         "調印式は東京で行われる見通しだ。",
         "協定は年内に締結される。",
         "共同訓練は2月に実施される。",
+        "両首脳は29日に都内で開く会談で共同声明を出す。",
     ],
 )
 def test_expectations_and_japanese_passive_plans_are_cues(sentence: str) -> None:
@@ -137,6 +138,7 @@ def test_expectations_and_japanese_passive_plans_are_cues(sentence: str) -> None
         "The venue has yet to be decided.",
         "The deal is unlikely to close soon.",
         "会合は先月開かれた。",
+        "両首脳は29日に都内で開いた会談で共同声明を出した。",
     ],
 )
 def test_open_questions_and_past_meetings_are_not_cues(sentence: str) -> None:
