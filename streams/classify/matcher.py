@@ -135,6 +135,7 @@ def _is_short_acronym(alias: str) -> bool:
 
 
 _APOSTROPHES: Final = "'’"
+_US_WORD: Final = re.compile(r"(?<![\w.])US(?![\w.])")  # "US", not "USA", "U.S." or "BUS"
 _APOSTROPHE: Final = re.compile("['’]")
 
 
@@ -165,6 +166,18 @@ def _run_on_ends(norm: Normalised, original: str) -> set[int]:
     return out
 
 
+def _dotted(names: list[str]) -> list[str]:
+    """``names`` and, for each that writes the United States "US" as a word, the same
+    with "U.S." (normalised "u s"), as most American and many Indian outlets write it:
+    "India-U.S. 2+2 Ministerial Dialogue" is the India-US 2+2. Both forms once each."""
+    out = list(names)
+    for name in names:
+        dotted = _US_WORD.sub("U.S.", name)
+        if dotted != name and dotted not in out:
+            out.append(dotted)
+    return out
+
+
 def payloads_of(taxonomy: Taxonomy) -> list[tuple[str, Payload]]:
     """Every (alias, payload) of a taxonomy, in taxonomy order.
 
@@ -175,7 +188,7 @@ def payloads_of(taxonomy: Taxonomy) -> list[tuple[str, Payload]]:
 
     def add(kind: Kind, ident: str, aliases: dict[str, list[str]]) -> None:
         for language, names in aliases.items():
-            out.extend((name, Payload(kind, ident, language, name)) for name in names)
+            out.extend((name, Payload(kind, ident, language, name)) for name in _dotted(names))
 
     for country in taxonomy.countries:
         add("country", country.code, {"en": [country.name], **country.aliases})

@@ -246,3 +246,12 @@ def test_a_shared_name_tied_in_its_sentence_goes_to_the_pair_of_its_paragraph_an
     found = {i.id for i in result.initiatives}
     assert {"jp-au.two-plus-two", "jp-us.two-plus-two", "in-jp.two-plus-two"} <= found
     assert not found & {"au-us.ausmin", "in-au.two-plus-two"}
+
+
+def test_an_alias_that_writes_us_is_found_written_u_s(default: Classifier) -> None:
+    """Outlets write "India-U.S." as often as "India-US": the dotted form is the same
+    alias, not a new initiative for discovery."""
+    body = "The third India-U.S. 2+2 Ministerial Dialogue will be held in Delhi in October."
+    result = default.classify(DocumentText("t1", "", body, None, date(2025, 6, 1)))
+    assert "in-us.two-plus-two" in {i.id for i in result.initiatives}
+    assert [c.name for c in result.candidates] == []
