@@ -337,7 +337,9 @@ def read_publication_date(
     if headers:
         first = headers[0]
         return PublicationDate(first.day, first.how, spans, first.guessed)
-    for start, _, day in _full_dates(body, 0, OPENING_CHARS):
+    for start, end, day in _full_dates(body, 0, OPENING_CHARS):
         if _plausible(day, latest) and not _announced(body, start):
+            # the date taken for the page's dates it: it is no due date either
+            spans = tuple(sorted({*spans, (start, end)}))
             return PublicationDate(day, "opening lines", spans, False)
     return PublicationDate(None, "", spans)

@@ -157,6 +157,21 @@ def test_a_dateline_is_never_a_due_date(classifier: Classifier) -> None:
     assert all(c.due_text != "Jan 16" for c in result.commitments)
 
 
+def test_the_opening_date_that_dates_the_page_is_never_a_due_date(
+    classifier: Classifier,
+) -> None:
+    """An outlet's stamp in the opening sentence dates the page; the same sentence's plan
+    still counts."""
+    body = (
+        "NEW DELHI (Wire Desk / Agency - 12th December, 2025) The next round of the India-US "
+        "2+2 ministerial dialogue will be held on December 18 in Washington, the ministry "
+        "said on Thursday."
+    )
+    result = classifier.classify(DocumentText("d", "", body, "en"), today=SEEN)
+    assert (result.published, result.date_source) == (date(2025, 12, 12), "text")
+    assert [c.due_text for c in result.commitments] == ["December 18"]
+
+
 def test_an_undated_archive_page_is_read_in_the_era_of_its_office_holders(
     classifier: Classifier,
 ) -> None:
