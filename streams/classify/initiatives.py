@@ -160,7 +160,7 @@ class InitiativeResolver:
             and not parties[index].near(code, lo, hi)
         )
 
-    def _named_in_sentence(
+    def _nearest_pairs(
         self,
         initiatives: list[str],
         parties: Sequence[PartyHits],
@@ -260,9 +260,9 @@ class InitiativeResolver:
                             continue
                         conf = alias_confidence(key, True)
                         mentions.append(InitiativeMention(payload.id, match.start, match.end, conf))
-                # a name several pairs share ("the 2+2") is the one of the pair named in
-                # its sentence (or the title); pairs named there alike are all kept
-                for initiative in self._named_in_sentence(
+                # a name several pairs share ("the 2+2") is the one of the pair named
+                # nearest it (its sentence, its paragraph and the title, the page)
+                for initiative in self._nearest_pairs(
                     by_parties, named, index, match, (norm, text)
                 ):
                     conf = alias_confidence(key, True)
