@@ -46,10 +46,19 @@ def main() -> None:
         for _ in range(passes):
             for doc in docs:
                 classify(doc)
-        print(json.dumps({"passes": passes, "documents": len(docs)}))
+        print(json.dumps({"passes": passes, "documents": len(docs), "running": _running()}))
         return
     best = max((measure(classify, docs, seconds) for _ in range(PASSES)), key=lambda m: m["mb_s"])
     print(json.dumps(best))
+
+
+def _running() -> list[str]:
+    """The classifier modules that ran compiled (none for a tree without a build)."""
+    try:
+        from streams.classify import NATIVE
+    except ImportError:
+        return []
+    return sorted(NATIVE.modules) if NATIVE.compiled else []
 
 
 if __name__ == "__main__":
