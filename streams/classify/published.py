@@ -98,7 +98,9 @@ _NOT_DATE_WORDS_FOLDED: Final = Folded.of(_NOT_DATE_WORDS)
 # "TOKYO, Jan 16 (Reuters) -", "New Delhi [India], September 7 (ANI):", "Canberra, Nov 5:"
 _DATELINE: Final = re.compile(
     rf"^\s*(?P<place>[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){{0,3}})(?:\s*\[[^\]\n]{{1,30}}\])?"
-    rf"\s*,\s*{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?\s*(?:\((?P<agency>[^)\n]{{1,30}})\))?\s*[:\-–—]",
+    rf"\s*,\s*{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
+    # "(Reuters) -", "(ANI):", or the agency alone before the first sentence: "(PTI) The"
+    rf"(?:\s*\((?P<agency>[^)\n]{{1,30}})\)(?:\s*[:\-–—]|\s+(?=[A-Z\"“]))|\s*[:\-–—])",
 )
 _JA_DATELINE: Final = re.compile(
     r"【(?P<place>[^】\n]{1,12}?)(?:共同|時事|ロイター|AFP|AP|発)[^】\n]{0,4}】"
@@ -317,6 +319,26 @@ def _no_hint(month: int, day: int) -> int | None:
     return None
 
 
+class _SameDayInText:
+    """A year hint from the body itself: the year of a full date in it with the same month
+    and day, when there is one such year ("New Delhi, Nov 27 (PTI) ... on November 27,
+    2024"). Read on first use: most pages have no yearless dateline."""
+
+    def __init__(self, body: str, latest: date) -> None:
+        self._body = body
+        self._latest = latest
+        self._years: dict[tuple[int, int], set[int]] | None = None
+
+    def __call__(self, month: int, day: int) -> int | None:
+        if self._years is None:
+            self._years = {}
+            for _, _, found in _full_dates(self._body):
+                if _plausible(found, self._latest):
+                    self._years.setdefault((found.month, found.day), set()).add(found.year)
+        years = self._years.get((month, day), set())
+        return next(iter(years)) if len(years) == 1 else None
+
+
 def read_publication_date(
     title: str,
     body: str,
@@ -329,7 +351,7 @@ def read_publication_date(
     a date written without one when the rest of the document tells (None: the latest
     year that keeps it on or before ``latest``).
     """
-    headers = list(_headers(body, latest, year_hint or _no_hint))
+    headers = list(_headers(body, latest, year_hint or _SameDayInText(body, latest)))
     spans = tuple(sorted({header.span for header in headers}))
     in_title = _in_title(title, latest)
     if in_title is not None:

@@ -55,6 +55,12 @@ SEEN = date(2026, 12, 2)
         ),
         (
             "",
+            "New Delhi, Nov 27 (PTI) The first round of the dialogue was held in Tokyo.",
+            date(2026, 11, 27),
+            "dateline",
+        ),
+        (
+            "",
             "Officials said on January 26, 2025 in Delhi that talks went well.",
             date(2025, 1, 26),
             "opening lines",
@@ -88,6 +94,16 @@ def test_a_dateline_without_a_year_takes_the_latest_year_and_says_it_guessed() -
         "", "New Delhi [India], June 27 (ANI): Ministers met.", SEEN, lambda m, d: 2024
     )
     assert hinted.day == date(2024, 6, 27) and not hinted.yearless
+
+
+def test_a_yearless_dateline_takes_the_year_the_text_gives_the_same_day() -> None:
+    body = (
+        "New Delhi, Nov 27 (PTI) The first round of the dialogue was held on Wednesday.\n\n"
+        '"The officials co-chaired the first round in Tokyo on November 27, 2024," the '
+        "ministry said. A second round is planned for November 2025."
+    )
+    found = read_publication_date("", body, SEEN)
+    assert (found.day, found.how, found.yearless) == (date(2024, 11, 27), "dateline", False)
 
 
 def test_a_kyodo_dateline_takes_the_day_of_its_first_sentence() -> None:
