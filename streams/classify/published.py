@@ -224,12 +224,16 @@ def _yearless(
 def _japanese_dateline(
     body: str, latest: date, year_hint: Callable[[int, int], int | None]
 ) -> tuple[date, tuple[int, int]] | None:
-    """【ワシントン共同】 and the day of its sentence: the latest such day not after ``latest``."""
+    """【ワシントン共同】 and the day of its sentence, or the day the dateline itself writes
+    (【キャンベラ12日AAP】): the latest such day not after ``latest``."""
     match = _JA_DATELINE.search(body, 0, HEADER_CHARS)
     if match is None:
         return None
-    sentence_end = body.find("。", match.end())
-    day_match = _JA_DAY.search(body, match.end(), sentence_end if sentence_end > 0 else len(body))
+    day_match = _JA_DAY.search(body, match.start(), match.end())
+    if day_match is None:
+        sentence_end = body.find("。", match.end())
+        end = sentence_end if sentence_end > 0 else len(body)
+        day_match = _JA_DAY.search(body, match.end(), end)
     if day_match is None:
         return None
     day_of_month = int(day_match.group("day"))

@@ -111,6 +111,13 @@ def test_a_kyodo_dateline_takes_the_day_of_its_first_sentence() -> None:
     assert found.day == date(2025, 1, 19)
 
 
+def test_a_japanese_dateline_that_writes_its_day_takes_it() -> None:
+    """【キャンベラ12日AAP】: the day is the dateline's, not the visit's in its sentence."""
+    body = "【キャンベラ12日AAP】 豪首相が18日に来日し、首脳会談を行う予定だ。"
+    found = read_publication_date("", body, date(2025, 1, 25))
+    assert found.day == date(2025, 1, 12)
+
+
 def test_no_date_in_the_future_and_none_invented() -> None:
     assert read_publication_date("", "Plans for March 3, 2031 were set out.", SEEN).day is None
     assert read_publication_date("A title", "No date anywhere in this text.", SEEN).day is None
