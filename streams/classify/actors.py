@@ -101,6 +101,28 @@ def _near(norm_gap: str, orig_gap: str, country: Sequence[Payload]) -> bool:
     return len(norm_gap.split()) <= 2
 
 
+def _titled_aliases(taxonomy: Taxonomy) -> dict[tuple[str, str], str]:
+    """(actor id, alias) -> office, for the Japanese aliases that write a name with the
+    office the actor held after it ("安倍首相", "ターンブル豪首相", "茂木外相")."""
+    forms: dict[str, list[str]] = {}
+    for office in taxonomy.offices:
+        forms[office.id] = [
+            *office.aliases.get("ja", ()),
+            *office.titles.get("ja", ()),
+        ]
+    out: dict[tuple[str, str], str] = {}
+    for actor in taxonomy.actors:
+        held = [role.office for role in actor.roles if role.office is not None]
+        for alias in actor.aliases.get("ja", ()):
+            for office_id in held:
+                if any(
+                    alias.endswith(form) and len(alias) > len(form) for form in forms[office_id]
+                ):
+                    out[actor.id, alias] = office_id
+                    break
+    return out
+
+
 class ActorResolver:
     """Resolves matches to actor mentions for one taxonomy (built once)."""
 
@@ -112,6 +134,7 @@ class ActorResolver:
             for role in actor.roles:
                 if role.office:
                     self._holders.setdefault(role.office, []).append((actor, role))
+        self._titled = _titled_aliases(taxonomy)
 
     def holder(self, office: str, day: date) -> Actor | None:
         """The actor whose role in ``office`` covers ``day`` (first one if the data overlaps)."""
@@ -234,9 +257,12 @@ class ActorResolver:
                 kinds = match.kinds
                 if ("actor" not in kinds and "actor_short" not in kinds) or i in consumed:
                     continue
-                full = next((p.id for p in kinds.get("actor", ()) if p.id in self.actors), None)
+                full = next((p for p in kinds.get("actor", ()) if p.id in self.actors), None)
                 if full is not None:
-                    mentions.append(ActorMention(full, match.start, match.end, FULL))
+                    # "安倍首相": a name written with its office names the holder, as
+                    # "Prime Minister Shinzo Abe" does
+                    titled = self._titled.get((full.id, full.alias))
+                    mentions.append(ActorMention(full.id, match.start, match.end, FULL, titled))
                 elif "actor_short" in kinds:
                     shorts.append((index, match))
             per_field.append(mentions)

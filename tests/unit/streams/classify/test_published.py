@@ -209,6 +209,21 @@ def test_an_undated_archive_page_is_read_in_the_era_of_its_office_holders(
     assert result.date_source == "observed" and result.published is None
 
 
+def test_a_japanese_name_written_with_its_office_tells_the_era(classifier: Classifier) -> None:
+    """A name written with its office ("安倍首相") names the holder, as "Prime Minister
+    Shinzo Abe" does: an undated page that calls two leaders so is read in the years
+    both held office."""
+    body = "【キャンベラ12日AAP】 ターンブル豪首相が18日に来日し、安倍首相と会談する予定だ。"
+    result = classifier.classify(DocumentText("d", "", body, "ja"), today=SEEN)
+    roles = {a.id: a.role for a in result.actors}
+    assert roles == {
+        "au.malcolm-turnbull": "Prime Minister of Australia",
+        "jp.shinzo-abe": "Prime Minister of Japan",
+    }
+    assert result.published is not None
+    assert date(2015, 9, 15) <= result.published <= date(2018, 8, 24)
+
+
 def _pages() -> list[str]:
     """Bodies with date lines, datelines and wire stamps near and beyond the top."""
     filler = "The ministers discussed trade and security at length in the capital. "
