@@ -22,6 +22,7 @@ from typing import Final, NamedTuple
 
 from streams.classify.matcher import ContextHits, Match
 from streams.classify.normalise import Normalised, is_cjk
+from streams.classify.sentences import Sentences
 from streams.taxonomy.model import Taxonomy
 
 __all__ = ["InitiativeMention", "InitiativeResolver", "PartyHits", "alias_confidence"]
@@ -30,9 +31,6 @@ MULTI_WORD: Final = 0.9
 SINGLE_WORD: Final = 0.75
 AMBIGUOUS_MULTI_WORD: Final = 0.75
 AMBIGUOUS_SINGLE_WORD: Final = 0.6
-# where a sentence ends, for telling which pair a shared name belongs to ("U.S." may cut
-# one short: the pairs are then told apart by less, never by a wrong country)
-_SENTENCE_ENDS: Final = (". ", ".\n", "! ", "? ", "\n", "。", "！", "？")
 
 
 class InitiativeMention(NamedTuple):
@@ -175,15 +173,11 @@ class InitiativeResolver:
         if len(initiatives) < 2:
             return initiatives
         norm, text = field
-        o_start, o_end = norm.span(match.start, match.end)
-        opened = max(text.rfind(mark, 0, o_start) for mark in _SENTENCE_ENDS) + 1
-        closes = [k for k in (text.find(mark, o_end) for mark in _SENTENCE_ENDS) if k >= 0]
-        sentence = norm.index_at(opened), norm.index_at(min(closes, default=len(text)))
-        after = text.find("\n\n", o_end)
-        paragraph = (
-            norm.index_at(text.rfind("\n\n", 0, o_start) + 1),
-            norm.index_at(len(text) if after < 0 else after),
-        )
+        o_start = norm.span(match.start, match.end)[0]
+        split = Sentences(text)  # rare: only a name several pairs pass for
+        (s_start, s_end), (p_start, p_end) = split.around(o_start), split.paragraph(o_start)
+        sentence = norm.index_at(s_start), norm.index_at(s_end)
+        paragraph = norm.index_at(p_start), norm.index_at(p_end)
         ranked = [
             (
                 self._parties_elsewhere(parties, index, i, sentence, title=False),

@@ -32,6 +32,7 @@ from typing import Any, Final, NamedTuple
 
 from streams.classify.lowercase import Folded, lowered
 from streams.classify.pickling import by_fields
+from streams.classify.sentences import Sentences
 from streams.classify.undertakings import cue_in
 
 __all__ = [
@@ -47,7 +48,6 @@ HEADER_CHARS: Final = 700
 OPENING_CHARS: Final = 320
 DATE_LINE_SLACK: Final = 28  # characters of a date line that are not the date (time, zone, a word)
 EARLIEST: Final = date(1990, 1, 1)
-_SENTENCE_MARKS: Final = (". ", "\n", "。", "! ", "? ")
 
 _MONTHS: Final = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -165,8 +165,8 @@ def _full_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple
 
 def _announced(body: str, at: int) -> bool:
     """Whether the sentence holding the date at ``at`` has an undertaking cue before it."""
-    opened = max(body.rfind(mark, 0, at) for mark in _SENTENCE_MARKS) + 1
-    return cue_in(body, opened, at) is not None
+    ends = Sentences(body[:at]).ends  # the text before the date is enough
+    return cue_in(body, ends[-1] if ends else 0, at) is not None
 
 
 def _plausible(day: date | None, latest: date) -> bool:

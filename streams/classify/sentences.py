@@ -79,7 +79,14 @@ class Sentences:
 
     def paragraph_start(self, position: int) -> int:
         """Offset where the paragraph holding ``position`` starts."""
+        return self.paragraph(position)[0]
+
+    def paragraph(self, position: int) -> tuple[int, int]:
+        """(start, end) of the paragraph holding ``position``; the end is where the next
+        one starts, or the end of the body."""
         if self._paragraphs is None:
             self._paragraphs = [m.end() for m in _PARAGRAPH.finditer(self.body)]
         k = bisect_right(self._paragraphs, position)
-        return self._paragraphs[k - 1] if k > 0 else 0
+        start = self._paragraphs[k - 1] if k > 0 else 0
+        end = self._paragraphs[k] if k < len(self._paragraphs) else len(self.body)
+        return start, end

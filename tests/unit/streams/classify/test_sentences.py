@@ -27,6 +27,8 @@ def test_paragraph_start() -> None:
     sentences = Sentences(body)
     assert sentences.paragraph_start(body.index("Still")) == 0
     assert sentences.paragraph_start(body.index("Same")) == body.index("Second")
+    assert sentences.paragraph(body.index("Still")) == (0, body.index("Second"))
+    assert sentences.paragraph(body.index("Same")) == (body.index("Second"), len(body))
 
 
 def test_cue_positions_find_a_hit_in_every_sentence_with_a_cue() -> None:
