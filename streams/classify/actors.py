@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Final, NamedTuple
+from typing import Final
 
 from streams.classify.matcher import Kind, Match, Payload
 from streams.classify.normalise import Normalised, is_cjk
@@ -53,27 +53,101 @@ _CJK_SUFFIXES: Final = ("政務官",)  # 外務大臣政務官: a parliamentary 
 _PERSON_KINDS: Final[tuple[Kind, ...]] = ("actor", "actor_short")
 
 
-class ActorMention(NamedTuple):
-    """One reference to an actor; ``start``/``end`` index the normalised text (a tuple: cheap)."""
+class ActorMention:
+    """One reference to an actor; ``start``/``end`` index the normalised text. A plain
+    class: compiled, one is built in a C call (a NamedTuple's ``__new__`` is interpreted)."""
 
-    actor: str
-    start: int
-    end: int
-    confidence: float
-    office: str | None = None
-    short: bool = False
-    by_date: bool = False  # an office reference resolved to its holder on the document date
+    __slots__ = ("actor", "by_date", "confidence", "end", "office", "short", "start")
+
+    def __init__(
+        self,
+        actor: str,
+        start: int,
+        end: int,
+        confidence: float,
+        office: str | None = None,
+        *,
+        short: bool = False,
+        by_date: bool = False,
+    ) -> None:
+        self.actor = actor
+        self.start = start
+        self.end = end
+        self.confidence = confidence
+        self.office = office
+        self.short = short
+        self.by_date = by_date  # an office reference resolved to its holder on the document date
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ActorMention):
+            return NotImplemented
+        return (
+            self.actor,
+            self.start,
+            self.end,
+            self.confidence,
+            self.office,
+            self.short,
+            self.by_date,
+        ) == (
+            other.actor,
+            other.start,
+            other.end,
+            other.confidence,
+            other.office,
+            other.short,
+            other.by_date,
+        )
+
+    def __hash__(self) -> int:
+        return hash(
+            (
+                self.actor,
+                self.start,
+                self.end,
+                self.confidence,
+                self.office,
+                self.short,
+                self.by_date,
+            )
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"ActorMention({self.actor!r}, {self.start}, {self.end}, {self.confidence}, "
+            f"office={self.office!r}, short={self.short}, by_date={self.by_date})"
+        )
 
 
-@dataclass(frozen=True, slots=True)
+def _covers(role: Role, day: date) -> bool:
+    """``role.covers(day)``, compiled (the taxonomy model's methods are interpreted)."""
+    start, end = role.valid_from, role.valid_to
+    return (start is None or start <= day) and (end is None or day <= end)
+
+
+def _role_on(actor: Actor, day: date) -> Role | None:
+    """``actor.role_on(day)``, compiled."""
+    for role in actor.roles:
+        if _covers(role, day):
+            return role
+    return None
+
+
 class _Reference:
-    """An office reference: match indexes ``first..last`` (a country may be one of them)."""
+    """An office reference: match indexes ``first..last`` (a country may be one of them).
+    A plain class: built in a C call when compiled (a dataclass's ``__init__`` is
+    interpreted)."""
 
-    offices: frozenset[str]
-    first: int
-    last: int
-    resolved: bool
-    by_alias: bool
+    __slots__ = ("by_alias", "first", "last", "offices", "resolved")
+
+    def __init__(
+        self, offices: frozenset[str], first: int, last: int, resolved: bool, by_alias: bool
+    ) -> None:
+        self.offices = offices
+        self.first = first
+        self.last = last
+        self.resolved = resolved
+        self.by_alias = by_alias
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +213,7 @@ class ActorResolver:
     def holder(self, office: str, day: date) -> Actor | None:
         """The actor whose role in ``office`` covers ``day`` (first one if the data overlaps)."""
         for actor, role in self._holders.get(office, ()):
-            if role.covers(day):
+            if _covers(role, day):
                 return actor
         return None
 
@@ -168,11 +242,11 @@ class ActorResolver:
         if office is not None:
             roles = [r for r in actor.roles if r.office == office]
             for role in roles:
-                if role.covers(day):
+                if _covers(role, day):
                     return role
             if roles:
                 return max(roles, key=lambda r: r.valid_from or date.min)
-        return actor.role_on(day)
+        return _role_on(actor, day)
 
     def _offices(self, field: _Field, i: int) -> _Reference:
         """What office match ``i`` refers to, with a country before or after it if there is one."""
@@ -329,5 +403,5 @@ class ActorResolver:
             return in_doc[0]
         if len(ids) == 1:
             return ids[0]
-        active = [i for i in ids if self.actors[i].role_on(day) is not None]
+        active = [i for i in ids if _role_on(self.actors[i], day) is not None]
         return active[0] if len(active) == 1 else None

@@ -202,13 +202,18 @@ class DocumentHits(Protocol):
         """Country codes and tracked actors named in ``[start, end)``."""
 
 
-@dataclass(slots=True)
 class _Found:
-    name: str
-    start: int
-    end: int
-    head: str
-    language: str
+    """A name found in the text, with its head word. A plain class: built in a C call when
+    compiled (a dataclass's ``__init__`` is interpreted)."""
+
+    __slots__ = ("end", "head", "language", "name", "start")
+
+    def __init__(self, name: str, start: int, end: int, head: str, language: str) -> None:
+        self.name = name
+        self.start = start
+        self.end = end
+        self.head = head
+        self.language = language
 
 
 _NEAR_CHARS: Final = 60  # a name's words are looked for this far back first (most names fit)

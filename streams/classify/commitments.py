@@ -30,7 +30,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Final, NamedTuple
+from typing import Final
 
 from schemas.classification import Commitment, Evidence
 from streams.classify.back_references import REFERRING, with_referred_windows
@@ -112,12 +112,27 @@ def _looked_back(body: str, window: DueWindow, folded: str | None) -> bool:
 CANDIDATE: Final = "cand:"  # an anchor's initiative may be a candidate's key
 
 
-class Anchor(NamedTuple):
-    """A label span in the body; ``initiative`` is set for initiative mentions (a tuple: cheap)."""
+class Anchor:
+    """A label span in the body; ``initiative`` is set for initiative mentions. A plain class, built
+    in a C call when compiled (a NamedTuple's ``__new__`` is interpreted)."""
 
-    start: int
-    end: int
-    initiative: str | None = None
+    __slots__ = ("end", "initiative", "start")
+
+    def __init__(self, start: int, end: int, initiative: str | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.initiative = initiative
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Anchor):
+            return NotImplemented
+        return (self.start, self.end, self.initiative) == (other.start, other.end, other.initiative)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.initiative))
+
+    def __repr__(self) -> str:
+        return f"Anchor(start={self.start!r}, end={self.end!r}, initiative={self.initiative!r})"
 
 
 # A tracked government named by its office alone ("the government will ...", "政府は"):
@@ -320,13 +335,16 @@ def extract_commitments(
             merged[key] = old.model_copy(update={"evidence": old.evidence + evidence})
             continue
         is_candidate = initiative is not None and initiative.startswith(CANDIDATE)
-        merged[key] = Commitment(
-            initiative=None if is_candidate else initiative,
-            candidate=initiative if is_candidate else None,
-            action=_action(body, s_start, s_end, cue),
-            due_from=window.due_from,
-            due_to=window.due_to,
-            due_text=body[window.start : window.end],
-            evidence=evidence,
+        merged[key] = built(  # a DueWindow's due_from <= due_to, as Commitment requires
+            Commitment,
+            {
+                "initiative": None if is_candidate else initiative,
+                "candidate": initiative if is_candidate else None,
+                "action": _action(body, s_start, s_end, cue),
+                "due_from": window.due_from,
+                "due_to": window.due_to,
+                "due_text": body[window.start : window.end],
+                "evidence": evidence,
+            },
         )
     return list(merged.values())

@@ -18,10 +18,8 @@ dropped. Pure: no I/O.
 
 from __future__ import annotations
 
-import calendar
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
@@ -35,35 +33,72 @@ from streams.classify.date_patterns import (
 )
 from streams.classify.date_search import expression_matches
 from streams.classify.normalise import Normalised, normalise
-from streams.classify.pickling import by_fields
 
-__all__ = ["DueWindow", "find_due_windows"]
+__all__ = ["DueWindow", "days_in_month", "find_due_windows"]
 
 
-@dataclass(frozen=True, slots=True)
 class DueWindow:
     """A date expression at ``text[start:end]`` and the window it means; ``relative``:
-    it needed the document date to resolve (no year written in it)."""
+    it needed the document date to resolve (no year written in it). A plain class with
+    value semantics: built in a C call when compiled (a dataclass's ``__init__`` is
+    interpreted, and a document has dozens of date expressions)."""
 
-    start: int
-    end: int
-    due_from: date
-    due_to: date
-    relative: bool = True
-    kind: str = ""
+    __slots__ = ("due_from", "due_to", "end", "kind", "relative", "start")
+
+    def __init__(  # noqa: PLR0917 (the dataclass's positional signature, kept)
+        self,
+        start: int,
+        end: int,
+        due_from: date,
+        due_to: date,
+        relative: bool = True,
+        kind: str = "",
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.due_from = due_from
+        self.due_to = due_to
+        self.relative = relative
+        self.kind = kind
+
+    def _fields(self) -> tuple[int, int, date, date, bool, str]:
+        return self.start, self.end, self.due_from, self.due_to, self.relative, self.kind
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DueWindow):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        fields = "start={}, end={}, due_from={!r}, due_to={!r}, relative={}, kind={!r}"
+        return f"DueWindow({fields.format(*self._fields())})"
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return by_fields(self)  # (compiled, the class has no __setstate__)
+        return DueWindow, self._fields()  # (compiled, the class has no __setstate__)
+
+
+_MONTH_DAYS: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """``calendar.monthrange(year, month)[1]``, compiled (that one is interpreted and
+    also computes the weekday)."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month - 1]
 
 
 def _end_of_month(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, days_in_month(year, month))
 
 
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
 
 
 def _year_window(year: int, part: str | None) -> tuple[date, date]:
@@ -192,7 +227,7 @@ def _next_on_or_after(today: date, month: int, day: int, year: int | None) -> da
     for a day of the last six months, which a report names as past, not as next year's."""
     if year is not None:
         return date(year, month, day)
-    found = date(today.year, month, min(day, calendar.monthrange(today.year, month)[1]))
+    found = date(today.year, month, min(day, days_in_month(today.year, month)))
     if found >= today:
         return found
     if (today - found).days <= RECENT_PAST_DAYS:
@@ -264,7 +299,7 @@ def _japanese(kind: str, g: dict[str, str | None], today: date) -> tuple[date, d
         first = today.replace(day=1)
         for ahead in range(2):
             month_start = _add_months(first, ahead)
-            if day <= calendar.monthrange(month_start.year, month_start.month)[1]:
+            if day <= days_in_month(month_start.year, month_start.month):
                 found = month_start.replace(day=day)
                 if found >= today:
                     return found, found

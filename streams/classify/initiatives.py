@@ -18,7 +18,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Final, NamedTuple
+from typing import Final
 
 from streams.classify.matcher import ContextHits, Match
 from streams.classify.normalise import Normalised, is_cjk
@@ -33,13 +33,35 @@ AMBIGUOUS_MULTI_WORD: Final = 0.75
 AMBIGUOUS_SINGLE_WORD: Final = 0.6
 
 
-class InitiativeMention(NamedTuple):
-    """One accepted mention; ``start``/``end`` index the normalised text (a tuple: cheap)."""
+class InitiativeMention:
+    """One accepted mention; ``start``/``end`` index the normalised text. A plain class, built
+    in a C call when compiled (a NamedTuple's ``__new__`` is interpreted)."""
 
-    initiative: str
-    start: int
-    end: int
-    confidence: float
+    __slots__ = ("confidence", "end", "initiative", "start")
+
+    def __init__(self, initiative: str, start: int, end: int, confidence: float) -> None:
+        self.initiative = initiative
+        self.start = start
+        self.end = end
+        self.confidence = confidence
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, InitiativeMention):
+            return NotImplemented
+        return (self.initiative, self.start, self.end, self.confidence) == (
+            other.initiative,
+            other.start,
+            other.end,
+            other.confidence,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.initiative, self.start, self.end, self.confidence))
+
+    def __repr__(self) -> str:
+        return (
+            f"InitiativeMention({self.initiative!r}, {self.start}, {self.end}, {self.confidence})"
+        )
 
 
 @lru_cache(maxsize=16384)

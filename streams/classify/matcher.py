@@ -59,17 +59,42 @@ class Payload:
     alias: str
 
 
-class Match(NamedTuple):
+_NO_KINDS: Final[Mapping[str, tuple[Payload, ...]]] = MappingProxyType({})
+
+
+class Match:
     """A resolved match: ``[start, end)`` in the normalised text, with every payload of its key.
 
     ``kinds`` holds the payloads by kind (shared by every match of the key), so
-    the resolvers' many "is this an office?" questions are one dict look-up.
+    the resolvers' many "is this an office?" questions are one dict look-up. A plain
+    class, not a NamedTuple: compiled, one is built in a C call, a NamedTuple through
+    its interpreted ``__new__`` (the scan builds one per hit).
     """
 
-    start: int
-    end: int
-    payloads: tuple[Payload, ...]
-    kinds: Mapping[str, tuple[Payload, ...]] = MappingProxyType({})
+    __slots__ = ("end", "kinds", "payloads", "start")
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        payloads: tuple[Payload, ...],
+        kinds: Mapping[str, tuple[Payload, ...]] = _NO_KINDS,
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.payloads = payloads
+        self.kinds = kinds
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Match):
+            return NotImplemented
+        return (self.start, self.end, self.payloads) == (other.start, other.end, other.payloads)
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.payloads))
+
+    def __repr__(self) -> str:
+        return f"Match(start={self.start}, end={self.end}, payloads={self.payloads!r})"
 
     def of_kind(self, *kinds: Kind) -> tuple[Payload, ...]:
         payloads = self.payloads

@@ -22,7 +22,6 @@ Pure: no I/O.
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final, NamedTuple
 
+from streams.classify.dates import days_in_month
 from streams.classify.lowercase import Folded, lowered
 from streams.classify.pickling import by_fields
 from streams.classify.sentences import Sentences
@@ -241,7 +241,7 @@ def _japanese_dateline(
         return None
     cursor = latest
     for _ in range(13):  # the most recent month that has that day, within the year
-        if day_of_month <= calendar.monthrange(cursor.year, cursor.month)[1]:
+        if day_of_month <= days_in_month(cursor.year, cursor.month):
             hinted = year_hint(cursor.month, day_of_month)
             year = hinted if hinted is not None else cursor.year
             try:

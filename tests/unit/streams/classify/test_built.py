@@ -4,12 +4,13 @@ classifier builds that way, and pydantic reads them back the same way."""
 from __future__ import annotations
 
 import pickle
+from datetime import date
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
 
-from schemas.classification import ActorLabel, Evidence, InitiativeLabel
+from schemas.classification import ActorLabel, Commitment, Evidence, InitiativeLabel
 from streams.classify.built import built
 
 EVIDENCE = {"start": 3, "end": 9, "text": "Dialog"}
@@ -29,6 +30,18 @@ CASES: list[tuple[type[BaseModel], dict[str, Any]]] = [
             "country": "JP",
             "confidence": 0.9,
             "evidence": (Evidence(**EVIDENCE),),
+        },
+    ),
+    (
+        Commitment,
+        {
+            "initiative": None,
+            "candidate": "cand:india japan ai dialogue",
+            "action": "will hold",
+            "due_from": date(2026, 1, 1),
+            "due_to": date(2026, 6, 30),
+            "due_text": "in the first half of 2026",
+            "evidence": (Evidence(**EVIDENCE), Evidence(start=0, end=20, text="x" * 20)),
         },
     ),
 ]
