@@ -68,6 +68,14 @@ _REPORTING: Final = re.compile(
     r"\b(?:said|says|announced|stated|told|added|confirmed)\b", re.IGNORECASE
 )
 _LOOKING_BACK: Final = re.compile(r"\b(?:earlier|last|past|previous|since)\s+$", re.IGNORECASE)
+# an initiative named as the frame of the one before it ("convene a working group on
+# critical minerals under their economic security initiative in early 2026"): the date is
+# the first one's ("projects under the Ports Partnership by 2026" has no first one)
+_FRAME_GAP: Final = re.compile(
+    r"\s*(?:\([^()]{1,20}\)\s*)?(?:under|within|as part of|in the framework of)\s+"
+    r"(?:[\w-]+\s+){0,3}",
+    re.IGNORECASE,
+)
 # run on the lowered body when there is one (see streams.classify.lowercase)
 _FUTURE_FOLDED, _REPORTING_FOLDED, _LOOKING_BACK_FOLDED = map(
     Folded.of, (_FUTURE, _REPORTING, _LOOKING_BACK)
@@ -172,14 +180,17 @@ def _action(body: str, start: int, end: int, focus: int) -> str:
     return " ".join(out) + "…"
 
 
-def _nearest(anchors: Sequence[Anchor], start: int, end: int) -> str | None:
+def _nearest(body: str, anchors: Sequence[Anchor], start: int, end: int) -> str | None:
+    """The initiative named nearest ``[start, end)``, passing over one named as the frame
+    of the initiative just before it ("X under Y": X's date)."""
+    named = [a for a in anchors if a.initiative is not None]
     best: tuple[int, str] | None = None
-    for anchor in anchors:
-        if anchor.initiative is None:
+    for k, anchor in enumerate(named):
+        if k > 0 and _FRAME_GAP.fullmatch(body, named[k - 1].end, anchor.start):
             continue
         distance = max(anchor.start - end, start - anchor.end, 0)
         if best is None or distance < best[0]:
-            best = (distance, anchor.initiative)
+            best = (distance, str(anchor.initiative))
     return None if best is None else best[1]
 
 
@@ -265,7 +276,8 @@ def extract_commitments(
     ``norm`` is ``normalise(body)`` when the caller already has it; ``dates_the_page(start,
     end)`` tells whether a date lies in a span that dates the page itself (datelines, date
     lines), asked only when the date would otherwise count: never a due date; without
-    ``relative_ok`` (no publication date is known) only expressions with a year count. Work is
+    ``relative_ok`` (no publication date is known) only expressions with a year count,
+    past ones too. Work is
     spent only on sentences with a cue word and an anchor: sentence breaks are
     found once, date expressions only around those sentences.
     """
@@ -280,7 +292,9 @@ def extract_commitments(
     candidates = _candidates(norm, sentences, ordered, starts, bool(topics), folded=folded)
     if not candidates:
         return []
-    windows = find_due_windows(body, today, norm, _regions(candidates), folded)
+    windows = find_due_windows(
+        body, today, norm, _regions(candidates), folded, undated=not relative_ok
+    )
     # sentences dated by an earlier one: "the same day", "during the visit"
     windows = with_referred_windows(body, today, sentences, candidates, windows, folded=folded)
     # a window taken from an earlier sentence ("during the visit") dates another act
@@ -313,7 +327,7 @@ def extract_commitments(
         inside = _inside(ordered, starts, s_start, s_end)
         if inside:
             # the initiative named nearest the date, else the one the paragraph is about
-            initiative = _nearest(inside, window.start, window.end) or topics.of(s_start)
+            initiative = _nearest(body, inside, window.start, window.end) or topics.of(s_start)
         elif names_an_action(body, s_start, s_end, folded):
             initiative = topics.of(s_start)
             if initiative is None:

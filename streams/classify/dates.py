@@ -366,12 +366,17 @@ def find_due_windows(
     norm: Normalised | None = None,
     regions: Sequence[tuple[int, int]] | None = None,
     folded: str | None = None,
+    *,
+    undated: bool = False,
 ) -> list[DueWindow]:
     """Date expressions in ``text`` whose window ends on or after ``today``, in text order.
 
     ``norm`` is ``normalise(text)`` and ``folded`` is ``lowered(text)`` when the caller
     already has them; with
-    ``regions`` (sorted original offsets) only expressions near them are found.
+    ``regions`` (sorted original offsets) only expressions near them are found. An
+    ``undated`` text (its publication date unknown, ``today`` a stand-in) keeps a window
+    with its year written that ended before ``today``: "will be held in the first half of
+    2026" was a plan when it was written, whenever that was.
     """
     found: dict[tuple[int, int], DueWindow | None] = {}
     norm = normalise(text) if norm is None else norm
@@ -382,7 +387,7 @@ def find_due_windows(
         start = match_start
         if not groups.get("by") and kind != "within":
             start += len(LEADING.match(text, start, end).group())  # type: ignore[union-attr]
-        found.setdefault((start, end), _due_window(kind, groups, today, start, end))
+        found.setdefault((start, end), _due_window(kind, groups, today, start, end, undated))
     # leftmost-longest over every expression, valid or not: "5月" inside a past "5月23日"
     # is no date of its own
     ordered_all = sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][0] - kv[0][1]))
@@ -396,10 +401,16 @@ def find_due_windows(
     return kept
 
 
-def _due_window(
-    kind: str, groups: dict[str, str | None], today: date, start: int, end: int
+def _due_window(  # noqa: PLR0917 (private, one call site)
+    kind: str,
+    groups: dict[str, str | None],
+    today: date,
+    start: int,
+    end: int,
+    undated: bool = False,
 ) -> DueWindow | None:
-    """The window of one expression from ``today``, or None when it is none or past."""
+    """The window of one expression from ``today``, or None when it is none or past (a
+    past one with its year written counts in an ``undated`` text)."""
     try:
         computed = _window(kind, groups, today)
     except (ValueError, OverflowError, KeyError):
@@ -409,6 +420,6 @@ def _due_window(
     due_from, due_to = computed
     if groups.get("by") or (groups.get("prep") or "").lower() in BY_PREPS:
         due_from = today
-    if due_to < today or due_to < due_from:
+    if due_to < due_from or (due_to < today and not (undated and groups.get("year"))):
         return None
     return DueWindow(start, end, due_from, due_to, not groups.get("year"), kind)

@@ -178,3 +178,37 @@ def test_a_named_day_of_a_past_act_is_no_due_date_though_the_sentence_promises(
     )
     [commitment] = _commitments(default, planned, thursday)
     assert (commitment.due_text, commitment.due_from) == ("Monday", date(2026, 11, 16))
+
+
+def test_an_undated_page_keeps_a_plan_whose_written_year_has_passed(small: Classifier) -> None:
+    """Without a publication date, "the first half of 2026" read in December 2026 was a
+    plan when the page was written: it counts (and shows as overdue until met). A window
+    relative to the unknown day ("next month") and a deadline from it ("by 2025") do not."""
+    body = (
+        "Japan will host the Quad summit in the first half of 2026. "
+        "The Quad will meet again next month. "
+        "Japan said FOIP projects will be finished by 2025."
+    )
+    result = small.classify(DocumentText("d1", "", body, "en"), today=date(2026, 12, 4))
+    assert result.date_source == "observed"
+    assert [(c.initiative, c.due_from, c.due_to) for c in result.commitments] == [
+        ("quad", date(2026, 1, 1), date(2026, 6, 30))
+    ]
+    dated = _commitments(small, body, date(2026, 12, 4))  # published that day: H1 is past
+    assert [c.due_text for c in dated] == ["next month"]
+
+
+def test_a_date_goes_to_the_initiative_convened_not_to_its_frame(default: Classifier) -> None:
+    """ "convene X under Y in early 2026": the date is X's; an initiative after "under"
+    with none before it keeps the date ("projects under Y before the end of the year")."""
+    body = (
+        "The two sides decided to convene the Joint Working Group on Critical Minerals "
+        "under their economic security initiative in early 2026.\n\n"
+        "Japan and Australia said the Quad would announce the first projects under the "
+        "Quad Ports of the Future Partnership before the end of the year."
+    )
+    found = [(c.initiative, c.due_text) for c in _commitments(default, body)]
+    assert found == [
+        ("in-jp.critical-minerals-jwg", "early 2026"),
+        ("quad.ports-of-the-future", "before the end of the year"),
+    ]
