@@ -16,7 +16,8 @@ A name is a candidate when
   at least two words of substance ("Economic Security Dialogue"); a name of generic
   words only or of one word ("our Comprehensive Strategic Partnership", "the 2+2
   Dialogue") is a relationship's framework, and a candidate of the two countries when
-  the page names exactly two;
+  the page names exactly two (of generic words alone, none when the page names a known
+  initiative with the same head word: that one);
 - a tracked government is party to it (named in it or in its sentence);
 - no taxonomy entry the classifier accepted here matches inside it (known initiatives,
   and context entries such as the G20 or a think-tank forum, are not new; an alias
@@ -118,8 +119,9 @@ _CONTINUES: Final = re.compile(
 _WORD: Final = re.compile(r"[^\s\-–—]+")
 _CONNECTOR_WORDS: Final = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "&"})
 WINDOW_CHARS: Final = 160
-# a word ending a sentence ("Delhi.", "said:") and not an abbreviation ("U.S.", "Dr.")
-_SENTENCE_END: Final = re.compile(r"(?:[a-z]{2,}|[A-Z]{4,})[.!?:;]$")
+# a word ending a sentence ("Delhi.", "said:", 'Chains”).') and not an abbreviation
+# ("U.S.", "Dr.")
+_SENTENCE_END: Final = re.compile(r"(?:[a-z]{2,}|[A-Z]{4,})[\"'”’)\]]*[.!?:;]$")
 
 
 def _name_token(token: str) -> bool:
@@ -200,6 +202,9 @@ class DocumentHits(Protocol):
 
     def named(self, start: int, end: int) -> tuple[set[str], set[str]]:
         """Country codes and tracked actors named in ``[start, end)``."""
+
+    def known_heads(self) -> set[str]:
+        """The last words (casefolded) of the known initiatives named in the body."""
 
 
 class _Found:
@@ -445,6 +450,7 @@ class CandidateFinder:
             return []
         found: dict[str, InitiativeCandidate] = {}
         page_parties: set[str] | None = None  # countries the page names, asked once
+        known_heads: set[str] | None = None  # head words of its known initiatives, as well
         for item in names:
             if hits.person_inside(item.start, item.end):
                 continue  # a person's name inside: a headline or a byline, not a name
@@ -467,6 +473,10 @@ class CandidateFinder:
                 words = self._generic_words(item) if item.language == "en" else []
                 if not codes or not words:
                     continue
+                if known_heads is None:
+                    known_heads = hits.known_heads()
+                if item.head.casefold() in known_heads:
+                    continue  # "the Strategic Partnership" of a page that names theirs
             s_start, s_end = sentences().around(item.start)
             named, actors = hits.named(s_start, s_end)
             parties = set(codes) | named

@@ -149,6 +149,7 @@ class _BodyHits:
         known: Sequence[InitiativeMention],
     ) -> None:
         self._norm = body.norm
+        self._text = body.text
         self._matches = body.matches
         self._starts = [m.start for m in body.matches]
         self._mentions = sorted((m.start, m.actor) for m in mentions)
@@ -186,6 +187,11 @@ class _BodyHits:
                 if start <= s and e <= end:
                     return True
         return False
+
+    def known_heads(self) -> set[str]:
+        text, span = self._text, self._norm.span
+        ends = (text[slice(*span(m.start, m.end))].rsplit(None, 1)[-1:] for m in self._known)
+        return {end[0].casefold() for end in ends if end}
 
     def named(self, start: int, end: int) -> tuple[set[str], set[str]]:
         codes = {p.id for m in self._within(start, end) for p in m.kinds.get("country", ())}

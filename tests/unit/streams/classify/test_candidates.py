@@ -116,3 +116,26 @@ def test_a_name_begins_after_a_month_or_a_weekday(default: Classifier) -> None:
     assert _candidates(default, body) == {
         "Australia-India Water Security Dialogue": ("AU", "IN"),
     }
+
+
+def test_a_generic_name_of_a_known_relationship_is_no_candidate(default: Classifier) -> None:
+    """In a page that names the India-Japan Special Strategic and Global Partnership, "the
+    Strategic Partnership" is that one, not a new one; in a page that names none of the
+    pair's partnerships it stays the pair's candidate."""
+    known = (
+        "India and Japan reviewed their Special Strategic and Global Partnership in Tokyo. "
+        "Motegi said the Strategic Partnership had never been stronger."
+    )
+    assert _candidates(default, known) == {}
+    unknown = "India and Japan met in Tokyo. Motegi said the Strategic Partnership had grown."
+    assert list(_candidates(default, unknown)) == ["Strategic Partnership"]
+
+
+def test_a_name_does_not_reach_back_over_a_quoted_sentence_end(default: Classifier) -> None:
+    """'… (the “Japan Minerals Chains”).  The Agreement …': the sentence before ends at the
+    bracket and stop; "The Agreement" alone names no parties."""
+    body = (
+        "Japan and the United States signed a pact (the “Japan Minerals Chains”).  "
+        "The Agreement takes effect on signature, Motegi said."
+    )
+    assert _candidates(default, body) == {}
