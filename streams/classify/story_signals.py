@@ -150,7 +150,9 @@ _FUTURE: Final = re.compile(
 _PAST: Final = re.compile(
     r"\b(?:met|held|signed|launched|unveiled|concluded|commenced|began|kicked off|issued|"
     r"attended|discussed|agreed|arrived|passed|enacted|welcomed|called on|spoke|reaffirmed|"
-    r"inked|approved)\b|した。|ました。|された。|れた。|開かれた|行った|会談し|確認した",
+    r"inked|approved|made|decided|reviewed|co-chaired|chaired|established|adopted|visited|"
+    r"hosted|convened|took place|led to|exchanged|completed|wrapped up|finali[sz]ed|"
+    r"clinched|struck|sealed)\b|した。|ました。|された。|れた。|開かれた|行った|会談し|確認した",
     _I,
 )
 # a headline tells what happened in the present tense: "US and Japan Sign Minerals Deal"

@@ -86,6 +86,18 @@ def test_incompatible_kinds_never_share_a_story() -> None:
         ("外相は9月4日から6日まで、豪州を訪問します。会談を行う予定です。", True),
         ("The minister met his counterpart ahead of the meeting of the group on Monday.", False),
         ("The ministers met in Tokyo on Monday and agreed to meet again next year.", False),
+        # the lead reports in words other than "met": the outcome comes after it
+        (
+            "India and Japan have made a pact on critical minerals after strategic talks. "
+            "The dialogue led to two actions. One is a group that will meet in March.",
+            False,
+        ),
+        (
+            "On 6 October, the Ambassador exchanged notes on four loans. "
+            "The loans will support a rail project.",
+            False,
+        ),
+        ("The two sides decided to hold the next round of talks in Tokyo in March.", False),
     ],
 )
 def test_an_announcement_is_told_from_a_report(body: str, preview: bool) -> None:
