@@ -63,14 +63,19 @@ _MONTH: Final = (
 _DAY: Final = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR: Final = r"(?P<year>(?:19|20)\d\d)"
 _I: Final = re.IGNORECASE
+_JA_D: Final = "[0-9０-９]"
+_JA_YEAR: Final = "(?:19|20|１９|２０)[0-9０-９]{2}"
+_JA_MONTH: Final = "[01０１]?[0-9０-９]"
+_JA_DATE: Final = "[0-3０-３]?[0-9０-９]"
 _FULL_DATES: Final = (
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", _I),  # March 28, 2023 / Nov 11 2013
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", _I),  # 29 March 2023
     # the "\b" before the year is read after it (a literal opening is searched for faster)
     re.compile(r"(?P<year>(?:19|20)\d\d)(?<=\b\d{4})[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)\b"),
-    re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*日"),
-    re.compile(r"(?P<era>令和|平成|昭和)\s*(?P<year>元|\d{1,2})\s*年\s*(?P<month>[01]?\d)\s*月"
-               r"\s*(?P<day>[0-3]?\d)\s*日"),
+    # Japanese dates, in ASCII or full-width digits (２０２６年１月１６日)
+    re.compile(rf"(?P<year>{_JA_YEAR})\s*年\s*(?P<month>{_JA_MONTH})\s*月\s*(?P<day>{_JA_DATE})\s*日"),
+    re.compile(rf"(?P<era>令和|平成|昭和)\s*(?P<year>元|{_JA_D}{{1,2}})\s*年\s*(?P<month>{_JA_MONTH})"
+               rf"\s*月\s*(?P<day>{_JA_DATE})\s*日"),
 )  # fmt: skip
 # run on lowered text (much faster, see streams.classify.lowercase; the others have no
 # cased letter and find the same there); the first two need a month's name
@@ -102,10 +107,13 @@ _DATELINE: Final = re.compile(
     # "(Reuters) -", "(ANI):", or the agency alone before the first sentence: "(PTI) The"
     rf"(?:\s*\((?P<agency>[^)\n]{{1,30}})\)(?:\s*[:\-–—]|\s+(?=[A-Z\"“]))|\s*[:\-–—])",
 )
+# an agency's (【ワシントン共同】, 【キャンベラ12日AAP】) or a paper's own correspondent's
+# (【ニューデリー＝栗山紘尚】); 【写真＝ロイター】 is a photo credit
 _JA_DATELINE: Final = re.compile(
-    r"【(?P<place>[^】\n]{1,12}?)(?:共同|時事|ロイター|AFP|AP|発)[^】\n]{0,4}】"
+    r"【(?!写真|画像|動画|図|表)(?P<place>[^】\n]{1,12}?)"
+    r"(?:(?:共同|時事|ロイター|AFP|AP|発)[^】\n]{0,4}|[＝=][^】\n]{1,12})】"
 )
-_JA_DAY: Final = re.compile(r"(?<![0-9０-９月年])(?P<day>[0-3]?\d)日")
+_JA_DAY: Final = re.compile(r"(?<![0-9０-９月年])(?P<day>[0-3０-３]?[0-9０-９])日")
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,7 +184,9 @@ _EN_DAY: Final = re.compile(
 )
 _JA_DAY_CHARS: Final = ("日", "曜", "きょう", "けさ", "きのう")
 _JA_DAY: Final = re.compile(
-    r"(?:(?P<year>(?:19|20)\d\d)年)?(?:(?P<month>[01]?\d)月)?(?P<day>[0-3]?\d)日(?![本曜間])"
+    # in ASCII or full-width digits (１６日), never the end of a longer number
+    r"(?<![0-9０-９])(?:(?P<year>(?:19|20|１９|２０)[0-9０-９]{2})年)?(?:(?P<month>[01０１]?[0-9０-９])月)?"
+    r"(?P<day>[0-3０-３]?[0-9０-９])日(?![本曜間])"
     r"|(?P<weekday>[月火水木金土日]曜)|(?P<today>本日|きょう|今日|けさ)|(?P<yesterday>昨日|きのう)"
 )
 _TRANCHE: Final = re.compile(

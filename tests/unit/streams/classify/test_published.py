@@ -118,6 +118,19 @@ def test_a_japanese_dateline_that_writes_its_day_takes_it() -> None:
     assert found.day == date(2025, 1, 12)
 
 
+def test_a_correspondents_dateline_and_full_width_digits_are_read() -> None:
+    """A paper's own correspondent (【ニューデリー＝記者名】) dates the page as an agency
+    does, and Japanese papers write days and dates in full-width digits; a photo credit
+    (【写真＝ロイター】) is no dateline."""
+    body = "【ニューデリー＝山田太郎】外相は１６日、インドの外相と会談した。"
+    found = read_publication_date("", body, date(2026, 1, 20))
+    assert (found.day, found.how) == (date(2026, 1, 16), "dateline")
+    full = read_publication_date("", "２０２６年１月１６日\n外相は会談した。", date(2026, 12, 4))
+    assert full.day == date(2026, 1, 16)
+    credit = "【写真＝ロイター】外相は１６日、インドの外相と会談した。"
+    assert read_publication_date("", credit, date(2026, 1, 20)).day is None
+
+
 def test_no_date_in_the_future_and_none_invented() -> None:
     assert read_publication_date("", "Plans for March 3, 2031 were set out.", SEEN).day is None
     assert read_publication_date("A title", "No date anywhere in this text.", SEEN).day is None

@@ -111,6 +111,8 @@ def test_the_event_day_is_the_day_the_lead_names() -> None:
     assert (announced.day, announced.exact) == (date(2025, 3, 6), True)
     japanese = event_signals("", "外相会合は28日、東京で開かれた。", MONDAY)
     assert japanese.day == date(2025, 2, 28)
+    full_width = event_signals("", "外相会合は２８日、東京で開かれた。", MONDAY)
+    assert full_width.day == date(2025, 2, 28)  # not the 8th
     plain = event_signals("", "The ministers discussed the partnership at length.", MONDAY)
     assert (plain.day, plain.exact) == (MONDAY, False)
     assert event_signals("", "Ministers met on Saturday.", None).day is None
