@@ -14,7 +14,8 @@ chain two events together) and resembles at least one member closely enough:
   the index (a prime minister named in every report weighs little, the working
   group that met weighs much), as a weighted Jaccard index over initiative and actor
   ids (language-independent: an English and a Japanese report of one meeting share
-  them), at least ``label_threshold``; in one language, the cosine of content-word
+  them; across languages also 0.8 times the share of the shorter report's labels
+  found in the other), at least ``label_threshold``; in one language, the cosine of content-word
   profiles (labels and numbers included), at least ``threshold``; near-duplicate
   copies (resemblance of word 4-shingles ≥ 0.5) always resemble.
 Candidates come from an inverted index of labels and of the eight smallest
@@ -57,6 +58,9 @@ MAX_CANDIDATES: Final = 48  # scored per document: those sharing the most keys
 MAX_MEMBERS_CHECKED: Final = 64  # gates are checked against a story's latest members
 MAX_TERMS: Final = 200
 SAME_DAY_BONUS: Final = 0.3
+# across languages the share of the shorter report's labels found in the other counts at
+# this weight: 62.5 % of them shared reaches the label threshold of 0.5
+CROSS_LANGUAGE_OVERLAP: Final = 0.8
 INITIATIVE: Final = "i:"  # labels of initiatives carry this prefix (see report_features)
 LABEL_WEIGHT: Final = 3.0
 NUMBER_WEIGHT: Final = 3.0
@@ -416,8 +420,12 @@ class StoryIndex:
 
     def _label_similarity(self, a: _Doc, b: _Doc, weights: dict[str, float]) -> float:
         """Weighted Jaccard index of the labels; one shared person alone says nothing (a
-        prime minister is in many stories a day). ``weights`` holds the labels' weights
-        computed so far in this assignment (they change only as documents are added)."""
+        prime minister is in many stories a day). Across languages, where no wording can
+        be compared, also how much of the shorter report's labels the other shares
+        (times CROSS_LANGUAGE_OVERLAP): a Japanese wire naming the two ministers and the
+        new AI dialogue is the long English report of their meeting, which names a dozen
+        labels more. ``weights`` holds the labels' weights computed so far in this
+        assignment (they change only as documents are added)."""
         both = a.labels & b.labels
         if not both or (len(both) == 1 and not next(iter(both)).startswith(INITIATIVE)):
             return 0.0
@@ -426,7 +434,14 @@ class StoryIndex:
             if label not in weights:
                 weights[label] = self._weight(label)
         shared = math.fsum([weights[label] for label in both])  # (see _cosine)
-        return shared / math.fsum([weights[label] for label in every])
+        jaccard = shared / math.fsum([weights[label] for label in every])
+        if not a.language or not b.language or a.language == b.language:
+            return jaccard
+        shorter = min(
+            math.fsum([weights[label] for label in a.labels]),
+            math.fsum([weights[label] for label in b.labels]),
+        )
+        return max(jaccard, CROSS_LANGUAGE_OVERLAP * shared / shorter)
 
     def _resemblance(self, doc: _Doc, other: _Doc, weights: dict[str, float]) -> float:
         """How alike two reports are: shared labels, same-language wording, copies. Two

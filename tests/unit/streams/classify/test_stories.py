@@ -276,3 +276,26 @@ def test_the_cosine_is_the_exact_sum_over_the_shared_terms(
     plain = dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
     assert _cosine(a, b, norm_a, norm_b) == plain
     assert _cosine(b, a, norm_b, norm_a) == plain
+
+
+def test_a_short_wire_in_another_language_joins_the_long_report(default: Classifier) -> None:
+    """A Japanese wire naming the two ministers and the new dialogue joins the English
+    report of their meeting that names a dozen labels more: across languages, most of the
+    shorter report's labels found in the other count (no wording can be compared)."""
+    long_en = (
+        "External Affairs Minister S. Jaishankar and Japanese Foreign Minister Toshimitsu "
+        "Motegi held the India-Japan Strategic Dialogue in New Delhi. They launched the "
+        "India-Japan AI Dialogue, agreed to convene the Joint Working Group on Critical "
+        "Minerals under the Economic Security Initiative, and said the India-Japan Economic "
+        "Security Dialogue would meet again. Prime Minister Narendra Modi received Motegi, "
+        "and both sides praised the Special Strategic and Global Partnership, the Quad, the "
+        "Free and Open Indo-Pacific and the Mumbai-Ahmedabad High Speed Rail project."
+    )
+    short_ja = (
+        "茂木敏充外相は16日、ニューデリーでジャイシャンカル外相と会談し、"
+        "日印AI戦略対話の創設で合意した。"
+    )
+    friday = date(2026, 1, 16)
+    index = StoryIndex()
+    story = _story(index, default, "long-en", long_en, friday)
+    assert _story(index, default, "wire-ja", short_ja, friday) == story
