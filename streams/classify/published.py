@@ -100,9 +100,11 @@ _NOT_DATE_WORDS: Final = re.compile(
     _I,
 )
 _NOT_DATE_WORDS_FOLDED: Final = Folded.of(_NOT_DATE_WORDS)
-# "TOKYO, Jan 16 (Reuters) -", "New Delhi [India], September 7 (ANI):", "Canberra, Nov 5:"
+# "TOKYO, Jan 16 (Reuters) -", "New Delhi [India], September 7 (ANI):", "Canberra, Nov 5:",
+# "Washington, DC [US], July 2 (ANI):", "WASHINGTON, D.C., July 1 (ANI):"
 _DATELINE: Final = re.compile(
-    rf"^\s*(?P<place>[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){{0,3}})(?:\s*\[[^\]\n]{{1,30}}\])?"
+    rf"^\s*(?P<place>[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){{0,3}})(?:,\s*[A-Z]\.?[A-Z]\.?)?"
+    rf"(?:\s*\[[^\]\n]{{1,30}}\])?"
     rf"\s*,\s*{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
     # "(Reuters) -", "(ANI):", or the agency alone before the first sentence: "(PTI) The"
     rf"(?:\s*\((?P<agency>[^)\n]{{1,30}})\)(?:\s*[:\-–—]|\s+(?=[A-Z\"“]))|\s*[:\-–—])",

@@ -152,13 +152,13 @@ _PAST: Final = re.compile(
     r"attended|discussed|agreed|arrived|passed|enacted|welcomed|called on|spoke|reaffirmed|"
     r"inked|approved|made|decided|reviewed|co-chaired|chaired|established|adopted|visited|"
     r"hosted|convened|took place|led to|exchanged|completed|wrapped up|finali[sz]ed|"
-    r"clinched|struck|sealed)\b|した。|ました。|された。|れた。|開かれた|行った|会談し|確認した",
+    r"clinched|struck|sealed|revealed)\b|した。|ました。|された。|れた。|開かれた|行った|会談し|確認した",
     _I,
 )
 # a headline tells what happened in the present tense: "US and Japan Sign Minerals Deal"
 _HEADLINE_PRESENT: Final = re.compile(
     r"\b(?<!\bto )(?:signs?|meets?|holds?|launch(?:es)?|agrees?|inks?|concludes?|begins?|opens?|"
-    r"unveils?|hosts?|welcomes?|reaffirms?|discuss(?:es)?|vows?|pledges?)\b",
+    r"unveils?|reveals?|hosts?|welcomes?|reaffirms?|discuss(?:es)?|vows?|pledges?)\b",
     _I,
 )
 _HEADLINE_FUTURE: Final = re.compile(  # "Tokyo to host next round of talks"
@@ -169,7 +169,8 @@ _SENTENCE_END: Final = re.compile(r"[。.!?」”\"]\s*$")
 # a dateline opening the lead dates the page, not the event: "New Delhi [India], September 7
 # (ANI):", "TOKYO, Jan 16 (Reuters) -", "Tokyo, July 28 (IANS)", "【ワシントン時事】"
 _DATELINE: Final = re.compile(
-    r"^(?:[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,3}(?:\s*\[[^\]]{1,30}\])?\s*,\s*"
+    r"^(?:[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,3}(?:,\s*[A-Z]\.?[A-Z]\.?)?"
+    r"(?:\s*\[[^\]]{1,30}\])?\s*,\s*"
     r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*[:\-–—]*\s*"
     r"|【[^】]{1,16}】|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}\s*[:\-–—]{1,2}\s+)"
 )
@@ -206,6 +207,14 @@ _EN_ORDINAL: Final = re.compile(
 )
 _JA_ORDINAL: Final = re.compile(r"第(?P<n>\d{1,3})回")
 _ROUND_REACH: Final = 60  # characters between an ordinal and the initiative it numbers
+# an ordinal that numbers no round: a tranche or phase, or an enumeration ("Second, there
+# is the Quad Logistics Network")
+_NOT_A_ROUND: Final = re.compile(r"\s+(?:tranche|phase)\b|,", _I)
+# a count from some point, after the mention: "the second meeting of the Quad ministers
+# since the new administration", "... this year", "... in six months"
+_COUNTED_FROM: Final = re.compile(
+    r"[^.;\n]{0,50}?\b(?:since|this year|in (?:\w+ )?(?:months|years))\b", _I
+)
 # run on lowered text (much faster, see streams.classify.lowercase)
 _SIDE_FOLDED, _FUTURE_FOLDED, _PAST_FOLDED, _SAID_BEFORE_FOLDED = map(
     Folded.of, (_SIDE, _FUTURE, _PAST, _SAID_BEFORE)
@@ -480,13 +489,15 @@ def _resolve(groups: dict[str, str | None], published: date | None, preview: boo
 def _rounds(text: str, spans: Iterable[tuple[int, int, str]]) -> tuple[str, ...]:
     """``initiative#n`` for each ordinal just before an initiative's mention in ``text``."""
     out: set[str] = set()
-    for start, _, initiative in spans:
+    for start, end, initiative in spans:
         window = text[max(0, start - _ROUND_REACH) : start]
         found = None
         # groups: digits or a word, lowered below
         for match in _EN_ORDINAL_FOLDED.finditer(window, lowered(window)):
-            if not re.match(r"\s+(?:tranche|phase)\b", window[match.end() :], _I):
+            if not _NOT_A_ROUND.match(window, match.end()):
                 found = match
+        if found is not None and _COUNTED_FROM.match(text, end, end + _ROUND_REACH):
+            found = None  # "the second meeting of the Quad since January": a count, no round
         ja = None
         for match in _JA_ORDINAL.finditer(window) if "第" in window else ():
             ja = match

@@ -96,6 +96,18 @@ def test_a_dateline_without_a_year_takes_the_latest_year_and_says_it_guessed() -
     assert hinted.day == date(2024, 6, 27) and not hinted.yearless
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Washington, DC [US], July 2 (ANI): The Quad countries have launched an initiative.",
+        "WASHINGTON, D.C., July 2 (ANI): The Quad countries have launched an initiative.",
+    ],
+)
+def test_a_dateline_whose_place_names_its_district_is_read(body: str) -> None:
+    found = read_publication_date("", body, SEEN)
+    assert (found.day, found.how) == (date(2026, 7, 2), "dateline")
+
+
 def test_a_yearless_dateline_takes_the_year_the_text_gives_the_same_day() -> None:
     body = (
         "New Delhi, Nov 27 (PTI) The first round of the dialogue was held on Wednesday.\n\n"

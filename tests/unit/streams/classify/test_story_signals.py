@@ -135,6 +135,34 @@ def test_rounds_of_an_initiative_are_read_before_its_mention() -> None:
     )
 
 
+def test_an_enumeration_or_a_count_since_something_is_no_round() -> None:
+    """ "Second, there is the Quad Logistics Network" enumerates; "the second meeting of the
+    Quad ministers since January" counts from a point: neither numbers a round, which
+    would keep the report apart from one naming "the 10th Quad Foreign Ministers'
+    Meeting"."""
+    listed = "We launched one initiative. Second, there is the Quad Logistics Network."
+    at = listed.index("Quad")
+    spans = [(at, at + 4, "quad")]
+    assert event_signals("", listed, MONDAY, initiative_spans=spans).rounds == ()
+    counted = (
+        "It was the second meeting of the Quad foreign ministers since the new "
+        "administration took office."
+    )
+    at = counted.index("Quad")
+    spans = [(at, at + 4, "quad")]
+    assert event_signals("", counted, MONDAY, initiative_spans=spans).rounds == ()
+    numbered = "Ministers held the 10th Quad Foreign Ministers' Meeting in Washington."
+    at = numbered.index("Quad")
+    spans = [(at, at + 4, "quad")]
+    assert event_signals("", numbered, MONDAY, initiative_spans=spans).rounds == ("quad#round#10",)
+
+
+def test_a_headline_that_reveals_a_plan_reports() -> None:
+    """ "Quad Reveals Plan to Protect ...": "Plan to" is the noun, "Reveals" the report."""
+    title = "Quad Reveals Plan to Protect Critical Mineral Supply Chains"
+    assert not event_signals(title, "The ministers unveiled the plan.", MONDAY).preview
+
+
 def test_a_loan_tranche_is_numbered_for_the_project_it_is_near() -> None:
     body = "Japan approved the fourth tranche of the yen loan for the high-speed rail project."
     at = body.index("high-speed")
