@@ -203,8 +203,8 @@ class DocumentHits(Protocol):
     def named(self, start: int, end: int) -> tuple[set[str], set[str]]:
         """Country codes and tracked actors named in ``[start, end)``."""
 
-    def known_heads(self) -> set[str]:
-        """The last words (casefolded) of the known initiatives named in the body."""
+    def known_names(self) -> list[list[str]]:
+        """The known initiatives named in the body, as written: their words, casefolded."""
 
 
 class _Found:
@@ -278,6 +278,17 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
             return start  # "… in New Delhi. The India-Japan Dialogue": not one name
         start = at
     return start if first >= 0 or whole else None
+
+
+def _part_of_known(item: _Found, words: Sequence[str], known: Sequence[list[str]]) -> bool:
+    """Whether a name without parties is a known initiative's name shortened: its words
+    and head all in the name of one the page names ("Critical Minerals Initiative" of the
+    "Quad Critical Minerals Initiative")."""
+    head = item.head.casefold().split()
+    for name in known:
+        if name[-len(head) :] == head and set(words) <= {_bare(w) for w in name}:
+            return True
+    return False
 
 
 def _fold(text: str) -> str:
@@ -450,7 +461,7 @@ class CandidateFinder:
             return []
         found: dict[str, InitiativeCandidate] = {}
         page_parties: set[str] | None = None  # countries the page names, asked once
-        known_heads: set[str] | None = None  # head words of its known initiatives, as well
+        known: list[list[str]] | None = None  # the known initiatives it names, as well
         for item in names:
             if hits.person_inside(item.start, item.end):
                 continue  # a person's name inside: a headline or a byline, not a name
@@ -473,10 +484,15 @@ class CandidateFinder:
                 words = self._generic_words(item) if item.language == "en" else []
                 if not codes or not words:
                     continue
-                if known_heads is None:
-                    known_heads = hits.known_heads()
-                if item.head.casefold() in known_heads:
+                if known is None:
+                    known = hits.known_names()
+                if any(name[-1] == item.head.casefold() for name in known):
                     continue  # "the Strategic Partnership" of a page that names theirs
+            elif not codes and len(words) >= 2:
+                if known is None:
+                    known = hits.known_names()
+                if _part_of_known(item, words, known):
+                    continue  # "a Critical Minerals Initiative" of the Quad's, named before
             s_start, s_end = sentences().around(item.start)
             named, actors = hits.named(s_start, s_end)
             parties = set(codes) | named

@@ -188,10 +188,10 @@ class _BodyHits:
                     return True
         return False
 
-    def known_heads(self) -> set[str]:
+    def known_names(self) -> list[list[str]]:
         text, span = self._text, self._norm.span
-        ends = (text[slice(*span(m.start, m.end))].rsplit(None, 1)[-1:] for m in self._known)
-        return {end[0].casefold() for end in ends if end}
+        names = (text[slice(*span(m.start, m.end))].casefold().split() for m in self._known)
+        return [name for name in names if name]
 
     def named(self, start: int, end: int) -> tuple[set[str], set[str]]:
         codes = {p.id for m in self._within(start, end) for p in m.kinds.get("country", ())}

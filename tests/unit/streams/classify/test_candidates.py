@@ -139,3 +139,17 @@ def test_a_name_does_not_reach_back_over_a_quoted_sentence_end(default: Classifi
         "The Agreement takes effect on signature, Motegi said."
     )
     assert _candidates(default, body) == {}
+
+
+def test_a_known_initiatives_shortened_name_is_no_candidate(default: Classifier) -> None:
+    """ "a Critical Minerals Initiative" in a page naming the Quad Critical Minerals
+    Initiative is that one; a pair's own "India-Japan Critical Minerals Initiative"
+    names its parties and stays a candidate."""
+    body = (
+        "Washington, DC [US], July 2 (Wire): The Quad countries have launched a Critical "
+        "Minerals Initiative, which will focus on mineral recovery, Jaishankar said.\n\n"
+        '"We launched the Quad Critical Minerals Initiative," he said.'
+    )
+    assert _candidates(default, body) == {}
+    pair = body + " India and Japan also set up an India-Japan Critical Minerals Initiative."
+    assert list(_candidates(default, pair)) == ["India-Japan Critical Minerals Initiative"]
