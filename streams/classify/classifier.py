@@ -264,7 +264,7 @@ class Classifier:
         found_body = [m for m in found_body if m.initiative not in self._context_initiatives]
         initiatives = self._initiative_labels(found_title, found_body, body)
         actors_title, actors_body = self._actors.resolve(fields, dating.day)
-        if dating.source == "observed" or dating.yearless:
+        if dating.source in ("observed", "text"):
             era = self._actors.era([*actors_title, *actors_body])
             redated = dating.within(era, title.text, body.text)
             if redated.day != dating.day:

@@ -8,7 +8,9 @@ An archive page without a date is not from today: when the people it names with
 their offices held them only in some era ("Foreign Minister Yoko Kamikawa"), an
 observed day outside that era is replaced by the era's last day (published stays
 unknown), and a dateline written without a year ("Tokyo, July 29") takes the era's
-year. Pure: no I/O.
+year. A date read from the page that those office holders contradict gives way to another
+of its date lines inside their era (a stale site stamp above the article's own date).
+Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -69,6 +71,13 @@ class Dating:
         lo, hi = era
         if lo <= self.day <= hi:
             return self
+        if self.source == "text" and not self.yearless:
+            # a date read from the page that its office holders contradict: a stale site
+            # stamp above the article's own date, perhaps
+            read = read_publication_date(title, body, self.seen, within=era)
+            if read.day is None or read.how == "opening lines":
+                return self  # (a date in a sentence may be any event's)
+            return replace(self, day=read.day, published=read.day, header_spans=read.header_spans)
         latest = min(hi, self.seen)
 
         def year_hint(month: int, day: int) -> int | None:

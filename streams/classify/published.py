@@ -358,23 +358,27 @@ def read_publication_date(
     body: str,
     latest: date,
     year_hint: Callable[[int, int], int | None] | None = None,
+    *,
+    within: tuple[date, date] | None = None,
 ) -> PublicationDate:
     """The publication date of a page from its title and the top of its body.
 
     ``latest`` is the day the page was seen; ``year_hint(month, day)`` names the year of
     a date written without one when the rest of the document tells (None: the latest
-    year that keeps it on or before ``latest``).
+    year that keeps it on or before ``latest``); with ``within`` (first, last) only a
+    date in that span counts (a stale site stamp above the article's own date).
     """
+    lo, hi = within or (date.min, date.max)
     headers = list(_headers(body, latest, year_hint or _SameDayInText(body, latest)))
     spans = tuple(sorted({header.span for header in headers}))
     in_title = _in_title(title, latest)
-    if in_title is not None:
+    if in_title is not None and lo <= in_title <= hi:
         return PublicationDate(in_title, "title", spans, False)
-    if headers:
-        first = headers[0]
-        return PublicationDate(first.day, first.how, spans, first.guessed)
+    for header in headers:
+        if lo <= header.day <= hi:
+            return PublicationDate(header.day, header.how, spans, header.guessed)
     for start, end, day in _full_dates(body, 0, OPENING_CHARS):
-        if _plausible(day, latest) and not _announced(body, start):
+        if _plausible(day, latest) and lo <= day <= hi and not _announced(body, start):
             # the date taken for the page's dates it: it is no due date either
             spans = tuple(sorted({*spans, (start, end)}))
             return PublicationDate(day, "opening lines", spans, False)

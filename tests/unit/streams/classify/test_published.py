@@ -280,3 +280,22 @@ def test_the_page_dates_are_the_header_spans_wherever_asked_first(body: str) -> 
     shared = PageDates(body, None, SEEN)
     for start, end in random.Random(len(body)).sample(questions, len(questions)):
         assert shared.overlaps(start, end) == expected(start, end), (start, end)
+
+
+def test_a_stale_site_stamp_that_the_office_holders_contradict_gives_way(
+    classifier: Classifier,
+) -> None:
+    """A site's stamp above the article ("Tuesday, 02 January 2024") while the article
+    names Secretary of State Marco Rubio (in office from 2025): the page's own later date
+    line is its date. A date in a sentence would not replace it (any event's)."""
+    body = (
+        "Tuesday, 02 January 2024 12:17 GMT\n"
+        "Quad Reveals Plan\n\n"
+        "2025-07-02 05:28:42\n"
+        "Secretary of State Marco Rubio met Foreign Minister Takeshi Iwaya in Washington."
+    )
+    result = classifier.classify(DocumentText("d", "", body, "en"), today=SEEN)
+    assert (result.published, result.date_source) == (date(2025, 7, 2), "text")
+    in_a_sentence = body.replace("2025-07-02 05:28:42\n", "") + " They last met on July 2, 2025."
+    kept = classifier.classify(DocumentText("d", "", in_a_sentence, "en"), today=SEEN)
+    assert kept.published == date(2024, 1, 2)
