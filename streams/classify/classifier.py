@@ -239,6 +239,8 @@ class Classifier:
         self._party_of.update({"office:" + o.id: o.country for o in taxonomy.offices})
         self._context_actors = frozenset(a.id for a in taxonomy.actors if a.scope == "context")
         self._context_initiatives = self._initiatives.context_only
+        # a name containing a place (the Indo-Pacific) may be a new initiative
+        self._places = frozenset(i.id for i in taxonomy.initiatives if i.scope == "place")
         self._candidates = CandidateFinder(party_names(taxonomy))
         self._tracked_countries = party_names(taxonomy).tracked
 
@@ -259,7 +261,8 @@ class Classifier:
         found_title, found_body = self._initiatives.resolve(
             fields, (title.context, body.context), parties
         )
-        known_body = found_body  # context entries included: they are known, not new
+        # context entries included (they are known, not new), places not
+        known_body = [m for m in found_body if m.initiative not in self._places]
         found_title = [m for m in found_title if m.initiative not in self._context_initiatives]
         found_body = [m for m in found_body if m.initiative not in self._context_initiatives]
         initiatives = self._initiative_labels(found_title, found_body, body)

@@ -133,7 +133,9 @@ class InitiativeResolver:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.names = {i.id: i.name for i in taxonomy.initiatives}
         self.parties = {i.id: tuple(i.parties) for i in taxonomy.initiatives}
-        self.context_only = frozenset(i.id for i in taxonomy.initiatives if i.scope == "context")
+        self.context_only = frozenset(
+            i.id for i in taxonomy.initiatives if i.scope in ("context", "place")
+        )
         self._window: dict[str, int] = {}
         self._requires: set[str] = set()
         self._requires_parties: set[str] = set()
@@ -187,11 +189,16 @@ class InitiativeResolver:
         index: int,
         match: Match,
         field: tuple[Normalised, str],
+        *,
+        before: set[str],
     ) -> list[str]:
-        """Of ``initiatives`` (each with every party named near ``match``), those with the
-        fewest parties named outside the match's sentence, then outside its paragraph and
-        the title; still tied, those whose less named party is named most in the field
-        (the pair the page is about)."""
+        """Of ``initiatives`` (each with every party named near ``match``), the ones an
+        earlier mention of the name was, unless the match's sentence names every party of
+        one (the page's "2+2" mentioned again, "the 2+2 also confirmed cooperation with
+        the US": still the one of the page); else those with the fewest parties named
+        outside the match's sentence, then outside its paragraph and the title; still
+        tied, those whose less named party is named most in the field (the pair the page
+        is about)."""
         if len(initiatives) < 2:
             return initiatives
         norm, text = field
@@ -209,6 +216,9 @@ class InitiativeResolver:
             )
             for i in initiatives
         ]
+        earlier = [i for i in initiatives if i in before]
+        if earlier and all(rank[0] > 0 for rank in ranked):
+            return earlier
         best = min(rank[:3] for rank in ranked)
         return [rank[3] for rank in ranked if rank[:3] == best]
 
@@ -246,6 +256,7 @@ class InitiativeResolver:
         """
         named = parties or [PartyHits() for _ in fields]
         out: list[list[InitiativeMention]] = []
+        shared_before: set[str] = set()  # what names several pairs share were, so far
         for index, (matches, norm, text) in enumerate(fields):
             mentions: list[InitiativeMention] = []
             for match in matches:
@@ -279,8 +290,9 @@ class InitiativeResolver:
                 # a name several pairs share ("the 2+2") is the one of the pair named
                 # nearest it (its sentence, its paragraph and the title, the page)
                 for initiative in self._nearest_pairs(
-                    by_parties, named, index, match, (norm, text)
+                    by_parties, named, index, match, (norm, text), before=shared_before
                 ):
+                    shared_before.add(initiative)
                     conf = alias_confidence(key, True)
                     mentions.append(InitiativeMention(initiative, match.start, match.end, conf))
             out.append(mentions)

@@ -41,7 +41,7 @@ class KnownIds:
         for actor in taxonomy.actors:
             countries |= {actor.country} if actor.country else set()
             countries |= {r.country for r in actor.roles if r.country}
-        context = {i.id for i in taxonomy.initiatives if i.scope == "context"}
+        context = {i.id for i in taxonomy.initiatives if i.scope in ("context", "place")}
         context |= {a.id for a in taxonomy.actors if a.scope == "context"}
         return cls(
             initiatives=frozenset(i.id for i in taxonomy.initiatives if i.scope == "tracked"),

@@ -16,11 +16,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 
 Aliases = dict[str, list[str]]
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
-Scope = Literal["tracked", "context"]
+Scope = Literal["tracked", "context", "place"]
 """``tracked``: labelled on documents. ``context``: recognised so that it is not mistaken
 for something tracked (Lawrence Wong is not Penny Wong, the G20 summit is no bilateral
 initiative), but never a label: people of untracked governments, multilateral
-institutions and their meetings, forums, armed services, companies."""
+institutions and their meetings, forums, armed services, companies. ``place``: a region
+whose name holds a country's (インド太平洋, the Indo-Pacific, holds インド): recognised
+so that the country is not read inside it, never a label, and no known initiative (a
+name that contains it, インド太平洋経済枠組み, may be a new one)."""
 
 
 class _Strict(BaseModel):

@@ -208,6 +208,14 @@ def test_a_metro_without_japanese_finance_is_no_india_japan_project(default: Cla
             "said their 2+2 ministerial dialogue would meet in June.",
             {"in-us.two-plus-two"},
         ),
+        # the page's 2+2 mentioned again beside another country is still the page's; and
+        # インド inside インド太平洋 (the Indo-Pacific) is not India
+        (
+            "日本、オーストラリア両政府は5日、外務・防衛担当閣僚協議(2プラス2)を開いた。"
+            "インド太平洋地域で軍事行動を強める中国をにらむ。"
+            "2プラス2では米国を交えた3カ国協力の強化も確認した。",
+            {"jp-au.two-plus-two"},
+        ),
     ],
 )
 def test_a_shared_partial_name_is_the_pairs_named_nearest_it(
@@ -255,3 +263,9 @@ def test_an_alias_that_writes_us_is_found_written_u_s(default: Classifier) -> No
     result = default.classify(DocumentText("t1", "", body, None, date(2025, 6, 1)))
     assert "in-us.two-plus-two" in {i.id for i in result.initiatives}
     assert [c.name for c in result.candidates] == []
+
+
+def test_the_indo_pacific_in_japanese_names_no_india(default: Classifier) -> None:
+    body = "日豪両政府はインド太平洋地域の平和と安定で一致した。"
+    result = default.classify(DocumentText("d", "", body, "ja", date(2025, 6, 1)))
+    assert result.countries == ("AU", "JP")
