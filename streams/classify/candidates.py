@@ -206,6 +206,9 @@ class DocumentHits(Protocol):
     def known_names(self) -> list[list[str]]:
         """The known initiatives named in the body, as written: their words, casefolded."""
 
+    def known_inside(self, start: int, end: int) -> list[str]:
+        """The taxonomy names of the known initiatives named inside ``[start, end)``."""
+
 
 class _Found:
     """A name found in the text, with its head word. A plain class: built in a C call when
@@ -278,6 +281,14 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
             return start  # "… in New Delhi. The India-Japan Dialogue": not one name
         start = at
     return start if first >= 0 or whole else None
+
+
+def _names_a_known_one(item: _Found, hits: DocumentHits) -> bool:
+    """Whether a name holds a known initiative's alias and ends in that initiative's own
+    head: its full name written out ("the 12th Japan-Australia 2+2 Foreign and Defence
+    Ministerial Consultations" around "Japan-Australia 2+2")."""
+    head = item.head.casefold()
+    return any(name.casefold().endswith(head) for name in hits.known_inside(item.start, item.end))
 
 
 def _part_of_known(item: _Found, words: Sequence[str], known: Sequence[list[str]]) -> bool:
@@ -467,6 +478,8 @@ class CandidateFinder:
                 continue  # a person's name inside: a headline or a byline, not a name
             if hits.initiative_chars(item.start, item.end) * 2 >= item.end - item.start:
                 continue  # a known initiative (or a known forum), perhaps with a prefix
+            if item.language == "en" and _names_a_known_one(item, hits):
+                continue  # "Japan-Australia 2+2 Foreign and Defence Ministerial Consultations"
             codes = self._codes_in(item.name)
             words = self._words(item)
             if not codes and (len(words) < 2 or item.head in _NEEDS_PARTIES):

@@ -29,9 +29,10 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any, Final
 
 from schemas.classification import (
@@ -147,7 +148,9 @@ class _BodyHits:
         body: _Scanned,
         mentions: Sequence[ActorMention],
         known: Sequence[InitiativeMention],
+        names: Mapping[str, str] = MappingProxyType({}),
     ) -> None:
+        self._names = names  # initiative id -> its name in the taxonomy
         self._norm = body.norm
         self._text = body.text
         self._matches = body.matches
@@ -187,6 +190,14 @@ class _BodyHits:
                 if start <= s and e <= end:
                     return True
         return False
+
+    def known_inside(self, start: int, end: int) -> list[str]:
+        span = self._norm.span
+        return [
+            self._names.get(m.initiative, "")
+            for m in self._known
+            if start <= span(m.start, m.end)[0] and span(m.start, m.end)[1] <= end
+        ]
 
     def known_names(self) -> list[list[str]]:
         text, span = self._text, self._norm.span
@@ -239,6 +250,7 @@ class Classifier:
         self._party_of.update({"office:" + o.id: o.country for o in taxonomy.offices})
         self._context_actors = frozenset(a.id for a in taxonomy.actors if a.scope == "context")
         self._context_initiatives = self._initiatives.context_only
+        self._initiative_names = {i.id: i.name for i in taxonomy.initiatives}
         # a name containing a place (the Indo-Pacific) may be a new initiative
         self._places = frozenset(i.id for i in taxonomy.initiatives if i.scope == "place")
         self._candidates = CandidateFinder(party_names(taxonomy))
@@ -347,7 +359,8 @@ class Classifier:
         known: Sequence[InitiativeMention],
         sentences: Callable[[], Sentences],
     ) -> list[InitiativeCandidate]:
-        return self._candidates.find(body.text, _BodyHits(body, mentions, known), sentences)
+        hits = _BodyHits(body, mentions, known, self._initiative_names)
+        return self._candidates.find(body.text, hits, sentences)
 
     @staticmethod
     def _dating(doc: DocumentText, today: date | None, title: str, body: str) -> Dating:

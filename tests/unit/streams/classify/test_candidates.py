@@ -153,3 +153,13 @@ def test_a_known_initiatives_shortened_name_is_no_candidate(default: Classifier)
     assert _candidates(default, body) == {}
     pair = body + " India and Japan also set up an India-Japan Critical Minerals Initiative."
     assert list(_candidates(default, pair)) == ["India-Japan Critical Minerals Initiative"]
+
+
+def test_a_known_initiatives_full_name_written_out_is_no_candidate(default: Classifier) -> None:
+    """ "the 12th Japan-Australia 2+2 Foreign and Defence Ministerial Consultations" holds
+    the alias "Japan-Australia 2+2" and ends in the head of that initiative's own name."""
+    body = (
+        "Foreign Minister Takeshi Iwaya and Defence Minister Gen Nakatani hosted the 12th "
+        "Japan-Australia 2+2 Foreign and Defence Ministerial Consultations in Tokyo."
+    )
+    assert _candidates(default, body) == {}
