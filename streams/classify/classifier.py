@@ -28,6 +28,7 @@ Pure: no I/O; build one per taxonomy (~0.2 s for the default) and reuse it.
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ from streams.classify.normalise import Normalised, normalise
 from streams.classify.pickling import by_fields
 from streams.classify.report_event import occurrences_of, read_event
 from streams.classify.sentences import Sentences
-from streams.classify.story_signals import EventSignals
+from streams.classify.story_signals import EventSignals, names_an_event
 from streams.taxonomy.load import taxonomy_digest
 from streams.taxonomy.model import Taxonomy
 
@@ -70,6 +71,15 @@ MAX_BOOST: Final = 0.06
 MAX_CONFIDENCE: Final = 0.99
 MAX_IMPLIED_PARTIES: Final = 4  # a minilateral implies its parties; the G20 does not
 _PERSON_KINDS: Final = frozenset({"actor", "actor_short"})
+# what the news followed is about: a page naming one office holder alone is relevant when it
+# reports an event of theirs or speaks of one of these (a prime minister on an earthquake is not)
+_DOMAIN: Final = re.compile(
+    r"\b(?:supply chains?|security|defen[cs]e|trade|tariffs?|econom(?:ic|y)|diplomac|"
+    r"diplomatic|foreign|cooperation|partnership|agreement|investment|technolog|minerals?|"
+    r"bilateral|alliance|sanctions?|exports?|policy|policies)|経済|安全保障|外交|防衛|貿易|"
+    r"協力|関税|投資|供給網|サプライチェーン|政策",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,7 +318,12 @@ class Classifier:
         candidates = self._find_candidates(body, actors_body, known_body, sentences)
         persons = {a.id for a in actors if a.kind == "person"} & named
         # a new initiative with a tracked government party is news of the kind followed
-        relevant = bool(initiatives) or bool(persons) or len(named) >= 2 or bool(candidates)
+        relevant = (
+            bool(initiatives)
+            or len(named) >= 2
+            or bool(candidates)
+            or (bool(persons) and self._in_the_domain(title.text, body.text))
+        )
         commitments: tuple[Commitment, ...] = ()
         event: EventSignals | None = None
         occurrences: tuple[Occurrence, ...] = ()
@@ -361,6 +376,12 @@ class Classifier:
     ) -> list[InitiativeCandidate]:
         hits = _BodyHits(body, mentions, known, self._initiative_names)
         return self._candidates.find(body.text, hits, sentences)
+
+    @staticmethod
+    def _in_the_domain(title: str, body: str) -> bool:
+        """Whether a page naming one office holder alone reports an event of theirs or
+        speaks of the domain followed (see _DOMAIN)."""
+        return bool(_DOMAIN.search(title) or _DOMAIN.search(body)) or names_an_event(title, body)
 
     @staticmethod
     def _dating(doc: DocumentText, today: date | None, title: str, body: str) -> Dating:

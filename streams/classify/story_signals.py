@@ -37,7 +37,7 @@ from streams.classify.lowercase import Folded, lowered, matches_at
 from streams.classify.pickling import by_fields
 from streams.classify.sentences import Sentences
 
-__all__ = ["EventSignals", "compatible_kinds", "event_signals"]
+__all__ = ["EventSignals", "compatible_kinds", "event_signals", "names_an_event"]
 
 LEAD_CHARS: Final = 420
 LEAD_SENTENCES: Final = 3
@@ -549,6 +549,15 @@ def _tranches(text: str, spans: Iterable[tuple[int, int, str]]) -> set[str]:
         if number:
             out.update(f"{i}#{what}#{number}" for i in ids)
     return out
+
+
+def names_an_event(title: str, body: str) -> bool:
+    """Whether the title or the lead names an event of some kind (a meeting, a visit, a
+    signing, a bill's passage), or the body keeps naming one."""
+    lead = _lead(body)
+    sentences = _sentences(lead, LEAD_SENTENCES)
+    first = sentences[0] if sentences else lead
+    return bool(_kind(title, lead, first, False) or _usual_kind(body))
 
 
 def event_signals(

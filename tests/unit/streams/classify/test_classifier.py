@@ -120,8 +120,23 @@ def test_relevance_needs_an_initiative_or_a_named_office_holder(small: Classifie
 
     assert relevant("Japan backs FOIP.")
     assert relevant("Narendra Modi met Marco Rubio.")
-    assert relevant("Narendra Modi spoke about Japan.")
+    assert relevant("Narendra Modi spoke about trade with Japan.")
+    assert relevant("Narendra Modi visited Tokyo.")
     assert not relevant("A story about nothing in particular.")
+
+
+def test_one_office_holder_alone_is_relevant_in_the_domain_only(default: Classifier) -> None:
+    """A prime minister quoted on an earthquake is named in passing: one office holder
+    alone makes a page relevant when it reports an event of theirs or speaks of the
+    domain (security, trade, diplomacy ...)."""
+    quake = (
+        "A 7.5-magnitude earthquake struck off the northeastern coast on Monday night. "
+        "Prime Minister Sanae Takaichi urged residents to move to higher ground as "
+        "tsunami warnings were issued and power was cut to thousands of homes."
+    )
+    assert not default.classify(DocumentText("d", "", quake, "en", DAY)).relevant
+    policy = quake.replace("tsunami warnings were issued", "defence forces were sent")
+    assert default.classify(DocumentText("d", "", policy, "en", DAY)).relevant
 
 
 def test_a_surname_alone_is_no_label_where_nothing_else_of_ours_is_named(

@@ -119,7 +119,10 @@ def test_the_government_anchors_a_sentence_that_names_no_label(small: Classifier
     )
     found = [(c.initiative, c.due_text, c.due_from, c.due_to) for c in _commitments(small, body)]
     assert found == [(None, "fiscal 2027", date(2027, 4, 1), date(2028, 3, 31))]
-    japanese = "茂木敏充外相は記者会見に臨んだ。\n\n政府は来年度に新たな制度を導入する方針だ。"
+    japanese = (
+        "茂木敏充外相は経済安全保障について記者会見に臨んだ。\n\n"
+        "政府は来年度に新たな制度を導入する方針だ。"
+    )
     assert [c.due_text for c in _commitments(small, japanese)] == ["来年度"]
 
 
