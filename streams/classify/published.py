@@ -69,9 +69,12 @@ _JA_MONTH: Final = "[01０１]?[0-9０-９]"
 _JA_DATE: Final = "[0-3０-３]?[0-9０-９]"
 _FULL_DATES: Final = (
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", _I),  # March 28, 2023 / Nov 11 2013
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", _I),  # 29 March 2023
+    # 29 March 2023 / 28.Oct.2025
+    re.compile(rf"\b{_DAY}(?:\s+(?:of\s+)?|\.){_MONTH},?\s*{_YEAR}\b", _I),
     # the "\b" before the year is read after it (a literal opening is searched for faster)
     re.compile(r"(?P<year>(?:19|20)\d\d)(?<=\b\d{4})[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)\b"),
+    # 28.10.2025: with dots the day comes first
+    re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
     # Japanese dates, in ASCII or full-width digits (２０２６年１月１６日)
     re.compile(rf"(?P<year>{_JA_YEAR})\s*年\s*(?P<month>{_JA_MONTH})\s*月\s*(?P<day>{_JA_DATE})\s*日"),
     re.compile(rf"(?P<era>令和|平成|昭和)\s*(?P<year>元|{_JA_D}{{1,2}})\s*年\s*(?P<month>{_JA_MONTH})"

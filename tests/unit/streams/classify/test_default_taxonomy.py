@@ -146,6 +146,16 @@ def test_context_entries_are_recognised_but_never_labelled(default: Classifier, 
             "The United States and Japan signed the critical minerals agreement.",
             "jp-us.critical-minerals-agreement",
         ),
+        (
+            "Trump and Takaichi signed a framework agreement on critical minerals and rare "
+            "earths, the US and Japan said.",
+            "jp-us.critical-minerals-framework",
+        ),
+        (
+            "The United States and Japan agreed on a framework to secure the supply of "
+            "critical minerals and rare earths.",
+            "jp-us.critical-minerals-framework",
+        ),
     ],
 )
 def test_partial_names_count_where_their_parties_are_named(

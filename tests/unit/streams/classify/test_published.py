@@ -143,6 +143,17 @@ def test_a_correspondents_dateline_and_full_width_digits_are_read() -> None:
     assert read_publication_date("", credit, date(2026, 1, 20)).day is None
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The framework was signed in Tokyo on Tuesday (28.Oct.2025) by the two leaders.",
+        "The framework was signed in Tokyo today (28.10.2025) by the two leaders.",
+    ],
+)
+def test_dates_written_with_dots_are_read(body: str) -> None:
+    assert read_publication_date("", body, SEEN).day == date(2025, 10, 28)
+
+
 def test_no_date_in_the_future_and_none_invented() -> None:
     assert read_publication_date("", "Plans for March 3, 2031 were set out.", SEEN).day is None
     assert read_publication_date("A title", "No date anywhere in this text.", SEEN).day is None
