@@ -163,3 +163,12 @@ def test_a_known_initiatives_full_name_written_out_is_no_candidate(default: Clas
         "Japan-Australia 2+2 Foreign and Defence Ministerial Consultations in Tokyo."
     )
     assert _candidates(default, body) == {}
+
+
+def test_a_multilateral_treaty_is_no_new_initiative(default: Classifier) -> None:
+    """The Paris Agreement named beside two tracked governments is the climate treaty."""
+    body = (
+        "Prime Minister Narendra Modi and Prime Minister Anthony Albanese reaffirmed India "
+        "and Australia's commitment to the Paris Agreement."
+    )
+    assert _candidates(default, body) == {}
