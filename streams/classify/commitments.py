@@ -71,6 +71,8 @@ _LOOKING_BACK: Final = re.compile(r"\b(?:earlier|last|past|previous|since)\s+$",
 # an initiative named as the frame of the one before it ("convene a working group on
 # critical minerals under their economic security initiative in early 2026"): the date is
 # the first one's ("projects under the Ports Partnership by 2026" has no first one)
+# a Japanese photo caption ends "＝date, place": the day the photo was taken
+_CAPTION_MARKS: Final = "＝="
 _FRAME_GAP: Final = re.compile(
     r"\s*(?:\([^()]{1,20}\)\s*)?(?:under|within|as part of|in the framework of)\s+"
     r"(?:[\w-]+\s+){0,3}",
@@ -90,6 +92,12 @@ _PAST_BEFORE: Final = re.compile(
     r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?" + _PAST_VERB + r"\s+(?:on\s+|last\s+)?$"
 )
 _PLAN_AUX: Final = frozenset({"be", "been", "being", "will", "to", "shall", "would", "is", "are"})
+
+
+def _in_a_caption(body: str, window: DueWindow) -> bool:
+    """A photo caption's date: "李在明大統領＝8月、首相官邸" (a caption may run into the
+    next sentence, as in many pages copied as text)."""
+    return window.start > 0 and body[window.start - 1] in _CAPTION_MARKS
 
 
 def _day_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bool:
@@ -310,7 +318,7 @@ def extract_commitments(
             continue
         if window.relative and not relative_ok:
             continue  # no publication date: "next month" of when?
-        if _looked_back(body, window, folded):
+        if _looked_back(body, window, folded) or _in_a_caption(body, window):
             continue
         if window.kind in _FORWARD_KINDS and (
             not _FUTURE_FOLDED.search(body, folded, s_start, s_end)

@@ -215,3 +215,13 @@ def test_a_date_goes_to_the_initiative_convened_not_to_its_frame(default: Classi
         ("in-jp.critical-minerals-jwg", "early 2026"),
         ("quad.ports-of-the-future", "before the end of the year"),
     ]
+
+
+def test_a_photo_captions_date_is_no_due_date(default: Classifier) -> None:
+    """A Japanese caption ends "＝date, place" and may run into the next sentence."""
+    body = (
+        "会談を前に握手する岸田首相＝8月、首相官邸岸田首相は、9月30日に訪米し、"
+        "日米豪印の首脳会合に出席する予定だ。"
+    )
+    found = [c.due_text for c in _commitments(default, body, date(2025, 9, 18))]
+    assert found == ["9月30日"]
