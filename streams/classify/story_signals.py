@@ -155,6 +155,13 @@ _PAST: Final = re.compile(
     r"clinched|struck|sealed|revealed)\b|した。|ました。|された。|れた。|開かれた|行った|会談し|確認した",
     _I,
 )
+# what a meeting that took place said: "..., the ministers said in a joint statement"
+_SAID_AT_A_MEETING: Final = re.compile(
+    r",\s*(?:[\w'’-]+\s+){0,6}?(?:said|stated|agreed|announced|noted)\s+"
+    r"(?:in\s+(?:a|their|the)\s+joint\s+(?:statement|declaration)|"
+    r"after\s+(?:the|their)\s+(?:meeting|talks|summit))\b",
+    _I,
+)
 # a headline tells what happened in the present tense: "US and Japan Sign Minerals Deal"
 _HEADLINE_PRESENT: Final = re.compile(
     r"\b(?<!\bto )(?:signs?|meets?|holds?|launch(?:es)?|agrees?|inks?|concludes?|begins?|opens?|"
@@ -325,6 +332,13 @@ def _usual_kind(body: str) -> str:
     return kind if count >= 2 and kind not in _ALONE else ""
 
 
+def _an_outcome_said(text: str, after: int) -> bool:
+    """Whether the future at ``after`` is what a meeting that took place said ("Japan and
+    Australia will develop cooperation ..., the ministers said in a joint statement"), not
+    an event to come ("The ministers will meet on Tuesday, the ministry said")."""
+    return _SAID_AT_A_MEETING.search(text, after) is not None
+
+
 def _preview(title: str, sentences: Sequence[str]) -> bool:
     """Whether the title, else the first of the lead's ``sentences`` that says either,
     announces ("will meet") before it reports ("met"); a sentence saying neither
@@ -339,7 +353,7 @@ def _preview(title: str, sentences: Sequence[str]) -> bool:
             _HEADLINE_PRESENT_FOLDED.search(text, folded) if headline else None
         )
         if future is not None and (past is None or future.start() < past.start()):
-            return True
+            return not _an_outcome_said(text, future.end())
         if past is not None:
             return False
     return False

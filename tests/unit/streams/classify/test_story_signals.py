@@ -98,6 +98,13 @@ def test_incompatible_kinds_never_share_a_story() -> None:
             False,
         ),
         ("The two sides decided to hold the next round of talks in Tokyo in March.", False),
+        # what a meeting that took place said, in the future tense
+        (
+            "Japan and Australia will develop cooperation to strengthen deterrence, the "
+            "ministers said in a joint statement.",
+            False,
+        ),
+        ("The ministers will meet in Tokyo on Tuesday, the ministry said.", True),
     ],
 )
 def test_an_announcement_is_told_from_a_report(body: str, preview: bool) -> None:
