@@ -482,6 +482,11 @@ class CandidateFinder:
                 continue  # "Japan-Australia 2+2 Foreign and Defence Ministerial Consultations"
             codes = self._codes_in(item.name)
             words = self._words(item)
+            if not codes and words:
+                if known is None:
+                    known = hits.known_names()
+                if _part_of_known(item, words, known):
+                    continue  # "a Critical Minerals Initiative" of the Quad's, named before
             if not codes and (len(words) < 2 or item.head in _NEEDS_PARTIES):
                 # "our Comprehensive Strategic Partnership", "the 2+2 Dialogue": a
                 # relationship's framework, named without its parties; in a page about two
@@ -501,11 +506,6 @@ class CandidateFinder:
                     known = hits.known_names()
                 if any(name[-1] == item.head.casefold() for name in known):
                     continue  # "the Strategic Partnership" of a page that names theirs
-            elif not codes and len(words) >= 2:
-                if known is None:
-                    known = hits.known_names()
-                if _part_of_known(item, words, known):
-                    continue  # "a Critical Minerals Initiative" of the Quad's, named before
             s_start, s_end = sentences().around(item.start)
             named, actors = hits.named(s_start, s_end)
             parties = set(codes) | named

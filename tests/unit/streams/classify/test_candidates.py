@@ -151,6 +151,11 @@ def test_a_known_initiatives_shortened_name_is_no_candidate(default: Classifier)
         '"We launched the Quad Critical Minerals Initiative," he said.'
     )
     assert _candidates(default, body) == {}
+    short = (
+        "Japan and the Philippines signed the Reciprocal Access Agreement on Monday. "
+        "Kamikawa said the Reciprocal Agreement would ease joint training."
+    )
+    assert _candidates(default, short) == {}  # one word left of it: no framework of its own
     pair = body + " India and Japan also set up an India-Japan Critical Minerals Initiative."
     assert list(_candidates(default, pair)) == ["India-Japan Critical Minerals Initiative"]
 
