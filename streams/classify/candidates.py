@@ -129,9 +129,15 @@ def _name_token(token: str) -> bool:
     return token[:1].isupper() or token[:1].isdigit() or token in _CONNECTOR_WORDS
 
 
+# a word of a name's tail may be dotted ("U.S.-India"): "Framework for the U.S.-India Major
+# Defense Partnership" is not cut at "U"
+_TAIL_WORD: Final = r"[A-Z][\w'’-]*(?:\.(?:[A-Z]|-[A-Z])[\w'’-]*)*"
 _TAIL: Final = re.compile(
-    r"\s+(?:on|for|of)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|and|of|the|through|for|&))*"
+    rf"\s+(?:on|for|of)\s+(?:the\s+)?{_TAIL_WORD}(?:\s+(?:{_TAIL_WORD}|and|of|the|through|for|&))*"
 )
+# a subheading's verb before the name it is about: "Reaffirming the U.S.-India Trade and
+# Economic Partnership"
+_GERUND_THE: Final = re.compile(r"[A-Z][a-z]+ing\s+the\s+(?=[A-Z])")
 MAX_TOKENS: Final = 10
 _ABOUT: Final = "に関する"
 _JA_HEAD_RE: Final = re.compile("|".join(_HEADS_JA))
@@ -208,6 +214,9 @@ class DocumentHits(Protocol):
 
     def known_inside(self, start: int, end: int) -> list[str]:
         """The taxonomy names of the known initiatives named inside ``[start, end)``."""
+
+    def context_opens(self, start: int, end: int) -> bool:
+        """Whether a context entry (a multilateral body, a forum) is named at ``start``."""
 
 
 class _Found:
@@ -343,7 +352,9 @@ class CandidateFinder:
                 end = head_end
             raw = text[start:end]
             leading = _LEADING.match(raw)  # anchored: at most one match, at the start
-            name = (raw[leading.end() :] if leading else raw).rstrip(" ,.;:")
+            name = (raw[leading.end() :] if leading else raw).rstrip(" ,.;:’'”\"")
+            gerund = _GERUND_THE.match(name)  # "Reaffirming the U.S.-India ... Partnership"
+            name = name[gerund.end() :] if gerund else name
             name = _TRAILING.sub("", name) if end > head_end else name
             if len(name) > MAX_NAME_CHARS or len(name.split()) < 2:
                 continue
@@ -480,6 +491,8 @@ class CandidateFinder:
                 continue  # a known initiative (or a known forum), perhaps with a prefix
             if item.language == "en" and _names_a_known_one(item, hits):
                 continue  # "Japan-Australia 2+2 Foreign and Defence Ministerial Consultations"
+            if hits.context_opens(item.start, item.end):
+                continue  # "ASEAN Defence Ministerial Summit": a body known as context
             codes = self._codes_in(item.name)
             words = self._words(item)
             if not codes and words:

@@ -159,8 +159,10 @@ class _BodyHits:
         mentions: Sequence[ActorMention],
         known: Sequence[InitiativeMention],
         names: Mapping[str, str] = MappingProxyType({}),
+        context: frozenset[str] = frozenset(),
     ) -> None:
         self._names = names  # initiative id -> its name in the taxonomy
+        self._context = context  # ids of context entries (multilateral bodies, forums)
         self._norm = body.norm
         self._text = body.text
         self._matches = body.matches
@@ -208,6 +210,14 @@ class _BodyHits:
             for m in self._known
             if start <= span(m.start, m.end)[0] and span(m.start, m.end)[1] <= end
         ]
+
+    def context_opens(self, start: int, end: int) -> bool:
+        span = self._norm.span
+        return any(
+            m.initiative in self._context and span(m.start, m.end)[0] == start
+            for m in self._known
+            if start <= span(m.start, m.end)[0] < end
+        )
 
     def known_names(self) -> list[list[str]]:
         text, span = self._text, self._norm.span
@@ -374,7 +384,7 @@ class Classifier:
         known: Sequence[InitiativeMention],
         sentences: Callable[[], Sentences],
     ) -> list[InitiativeCandidate]:
-        hits = _BodyHits(body, mentions, known, self._initiative_names)
+        hits = _BodyHits(body, mentions, known, self._initiative_names, self._context_initiatives)
         return self._candidates.find(body.text, hits, sentences)
 
     @staticmethod

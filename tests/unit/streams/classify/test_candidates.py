@@ -177,3 +177,32 @@ def test_a_multilateral_treaty_is_no_new_initiative(default: Classifier) -> None
         "and Australia's commitment to the Paris Agreement."
     )
     assert _candidates(default, body) == {}
+
+
+def test_a_names_tail_keeps_a_dotted_country_and_drops_a_closing_quote(
+    default: Classifier,
+) -> None:
+    """ "Framework for the U.S.-India Ocean Research Partnership" was cut at "U"; a name in
+    quotes lost nothing but kept the closing quote."""
+    body = (
+        "Rajnath Singh and Pete Hegseth signed the Framework for the U.S.-India Ocean Research "
+        "Partnership in Kuala Lumpur."
+    )
+    name = "Framework for the U.S.-India Ocean Research Partnership"
+    assert name in _candidates(default, body)
+    quoted = body.replace("the Framework", "the ‘Framework").replace("Partnership", "Partnership’")
+    assert name in _candidates(default, quoted)
+
+
+def test_a_subheadings_verb_and_a_context_bodys_meeting_are_no_part_of_a_name(
+    default: Classifier,
+) -> None:
+    """ "Reaffirming the U.S.-India Trade and Economic Partnership" names the partnership;
+    "ASEAN Defence Ministerial Summit" is a meeting of a body known as context."""
+    body = (
+        "Narendra Modi and Donald Trump met in Washington.\n\n"
+        "Reaffirming the U.S.-India Trade and Economic Partnership\n\n"
+        "The two leaders will meet again at the ASEAN Defence Ministerial Summit, India and "
+        "the United States said."
+    )
+    assert list(_candidates(default, body)) == ["U.S.-India Trade and Economic Partnership"]
