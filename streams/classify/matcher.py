@@ -194,13 +194,22 @@ def _run_on_ends(norm: Normalised, original: str) -> set[int]:
 def _dotted(names: list[str]) -> list[str]:
     """``names`` and, for each that writes the United States "US" as a word, the same
     with "U.S." (normalised "u s"), as most American and many Indian outlets write it:
-    "India-U.S. 2+2 Ministerial Dialogue" is the India-US 2+2. Both forms once each."""
+    "India-U.S. 2+2 Ministerial Dialogue" is the India-US 2+2; and each Japanese name
+    with the other spelling of イニシアティブ. Every form once."""
     out = list(names)
     for name in names:
         dotted = _US_WORD.sub("U.S.", name)
         if dotted != name and dotted not in out:
             out.append(dotted)
+        for one, other in _KATAKANA_TWINS:  # Japanese writes some loanwords two ways
+            twin = name.replace(one, other)
+            if twin != name and twin not in out:
+                out.append(twin)
     return out
+
+
+# the two spellings of a loanword that Japanese news uses alike (イニシアティブ, イニシアチブ)
+_KATAKANA_TWINS: Final = (("イニシアティブ", "イニシアチブ"), ("イニシアチブ", "イニシアティブ"))
 
 
 def payloads_of(taxonomy: Taxonomy) -> list[tuple[str, Payload]]:

@@ -156,6 +156,12 @@ def test_context_entries_are_recognised_but_never_labelled(default: Classifier, 
             "critical minerals and rare earths.",
             "jp-us.critical-minerals-framework",
         ),
+        # イニシアチブ is イニシアティブ spelled the other way
+        (
+            "日米豪印外相は重要鉱物イニシアチブの立ち上げを発表した。",
+            "quad.critical-minerals-initiative",
+        ),
+        ("クアッド重要鉱物イニシアチブが始まった。", "quad.critical-minerals-initiative"),
     ],
 )
 def test_partial_names_count_where_their_parties_are_named(
