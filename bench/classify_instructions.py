@@ -73,12 +73,29 @@ def instructions(sources: str, documents: Path, passes: int) -> tuple[int, list[
     return int(found.group(1)), running
 
 
+BUILD_RECORD = ROOT / "streams" / "classify" / "native-build.json"
+
+
+def _build_record() -> str:
+    """The compiled classifier's build record as it is now ("" without a build)."""
+    try:
+        return BUILD_RECORD.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
 def per_pass(sources: str, documents: Path) -> int:
     """One pass: a run with one less a run with none. Both must run the same modules
     compiled: a source edited between them runs from source in the second and makes the
     difference meaningless (it once read 1,163 M instead of 1,648 M)."""
+    built = _build_record()
     one, compiled_one = instructions(sources, documents, 1)
     none, compiled_none = instructions(sources, documents, 0)
+    if _build_record() != built:  # `make setup` (as `make eval` runs it) rebuilt it meanwhile
+        raise SystemExit(
+            "the compiled classifier was rebuilt during the run (a make target ran `make "
+            "setup`?): run again when nothing else builds it"
+        )
     if compiled_one != compiled_none:
         raise SystemExit(
             "the classifier changed during the run (compiled modules "

@@ -26,6 +26,7 @@ from typing import Final
 
 from streams.classify.matcher import Kind, Match, Payload
 from streams.classify.normalise import Normalised, is_cjk
+from streams.classify.values import ByValue
 from streams.taxonomy.model import Actor, Role, Taxonomy
 
 __all__ = ["ActorMention", "ActorResolver"]
@@ -53,7 +54,7 @@ _CJK_SUFFIXES: Final = ("政務官",)  # 外務大臣政務官: a parliamentary 
 _PERSON_KINDS: Final[tuple[Kind, ...]] = ("actor", "actor_short")
 
 
-class ActorMention:
+class ActorMention(ByValue):
     """One reference to an actor; ``start``/``end`` index the normalised text. A plain
     class: compiled, one is built in a C call (a NamedTuple's ``__new__`` is interpreted)."""
 
@@ -78,9 +79,7 @@ class ActorMention:
         self.short = short
         self.by_date = by_date  # an office reference resolved to its holder on the document date
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ActorMention):
-            return NotImplemented
+    def _fields(self) -> tuple[str, int, int, float, str | None, bool, bool]:
         return (
             self.actor,
             self.start,
@@ -89,27 +88,6 @@ class ActorMention:
             self.office,
             self.short,
             self.by_date,
-        ) == (
-            other.actor,
-            other.start,
-            other.end,
-            other.confidence,
-            other.office,
-            other.short,
-            other.by_date,
-        )
-
-    def __hash__(self) -> int:
-        return hash(
-            (
-                self.actor,
-                self.start,
-                self.end,
-                self.confidence,
-                self.office,
-                self.short,
-                self.by_date,
-            )
         )
 
     def __repr__(self) -> str:

@@ -45,6 +45,7 @@ from streams.classify.undertakings import (
     dropped_plan_before,
     names_an_action,
 )
+from streams.classify.values import ByValue
 
 __all__ = ["Anchor", "extract_commitments"]
 
@@ -128,7 +129,7 @@ def _looked_back(body: str, window: DueWindow, folded: str | None) -> bool:
 CANDIDATE: Final = "cand:"  # an anchor's initiative may be a candidate's key
 
 
-class Anchor:
+class Anchor(ByValue):
     """A label span in the body; ``initiative`` is set for initiative mentions. A plain class, built
     in a C call when compiled (a NamedTuple's ``__new__`` is interpreted)."""
 
@@ -139,13 +140,8 @@ class Anchor:
         self.end = end
         self.initiative = initiative
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Anchor):
-            return NotImplemented
-        return (self.start, self.end, self.initiative) == (other.start, other.end, other.initiative)
-
-    def __hash__(self) -> int:
-        return hash((self.start, self.end, self.initiative))
+    def _fields(self) -> tuple[int, int, str | None]:
+        return self.start, self.end, self.initiative
 
     def __repr__(self) -> str:
         return f"Anchor(start={self.start!r}, end={self.end!r}, initiative={self.initiative!r})"

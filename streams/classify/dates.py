@@ -33,11 +33,12 @@ from streams.classify.date_patterns import (
 )
 from streams.classify.date_search import expression_matches
 from streams.classify.normalise import Normalised, normalise
+from streams.classify.values import ByValue
 
 __all__ = ["DueWindow", "days_in_month", "find_due_windows"]
 
 
-class DueWindow:
+class DueWindow(ByValue):
     """A date expression at ``text[start:end]`` and the window it means; ``relative``:
     it needed the document date to resolve (no year written in it). A plain class with
     value semantics: built in a C call when compiled (a dataclass's ``__init__`` is
@@ -63,14 +64,6 @@ class DueWindow:
 
     def _fields(self) -> tuple[int, int, date, date, bool, str]:
         return self.start, self.end, self.due_from, self.due_to, self.relative, self.kind
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, DueWindow):
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
 
     def __repr__(self) -> str:
         fields = "start={}, end={}, due_from={!r}, due_to={!r}, relative={}, kind={!r}"

@@ -23,6 +23,7 @@ from typing import Final
 from streams.classify.matcher import ContextHits, Match
 from streams.classify.normalise import Normalised, is_cjk
 from streams.classify.sentences import Sentences
+from streams.classify.values import ByValue
 from streams.taxonomy.model import Taxonomy
 
 __all__ = ["InitiativeMention", "InitiativeResolver", "PartyHits", "alias_confidence"]
@@ -33,7 +34,7 @@ AMBIGUOUS_MULTI_WORD: Final = 0.75
 AMBIGUOUS_SINGLE_WORD: Final = 0.6
 
 
-class InitiativeMention:
+class InitiativeMention(ByValue):
     """One accepted mention; ``start``/``end`` index the normalised text. A plain class, built
     in a C call when compiled (a NamedTuple's ``__new__`` is interpreted)."""
 
@@ -45,18 +46,8 @@ class InitiativeMention:
         self.end = end
         self.confidence = confidence
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, InitiativeMention):
-            return NotImplemented
-        return (self.initiative, self.start, self.end, self.confidence) == (
-            other.initiative,
-            other.start,
-            other.end,
-            other.confidence,
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.initiative, self.start, self.end, self.confidence))
+    def _fields(self) -> tuple[str, int, int, float]:
+        return self.initiative, self.start, self.end, self.confidence
 
     def __repr__(self) -> str:
         return (

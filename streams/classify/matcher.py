@@ -24,6 +24,7 @@ from typing import Final, Literal, NamedTuple, cast
 
 from streams.classify.by_script import ScriptAutomata
 from streams.classify.normalise import Normalised, is_cjk, normalise
+from streams.classify.values import ByValue
 from streams.taxonomy.model import Taxonomy
 
 __all__ = [
@@ -62,7 +63,7 @@ class Payload:
 _NO_KINDS: Final[Mapping[str, tuple[Payload, ...]]] = MappingProxyType({})
 
 
-class Match:
+class Match(ByValue):
     """A resolved match: ``[start, end)`` in the normalised text, with every payload of its key.
 
     ``kinds`` holds the payloads by kind (shared by every match of the key), so
@@ -85,13 +86,8 @@ class Match:
         self.payloads = payloads
         self.kinds = kinds
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Match):
-            return NotImplemented
-        return (self.start, self.end, self.payloads) == (other.start, other.end, other.payloads)
-
-    def __hash__(self) -> int:
-        return hash((self.start, self.end, self.payloads))
+    def _fields(self) -> tuple[int, int, tuple[Payload, ...]]:
+        return self.start, self.end, self.payloads
 
     def __repr__(self) -> str:
         return f"Match(start={self.start}, end={self.end}, payloads={self.payloads!r})"
