@@ -79,7 +79,9 @@ WHERE_THE_TIME_GOES = (
     "pattern matched only where a cue can start, commitments "
     "only in sentences with a cue and an anchor, the page's own date lines only when a date in "
     "their reach would count, candidate heads by substring search, context rules share the "
-    "alias automaton, evidence built without re-validation, texts without CJK keys scanned by "
+    "alias automaton, evidence and commitments built without re-validation, per-hit records "
+    "as compiled plain classes (a NamedTuple's or dataclass's constructor is interpreted), "
+    "texts without CJK keys scanned by "
     "automata of the Latin keys alone (streams/classify/by_script.py: pyahocorasick searches a "
     "node's children one by one, and the CJK aliases gave the root about 200)."
 )
