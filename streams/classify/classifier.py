@@ -118,6 +118,7 @@ class Classification:
     candidates: tuple[InitiativeCandidate, ...] = ()
     occurrences: tuple[Occurrence, ...] = ()
     event: EventSignals | None = None  # what the lead reports (relevant documents only)
+    year_guessed: bool = False  # ``published`` is a dateline's day in a guessed year
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return by_fields(self)  # (compiled, the class has no __setstate__)
@@ -375,6 +376,7 @@ class Classifier:
             candidates=tuple(candidates),
             occurrences=occurrences,
             event=event,
+            year_guessed=dating.yearless,
         )
 
     def _find_candidates(

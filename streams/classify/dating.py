@@ -79,21 +79,26 @@ class Dating:
                 return self  # (a date in a sentence may be any event's)
             return replace(self, day=read.day, published=read.day, header_spans=read.header_spans)
         latest = min(hi, self.seen)
+        fitting: list[int] = []  # the years of the era the last hinted day fits in
 
         def year_hint(month: int, day: int) -> int | None:
+            fitting.clear()
             for year in range(latest.year, lo.year - 1, -1):
                 try:
                     candidate = date(year, month, day)
                 except ValueError:
                     continue
                 if lo <= candidate <= latest:
-                    return year
-            return None
+                    fitting.append(year)
+            return fitting[0] if fitting else None
 
         if self.yearless:
             read = read_publication_date(title, body, latest, year_hint)
             if read.day is not None and lo <= read.day <= hi and not read.yearless:
-                return replace(self, day=read.day, published=read.day, yearless=False)
+                # the era's latest year: still a guess when the era holds that day in more
+                # than one year (a foreign minister in office since 2019)
+                guessed = len(fitting) > 1
+                return replace(self, day=read.day, published=read.day, yearless=guessed)
             return self
         if self.source == "observed" and lo <= latest:
             return replace(self, day=latest)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from streams.classify.classifier import Classification
 from streams.classify.report_event import read_event
 from streams.classify.stories import INITIATIVE, StoryFeatures, story_features
+from streams.classify.story_signals import EventSignals
 
 __all__ = ["report_features"]
 
@@ -28,10 +29,14 @@ def report_features(
         actors=result.actors,
         candidates=result.candidates,
     )
+    if result.year_guessed:
+        # a dateline without a year in a page nothing else dates ("【ニューデリー共同】…16日"):
+        # its day is known, its year only guessed, so it tells the story gates nothing
+        signals = EventSignals(signals.kind, signals.preview, None, False, signals.rounds)
     return story_features(
         f"{title}\n{body}",
         labels,
         language=language,
         signals=signals,
-        dated=result.published is not None,
+        dated=result.published is not None and not result.year_guessed,
     )

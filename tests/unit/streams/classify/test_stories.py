@@ -299,3 +299,19 @@ def test_a_short_wire_in_another_language_joins_the_long_report(default: Classif
     index = StoryIndex()
     story = _story(index, default, "long-en", long_en, friday)
     assert _story(index, default, "wire-ja", short_ja, friday) == story
+
+
+def test_a_dateline_in_a_guessed_year_tells_the_story_gates_nothing(default: Classifier) -> None:
+    """ "【ニューデリー共同】…16日" in a page nothing else dates: Motegi has been foreign
+    minister in more than one year, so the year is a guess, and the report must not be
+    kept from its story by it: its features carry no day and no publication time."""
+    from streams.classify.report_features import report_features
+
+    body = "【ニューデリー共同】茂木敏充外相は16日、ジャイシャンカル外相と会談した。"
+    result = default.classify(DocumentText("d", "", body, "ja"), today=date(2026, 12, 4))
+    assert result.date_source == "text" and result.year_guessed
+    features = report_features("", body, "ja", result)
+    assert (features.day, features.dated) == (None, False)
+    dated = default.classify(DocumentText("d", "", body, "ja", date(2026, 1, 16)))
+    assert not dated.year_guessed
+    assert report_features("", body, "ja", dated).day == "2026-01-16"
