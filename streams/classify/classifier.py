@@ -170,6 +170,7 @@ class _BodyHits:
         self._starts = [m.start for m in body.matches]
         self._mentions = sorted((m.start, m.actor) for m in mentions)
         self._known = known
+        self._spans: list[tuple[int, int, int, str]] | None = None  # see _known_spans
         self._initiatives: list[tuple[int, int, int]] | None = None  # (start, body span)
 
     def _within(self, start: int, end: int) -> list[Match]:
@@ -182,10 +183,19 @@ class _BodyHits:
             k += 1
         return out
 
-    def initiative_chars(self, start: int, end: int) -> int:
-        if self._initiatives is None:  # asked once per name: spans mapped once per page
+    def _known_spans(self) -> list[tuple[int, int, int, str]]:
+        """(normalised start, body start, body end, initiative) of each known mention, in
+        order: mapped once per page, on the first question about a name."""
+        if self._spans is None:
             span = self._norm.span
-            self._initiatives = sorted({(m.start, *span(m.start, m.end)) for m in self._known})
+            self._spans = sorted(
+                (m.start, *span(m.start, m.end), m.initiative) for m in self._known
+            )
+        return self._spans
+
+    def initiative_chars(self, start: int, end: int) -> int:
+        if self._initiatives is None:  # one span once, whatever initiatives share it
+            self._initiatives = sorted({(n, s, e) for n, s, e, _ in self._known_spans()})
         found = self._initiatives
         covered = 0
         k = bisect_left(found, (self._norm.index_at(max(0, start - 200)),))
@@ -205,24 +215,15 @@ class _BodyHits:
         return False
 
     def known_inside(self, start: int, end: int) -> list[str]:
-        span = self._norm.span
-        return [
-            self._names.get(m.initiative, "")
-            for m in self._known
-            if start <= span(m.start, m.end)[0] and span(m.start, m.end)[1] <= end
-        ]
+        spans = self._known_spans()
+        return [self._names.get(i, "") for _, s, e, i in spans if start <= s and e <= end]
 
     def context_opens(self, start: int, end: int) -> bool:
-        span = self._norm.span
-        return any(
-            m.initiative in self._context and span(m.start, m.end)[0] == start
-            for m in self._known
-            if start <= span(m.start, m.end)[0] < end
-        )
+        spans = self._known_spans()
+        return start < end and any(s == start and i in self._context for _, s, _, i in spans)
 
     def known_names(self) -> list[list[str]]:
-        text, span = self._text, self._norm.span
-        names = (text[slice(*span(m.start, m.end))].casefold().split() for m in self._known)
+        names = (self._text[s:e].casefold().split() for _, s, e, _ in self._known_spans())
         return [name for name in names if name]
 
     def named(self, start: int, end: int) -> tuple[set[str], set[str]]:

@@ -14,6 +14,10 @@ from typing import Final
 
 __all__ = [
     "BY_PREPS",
+    "JA_DAY_NUMBER",
+    "JA_DIGIT",
+    "JA_MONTH_NUMBER",
+    "JA_YEAR_NUMBER",
     "LEADING",
     "MONTHS",
     "MONTH_PARTS",
@@ -87,6 +91,11 @@ _MONTH2: Final = (
 _RANGE_JOIN: Final = r"\s*(?:-|–|—|to|and|through|till|until)\s*"
 _WEEKDAY: Final = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _JA_NUM: Final = r"[0-9０-９]{1,2}"
+# Japanese papers write numbers in ASCII or full-width digits (２０２６年１月１６日)
+JA_DIGIT: Final = "[0-9０-９]"
+JA_YEAR_NUMBER: Final = "(?:19|20|１９|２０)[0-9０-９]{2}"
+JA_MONTH_NUMBER: Final = "[01０１]?[0-9０-９]"
+JA_DAY_NUMBER: Final = "[0-3０-３]?[0-9０-９]"
 _I: Final = re.IGNORECASE
 BY_PREPS: Final = frozenset({"by", "before", "until"})
 # dropped from the expression's text unless it is a deadline ("by", "before", "until")

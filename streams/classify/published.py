@@ -29,6 +29,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final, NamedTuple
 
+from streams.classify.date_patterns import (
+    JA_DAY_NUMBER,
+    JA_DIGIT,
+    JA_MONTH_NUMBER,
+    JA_YEAR_NUMBER,
+)
 from streams.classify.dates import days_in_month
 from streams.classify.lowercase import Folded, lowered
 from streams.classify.pickling import by_fields
@@ -63,10 +69,6 @@ _MONTH: Final = (
 _DAY: Final = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR: Final = r"(?P<year>(?:19|20)\d\d)"
 _I: Final = re.IGNORECASE
-_JA_D: Final = "[0-9０-９]"
-_JA_YEAR: Final = "(?:19|20|１９|２０)[0-9０-９]{2}"
-_JA_MONTH: Final = "[01０１]?[0-9０-９]"
-_JA_DATE: Final = "[0-3０-３]?[0-9０-９]"
 _FULL_DATES: Final = (
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", _I),  # March 28, 2023 / Nov 11 2013
     # 29 March 2023 / 28.Oct.2025
@@ -76,9 +78,9 @@ _FULL_DATES: Final = (
     # 28.10.2025: with dots the day comes first
     re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
     # Japanese dates, in ASCII or full-width digits (２０２６年１月１６日)
-    re.compile(rf"(?P<year>{_JA_YEAR})\s*年\s*(?P<month>{_JA_MONTH})\s*月\s*(?P<day>{_JA_DATE})\s*日"),
-    re.compile(rf"(?P<era>令和|平成|昭和)\s*(?P<year>元|{_JA_D}{{1,2}})\s*年\s*(?P<month>{_JA_MONTH})"
-               rf"\s*月\s*(?P<day>{_JA_DATE})\s*日"),
+    re.compile(rf"(?P<year>{JA_YEAR_NUMBER})\s*年\s*(?P<month>{JA_MONTH_NUMBER})\s*月\s*(?P<day>{JA_DAY_NUMBER})\s*日"),
+    re.compile(rf"(?P<era>令和|平成|昭和)\s*(?P<year>元|{JA_DIGIT}{{1,2}})\s*年\s*(?P<month>{JA_MONTH_NUMBER})"
+               rf"\s*月\s*(?P<day>{JA_DAY_NUMBER})\s*日"),
 )  # fmt: skip
 # run on lowered text (much faster, see streams.classify.lowercase; the others have no
 # cased letter and find the same there); the first two need a month's name
@@ -118,7 +120,7 @@ _JA_DATELINE: Final = re.compile(
     r"【(?!写真|画像|動画|図|表)(?P<place>[^】\n]{1,12}?)"
     r"(?:(?:共同|時事|ロイター|AFP|AP|発)[^】\n]{0,4}|[＝=][^】\n]{1,12})】"
 )
-_JA_DAY: Final = re.compile(r"(?<![0-9０-９月年])(?P<day>[0-3０-３]?[0-9０-９])日")
+_JA_DAY: Final = re.compile(rf"(?<![0-9０-９月年])(?P<day>{JA_DAY_NUMBER})日")
 
 
 @dataclass(frozen=True, slots=True)

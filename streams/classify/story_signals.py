@@ -33,6 +33,7 @@ from typing import Any, Final, cast
 import ahocorasick
 
 from streams.classify.by_script import ScriptAutomata
+from streams.classify.date_patterns import JA_DAY_NUMBER, JA_MONTH_NUMBER, JA_YEAR_NUMBER
 from streams.classify.lowercase import Folded, lowered, matches_at
 from streams.classify.pickling import by_fields
 from streams.classify.sentences import Sentences
@@ -193,8 +194,8 @@ _EN_DAY: Final = re.compile(
 _JA_DAY_CHARS: Final = ("日", "曜", "きょう", "けさ", "きのう")
 _JA_DAY: Final = re.compile(
     # in ASCII or full-width digits (１６日), never the end of a longer number
-    r"(?<![0-9０-９])(?:(?P<year>(?:19|20|１９|２０)[0-9０-９]{2})年)?(?:(?P<month>[01０１]?[0-9０-９])月)?"
-    r"(?P<day>[0-3０-３]?[0-9０-９])日(?![本曜間])"
+    rf"(?<![0-9０-９])(?:(?P<year>{JA_YEAR_NUMBER})年)?(?:(?P<month>{JA_MONTH_NUMBER})月)?"
+    rf"(?P<day>{JA_DAY_NUMBER})日(?![本曜間])"
     r"|(?P<weekday>[月火水木金土日]曜)|(?P<today>本日|きょう|今日|けさ)|(?P<yesterday>昨日|きのう)"
 )
 _TRANCHE: Final = re.compile(
