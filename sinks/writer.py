@@ -28,6 +28,8 @@ from sinks.offsets import load_positions, save_positions
 from sinks.projection import TableRows, sink_deadletter
 from sinks.story_members import TABLE as STORY_MEMBERS
 from sinks.story_members import story_member_row
+from sinks.story_ranks import TABLE as STORY_RANKS
+from sinks.story_ranks import story_rank_rows
 from sinks.warehouse.base import Warehouse
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,7 @@ TABLE_ORDER = (
     "deliveries",
     "label_changes",
     "co_mention_changes",
+    "story_ranks",
     "classifications",
 )
 
@@ -91,10 +94,18 @@ def write_rows(
     token_of: Callable[[str], str | None] = lambda _table: None,
 ) -> None:
     """A batch's rows in TABLE_ORDER, each table's insert with ``token_of(table)``, and
-    the additive counts' changes read back from the warehouse (sinks.counted) on every
-    attempt: a retry writes only the changes not yet written, without a token."""
-    changes = change_rows(warehouse, rows.tables.get("classifications", []))
+    the additive counts' changes and the stories' rows read back from the warehouse
+    (sinks.counted, sinks.story_ranks) on every attempt: a retry writes only the changes
+    not yet written, without a token."""
+    classifications = rows.tables.get("classifications", [])
+    changes = change_rows(warehouse, classifications)
     for table in TABLE_ORDER:
+        if table == STORY_RANKS:  # after the stories rows, before the classifications
+            ranks = story_rank_rows(warehouse, classifications) if classifications else []
+            if ranks:
+                warehouse.insert_rows(table, ranks)
+                metrics.ROWS.labels(table).inc(len(ranks))
+            continue
         if table in changes:
             warehouse.insert_rows(table, changes[table])
             metrics.ROWS.labels(table).inc(len(changes[table]))

@@ -160,7 +160,7 @@ LIMIT {{limit:UInt32}}"""
 def stories(f: QueryFilters) -> Built:
     """Stories (``story_summaries``): title, first and last seen, documents, sources and
     languages; ``--since/--until`` keep stories seen in the period (with ``--since``, from
-    ``story_summaries_between``, which computes the stories seen since then only)."""
+    ``story_summaries_between``, which reads only the stories seen since then)."""
     params: dict[str, Any] = {"limit": f.limit}
     parts = ["1"]
     source = "story_summaries"
