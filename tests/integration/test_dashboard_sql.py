@@ -23,6 +23,8 @@ from schemas.codec import decode_any, encode
 from schemas.subscriptions import SubscriptionChanged
 from sinks.projection import TableRows
 from sinks.warehouse.chdb_driver import ChdbWarehouse
+from sinks.writer import write_rows
+from tests.discovery_events import classified
 from tests.grafana_dashboards import (
     CLICKHOUSE_TYPE,
     Query,
@@ -248,3 +250,40 @@ def test_the_dates_variable_adds_observed_only_documents_to_the_trend(
     )
     assert int(observed[0]["n"]) > 0
     assert total("all") > total("dated") > 0
+
+
+def test_the_stories_panels_count_each_story_once_by_its_first_dated_report(
+    chdb_dir: Path, variable_values: dict[str, dict[str, list[str]]]
+) -> None:
+    warehouse = ChdbWarehouse(chdb_dir, database="dash_" + uuid.uuid4().hex[:10])
+    load_fixture(warehouse)
+    undated = TableRows()  # a story told only by documents dated when they were observed
+    for doc in ("d-undated-1", "d-undated-2"):
+        undated.add_record(
+            encode(
+                classified(
+                    doc,
+                    published=None,
+                    observed=datetime(2026, 6, 3, tzinfo=UTC),
+                    date_source="observed",
+                    initiatives=("quad",),
+                    story_id="story-undated",
+                )
+            )
+        )
+    write_rows(warehouse, undated)
+    [panel] = [
+        q
+        for q in SQL_QUERIES
+        if q.dashboard == "stories.json" and q.panel.get("title") == "New stories per day"
+    ]
+
+    def total(dates: str) -> int:
+        values = {**variable_values["stories.json"], "dates": [dates]}
+        rows = run(warehouse, expand_sql(panel.target["rawSql"], values))["data"]
+        return sum(int(r["stories"]) for r in rows)
+
+    stories = warehouse.query("SELECT story_id FROM story_summaries")
+    assert "story-undated" in {r["story_id"] for r in stories}
+    assert total("all") == len(stories)
+    assert 0 < total("dated") == len(stories) - 1
