@@ -4,13 +4,13 @@ For ``mentions`` mentions (4 per document: 2 initiatives and 2 actors of 60 each
 document every 13 s from 2025-01-01, 20 sources, 3 documents per story) the tables
 the sink writes are filled as the sink would fill them: ``mentions``,
 ``classifications`` and ``stories`` rows, and one marker and one +1 row per counted
-key in ``label_changes`` and ``co_mention_changes``. Each query pair answers the
-same question; the baseline is the cheapest raw form (``count()``, not a distinct
-count) on the rows themselves. Stories have no counts of their own: a story has a few
-documents, so any per-story answer groups nearly as many rows as there are documents;
-their rows time the ``story_summaries`` view over every story, and the stories
-dashboard's list: ``story_summaries_between`` over the last 30 days of the data, against
-the raw GROUP BY keeping the stories seen in those days.
+key in ``label_changes`` and ``co_mention_changes``, and one live row per story in
+``story_ranks``, with the churn the sink leaves before merges: the newest 10,000 stories
+also hold the row they had before their last report, and its cancel row. Each query pair
+answers the same question; the baseline is the cheapest raw form (``count()``, not a
+distinct count) on the rows themselves. The stories' rows time the ``story_summaries``
+view over every story and the stories dashboard's list (``story_summaries_between`` over
+the last 30 days of the data), against the raw GROUP BY of the stories table.
 """
 
 from __future__ import annotations
@@ -107,7 +107,46 @@ def load(warehouse: ChdbWarehouse, mentions: int) -> float:
         "FROM numbers({lo}, {count})",
         docs,
     )
+    _load_story_ranks(warehouse)
     return time.perf_counter() - started
+
+
+_RANK_COLUMNS = (
+    "title, title_document, first_seen, last_seen, documents, sources, languages, official, "
+    "first_dated"
+)
+_CHURNED = 10_000  # the newest stories also hold an earlier row, and its cancel row
+
+
+def _load_story_ranks(warehouse: ChdbWarehouse) -> None:
+    """One live row per story, as the sink writes them (sinks/story_ranks.py), and for
+    the newest stories the row they held before their last report, cancelled."""
+    summary = (
+        "SELECT story_id, 'title' AS title, argMin(document_id, occurred_at) AS title_document, "
+        "min(occurred_at) AS first_seen, max(occurred_at) AS last_seen, "
+        "count() AS documents, uniqExact(source_id) AS sources, "
+        "CAST([], 'Array(String)') AS languages, toUInt8(0) AS official, "
+        "min(occurred_at) AS first_dated FROM stories"
+    )
+    warehouse.command(
+        f"INSERT INTO story_ranks SELECT story_id, cityHash64({_RANK_COLUMNS}), 1, "
+        f"{_RANK_COLUMNS} FROM ({summary} GROUP BY story_id)",
+        settings={"max_insert_threads": 2},
+    )
+    recent = f"SELECT story_id FROM stories ORDER BY occurred_at DESC LIMIT {_CHURNED * 3}"
+    last_reports = (
+        "SELECT argMax(document_id, occurred_at) FROM stories "
+        f"WHERE story_id IN ({recent}) GROUP BY story_id"
+    )
+    earlier = (
+        f"{summary} WHERE story_id IN ({recent}) AND document_id NOT IN ({last_reports}) "
+        "GROUP BY story_id"
+    )
+    for sign in (1, -1):  # held, then cancelled when the last report joined
+        warehouse.command(
+            f"INSERT INTO story_ranks SELECT story_id, cityHash64({_RANK_COLUMNS}), {sign}, "
+            f"{_RANK_COLUMNS} FROM ({earlier})"
+        )
 
 
 #: question -> (fast query, raw baseline)
