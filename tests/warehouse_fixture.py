@@ -8,6 +8,7 @@ no broker: fast, and realistic enough that every documented query returns rows.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from ops.cli.demo import DEMO_CORPUS
@@ -61,3 +62,13 @@ def load_fixture(warehouse: Warehouse) -> TableRows:
         rows.add_record(raw)
     write_rows(warehouse, rows)  # as the sink writes them, with the additive counts
     return rows
+
+
+def migrate_before(warehouse: Warehouse, scratch: Path, first_new: str) -> None:
+    """Apply only the migrations numbered below ``first_new`` (e.g. "026"), copied into
+    ``scratch``: a warehouse as it was before an upgrade."""
+    scratch.mkdir()
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if path.name < first_new:
+            shutil.copy(path, scratch / path.name)
+    migrate(warehouse, scratch)

@@ -7,7 +7,6 @@ the classifications themselves (each document's newest classification).
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from sinks.projection import TableRows
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from tests.discovery_events import classified as classified_event
+from tests.warehouse_fixture import migrate_before
 
 DAY = datetime(2026, 1, 10, 8, tzinfo=UTC)
 
@@ -228,12 +228,7 @@ def test_an_upgraded_warehouse_counts_what_it_already_holds(
     fresh_database: ChdbWarehouse, tmp_path: Path
 ) -> None:
     """The migration that adds the change tables fills them from the classifications."""
-    before = tmp_path / "migrations"
-    before.mkdir()
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if path.name < "024":
-            shutil.copy(path, before / path.name)
-    migrate(fresh_database, before)
+    migrate_before(fresh_database, tmp_path / "migrations", "024")
     batch = TableRows()
     for raw in (
         classified("d1", ("quad",), ("jp.motegi",), story="s1"),

@@ -8,7 +8,6 @@ rows (``story_summaries_of``), and checks each story holds exactly one live row.
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from sinks.writer import write_rows
 from tests.discovery_events import classified as classified_event
+from tests.warehouse_fixture import migrate_before
 
 DAY = datetime(2026, 1, 10, 8, tzinfo=UTC)
 
@@ -176,12 +176,7 @@ def test_an_upgraded_warehouse_summarises_the_stories_it_already_holds(
     fresh_database: ChdbWarehouse, tmp_path: Path
 ) -> None:
     """The migration that adds story_ranks fills it from the stories' rows."""
-    before = tmp_path / "migrations"
-    before.mkdir()
-    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
-        if path.name < "026":
-            shutil.copy(path, before / path.name)
-    migrate(fresh_database, before)
+    migrate_before(fresh_database, tmp_path / "migrations", "026")
     old = batch(
         classified("d1", "s1", kind="official_statement"),
         classified("d2", "s1", source="news-b"),
