@@ -4,14 +4,18 @@ Counting a story's members at query time groups nearly as many rows as there are
 documents (a story has a few), so the stories views read ``story_ranks`` instead: one live
 row per story. Before writing a batch's classification rows, the sink recomputes every
 story the batch touches (the stories its documents join and the ones they leave) from the
-warehouse's rows and the batch's classifications, reads the rows it holds for those
-stories, and writes the difference: +1 for a summary not held, -1 for a held one that no
-longer is. The difference is taken against what was written, so a retry, a replay or a
-re-ingested copy writes nothing, and a story that lost its last member is cancelled.
+warehouse's rows and the batch's classifications, reads the live rows it holds for those
+stories, and writes the difference: a new row (+1, a new ``state``) for a summary that
+changed, and a cancel row (-1, a copy) for each live row that no longer holds. The
+difference is taken against what was written, so a retry, a replay or a re-ingested copy
+writes nothing, and a story that lost its last member is cancelled. A row is live while its
+state has no cancel row; each state is written once and cancelled at most once, which lets
+readers skip FINAL.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -31,21 +35,114 @@ SELECT DISTINCT story_id FROM classifications
 WHERE document_id IN (SELECT arrayJoin({documents:Array(String)})) AND story_id != ''
 """
 
-_FRESH = f"""
-SELECT story_id, cityHash64({_COLUMNS}) AS state, {_COLUMNS}
-FROM story_summaries_of(stories = {{stories:Array(String)}},
-                        batch_documents = {{documents:Array(String)}},
-                        batch_versions = {{versions:Array(String)}},
-                        batch_classified = {{classified:Array(UInt64)}})
+# The summaries of the stories named, computed from their rows by the rules of
+# story_summaries in migration 014: the title is the official statement's (the earliest),
+# else the most central member's (sharing the most labels with the others, the earliest on
+# a tie). ``documents``/``versions``/``classified`` are the classifications a sink batch is
+# about to write, counted as if written already: the batch's story rows are written before
+# its classification rows, which mark its documents as held. Run as a query, not a view: a
+# view's parameters are substituted into its text, and a batch's arrays then cost more to
+# plan than the query takes to run.
+_SUMMARIES_OF = """
+WITH
+    members AS (
+        SELECT document_id FROM stories
+        WHERE story_id IN (SELECT arrayJoin({stories:Array(String)}))
+    ),
+    -- each member's latest classifier version, the batch's classifications included
+    latest AS (
+        SELECT document_id, argMax(classifier_version, classified_at) AS classifier_version
+        FROM
+        (
+            SELECT document_id, toString(classifier_version) AS classifier_version,
+                   classified_at
+            FROM classifications
+            WHERE document_id IN members
+            UNION ALL
+            SELECT c.1 AS document_id, c.2 AS classifier_version,
+                   fromUnixTimestamp64Milli(toInt64(c.3), 'UTC') AS classified_at
+            FROM
+            (
+                SELECT arrayJoin(arrayZip({documents:Array(String)},
+                                          {versions:Array(String)},
+                                          {classified:Array(UInt64)})) AS c
+            )
+        )
+        GROUP BY document_id
+    ),
+    -- one row per member: its latest rows' values, and every label any of them has
+    members_latest AS (
+        SELECT s.story_id AS story_id, s.document_id AS document_id, any(s.title) AS title,
+               any(s.source_id) AS source_id, any(s.source_kind) AS source_kind,
+               any(s.language) AS language, any(s.labels) AS labels,
+               groupUniqArrayArray(s.labels) AS label_set, min(s.occurred_at) AS occurred_at,
+               max(s.date_source != 'observed') AS dated
+        FROM stories AS s
+        INNER JOIN latest AS l
+            ON l.document_id = s.document_id AND l.classifier_version = s.classifier_version
+        WHERE s.story_id IN (SELECT arrayJoin({stories:Array(String)}))
+        GROUP BY story_id, document_id
+    )
+SELECT
+    story_id,
+    if(countIf(source_kind = 'official_statement') > 0,
+       argMinIf(title, (occurred_at, document_id), source_kind = 'official_statement'),
+       argMax(title, (centrality, -toUnixTimestamp64Milli(occurred_at), document_id)))
+        AS title,
+    if(countIf(source_kind = 'official_statement') > 0,
+       argMinIf(document_id, (occurred_at, document_id), source_kind = 'official_statement'),
+       argMax(document_id, (centrality, -toUnixTimestamp64Milli(occurred_at), document_id)))
+        AS title_document,
+    min(occurred_at) AS first_seen,
+    max(occurred_at) AS last_seen,
+    uniqExact(document_id) AS documents,
+    uniqExact(source_id) AS sources,
+    arraySort(groupUniqArrayIf(language, language != '')) AS languages,
+    toUInt8(countIf(source_kind = 'official_statement') > 0) AS official,
+    minIf(occurred_at, dated = 1) AS first_dated
+FROM
+(
+    -- centrality: for each of a member's labels, how many other members share it
+    SELECT story_id, document_id, any(title) AS title, any(source_id) AS source_id,
+           any(source_kind) AS source_kind, any(language) AS language,
+           any(occurred_at) AS occurred_at, any(dated) AS dated,
+           sumIf(toInt64(sharing) - 1, has(labels, label)) AS centrality
+    FROM
+    (
+        SELECT story_id, document_id, title, source_id, source_kind, language, occurred_at,
+               dated, labels, label, count() OVER (PARTITION BY story_id, label) AS sharing
+        FROM members_latest
+        LEFT ARRAY JOIN label_set AS label
+    )
+    GROUP BY story_id, document_id
+)
+GROUP BY story_id
 """
 
-_HELD = f"""
-SELECT story_id, state, sum(sign) AS held, {_COLUMNS}
+_FRESH = f"""
+SELECT story_id, cityHash64({_COLUMNS}) AS content,
+       cityHash64(story_id, content, {{written:UInt64}}) AS state, {_COLUMNS}
+FROM ({_SUMMARIES_OF})
+"""
+
+# the live rows: written (+1) and not cancelled (-1)
+_LIVE = f"""
+SELECT story_id, state, cityHash64({_COLUMNS}) AS content, {_COLUMNS}
 FROM {TABLE}
 WHERE story_id IN (SELECT arrayJoin({{stories:Array(String)}}))
 GROUP BY story_id, state, {_COLUMNS}
-HAVING held != 0
+HAVING countIf(sign = 1) > 0 AND countIf(sign = -1) = 0
 """
+
+
+def summaries_of(warehouse: Warehouse, stories: Sequence[str]) -> list[Row]:
+    """The summaries of ``stories`` computed from their rows now: what ``story_summaries``
+    holds for them once the sink has written every batch."""
+    empty: dict[str, list[Any]] = {"documents": [], "versions": [], "classified": []}
+    return warehouse.query(
+        f"SELECT * FROM ({_SUMMARIES_OF}) ORDER BY story_id",
+        params={"stories": list(stories)} | empty,
+    )
 
 
 def touched_stories(warehouse: Warehouse, classifications: Sequence[Row]) -> list[str]:
@@ -67,25 +164,36 @@ def story_rank_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> lis
         return []
     newest: dict[str, Row] = {}  # each document's newest classification in the batch
     for row in classifications:
-        kept = newest.get(row["document_id"])
-        if kept is None or _order(row) > _order(kept):
+        seen = newest.get(row["document_id"])
+        if seen is None or _order(row) > _order(seen):
             newest[row["document_id"]] = row
     batch = {
         "documents": list(newest),
         "versions": [str(r["classifier_version"]) for r in newest.values()],
         "classified": [_milliseconds(str(r["classified_at"])) for r in newest.values()],
     }
-    fresh = warehouse.query(_FRESH, params={"stories": stories} | batch)
-    held = warehouse.query(_HELD, params={"stories": stories})
-    counts = {_key(r): int(r.pop("held")) for r in held}
-    values = {_key(r): r for r in held} | {_key(r): r for r in fresh}
-    wanted = {_key(r) for r in fresh}
+    written = time.time_ns()  # a new row's state differs from every earlier one's
+    fresh = warehouse.query(_FRESH, params={"stories": stories, "written": written} | batch)
+    live = warehouse.query(_LIVE, params={"stories": stories})
+    wanted = {str(r["story_id"]): r for r in fresh}
+    kept: set[str] = set()  # stories whose live row already says what the fresh one does
     rows: list[Row] = []
-    for key in sorted(values):
-        change = int(key in wanted) - counts.get(key, 0)
-        sign = 1 if change > 0 else -1
-        rows.extend(values[key] | {"sign": sign} for _ in range(abs(change)))
+    for row in sorted(live, key=_key):
+        story = str(row["story_id"])
+        new = wanted.get(story)
+        if new is not None and story not in kept and str(new["content"]) == str(row["content"]):
+            kept.add(story)
+            continue
+        rows.append(_stored(row) | {"sign": -1})
+    for story, new in sorted(wanted.items()):
+        if story not in kept:
+            rows.append(_stored(new) | {"sign": 1})
     return rows
+
+
+def _stored(row: Row) -> Row:
+    """The row as the table stores it (without the content hash)."""
+    return {k: v for k, v in row.items() if k != "content"}
 
 
 def _order(row: Row) -> tuple[str, str]:

@@ -3,7 +3,7 @@ short (real chDB).
 
 Each case writes batches the way the sink does (sinks.writer.write_rows), then compares
 ``story_summaries`` (the live rows of ``story_ranks``) with every story computed from its
-rows (``story_summaries_of``), and checks each story holds exactly one live row.
+rows (``sinks.story_ranks.summaries_of``), and checks each story holds exactly one live row.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from schemas.codec import encode
 from sinks.projection import TableRows
-from sinks.story_ranks import story_rank_rows
+from sinks.story_ranks import _LIVE, story_rank_rows, summaries_of
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from sinks.writer import write_rows
@@ -74,19 +74,19 @@ def summaries(warehouse: ChdbWarehouse) -> list[dict[str, Any]]:
 def computed(warehouse: ChdbWarehouse) -> list[dict[str, Any]]:
     """Every story summarised from its rows, as if nothing were pre-computed."""
     stories = [r["story_id"] for r in warehouse.query("SELECT DISTINCT story_id FROM stories")]
-    return warehouse.query(
-        "SELECT * FROM story_summaries_of(stories = {stories:Array(String)}, "
-        "batch_documents = [], batch_versions = [], batch_classified = []) ORDER BY story_id",
-        params={"stories": stories},
-    )
+    return summaries_of(warehouse, stories)
 
 
 def assert_exact(warehouse: ChdbWarehouse) -> None:
     assert summaries(warehouse) == computed(warehouse)
-    held = warehouse.query(
-        "SELECT story_id, sum(sign) AS live FROM story_ranks GROUP BY story_id HAVING live != 0"
+    states = warehouse.query(
+        "SELECT story_id, state, countIf(sign = 1) AS written, countIf(sign = -1) AS cancelled "
+        "FROM story_ranks GROUP BY story_id, state"
     )
-    assert all(int(r["live"]) == 1 for r in held), held
+    # each state written once and cancelled at most once; one live state per story
+    assert all((r["written"], r["cancelled"]) in ((1, 0), (1, 1)) for r in states), states
+    live = [r["story_id"] for r in states if r["cancelled"] == 0]
+    assert sorted(live) == sorted(set(live)), live
 
 
 @pytest.fixture
@@ -191,3 +191,18 @@ def test_an_upgraded_warehouse_summarises_the_stories_it_already_holds(
     write(fresh_database, classified("d3", "s1", classified_at=DAY + timedelta(2), version="c2"))
     assert [r["story_id"] for r in summaries(fresh_database)] == ["s1", "s2"]
     assert_exact(fresh_database)
+
+
+def test_the_sink_looks_stories_up_by_their_projection(warehouse: ChdbWarehouse) -> None:
+    """The table is ordered by size for readers; the sink's look-up by story reads the
+    projection ordered by story instead of every row."""
+    warehouse.command(  # more stories than one granule holds, in size order
+        "INSERT INTO story_ranks (story_id, state, sign, documents, sources, last_seen) "
+        "SELECT concat('s', toString(number)), number, 1, number % 7, number % 5, "
+        "toDateTime64('2026-01-01 00:00:00', 3, 'UTC') FROM numbers(100000)"
+    )
+    plan = " ".join(
+        str(r["explain"])
+        for r in warehouse.query("EXPLAIN " + _LIVE, params={"stories": ["s1", "s77777"]})
+    )
+    assert "ReadFromMergeTree (by_story)" in plan, plan

@@ -2,96 +2,16 @@
 -- its members at query time groups nearly as many rows as there are documents: seconds over
 -- millions of documents. Instead the sink keeps `story_ranks`: whenever a batch touches a
 -- story (a document joins it, leaves it or is re-classified), the sink computes that story's
--- summary from its rows (`story_summaries_of`, the rules of 014) and writes the change as
--- a collapsing pair: -1 for the row it held, +1 for the new one (sinks/story_ranks.py). Each
--- story then has exactly one live row, whatever the replays, retries and revisions, and
--- FINAL reads it. Rows are ordered and partitioned by when the story was last seen, so a
--- period reads only its own stretch of them (partitions are years: a backfill of decades
--- stays within the limit of partitions per insert).
-
--- The summaries of the stories named, computed from their rows. `batch_*` are the
--- classifications a sink batch is about to write (document, classifier version, when
--- classified), counted as if written already: the sink writes a batch's summaries before
--- its classification rows, which mark its documents as held. Pass empty arrays otherwise:
---   SELECT * FROM story_summaries_of(stories = ['s1', 's2'], batch_documents = [],
---                                    batch_versions = [], batch_classified = [])
-CREATE OR REPLACE VIEW story_summaries_of AS
-WITH
-    members AS (
-        SELECT document_id FROM stories
-        WHERE story_id IN (SELECT arrayJoin({stories:Array(String)}))
-    ),
-    -- each member's latest classifier version, the batch's classifications included
-    latest AS (
-        SELECT document_id, argMax(classifier_version, classified_at) AS classifier_version
-        FROM
-        (
-            SELECT document_id, toString(classifier_version) AS classifier_version,
-                   classified_at
-            FROM classifications
-            WHERE document_id IN members
-            UNION ALL
-            SELECT c.1 AS document_id, c.2 AS classifier_version, fromUnixTimestamp64Milli(toInt64(c.3), 'UTC') AS classified_at
-            FROM
-            (
-                SELECT arrayJoin(arrayZip({batch_documents:Array(String)},
-                                          {batch_versions:Array(String)},
-                                          {batch_classified:Array(UInt64)})) AS c
-            )
-        )
-        GROUP BY document_id
-    ),
-    -- one row per member: its latest rows' values, and every label any of them has
-    members_latest AS (
-        SELECT s.story_id AS story_id, s.document_id AS document_id, any(s.title) AS title,
-               any(s.source_id) AS source_id, any(s.source_kind) AS source_kind,
-               any(s.language) AS language, any(s.labels) AS labels,
-               groupUniqArrayArray(s.labels) AS label_set, min(s.occurred_at) AS occurred_at,
-               max(s.date_source != 'observed') AS dated
-        FROM stories AS s
-        INNER JOIN latest AS l
-            ON l.document_id = s.document_id AND l.classifier_version = s.classifier_version
-        WHERE s.story_id IN (SELECT arrayJoin({stories:Array(String)}))
-        GROUP BY story_id, document_id
-    )
-SELECT
-    story_id,
-    if(countIf(source_kind = 'official_statement') > 0,
-       argMinIf(title, (occurred_at, document_id), source_kind = 'official_statement'),
-       argMax(title, (centrality, -toUnixTimestamp64Milli(occurred_at), document_id)))
-        AS title,
-    if(countIf(source_kind = 'official_statement') > 0,
-       argMinIf(document_id, (occurred_at, document_id), source_kind = 'official_statement'),
-       argMax(document_id, (centrality, -toUnixTimestamp64Milli(occurred_at), document_id)))
-        AS title_document,
-    min(occurred_at) AS first_seen,
-    max(occurred_at) AS last_seen,
-    uniqExact(document_id) AS documents,
-    uniqExact(source_id) AS sources,
-    arraySort(groupUniqArrayIf(language, language != '')) AS languages,
-    toUInt8(countIf(source_kind = 'official_statement') > 0) AS official,
-    minIf(occurred_at, dated = 1) AS first_dated
-FROM
-(
-    -- centrality: for each of a member's labels, how many other members share it
-    SELECT story_id, document_id, any(title) AS title, any(source_id) AS source_id,
-           any(source_kind) AS source_kind, any(language) AS language,
-           any(occurred_at) AS occurred_at, any(dated) AS dated,
-           sumIf(toInt64(sharing) - 1, has(labels, label)) AS centrality
-    FROM
-    (
-        SELECT story_id, document_id, title, source_id, source_kind, language, occurred_at,
-               dated, labels, label, count() OVER (PARTITION BY story_id, label) AS sharing
-        FROM members_latest
-        LEFT ARRAY JOIN label_set AS label
-    )
-    GROUP BY story_id, document_id
-)
-GROUP BY story_id;
+-- summary from its rows (the rules of 014) and, if it differs from the
+-- live row, writes the new row (+1, a new `state`) and cancels the old one (-1, a copy of it)
+-- (sinks/story_ranks.py). Each story then has exactly one live row, whatever the replays,
+-- retries and revisions. A row is live when its state has no cancel row: every state is
+-- written once and cancelled at most once, so reads need no FINAL, and merges (a cancel row
+-- shares its row's whole sorting key) only drop dead pairs. Rows are ordered by size, so the
+-- most widely reported stories are the first rows read backwards.
 
 -- One live row per story (sign +1), and the -1 rows that cancel the rows it replaced.
--- `state` is a hash of the row's values: a new summary is a new key, so a cancel row and
--- the row it cancels always share one key and merges collapse them.
+-- `state` names one written row: a hash of the story, its values and when it was written.
 CREATE TABLE IF NOT EXISTS story_ranks
 (
     story_id        String,
@@ -106,17 +26,18 @@ CREATE TABLE IF NOT EXISTS story_ranks
     languages       Array(String),
     official        UInt8,
     first_dated     DateTime64(3, 'UTC'),
-    INDEX by_story story_id TYPE bloom_filter GRANULARITY 1
+    -- the sink's look-up of the rows of the stories a batch touches
+    PROJECTION by_story (SELECT * ORDER BY story_id)
 )
 ENGINE = CollapsingMergeTree(sign)
-PARTITION BY toYear(last_seen)
-ORDER BY (last_seen, story_id, state);
+ORDER BY (sources, documents, last_seen, story_id, state)
+SETTINGS deduplicate_merge_projection_mode = 'rebuild';
 
 -- What an existing warehouse already holds: every story, summarised once.
 INSERT INTO story_ranks
 SELECT story_id,
-       cityHash64(title, title_document, first_seen, last_seen, documents, sources, languages,
-                  official, first_dated),
+       cityHash64(story_id, title, title_document, first_seen, last_seen, documents, sources,
+                  languages, official, first_dated, 'migration'),
        1, title, title_document, first_seen, last_seen, documents, sources, languages,
        official, first_dated
 FROM
@@ -144,10 +65,12 @@ FROM
 CREATE OR REPLACE VIEW story_summaries AS
 SELECT story_id, title, title_document, first_seen, last_seen, documents, sources, languages,
        official, first_dated
-FROM story_ranks FINAL;
+FROM story_ranks
+WHERE sign = 1 AND state NOT IN (SELECT state FROM story_ranks WHERE sign = -1);
 
 CREATE OR REPLACE VIEW story_summaries_between AS
 SELECT story_id, title, title_document, first_seen, last_seen, documents, sources, languages,
        official, first_dated
-FROM story_ranks FINAL
-WHERE last_seen >= {since:DateTime64(3, 'UTC')} AND first_seen <= {until:DateTime64(3, 'UTC')};
+FROM story_ranks
+WHERE last_seen >= {since:DateTime64(3, 'UTC')} AND first_seen <= {until:DateTime64(3, 'UTC')}
+  AND sign = 1 AND state NOT IN (SELECT state FROM story_ranks WHERE sign = -1);
