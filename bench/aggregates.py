@@ -129,7 +129,7 @@ def _load_story_ranks(warehouse: ChdbWarehouse) -> None:
         "min(occurred_at) AS first_dated FROM stories"
     )
     warehouse.command(
-        f"INSERT INTO story_ranks SELECT story_id, cityHash64({_RANK_COLUMNS}), 1, "
+        f"INSERT INTO story_ranks SELECT story_id, cityHash64(story_id, {_RANK_COLUMNS}), 1, "
         f"{_RANK_COLUMNS} FROM ({summary} GROUP BY story_id)",
         settings={"max_insert_threads": 2},
     )
@@ -144,7 +144,8 @@ def _load_story_ranks(warehouse: ChdbWarehouse) -> None:
     )
     for sign in (1, -1):  # held, then cancelled when the last report joined
         warehouse.command(
-            f"INSERT INTO story_ranks SELECT story_id, cityHash64({_RANK_COLUMNS}), {sign}, "
+            f"INSERT INTO story_ranks SELECT story_id, cityHash64(story_id, {_RANK_COLUMNS}), "
+            f"{sign}, "
             f"{_RANK_COLUMNS} FROM ({earlier})"
         )
 
@@ -172,19 +173,22 @@ QUERIES: dict[str, tuple[str, str]] = {
         "ARRAY JOIN initiatives AS i ARRAY JOIN actors AS a GROUP BY initiative, actor "
         "ORDER BY n DESC, initiative, actor LIMIT 25",
     ),
+    # the most widely reported stories, the latest first among equals (the dashboard's order)
     "stories (documents, sources)": (
         "SELECT story_id, documents, sources FROM story_summaries "
-        "ORDER BY sources DESC, documents DESC, story_id LIMIT 20",
+        "ORDER BY sources DESC, documents DESC, last_seen DESC, story_id DESC LIMIT 20",
         "SELECT story_id, count() AS documents, uniqExact(source_id) AS sources FROM stories "
-        "GROUP BY story_id ORDER BY sources DESC, documents DESC, story_id LIMIT 20",
+        "GROUP BY story_id "
+        "ORDER BY sources DESC, documents DESC, max(occurred_at) DESC, story_id DESC LIMIT 20",
     ),
     # the stories dashboard's list: the stories seen in the last 30 days of the data
     "stories of the last 30 days": (
         "SELECT story_id, documents, sources FROM story_summaries_between(since = {since}, "
-        "until = {until}) ORDER BY sources DESC, documents DESC, story_id LIMIT 20",
+        "until = {until}) "
+        "ORDER BY sources DESC, documents DESC, last_seen DESC, story_id DESC LIMIT 20",
         "SELECT story_id, count() AS documents, uniqExact(source_id) AS sources FROM stories "
         "GROUP BY story_id HAVING min(occurred_at) <= {until} AND max(occurred_at) >= {since} "
-        "ORDER BY sources DESC, documents DESC, story_id LIMIT 20",
+        "ORDER BY sources DESC, documents DESC, max(occurred_at) DESC, story_id DESC LIMIT 20",
     ),
 }
 PERIOD_DAYS = 30  # the period of "stories of the last 30 days", ending at the last document
