@@ -85,38 +85,35 @@ WITH
     )
 SELECT
     story_id,
-    if(countIf(source_kind = 'official_statement') > 0,
-       argMinIf(title, (occurred_at, document_id), source_kind = 'official_statement'),
-       argMax(title, (centrality, -toUnixTimestamp64Milli(occurred_at), document_id)))
-        AS title,
-    if(countIf(source_kind = 'official_statement') > 0,
-       argMinIf(document_id, (occurred_at, document_id), source_kind = 'official_statement'),
-       argMax(document_id, (centrality, -toUnixTimestamp64Milli(occurred_at), document_id)))
-        AS title_document,
-    min(occurred_at) AS first_seen,
-    max(occurred_at) AS last_seen,
-    uniqExact(document_id) AS documents,
-    uniqExact(source_id) AS sources,
-    arraySort(groupUniqArrayIf(language, language != '')) AS languages,
-    toUInt8(countIf(source_kind = 'official_statement') > 0) AS official,
-    minIf(occurred_at, dated = 1) AS first_dated
+    -- the official statements among the members, and each member's centrality: for each
+    -- of its labels, how many other members share it
+    arrayFilter(i -> kinds[i] = 'official_statement', arrayEnumerate(docs)) AS statements,
+    arrayMap(l -> arraySum(x -> toInt64(countEqual(shared, x)) - 1, arrayDistinct(l)),
+             labels) AS centrality,
+    -- the earliest statement, else the most central member (the earliest on a tie)
+    if(notEmpty(statements),
+       arraySort(i -> (times[i], docs[i]), statements)[1],
+       arrayReverseSort(i -> (centrality[i], -toUnixTimestamp64Milli(times[i]), docs[i]),
+                        arrayEnumerate(docs))[1]) AS titled,
+    titles[titled] AS title,
+    docs[titled] AS title_document,
+    arrayMin(times) AS first_seen,
+    arrayMax(times) AS last_seen,
+    toUInt64(length(docs)) AS documents,
+    toUInt64(length(arrayDistinct(sources_of))) AS sources,
+    arraySort(arrayDistinct(arrayFilter(x -> x != '', languages_of))) AS languages,
+    toUInt8(notEmpty(statements)) AS official,
+    arrayMin(arrayFilter((t, d) -> d = 1, times, dated_of)) AS first_dated
 FROM
 (
-    -- centrality: for each of a member's labels, how many other members share it
-    SELECT story_id, document_id, any(title) AS title, any(source_id) AS source_id,
-           any(source_kind) AS source_kind, any(language) AS language,
-           any(occurred_at) AS occurred_at, any(dated) AS dated,
-           sumIf(toInt64(sharing) - 1, has(labels, label)) AS centrality
-    FROM
-    (
-        SELECT story_id, document_id, title, source_id, source_kind, language, occurred_at,
-               dated, labels, label, count() OVER (PARTITION BY story_id, label) AS sharing
-        FROM members_latest
-        LEFT ARRAY JOIN label_set AS label
-    )
-    GROUP BY story_id, document_id
+    SELECT story_id, groupArray(document_id) AS docs, groupArray(title) AS titles,
+           groupArray(source_id) AS sources_of, groupArray(source_kind) AS kinds,
+           groupArray(language) AS languages_of, groupArray(occurred_at) AS times,
+           groupArray(dated) AS dated_of, groupArray(labels) AS labels,
+           arrayFlatten(groupArray(label_set)) AS shared
+    FROM members_latest
+    GROUP BY story_id
 )
-GROUP BY story_id
 """
 
 _FRESH = f"""
@@ -140,7 +137,7 @@ def summaries_of(warehouse: Warehouse, stories: Sequence[str]) -> list[Row]:
     holds for them once the sink has written every batch."""
     empty: dict[str, list[Any]] = {"documents": [], "versions": [], "classified": []}
     return warehouse.query(
-        f"SELECT * FROM ({_SUMMARIES_OF}) ORDER BY story_id",
+        f"SELECT story_id, {_COLUMNS} FROM ({_SUMMARIES_OF}) ORDER BY story_id",
         params={"stories": list(stories)} | empty,
     )
 
