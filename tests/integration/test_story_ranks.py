@@ -226,3 +226,16 @@ def test_the_upgrade_and_the_sink_agree_on_every_story_of_the_corpus(
     assert len(held) > 10 and any(r["official"] for r in held)
     assert any(not r["official"] and r["documents"] > 2 for r in held)  # a central report
     assert_exact(fresh_database)
+
+
+def test_ids_with_quotes_and_backslashes_are_looked_up_as_written(
+    warehouse: ChdbWarehouse,
+) -> None:
+    odd_story, odd_doc = "s'1\\x", "d'1\\x"
+    write(warehouse, classified(odd_doc, odd_story), classified("d2", odd_story, source="b"))
+    write(warehouse, classified(odd_doc, odd_story))  # a replay finds the row it wrote
+    later = DAY + timedelta(hours=1)
+    write(warehouse, classified(odd_doc, "s2", classified_at=later, version="c2"))
+    got = {r["story_id"]: r["documents"] for r in summaries(warehouse)}
+    assert got == {odd_story: 1, "s2": 1}
+    assert_exact(warehouse)
