@@ -21,6 +21,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from sinks.story_ranks import COLUMNS
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 
 GOAL_RATIO = 0.10  # the fast query's p50 at most this share of the raw one's
@@ -111,10 +112,6 @@ def load(warehouse: ChdbWarehouse, mentions: int) -> float:
     return time.perf_counter() - started
 
 
-_RANK_COLUMNS = (
-    "title, title_document, first_seen, last_seen, documents, sources, languages, official, "
-    "first_dated"
-)
 _CHURNED = 10_000  # the newest stories also hold an earlier row, and its cancel row
 
 
@@ -129,8 +126,8 @@ def _load_story_ranks(warehouse: ChdbWarehouse) -> None:
         "min(occurred_at) AS first_dated FROM stories"
     )
     warehouse.command(
-        f"INSERT INTO story_ranks SELECT story_id, cityHash64(story_id, {_RANK_COLUMNS}), 1, "
-        f"{_RANK_COLUMNS} FROM ({summary} GROUP BY story_id)",
+        f"INSERT INTO story_ranks SELECT story_id, cityHash64(story_id, {COLUMNS}), 1, "
+        f"{COLUMNS} FROM ({summary} GROUP BY story_id)",
         settings={"max_insert_threads": 2},
     )
     recent = f"SELECT story_id FROM stories ORDER BY occurred_at DESC LIMIT {_CHURNED * 3}"
@@ -144,9 +141,9 @@ def _load_story_ranks(warehouse: ChdbWarehouse) -> None:
     )
     for sign in (1, -1):  # held, then cancelled when the last report joined
         warehouse.command(
-            f"INSERT INTO story_ranks SELECT story_id, cityHash64(story_id, {_RANK_COLUMNS}), "
+            f"INSERT INTO story_ranks SELECT story_id, cityHash64(story_id, {COLUMNS}), "
             f"{sign}, "
-            f"{_RANK_COLUMNS} FROM ({earlier})"
+            f"{COLUMNS} FROM ({earlier})"
         )
 
 

@@ -73,6 +73,16 @@ def _order(row: Row) -> tuple[str, str]:
     return str(row["classified_at"]), str(row["event_id"])
 
 
+def newest_per_document(classifications: Iterable[Row]) -> dict[str, Row]:
+    """Each document's newest classification among ``classifications``."""
+    newest: dict[str, Row] = {}
+    for row in classifications:
+        held = newest.get(row["document_id"])
+        if held is None or _order(row) > _order(held):
+            newest[row["document_id"]] = row
+    return newest
+
+
 @dataclass
 class _Counted:
     order: tuple[str, str]
@@ -104,11 +114,7 @@ def _counted(
 def change_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> dict[str, list[Row]]:
     """Rows per change table for a batch's classification rows (as sinks.projection makes
     them); documents already counted at this classification or a newer one get none."""
-    newest: dict[str, Row] = {}
-    for row in classifications:
-        held = newest.get(row["document_id"])
-        if held is None or _order(row) > _order(held):
-            newest[row["document_id"]] = row
+    newest = newest_per_document(classifications)
     if not newest:
         return {}
     documents = sorted(newest)

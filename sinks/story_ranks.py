@@ -20,12 +20,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sinks.counted import newest_per_document
 from sinks.warehouse.base import Warehouse
 
 TABLE = "story_ranks"
 Row = dict[str, Any]
 
-_COLUMNS = (
+#: the values of a story's row (besides its id, state and sign)
+COLUMNS = (
     "title, title_document, first_seen, last_seen, documents, sources, languages, official, "
     "first_dated"
 )
@@ -117,17 +119,17 @@ FROM
 """
 
 _FRESH = f"""
-SELECT story_id, cityHash64({_COLUMNS}) AS content,
-       cityHash64(story_id, content, {{written:UInt64}}) AS state, {_COLUMNS}
+SELECT story_id, cityHash64({COLUMNS}) AS content,
+       cityHash64(story_id, content, {{written:UInt64}}) AS state, {COLUMNS}
 FROM ({_SUMMARIES_OF})
 """
 
 # the live rows: written (+1) and not cancelled (-1)
 _LIVE = f"""
-SELECT story_id, state, cityHash64({_COLUMNS}) AS content, {_COLUMNS}
+SELECT story_id, state, cityHash64({COLUMNS}) AS content, {COLUMNS}
 FROM {TABLE}
 WHERE story_id IN (SELECT arrayJoin({{stories:Array(String)}}))
-GROUP BY story_id, state, {_COLUMNS}
+GROUP BY story_id, state, {COLUMNS}
 HAVING countIf(sign = 1) > 0 AND countIf(sign = -1) = 0
 """
 
@@ -137,7 +139,7 @@ def summaries_of(warehouse: Warehouse, stories: Sequence[str]) -> list[Row]:
     holds for them once the sink has written every batch."""
     empty: dict[str, list[Any]] = {"documents": [], "versions": [], "classified": []}
     return warehouse.query(
-        f"SELECT story_id, {_COLUMNS} FROM ({_SUMMARIES_OF}) ORDER BY story_id",
+        f"SELECT story_id, {COLUMNS} FROM ({_SUMMARIES_OF}) ORDER BY story_id",
         params={"stories": list(stories)} | empty,
     )
 
@@ -159,11 +161,7 @@ def story_rank_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> lis
     stories = touched_stories(warehouse, classifications)
     if not stories:
         return []
-    newest: dict[str, Row] = {}  # each document's newest classification in the batch
-    for row in classifications:
-        seen = newest.get(row["document_id"])
-        if seen is None or _order(row) > _order(seen):
-            newest[row["document_id"]] = row
+    newest = newest_per_document(classifications)
     batch = {
         "documents": list(newest),
         "versions": [str(r["classifier_version"]) for r in newest.values()],
@@ -191,10 +189,6 @@ def story_rank_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> lis
 def _stored(row: Row) -> Row:
     """The row as the table stores it (without the content hash)."""
     return {k: v for k, v in row.items() if k != "content"}
-
-
-def _order(row: Row) -> tuple[str, str]:
-    return str(row["classified_at"]), str(row["event_id"])
 
 
 def _key(row: Row) -> tuple[str, str]:

@@ -101,7 +101,7 @@ def write_rows(
     changes = change_rows(warehouse, classifications)
     for table in TABLE_ORDER:
         if table == STORY_RANKS:  # after the stories rows, before the classifications
-            ranks = story_rank_rows(warehouse, classifications) if classifications else []
+            ranks = story_rank_rows(warehouse, classifications)
             if ranks:
                 warehouse.insert_rows(table, ranks)
                 metrics.ROWS.labels(table).inc(len(ranks))
