@@ -16,7 +16,7 @@ import pytest
 
 from schemas.codec import encode
 from sinks.projection import TableRows
-from sinks.story_ranks import _LIVE, story_rank_rows, summaries_of
+from sinks.story_ranks import _ROWS, story_rank_rows, summaries_of
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from sinks.writer import write_rows
@@ -38,12 +38,14 @@ def classified(
     classified_at: datetime = DAY,
     version: str = "c1",
     initiatives: tuple[str, ...] = ("quad",),
+    dated: bool = True,
 ) -> bytes:
     return encode(
         classified_event(
             doc,
             published=published,
             observed=classified_at,
+            date_source="record" if dated else "observed",
             event_id=f"e-{doc}-{version}-{classified_at.timestamp()}",
             classifier_version=version,
             source_id=source,
@@ -100,11 +102,12 @@ def test_retries_replays_and_copies_change_nothing(warehouse: ChdbWarehouse) -> 
     a = classified("d1", "s1", kind="official_statement")
     b = classified("d2", "s1", source="news-b", language="ja", published=DAY + timedelta(days=1))
     c = classified("d3", "s2")
-    write(warehouse, a, b, c)
+    undated = classified("d4", "s3", dated=False)  # a story no member dates
+    write(warehouse, a, b, c, undated)
     rows_after_first = warehouse.query("SELECT count() AS n FROM story_ranks")
-    write(warehouse, a, b, c)  # the batch retried
+    write(warehouse, a, b, c, undated)  # the batch retried
     write(warehouse, b)  # a copy re-ingested later, alone
-    write(warehouse, a, a, b, c)  # the whole topic replayed, with a duplicate
+    write(warehouse, a, a, b, c, undated)  # the whole topic replayed, with a duplicate
     assert warehouse.query("SELECT count() AS n FROM story_ranks") == rows_after_first
     one = {r["story_id"]: r for r in summaries(warehouse)}["s1"]
     assert (one["documents"], one["sources"], one["languages"]) == (2, 2, ["en", "ja"])
@@ -204,7 +207,7 @@ def test_the_sink_looks_stories_up_by_their_projection(warehouse: ChdbWarehouse)
     )
     plan = " ".join(
         str(r["explain"])
-        for r in warehouse.query("EXPLAIN " + _LIVE, params={"stories": ["s1", "s77777"]})
+        for r in warehouse.query("EXPLAIN " + _ROWS, params={"stories": ["s1", "s77777"]})
     )
     assert "ReadFromMergeTree (by_story)" in plan, plan
 
