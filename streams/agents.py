@@ -228,7 +228,7 @@ def _register_stories(stage: Stage) -> None:
             await stage.dead(event.key, dead)
             return
         result = assign_story(stories, request, store)
-        await stage.classified.send(key=result.document_id.encode(), value=encode(result))
+        await stage.classified.send(key=result.document_id.encode(), value=result.value)
         metrics.EVENTS_OUT.labels(STAGE, "classified").inc()
         metrics.EVENTS_OUT.labels(STORY_STAGE, "assigned").inc()
 

@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from schemas.classification import DocumentClassified
+from schemas.codec import decode
 from schemas.envelope import Producer
 from schemas.errors import InvalidEvent
 from streams.classify.stories import StoryIndex, story_features
@@ -47,14 +49,43 @@ def test_requests_round_trip_and_bad_ones_say_why() -> None:
     request = decode_request(encode_request(classified("d1", T0), features))
     assert request.features == features
     assert request.published == T0
-    assert request.classified.document_id == "d1"
+    assert request.document_id == "d1"
     with pytest.raises(InvalidEvent) as bad:
         decode_request(b'{"classified": {}, "published": 1}')
     assert bad.value.reason == "schema_violation"
+    good = orjson.loads(encode_request(classified("d1", T0), features))
+    for broken in (
+        {"classified": [], "published": 1, "features": good["features"]},
+        {**good, "classified": {**good["classified"], "event_type": "document.observed"}},
+        {**good, "classified": {**good["classified"], "schema_version": 2}},
+        {**good, "classified": {**good["classified"], "document_id": ""}},
+        {**good, "classified": {**good["classified"], "document_id": 7}},
+    ):
+        with pytest.raises(InvalidEvent) as bad:
+            decode_request(orjson.dumps(broken))
+        assert bad.value.reason == "schema_violation", broken
     with pytest.raises(InvalidEvent):
         decode_request(b"not json")
     with pytest.raises(InvalidEvent):
         decode_request(None)
+
+
+def test_the_published_classification_is_the_request_s_own_with_its_story() -> None:
+    """The stage forwards the classify stage's encoding: the sink reads back the same event,
+    only with its story set."""
+    event = classified("d1", T0).model_copy(
+        update={"title": "Ministers met in Tokyo", "countries": ("IN", "JP")}
+    )
+    features = story_features("Ministers met in Tokyo to review the dialogue.", {"quad"})
+    result = assign_story(StoryIndex(), decode_request(encode_request(event, features)), _no_store)
+    published = decode(result.value, DocumentClassified)
+    assert published.story_id == result.story_id != ""
+    assert result.document_id == "d1"
+    assert published == event.model_copy(update={"story_id": result.story_id})
+
+
+def _no_store(document_id: str, member: dict[str, Any] | None) -> None:
+    return None
 
 
 def test_two_reports_of_one_event_share_a_story_and_the_table_rebuilds_the_index() -> None:
