@@ -21,6 +21,7 @@ from schemas.documents import DocumentObserved
 from schemas.envelope import Producer
 from schemas.errors import InvalidEvent
 from schemas.subscriptions import SubscriptionChanged
+from sinks.warehouse.base import EncodedRows
 
 Row = dict[str, Any]
 
@@ -346,6 +347,12 @@ class TableRows:
 
     tables: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
     events: int = 0
+
+    def encode(self) -> None:
+        """Make every table's JSONEachRow text now (see EncodedRows); rows added later
+        would not be in it, so this is the batch's last step before it is written."""
+        for table, rows in self.tables.items():
+            self.tables[table] = EncodedRows(rows)
 
     def add_record(self, raw: bytes) -> None:
         """Project one record's bytes; raises InvalidEvent for a record it cannot read."""

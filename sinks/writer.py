@@ -8,12 +8,18 @@ counts (sinks.counted) are read back instead: a document is counted once per
 newer classification, whatever the batches. A warehouse
 outage pauses the sink (retries with backoff, no position stored) and it
 catches up afterwards.
+
+While a batch is written, a reader thread fetches and decodes the next one (at most one
+ahead): the warehouse engine runs without holding the interpreter, so decoding and writing
+use two cores. Positions are stored only for written batches, so a batch read ahead and
+not written is read again after a restart.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -116,6 +122,15 @@ def write_rows(
             metrics.ROWS.labels(table).inc(len(table_rows))
 
 
+def _next(
+    ahead: queue.Queue[tuple[list[Record], TableRows]],
+) -> tuple[list[Record], TableRows] | None:
+    try:
+        return ahead.get(timeout=0.1)
+    except queue.Empty:
+        return None
+
+
 class WarehouseSink:
     """Consumes event topics and writes them to the warehouse, exactly-once in effect."""
 
@@ -167,12 +182,45 @@ class WarehouseSink:
                 delay = min(delay * 2, self._config.retry_max_s)
         self._reader.assign(positions)
         log.info("sink %s reading %s", self._config.consumer, sorted(self._topics))
+        ahead: queue.Queue[tuple[list[Record], TableRows]] = queue.Queue(maxsize=1)
+        failed: list[BaseException] = []
+        reader = threading.Thread(
+            target=self._read_ahead, args=(ahead, failed), name="sink-reader", daemon=True
+        )
+        reader.start()
+        try:
+            while not self._stop.is_set():
+                batch = _next(ahead)
+                if batch is not None:
+                    self._write_with_retry(*batch)
+                elif failed:
+                    raise failed[0]
+        finally:
+            self._stop.set()
+            reader.join()
+
+    def _read_ahead(
+        self,
+        ahead: queue.Queue[tuple[list[Record], TableRows]],
+        failed: list[BaseException],
+    ) -> None:
+        """The reader thread: every use of the Kafka consumer (not thread-safe) is here."""
         last_lag = 0.0
-        while not self._stop.is_set():
-            self.step()
-            if time.monotonic() - last_lag > 5:
-                self._report_lag()
-                last_lag = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                batch = self._read()
+                while batch is not None and not self._stop.is_set():
+                    try:
+                        ahead.put(batch, timeout=0.1)
+                        batch = None
+                    except queue.Full:
+                        continue
+                if time.monotonic() - last_lag > 5:
+                    self._report_lag()
+                    last_lag = time.monotonic()
+        except BaseException as exc:  # the writer raises it: the role exits and restarts
+            log.exception("sink reader failed")
+            failed.append(exc)
 
     def _collect(self) -> list[Record]:
         """Up to batch_size records, waiting at most batch_linger_ms after the first."""
@@ -193,17 +241,26 @@ class WarehouseSink:
 
     def step(self) -> int:
         """Read one batch, write it, store positions; returns the number of records."""
+        batch = self._read()
+        if batch is None:
+            return 0
+        records, rows = batch
+        self._write_with_retry(records, rows)
+        return len(records)
+
+    def _read(self) -> tuple[list[Record], TableRows] | None:
+        """The next batch and its rows, or None (nothing to read, or Kafka unreachable)."""
         try:
             records = self._collect()
         except BrokerError:
             log.exception("sink cannot read from Kafka; retrying")
             self._stop.wait(1.0)
-            return 0
+            return None
         if not records:
-            return 0
+            return None
         rows = self._project(records)
-        self._write_with_retry(records, rows)
-        return len(records)
+        rows.encode()
+        return records, rows
 
     def _project(self, records: list[Record]) -> TableRows:
         rows = TableRows()

@@ -62,8 +62,23 @@ class Warehouse(Protocol):
     def close(self) -> None: ...
 
 
+class EncodedRows(list[dict[str, Any]]):
+    """Rows with their JSONEachRow text made ahead (the sink encodes a batch in its reader
+    thread while the previous batch is written). Not to be changed once made."""
+
+    def __init__(self, rows: Sequence[dict[str, Any]]) -> None:
+        super().__init__(rows)
+        self.json = _encode(self)
+
+
 def json_each_row(rows: Sequence[Mapping[str, Any]]) -> bytes:
     """Rows encoded as ClickHouse JSONEachRow (one JSON object per line)."""
+    if isinstance(rows, EncodedRows):
+        return rows.json
+    return _encode(rows)
+
+
+def _encode(rows: Sequence[Mapping[str, Any]]) -> bytes:
     return b"\n".join(orjson.dumps(row, option=orjson.OPT_NAIVE_UTC) for row in rows)
 
 

@@ -117,3 +117,52 @@ def test_positions_of_a_recreated_topic_are_not_reused(
     sink = make_sink(broker, topics, fresh_database)
     positions = sink.start_positions()
     assert positions[(topics.documents, 0)] is None
+
+
+def test_a_batch_read_ahead_and_not_written_is_read_again(
+    broker: Broker, topics: TopicNames, fresh_database: ChdbWarehouse
+) -> None:
+    """The sink reads the next batch while it writes one; stopped in between, it stores
+    positions only for what it wrote, so the batch it held is written after a restart."""
+    migrate(fresh_database, MIGRATIONS_DIR)
+    day = datetime(2026, 2, 2, tzinfo=UTC)
+    total = 200
+    publisher = Publisher(broker.bootstrap)
+    events = [
+        Outgoing(topics.classified, f"d{i}".encode(), classified(f"d{i}", "quad", day))
+        for i in range(total)
+    ]
+    assert publisher.publish(events).failed == 0
+    publisher.close()
+
+    def small_batches() -> WarehouseSink:
+        names = [topics.documents, topics.classified, topics.deadletter]
+        return WarehouseSink(
+            fresh_database,
+            PartitionReader(broker.bootstrap, "test-sink", 20),
+            describe_topics(broker.bootstrap, names),
+            SinkConfig(batch_size=20, batch_linger_ms=50),
+        )
+
+    def stored() -> int:
+        return count(fresh_database, "SELECT sum(next_offset) AS n FROM sink_offsets FINAL")
+
+    first = small_batches()
+    thread = run_in_thread(first)
+    wait_for(lambda: stored() > 0)
+    first.stop()
+    thread.join(10)
+    written = count(fresh_database, "SELECT uniqExact(document_id) AS n FROM classifications")
+    assert 0 < stored() < total  # stopped with batches still unread or read ahead
+    assert written == stored()  # what it wrote, and nothing it only held
+
+    second = small_batches()
+    thread = run_in_thread(second)
+    wait_for(
+        lambda: count(fresh_database, "SELECT uniqExact(document_id) AS n FROM classifications")
+        == total
+    )
+    second.stop()
+    thread.join(10)
+    assert stored() == total
+    assert count(fresh_database, "SELECT count() AS n FROM classifications") == total
