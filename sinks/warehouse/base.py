@@ -91,6 +91,9 @@ def insert_settings(dedup_token: str | None) -> dict[str, str | int]:
     settings: dict[str, str | int] = {
         "date_time_input_format": "best_effort",
         "input_format_skip_unknown_fields": 1,
+        # mentions are partitioned by month, and a backfill's batch may span years: over
+        # 100 partitions (the default limit) the insert was refused on every retry
+        "max_partitions_per_insert_block": 0,
     }
     if dedup_token:
         settings["insert_deduplication_token"] = dedup_token

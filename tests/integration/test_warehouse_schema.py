@@ -100,3 +100,25 @@ def test_duplicates_and_retries_do_not_inflate_counts(fresh_database: ChdbWareho
     assert daily == [{"day": "2026-01-10", "docs": 2}]
     docs = fresh_database.query("SELECT count() AS n FROM documents FINAL")
     assert docs[0]["n"] == 1
+
+
+def test_one_batch_may_span_more_months_than_an_insert_may_touch_partitions(
+    fresh_database: ChdbWarehouse,
+) -> None:
+    """A backfill of an archive reaches the sink in batches that span many years; mentions
+    are partitioned by month, and an insert touching more than 100 partitions is refused
+    by default, which would stop the sink on that batch for good."""
+    from sinks.writer import write_rows
+
+    migrate(fresh_database, MIGRATIONS_DIR)
+    months = 150
+    rows = TableRows()
+    for m in range(months):
+        when = datetime(2010 + m // 12, m % 12 + 1, 15, tzinfo=UTC)
+        rows.add_record(classified(f"d{m}", "quad", when))
+    write_rows(fresh_database, rows)
+    [held] = fresh_database.query(
+        "SELECT uniqExact(toYYYYMM(occurred_at)) AS months, uniqExact(document_id) AS docs "
+        "FROM mentions"
+    )
+    assert (int(held["months"]), int(held["docs"])) == (months, months)
