@@ -159,8 +159,10 @@ def test_a_batch_read_ahead_and_not_written_is_read_again(
     second = small_batches()
     thread = run_in_thread(second)
     wait_for(
-        lambda: count(fresh_database, "SELECT uniqExact(document_id) AS n FROM classifications")
-        == total
+        lambda: (
+            count(fresh_database, "SELECT uniqExact(document_id) AS n FROM classifications")
+            == total
+        )
     )
     second.stop()
     thread.join(10)
