@@ -26,6 +26,7 @@ from rich.progress import (
 )
 
 from ops.cli.output import print_rows, stderr_console, stdout_console
+from ops.cli.wait_stored import wait_until_stored
 from ops.logging import configure_logging
 from ops.settings import Settings, load_settings, masked
 from schemas.errors import PolicywatchError
@@ -183,6 +184,14 @@ def ingest(
     ],
     source: Annotated[str | None, typer.Option(help="source id for files without one")] = None,
     kind: Annotated[str, typer.Option(help="news | official_statement")] = "news",
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait",
+            help="then follow the workers and the sink until it is all queryable "
+            "(what is left, and the time left)",
+        ),
+    ] = False,
 ) -> None:
     """Publish documents from files to the running stack (or the configured broker)."""
     from ops.cli.data_dir import data_directory_skipper
@@ -270,6 +279,8 @@ def ingest(
                 "published when the stack starts again"
             )
         raise typer.Exit(1)
+    if wait:
+        wait_until_stored(settings, err_console)
 
 
 @app.command()
@@ -307,6 +318,14 @@ def replay(
     initiative: Annotated[str | None, typer.Option(help="only documents mentioning it")] = None,
     force: Annotated[
         bool, typer.Option(help="re-classify even under an unchanged classifier version")
+    ] = False,
+    wait: Annotated[
+        bool,
+        typer.Option(
+            "--wait",
+            help="then follow the workers and the sink until it is all queryable "
+            "(what is left, and the time left)",
+        ),
     ] = False,
 ) -> None:
     """Republish stored documents to policy.documents (new taxonomy, rebuild, migration)."""
@@ -354,6 +373,8 @@ def replay(
     console.print(f"republished {sent} of {total} stored document revisions")
     if sent < total:
         raise typer.Exit(1)
+    if wait:
+        wait_until_stored(settings, err_console)
 
 
 def _register_command_groups() -> None:

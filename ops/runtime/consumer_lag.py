@@ -53,22 +53,50 @@ def group_lag(bootstrap: str, group: str, timeout_s: float = 10.0) -> list[Parti
         committed = {tp: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
         if not committed:
             return []
-        latest = admin.list_partition_offsets(dict.fromkeys(committed, OffsetSpec.LATEST))
+        ends = _ends(admin, bootstrap, committed)
     except KafkaError as exc:
         raise BrokerError(f"cannot read the offsets of group {group!r}: {exc}") from exc
     finally:
         admin.close()
-    ends = {tp: _end(latest.get(tp), offset) for tp, offset in committed.items()}
-    watermarks = _high_watermarks(bootstrap, ends)
     return sorted(
         (
-            PartitionLag(
-                group, tp.topic, tp.partition, offset, max(ends[tp], watermarks.get(tp, 0))
-            )
+            PartitionLag(group, tp.topic, tp.partition, offset, ends[tp])
             for tp, offset in committed.items()
         ),
         key=lambda p: (p.topic, p.partition),
     )
+
+
+def partition_ends(
+    bootstrap: str, partitions: list[TopicPartition], timeout_s: float = 10.0
+) -> dict[TopicPartition, int]:
+    """Each partition's end offset (the offset its next record will get), exact on both
+    brokers (see the module's note on Tansu)."""
+    try:
+        admin = KafkaAdminClient(
+            bootstrap_servers=bootstrap,
+            request_timeout_ms=int(timeout_s * 1000),
+            client_id="policywatch-lag",
+        )
+    except KafkaError as exc:
+        raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+    try:
+        return _ends(admin, bootstrap, dict.fromkeys(partitions, 0))
+    except KafkaError as exc:
+        raise BrokerError(f"cannot read the end offsets at {bootstrap}: {exc}") from exc
+    finally:
+        admin.close()
+
+
+def _ends(
+    admin: KafkaAdminClient, bootstrap: str, floors: dict[TopicPartition, int]
+) -> dict[TopicPartition, int]:
+    """End offsets: the reported one or the fetched high watermark, whichever is larger,
+    and never below the partition's floor (a committed offset)."""
+    latest = admin.list_partition_offsets(dict.fromkeys(floors, OffsetSpec.LATEST))
+    ends = {tp: _end(latest.get(tp), floor) for tp, floor in floors.items()}
+    watermarks = _high_watermarks(bootstrap, ends)
+    return {tp: max(end, watermarks.get(tp, 0)) for tp, end in ends.items()}
 
 
 def _high_watermarks(bootstrap: str, ends: dict[TopicPartition, int]) -> dict[TopicPartition, int]:

@@ -1,0 +1,97 @@
+"""How far the stack is with what was published: `replay --wait` and `ingest --wait`.
+
+Publishing a million documents takes minutes; classifying and storing them takes longer,
+and that is what an analyst waits for. Two backlogs say where the work is, both from
+offsets, so documents the workers skip as already classified count as done too:
+
+- *classify*: records of ``policy.documents`` and of the story stage's requests that the
+  workers' consumer group has not committed past (committed about once a second);
+- *store*: records of ``policy.classified`` past the positions the sink stored in the
+  warehouse with the rows they produced.
+
+Both reach zero once everything published before is queryable. Read-only.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kafka import TopicPartition
+
+from ops.runtime.consumer_lag import group_lag, partition_ends
+from ops.settings import Settings
+from schemas.errors import BrokerError
+from sinks.consumer import describe_topics
+from sinks.offsets import load_positions
+from sinks.warehouse.base import Warehouse
+from sinks.writer import SinkConfig
+from streams.topics import WorkerConfig, story_requests_topic
+
+#: the consumer name the sink stores its positions under
+SINK_CONSUMER = SinkConfig().consumer
+
+
+@dataclass(frozen=True)
+class Backlog:
+    classify: int
+    store: int
+
+    @property
+    def done(self) -> bool:
+        return self.classify == 0 and self.store == 0
+
+
+def backlog(settings: Settings, bootstrap: str, warehouse: Warehouse) -> Backlog:
+    """The records still to classify and still to store, now. A partition the workers
+    have committed nothing on counts from its start (they read from the earliest record),
+    so a stack that has not begun yet is not taken for one that is done."""
+    app_id = settings.streams.app_id
+    requests = story_requests_topic(WorkerConfig("", app_id=app_id))
+    documents, stories, classified = describe_topics(
+        bootstrap, [settings.topics.documents, requests, settings.topics.classified]
+    )
+    try:
+        lags = group_lag(bootstrap, app_id)
+    except BrokerError:  # the broker answered above: no coordinator yet, as for a group
+        lags = []  # that never committed (Kafka creates its offsets topic on first use)
+    committed = {(p.topic, p.partition): p.committed for p in lags}
+    stored = load_positions(warehouse, SINK_CONSUMER, classified.name, classified.topic_id)
+    ends = partition_ends(
+        bootstrap,
+        [TopicPartition(t.name, p) for t in (documents, stories, classified) for p in t.partitions],
+    )
+    classify = store = 0
+    for tp, end in ends.items():
+        if tp.topic == classified.name:
+            store += max(0, end - stored.get(tp.partition, 0))
+        else:
+            classify += max(0, end - committed.get((tp.topic, tp.partition), 0))
+    return Backlog(classify, store)
+
+
+@dataclass
+class Follower:
+    """Polls :func:`backlog` until it is empty or stops shrinking for ``stall_s``."""
+
+    read: Callable[[], Backlog]
+    stall_s: float = 300.0
+    interval_s: float = 1.0
+
+    def follow(self, on_backlog: Callable[[Backlog], None]) -> bool:
+        """True once the backlog is empty; False if it did not shrink for ``stall_s``
+        (no worker or sink running, or one stuck: ``policywatch status`` tells which)."""
+        now = least = self.read()
+        on_backlog(now)
+        shrunk = time.monotonic()
+        while not now.done:
+            time.sleep(self.interval_s)
+            now = self.read()
+            on_backlog(now)
+            if now.classify < least.classify or now.store < least.store:
+                shrunk = time.monotonic()  # either backlog below its lowest yet
+            least = Backlog(min(least.classify, now.classify), min(least.store, now.store))
+            if not now.done and time.monotonic() - shrunk > self.stall_s:
+                return False
+        return True
