@@ -43,6 +43,16 @@ app.add_typer(config_app, name="config")
 app.add_typer(schemas_app, name="schemas")
 console = stdout_console()
 err_console = stderr_console()
+
+#: `--wait` of ingest and replay (ops.cli.wait_stored)
+WaitOption = Annotated[
+    bool,
+    typer.Option(
+        "--wait",
+        help="then follow the workers and the sink until it is all queryable "
+        "(what is left, and the time left)",
+    ),
+]
 log = logging.getLogger("policywatch")
 
 
@@ -184,14 +194,7 @@ def ingest(
     ],
     source: Annotated[str | None, typer.Option(help="source id for files without one")] = None,
     kind: Annotated[str, typer.Option(help="news | official_statement")] = "news",
-    wait: Annotated[
-        bool,
-        typer.Option(
-            "--wait",
-            help="then follow the workers and the sink until it is all queryable "
-            "(what is left, and the time left)",
-        ),
-    ] = False,
+    wait: WaitOption = False,
 ) -> None:
     """Publish documents from files to the running stack (or the configured broker)."""
     from ops.cli.data_dir import data_directory_skipper
@@ -319,14 +322,7 @@ def replay(
     force: Annotated[
         bool, typer.Option(help="re-classify even under an unchanged classifier version")
     ] = False,
-    wait: Annotated[
-        bool,
-        typer.Option(
-            "--wait",
-            help="then follow the workers and the sink until it is all queryable "
-            "(what is left, and the time left)",
-        ),
-    ] = False,
+    wait: WaitOption = False,
 ) -> None:
     """Republish stored documents to policy.documents (new taxonomy, rebuild, migration)."""
     from ops.features.replay import replay as replay_documents

@@ -41,13 +41,7 @@ class PartitionLag:
 def group_lag(bootstrap: str, group: str, timeout_s: float = 10.0) -> list[PartitionLag]:
     """Every partition the group has committed an offset for, sorted; [] for no commits."""
 
-    timeout_ms = int(timeout_s * 1000)
-    try:
-        admin = KafkaAdminClient(
-            bootstrap_servers=bootstrap, request_timeout_ms=timeout_ms, client_id="policywatch-lag"
-        )
-    except KafkaError as exc:
-        raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+    admin = _admin(bootstrap, timeout_s)
     try:
         offsets = admin.list_group_offsets(group).get(group, {})
         committed = {tp: meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
@@ -72,20 +66,24 @@ def partition_ends(
 ) -> dict[TopicPartition, int]:
     """Each partition's end offset (the offset its next record will get), exact on both
     brokers (see the module's note on Tansu)."""
-    try:
-        admin = KafkaAdminClient(
-            bootstrap_servers=bootstrap,
-            request_timeout_ms=int(timeout_s * 1000),
-            client_id="policywatch-lag",
-        )
-    except KafkaError as exc:
-        raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
+    admin = _admin(bootstrap, timeout_s)
     try:
         return _ends(admin, bootstrap, dict.fromkeys(partitions, 0))
     except KafkaError as exc:
         raise BrokerError(f"cannot read the end offsets at {bootstrap}: {exc}") from exc
     finally:
         admin.close()
+
+
+def _admin(bootstrap: str, timeout_s: float) -> KafkaAdminClient:
+    try:
+        return KafkaAdminClient(
+            bootstrap_servers=bootstrap,
+            request_timeout_ms=int(timeout_s * 1000),
+            client_id="policywatch-lag",
+        )
+    except KafkaError as exc:
+        raise BrokerError(f"cannot reach Kafka at {bootstrap}: {exc}") from exc
 
 
 def _ends(

@@ -21,13 +21,15 @@ from tests.waiting import wait_for
 P = Producer(name="test", version="1")
 
 
-def make_sink(broker: Broker, topics: TopicNames, warehouse: ChdbWarehouse) -> WarehouseSink:
+def make_sink(
+    broker: Broker, topics: TopicNames, warehouse: ChdbWarehouse, batch: int = 500
+) -> WarehouseSink:
     names = [topics.documents, topics.classified, topics.deadletter]
     return WarehouseSink(
         warehouse,
-        PartitionReader(broker.bootstrap, "test-sink", 500),
+        PartitionReader(broker.bootstrap, "test-sink", batch),
         describe_topics(broker.bootstrap, names),
-        SinkConfig(batch_size=500, batch_linger_ms=50),
+        SinkConfig(batch_size=batch, batch_linger_ms=50),
     )
 
 
@@ -135,19 +137,10 @@ def test_a_batch_read_ahead_and_not_written_is_read_again(
     assert publisher.publish(events).failed == 0
     publisher.close()
 
-    def small_batches() -> WarehouseSink:
-        names = [topics.documents, topics.classified, topics.deadletter]
-        return WarehouseSink(
-            fresh_database,
-            PartitionReader(broker.bootstrap, "test-sink", 20),
-            describe_topics(broker.bootstrap, names),
-            SinkConfig(batch_size=20, batch_linger_ms=50),
-        )
-
     def stored() -> int:
         return count(fresh_database, "SELECT sum(next_offset) AS n FROM sink_offsets FINAL")
 
-    first = small_batches()
+    first = make_sink(broker, topics, fresh_database, batch=20)
     thread = run_in_thread(first)
     wait_for(lambda: stored() > 0)
     first.stop()
@@ -156,7 +149,7 @@ def test_a_batch_read_ahead_and_not_written_is_read_again(
     assert 0 < stored() < total  # stopped with batches still unread or read ahead
     assert written == stored()  # what it wrote, and nothing it only held
 
-    second = small_batches()
+    second = make_sink(broker, topics, fresh_database, batch=20)
     thread = run_in_thread(second)
     wait_for(
         lambda: (
