@@ -110,6 +110,8 @@ class Stack:
         self.metrics_url = ""
         self._metrics: MetricsEndpoint | None = None
         self._stopping = threading.Event()
+        #: spooled documents still to re-publish (the start's sweep did not get through)
+        self._republish_pending = True
         self._monitor: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -132,7 +134,7 @@ class Stack:
             raise
         run = self.run_info()
         write_json_atomic(self.settings.run_file, run)
-        self._sweep_spool(republish=True)
+        self._sweep_or_retry()
         self._monitor = threading.Thread(target=self._watch, name="supervisor", daemon=True)
         self._monitor.start()
         return run
@@ -298,10 +300,17 @@ class Stack:
                 self._check_children()
             if time.monotonic() - last_sweep > SPOOL_SWEEP_S and not self.failed.is_set():
                 last_sweep = time.monotonic()
-                try:
-                    self._sweep_spool(republish=False)
-                except PolicywatchError as exc:
-                    log.warning("spool sweep failed, will retry: %s", exc)
+                self._sweep_or_retry()
+
+    def _sweep_or_retry(self) -> None:
+        """Sweep the spool; re-publish until one re-publishing sweep got through. A sweep
+        that fails (the warehouse restarting: a sink killed just as the stack came up)
+        is retried by the watch, and never stops the stack."""
+        try:
+            self._sweep_spool(republish=self._republish_pending)
+            self._republish_pending = False
+        except PolicywatchError as exc:
+            log.warning("spool sweep failed, will retry: %s", exc)
 
     def _check_children(self) -> None:
         broker = self.broker
