@@ -122,9 +122,13 @@ def write_rows(
             metrics.ROWS.labels(table).inc(len(table_rows))
 
 
+#: a batch's records and their rows, as the reader thread hands it to the writer
+Batch = tuple[list[Record], TableRows]
+
+
 def _next(
-    ahead: queue.Queue[tuple[list[Record], TableRows]],
-) -> tuple[list[Record], TableRows] | None:
+    ahead: queue.Queue[Batch],
+) -> Batch | None:
     try:
         return ahead.get(timeout=0.1)
     except queue.Empty:
@@ -182,7 +186,7 @@ class WarehouseSink:
                 delay = min(delay * 2, self._config.retry_max_s)
         self._reader.assign(positions)
         log.info("sink %s reading %s", self._config.consumer, sorted(self._topics))
-        ahead: queue.Queue[tuple[list[Record], TableRows]] = queue.Queue(maxsize=1)
+        ahead: queue.Queue[Batch] = queue.Queue(maxsize=1)
         failed: list[BaseException] = []
         reader = threading.Thread(
             target=self._read_ahead, args=(ahead, failed), name="sink-reader", daemon=True
@@ -201,7 +205,7 @@ class WarehouseSink:
 
     def _read_ahead(
         self,
-        ahead: queue.Queue[tuple[list[Record], TableRows]],
+        ahead: queue.Queue[Batch],
         failed: list[BaseException],
     ) -> None:
         """The reader thread: every use of the Kafka consumer (not thread-safe) is here."""
@@ -248,7 +252,7 @@ class WarehouseSink:
         self._write_with_retry(records, rows)
         return len(records)
 
-    def _read(self) -> tuple[list[Record], TableRows] | None:
+    def _read(self) -> Batch | None:
         """The next batch and its rows, or None (nothing to read, or Kafka unreachable)."""
         try:
             records = self._collect()

@@ -16,7 +16,7 @@ STALL_S = 300.0
 def wait_until_stored(settings: Settings, console: Console, stall_s: float = STALL_S) -> None:
     """Show what is left to classify and to store until both are done; exit 1 if neither
     shrinks for ``stall_s`` (Ctrl-C stops the waiting, not the work)."""
-    from ops.features.replay_progress import Backlog, Follower, backlog
+    from ops.features.replay_progress import Backlog, BacklogReader, Follower
     from ops.runtime.access import open_warehouse, resolve_bootstrap
 
     bootstrap = resolve_bootstrap(settings)
@@ -48,7 +48,7 @@ def wait_until_stored(settings: Settings, console: Console, stall_s: float = STA
                         left=f"{left:,} records left",
                     )
 
-            follower = Follower(lambda: backlog(settings, bootstrap, warehouse), stall_s)
+            follower = Follower(BacklogReader(settings, bootstrap, warehouse), stall_s)
             done = follower.follow(show)
     except KeyboardInterrupt:
         console.print("stopped waiting; the stack goes on with the work")

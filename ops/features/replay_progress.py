@@ -43,32 +43,44 @@ class Backlog:
         return self.classify == 0 and self.store == 0
 
 
-def backlog(settings: Settings, bootstrap: str, warehouse: Warehouse) -> Backlog:
-    """The records still to classify and still to store, now. A partition the workers
-    have committed nothing on counts from its start (they read from the earliest record),
-    so a stack that has not begun yet is not taken for one that is done."""
-    app_id = settings.streams.app_id
-    requests = story_requests_topic(WorkerConfig("", app_id=app_id))
-    documents, stories, classified = describe_topics(
-        bootstrap, [settings.topics.documents, requests, settings.topics.classified]
-    )
-    try:
-        lags = group_lag(bootstrap, app_id)
-    except BrokerError:  # the broker answered above: no coordinator yet, as for a group
-        lags = []  # that never committed (Kafka creates its offsets topic on first use)
-    committed = {(p.topic, p.partition): p.committed for p in lags}
-    stored = load_positions(warehouse, SINK_CONSUMER, classified.name, classified.topic_id)
-    ends = partition_ends(
-        bootstrap,
-        [TopicPartition(t.name, p) for t in (documents, stories, classified) for p in t.partitions],
-    )
-    classify = store = 0
-    for tp, end in ends.items():
-        if tp.topic == classified.name:
-            store += max(0, end - stored.get(tp.partition, 0))
-        else:
-            classify += max(0, end - committed.get((tp.topic, tp.partition), 0))
-    return Backlog(classify, store)
+class BacklogReader:
+    """Reads :class:`Backlog` again and again; the topics (ids, partitions) are described
+    once, since they do not change while one waits."""
+
+    def __init__(self, settings: Settings, bootstrap: str, warehouse: Warehouse) -> None:
+        self._bootstrap = bootstrap
+        self._warehouse = warehouse
+        self._group = settings.streams.app_id
+        requests = story_requests_topic(WorkerConfig("", app_id=self._group))
+        documents, stories, self._classified = describe_topics(
+            bootstrap, [settings.topics.documents, requests, settings.topics.classified]
+        )
+        self._partitions = [
+            TopicPartition(t.name, p)
+            for t in (documents, stories, self._classified)
+            for p in t.partitions
+        ]
+
+    def __call__(self) -> Backlog:
+        """The records still to classify and still to store, now. A partition the workers
+        have committed nothing on counts from its start (they read from the earliest
+        record), so a stack that has not begun yet is not taken for one that is done."""
+        try:
+            lags = group_lag(self._bootstrap, self._group)
+        except BrokerError:  # the broker answered above: no coordinator yet, as for a
+            lags = []  # group that never committed (Kafka creates its offsets topic on first use)
+        committed = {(p.topic, p.partition): p.committed for p in lags}
+        classified = self._classified
+        stored = load_positions(
+            self._warehouse, SINK_CONSUMER, classified.name, classified.topic_id
+        )
+        classify = store = 0
+        for tp, end in partition_ends(self._bootstrap, self._partitions).items():
+            if tp.topic == classified.name:
+                store += max(0, end - stored.get(tp.partition, 0))
+            else:
+                classify += max(0, end - committed.get((tp.topic, tp.partition), 0))
+        return Backlog(classify, store)
 
 
 @dataclass

@@ -8,7 +8,7 @@ import uuid
 from kafka import KafkaConsumer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
-from ops.features.replay_progress import SINK_CONSUMER, Backlog, backlog
+from ops.features.replay_progress import SINK_CONSUMER, Backlog, BacklogReader
 from ops.runtime.consumer_lag import partition_ends
 from ops.runtime.topics import ensure_topics
 from ops.settings import load_settings
@@ -36,8 +36,9 @@ def test_the_backlogs_count_from_the_start_until_the_group_commits_and_the_sink_
     assert publisher.publish(sent).failed == 0
     publisher.close()
 
+    backlog = BacklogReader(settings, broker.bootstrap, fresh_database)
     # nothing committed, nothing stored: a stack that has not begun is not done
-    assert backlog(settings, broker.bootstrap, fresh_database) == Backlog(6, 3)
+    assert backlog() == Backlog(6, 3)
 
     read = [
         TopicPartition(t.name, p)
@@ -52,7 +53,7 @@ def test_the_backlogs_count_from_the_start_until_the_group_commits_and_the_sink_
         group.commit({tp: OffsetAndMetadata(end, "", -1) for tp, end in ends.items()})
     finally:
         group.close(autocommit=False)
-    assert backlog(settings, broker.bootstrap, fresh_database) == Backlog(0, 3)
+    assert backlog() == Backlog(0, 3)
 
     [classified] = describe_topics(broker.bootstrap, [topics.classified])
     tps = [TopicPartition(classified.name, p) for p in classified.partitions]
@@ -63,10 +64,10 @@ def test_the_backlogs_count_from_the_start_until_the_group_commits_and_the_sink_
         SINK_CONSUMER,
         [(classified.name, classified.topic_id, tp.partition, end) for tp, end in rest],
     )
-    assert backlog(settings, broker.bootstrap, fresh_database) == Backlog(0, first[1])
+    assert backlog() == Backlog(0, first[1])
     save_positions(
         fresh_database,
         SINK_CONSUMER,
         [(classified.name, classified.topic_id, first[0].partition, first[1])],
     )
-    assert backlog(settings, broker.bootstrap, fresh_database).done
+    assert backlog().done
