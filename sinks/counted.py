@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sinks.warehouse.base import Warehouse
+from sinks.warehouse.base import ColumnRows, Warehouse
 
 Row = dict[str, Any]
 Key = tuple[str, ...]
@@ -111,17 +111,17 @@ def _counted(
     return out
 
 
-def change_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> dict[str, list[Row]]:
+def change_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> dict[str, ColumnRows]:
     """Rows per change table for a batch's classification rows (as sinks.projection makes
     them); documents already counted at this classification or a newer one get none."""
     newest = newest_per_document(classifications)
     if not newest:
         return {}
     documents = sorted(newest)
-    out: dict[str, list[Row]] = {}
+    out: dict[str, ColumnRows] = {}
     for table in TABLES:
         counted = _counted(warehouse, table, documents)
-        rows: list[Row] = []
+        rows = ColumnRows(("document_id", "classified_at", "event_id", "sign", *table.columns))
         for document_id in documents:
             row = newest[document_id]
             state = counted.get(document_id)
@@ -129,16 +129,11 @@ def change_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> dict[st
                 continue  # counted already, at this classification or a newer one
             old = {k for k, n in state.keys.items() if n > 0} if state else set()
             new = set(table.keys_of(row))
-            head = {
-                "document_id": document_id,
-                "classified_at": row["classified_at"],
-                "event_id": row["event_id"],
-            }
-            marker = dict(zip(table.columns, _marker_key(table, row), strict=True))
-            rows.append(head | marker | {"sign": 0})
+            head = (document_id, row["classified_at"], row["event_id"])
+            rows.append((*head, 0, *_marker_key(table, row)))
             for sign, keys in ((-1, old - new), (1, new - old)):
                 for key in sorted(keys):
-                    rows.append(head | dict(zip(table.columns, key, strict=True)) | {"sign": sign})
+                    rows.append((*head, sign, *key))
         if rows:
             out[table.name] = rows
     return out

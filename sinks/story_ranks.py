@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sinks.counted import newest_per_document
-from sinks.warehouse.base import Warehouse
+from sinks.warehouse.base import ColumnRows, Warehouse, query_columns
 
 TABLE = "story_ranks"
 Row = dict[str, Any]
@@ -32,6 +32,8 @@ COLUMNS = (
     "title, title_document, first_seen, last_seen, documents, sources, languages, official, "
     "first_dated"
 )
+
+VALUES = tuple(c.strip() for c in COLUMNS.split(","))
 
 #: ``first_dated`` of a story no member dates (what ``arrayMin`` of no times gives)
 NEVER = "1970-01-01 00:00:00.000"
@@ -85,27 +87,42 @@ def _summaries(
     documents of the batch being written to their newest (classified_at, version): they
     count as if written already, since the batch's story rows are written before its
     classification rows, which mark its documents as held."""
-    members = warehouse.query(_MEMBERS, params={"stories": list(stories)})
-    documents = sorted({str(r["document_id"]) for r in members})
+    members = query_columns(warehouse, _MEMBERS, params={"stories": list(stories)})
+    documents = sorted(set(members["document_id"]))
     latest: dict[str, tuple[str, str]] = dict(batch)
     if documents:
-        for row in warehouse.query(_VERSIONS, params={"documents": documents}):
-            seen = (str(row["classified_at"]), str(row["version"]))
-            held = latest.get(str(row["document_id"]))
-            if held is None or seen > held:
-                latest[str(row["document_id"])] = seen
+        versions = query_columns(warehouse, _VERSIONS, params={"documents": documents})
+        for document, classified, version in zip(
+            versions["document_id"], versions["classified_at"], versions["version"], strict=True
+        ):
+            held = latest.get(document)
+            if held is None or (classified, version) > held:
+                latest[document] = (classified, version)
     by_story: dict[str, dict[str, _Member]] = {}
-    for row in members:
-        document = str(row["document_id"])
+    for story_id, document, version, title, source, kind, language, labels, occurred, dated in zip(
+        members["story_id"],
+        members["document_id"],
+        members["version"],
+        members["title"],
+        members["source_id"],
+        members["source_kind"],
+        members["language"],
+        members["labels"],
+        members["occurred_at"],
+        members["dated"],
+        strict=True,
+    ):
         newest = latest.get(document)
-        if newest is None or newest[1] != row["version"]:
+        if newest is None or newest[1] != version:
             continue  # a member's row under an older classifier (or no classification yet)
-        story = by_story.setdefault(str(row["story_id"]), {})
+        story = by_story.setdefault(story_id, {})
         member = story.get(document)
         if member is None:
-            story[document] = _Member.of(document, row)
+            story[document] = _Member(
+                document, title, source, kind, language, labels, set(labels), occurred, bool(dated)
+            )
         else:
-            member.add(row)
+            member.add(labels, occurred, bool(dated))
     return {story: _summary(list(found.values())) for story, found in by_story.items()}
 
 
@@ -123,26 +140,11 @@ class _Member:
     occurred: str
     dated: bool
 
-    @classmethod
-    def of(cls, document: str, row: Row) -> _Member:
-        labels = list(row["labels"])
-        return cls(
-            document=document,
-            title=str(row["title"]),
-            source=str(row["source_id"]),
-            kind=str(row["source_kind"]),
-            language=str(row["language"]),
-            labels=labels,
-            label_set=set(labels),
-            occurred=str(row["occurred_at"]),
-            dated=bool(row["dated"]),
-        )
-
-    def add(self, row: Row) -> None:
+    def add(self, labels: list[str], occurred: str, dated: bool) -> None:
         """Another row of the member: its labels join the set, its time the earliest."""
-        self.label_set.update(row["labels"])
-        self.occurred = min(self.occurred, str(row["occurred_at"]))
-        self.dated = self.dated or bool(row["dated"])
+        self.label_set.update(labels)
+        self.occurred = min(self.occurred, occurred)
+        self.dated = self.dated or dated
 
 
 def _summary(members: list[_Member]) -> Row:
@@ -191,12 +193,13 @@ def touched_stories(warehouse: Warehouse, classifications: Sequence[Row]) -> lis
     return sorted(named)
 
 
-def story_rank_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> list[Row]:
+def story_rank_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> ColumnRows:
     """The ``story_ranks`` rows that bring the stories the batch touches up to date; none
     when they are already (a replay, a retry, a classification that changes no story)."""
+    rows = ColumnRows(("story_id", "state", "sign", *VALUES))
     stories = touched_stories(warehouse, classifications)
     if not stories:
-        return []
+        return rows
     batch = {
         document: (str(row["classified_at"]), str(row["classifier_version"]))
         for document, row in newest_per_document(classifications).items()
@@ -205,17 +208,17 @@ def story_rank_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> lis
     live = _live(warehouse.query(_ROWS, params={"stories": stories}))
     written = time.time_ns()  # a new row's state differs from every earlier one's
     kept: set[str] = set()  # stories whose live row already says what the fresh one does
-    rows: list[Row] = []
     for row in sorted(live, key=_key):
         story = str(row["story_id"])
         new = wanted.get(story)
         if new is not None and story not in kept and _content(new) == _content(row):
             kept.add(story)
             continue
-        rows.append(row | {"sign": -1})
+        rows.append((row["story_id"], row["state"], -1, *(row[c] for c in VALUES)))
     for story, new in sorted(wanted.items()):
         if story not in kept:
-            rows.append({"story_id": story, "state": _state(story, new, written), "sign": 1} | new)
+            state = _state(story, new, written)
+            rows.append((story, state, 1, *(new[c] for c in VALUES)))
     return rows
 
 

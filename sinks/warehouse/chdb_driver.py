@@ -9,16 +9,16 @@ served beside it (``sinks.warehouse.endpoint.server``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from schemas.errors import WarehouseError
 from sinks.warehouse.base import (
     Params,
+    Rows,
     Settings,
+    encoded,
     insert_settings,
-    json_each_row,
     parse_json_each_row,
 )
 from sinks.warehouse.chdb_engine import ChdbEngine
@@ -108,15 +108,16 @@ class ChdbWarehouse:
     def insert_rows(
         self,
         table: str,
-        rows: Sequence[Mapping[str, Any]],
+        rows: Rows,
         *,
         dedup_token: str | None = None,
     ) -> None:
         if not rows:
             return
         settings = _settings_clause({**insert_settings(dedup_token), "priority": WRITE_PRIORITY})
-        sql = f"INSERT INTO {self._qualified(table)}{settings} FORMAT JSONEachRow\n"
-        self._run(sql + json_each_row(rows).decode("utf-8"), "TabSeparated", None)
+        fmt, data = encoded(rows)
+        sql = f"INSERT INTO {self._qualified(table)}{settings} FORMAT {fmt}\n"
+        self._run(sql + data.decode("utf-8"), "TabSeparated", None)
 
     def _qualified(self, table: str) -> str:
         return table if "." in table else f"{self._database}.{table}"

@@ -6,12 +6,11 @@ processes other than the one holding chDB read it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from schemas.errors import WarehouseError
-from sinks.warehouse.base import Params, Settings, insert_settings, json_each_row
+from sinks.warehouse.base import Params, Rows, Settings, encoded, insert_settings
 
 
 def _map_error(exc: Exception, what: str) -> WarehouseError:
@@ -99,18 +98,16 @@ class ClickhouseWarehouse:
     def insert_rows(
         self,
         table: str,
-        rows: Sequence[Mapping[str, Any]],
+        rows: Rows,
         *,
         dedup_token: str | None = None,
     ) -> None:
         if not rows:
             return
+        fmt, data = encoded(rows)
         try:
             self._client.raw_insert(
-                table,
-                insert_block=json_each_row(rows),
-                settings=insert_settings(dedup_token),
-                fmt="JSONEachRow",
+                table, insert_block=data, settings=insert_settings(dedup_token), fmt=fmt
             )
         except Exception as exc:
             raise _map_error(exc, f"insert into {table}") from exc

@@ -23,7 +23,7 @@ from schemas.envelope import Producer
 from schemas.errors import WarehouseError
 from schemas.topics import TopicNames
 from sinks.consumer import PartitionReader, describe_topics
-from sinks.warehouse.base import Warehouse
+from sinks.warehouse.base import ColumnRows, Warehouse, query_columns
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
 from sinks.warehouse.endpoint.server import EndpointUser, WarehouseHttpServer
@@ -89,6 +89,45 @@ def test_statements_queries_and_parameters(warehouse: Warehouse) -> None:
     raw = warehouse.query_raw("SELECT id FROM t WHERE n = 0 ORDER BY id", fmt="TabSeparated")
     assert raw == b"k0\nk0\n"
     assert warehouse.query("SELECT 1 AS x", settings={"max_threads": 1}) == [{"x": 1}]
+
+
+def test_rows_by_column_insert_and_read_back_alike(warehouse: Warehouse) -> None:
+    """The sink's derived rows go in as JSONColumns and its read-backs come out by column:
+    the values a JSONEachRow insert stores, awkward texts and 64-bit integers included."""
+    warehouse.command(
+        "CREATE TABLE c (id String, state UInt64, sign Int8, at DateTime64(3, 'UTC'), "
+        "day Date, tags Array(String)) ENGINE = MergeTree ORDER BY id"
+    )
+    awkward = ['quote " and \\ back', "tab\tand\nnewline", "日本語 ✓", ""]
+    rows = ColumnRows(("id", "state", "sign", "at", "day", "tags"))
+    for i, text in enumerate(awkward):
+        rows.append(
+            (
+                text,
+                2**64 - 1 - i,
+                -1 if i % 2 else 1,
+                "2026-01-02 03:04:05.678",
+                "2026-01-02",
+                [text, "x"],
+            )
+        )
+    warehouse.insert_rows("c", rows)
+    warehouse.insert_rows("c", rows.dicts()[:1])  # the same first row, as JSONEachRow
+    got = query_columns(
+        warehouse,
+        "SELECT id, toString(state) AS state, sign, toString(at) AS at, "
+        "toString(day) AS day, tags FROM c ORDER BY state DESC, id",
+    )
+    assert got["id"] == [awkward[0], awkward[0], *awkward[1:]]
+    assert got["state"] == [str(2**64 - 1)] * 2 + [str(2**64 - 1 - i) for i in range(1, 4)]
+    assert got["sign"] == [1, 1, -1, 1, -1]
+    assert set(got["at"]) == {"2026-01-02 03:04:05.678"} and set(got["day"]) == {"2026-01-02"}
+    assert got["tags"] == [[t, "x"] for t in got["id"]]
+    assert query_columns(warehouse, "SELECT id FROM c WHERE sign > 5") == {"id": []}
+    with pytest.raises(ValueError):  # a row of the wrong width is refused, not shifted
+        bad = ColumnRows(("id", "state"))
+        bad.append(("only one value",))
+        warehouse.insert_rows("c", bad)
 
 
 def test_errors_carry_clickhouses_message(warehouse: Warehouse) -> None:
