@@ -8,7 +8,8 @@ key in ``label_changes`` and ``co_mention_changes``, and one live row per story 
 ``story_ranks``, with the churn the sink leaves before merges: the newest 10,000 stories
 also hold the row they had before their last report, and its cancel row. Each query pair
 answers the same question; the baseline is the cheapest raw form (``count()``, not a
-distinct count) on the rows themselves. The stories' rows time the ``story_summaries``
+distinct count) on the rows themselves, except for the actor dashboard's table, whose
+baseline is the query it ran before (distinct documents over ``latest_mentions``). The stories' rows time the ``story_summaries``
 view over every story and the stories dashboard's list (``story_summaries_between`` over
 the last 30 days of the data), against the raw GROUP BY of the stories table.
 """
@@ -161,6 +162,22 @@ QUERIES: dict[str, tuple[str, str]] = {
         "GROUP BY label_id HAVING n > 0 ORDER BY n DESC, label_id LIMIT 20",
         "SELECT label_id, count() AS n FROM mentions WHERE label_type = 'actor' "
         "GROUP BY label_id ORDER BY n DESC, label_id LIMIT 20",
+    ),
+    # the actor dashboard's table: counts from the change tables, each listed actor's name,
+    # role, country and last mention from its mentions (before: all from latest_mentions)
+    "actor table (dashboard)": (
+        "SELECT actor, name, role, country, documents, last_seen FROM ("
+        "SELECT label_id AS actor, sum(sign) AS documents FROM label_changes "
+        "WHERE label_type = 'actor' GROUP BY actor HAVING documents > 0 "
+        "ORDER BY documents DESC, actor LIMIT 50) AS counted LEFT JOIN ("
+        "SELECT label_id AS actor, any(label_name) AS name, "
+        "argMaxIf(role, occurred_at, role != '') AS role, any(country) AS country, "
+        "max(occurred_at) AS last_seen FROM mentions WHERE label_type = 'actor' "
+        "GROUP BY actor) AS seen USING actor ORDER BY documents DESC, actor",
+        "SELECT label_id AS actor, any(label_name) AS name, anyLast(role) AS role, "
+        "any(country) AS country, uniqExact(document_id) AS documents, "
+        "max(occurred_at) AS last_seen FROM latest_mentions WHERE label_type = 'actor' "
+        "GROUP BY label_id ORDER BY documents DESC, actor LIMIT 50",
     ),
     "co-mentions (top pairs)": (
         "SELECT initiative, actor, sum(sign) AS n FROM co_mention_changes "

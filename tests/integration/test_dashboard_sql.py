@@ -287,3 +287,95 @@ def test_the_stories_panels_count_each_story_once_by_its_first_dated_report(
     assert "story-undated" in {r["story_id"] for r in stories}
     assert total("all") == len(stories)
     assert 0 < total("dated") == len(stories) - 1
+
+
+# The counts of the panels that read the change tables, by their definition: each
+# document's latest classification (newest classified_at, then event id), from the
+# classifications themselves. {labels} is "initiatives" or "actors", {variable} its variable.
+BY_LATEST_CLASSIFICATION = """
+    SELECT label, count() AS documents
+    FROM
+    (
+        SELECT argMax(tuple(initiatives, actors, occurred_at, date_source),
+                      tuple(classified_at, event_id)) AS latest
+        FROM classifications
+        GROUP BY document_id
+    )
+    ARRAY JOIN arrayDistinct(if('{labels}' = 'initiatives', latest.1, latest.2)) AS label
+    WHERE (latest.4 != 'observed' OR '${{dates}}' = 'all')
+      AND label IN (${{{variable}:singlequote}}) AND $__timeFilter(latest.3)
+    GROUP BY label
+"""
+# panel title -> (which labels, the columns holding each label and its documents, how many
+# it lists: the most documents first, then by label)
+CHANGE_TABLE_PANELS = {
+    "Most-mentioned initiatives": ("initiatives", "initiative", "documents", 20),
+    "Initiatives mentioned": ("initiatives", None, None, 0),
+    "Top actors": ("actors", "actor", "documents", 50),
+}
+
+
+@pytest.mark.parametrize("dates", ["all", "dated"])
+def test_panels_on_the_change_tables_answer_as_the_latest_mentions_did(
+    chdb_dir: Path, variable_values: dict[str, dict[str, list[str]]], dates: str
+) -> None:
+    """Re-classified documents included: one drops an actor and changes initiative, one
+    stops being relevant, so the old counts must be taken back."""
+    warehouse = ChdbWarehouse(chdb_dir, database="dash_" + uuid.uuid4().hex[:10])
+    load_fixture(warehouse)
+    published = datetime(2026, 4, 7, 9, 30, tzinfo=UTC)
+    first, second = TableRows(), TableRows()
+    for doc in ("d-moved", "d-dropped"):
+        first.add_record(
+            encode(
+                classified(
+                    doc,
+                    published=published,
+                    initiatives=("quad", "in-jp.critical-minerals-jwg"),
+                    actors=("jp.toshimitsu-motegi", "in.s-jaishankar"),
+                )
+            )
+        )
+    second.add_record(
+        encode(
+            classified(
+                "d-moved",
+                published=published,
+                initiatives=("in-jp.critical-minerals-jwg",),
+                actors=("in.s-jaishankar",),
+                classifier_version="c2",
+            )
+        )
+    )
+    second.add_record(
+        encode(
+            classified("d-dropped", published=published, relevant=False, classifier_version="c2")
+        )
+    )
+    write_rows(warehouse, first)
+    write_rows(warehouse, second)
+    checked = 0
+    for q in SQL_QUERIES:
+        shape = CHANGE_TABLE_PANELS.get(q.panel.get("title", ""))
+        if shape is None:
+            continue
+        labels, label_column, count_column, limit = shape
+        values = {**variable_values[q.dashboard], "dates": [dates]}
+        variable = "initiative" if labels == "initiatives" else "actor"
+        added = ("quad", "in-jp.critical-minerals-jwg", "jp.toshimitsu-motegi", "in.s-jaishankar")
+        values[variable] = sorted({*values[variable], *added})
+        reference = BY_LATEST_CLASSIFICATION.format(labels=labels, variable=variable)
+        expected = {
+            r["label"]: int(r["documents"])
+            for r in run(warehouse, expand_sql(reference, values))["data"]
+        }
+        fast = run(warehouse, expand_sql(q.target["rawSql"], values))["data"]
+        assert expected and fast, q.where
+        if label_column is None:  # a count of the labels with documents
+            assert [int(v) for v in fast[0].values()] == [len(expected)], q.where
+        else:
+            listed = [(r[label_column], int(r[count_column])) for r in fast]
+            ranked = sorted(expected.items(), key=lambda item: (-item[1], item[0]))
+            assert listed == ranked[:limit], q.where
+        checked += 1
+    assert checked == len(CHANGE_TABLE_PANELS)
