@@ -10,18 +10,19 @@ import difflib
 from dataclasses import dataclass
 
 from schemas.errors import ConfigError
+from sinks.read_model.latest_versions import latest_versions_of
 from sinks.warehouse.base import Warehouse
 
 _SUMMARY = """
 SELECT key, name, variants, first_seen, documents, sources, parties, actors, evidence
 FROM new_initiatives WHERE key = {key:String}
 """
-_SPELLINGS = """
+_SPELLINGS = f"""
 SELECT c.language AS language, c.name AS name, uniqExact(c.document_id) AS documents
 FROM initiative_candidates AS c
-INNER JOIN latest_classifications AS l
+INNER JOIN {latest_versions_of("initiative_candidates")} AS l
     ON l.document_id = c.document_id AND l.classifier_version = c.classifier_version
-WHERE c.key = {key:String}
+WHERE c.key = {{key:String}}
 GROUP BY language, name
 ORDER BY language, documents DESC, name
 """

@@ -16,9 +16,10 @@ from typing import Any
 
 import orjson
 
+from sinks.read_model.latest_versions import latest_versions_of
 from sinks.warehouse.base import Warehouse
 
-_COMMITMENTS_SQL = """
+_COMMITMENTS_SQL = f"""
 SELECT c.initiative AS initiative, c.candidate AS candidate, c.due_from AS due_from,
        c.due_to AS due_to, c.due_text AS due_text,
        argMin(c.document_id, c.occurred_at) AS document_id,
@@ -30,13 +31,15 @@ SELECT c.initiative AS initiative, c.candidate AS candidate, c.due_from AS due_f
        groupUniqArrayArray(k.countries) AS countries,
        any(c.source_kind) AS source_kind
 FROM commitments AS c
-INNER JOIN latest_classifications AS l
+INNER JOIN {latest_versions_of("commitments")} AS l
     ON l.document_id = c.document_id AND l.classifier_version = c.classifier_version
 LEFT JOIN (SELECT document_id, classifier_version, any(actors) AS actors,
                   any(countries) AS countries
-           FROM classifications GROUP BY document_id, classifier_version) AS k
+           FROM classifications
+           WHERE document_id IN (SELECT document_id FROM commitments)
+           GROUP BY document_id, classifier_version) AS k
     ON k.document_id = c.document_id AND k.classifier_version = c.classifier_version
-WHERE c.due_to >= {oldest:Date} AND c.due_from <= {newest:Date}
+WHERE c.due_to >= {{oldest:Date}} AND c.due_from <= {{newest:Date}}
 GROUP BY initiative, candidate, due_from, due_to, due_text
 ORDER BY due_to, initiative, candidate
 """
@@ -49,7 +52,7 @@ WHERE due_to >= {oldest:Date} AND due_from <= {newest:Date}
 _OCCURRENCES_SQL = f"""
 SELECT o.subject AS subject, o.document_id AS document_id, o.happened_on AS happened_on
 FROM occurrences AS o
-INNER JOIN latest_classifications AS l
+INNER JOIN {latest_versions_of("occurrences")} AS l
     ON l.document_id = o.document_id AND l.classifier_version = o.classifier_version
 WHERE o.happened_on >= {{oldest:Date}} AND o.subject != '' AND o.subject IN ({_SUBJECTS})
 """
@@ -62,7 +65,7 @@ GROUP BY label_id
 UNION ALL
 SELECT c.key AS subject, toDate(max(c.occurred_at)) AS last_mention
 FROM initiative_candidates AS c
-INNER JOIN latest_classifications AS l
+INNER JOIN {latest_versions_of("initiative_candidates")} AS l
     ON l.document_id = c.document_id AND l.classifier_version = c.classifier_version
 WHERE c.key IN ({_SUBJECTS})
 GROUP BY c.key
