@@ -9,9 +9,10 @@ key in ``label_changes`` and ``co_mention_changes``, and one live row per story 
 also hold the row they had before their last report, and its cancel row. Each query pair
 answers the same question; the baseline is the cheapest raw form (``count()``, not a
 distinct count) on the rows themselves, except for the actor dashboard's table, whose
-baseline is the query it ran before (distinct documents over ``latest_mentions``). The stories' rows time the ``story_summaries``
-view over every story and the stories dashboard's list (``story_summaries_between`` over
-the last 30 days of the data), against the raw GROUP BY of the stories table.
+baseline is the query it ran before (distinct documents over ``latest_mentions``). The
+stories' rows time the ``story_summaries`` view over every story and the stories
+dashboard's list (``story_summaries_between`` over the last 30 days of the data), against
+the raw GROUP BY of the stories table.
 """
 
 from __future__ import annotations
