@@ -197,8 +197,8 @@ def markdown(r: dict[str, Any]) -> str:
         "| measure | policywatch | baseline (same run) | ratio / goal |",
         "|---|---|---|---|",
         f"| sink rows/s ({s['events']:,} classified events, {s['rows']:,} rows, from Kafka, "
-        "with the additive counts and the stories' rows read back per batch, the next batch "
-        "decoded while one is written) "
+        "with the additive counts and the stories' rows read back per batch and sent by "
+        "column, the next batch decoded while one is written) "
         f"| {s['sink_rows_per_s']:,.0f} "
         f"| raw JSONEachRow insert (median of 3) {s['raw_rows_per_s']:,.0f} "
         f"| {s['ratio']:.2f}x (goal ≥ 0.5x) |",
@@ -216,7 +216,9 @@ def markdown(r: dict[str, Any]) -> str:
         "stories' replaced rows and their cancel rows not yet merged), the most widely reported "
         "first and the latest first among equals; raw: `count()` "
         "(stories: `count()`, `uniqExact(source_id)`) over the mentions, classifications or "
-        "stories themselves. "
+        "stories themselves; the actor dashboard's table: the counts from the change tables "
+        "with each listed actor's name, role, country and last mention from its mentions, "
+        "against the query it ran before (`uniqExact` over `latest_mentions`). "
         "Synthetic data generated inside chDB (bench/aggregates.py); p50 of "
         f"{r['repeat']} runs each, fewer where a query is slow (the runs column).",
         "",
