@@ -228,7 +228,7 @@ def _live(rows: Sequence[Row]) -> list[Row]:
     live: dict[tuple[str, str], Row] = {}
     for row in rows:
         if int(row["sign"]) > 0 and _key(row) not in cancelled:
-            live.setdefault(_key(row), {k: v for k, v in row.items() if k != "sign"})
+            live.setdefault(_key(row), row)
     return list(live.values())
 
 

@@ -16,16 +16,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from rich.progress import MofNCompleteColumn, TextColumn
 
-from ops.cli.output import print_rows, stderr_console, stdout_console
+from ops.cli.output import print_rows, progress_with_time_left, stderr_console, stdout_console
 from ops.cli.wait_stored import wait_until_stored
 from ops.logging import configure_logging
 from ops.settings import Settings, load_settings, masked
@@ -229,16 +222,11 @@ def ingest(
     started = time.monotonic()
     total_bytes = sum(file_size(f) for f in files)
     try:
-        with Progress(
-            TextColumn("[bold]ingest"),
-            BarColumn(),
+        with progress_with_time_left(
+            err_console,
+            "[bold]ingest",
             TextColumn("{task.fields[records]}"),
             TextColumn("{task.fields[rate]}"),
-            TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
-            console=err_console,
-            transient=True,
         ) as progress:
             # the bar and the time left follow the bytes read; the count, what is sent
             task = progress.add_task("ingest", total=total_bytes or None, records="", rate="")
@@ -344,16 +332,7 @@ def replay(
     )
     try:
         total = count_documents(warehouse, selection)
-        with Progress(
-            TextColumn("[bold]replay"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
-            console=err_console,
-            transient=True,
-        ) as progress:
+        with progress_with_time_left(err_console, "[bold]replay", MofNCompleteColumn()) as progress:
             task = progress.add_task("replay", total=total)
             sent = replay_documents(
                 warehouse,

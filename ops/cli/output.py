@@ -15,6 +15,14 @@ from enum import StrEnum
 from typing import Any
 
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -72,3 +80,18 @@ def print_rows(
             # Text, not markup: a value such as "[/]" is data to show, not a style to apply
             table.add_row(*(Text("" if v is None else str(v)) for v in row.values()))
     (console or stdout_console()).print(table)
+
+
+def progress_with_time_left(console: Console, label: str, *middle: ProgressColumn) -> Progress:
+    """The display of a long command (ingest, replay, ``--wait``): its label, a bar, the
+    ``middle`` columns, the time spent and the time left; gone once done."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        *middle,
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )

@@ -6,8 +6,9 @@ import time
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import TextColumn
 
+from ops.cli.output import progress_with_time_left
 from ops.settings import Settings
 
 STALL_S = 300.0
@@ -23,15 +24,8 @@ def wait_until_stored(settings: Settings, console: Console, stall_s: float = STA
     warehouse = open_warehouse(settings)
     started = time.monotonic()
     try:
-        with Progress(
-            TextColumn("[bold]{task.description:>8}"),
-            BarColumn(),
-            TextColumn("{task.fields[left]}"),
-            TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
-            console=console,
-            transient=True,
+        with progress_with_time_left(
+            console, "[bold]{task.description:>8}", TextColumn("{task.fields[left]}")
         ) as progress:
             tasks = {
                 name: progress.add_task(name, total=None, left="") for name in ("classify", "store")

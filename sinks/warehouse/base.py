@@ -89,10 +89,6 @@ class ColumnRows:
     def __len__(self) -> int:
         return len(self.values)
 
-    def dicts(self) -> list[dict[str, Any]]:
-        """The rows as dicts (for reading them in tests and logs)."""
-        return [dict(zip(self.columns, row, strict=True)) for row in self.values]
-
     def json(self) -> bytes:
         by_column = zip(*self.values, strict=True) if self.values else ((),) * len(self.columns)
         return orjson.dumps(
