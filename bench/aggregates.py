@@ -1,15 +1,17 @@
 """The fast counts against a raw GROUP BY, over synthetic mentions generated inside chDB.
 
-For ``mentions`` mentions (4 per document: 2 initiatives and 2 actors of 60 each, a
-document every 13 s from 2025-01-01, 20 sources, 3 documents per story) the tables
-the sink writes are filled as the sink would fill them: ``mentions``,
-``classifications`` and ``stories`` rows, and one marker and one +1 row per counted
-key in ``label_changes`` and ``co_mention_changes``, and one live row per story in
+For ``mentions`` mentions (4 per document: 2 initiatives and 2 actors of 60 each, an
+actor speaking for one of 4 countries, a document every 13 s from 2025-01-01, 20 sources,
+one document in ten not relevant, 3 documents per story) the tables the sink writes are
+filled as the sink would fill them: ``mentions``, ``classifications`` and ``stories``
+rows, and one marker and one +1 row per counted key in ``label_changes`` (labels, actors'
+countries, source, relevant source) and ``co_mention_changes``, and one live row per story in
 ``story_ranks``, with the churn the sink leaves before merges: the newest 10,000 stories
 also hold the row they had before their last report, and its cancel row. Each query pair
 answers the same question; the baseline is the cheapest raw form (``count()``, not a
-distinct count) on the rows themselves, except for the actor dashboard's table, whose
-baseline is the query it ran before (distinct documents over ``latest_mentions``). The
+distinct count) on the rows themselves, except for the dashboards' panels (the actor
+table, actors by country, relevance by source), whose baseline is the query the panel ran
+before (distinct documents over ``latest_mentions`` or the classifications). The
 stories' rows time the ``story_summaries`` view over every story and the stories
 dashboard's list (``story_summaries_between`` over the last 30 days of the data), against
 the raw GROUP BY of the stories table.
@@ -40,6 +42,20 @@ def _label(n: str) -> str:
     )
 
 
+def _country(label: str) -> str:
+    """The country an actor speaks for (SQL): one of four, by its number."""
+    return f"['IN', 'JP', 'US', 'AU'][toUInt32(substring({label}, 2)) % 4 + 1]"
+
+
+def _source(doc: str) -> str:
+    return f"concat('s', toString(({doc}) % 20))"
+
+
+def _relevant(doc: str) -> str:
+    """One document in ten matched nothing the taxonomy names (SQL, 0 or 1)."""
+    return f"toUInt8(({doc}) % 10 != 0)"
+
+
 def _when(doc: str) -> str:
     return f"{_T0} + toIntervalSecond({doc} * 13)"
 
@@ -61,19 +77,28 @@ def load(warehouse: ChdbWarehouse, mentions: int) -> float:
         "source_id, source_kind, story_id) "
         f"SELECT {_when('intDiv(number, 4)')}, concat('q', toString(intDiv(number, 4))), 'r1', "
         f"'c1', if(number % 4 < 2, 'initiative', 'actor'), {_label('number')}, 'name', '', "
-        "'JP', 0.9, 1, concat('s', toString(intDiv(number, 4) % 20)), 'news', "
+        f"if(number % 4 < 2, '', {_country(_label('number'))}), 0.9, 1, "
+        f"{_source('intDiv(number, 4)')}, 'news', "
         "concat('st', toString(intDiv(number, 12))) FROM numbers({lo}, {count})",
         mentions,
     )
     _insert(
         warehouse,
-        "INSERT INTO label_changes SELECT concat('q', toString(intDiv(number, 5))), "
-        f"{_T0}, 'e', if(number % 5 = 4, 0, 1), toDate({_when('intDiv(number, 5)')}), "
-        f"toStartOfHour({_when('intDiv(number, 5)')}), "
-        "if(number % 5 = 4, '', if(number % 5 < 2, 'initiative', 'actor')), "
-        f"if(number % 5 = 4, '', {_label('intDiv(number, 5) * 4 + number % 5')}), "
-        "'news', 'record' FROM numbers({lo}, {count})",
-        docs * 5,
+        "INSERT INTO label_changes (document_id, classified_at, event_id, sign, day, hour, "
+        "label_type, label_id, country, source_kind, date_source) "
+        f"SELECT concat('q', toString(number)), {_T0}, 'e', if(k.1 = '', 0, 1), "
+        f"toDate({_when('number')}), toStartOfHour({_when('number')}), k.1, k.2, k.3, "
+        "'news', 'record' FROM numbers({lo}, {count}) ARRAY JOIN arrayConcat("
+        "[tuple('', '', ''), "
+        f"tuple('initiative', {_label('number * 4')}, ''), "
+        f"tuple('initiative', {_label('number * 4 + 1')}, ''), "
+        f"tuple('actor', {_label('number * 4 + 2')}, {_country(_label('number * 4 + 2'))}), "
+        f"tuple('actor', {_label('number * 4 + 3')}, {_country(_label('number * 4 + 3'))}), "
+        f"tuple('source', {_source('number')}, '')], "
+        f"if({_relevant('number')}, [tuple('relevant_source', {_source('number')}, '')], []), "
+        "arrayMap(c -> tuple('actor_country', c, c), arrayDistinct(["
+        f"{_country(_label('number * 4 + 2'))}, {_country(_label('number * 4 + 3'))}]))) AS k",
+        docs,
     )
     pairs = (
         "arrayFlatten(arrayMap(i -> arrayMap(a -> tuple(i, a), "
@@ -87,7 +112,7 @@ def load(warehouse: ChdbWarehouse, mentions: int) -> float:
         "classified_at, relevant, story_id, countries, initiatives, actors, labels, "
         "commitments, truncated, date_source) "
         "SELECT concat('q', toString(number)), 'r1', 'c1', 't1', 'e', "
-        f"concat('s', toString(number % 20)), 'news', {_when('number')}, {_T0}, {_T0}, 1, "
+        f"{_source('number')}, 'news', {_when('number')}, {_T0}, {_T0}, {_relevant('number')}, "
         f"concat('st', toString(intDiv(number, 3))), ['JP'], "
         f"[{_label('number * 4')}, {_label('number * 4 + 1')}], "
         f"[{_label('number * 4 + 2')}, {_label('number * 4 + 3')}], '', '', 0, 'record' "
@@ -106,7 +131,7 @@ def load(warehouse: ChdbWarehouse, mentions: int) -> float:
         "INSERT INTO stories (story_id, document_id, revision, classifier_version, title, "
         "source_id, source_kind, occurred_at) "
         "SELECT concat('st', toString(intDiv(number, 3))), concat('q', toString(number)), "
-        f"'r1', 'c1', 'title', concat('s', toString(number % 20)), 'news', {_when('number')} "
+        f"'r1', 'c1', 'title', {_source('number')}, 'news', {_when('number')} "
         "FROM numbers({lo}, {count})",
         docs,
     )
@@ -179,6 +204,36 @@ QUERIES: dict[str, tuple[str, str]] = {
         "any(country) AS country, uniqExact(document_id) AS documents, "
         "max(occurred_at) AS last_seen FROM latest_mentions WHERE label_type = 'actor' "
         "GROUP BY label_id ORDER BY documents DESC, actor LIMIT 50",
+    ),
+    # the actor dashboard's countries: documents naming an actor of each, and its actors
+    # (before: distinct counts over latest_mentions)
+    "actors by country (dashboard)": (
+        "SELECT country, documents, actors FROM ("
+        "SELECT label_id AS country, sum(sign) AS documents FROM label_changes "
+        "WHERE label_type = 'actor_country' GROUP BY country HAVING documents > 0) AS counted "
+        "LEFT JOIN (SELECT country, count() AS actors FROM ("
+        "SELECT country, label_id, sum(sign) AS named FROM label_changes "
+        "WHERE label_type = 'actor' AND country != '' GROUP BY country, label_id "
+        "HAVING named > 0) GROUP BY country) AS selected USING country "
+        "ORDER BY documents DESC, country",
+        "SELECT country, uniqExact(document_id) AS documents, uniqExact(label_id) AS actors "
+        "FROM latest_mentions WHERE label_type = 'actor' AND country != '' "
+        "GROUP BY country ORDER BY documents DESC, country",
+    ),
+    # the sources dashboard's relevance per source (before: distinct counts over the
+    # classifications, FINAL)
+    "relevance by source (dashboard)": (
+        "SELECT source, classified, relevant_documents, "
+        "round(relevant_documents / classified, 2) AS share FROM ("
+        "SELECT label_id AS source, sumIf(documents, label_type = 'source') AS classified, "
+        "sumIf(documents, label_type = 'relevant_source') AS relevant_documents FROM ("
+        "SELECT label_type, label_id, sum(sign) AS documents FROM label_changes "
+        "WHERE label_type IN ('source', 'relevant_source') GROUP BY label_type, label_id) "
+        "GROUP BY source) WHERE classified > 0 ORDER BY classified DESC, source",
+        "SELECT source_id AS source, uniqExact(document_id) AS classified, "
+        "uniqExactIf(document_id, relevant = 1) AS relevant_documents, "
+        "round(relevant_documents / classified, 2) AS share FROM classifications FINAL "
+        "GROUP BY source ORDER BY classified DESC, source",
     ),
     "co-mentions (top pairs)": (
         "SELECT initiative, actor, sum(sign) AS n FROM co_mention_changes "

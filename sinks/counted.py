@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from sinks.warehouse.base import ColumnRows, Warehouse
 
 Row = dict[str, Any]
@@ -41,15 +43,31 @@ def _hour(row: Row) -> str:
     return str(row["occurred_at"])[:13] + ":00:00"
 
 
+def _actor_countries(row: Row) -> dict[str, str]:
+    """Each actor's country, as the classification's labels give it ('' if none)."""
+    labels = orjson.loads(row["labels"]) if row.get("labels") else {}
+    return {a["id"]: a.get("country") or "" for a in labels.get("actors", ())}
+
+
 def _label_keys(row: Row) -> Iterable[Key]:
+    """What a classification counts, each key once: its initiatives, actors (with the
+    actor's country) and countries; the countries its actors speak for; its source, and
+    its source again if it is relevant (so relevance by source is a sum too)."""
     day, hour = _day(row), _hour(row)
-    for label_type, ids in (
-        ("initiative", row["initiatives"]),
-        ("actor", row["actors"]),
-        ("country", row["countries"]),
-    ):
-        for label_id in dict.fromkeys(ids):
-            yield day, hour, label_type, label_id, row["source_kind"], row["date_source"]
+    tail = (row["source_kind"], row["date_source"])
+    countries = _actor_countries(row)
+    for initiative in dict.fromkeys(row["initiatives"]):
+        yield day, hour, "initiative", initiative, "", *tail
+    for actor in dict.fromkeys(row["actors"]):
+        yield day, hour, "actor", actor, countries.get(actor, ""), *tail
+    for country in dict.fromkeys(row["countries"]):
+        yield day, hour, "country", country, country, *tail
+    for country in dict.fromkeys(countries.get(a, "") for a in row["actors"]):
+        if country:
+            yield day, hour, "actor_country", country, country, *tail
+    yield day, hour, "source", row["source_id"], "", *tail
+    if row["relevant"]:
+        yield day, hour, "relevant_source", row["source_id"], "", *tail
 
 
 def _pair_keys(row: Row) -> Iterable[Key]:
@@ -60,7 +78,7 @@ def _pair_keys(row: Row) -> Iterable[Key]:
 
 LABELS = ChangeTable(
     "label_changes",
-    ("day", "hour", "label_type", "label_id", "source_kind", "date_source"),
+    ("day", "hour", "label_type", "label_id", "country", "source_kind", "date_source"),
     _label_keys,
 )
 PAIRS = ChangeTable("co_mention_changes", ("day", "initiative", "actor", "date_source"), _pair_keys)

@@ -9,6 +9,7 @@ working-group meeting is held only after its deadline and grace have passed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 
 from schemas.classification import (
@@ -74,7 +75,9 @@ def classified(
     revision: str = "r1",
     event_id: str | None = None,
     relevant: bool = True,
+    actor_countries: Mapping[str, str] | None = None,
 ) -> DocumentClassified:
+    """``actor_countries``: the country each actor speaks for (none by default)."""
     seen = observed or published or datetime(2026, 5, 1, tzinfo=UTC)
     return DocumentClassified(
         event_id=event_id or f"e-{document_id}-{revision}-{classifier_version}",
@@ -94,7 +97,16 @@ def classified(
         initiatives=tuple(
             InitiativeLabel(id=i, name=i, confidence=0.9, evidence=(span(i),)) for i in initiatives
         ),
-        actors=tuple(ActorLabel(id=a, name=a, confidence=0.9, evidence=(span(a),)) for a in actors),
+        actors=tuple(
+            ActorLabel(
+                id=a,
+                name=a,
+                country=(actor_countries or {}).get(a),
+                confidence=0.9,
+                evidence=(span(a),),
+            )
+            for a in actors
+        ),
         countries=countries,
         story_id=story_id,
         commitments=commitments,

@@ -48,6 +48,7 @@ def classified(
             actors=actors,
             countries=("JP",) if initiatives else (),
             story_id=story,
+            actor_countries={a: a.partition(".")[0].upper() for a in actors},
         )
     )
 
@@ -68,26 +69,46 @@ def write(warehouse: ChdbWarehouse, *events: bytes, only: tuple[str, ...] = ()) 
 LATEST = """
     (SELECT document_id,
             argMax(tuple(occurred_at, source_kind, date_source, initiatives, actors, countries,
-                         story_id, source_id), tuple(classified_at, event_id)) AS c
+                         story_id, source_id, relevant,
+                         JSONExtract(labels, 'actors', 'Array(Tuple(id String, country String))')),
+                   tuple(classified_at, event_id)) AS c
      FROM classifications GROUP BY document_id)
 """
+LABEL_TYPES = ("actor", "country", "initiative")
 
 
-def labels_fast(warehouse: ChdbWarehouse) -> list[dict[str, object]]:
+def labels_fast(warehouse: ChdbWarehouse, *types: str) -> list[dict[str, object]]:
+    """What the change tables count per key (of ``types``, or all)."""
     return warehouse.query(
-        "SELECT label_type, label_id, toString(day) AS day, sum(sign) AS documents "
-        "FROM label_changes WHERE label_type != '' GROUP BY label_type, label_id, day "
-        "HAVING documents != 0 ORDER BY label_type, label_id, day"
+        "SELECT label_type, label_id, country, toString(day) AS day, sum(sign) AS documents "
+        "FROM label_changes WHERE label_type != '' "
+        "AND (length({types:Array(String)}) = 0 OR has({types:Array(String)}, label_type)) "
+        "GROUP BY label_type, label_id, country, day "
+        "HAVING documents != 0 ORDER BY label_type, label_id, country, day",
+        params={"types": list(types)},
     )
 
 
+def rows(result: list[dict[str, object]]) -> list[tuple[object, ...]]:
+    return [tuple(r.values()) for r in result]
+
+
 def labels_exact(warehouse: ChdbWarehouse) -> list[dict[str, object]]:
+    """The same from each document's latest classification: its labels (an actor with its
+    country), its actors' countries, its source, and its source if relevant."""
+    actor_country = "arrayFirst(p -> p.1 = x, c.10).2"
     return warehouse.query(
-        "SELECT label.1 AS label_type, label.2 AS label_id, toString(toDate(c.1)) AS day, "
-        "count() AS documents FROM " + LATEST + " ARRAY JOIN arrayConcat("
-        "arrayMap(x -> tuple('initiative', x), c.4), arrayMap(x -> tuple('actor', x), c.5), "
-        "arrayMap(x -> tuple('country', x), c.6)) AS label "
-        "GROUP BY label_type, label_id, day ORDER BY label_type, label_id, day"
+        "SELECT key.1 AS label_type, key.2 AS label_id, key.3 AS country, "
+        "toString(toDate(c.1)) AS day, count() AS documents FROM " + LATEST + " ARRAY JOIN "
+        "arrayConcat(arrayMap(x -> tuple('initiative', x, ''), arrayDistinct(c.4)), "
+        f"arrayMap(x -> tuple('actor', x, {actor_country}), arrayDistinct(c.5)), "
+        "arrayMap(x -> tuple('country', x, x), arrayDistinct(c.6)), "
+        "arrayMap(x -> tuple('actor_country', x, x), "
+        "arrayDistinct(arrayFilter(x -> x != '', arrayMap(p -> p.2, c.10)))), "
+        "[tuple('source', c.8, '')], "
+        "if(c.9 = 1, [tuple('relevant_source', c.8, '')], [])) AS key "
+        "GROUP BY label_type, label_id, country, day "
+        "ORDER BY label_type, label_id, country, day"
     )
 
 
@@ -125,12 +146,12 @@ def test_retries_replays_and_copies_add_nothing(warehouse: ChdbWarehouse) -> Non
     write(warehouse, a, b)  # the batch retried
     write(warehouse, b)  # a copy re-ingested later, alone
     write(warehouse, a, a, b)  # the whole topic replayed, with a duplicate
-    assert labels_fast(warehouse) == [
-        {"label_type": "actor", "label_id": "in.jaishankar", "day": "2026-01-10", "documents": 1},
-        {"label_type": "actor", "label_id": "jp.motegi", "day": "2026-01-10", "documents": 1},
-        {"label_type": "country", "label_id": "JP", "day": "2026-01-10", "documents": 2},
-        {"label_type": "initiative", "label_id": "aid", "day": "2026-01-10", "documents": 1},
-        {"label_type": "initiative", "label_id": "quad", "day": "2026-01-10", "documents": 2},
+    assert rows(labels_fast(warehouse, *LABEL_TYPES)) == [
+        ("actor", "in.jaishankar", "IN", "2026-01-10", 1),
+        ("actor", "jp.motegi", "JP", "2026-01-10", 1),
+        ("country", "JP", "JP", "2026-01-10", 2),
+        ("initiative", "aid", "", "2026-01-10", 1),
+        ("initiative", "quad", "", "2026-01-10", 2),
     ]
     assert_exact(warehouse)
 
@@ -152,11 +173,11 @@ def test_a_newer_classification_moves_the_document_and_an_older_one_does_not(
     write(warehouse, first)
     write(warehouse, revised)
     write(warehouse, first)  # an old classification replayed after the newer one
-    assert labels_fast(warehouse) == [
-        {"label_type": "actor", "label_id": "in.modi", "day": "2026-01-07", "documents": 1},
-        {"label_type": "actor", "label_id": "jp.motegi", "day": "2026-01-07", "documents": 1},
-        {"label_type": "country", "label_id": "JP", "day": "2026-01-07", "documents": 1},
-        {"label_type": "initiative", "label_id": "aid", "day": "2026-01-07", "documents": 1},
+    assert rows(labels_fast(warehouse, *LABEL_TYPES)) == [
+        ("actor", "in.modi", "IN", "2026-01-07", 1),
+        ("actor", "jp.motegi", "JP", "2026-01-07", 1),
+        ("country", "JP", "JP", "2026-01-07", 1),
+        ("initiative", "aid", "", "2026-01-07", 1),
     ]
     assert pairs_fast(warehouse) == [
         {"initiative": "aid", "actor": "in.modi", "documents": 1},
@@ -172,7 +193,7 @@ def test_both_in_one_batch_count_the_newer_once(warehouse: ChdbWarehouse) -> Non
         classified("d1", ("aid",), (), classified_at=later, version="c2"),
         classified("d1", ("quad",), ()),
     )
-    assert [(r["label_id"], r["documents"]) for r in labels_fast(warehouse)] == [
+    assert [(r["label_id"], r["documents"]) for r in labels_fast(warehouse, *LABEL_TYPES)] == [
         ("JP", 1),
         ("aid", 1),
     ]
@@ -191,7 +212,7 @@ def test_a_write_cut_short_is_completed_by_the_retry(warehouse: ChdbWarehouse) -
 def test_a_document_that_loses_every_label_leaves_no_count(warehouse: ChdbWarehouse) -> None:
     write(warehouse, classified("d1", ("quad",), ("jp.motegi",), story="s1"))
     write(warehouse, classified("d1", (), (), classified_at=DAY + timedelta(hours=1)))
-    assert labels_fast(warehouse) == [] and pairs_fast(warehouse) == []
+    assert labels_fast(warehouse, *LABEL_TYPES) == [] and pairs_fast(warehouse) == []
     assert_exact(warehouse)
 
 
@@ -218,7 +239,7 @@ def test_document_ids_with_quotes_are_looked_up_as_written(warehouse: ChdbWareho
     odd = "d'1\\x"
     write(warehouse, classified(odd, ("quad",), ()))
     write(warehouse, classified(odd, ("quad",), ()))
-    assert [(r["label_id"], r["documents"]) for r in labels_fast(warehouse)] == [
+    assert [(r["label_id"], r["documents"]) for r in labels_fast(warehouse, *LABEL_TYPES)] == [
         ("JP", 1),
         ("quad", 1),
     ]
@@ -227,7 +248,8 @@ def test_document_ids_with_quotes_are_looked_up_as_written(warehouse: ChdbWareho
 def test_an_upgraded_warehouse_counts_what_it_already_holds(
     fresh_database: ChdbWarehouse, tmp_path: Path
 ) -> None:
-    """The migration that adds the change tables fills them from the classifications."""
+    """The migration that adds the change tables fills them from the classifications, and
+    the one that adds keys (actors' countries, sources) counts them again with those."""
     migrate_before(fresh_database, tmp_path / "migrations", "024")
     batch = TableRows()
     for raw in (
@@ -238,8 +260,13 @@ def test_an_upgraded_warehouse_counts_what_it_already_holds(
     ):
         batch.add_record(raw)
     fresh_database.insert_rows("classifications", batch.tables["classifications"])
+    migrate_before(fresh_database, tmp_path / "before-keys", "028")
+    columns = fresh_database.query("SELECT name FROM system.columns WHERE table = 'label_changes'")
+    assert "country" not in {r["name"] for r in columns}
+    assert fresh_database.query("SELECT count() AS n FROM label_changes")[0]["n"] > 0
     migrate(fresh_database, MIGRATIONS_DIR)
-    assert labels_fast(fresh_database) and pairs_fast(fresh_database)
+    assert labels_fast(fresh_database, "actor_country", "relevant_source")
+    assert pairs_fast(fresh_database)
     assert_exact(fresh_database)
     again = classified("d2", ("quad", "aid"), ("in.modi",), story="s1", source="other")
     write(fresh_database, again)  # a replay after the upgrade adds nothing
@@ -247,3 +274,35 @@ def test_an_upgraded_warehouse_counts_what_it_already_holds(
     later = DAY + timedelta(days=2)  # a newer classification moves the document
     write(fresh_database, classified("d2", ("quad",), (), story="s2", classified_at=later))
     assert_exact(fresh_database)
+
+
+def test_sources_relevance_and_actors_countries_follow_the_latest_classification(
+    warehouse: ChdbWarehouse,
+) -> None:
+    """A document counts once per country its actors speak for, and for its source; for
+    its source again while relevant. A re-classification moves all of them."""
+    later = DAY + timedelta(hours=2)
+    write(
+        warehouse,
+        classified("d1", ("quad",), ("jp.motegi", "in.modi", "in.jaishankar")),
+        classified("d2", (), (), source="other"),
+    )
+    assert rows(labels_fast(warehouse, "actor_country", "source", "relevant_source")) == [
+        ("actor_country", "IN", "IN", "2026-01-10", 1),
+        ("actor_country", "JP", "JP", "2026-01-10", 1),
+        ("relevant_source", "s", "", "2026-01-10", 1),
+        ("source", "other", "", "2026-01-10", 1),
+        ("source", "s", "", "2026-01-10", 1),
+    ]
+    write(warehouse, classified("d1", (), ("in.modi",), classified_at=later, version="c2"))
+    assert rows(labels_fast(warehouse, "actor_country", "source", "relevant_source")) == [
+        ("actor_country", "IN", "IN", "2026-01-10", 1),
+        ("relevant_source", "s", "", "2026-01-10", 1),  # still relevant: it names an actor
+        ("source", "other", "", "2026-01-10", 1),
+        ("source", "s", "", "2026-01-10", 1),
+    ]
+    write(warehouse, classified("d1", (), (), classified_at=later + timedelta(1), version="c3"))
+    assert ("relevant_source", "s") not in {
+        (r["label_type"], r["label_id"]) for r in labels_fast(warehouse)
+    }
+    assert_exact(warehouse)
