@@ -216,9 +216,12 @@ def markdown(r: dict[str, Any]) -> str:
         "stories' replaced rows and their cancel rows not yet merged), the most widely reported "
         "first and the latest first among equals; raw: `count()` "
         "(stories: `count()`, `uniqExact(source_id)`) over the mentions, classifications or "
-        "stories themselves; the actor dashboard's table: the counts from the change tables "
-        "with each listed actor's name, role, country and last mention from its mentions, "
-        "against the query it ran before (`uniqExact` over `latest_mentions`). "
+        "stories themselves; the dashboards' panels against the SQL they ran before "
+        "(`uniqExact` over `latest_mentions`, or over the classifications `FINAL`): the actor "
+        "table (the counts from the change tables with each listed actor's name, role, "
+        "country and last mention from its mentions), actors by country (documents naming an "
+        "actor of each country, and its actors) and relevance by source (classified and "
+        "relevant documents per source). "
         "Synthetic data generated inside chDB (bench/aggregates.py); p50 of "
         f"{r['repeat']} runs each, fewer where a query is slow (the runs column).",
         "",
