@@ -25,6 +25,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from sinks.read_model import analyst_queries
+from sinks.read_model.report_filters import Built, QueryFilters
 from sinks.story_ranks import COLUMNS
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 
@@ -262,6 +264,20 @@ QUERIES: dict[str, tuple[str, str]] = {
     ),
 }
 PERIOD_DAYS = 30  # the period of "stories of the last 30 days", ending at the last document
+#: `policywatch query` reports (sinks.read_model.analyst_queries): question -> (report,
+#: filters); each against the same report counted over ``latest_mentions``
+REPORTS: dict[str, tuple[str, QueryFilters]] = {
+    "query actors (CLI)": ("actors", QueryFilters(limit=20)),
+    "query initiative (CLI)": ("initiative", QueryFilters(initiative="i7", limit=20)),
+}
+
+
+def _report(name: str, filters: QueryFilters) -> tuple[Built, Built]:
+    """The report's SQL and parameters as it runs, and over the mentions."""
+    exact = "actors" if name == "initiative" else name
+    return analyst_queries.QUERIES[name](filters), getattr(
+        analyst_queries, f"{exact}_over_mentions"
+    )(filters)
 
 
 BUDGET_S = 20.0  # per query: a slow one runs fewer times (at least 3)
@@ -283,13 +299,19 @@ def measure(warehouse: ChdbWarehouse, mentions: int, repeat: int) -> dict[str, A
     newest = warehouse.query("SELECT max(occurred_at) AS m FROM stories")[0]["m"]
     last = f"toDateTime64('{newest}', 3)"
     period = {"since": f"{last} - toIntervalDay({PERIOD_DAYS})", "until": last}
+    pairs: dict[str, tuple[Built, Built]] = {
+        question: ((fast.format(**period), {}), (raw.format(**period), {}))
+        for question, (fast, raw) in QUERIES.items()
+    }
+    pairs |= {question: _report(*report) for question, report in REPORTS.items()}
     rows: list[dict[str, Any]] = []
-    for question, (fast_sql, raw_sql) in QUERIES.items():
-        fast, raw = fast_sql.format(**period), raw_sql.format(**period)
-        if warehouse.query(fast) != warehouse.query(raw):
+    for question, ((fast, fast_params), (raw, raw_params)) in pairs.items():
+        run_fast = partial(warehouse.query, fast, params=fast_params)
+        run_raw = partial(warehouse.query, raw, params=raw_params)
+        if run_fast() != run_raw():
             raise AssertionError(f"{question}: the fast query and the raw one disagree")
-        fast_ms, fast_runs = _timed(partial(warehouse.query, fast), repeat)
-        raw_ms, raw_runs = _timed(partial(warehouse.query, raw), repeat)
+        fast_ms, fast_runs = _timed(run_fast, repeat)
+        raw_ms, raw_runs = _timed(run_raw, repeat)
         rows.append(
             {
                 "question": question,

@@ -93,7 +93,8 @@ def candidates(
         if promote is not None:
             text = _promote(warehouse, promote, initiative_id, taxonomy, settings)
         else:
-            from sinks.read_model.analyst_queries import QueryFilters, run_query
+            from sinks.read_model.analyst_queries import run_query
+            from sinks.read_model.report_filters import QueryFilters
 
             filters = QueryFilters(
                 since=since.date() if since else None, min_documents=min_documents, limit=limit

@@ -132,7 +132,8 @@ def query(
     """Analyst reports from the warehouse (distinct documents, latest classifications)."""
     from ops.api.known_labels import unknown_ids
     from ops.runtime.access import open_warehouse
-    from sinks.read_model.analyst_queries import QueryError, QueryFilters, check_filters, run_query
+    from sinks.read_model.analyst_queries import QueryError, check_filters, run_query
+    from sinks.read_model.report_filters import QueryFilters
     from streams.taxonomy.known import LabelKind
 
     settings: Settings = ctx.obj

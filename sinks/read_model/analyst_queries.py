@@ -1,52 +1,33 @@
 """The analyst query library behind `policywatch query` (and the docs' examples).
 
 Each query is SQL with ClickHouse parameters, built from :class:`QueryFilters`
-without formatting any user value into the text. Queries read the latest
-classifier version of each document (``latest_mentions``) and count distinct
-documents, so re-classification and duplicates never inflate a number.
+without formatting any user value into the text. Trends, actors and co-mentions sum the
+change tables where their filters allow (sinks.read_model.summed_reports); otherwise,
+and for the other reports, queries read the latest classifier version of each document
+(``latest_mentions``) and count distinct documents. Either way re-classification and
+duplicates never inflate a number.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from schemas.errors import PolicywatchError
+from sinks.read_model.report_filters import (
+    Built,
+    QueryFilters,
+)
+from sinks.read_model.summed_reports import summed_actors, summed_cooccurrence, summed_trends
 from sinks.warehouse.base import Warehouse
 
-Interval = Literal["hour", "day", "week", "month"]
-CommitmentStatus = Literal["open", "met", "overdue"]
 COMMITMENT_STATUSES = ("open", "met", "overdue")
 _BUCKET = {"hour": "toStartOfHour", "day": "toDate", "week": "toMonday", "month": "toStartOfMonth"}
 
 
 class QueryError(PolicywatchError):
     reason = "invalid_query"
-
-
-@dataclass(frozen=True)
-class QueryFilters:
-    """What a report is narrowed to. ``country`` is an actor's own country (the actors'
-    reports); ``doc_country`` a country the documents concern (any country they name)."""
-
-    since: date | None = None
-    until: date | None = None
-    initiative: str | None = None
-    actor: str | None = None
-    country: str | None = None
-    doc_country: str | None = None
-    interval: Interval = "week"
-    limit: int = 50
-    today: date | None = None
-    include_observed: bool = False  # trends: also documents dated only by observation
-    status: CommitmentStatus | None = None  # commitments: only this status
-    grace_days: int = 7  # commitments: met if it happened by due_to + grace
-    min_documents: int = 1  # candidates: named in at least this many documents
-
-
-Built = tuple[str, dict[str, Any]]
 
 
 def _where(
@@ -82,6 +63,12 @@ def _doc_filter(label_type: str, key: str, alias: str) -> str:
 def trends(f: QueryFilters) -> Built:
     """Documents per period and initiative; documents dated only by when policywatch saw
     them (``date_source = 'observed'``) are left out unless ``include_observed``."""
+    summed = summed_trends(f)
+    return summed if summed is not None else trends_over_mentions(f)
+
+
+def trends_over_mentions(f: QueryFilters) -> Built:
+    """The same by distinct documents over ``latest_mentions``: any filter."""
     where, params = _where(f)
     extra = "" if f.include_observed else " AND date_source != 'observed'"
     if f.initiative:
@@ -102,6 +89,12 @@ LIMIT {{limit:UInt32}}"""
 
 
 def actors(f: QueryFilters) -> Built:
+    summed = summed_actors(f)
+    return summed if summed is not None else actors_over_mentions(f)
+
+
+def actors_over_mentions(f: QueryFilters) -> Built:
+    """The same by distinct documents over ``latest_mentions``: any filter."""
     where, params = _where(f)
     extra = ""
     if f.initiative:
@@ -114,7 +107,8 @@ def actors(f: QueryFilters) -> Built:
         extra += " AND latest_mentions.country = {country:String}"
         params["country"] = f.country.upper()
     sql = f"""
-SELECT label_id AS actor, any(label_name) AS name, anyLast(role) AS role,
+SELECT label_id AS actor, any(label_name) AS name,
+       argMaxIf(role, occurred_at, role != '') AS role,
        any(country) AS country, uniqExact(document_id) AS documents,
        max(occurred_at) AS last_seen
 FROM latest_mentions
@@ -133,6 +127,12 @@ def initiative(f: QueryFilters) -> Built:
 
 
 def cooccurrence(f: QueryFilters) -> Built:
+    summed = summed_cooccurrence(f)
+    return summed if summed is not None else cooccurrence_over_mentions(f)
+
+
+def cooccurrence_over_mentions(f: QueryFilters) -> Built:
+    """The same by distinct documents over ``latest_mentions``: any filter."""
     where, params = _where(f, alias="i")
     extra = ""
     if f.initiative:

@@ -11,7 +11,8 @@ import pytest
 from producers.publish import Outgoing, Publisher
 from schemas.codec import encode
 from schemas.topics import TopicNames
-from sinks.read_model.analyst_queries import QueryFilters, run_query
+from sinks.read_model.analyst_queries import run_query
+from sinks.read_model.report_filters import QueryFilters
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from tests.conftest import Broker

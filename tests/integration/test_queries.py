@@ -6,12 +6,15 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ops.api.known_labels import unknown_ids
 from ops.settings import load_settings
-from sinks.read_model.analyst_queries import APPLIES, QUERIES, QueryError, QueryFilters, run_query
+from sinks.read_model import analyst_queries
+from sinks.read_model.analyst_queries import APPLIES, QUERIES, QueryError, run_query
+from sinks.read_model.report_filters import QueryFilters
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from tests.conftest import REPO
 from tests.warehouse_fixture import load_fixture
@@ -77,6 +80,70 @@ def test_documented_sums_equal_the_distinct_counts(warehouse: ChdbWarehouse, tit
     fast = [tuple(str(r[c]) for c in (columns or r)) for r in warehouse.query(sql)]
     distinct = [tuple(str(v) for v in r.values()) for r in warehouse.query(DISTINCT_COUNTS[title])]
     assert distinct and fast == distinct
+
+
+SINCE, UNTIL = date(2025, 1, 1), date(2026, 12, 31)
+SUMMED = [
+    ("trends", {}),
+    ("trends", {"interval": "hour"}),
+    ("trends", {"interval": "day", "include_observed": True}),
+    ("trends", {"interval": "month", "initiative": "quad", "since": SINCE, "until": UNTIL}),
+    ("actors", {}),
+    ("actors", {"country": "jp", "since": SINCE, "until": UNTIL}),
+    ("actors", {"actor": "in.s-jaishankar"}),
+    ("actors", {"initiative": "in-jp.critical-minerals-jwg"}),
+    ("cooccurrence", {}),
+    ("cooccurrence", {"initiative": "quad", "since": SINCE, "until": UNTIL}),
+    ("cooccurrence", {"actor": "jp.toshimitsu-motegi"}),
+]
+
+
+@pytest.mark.parametrize(("name", "given"), SUMMED, ids=[f"{n}-{sorted(g)}" for n, g in SUMMED])
+def test_summed_reports_answer_as_the_distinct_counts(
+    warehouse: ChdbWarehouse, name: str, given: dict[str, object]
+) -> None:
+    """Where the filters are keys of the change tables the report sums them; on data
+    without re-classifications that is what counting distinct documents gives. Names,
+    roles and last mentions are details read from the listed labels' mentions."""
+    filters = QueryFilters(**given, limit=500)  # type: ignore[arg-type]
+    summed_sql, params = QUERIES[name](filters)
+    assert "_changes" in summed_sql and "latest_mentions" not in summed_sql
+    exact_sql, exact_params = getattr(analyst_queries, f"{name}_over_mentions")(filters)
+    summed = counted(warehouse.query(summed_sql, params=params))
+    exact = counted(warehouse.query(exact_sql, params=exact_params))
+    assert exact and summed == exact
+
+
+def counted(rows: list[dict[str, Any]]) -> list[list[str]]:
+    details = {"name", "actor_name", "role", "last_seen"}
+    return [[str(v) for k, v in r.items() if k not in details] for r in rows]
+
+
+def test_country_among_co_mentions_is_the_actors_own(warehouse: ChdbWarehouse) -> None:
+    """``--country`` among an initiative's actors, or in co-mentions, is the actor's own
+    country (the synthetic reports of the fixture name actors without one)."""
+    indian = {r["actor"] for r in run_query(warehouse, "actors", QueryFilters(country="IN"))}
+    assert indian and all(a.startswith("in.") for a in indian)
+    for name, given in (("initiative", {"initiative": "quad"}), ("cooccurrence", {})):
+        every = run_query(warehouse, name, QueryFilters(**given, limit=500))  # type: ignore[arg-type]
+        of_india = run_query(warehouse, name, QueryFilters(**given, country="in", limit=500))  # type: ignore[arg-type]
+        assert of_india and of_india == [r for r in every if r["actor"] in indian], name
+
+
+@pytest.mark.parametrize(
+    ("name", "given"),
+    [
+        ("trends", {"actor": "in.s-jaishankar"}),
+        ("actors", {"doc_country": "JP"}),
+        ("cooccurrence", {"doc_country": "IN"}),
+    ],
+)
+def test_filters_the_change_tables_lack_count_over_the_mentions(
+    warehouse: ChdbWarehouse, name: str, given: dict[str, str]
+) -> None:
+    sql, _ = QUERIES[name](QueryFilters(**given))  # type: ignore[arg-type]
+    assert "latest_mentions" in sql and "_changes" not in sql
+    assert run_query(warehouse, name, QueryFilters(**given))  # type: ignore[arg-type]
 
 
 def test_trends_count_distinct_documents_per_week(warehouse: ChdbWarehouse) -> None:
