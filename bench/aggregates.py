@@ -5,13 +5,16 @@ actor speaking for one of 4 countries, a document every 13 s from 2025-01-01, 20
 one document in ten not relevant, 3 documents per story) the tables the sink writes are
 filled as the sink would fill them: ``mentions``, ``classifications`` and ``stories``
 rows, and one marker and one +1 row per counted key in ``label_changes`` (labels, actors'
-countries, source, relevant source) and ``co_mention_changes``, and one live row per story in
+countries, source, relevant source, naming any initiative, in a story) and
+``co_mention_changes``, and one live row per story in
 ``story_ranks``, with the churn the sink leaves before merges: the newest 10,000 stories
 also hold the row they had before their last report, and its cancel row. Each query pair
 answers the same question; the baseline is the cheapest raw form (``count()``, not a
 distinct count) on the rows themselves, except for the dashboards' panels (the actor
-table, actors by country, relevance by source), whose baseline is the query the panel ran
-before (distinct documents over ``latest_mentions`` or the classifications). The
+table, actors by country, relevance by source, documents naming the selected initiatives,
+documents in stories), whose baseline is the query the panel ran before (distinct
+documents over ``latest_mentions``, the classifications, the stories or the changes). The
+last two run the panel's own SQL from its dashboard, the variable at All. The
 stories' rows time the ``story_summaries`` view over every story and the stories
 dashboard's list (``story_summaries_between`` over the last 30 days of the data), against
 the raw GROUP BY of the stories table.
@@ -19,10 +22,12 @@ the raw GROUP BY of the stories table.
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from sinks.read_model import analyst_queries
@@ -98,6 +103,7 @@ def load(warehouse: ChdbWarehouse, mentions: int) -> float:
         f"tuple('actor', {_label('number * 4 + 3')}, {_country(_label('number * 4 + 3'))}), "
         f"tuple('source', {_source('number')}, '')], "
         f"if({_relevant('number')}, [tuple('relevant_source', {_source('number')}, '')], []), "
+        "[tuple('initiatives', '', ''), tuple('story', '', '')], "
         "arrayMap(c -> tuple('actor_country', c, c), arrayDistinct(["
         f"{_country(_label('number * 4 + 2'))}, {_country(_label('number * 4 + 3'))}]))) AS k",
         docs,
@@ -261,6 +267,42 @@ QUERIES: dict[str, tuple[str, str]] = {
         "SELECT story_id, count() AS documents, uniqExact(source_id) AS sources FROM stories "
         "GROUP BY story_id HAVING min(occurred_at) <= {until} AND max(occurred_at) >= {since} "
         "ORDER BY sources DESC, documents DESC, max(occurred_at) DESC, story_id DESC LIMIT 20",
+    ),
+}
+DASHBOARDS = Path(__file__).resolve().parent.parent / "ops" / "grafana" / "dashboards"
+
+
+def _panel(dashboard: str, title: str, **variables: str) -> str:
+    """A panel's SQL as Grafana would send it over all time, ``variables`` filled in."""
+    found = json.loads((DASHBOARDS / dashboard).read_text(encoding="utf-8"))
+    [panel] = [p for p in found["panels"] if p.get("title") == title]
+    sql = str(panel["targets"][0]["rawSql"])
+    for macro, value in (
+        ("$__fromTime", "toDateTime(0)"),
+        ("$__toTime", "toDateTime(4102444800)"),
+        ("${dates}", "all"),
+        *((f"${{{name}:singlequote}}", value) for name, value in variables.items()),
+    ):
+        sql = sql.replace(macro, value)
+    return sql.replace("{", "{{").replace("}", "}}")  # formatted with the period below
+
+
+_ALL_INITIATIVES = ", ".join(f"'i{n}'" for n in range(60))  # the variable's All: every one
+# the trends dashboard's stat and the stories dashboard's total (before: each document once
+# over the changes of every initiative; distinct documents over the stories)
+QUERIES |= {
+    "documents naming any initiative (dashboard)": (
+        _panel(
+            "initiative-trends.json",
+            "Documents mentioning the selected initiatives",
+            initiative=_ALL_INITIATIVES,
+        ),
+        "SELECT toUInt64(count()) AS documents FROM (SELECT document_id FROM label_changes "
+        "WHERE label_type = 'initiative' GROUP BY document_id HAVING sum(sign) > 0)",
+    ),
+    "documents in stories (dashboard)": (
+        _panel("stories.json", "Documents in stories"),
+        "SELECT toUInt64(uniqExact(document_id)) AS documents FROM stories",
     ),
 }
 PERIOD_DAYS = 30  # the period of "stories of the last 30 days", ending at the last document

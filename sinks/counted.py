@@ -52,7 +52,9 @@ def _actor_countries(row: Row) -> dict[str, str]:
 def _label_keys(row: Row) -> Iterable[Key]:
     """What a classification counts, each key once: its initiatives, actors (with the
     actor's country) and countries; the countries its actors speak for; its source, and
-    its source again if it is relevant (so relevance by source is a sum too)."""
+    its source again if it is relevant (so relevance by source is a sum too); whether it
+    names any initiative, and whether it is in a story (documents, not labels: a document
+    naming three initiatives counts once)."""
     day, hour = _day(row), _hour(row)
     tail = (row["source_kind"], row["date_source"])
     countries = _actor_countries(row)
@@ -68,6 +70,10 @@ def _label_keys(row: Row) -> Iterable[Key]:
     yield day, hour, "source", row["source_id"], "", *tail
     if row["relevant"]:
         yield day, hour, "relevant_source", row["source_id"], "", *tail
+    if row["initiatives"]:
+        yield day, hour, "initiatives", "", "", *tail
+    if row["story_id"]:
+        yield day, hour, "story", "", "", *tail
 
 
 def _pair_keys(row: Row) -> Iterable[Key]:

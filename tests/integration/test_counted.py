@@ -95,7 +95,8 @@ def rows(result: list[dict[str, object]]) -> list[tuple[object, ...]]:
 
 def labels_exact(warehouse: ChdbWarehouse) -> list[dict[str, object]]:
     """The same from each document's latest classification: its labels (an actor with its
-    country), its actors' countries, its source, and its source if relevant."""
+    country), its actors' countries, its source, its source if relevant, and once each
+    whether it names an initiative and whether it is in a story."""
     actor_country = "arrayFirst(p -> p.1 = x, c.10).2"
     return warehouse.query(
         "SELECT key.1 AS label_type, key.2 AS label_id, key.3 AS country, "
@@ -106,7 +107,9 @@ def labels_exact(warehouse: ChdbWarehouse) -> list[dict[str, object]]:
         "arrayMap(x -> tuple('actor_country', x, x), "
         "arrayDistinct(arrayFilter(x -> x != '', arrayMap(p -> p.2, c.10)))), "
         "[tuple('source', c.8, '')], "
-        "if(c.9 = 1, [tuple('relevant_source', c.8, '')], [])) AS key "
+        "if(c.9 = 1, [tuple('relevant_source', c.8, '')], []), "
+        "if(notEmpty(c.4), [tuple('initiatives', '', '')], []), "
+        "if(c.7 != '', [tuple('story', '', '')], [])) AS key "
         "GROUP BY label_type, label_id, country, day "
         "ORDER BY label_type, label_id, country, day"
     )
@@ -305,4 +308,28 @@ def test_sources_relevance_and_actors_countries_follow_the_latest_classification
     assert ("relevant_source", "s") not in {
         (r["label_type"], r["label_id"]) for r in labels_fast(warehouse)
     }
+    assert_exact(warehouse)
+
+
+def test_documents_naming_initiatives_and_in_stories_count_once_each(
+    warehouse: ChdbWarehouse,
+) -> None:
+    """A document naming two initiatives counts once among the documents naming any; a
+    re-classification out of its story and its initiatives takes both back."""
+    later = DAY + timedelta(hours=2)
+    write(
+        warehouse,
+        classified("d1", ("quad", "aid"), ("jp.motegi",), story="s1"),
+        classified("d2", ("quad",), (), story="s1"),
+        classified("d3", (), ("in.modi",)),
+    )
+    assert rows(labels_fast(warehouse, "initiatives", "story")) == [
+        ("initiatives", "", "", "2026-01-10", 2),
+        ("story", "", "", "2026-01-10", 2),
+    ]
+    write(warehouse, classified("d1", (), ("jp.motegi",), classified_at=later, version="c2"))
+    assert rows(labels_fast(warehouse, "initiatives", "story")) == [
+        ("initiatives", "", "", "2026-01-10", 1),
+        ("story", "", "", "2026-01-10", 1),
+    ]
     assert_exact(warehouse)
