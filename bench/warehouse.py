@@ -217,11 +217,15 @@ def markdown(r: dict[str, Any]) -> str:
         "first and the latest first among equals; raw: `count()` "
         "(stories: `count()`, `uniqExact(source_id)`) over the mentions, classifications or "
         "stories themselves; the dashboards' panels against the SQL they ran before "
-        "(`uniqExact` over `latest_mentions`, or over the classifications `FINAL`): the actor "
+        "(`uniqExact` over `latest_mentions`, over the classifications `FINAL` or over the "
+        "stories; a count of documents grouped over the changes): the actor "
         "table (the counts from the change tables with each listed actor's name, role, "
         "country and last mention from its mentions), actors by country (documents naming an "
-        "actor of each country, and its actors) and relevance by source (classified and "
-        "relevant documents per source). "
+        "actor of each country, and its actors), relevance by source (classified and "
+        "relevant documents per source), documents naming the selected initiatives (the "
+        "trends dashboard's stat, every initiative selected) and documents in stories; "
+        "`policywatch query actors` and `query initiative` against the same reports counted "
+        "over `latest_mentions`. "
         "Synthetic data generated inside chDB (bench/aggregates.py); p50 of "
         f"{r['repeat']} runs each, fewer where a query is slow (the runs column).",
         "",
