@@ -15,10 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from schemas.errors import PolicywatchError
-from sinks.read_model.report_filters import (
-    Built,
-    QueryFilters,
-)
+from sinks.read_model.report_filters import Built, QueryFilters, period
 from sinks.read_model.summed_reports import summed_actors, summed_cooccurrence, summed_trends
 from sinks.warehouse.base import Warehouse
 
@@ -35,14 +32,7 @@ def _where(
 ) -> tuple[str, dict[str, Any]]:
     """Time and label filters shared by the queries, as SQL and parameters."""
     prefix = f"{alias}." if alias else ""
-    parts: list[str] = []
-    params: dict[str, Any] = {}
-    if f.since:
-        parts.append(f"{prefix}{column} >= {{since:Date}}")
-        params["since"] = f.since.isoformat()
-    if f.until:
-        parts.append(f"{prefix}{column} < {{until_next:Date}}")
-        params["until_next"] = (f.until + timedelta(days=1)).isoformat()
+    parts, params = period(f, prefix + column)
     if f.doc_country:
         parts.append(
             f"{prefix}document_id IN (SELECT document_id FROM classifications "
@@ -258,14 +248,9 @@ LIMIT {{limit:UInt32}}"""
 def candidates(f: QueryFilters) -> Built:
     """Initiative candidates (``new_initiatives``): named initiatives the taxonomy lacks,
     seen in at least ``min_documents`` documents, newest first."""
-    params: dict[str, Any] = {"limit": f.limit, "min_documents": f.min_documents}
-    parts = ["documents >= {min_documents:UInt64}"]
-    if f.since:
-        parts.append("first_seen >= {since:Date}")
-        params["since"] = f.since.isoformat()
-    if f.until:
-        parts.append("first_seen < {until_next:Date}")
-        params["until_next"] = (f.until + timedelta(days=1)).isoformat()
+    dated, params = period(f, "first_seen")
+    params |= {"limit": f.limit, "min_documents": f.min_documents}
+    parts = ["documents >= {min_documents:UInt64}", *dated]
     if f.country:
         parts.append("has(parties, {country:String})")
         params["country"] = f.country.upper()

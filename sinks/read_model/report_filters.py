@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 Interval = Literal["hour", "day", "week", "month"]
@@ -31,3 +31,17 @@ class QueryFilters:
 
 
 Built = tuple[str, dict[str, Any]]
+
+
+def period(f: QueryFilters, column: str) -> tuple[list[str], dict[str, Any]]:
+    """The report's period as conditions on ``column``: from ``since`` through the whole
+    day ``until``."""
+    parts: list[str] = []
+    params: dict[str, Any] = {}
+    if f.since:
+        parts.append(f"{column} >= {{since:Date}}")
+        params["since"] = f.since.isoformat()
+    if f.until:
+        parts.append(f"{column} < {{until_next:Date}}")
+        params["until_next"] = (f.until + timedelta(days=1)).isoformat()
+    return parts, params

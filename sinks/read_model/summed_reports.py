@@ -12,10 +12,9 @@ those reports return None here and count over the mentions.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from sinks.read_model.report_filters import Built, QueryFilters
+from sinks.read_model.report_filters import Built, QueryFilters, period
 
 _PERIOD = {
     "hour": "hour",
@@ -25,33 +24,15 @@ _PERIOD = {
 }
 
 
-def _days(f: QueryFilters) -> tuple[list[str], dict[str, Any]]:
-    """The period as conditions on ``day`` (a document's day of publication)."""
-    parts: list[str] = []
-    params: dict[str, Any] = {}
-    if f.since:
-        parts.append("day >= {since:Date}")
-        params["since"] = f.since.isoformat()
-    if f.until:
-        parts.append("day < {until_next:Date}")
-        params["until_next"] = (f.until + timedelta(days=1)).isoformat()
-    return parts, params
-
-
 def _mentioned(f: QueryFilters) -> str:
     """The same period on the mentions' ``occurred_at``, for their details."""
-    parts = ["1"]
-    if f.since:
-        parts.append("occurred_at >= {since:Date}")
-    if f.until:
-        parts.append("occurred_at < {until_next:Date}")
-    return " AND ".join(parts)
+    return " AND ".join(["1", *period(f, "occurred_at")[0]])
 
 
 def summed_trends(f: QueryFilters) -> Built | None:
     if f.actor or f.doc_country:
         return None
-    parts, params = _days(f)
+    parts, params = period(f, "day")
     parts.append("label_type = 'initiative'")
     if not f.include_observed:
         parts.append("date_source != 'observed'")
@@ -96,7 +77,7 @@ def summed_actors(f: QueryFilters) -> Built | None:
     """Actors by documents; with an initiative, in the documents that name it."""
     if f.doc_country:
         return None
-    parts, params = _days(f)
+    parts, params = period(f, "day")
     seen_in = _mentioned(f)
     if f.initiative:
         source, actor = "co_mention_changes", "actor"
@@ -147,7 +128,7 @@ ORDER BY documents DESC, actor"""
 def summed_cooccurrence(f: QueryFilters) -> Built | None:
     if f.doc_country:
         return None
-    parts, params = _days(f)
+    parts, params = period(f, "day")
     parts.append("initiative != ''")  # the changes' markers
     if f.initiative:
         parts.append("initiative = {initiative:String}")
