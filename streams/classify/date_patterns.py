@@ -14,6 +14,7 @@ from typing import Final
 
 __all__ = [
     "BY_PREPS",
+    "DECADE_PARTS",
     "JA_DAY_NUMBER",
     "JA_DIGIT",
     "JA_MONTH_NUMBER",
@@ -50,6 +51,10 @@ YEAR_PARTS: Final = {
     "後半": (7, 1, 12, 0), "下半期": (7, 1, 12, 0), "春": (3, 1, 5, 0), "夏": (6, 1, 8, 0),
     "秋": (9, 1, 11, 0), "末": (10, 1, 12, 0), "中": (1, 1, 12, 0),
 }  # fmt: skip
+# (first year, last year) of a decade's part, counted from its first year
+DECADE_PARTS: Final = {
+    "early": (0, 3), "mid": (3, 6), "middle": (3, 6), "late": (7, 9), "end": (7, 9),
+}  # fmt: skip
 # (day_from, day_to); day_to 0 = end of month
 MONTH_PARTS: Final = {
     "early": (1, 10), "beginning": (1, 10), "start": (1, 10), "mid": (11, 20),
@@ -61,7 +66,7 @@ _PREP: Final = (
     _BY + r"(?:(?P<prep>in|during|within|around|from|on|at|throughout|for)\s+)?(?:the\s+)?"
 )
 _YEARREF: Final = (
-    r"(?:(?P<year>(?:19|20|21)\d\d)(?![\d/–-]\d)"
+    r"(?:(?P<year>(?:19|20|21)\d\d)(?![\d/–-]\d|s\b)"
     r"|(?P<rel>next|this|the coming|the current|the)\s+year)"
 )
 _YEAR_PART: Final = (
@@ -134,6 +139,11 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
         rf"(?<![0-9０-９月年])(?P<day>{_JA_NUM})日(?=に|には|から|まで|ごろ|頃|の|、|にも)")),
     ("year_part", {"digit", "unit"}, re.compile(
         rf"\b{_PREP}{_YEAR_PART}(?:\s+of)?[\s-]*(?:the\s+)?{_YEARREF}", _I)),
+    # "the early 2030s", "by the late 2040s", "mid-2030s": a decade or a part of one
+    ("decade", {"digit"}, re.compile(
+        rf"\b{_BY}(?:(?P<prep>in|during|within|around|from|throughout|for)\s+)?(?:the\s+)?"
+        r"(?:(?P<part>early|mid|middle|late)[\s-]*|(?P<end>end)\s+of\s+the\s+)?"
+        r"(?P<year>(?:19|20|21)\d0)s\b", _I)),
     ("later_year", {"digit", "unit"}, re.compile(rf"\b{_BY}later\s+(?:in\s+)?{_YEARREF}", _I)),
     ("year_end", {"unit"}, re.compile(rf"\b{_BY}(?:the\s+)?year[\s-]end\b", _I)),
     ("month", {"month"}, re.compile(

@@ -55,6 +55,7 @@ _NEEDS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
         _YEAR_WORDS,
     ),
     "later_year": (("later",), _YEAR_WORDS),
+    "decade": (("0s",),),
     "year_end": (("year",), ("end",)),
     "relative": (("next", "this", "coming", "current"),),
     "end_of_month": (("end",), ("month",)),

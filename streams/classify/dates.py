@@ -25,6 +25,7 @@ from typing import Any, Final
 
 from streams.classify.date_patterns import (
     BY_PREPS,
+    DECADE_PARTS,
     LEADING,
     MONTH_PARTS,
     MONTHS,
@@ -99,6 +100,17 @@ def _year_window(year: int, part: str | None) -> tuple[date, date]:
     return date(year, m1, d1), _end_of_month(year, m2)
 
 
+def _decade_window(g: dict[str, str | None]) -> tuple[date, date]:
+    """ "the 2030s": 2030-2039; "the early 2030s" 2030-2033, "mid-2030s" 2033-2036,
+    "the late 2030s" and "the end of the 2030s" 2037-2039; "before the 2030s" ends in 2029."""
+    decade = int(str(g["year"]))
+    if (g.get("by") or "").lower() == "before":
+        return date(decade, 1, 1), date(decade - 1, 12, 31)  # from is replaced by today
+    part = "end" if g.get("end") else (g.get("part") or "").lower()
+    first, last = DECADE_PARTS.get(part, (0, 9))
+    return date(decade + first, 1, 1), date(decade + last, 12, 31)
+
+
 def _fiscal_year_of(today: date) -> int:
     """The fiscal year (April to March, as Japan and India count it) holding ``today``,
     named by the year it starts in."""
@@ -159,6 +171,8 @@ def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, dat
         return _year_window(year, _part_key(g.get("part")))
     if kind == "year_end":
         return _year_window(today.year, "end")
+    if kind == "decade":
+        return _decade_window(g)
     if kind in ("month", "day_month"):
         month = MONTHS[str(g["month"]).lower().rstrip(".")]
         has_context = any(g.get(k) for k in ("by", "prep", "part", "year", "rel", "day"))

@@ -38,6 +38,12 @@ DAY = date(2025, 12, 15)
         ("on March 15, 2026", "March 15, 2026", "2026-03-15", "2026-03-15"),
         ("Q3 2026", "Q3 2026", "2026-07-01", "2026-09-30"),
         ("before 2030", "before 2030", "2025-12-15", "2029-12-31"),
+        ("delivered in the early 2030s", "early 2030s", "2030-01-01", "2033-12-31"),
+        ("to follow in the mid-2040s", "mid-2040s", "2043-01-01", "2046-12-31"),
+        ("retired by the late 2040s", "by the late 2040s", "2025-12-15", "2049-12-31"),
+        ("by the end of the 2030s", "by the end of the 2030s", "2025-12-15", "2039-12-31"),
+        ("fielded in the 2030s", "2030s", "2030-01-01", "2039-12-31"),
+        ("before the 2030s", "before the 2030s", "2025-12-15", "2029-12-31"),
         ("2026年前半に開催", "2026年前半", "2026-01-01", "2026-06-30"),
         ("来年に開催", "来年", "2026-01-01", "2026-12-31"),
         ("来年前半", "来年前半", "2026-01-01", "2026-06-30"),
@@ -145,6 +151,8 @@ def test_words_that_only_look_like_periods(text: str) -> None:
         "the march on the capital",
         "for the first time in 10 years",
         "in 2024-25",
+        "studied in the late 1990s and early 2000s",
+        "in the 2010s",
     ],
 )
 def test_vague_past_and_non_dates_are_not_windows(text: str) -> None:
@@ -164,7 +172,7 @@ _ANCHORS = st.sampled_from(
         "December", "Jan", "May 31", "31 February", "February 29", "3 months", "two weeks",
         "来年", "今年", "2026年前半", "12月末まで", "2月中旬", "年内", "来月", "13月",
         "fiscal year", "fiscal 2026", "summer", "2026-end", "年度末", "今年度末", "来年度前半",
-        "今秋", "来週",
+        "今秋", "来週", "2030s", "2190s", "the 1990s",
     ]
 )  # fmt: skip
 
