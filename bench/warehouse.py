@@ -21,6 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from prometheus_client import REGISTRY
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -101,6 +103,12 @@ def classified_events(count: int) -> list[bytes]:
 RAW_RUNS = 3
 
 
+def _classification_rows_written() -> float:
+    """Classification rows the sink in this process has written (its metric)."""
+    value = REGISTRY.get_sample_value("policywatch_sink_rows_total", {"table": "classifications"})
+    return value or 0.0
+
+
 def bench_sink(workdir: Path, warehouse: ChdbWarehouse, events: list[bytes]) -> dict[str, Any]:
     port = free_port()
     bootstrap = f"127.0.0.1:{port}"
@@ -122,13 +130,16 @@ def bench_sink(workdir: Path, warehouse: ChdbWarehouse, events: list[bytes]) -> 
             SinkConfig(consumer="bench", batch_size=5000, batch_linger_ms=50),
         )
         thread = threading.Thread(target=sink.run, daemon=True)
+        written = _classification_rows_written()
         started = time.perf_counter()
         thread.start()
-        while int(warehouse.query("SELECT count() AS n FROM classifications")[0]["n"]) < len(
-            events
-        ):
+        # the sink's own counter, not a count() query: chDB runs one query at a time, and
+        # polling the table every 20 ms held the engine for a third of the sink's run
+        while _classification_rows_written() - written < len(events):
             time.sleep(0.02)
         sink_s = time.perf_counter() - started
+        held = warehouse.query("SELECT count() AS n FROM classifications")[0]["n"]
+        assert int(held) == len(events), held
         sink.stop()
         thread.join(30)
     finally:
@@ -197,8 +208,9 @@ def markdown(r: dict[str, Any]) -> str:
         "| measure | policywatch | baseline (same run) | ratio / goal |",
         "|---|---|---|---|",
         f"| sink rows/s ({s['events']:,} classified events, {s['rows']:,} rows, from Kafka, "
-        "with the additive counts and the stories' rows read back per batch and sent by "
-        "column, the next batch decoded while one is written) "
+        "with the additive counts and the stories' rows read back per batch and sent as "
+        "arrays under their column names, the next batch decoded while one is written; the "
+        "end is read from the sink's own row counter, so no query competes for the engine) "
         f"| {s['sink_rows_per_s']:,.0f} "
         f"| raw JSONEachRow insert (median of 3) {s['raw_rows_per_s']:,.0f} "
         f"| {s['ratio']:.2f}x (goal ≥ 0.5x) |",

@@ -115,8 +115,9 @@ class ChdbWarehouse:
         if not rows:
             return
         settings = _settings_clause({**insert_settings(dedup_token), "priority": WRITE_PRIORITY})
-        fmt, data = encoded(rows)
-        sql = f"INSERT INTO {self._qualified(table)}{settings} FORMAT {fmt}\n"
+        fmt, data, columns = encoded(rows)
+        names = f" ({', '.join(f'`{c}`' for c in columns)})" if columns else ""
+        sql = f"INSERT INTO {self._qualified(table)}{names}{settings} FORMAT {fmt}\n"
         self._run(sql + data.decode("utf-8"), "TabSeparated", None)
 
     def _qualified(self, table: str) -> str:

@@ -104,10 +104,14 @@ class ClickhouseWarehouse:
     ) -> None:
         if not rows:
             return
-        fmt, data = encoded(rows)
+        fmt, data, columns = encoded(rows)
         try:
             self._client.raw_insert(
-                table, insert_block=data, settings=insert_settings(dedup_token), fmt=fmt
+                table,
+                column_names=columns,
+                insert_block=data,
+                settings=insert_settings(dedup_token),
+                fmt=fmt,
             )
         except Exception as exc:
             raise _map_error(exc, f"insert into {table}") from exc
