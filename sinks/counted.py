@@ -28,11 +28,14 @@ Key = tuple[str, ...]
 
 @dataclass(frozen=True)
 class ChangeTable:
-    """One table of changes: its key columns and the keys a classification row counts."""
+    """One table of changes: its key columns, the keys a classification row counts, and
+    its marker row's key (empty texts; the document's day and hour where the columns are
+    dates, which cannot be empty)."""
 
     name: str
     columns: tuple[str, ...]
     keys_of: Callable[[Row], Iterable[Key]]
+    marker_of: Callable[[Row], Key]
 
 
 def _day(row: Row) -> str:
@@ -77,17 +80,25 @@ def _label_keys(row: Row) -> Iterable[Key]:
 
 
 def _pair_keys(row: Row) -> Iterable[Key]:
+    day, date_source = _day(row), row["date_source"]
+    actors = tuple(dict.fromkeys(row["actors"]))
     for initiative in dict.fromkeys(row["initiatives"]):
-        for actor in dict.fromkeys(row["actors"]):
-            yield _day(row), initiative, actor, row["date_source"]
+        for actor in actors:
+            yield day, initiative, actor, date_source
 
 
 LABELS = ChangeTable(
     "label_changes",
     ("day", "hour", "label_type", "label_id", "country", "source_kind", "date_source"),
     _label_keys,
+    lambda row: (_day(row), _hour(row), "", "", "", "", ""),
 )
-PAIRS = ChangeTable("co_mention_changes", ("day", "initiative", "actor", "date_source"), _pair_keys)
+PAIRS = ChangeTable(
+    "co_mention_changes",
+    ("day", "initiative", "actor", "date_source"),
+    _pair_keys,
+    lambda row: (_day(row), "", "", ""),
+)
 TABLES = (LABELS, PAIRS)
 
 
@@ -151,20 +162,18 @@ def change_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> dict[st
             state = counted.get(document_id)
             if state is not None and state.order >= _order(row):
                 continue  # counted already, at this classification or a newer one
-            old = {k for k, n in state.keys.items() if n > 0} if state else set()
-            new = set(table.keys_of(row))
             head = (document_id, row["classified_at"], row["event_id"])
-            rows.append((*head, 0, *_marker_key(table, row)))
+            append = rows.values.append
+            append((*head, 0, *table.marker_of(row)))
+            if state is None:  # a new document: every key is a new one (keys_of gives each once)
+                for key in sorted(table.keys_of(row)):
+                    append((*head, 1, *key))
+                continue
+            old = {k for k, n in state.keys.items() if n > 0}
+            new = set(table.keys_of(row))
             for sign, keys in ((-1, old - new), (1, new - old)):
                 for key in sorted(keys):
-                    rows.append((*head, sign, *key))
+                    append((*head, sign, *key))
         if rows:
             out[table.name] = rows
     return out
-
-
-def _marker_key(table: ChangeTable, row: Row) -> Key:
-    """A marker's key columns: empty texts, and the document's day and hour where the
-    columns are dates (a date column cannot be empty)."""
-    values = {"day": _day(row), "hour": _hour(row)}
-    return tuple(values.get(c, "") for c in table.columns)
