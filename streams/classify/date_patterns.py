@@ -54,6 +54,7 @@ YEAR_PARTS: Final = {
 # (first year, last year) of a decade's part, counted from its first year
 DECADE_PARTS: Final = {
     "early": (0, 3), "mid": (3, 6), "middle": (3, 6), "late": (7, 9), "end": (7, 9),
+    "初頭": (0, 3), "初め": (0, 3), "前半": (0, 4), "半ば": (3, 6), "後半": (5, 9), "末": (7, 9),
 }  # fmt: skip
 # (day_from, day_to); day_to 0 = end of month
 MONTH_PARTS: Final = {
@@ -162,8 +163,11 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
     ("within", {"unit"}, re.compile(
         r"\b(?:within\s+(?:the\s+)?(?:(?:next|coming)\s+)?|(?:in|over)\s+the\s+(?:next|coming)\s+)"
         rf"{_COUNT}\s+{_UNIT}\b", _I)),
+    ("ja_decade", {"cjk"}, re.compile(
+        r"(?P<year>(?:19|20|21|１９|２０|２１)[0-9０-９][0０])年代"
+        rf"(?P<part>前半|後半|半ば|初頭|初め|末)?{_JA_BY}")),
     ("ja_year", {"cjk"}, re.compile(
-        rf"(?P<year>[0-9０-９]{{4}})年(?P<fy>度)?(?:(?P<month>[0-9０-９]{{1,2}})月{_JA_MONTH_PART}?"
+        rf"(?P<year>[0-9０-９]{{4}})年(?!代)(?P<fy>度)?(?:(?P<month>[0-9０-９]{{1,2}})月{_JA_MONTH_PART}?"
         rf"|{_JA_YEAR_PART}|(?P<within>内))?{_JA_BY}")),
     ("ja_rel_year", {"cjk"}, re.compile(
         rf"(?P<rel>再来年|来年|今年|本年)(?P<fy>度)?(?:(?P<month>[0-9０-９]{{1,2}})月{_JA_MONTH_PART}?"

@@ -56,6 +56,7 @@ _NEEDS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     ),
     "later_year": (("later",), _YEAR_WORDS),
     "decade": (("0s",),),
+    "ja_decade": (("年代",),),
     "year_end": (("year",), ("end",)),
     "relative": (("next", "this", "coming", "current"),),
     "end_of_month": (("end",), ("month",)),

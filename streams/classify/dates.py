@@ -101,8 +101,9 @@ def _year_window(year: int, part: str | None) -> tuple[date, date]:
 
 
 def _decade_window(g: dict[str, str | None]) -> tuple[date, date]:
-    """ "the 2030s": 2030-2039; "the early 2030s" 2030-2033, "mid-2030s" 2033-2036,
-    "the late 2030s" and "the end of the 2030s" 2037-2039; "before the 2030s" ends in 2029."""
+    """ "the 2030s", 2030年代: 2030-2039; "the early 2030s", 2030年代初頭 2030-2033,
+    "mid-2030s", 2030年代半ば 2033-2036, 2030年代前半 2030-2034, 後半 2035-2039, "the late
+    2030s", "the end of the 2030s", 2030年代末 2037-2039; "before the 2030s" ends in 2029."""
     decade = int(str(g["year"]))
     if (g.get("by") or "").lower() == "before":
         return date(decade, 1, 1), date(decade - 1, 12, 31)  # from is replaced by today
@@ -171,7 +172,7 @@ def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, dat
         return _year_window(year, _part_key(g.get("part")))
     if kind == "year_end":
         return _year_window(today.year, "end")
-    if kind == "decade":
+    if kind in ("decade", "ja_decade"):
         return _decade_window(g)
     if kind in ("month", "day_month"):
         month = MONTHS[str(g["month"]).lower().rstrip(".")]
