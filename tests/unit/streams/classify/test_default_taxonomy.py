@@ -285,3 +285,26 @@ def test_the_indo_pacific_in_japanese_names_no_india(default: Classifier) -> Non
     body = "日豪両政府はインド太平洋地域の平和と安定で一致した。"
     result = default.classify(DocumentText("d", "", body, "ja", date(2025, 6, 1)))
     assert result.countries == ("AU", "JP")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "茂木外相はインドの外相と会談し、経済安全保障対話を来年開くことで一致した。",
+            {"in-jp.economic-security-dialogue"},
+        ),
+        (
+            "岩屋外相はニューデリーで、重要鉱物に関する合同作業部会の設置を確認した。",
+            {"in-jp.critical-minerals-jwg"},
+        ),
+        ("米印両政府は経済安全保障対話を来月開く。", set()),
+    ],
+)
+def test_a_japanese_report_names_japans_side_by_its_ministers(
+    default: Classifier, body: str, expected: set[str]
+) -> None:
+    """A Japanese report names Japan's minister, not Japan: the name is the Japan-side
+    context of a partial name India shares with other partners; without it (India and the
+    US) the partial name is nobody's."""
+    assert _initiatives(default, body, date(2025, 6, 1)) == expected
