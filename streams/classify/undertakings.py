@@ -13,7 +13,9 @@ A sentence is an undertaking when it has a cue that is not negated:
   "looked forward to";
 - Japanese: 予定, 方針, 見通し, 見込み(まれる), 目指, 目標, 計画, 方向で, 調整中,
   開催する, 実施する, 行う, 開く, and the passive plain form of a meeting or signing
-  (開かれる, 行われる, 開催される, 実施される, 締結される, 署名される; not 開かれた).
+  (開かれる, 行われる, 開催される, 実施される, 締結される, 署名される; not 開かれた);
+  a decision about a later act, the Japanese "agreed to": ことで一致/合意, ことを確認,
+  ことを決め(た), ことを決定, ことを約束, ことになった, ことにした, 考え/意向を示す/表明.
 "will not", "won't", "is not expected to", "no plans to", "is yet to be" are not cues. A
 report of what happened ("held talks in March") has no cue; dates that have
 passed are dropped by the caller.
@@ -55,6 +57,7 @@ _CUE: Final = re.compile(
     rf"tasked|mandated|asked|expects?|expecting|look(?:s|ed|ing)?\s+forward)\s+{_GAP}to\s+"
     rf"{_NOT_A_VERB}\w"
     r"|予定|方針|見通し|見込み|見込まれる|目指|目標|計画|方向で|調整中|開催する|実施する|行う|開く|楽しみにして"
+    r"|ことで(?:一致|合意)|ことを(?:確認|決め|決定|約束)|ことにな|ことにし|(?:考え|意向)を(?:示|表明)"
     r"|(?:開か|行わ|開催さ|実施さ|締結さ|署名さ)れる"
     r"|(?:訪問|出席|開催|実施|参加|会談|署名|派遣)します",
     re.IGNORECASE,
@@ -86,7 +89,9 @@ _JAPANESE: Final = (
     "予定", "方針", "見通し", "見込み", "目指", "目標", "計画", "方向で", "調整中", "開催する",
     "楽しみにして", "します", "開く",
     "実施する", "行う", "見込まれる", "開かれる", "行われる", "開催される", "実施される",
-    "締結される", "署名される",
+    "締結される", "署名される", "ことで一致", "ことで合意", "ことを確認", "ことを決め",
+    "ことを決定", "ことを約束", "ことにな", "ことにし", "考えを示", "意向を示", "考えを表明",
+    "意向を表明",
 )  # fmt: skip
 _ACTION: Final = re.compile(
     r"\b(?:meet|meets|meeting|hold|holds|host|hosts|visit|visits|convene|convenes|launch|"
@@ -108,7 +113,9 @@ _FOLDED: Final = (
 # characters. The cue pattern is tried only there: searched, it would be tried at every
 # offset, as it opens with "\b". The look-behind comes after the letter so that the search
 # opens with a set of characters, which the regex engine skips to.
-_CUE_STARTS: Final = re.compile(r"[acdeilmoprstuvw](?<!\w.)|[予方見目計調開実行楽締署訪出参会派]")
+_CUE_STARTS: Final = re.compile(
+    r"[acdeilmoprstuvw](?<!\w.)|[予方見目計調開実行楽締署訪出参会派こ考意]"
+)
 _FOLDED_ACTION: Final = case_sensitive(_ACTION)
 _FOLDED_NEGATION_WORD: Final = case_sensitive(_NEGATION_WORD)
 

@@ -7,9 +7,18 @@ from datetime import date
 import pytest
 
 from streams.classify.classifier import Classifier, DocumentText
+from streams.classify.lowercase import lowered
 from streams.classify.undertakings import cue_in, dropped_plan_before, names_an_action
 
 DAY = date(2025, 12, 15)
+
+
+def _cue(sentence: str) -> int | None:
+    """The cue's offset, the same read on the text and on its lowered copy (the fast path
+    the classifier takes, which only looks where a cue can start)."""
+    found = cue_in(sentence, 0, len(sentence))
+    assert cue_in(sentence, 0, len(sentence), lowered(sentence)) == found
+    return found
 
 
 def _found(classifier: Classifier, body: str) -> list[tuple[str | None, str]]:
@@ -36,7 +45,7 @@ def _found(classifier: Classifier, body: str) -> list[tuple[str | None, str]]:
     ],
 )
 def test_broader_undertaking_cues(sentence: str) -> None:
-    assert cue_in(sentence, 0, len(sentence)) is not None
+    assert _cue(sentence) is not None
 
 
 @pytest.mark.parametrize(
@@ -128,7 +137,7 @@ def test_a_past_dated_decision_is_not_a_commitment(small: Classifier) -> None:
     ],
 )
 def test_expectations_and_japanese_passive_plans_are_cues(sentence: str) -> None:
-    assert cue_in(sentence, 0, len(sentence)) is not None
+    assert _cue(sentence) is not None
 
 
 @pytest.mark.parametrize(
@@ -142,7 +151,32 @@ def test_expectations_and_japanese_passive_plans_are_cues(sentence: str) -> None
     ],
 )
 def test_open_questions_and_past_meetings_are_not_cues(sentence: str) -> None:
-    assert cue_in(sentence, 0, len(sentence)) is None
+    assert _cue(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "両国は新たな枠組みを年内に立ち上げることで一致した。",
+        "両政府は初会合を来年1月に開催することで合意した。",
+        "両外相は次回の対話を東京で開くことを確認した。",
+        "政府は演習への参加を続けることを決めた。",
+        "首相は来月インドを訪問する考えを示した。",
+        "外相は早期の訪日を実現する意向を表明した。",
+        "協議は来春に再開されることになった。",
+    ],
+)
+def test_japanese_decisions_about_a_later_act_are_cues(sentence: str) -> None:
+    """The Japanese "agreed to": a plain-form verb and こと/考え/意向 before the decision."""
+    assert _cue(sentence) is not None
+
+
+def test_a_japanese_agreement_dates_its_later_act(small: Classifier) -> None:
+    body = "日印両政府はAI対話の初会合を来年1月に開催することで一致した。"
+    result = small.classify(DocumentText("d1", "", body, "ja", DAY))
+    assert [(c.due_text, c.due_from, c.due_to) for c in result.commitments] == [
+        ("来年1月", date(2026, 1, 1), date(2026, 1, 31))
+    ]
 
 
 def test_a_date_after_a_dropped_plan_belongs_to_that_plan() -> None:
