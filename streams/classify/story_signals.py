@@ -86,6 +86,11 @@ _KIND_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ("visit", "visit|visits|visited|visiting|訪問|訪日|訪印|訪米|訪豪"),
 )  # fmt: skip
 _KINDS: Final = tuple(kind for kind, _ in _KIND_WORDS)
+# kinds of act a report may say were decided on (a visit, an arrival or a debate is
+# reported, not agreed to)
+_DECIDABLE: Final = frozenset(
+    {"signing", "notes", "loan", "start", "end", "enacted", "launch", "summit", "talks", "meeting"}
+)
 
 
 def _kind_automaton() -> ScriptAutomata:
@@ -104,9 +109,34 @@ _ASCII_NOT_WORD: Final = {c: " " for c in range(128) if not re.match(r"\w", chr(
 _NOT_WORD_CHAR: Final = re.compile(r"[^\w]")
 
 
+# an act decided on, not the event reported: "agreed (on Monday) to launch", "agreed to
+# hold a summit", "年内に立ち上げることで一致した" (the event is the agreement; the launch
+# is a promise); "agreed to the plan and met" is a meeting
+_DECIDED_BEFORE: Final = re.compile(
+    r"\b(?:agree|agrees|agreed|decide|decides|decided|pledge|pledges|pledged|vow|vows|vowed|"
+    r"resolve|resolves|resolved|commit|commits|committed|promise|promises|promised)\s+"
+    r"(?:\w+\s+){0,8}?to\s+(?:(?!(?:the|a|an|this|that|its|their)\s)\w+\s+(?:\w+\s+){0,2})?$"
+)
+# "署名することで合意", "会談を開くことで一致", "訪問する考えを示した"
+_DECIDED_AFTER: Final = re.compile(
+    r"(?:を\w{0,4}?)?(?:す|し)?[るくすうつむぶぐぬ]?"
+    r"(?:こと(?:で(?:一致|合意)|を(?:確認|決め|決定|約束)|にな|にし)|(?:考え|意向)を)"
+)
+_DECIDED_REACH: Final = 90  # characters before an English event word: eight words and "to"
+
+
+def _decided(padded: str, start: int, end: int, english: bool) -> bool:
+    """Whether the event word at ``padded[start:end]`` (an English one with its spaces)
+    names an act decided on."""
+    if english:
+        return _DECIDED_BEFORE.search(padded, max(0, start - _DECIDED_REACH), start + 1) is not None
+    return _DECIDED_AFTER.match(padded, end) is not None
+
+
 def _kind_hits(text: str) -> list[tuple[int, int, str]]:
-    """(offset, rank, kind) of every event word of ``text`` (offsets into it): one pass
-    over its lowered form with punctuation as spaces."""
+    """(offset, rank, kind) of every event word of ``text`` (offsets into it) but those
+    naming an act decided on: one pass over its lowered form with punctuation as
+    spaces."""
     if not text:
         return []
     padded = (
@@ -119,7 +149,10 @@ def _kind_hits(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for hit in _KIND_SCAN.for_text(padded).iter(padded):
         end, (length, rank, kind, padded_word) = cast(tuple[int, tuple[int, int, str, bool]], hit)
-        out.append((end - length + 1 + padded_word - 1, rank, kind))  # native ints, compiled
+        start = end - length + 1
+        if (kind in _DECIDABLE) and _decided(padded, start, end + 1, padded_word):
+            continue
+        out.append((start + padded_word - 1, rank, kind))  # native ints, compiled
     return out
 
 
