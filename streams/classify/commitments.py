@@ -92,7 +92,16 @@ _PAST_AFTER: Final = re.compile(r"[\s,]*" + _PAST_VERB + r"\b")
 _PAST_BEFORE: Final = re.compile(
     r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?" + _PAST_VERB + r"\s+(?:on\s+|last\s+)?$"
 )
+# a Japanese date whose verb is in the past: "3月に開催された", "5日に会談した", "開かれた";
+# not "開催される予定", "立ち上げることで一致した" (the decision is past, the act is not)
+_JA_PAST_ACT: Final = re.compile(r"(?:に|には)\w{1,4}?(?:された|れた|した)")
 _PLAN_AUX: Final = frozenset({"be", "been", "being", "will", "to", "shall", "would", "is", "are"})
+
+
+def _japanese_past_act(body: str, window: DueWindow) -> bool:
+    """ "3月に開催された対話": the date of an act that took place, whatever the sentence
+    promises elsewhere."""
+    return window.kind.startswith("ja_") and _JA_PAST_ACT.match(body, window.end) is not None
 
 
 def _in_a_caption(body: str, window: DueWindow) -> bool:
@@ -314,7 +323,11 @@ def extract_commitments(
             continue
         if window.relative and not relative_ok:
             continue  # no publication date: "next month" of when?
-        if _looked_back(body, window, folded) or _in_a_caption(body, window):
+        if (
+            _looked_back(body, window, folded)
+            or _in_a_caption(body, window)
+            or _japanese_past_act(body, window)
+        ):
             continue
         if window.kind in _FORWARD_KINDS and (
             not _FUTURE_FOLDED.search(body, folded, s_start, s_end)

@@ -196,3 +196,20 @@ def test_a_former_plan_dates_nothing_but_the_revised_one_does(small: Classifier)
         "but may now be held in the second half of 2026."
     )
     assert _found(small, body) == [("quad", "second half of 2026")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("日印AI対話は、3月に開催された会合の成果を踏まえ協力を進めることを確認した。", []),
+        ("日印AI対話の初会合は5日に開かれた。次回は来年前半に開催される予定だ。", ["来年前半"]),
+        ("日印AI対話は年内に立ち上げることで一致した。", ["年内"]),
+    ],
+)
+def test_a_japanese_date_of_a_past_act_is_no_due_date(
+    small: Classifier, body: str, expected: list[str]
+) -> None:
+    """ "3月に開催された": the date of what took place, whatever the sentence promises; a
+    decision taken ("一致した") still dates the act decided on."""
+    result = small.classify(DocumentText("d1", "", body, "ja", DAY))
+    assert [c.due_text for c in result.commitments] == expected
