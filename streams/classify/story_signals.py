@@ -37,6 +37,7 @@ from streams.classify.date_patterns import JA_DAY_NUMBER, JA_MONTH_NUMBER, JA_YE
 from streams.classify.lowercase import Folded, lowered, matches_at
 from streams.classify.pickling import by_fields
 from streams.classify.sentences import Sentences
+from streams.classify.undertakings import JA_DECIDED
 
 __all__ = ["EventSignals", "compatible_kinds", "event_signals", "names_an_event"]
 
@@ -119,8 +120,7 @@ _DECIDED_BEFORE: Final = re.compile(
 )
 # "署名することで合意", "会談を開くことで一致", "訪問する考えを示した"
 _DECIDED_AFTER: Final = re.compile(
-    r"(?:を\w{0,4}?)?(?:す|し)?[るくすうつむぶぐぬ]?"
-    r"(?:こと(?:で(?:一致|合意)|を(?:確認|決め|決定|約束)|にな|にし)|(?:考え|意向)を)"
+    rf"(?:を\w{{0,4}}?)?(?:す|し)?[るくすうつむぶぐぬ]?(?:{JA_DECIDED})"
 )
 _DECIDED_REACH: Final = 90  # characters before an English event word: eight words and "to"
 

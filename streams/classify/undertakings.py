@@ -41,7 +41,12 @@ from streams.classify.by_script import ScriptAutomata
 from streams.classify.lowercase import case_sensitive, matches_at
 from streams.classify.normalise import Normalised
 
-__all__ = ["cue_in", "cue_positions", "dropped_plan_before", "names_an_action"]
+__all__ = ["JA_DECIDED", "cue_in", "cue_positions", "dropped_plan_before", "names_an_action"]
+
+#: the Japanese "agreed to": what follows the plain form of an act decided on
+JA_DECIDED: Final = (
+    r"こと(?:で(?:一致|合意)|を(?:確認|決め|決定|約束)|にな|にし)|(?:考え|意向)を(?:示|表明)"
+)
 
 # "may (only / now ...) be": an expectation, hedged ("may only be ready by 2028")
 _HEDGE_ADVERBS: Final = ("also", "only", "well", "now", "soon", "still", "finally", "even")
@@ -57,7 +62,7 @@ _CUE: Final = re.compile(
     rf"tasked|mandated|asked|expects?|expecting|look(?:s|ed|ing)?\s+forward)\s+{_GAP}to\s+"
     rf"{_NOT_A_VERB}\w"
     r"|予定|方針|見通し|見込み|見込まれる|目指|目標|計画|方向で|調整中|開催する|実施する|行う|開く|楽しみにして"
-    r"|ことで(?:一致|合意)|ことを(?:確認|決め|決定|約束)|ことにな|ことにし|(?:考え|意向)を(?:示|表明)"
+    rf"|{JA_DECIDED}"
     r"|(?:開か|行わ|開催さ|実施さ|締結さ|署名さ)れる"
     r"|(?:訪問|出席|開催|実施|参加|会談|署名|派遣)します",
     re.IGNORECASE,
