@@ -157,13 +157,13 @@ def change_rows(warehouse: Warehouse, classifications: Sequence[Row]) -> dict[st
     for table in TABLES:
         counted = _counted(warehouse, table, documents)
         rows = ColumnRows(("document_id", "classified_at", "event_id", "sign", *table.columns))
+        append = rows.values.append  # once per table, not per document
         for document_id in documents:
             row = newest[document_id]
             state = counted.get(document_id)
             if state is not None and state.order >= _order(row):
                 continue  # counted already, at this classification or a newer one
             head = (document_id, row["classified_at"], row["event_id"])
-            append = rows.values.append
             append((*head, 0, *table.marker_of(row)))
             if state is None:  # a new document: every key is a new one (keys_of gives each once)
                 for key in sorted(table.keys_of(row)):
