@@ -8,9 +8,11 @@ Decisions (the contract with the warehouse and alerts):
 - ``countries``: ISO-like codes, sorted, of the governments party to what the
   document reports: countries of the matched actors, the parties of matched
   initiatives with at most four parties (the Quad implies AU, IN, JP, US; a
-  passing mention of the G20 does not imply its twenty members), tracked countries
-  (those with tracked actors) named anywhere, and other countries named in the title.
-  A country merely discussed in the body ("amid China's rise") is not a party.
+  passing mention of the G20 does not imply its twenty members), the parties of new
+  initiatives found (countries in their sentences), countries named in the title, and
+  two governments named as a pair in the body's lead ("Japan and Australia agreed").
+  A country otherwise named in the body only is not a party (streams.classify.parties):
+  "amid China's rise", "after the US tariffs" are what the parties discussed.
 - ``relevant``: at least one initiative, or an office holder named (not by a surname
   alone), or two actors so named (a ministry and an office holder). Commitments come
   from the body only, and only for relevant documents. A surname alone is no label in a
@@ -53,6 +55,7 @@ from streams.classify.dating import Dating
 from streams.classify.initiatives import InitiativeMention, InitiativeResolver, PartyHits
 from streams.classify.matcher import ContextHits, Match, Matcher
 from streams.classify.normalise import Normalised, normalise
+from streams.classify.parties import paired_in_lead
 from streams.classify.pickling import by_fields
 from streams.classify.report_event import occurrences_of, read_event
 from streams.classify.sentences import Sentences
@@ -62,7 +65,7 @@ from streams.taxonomy.model import Taxonomy
 
 __all__ = ["CODE_VERSION", "Classification", "Classifier", "DocumentText"]
 
-CODE_VERSION: Final = "classify-4"  # bump when labels change for the same taxonomy
+CODE_VERSION: Final = "classify-5"  # bump when labels change for the same taxonomy
 DEFAULT_MAX_CHARS: Final = 1_000_000
 TITLE_MAX_CHARS: Final = 4_096
 TITLE_ONLY_FACTOR: Final = 0.9
@@ -276,7 +279,6 @@ class Classifier:
         # a name containing a place (the Indo-Pacific) may be a new initiative
         self._places = frozenset(i.id for i in taxonomy.initiatives if i.scope == "place")
         self._candidates = CandidateFinder(party_names(taxonomy))
-        self._tracked_countries = party_names(taxonomy).tracked
 
     def _scan(self, text: str) -> _Scanned:
         norm = normalise(text)
@@ -317,17 +319,17 @@ class Classifier:
             actors_title = actors_body = []
         actors = self._actor_labels(actors_title, actors_body, body, day)
 
-        in_title = {p.id for m in title.matches for p in m.kinds.get("country", ())}
-        in_body = {p.id for m in body.matches for p in m.kinds.get("country", ())}
-        countries = in_title | (in_body & self._tracked_countries)
+        sentences = _Split(body.text)
+        candidates = self._find_candidates(body, actors_body, known_body, sentences)
+        countries = {p.id for m in title.matches for p in m.kinds.get("country", ())}
         for label in initiatives:
             implied = self._initiatives.parties[label.id]
             if len(implied) <= MAX_IMPLIED_PARTIES:
                 countries.update(implied)
         countries.update(label.country for label in actors if label.country)
-
-        sentences = _Split(body.text)
-        candidates = self._find_candidates(body, actors_body, known_body, sentences)
+        for candidate in candidates:
+            countries.update(candidate.parties)
+        countries |= paired_in_lead(body.text, body.norm, body.matches)
         persons = {a.id for a in actors if a.kind == "person"} & named
         # a new initiative with a tracked government party is news of the kind followed
         relevant = (

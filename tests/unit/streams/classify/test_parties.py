@@ -1,0 +1,56 @@
+"""Which countries a report names as parties (streams.classify.parties, the classifier's
+``countries``): office holders, initiatives, the title and a pair in the lead, not a
+country the body only discusses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from streams.classify.classifier import Classifier, DocumentText
+from streams.classify.parties import LEAD_CHARS
+
+DAY = date(2025, 6, 1)
+
+
+def _countries(classifier: Classifier, body: str, title: str = "") -> tuple[str, ...]:
+    return classifier.classify(DocumentText("d", title, body, "en", DAY)).countries
+
+
+def test_a_country_the_body_only_discusses_is_no_party(default: Classifier) -> None:
+    body = (
+        "External Affairs Minister S. Jaishankar met Foreign Minister Toshimitsu Motegi in "
+        "Tokyo on Monday. The two sides reviewed the Japan-India Special Strategic and "
+        "Global Partnership. Officials said the talks came as the United States weighed "
+        "new tariffs and Australia prepared its own minerals strategy."
+    )
+    assert _countries(default, body) == ("IN", "JP")
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Japan and Australia agreed on Tuesday to deepen their cooperation on ports.",
+        "Australia–Japan talks opened in Canberra on Tuesday with ports on the table.",
+        "日豪両政府は港湾分野での協力を深めることで一致した。",
+        "日本とオーストラリアは港湾分野での協力を深めることで一致した。",
+    ],
+)
+def test_two_governments_named_as_a_pair_in_the_lead_are_the_parties(
+    default: Classifier, lead: str
+) -> None:
+    assert _countries(default, lead) == ("AU", "JP")
+
+
+def test_a_pair_after_the_lead_is_background(default: Classifier) -> None:
+    filler = "Port officials described the new berths and the dredging schedule. " * 6
+    assert len(filler) > LEAD_CHARS
+    body = filler + "Japan and Australia signed a similar accord in 2019."
+    assert _countries(default, body) == ()
+
+
+def test_a_country_in_the_title_stays_a_party(default: Classifier) -> None:
+    title = "Australia weighs port accord"
+    body = "Port officials described the new berths and the dredging schedule."
+    assert _countries(default, body, title) == ("AU",)
