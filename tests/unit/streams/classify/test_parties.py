@@ -29,18 +29,19 @@ def test_a_country_the_body_only_discusses_is_no_party(default: Classifier) -> N
 
 
 @pytest.mark.parametrize(
-    "lead",
+    ("lead", "parties"),
     [
-        "Japan and Australia agreed on Tuesday to deepen their cooperation on ports.",
-        "Australia–Japan talks opened in Canberra on Tuesday with ports on the table.",
-        "日豪両政府は港湾分野での協力を深めることで一致した。",
-        "日本とオーストラリアは港湾分野での協力を深めることで一致した。",
+        ("Japan and Australia agreed on Tuesday to deepen their cooperation on ports.", "AU JP"),
+        ("Australia–Japan talks opened in Canberra on Tuesday with ports on the table.", "AU JP"),
+        ("Australia, Japan and the United States agreed on Tuesday on port work.", "AU JP US"),
+        ("日豪両政府は港湾分野での協力を深めることで一致した。", "AU JP"),
+        ("日本とオーストラリアは港湾分野での協力を深めることで一致した。", "AU JP"),
     ],
 )
-def test_two_governments_named_as_a_pair_in_the_lead_are_the_parties(
-    default: Classifier, lead: str
+def test_governments_named_as_a_pair_in_the_lead_are_the_parties(
+    default: Classifier, lead: str, parties: str
 ) -> None:
-    assert _countries(default, lead) == ("AU", "JP")
+    assert _countries(default, lead) == tuple(parties.split())
 
 
 def test_a_pair_after_the_lead_is_background(default: Classifier) -> None:
