@@ -20,9 +20,9 @@ from streams.classify.normalise import Normalised
 
 #: the lead: about the first two sentences of a report (a dateline included)
 LEAD_CHARS: Final = 300
-#: what joins the names of a pair: nothing (日印), a dash or slash, a comma, "and (the)",
-#: 、 or と
-_JOINED = re.compile(r"\s*(?:[-‐‑–—/・、&]|,?\s*and(?:\s+the)?|,|と)?\s*")
+#: what joins the names of a pair: nothing (日印), a dash or slash, a comma or "and" (each
+#: maybe followed by "the"), 、 or と
+_JOINED = re.compile(r"\s*(?:[-‐‑–—/・、&]|,|,?\s*and|と)?\s*(?:the\s+)?")
 
 
 def paired_in_lead(text: str, norm: Normalised, matches: Sequence[Match]) -> set[str]:

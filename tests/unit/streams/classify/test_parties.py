@@ -34,6 +34,7 @@ def test_a_country_the_body_only_discusses_is_no_party(default: Classifier) -> N
         ("Japan and Australia agreed on Tuesday to deepen their cooperation on ports.", "AU JP"),
         ("Australia–Japan talks opened in Canberra on Tuesday with ports on the table.", "AU JP"),
         ("Australia, Japan and the United States agreed on Tuesday on port work.", "AU JP US"),
+        ("Officials of India, the European Union and Japan met on Tuesday.", "EU IN JP"),
         ("日豪両政府は港湾分野での協力を深めることで一致した。", "AU JP"),
         ("日本とオーストラリアは港湾分野での協力を深めることで一致した。", "AU JP"),
     ],
