@@ -445,16 +445,16 @@ class StoryIndex:
 
     def _resemblance(self, doc: _Doc, other: _Doc, weights: dict[str, float]) -> float:
         """How alike two reports are: shared labels, same-language wording, copies. Two
-        reports naming the same day for an event of one initiative share much more than
-        their labels say (a short wire names few of the people a long report names)."""
+        reports naming the same day for an event of one initiative, or of the same two
+        people, share much more than their labels say (a short wire names few of the people
+        a long report names; a report of two ministers' talks names the working group they
+        agreed on, another the dialogue)."""
         labels = self._label_similarity(doc, other, weights)
-        if (
-            doc.exact
-            and other.exact
-            and doc.day == other.day
-            and any(label.startswith(INITIATIVE) for label in doc.labels & other.labels)
-        ):
-            labels += SAME_DAY_BONUS
+        if doc.exact and other.exact and doc.day == other.day:
+            shared = doc.labels & other.labels
+            actors = sum(not label.startswith(INITIATIVE) for label in shared)
+            if actors >= 2 or actors < len(shared):
+                labels += SAME_DAY_BONUS
         score = labels * self.threshold / self.label_threshold
         if doc.language == other.language or not doc.language or not other.language:
             score = max(score, _cosine(doc.terms, other.terms, doc.norm, other.norm))

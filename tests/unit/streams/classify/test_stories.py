@@ -315,3 +315,29 @@ def test_a_dateline_in_a_guessed_year_tells_the_story_gates_nothing(default: Cla
     dated = default.classify(DocumentText("d", "", body, "ja", date(2026, 1, 16)))
     assert not dated.year_guessed
     assert report_features("", body, "ja", dated).day == "2026-01-16"
+
+
+def test_two_reports_of_the_same_ministers_talks_that_day_share_a_story(
+    default: Classifier,
+) -> None:
+    """Two reports of one meeting of the same two ministers on the same named day, each
+    naming other outcomes (a working group and the Quad; a dialogue and the Indo-Pacific),
+    are one event; a phone call of the two the same day is not that meeting."""
+    minerals = (
+        "茂木敏充外相は16日、ニューデリーでジャイシャンカル外相と会談し、重要鉱物に関する"
+        "合同作業部会を早期に開くことで一致した。クアッドでの連携強化も確認した。"
+    )
+    dialogue = (
+        "日本の茂木外相とインドのジャイシャンカル外相は16日に会い、日印経済安全保障対話の"
+        "次回会合を急ぐ方針を申し合わせた。自由で開かれたインド太平洋の実現へ協力する。"
+    )
+    call = "茂木敏充外相は16日、ジャイシャンカル外相と電話会談し、中東情勢について意見を交わした。"
+    friday = date(2026, 1, 16)
+    index = StoryIndex()
+    story = _story(index, default, "minerals-ja", minerals, friday)
+    assert _story(index, default, "dialogue-ja", dialogue, friday) == story
+    assert _story(index, default, "call-ja", call, friday) != story
+    later = StoryIndex()  # the same two reports naming other days are two events
+    first = _story(later, default, "minerals-ja", minerals, friday)
+    other_day = dialogue.replace("16日", "18日")
+    assert _story(later, default, "dialogue-ja", other_day, date(2026, 1, 18)) != first
