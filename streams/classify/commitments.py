@@ -128,6 +128,22 @@ def _reported_when(body: str, window: DueWindow, cue: int, folded: str | None) -
     return _REPORTING_FOLDED.search(body, folded, lo, hi) is not None
 
 
+_EARLIER_WORD: Final = re.compile(r"\b(?:earlier|previous|prior|past|already)\b", re.IGNORECASE)
+
+
+def _in_an_aside_looking_back(body: str, window: DueWindow, cue: int) -> bool:
+    """A date in an aside about earlier things, before the sentence's cue ("This initiative,
+    building on earlier commitments during the visit in August 2025, aims to ..."): the
+    date is the earlier thing's, not what the cue promises."""
+    if cue < window.end:
+        return False
+    closing = body.find(",", window.end, cue)
+    if closing < 0:
+        return False
+    opening = max(body.rfind(",", 0, window.start), body.rfind(".", 0, window.start)) + 1
+    return _EARLIER_WORD.search(body, opening, window.start) is not None
+
+
 def _looked_back(body: str, window: DueWindow, folded: str | None) -> bool:
     """ "earlier this week", "last month": the past, whatever the cue."""
     lo = max(0, window.start - 12)
@@ -337,7 +353,11 @@ def extract_commitments(
         if (s_start, s_end) not in cues:
             cues[s_start, s_end] = cue_in(body, s_start, s_end, folded)
         cue = cues[s_start, s_end]
-        if cue is None or _reported_when(body, window, cue, folded):
+        if (
+            cue is None
+            or _reported_when(body, window, cue, folded)
+            or _in_an_aside_looking_back(body, window, cue)
+        ):
             continue
         if dropped_plan_before(body, s_start, window.start, folded):
             continue  # "was scheduled to open by 2022, but may be ready by 2028"

@@ -225,3 +225,24 @@ def test_a_photo_captions_date_is_no_due_date(default: Classifier) -> None:
     )
     found = [c.due_text for c in _commitments(default, body, date(2025, 9, 18))]
     assert found == ["9月30日"]
+
+
+def test_a_date_in_an_aside_about_earlier_things_is_not_the_promise(
+    default: Classifier,
+) -> None:
+    """The date of an aside on what came before, ahead of the cue, dates that; a date the
+    cue's clause holds, or a leading "By 2027," still counts. (Undated pages: there a
+    date with a year counts even when it has passed, since the page may be old.)"""
+    aside = (
+        "The India-Japan AI Dialogue, drawing on earlier pledges made during the leaders' "
+        "meeting in March 2025, aims to support start-ups in both countries."
+    )
+    undated = default.classify(DocumentText("d1", "", aside, "en", None), today=DAY)
+    assert undated.relevant and undated.commitments == ()
+    kept = (
+        "The India-Japan AI Dialogue, drawing on earlier pledges, aims to hold its first "
+        "meeting in March 2026."
+    )
+    assert [c.due_text for c in _commitments(default, kept)] == ["March 2026"]
+    leading = "By 2027, the India-Japan AI Dialogue aims to support start-ups in both countries."
+    assert [c.due_text for c in _commitments(default, leading)] == ["By 2027"]
