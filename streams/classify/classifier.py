@@ -8,9 +8,9 @@ Decisions (the contract with the warehouse and alerts):
 - ``countries``: ISO-like codes, sorted, of the governments party to what the
   document reports: countries of the matched actors, the parties of matched
   initiatives with at most four parties (the Quad implies AU, IN, JP, US; a
-  passing mention of the G20 does not imply its twenty members), the parties of new
-  initiatives found (countries in their sentences), countries named in the title, and
-  two governments named as a pair in the body's lead ("Japan and Australia agreed").
+  passing mention of the G20 does not imply its twenty members), countries named in
+  the title, and two governments named as a pair in the body's lead ("Japan and
+  Australia agreed").
   A country otherwise named in the body only is not a party (streams.classify.parties):
   "amid China's rise", "after the US tariffs" are what the parties discussed.
 - ``relevant``: at least one initiative, or an office holder named (not by a surname
@@ -327,8 +327,6 @@ class Classifier:
             if len(implied) <= MAX_IMPLIED_PARTIES:
                 countries.update(implied)
         countries.update(label.country for label in actors if label.country)
-        for candidate in candidates:
-            countries.update(candidate.parties)
         countries |= paired_in_lead(body.text, body.norm, body.matches)
         persons = {a.id for a in actors if a.kind == "person"} & named
         # a new initiative with a tracked government party is news of the kind followed

@@ -56,3 +56,13 @@ def test_a_country_in_the_title_stays_a_party(default: Classifier) -> None:
     title = "Australia weighs port accord"
     body = "Port officials described the new berths and the dredging schedule."
     assert _countries(default, body, title) == ("AU",)
+
+
+def test_the_host_of_a_forum_named_in_the_body_is_no_party(default: Classifier) -> None:
+    body = (
+        "Japanese Defence Minister Gen Nakatani met his Philippine counterpart on the "
+        "sidelines of the Seoul Defense Dialogue on Tuesday to review training plans."
+    )
+    result = default.classify(DocumentText("d", "", body, "en", DAY))
+    assert [c.name for c in result.candidates] == ["Seoul Defense Dialogue"]
+    assert result.countries == ("JP",)
