@@ -96,6 +96,9 @@ _PAST_BEFORE: Final = re.compile(
 # not "開催される予定", "立ち上げることで一致した" (the decision is past, the act is not)
 _JA_PAST_ACT: Final = re.compile(r"(?:に|には)\w{1,4}?(?:された|れた|した)")
 _PLAN_AUX: Final = frozenset({"be", "been", "being", "will", "to", "shall", "would", "is", "are"})
+_PAST_WORD: Final = re.compile(r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?" + _PAST_VERB + r"\b")
+_PLANNED: Final = re.compile(r"\b(?:planned|scheduled|slated|expected|proposed|intended)\b")
+_CLAUSE_CHARS: Final = 120  # how far back a clause is read
 
 
 def _japanese_past_act(body: str, window: DueWindow) -> bool:
@@ -117,7 +120,23 @@ def _day_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bool
     if _PAST_AFTER.match(text, window.end):
         return True
     before = _PAST_BEFORE.search(text, max(0, window.start - 40), window.start)
-    return before is not None and (before["aux"] or "").strip() not in _PLAN_AUX
+    if before is not None and (before["aux"] or "").strip() not in _PLAN_AUX:
+        return True
+    return _past_clause(text, window.start)
+
+
+def _past_clause(text: str, day: int) -> bool:
+    """The clause that ends on the day tells a past act and no plan ("..., as both
+    countries conducted a ceremonial exchange of notes on Tuesday")."""
+    opening = max(text.rfind(mark, max(0, day - _CLAUSE_CHARS), day) for mark in ",;.") + 1
+    if opening == 0:
+        opening = max(0, day - _CLAUSE_CHARS)
+    if _FUTURE.search(text, opening, day) or _PLANNED.search(text, opening, day):
+        return False
+    for verb in _PAST_WORD.finditer(text, opening, day):
+        if (verb["aux"] or "").strip() not in _PLAN_AUX:
+            return True
+    return False
 
 
 def _reported_when(body: str, window: DueWindow, cue: int, folded: str | None) -> bool:

@@ -246,3 +246,21 @@ def test_a_date_in_an_aside_about_earlier_things_is_not_the_promise(
     assert [c.due_text for c in _commitments(default, kept)] == ["March 2026"]
     leading = "By 2027, the India-Japan AI Dialogue aims to support start-ups in both countries."
     assert [c.due_text for c in _commitments(default, leading)] == ["By 2027"]
+
+
+def test_a_named_day_ending_a_clause_about_a_past_act_is_not_the_promise(
+    default: Classifier,
+) -> None:
+    """The day of an act told in the past in its own clause dates that act, though the
+    sentence plans something else; a day in the clause of the plan still counts."""
+    tuesday = date(2025, 12, 16)
+    past = (
+        "The India-Japan AI Dialogue is scheduled to hold its first meeting on Jan. 20, as "
+        "both governments exchanged the notes that set it up on Tuesday."
+    )
+    assert [c.due_text for c in _commitments(default, past, tuesday)] == ["Jan. 20"]
+    plan = (
+        "The ministers, who launched the India-Japan AI Dialogue in Tokyo, will hold its "
+        "first meeting on Friday."
+    )
+    assert [c.due_from for c in _commitments(default, plan, tuesday)] == [date(2025, 12, 19)]
