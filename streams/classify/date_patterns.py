@@ -160,6 +160,8 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
         rf"\b{_BY}(?P<later>later\s+(?:in\s+)?)?(?P<part>(?:early|mid|late|the end of|end of)\s+)?"
         r"(?P<which>next|this|the coming|the current)\s+(?P<unit>week|month|year)\b", _I)),
     ("end_of_month", {"unit"}, re.compile(rf"\b{_BY}(?:the\s+)?end\s+of\s+the\s+month\b", _I)),
+    ("from_now", {"unit"}, re.compile(
+        rf"\b{_COUNT}\s+{_UNIT}\s+from\s+(?:now|today)\b", _I)),
     ("within", {"unit"}, re.compile(
         r"\b(?:within\s+(?:the\s+)?(?:(?:next|coming)\s+)?|(?:in|over)\s+the\s+(?:next|coming)\s+)"
         rf"{_COUNT}\s+{_UNIT}\b", _I)),

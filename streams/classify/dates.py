@@ -217,13 +217,15 @@ def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, dat
         return date(year, 1, 1), date(year, 12, 31)
     if kind == "end_of_month":
         return _month_window(today.year, today.month, "end")
-    if kind == "within":
+    if kind in ("within", "from_now"):  # "within 30 days" up to that day, "30 days from now" on it
         n, unit = _number(str(g["n"])), str(g["unit"]).lower()
         if not 0 < n <= 120:
             return None
         if unit in ("day", "week"):
-            return today, today + timedelta(days=n * (7 if unit == "week" else 1))
-        return today, _add_months(today, n * (12 if unit == "year" else 1))
+            last = today + timedelta(days=n * (7 if unit == "week" else 1))
+        else:
+            last = _add_months(today, n * (12 if unit == "year" else 1))
+        return (today if kind == "within" else last), last
     return _japanese(kind, g, today)
 
 

@@ -35,6 +35,8 @@ DAY = date(2025, 12, 15)
         ("next month", "next month", "2026-01-01", "2026-01-31"),
         ("early next year", "early next year", "2026-01-01", "2026-04-30"),
         ("within two weeks", "within two weeks", "2025-12-15", "2025-12-29"),
+        ("30 days from now", "30 days from now", "2026-01-14", "2026-01-14"),
+        ("three months from today", "three months from today", "2026-03-15", "2026-03-15"),
         ("on March 15, 2026", "March 15, 2026", "2026-03-15", "2026-03-15"),
         ("Q3 2026", "Q3 2026", "2026-07-01", "2026-09-30"),
         ("before 2030", "before 2030", "2025-12-15", "2029-12-31"),
