@@ -1,7 +1,8 @@
 """Sentence boundaries of a body, computed once per document.
 
-A sentence ends at ``.``, ``!`` or ``?`` (with closing quotes or brackets)
-before whitespace, at ``。！？``, or at a line break; a full stop after an
+A sentence ends at ``.``, ``!``, ``?`` or ``…`` (with closing quotes or brackets)
+before whitespace, at an ellipsis run into a capital ("...Then"), at ``。！？``, or at a
+line break; a full stop after an
 initial or a common abbreviation ("Mr.", "U.S.", "Jan.") does not end one.
 Paragraphs are the text between blank lines. Pure: no I/O.
 """
@@ -15,9 +16,11 @@ from typing import Final
 __all__ = ["Sentences", "is_word"]
 
 # One character class first, so the engine skips ahead fast; the same matches as
-# [.!?]+["'”’)\]]*(?=\s|$) | [。！？]+ | \n
+# [.!?…]+["'”’)\]]*(?=\s|$) | (?:\.\.\.|…)(?=[A-Z]) | [。！？]+ | \n
+# (an ellipsis run into a capital ends a sentence of transcribed speech: "...Then there is")
 _BOUNDARY: Final = re.compile(
-    r"[.!?。！？\n](?:(?<=[.!?])[.!?]*[\"'”’)\]]*(?=\s|$)|(?<=[。！？])[。！？]*|(?<=\n))"
+    r"[.!?。！？\n…](?:(?<=[.!?…])[.!?…]*[\"'”’)\]]*(?=\s|$)|(?:(?<=\.\.\.)|(?<=…))(?=[A-Z])"
+    r"|(?<=[。！？])[。！？]*|(?<=\n))"
 )
 # A full stop after one of these words, or after a capital letter alone, ends no sentence
 _ABBREVIATIONS: Final = frozenset(

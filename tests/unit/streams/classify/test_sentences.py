@@ -22,6 +22,15 @@ def test_sentences_do_not_break_after_abbreviations_or_initials() -> None:
     assert body[slice(*sentences.around(body.index("Next")))] == "Next line"
 
 
+def test_an_ellipsis_ends_a_sentence_before_a_capital_or_a_space() -> None:
+    """Transcribed speech runs sentences together with an ellipsis ("...Then there is");
+    an ellipsis inside a sentence, before a lower-case word, ends none."""
+    body = "We launched the forum...Then there is the dialogue… It meets in May...or June."
+    sentences = Sentences(body)
+    spans = [body[slice(*sentences.around(body.index(word)))] for word in ("forum", "Then", "It")]
+    assert spans == ["We launched the forum...", "Then there is the dialogue…", body[52:]]
+
+
 def test_paragraph_start() -> None:
     body = "First paragraph. Still first.\n\nSecond one here.\nSame paragraph."
     sentences = Sentences(body)
