@@ -96,7 +96,11 @@ _PAST_BEFORE: Final = re.compile(
 # not "開催される予定", "立ち上げることで一致した" (the decision is past, the act is not)
 _JA_PAST_ACT: Final = re.compile(r"(?:に|には)\w{1,4}?(?:された|れた|した)")
 _PLAN_AUX: Final = frozenset({"be", "been", "being", "will", "to", "shall", "would", "is", "are"})
-_PAST_WORD: Final = re.compile(r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?" + _PAST_VERB + r"\b")
+_PAST_WORD: Final = re.compile(r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?(?P<verb>" + _PAST_VERB + r")\b")
+# words that end like a past verb and are none ("the United States", "a hundred")
+_NOT_PAST: Final = frozenset(
+    ("united", "need", "indeed", "speed", "proceed", "exceed", "succeed", "hundred", "seed")
+)
 _PLANNED: Final = re.compile(r"\b(?:planned|scheduled|slated|expected|proposed|intended)\b")
 _CLAUSE_CHARS: Final = 120  # how far back a clause is read
 
@@ -134,7 +138,7 @@ def _past_clause(text: str, day: int) -> bool:
     if _FUTURE.search(text, opening, day) or _PLANNED.search(text, opening, day):
         return False
     for verb in _PAST_WORD.finditer(text, opening, day):
-        if (verb["aux"] or "").strip() not in _PLAN_AUX:
+        if verb["verb"] not in _NOT_PAST and (verb["aux"] or "").strip() not in _PLAN_AUX:
             return True
     return False
 

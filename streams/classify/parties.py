@@ -1,11 +1,11 @@
 """Which countries a report names as the parties of what it reports.
 
 A country is a party when its office holder or an initiative of its is named, or when the
-title names it. Named only in the body, a
-country is mostly what the parties discussed ("amid China's rise", "after the US
-tariffs", "as Japan did before it"), even one whose officials are followed. The exception
-is the way a report opens on its parties: two governments named as a pair in its lead
-("Japan and Australia agreed ...", "日豪両政府は…", "India-Japan talks opened ...").
+title names it. Named only in the body, a country is mostly what the parties discussed
+("amid China's rise", "after the US tariffs", "as Japan did before it"), even one whose
+officials are followed. The exception is the way a report opens on its parties: two
+governments named as a pair in its lead ("Japan and Australia agreed ...", "日豪両政府は…",
+"India-Japan talks opened ...").
 """
 
 from __future__ import annotations

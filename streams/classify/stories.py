@@ -452,8 +452,8 @@ class StoryIndex:
         labels = self._label_similarity(doc, other, weights)
         if doc.exact and other.exact and doc.day == other.day:
             shared = doc.labels & other.labels
-            actors = sum(not label.startswith(INITIATIVE) for label in shared)
-            if actors >= 2 or actors < len(shared):
+            initiatives = sum(label.startswith(INITIATIVE) for label in shared)
+            if initiatives or len(shared) >= 2:  # one initiative, or two actors
                 labels += SAME_DAY_BONUS
         score = labels * self.threshold / self.label_threshold
         if doc.language == other.language or not doc.language or not other.language:

@@ -264,3 +264,8 @@ def test_a_named_day_ending_a_clause_about_a_past_act_is_not_the_promise(
         "first meeting on Friday."
     )
     assert [c.due_from for c in _commitments(default, plan, tuesday)] == [date(2025, 12, 19)]
+    united = (
+        "The India-Japan AI Dialogue will meet again soon, and its officials and those of the "
+        "United States hold a joint workshop on Friday."
+    )  # "United" ends like a past verb
+    assert [c.due_from for c in _commitments(default, united, tuesday)] == [date(2025, 12, 19)]
