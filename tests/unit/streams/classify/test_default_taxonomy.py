@@ -308,3 +308,23 @@ def test_a_japanese_report_names_japans_side_by_its_ministers(
     context of a partial name India shares with other partners; without it (India and the
     US) the partial name is nobody's."""
     assert _initiatives(default, body, date(2025, 6, 1)) == expected
+
+
+def test_india_eu_trade_talks_name_their_agreement_and_council(default: Classifier) -> None:
+    """India–EU initiatives (India is a party): the FTA by its short name where India and
+    the EU are named, the Trade and Technology Council; an FTA of India and Britain is none
+    of them."""
+    body = (
+        "Commerce Minister Piyush Goyal met the European Union's trade commissioner in New "
+        "Delhi on Monday. India and the EU want to close the FTA before the year ends, and the "
+        "Trade and Technology Council will meet again in Brussels in the spring."
+    )
+    result = default.classify(DocumentText("d", "", body, "en", date(2025, 6, 2)))
+    assert {"in-eu.fta", "in-eu.ttc"} <= {label.id for label in result.initiatives}
+    assert result.countries == ("EU", "IN")
+    other = (
+        "Commerce Minister Piyush Goyal met Britain's business secretary in London on Monday. "
+        "India and the United Kingdom want to close the FTA before the year ends."
+    )
+    found = default.classify(DocumentText("d", "", other, "en", date(2025, 6, 2)))
+    assert not {label.id for label in found.initiatives} & {"in-eu.fta", "in-eu.ttc"}
