@@ -312,8 +312,8 @@ def test_a_japanese_report_names_japans_side_by_its_ministers(
 
 def test_india_eu_trade_talks_name_their_agreement_and_council(default: Classifier) -> None:
     """India–EU initiatives (India is a party): the FTA by its short name where India and
-    the EU are named, the Trade and Technology Council; an FTA of India and Britain is none
-    of them."""
+    the EU are named, the Trade and Technology Council; an FTA of India and Britain is the
+    India–UK agreement."""
     body = (
         "Commerce Minister Piyush Goyal met the European Union's trade commissioner in New "
         "Delhi on Monday. India and the EU want to close the FTA before the year ends, and the "
@@ -327,4 +327,4 @@ def test_india_eu_trade_talks_name_their_agreement_and_council(default: Classifi
         "India and the United Kingdom want to close the FTA before the year ends."
     )
     found = default.classify(DocumentText("d", "", other, "en", date(2025, 6, 2)))
-    assert not {label.id for label in found.initiatives} & {"in-eu.fta", "in-eu.ttc"}
+    assert {label.id for label in found.initiatives} == {"in-gb.ceta"}
