@@ -66,3 +66,15 @@ def test_the_host_of_a_forum_named_in_the_body_is_no_party(default: Classifier) 
     result = default.classify(DocumentText("d", "", body, "en", DAY))
     assert [c.name for c in result.candidates] == ["Seoul Defense Dialogue"]
     assert result.countries == ("JP",)
+
+
+def test_a_vision_many_governments_speak_for_makes_none_a_party(default: Classifier) -> None:
+    """The Free and Open Indo-Pacific is Japan's phrase, but an India–US statement that
+    names it makes Japan no party to their talks."""
+    body = (
+        "Prime Minister Narendra Modi and President Donald Trump met at the White House on "
+        "Thursday and pledged to work for a free and open Indo-Pacific."
+    )
+    result = default.classify(DocumentText("d", "", body, "en", DAY))
+    assert "foip" in {label.id for label in result.initiatives}
+    assert result.countries == ("IN", "US")
