@@ -12,7 +12,8 @@ Decisions (the contract with the warehouse and alerts):
   the title, and two governments named as a pair in the body's lead ("Japan and
   Australia agreed").
   A country otherwise named in the body only is not a party (streams.classify.parties):
-  "amid China's rise", "after the US tariffs" are what the parties discussed.
+  "amid China's rise", "after the US tariffs" are what the parties discussed. A page
+  that is not relevant reports no engagement, so it has no countries.
 - ``relevant``: at least one initiative, or an office holder named (not by a surname
   alone), or two actors so named (a ministry and an office holder). Commitments come
   from the body only, and only for relevant documents. A surname alone is no label in a
@@ -336,6 +337,8 @@ class Classifier:
             or bool(candidates)
             or (bool(persons) and self._in_the_domain(title.text, body.text))
         )
+        if not relevant:  # it reports no engagement of ours: nobody is party to one
+            countries = set()
         commitments: tuple[Commitment, ...] = ()
         event: EventSignals | None = None
         occurrences: tuple[Occurrence, ...] = ()

@@ -282,7 +282,10 @@ def test_an_alias_that_writes_us_is_found_written_u_s(default: Classifier) -> No
 
 
 def test_the_indo_pacific_in_japanese_names_no_india(default: Classifier) -> None:
-    body = "日豪両政府はインド太平洋地域の平和と安定で一致した。"
+    body = (
+        "日豪両政府はインド太平洋地域の平和と安定で一致した。"
+        "鉱物安全保障パートナーシップも議題だった。"
+    )
     result = default.classify(DocumentText("d", "", body, "ja", date(2025, 6, 1)))
     assert result.countries == ("AU", "JP")
 

@@ -14,8 +14,16 @@ from streams.classify.parties import LEAD_CHARS
 DAY = date(2025, 6, 1)
 
 
+#: names an initiative of too many parties to imply any: the page is relevant, and its
+#: countries come from elsewhere
+WIDE = " The work falls under the Minerals Security Partnership."
+WIDE_JA = "鉱物安全保障パートナーシップの下での取り組みだ。"
+
+
 def _countries(classifier: Classifier, body: str, title: str = "") -> tuple[str, ...]:
-    return classifier.classify(DocumentText("d", title, body, "en", DAY)).countries
+    result = classifier.classify(DocumentText("d", title, body, "en", DAY))
+    assert result.relevant
+    return result.countries
 
 
 def test_a_country_the_body_only_discusses_is_no_party(default: Classifier) -> None:
@@ -42,20 +50,31 @@ def test_a_country_the_body_only_discusses_is_no_party(default: Classifier) -> N
 def test_governments_named_as_a_pair_in_the_lead_are_the_parties(
     default: Classifier, lead: str, parties: str
 ) -> None:
-    assert _countries(default, lead) == tuple(parties.split())
+    wide = WIDE_JA if lead.endswith("。") else WIDE
+    assert _countries(default, lead + wide) == tuple(parties.split())
 
 
 def test_a_pair_after_the_lead_is_background(default: Classifier) -> None:
     filler = "Port officials described the new berths and the dredging schedule. " * 6
     assert len(filler) > LEAD_CHARS
-    body = filler + "Japan and Australia signed a similar accord in 2019."
+    body = filler + "Japan and Australia signed a similar accord in 2019." + WIDE
     assert _countries(default, body) == ()
 
 
 def test_a_country_in_the_title_stays_a_party(default: Classifier) -> None:
     title = "Australia weighs port accord"
-    body = "Port officials described the new berths and the dredging schedule."
+    body = "Port officials described the new berths and the dredging schedule." + WIDE
     assert _countries(default, body, title) == ("AU",)
+
+
+def test_a_page_that_reports_no_engagement_has_no_parties(default: Classifier) -> None:
+    """A race report from Japan names Japan in its title and a pair of countries in its
+    lead, and reports no engagement of any government."""
+    title = "Japan Grand Prix: rain decides the race"
+    body = "Riders from Japan and Australia fought for the podium in heavy rain on Sunday."
+    result = default.classify(DocumentText("d", title, body, "en", DAY))
+    assert not result.relevant
+    assert result.countries == ()
 
 
 def test_the_host_of_a_forum_named_in_the_body_is_no_party(default: Classifier) -> None:
