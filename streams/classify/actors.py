@@ -51,6 +51,8 @@ _QUALIFIERS: Final = frozenset(
 )
 _CJK_QUALIFIED: Final = ("元", "前")  # 元外相, 前外相: a former holder
 _CJK_SUFFIXES: Final = ("政務官",)  # 外務大臣政務官: a parliamentary vice-minister
+# "国務長官にルビオ氏が承認されれば", "外相に茂木氏を起用": the office someone is to take
+_CJK_TO_TAKE: Final = re.compile(r"に[^、。]{0,16}?(?:指名|起用|承認|就任)")
 _PERSON_KINDS: Final[tuple[Kind, ...]] = ("actor", "actor_short")
 
 
@@ -254,13 +256,16 @@ class ActorResolver:
 
     @staticmethod
     def _qualified(field: _Field, match: Match) -> bool:
-        """Whether the office named at ``match`` is another office or a former holder's."""
+        """Whether the office named at ``match`` is another office, a former holder's or one
+        someone is to take."""
         text = field.norm.text
         before = text[max(0, match.start - 24) : match.start]
         words = before.split()
         if words and words[-1] in _QUALIFIERS:
             return True
         if before.endswith(_CJK_QUALIFIED):
+            return True
+        if _CJK_TO_TAKE.match(text, match.end):
             return True
         return text[match.end : match.end + 4].lstrip().startswith(_CJK_SUFFIXES)
 

@@ -130,6 +130,7 @@ def test_japanese_names_and_offices(default: Classifier) -> None:
         "The former Japanese Foreign Minister spoke in Delhi.",
         "外務大臣政務官がインドを訪問した。",
         "元外務大臣がインドを訪問した。",
+        "外務大臣に新たな議員が起用されれば、インドとの対話を急ぐ。",  # the office to be taken
     ],
 )
 def test_another_office_or_a_former_holder_is_not_the_holder_on_the_date(
