@@ -322,13 +322,6 @@ class Classifier:
 
         sentences = _Split(body.text)
         candidates = self._find_candidates(body, actors_body, known_body, sentences)
-        countries = {p.id for m in title.matches for p in m.kinds.get("country", ())}
-        for label in initiatives:
-            implied = self._initiatives.parties[label.id]
-            if len(implied) <= MAX_IMPLIED_PARTIES:
-                countries.update(implied)
-        countries.update(label.country for label in actors if label.country)
-        countries |= paired_in_lead(body.text, body.norm, body.matches)
         persons = {a.id for a in actors if a.kind == "person"} & named
         # a new initiative with a tracked government party is news of the kind followed
         relevant = (
@@ -337,8 +330,8 @@ class Classifier:
             or bool(candidates)
             or (bool(persons) and self._in_the_domain(title.text, body.text))
         )
-        if not relevant:  # it reports no engagement of ours: nobody is party to one
-            countries = set()
+        # a page that reports no engagement of ours has nobody party to one
+        countries = self._parties(title, body, initiatives, actors) if relevant else set()
         commitments: tuple[Commitment, ...] = ()
         event: EventSignals | None = None
         occurrences: tuple[Occurrence, ...] = ()
@@ -382,6 +375,24 @@ class Classifier:
             event=event,
             year_guessed=dating.yearless,
         )
+
+    def _parties(
+        self,
+        title: _Scanned,
+        body: _Scanned,
+        initiatives: Sequence[InitiativeLabel],
+        actors: Sequence[ActorLabel],
+    ) -> set[str]:
+        """The governments party to what a relevant page reports (see the module's
+        decisions on ``countries``)."""
+        countries = {p.id for m in title.matches for p in m.kinds.get("country", ())}
+        for label in initiatives:
+            implied = self._initiatives.parties[label.id]
+            if len(implied) <= MAX_IMPLIED_PARTIES:
+                countries.update(implied)
+        countries.update(label.country for label in actors if label.country)
+        countries |= paired_in_lead(body.text, body.norm, body.matches)
+        return countries
 
     def _find_candidates(
         self,

@@ -89,14 +89,14 @@ _FUTURE_FOLDED, _REPORTING_FOLDED, _LOOKING_BACK_FOLDED = map(
 # not a passive plan ("will be held on Monday", "is to be signed on Friday")
 _PAST_VERB: Final = r"(?:[a-z]{2,}ed|held|met|signed|began|made|took|won|sent|gave)"
 _PAST_AFTER: Final = re.compile(r"[\s,]*" + _PAST_VERB + r"\b")
-_PAST_BEFORE: Final = re.compile(
-    r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?" + _PAST_VERB + r"\s+(?:on\s+|last\s+)?$"
-)
+# a past verb and the word before it (an auxiliary of a plan: "will be held")
+_AUX_AND_PAST: Final = r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?(?P<verb>" + _PAST_VERB + ")"
+_PAST_BEFORE: Final = re.compile(_AUX_AND_PAST + r"\s+(?:on\s+|last\s+)?$")
 # a Japanese date whose verb is in the past: "3月に開催された", "5日に会談した", "開かれた";
 # not "開催される予定", "立ち上げることで一致した" (the decision is past, the act is not)
 _JA_PAST_ACT: Final = re.compile(r"(?:に|には)\w{1,4}?(?:された|れた|した)")
 _PLAN_AUX: Final = frozenset({"be", "been", "being", "will", "to", "shall", "would", "is", "are"})
-_PAST_WORD: Final = re.compile(r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?(?P<verb>" + _PAST_VERB + r")\b")
+_PAST_WORD: Final = re.compile(_AUX_AND_PAST + r"\b")
 # words that end like a past verb and are none ("the United States", "a hundred")
 _NOT_PAST: Final = frozenset(
     ("united", "need", "indeed", "speed", "proceed", "exceed", "succeed", "hundred", "seed")
@@ -129,12 +129,16 @@ def _day_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bool
     return _past_clause(text, window.start)
 
 
+def _clause_start(text: str, at: int, limit: int = 0) -> int:
+    """Where the clause holding ``at`` starts: after the last comma, semicolon or full stop
+    before it, no earlier than ``limit``."""
+    return max(limit, *(text.rfind(mark, limit, at) + 1 for mark in ",;."))
+
+
 def _past_clause(text: str, day: int) -> bool:
     """The clause that ends on the day tells a past act and no plan ("..., as both
     countries conducted a ceremonial exchange of notes on Tuesday")."""
-    opening = max(text.rfind(mark, max(0, day - _CLAUSE_CHARS), day) for mark in ",;.") + 1
-    if opening == 0:
-        opening = max(0, day - _CLAUSE_CHARS)
+    opening = _clause_start(text, day, max(0, day - _CLAUSE_CHARS))
     if _FUTURE.search(text, opening, day) or _PLANNED.search(text, opening, day):
         return False
     for verb in _PAST_WORD.finditer(text, opening, day):
@@ -160,10 +164,9 @@ def _in_an_aside_looking_back(body: str, window: DueWindow, cue: int) -> bool:
     date is the earlier thing's, not what the cue promises."""
     if cue < window.end:
         return False
-    closing = body.find(",", window.end, cue)
-    if closing < 0:
+    if body.find(",", window.end, cue) < 0:  # the aside is closed before the cue
         return False
-    opening = max(body.rfind(",", 0, window.start), body.rfind(".", 0, window.start)) + 1
+    opening = _clause_start(body, window.start)
     return _EARLIER_WORD.search(body, opening, window.start) is not None
 
 
