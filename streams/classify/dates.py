@@ -18,6 +18,7 @@ dropped. Pure: no I/O.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -75,6 +76,10 @@ class DueWindow(ByValue):
 
 
 _MONTH_DAYS: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+# what joins the two ends of one span: "to", "through", a dash, から (and "and" after "between")
+_RANGE_TO: Final = re.compile(r"\s*(?:to|through|till|until|[-–—~〜～]|から)\s*", re.IGNORECASE)
+_RANGE_AND: Final = re.compile(r"\s*and\s*", re.IGNORECASE)
+_BETWEEN: Final = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -408,7 +413,42 @@ def find_due_windows(
             reach = end
             if window is not None:
                 kept.append(window)
-    return kept
+    return _joined_ranges(text, kept)
+
+
+def _joined_ranges(text: str, windows: list[DueWindow]) -> list[DueWindow]:
+    """Two expressions written as one span ("between late June and early July", "from
+    April 2026 to March 2027", "late June-early July") are one window from the start of the
+    first to the end of the second; "in June and in September" stays two."""
+    out: list[DueWindow] = []
+    for window in windows:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.due_from <= window.due_from
+            and last.due_to <= window.due_to
+            and _spans_to(text, last.start, last.end, window.start)
+        ):
+            out[-1] = DueWindow(
+                last.start,
+                window.end,
+                last.due_from,
+                window.due_to,
+                last.relative and window.relative,
+                last.kind,
+            )
+        else:
+            out.append(window)
+    return out
+
+
+def _spans_to(text: str, first_start: int, first_end: int, second_start: int) -> bool:
+    between = text[first_end:second_start]
+    if _RANGE_TO.fullmatch(between):
+        return True
+    return bool(_RANGE_AND.fullmatch(between)) and bool(
+        _BETWEEN.search(text, max(0, first_start - 9), first_start)
+    )
 
 
 def _due_window(  # noqa: PLR0917 (private, one call site)

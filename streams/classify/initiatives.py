@@ -66,9 +66,9 @@ def alias_confidence(key: str, ambiguous: bool) -> float:
 
 
 class PartyHits:
-    """Where each country is named in one field: by name or demonym, by one of its actors,
-    or by an office only it has (normalised offsets, sorted). Worked out on first use:
-    most documents have no alias whose rule asks for parties."""
+    """Where each country is named in one field: by name or demonym, its capital, one of
+    its actors, or an office only it has (normalised offsets, sorted). Worked out on first
+    use: most documents have no alias whose rule asks for parties."""
 
     def __init__(
         self,
@@ -95,6 +95,7 @@ class PartyHits:
         for match in matches:
             kinds = match.kinds
             codes = {p.id for p in kinds.get("country", ())}
+            codes.update(p.id for p in kinds.get("capital", ()))
             for kind in ("actor", "actor_short"):
                 codes.update(actor_country.get(p.id, "") for p in kinds.get(kind, ()))
             codes.update(actor_country.get("office:" + p.id, "") for p in kinds.get("office", ()))
@@ -188,8 +189,8 @@ class InitiativeResolver:
         one (the page's "2+2" mentioned again, "the 2+2 also confirmed cooperation with
         the US": still the one of the page); else those with the fewest parties named
         outside the match's sentence, then outside its paragraph and the title; still
-        tied, those whose less named party is named most in the field (the pair the page
-        is about)."""
+        tied, those whose less named party is named most in the field, for a title in the
+        whole page (the pair the page is about)."""
         if len(initiatives) < 2:
             return initiatives
         norm, text = field
@@ -198,11 +199,13 @@ class InitiativeResolver:
         (s_start, s_end), (p_start, p_end) = split.around(o_start), split.paragraph(o_start)
         sentence = norm.index_at(s_start), norm.index_at(s_end)
         paragraph = norm.index_at(p_start), norm.index_at(p_end)
+        # a title is about the page: its pair is the one the whole page names most
+        counted = parties[index:] if index == 0 else parties[index : index + 1]
         ranked = [
             (
                 self._parties_elsewhere(parties, index, i, sentence, title=False),
                 self._parties_elsewhere(parties, index, i, paragraph, title=True),
-                -min(parties[index].count(code) for code in self.parties[i]),
+                -min(sum(hits.count(code) for hits in counted) for code in self.parties[i]),
                 i,
             )
             for i in initiatives
@@ -247,7 +250,8 @@ class InitiativeResolver:
         """
         named = parties or [PartyHits() for _ in fields]
         out: list[list[InitiativeMention]] = []
-        shared_before: set[str] = set()  # what names several pairs share were, so far
+        # what the page named so far: in full, or by a name several pairs share
+        shared_before: set[str] = set()
         for index, (matches, norm, text) in enumerate(fields):
             mentions: list[InitiativeMention] = []
             for match in matches:
@@ -259,6 +263,7 @@ class InitiativeResolver:
                 for payload in kinds.get("initiative", ()):
                     if payload.id not in seen:
                         seen.add(payload.id)
+                        shared_before.add(payload.id)
                         conf = alias_confidence(key, False)
                         mentions.append(InitiativeMention(payload.id, match.start, match.end, conf))
                 by_parties: list[str] = []  # the ids of a name several pairs share
@@ -270,6 +275,7 @@ class InitiativeResolver:
                     scopes += [(context[j], 0, window) for j in range(index + 1, len(fields))]
                     if self._holds(scopes, payload.id, match.start, match.end) and (
                         payload.id not in self._requires_parties
+                        or payload.id in shared_before  # named in full before: its short name
                         or self._parties_named(named, index, payload.id, match.start, match.end)
                     ):
                         seen.add(payload.id)

@@ -45,6 +45,7 @@ Kind = Literal[
     "office",
     "office_title",
     "country",
+    "capital",
     "requires",
     "forbids",
 ]
@@ -222,6 +223,7 @@ def payloads_of(taxonomy: Taxonomy) -> list[tuple[str, Payload]]:
 
     for country in taxonomy.countries:
         add("country", country.code, {"en": [country.name], **country.aliases})
+        add("capital", country.code, country.capitals)
     for office in taxonomy.offices:
         add("office", office.id, office.aliases)
         add("office_title", office.id, office.titles)

@@ -45,6 +45,11 @@ class Country(_Strict):
     code: str = Field(pattern=r"^[A-Z]{2,3}$")
     name: str
     aliases: Aliases = Field(default_factory=dict, description="names and demonyms")
+    capitals: Aliases = Field(
+        default_factory=dict,
+        description="its capital's names: name its government where a rule asks for its "
+        'parties ("New Delhi and Tokyo agreed"), never a country label (a venue is no party)',
+    )
 
 
 class Office(_Strict):

@@ -79,9 +79,9 @@ def test_an_alias_whose_parties_the_page_does_not_name_does_not_make_a_name_know
     default: Classifier,
 ) -> None:
     # "2+2 Ministerial Dialogue" is the alias of other pairs' 2+2s, each requiring its
-    # parties; Japan and the Philippines' is none of them
-    body = "Japan and the Philippines held their first 2+2 Ministerial Dialogue in Tokyo."
-    assert _candidates(default, body) == {"2+2 Ministerial Dialogue": ("JP", "PH")}
+    # parties; Japan and Vietnam's is none of them
+    body = "Japan and Vietnam held their first 2+2 Ministerial Dialogue in Tokyo."
+    assert _candidates(default, body) == {"2+2 Ministerial Dialogue": ("JP", "VN")}
 
 
 @pytest.mark.parametrize(

@@ -205,7 +205,7 @@ def test_a_date_goes_to_the_initiative_convened_not_to_its_frame(default: Classi
     """ "convene X under Y in early 2026": the date is X's; an initiative after "under"
     with none before it keeps the date ("projects under Y before the end of the year")."""
     body = (
-        "The two sides decided to convene the Joint Working Group on Critical Minerals "
+        "India and Japan decided to convene the Joint Working Group on Critical Minerals "
         "under their economic security initiative in early 2026.\n\n"
         "Japan and Australia said the Quad would announce the first projects under the "
         "Quad Ports of the Future Partnership before the end of the year."

@@ -56,6 +56,16 @@ DAY = date(2025, 12, 15)
         ("3月末までに", "3月末まで", "2025-12-15", "2026-03-31"),
         ("年内に", "年内", "2025-12-15", "2025-12-31"),
         ("2026年度", "2026年度", "2026-04-01", "2027-03-31"),
+        # two ends written as one span are one window
+        (
+            "between late January and early February",
+            "late January and early February",
+            "2026-01-21",
+            "2026-02-10",
+        ),
+        ("from April 2026 to March 2027", "April 2026 to March 2027", "2026-04-01", "2027-03-31"),
+        ("set for late June-early July", "late June-early July", "2026-06-21", "2026-07-10"),
+        ("1月下旬から2月上旬に開く", "1月下旬から2月上旬", "2026-01-21", "2026-02-10"),
     ],
 )
 def test_expressions_normalise_to_windows(
@@ -234,3 +244,12 @@ def test_a_boundary_read_after_the_opening_finds_what_it_did_before(
     for text in [*_OPENINGS, *own_texts()]:
         expected = [(m.span(), m.groupdict()) for m in before.finditer(text)]
         assert [(m.span(), m.groupdict()) for m in rewritten.finditer(text)] == expected, text[:60]
+
+
+def test_two_dates_joined_by_and_stay_two_without_between() -> None:
+    """ "in June and in September" names two times, not the months between them."""
+    windows = find_due_windows("talks in June and in September", DAY)
+    assert [(w.due_from.isoformat(), w.due_to.isoformat()) for w in windows] == [
+        ("2026-06-01", "2026-06-30"),
+        ("2026-09-01", "2026-09-30"),
+    ]

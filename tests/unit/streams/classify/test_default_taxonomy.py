@@ -302,14 +302,21 @@ def test_the_indo_pacific_in_japanese_names_no_india(default: Classifier) -> Non
             {"in-jp.critical-minerals-jwg"},
         ),
         ("米印両政府は経済安全保障対話を来月開く。", set()),
+        # Japan holds dialogues of these names with other partners: Japan alone is not enough
+        ("高市首相はカナダの首相と会談し、経済安全保障対話を新設することで合意した。", set()),
+        (
+            "Prime Minister Sanae Takaichi and her Canadian counterpart agreed to launch an "
+            "economic security dialogue and an AI dialogue.",
+            set(),
+        ),
     ],
 )
 def test_a_japanese_report_names_japans_side_by_its_ministers(
     default: Classifier, body: str, expected: set[str]
 ) -> None:
-    """A Japanese report names Japan's minister, not Japan: the name is the Japan-side
-    context of a partial name India shares with other partners; without it (India and the
-    US) the partial name is nobody's."""
+    """A Japanese report names Japan's minister, not Japan: the minister names Japan's side
+    of a partial name both governments share with other partners; without India (Japan and
+    Canada) or without Japan (India and the US) the partial name is nobody's."""
     assert _initiatives(default, body, date(2025, 6, 1)) == expected
 
 
@@ -331,3 +338,58 @@ def test_india_eu_trade_talks_name_their_agreement_and_council(default: Classifi
     )
     found = default.classify(DocumentText("d", "", other, "en", date(2025, 6, 2)))
     assert {label.id for label in found.initiatives} == {"in-gb.ceta"}
+
+
+def test_a_titles_shared_name_goes_to_the_pair_the_page_names_most(default: Classifier) -> None:
+    """ "2+2" in a title belongs to the pair the whole page is about (Japan and Germany,
+    named again and again), not to a followed pair a passing mention names (the US, once,
+    as the venue of another summit)."""
+    title = "日独首脳、早期の2プラス2で一致へ"
+    body = (
+        "石破首相はドイツのメルツ首相と12日に会談し、外務・防衛閣僚会合の早期開催で一致する。"
+        "首相は米国での国際会議に出席した後、ドイツを訪れる。ドイツとは経済安全保障の協議も進める。"
+    )
+    result = default.classify(DocumentText("d", title, body, "ja", date(2025, 7, 10)))
+    assert not {i.id for i in result.initiatives} & {"jp-us.two-plus-two", "in-jp.two-plus-two"}
+
+
+def test_a_formal_country_name_before_a_title_is_that_countrys_office(
+    default: Classifier,
+) -> None:
+    """Official Japanese texts write formal names (ドイツ連邦共和国首相): the 首相 after
+    one is that country's, not Japan's prime minister."""
+    body = "岸田前総理大臣とメルツ・ドイツ連邦共和国首相との会談で創設が確認された。"
+    assert "jp.shigeru-ishiba" not in _actors(default, body, date(2025, 8, 1))
+    body = "モディ・インド共和国首相が来日した。"
+    assert _actors(default, body, date(2025, 8, 1)) == {"in.narendra-modi"}
+
+
+def test_capitals_name_the_parties_a_shared_name_asks_for(default: Classifier) -> None:
+    """ "New Delhi and Tokyo" name the two governments for "the 2+2"; a capital alone makes
+    no country of the page (a venue is no party)."""
+    body = "New Delhi and Tokyo agreed to hold the 2+2 ministerial dialogue in the spring."
+    result = default.classify(DocumentText("d", "", body, "en", date(2025, 6, 1)))
+    assert {i.id for i in result.initiatives} == {"in-jp.two-plus-two"}
+    venue = (
+        "Prime Minister Narendra Modi and Australian Prime Minister Anthony Albanese met in "
+        "Tokyo and agreed to deepen the India-Australia Comprehensive Strategic Partnership."
+    )
+    found = default.classify(DocumentText("d", "", venue, "en", date(2025, 6, 1)))
+    assert found.relevant and found.countries == ("AU", "IN")
+
+
+def test_a_short_name_far_from_its_parties_is_the_one_the_page_named_in_full(
+    default: Classifier,
+) -> None:
+    """The page opened on the India-Japan AI Dialogue; "the AI Dialogue" long after is it,
+    though neither government is named near the short name."""
+    filler = "Officials discussed language models, start-ups and training programmes. " * 20
+    body = (
+        "India and Japan held the first India-Japan AI Dialogue on Monday.\n\n"
+        + filler
+        + "\n\nThe second meeting of the AI Dialogue will be held next year."
+    )
+    result = default.classify(DocumentText("d", "", body, "en", date(2025, 6, 2)))
+    ai = [i for i in result.initiatives if i.id == "in-jp.ai-dialogue"]
+    assert ai and len(ai[0].evidence) == 2
+    assert [c.initiative for c in result.commitments] == ["in-jp.ai-dialogue"]
