@@ -170,6 +170,22 @@ def _in_an_aside_looking_back(body: str, window: DueWindow, cue: int) -> bool:
     return _EARLIER_WORD.search(body, opening, window.start) is not None
 
 
+# a Japanese clause of cause ending before the cue: "…を表明するなど、…難しくなったため、"
+# (a past verb before ため; "開くため、" after a plain verb is a purpose, the plan itself)
+_JA_CAUSE: Final = re.compile(r"(?:たため|ているため|たので|ことから)[、,]")
+
+
+def _in_a_japanese_cause(body: str, window: DueWindow, cue: int) -> bool:
+    """A date in the cause of what the cue says: "バイデン大統領が11月の大統領選挙への不出馬を
+    表明するなど…難しい情勢となったため、9月下旬に…開催する方向で調整": November is the
+    election's, the promise is late September."""
+    return (
+        window.kind.startswith("ja_")
+        and cue > window.end
+        and _JA_CAUSE.search(body, window.end, cue) is not None
+    )
+
+
 def _looked_back(body: str, window: DueWindow, folded: str | None) -> bool:
     """ "earlier this week", "last month": the past, whatever the cue."""
     lo = max(0, window.start - 12)
@@ -383,6 +399,7 @@ def extract_commitments(
             cue is None
             or _reported_when(body, window, cue, folded)
             or _in_an_aside_looking_back(body, window, cue)
+            or _in_a_japanese_cause(body, window, cue)
         ):
             continue
         if dropped_plan_before(body, s_start, window.start, folded):

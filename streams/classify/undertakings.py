@@ -74,6 +74,7 @@ _NEGATED_BEFORE: Final = re.compile(
     re.IGNORECASE,
 )
 _NEGATED_AFTER: Final = re.compile(r"\s*(?:not|never)\b", re.IGNORECASE)
+_NOT_BEFORE: Final = re.compile(r"\b(?:not|no|never)\b", re.IGNORECASE)
 # a word one of the two above needs
 _NEGATION_WORD: Final = re.compile(
     r"\b(?:not|no|never|was|were|been|originally|yet)\b", re.IGNORECASE
@@ -164,11 +165,28 @@ def cue_in(text: str, start: int, end: int, folded: str | None = None) -> int | 
         text, matches = folded, matches_at(_FOLDED[0], folded, starts, end)
         before_cue, after_cue = _FOLDED[1], _FOLDED[2]
     for match in matches:
-        before = text[max(start, match.start() - 20) : match.start()]
-        if before_cue.search(before) or after_cue.match(text, match.end(), end):
+        if _negated(text, match, start, end, (before_cue, after_cue)):
             continue
         return match.start()
     return None
+
+
+def _negated(
+    text: str,
+    match: re.Match[str],
+    start: int,
+    end: int,
+    negations: tuple[re.Pattern[str], re.Pattern[str]],
+) -> bool:
+    """Whether the cue ``match`` is negated or a former plan. A hope told in the past tense
+    of reported speech ("India was looking forward to hosting the Quad in 2025") is still
+    the hope: only "not", "no", "never" undo "look forward"."""
+    before_cue, after_cue = negations
+    before = text[max(start, match.start() - 20) : match.start()]
+    found = before_cue.search(before)
+    if found is not None and match.group()[:4].lower() == "look":
+        found = _NOT_BEFORE.search(found.group())
+    return found is not None or after_cue.match(text, match.end(), end) is not None
 
 
 def dropped_plan_before(text: str, start: int, position: int, folded: str | None = None) -> bool:
@@ -186,8 +204,7 @@ def dropped_plan_before(text: str, start: int, position: int, folded: str | None
         last = match
     if last is None:
         return False
-    before = text[max(start, last.start() - 20) : last.start()]
-    return bool(before_cue.search(before) or after_cue.match(text, last.end(), position))
+    return _negated(text, last, start, position, (before_cue, after_cue))
 
 
 def names_an_action(text: str, start: int, end: int, folded: str | None = None) -> bool:

@@ -269,3 +269,28 @@ def test_a_named_day_ending_a_clause_about_a_past_act_is_not_the_promise(
         "United States hold a joint workshop on Friday."
     )  # "United" ends like a past verb
     assert [c.due_from for c in _commitments(default, united, tuesday)] == [date(2025, 12, 19)]
+
+
+def test_a_date_in_a_japanese_clause_of_cause_is_not_the_promise(default: Classifier) -> None:
+    """ "…11月の選挙を控えて日程が難しくなったため、9月下旬に…開催する方向で調整": November
+    is the cause's date; the plan is late September. A purpose (開くため) is the plan."""
+    body = (
+        "日米豪印の首脳は、11月の大統領選挙を控えて日程の調整が難しくなったため、"
+        "9月下旬にニューヨークでクアッド首脳会合を開催する方向で調整に入った。"
+    )
+    found = [c.due_text for c in _commitments(default, body, date(2024, 7, 30))]
+    assert found == ["9月下旬"]
+    purpose = "日印両政府は、9月下旬に2プラス2を開くため、準備を進めることで一致した。"
+    found = [c.due_text for c in _commitments(default, purpose, date(2024, 7, 30))]
+    assert found == ["9月下旬"]
+
+
+def test_a_hope_told_in_the_past_tense_is_still_the_hope(default: Classifier) -> None:
+    """Reported speech moves "is looking forward" to "was looking forward"; a plan that
+    "was scheduled" is a former one, and "was not looking forward" is none."""
+    hope = "Narendra Modi said India was looking forward to hosting the Quad in 2026."
+    assert [c.due_text for c in _commitments(default, hope)] == ["2026"]
+    former = "The Quad summit was scheduled for 2026 in India."
+    assert _commitments(default, former) == ()
+    refused = "Narendra Modi said India was not looking forward to hosting the Quad in 2026."
+    assert _commitments(default, refused) == ()

@@ -97,8 +97,7 @@ def _cue_in_by_search(text: str, start: int, end: int) -> int | None:
     """cue_in on lowered text as it was: the cue pattern searched over the whole sentence."""
     cue, before_cue, after_cue = undertakings._FOLDED
     for match in cue.finditer(text, start, end):
-        before = text[max(start, match.start() - 20) : match.start()]
-        if before_cue.search(before) or after_cue.match(text, match.end(), end):
+        if undertakings._negated(text, match, start, end, (before_cue, after_cue)):
             continue
         return match.start()
     return None
