@@ -60,6 +60,9 @@ _REGION_MARGIN: Final = 120
 # a day named without a year or month ("on Tuesday", "24日に") is taken as the next one,
 # which is right only in a plan ("will meet on Tuesday"), not after "agreed on Sunday"
 _FORWARD_KINDS: Final = frozenset({"weekday", "ja_day"})
+# a month without its year is also taken as the next one: right in "will meet in March",
+# not in "the target set during the visit in March" (kinds of date_patterns)
+_MONTH_KINDS: Final = frozenset({"month", "day_month"})
 _FUTURE: Final = re.compile(
     r"\b(?:will|shall|is set to|are set to|scheduled|slated|expected to|due to|upcoming|"
     r"to be held|plans? to)\b|予定|方向で|見通し|します|する。",
@@ -127,6 +130,32 @@ def _day_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bool
     if before is not None and (before["aux"] or "").strip() not in _PLAN_AUX:
         return True
     return _past_clause(text, window.start)
+
+
+# a past act or state in the clause before a month: "was set during the visit in March",
+# "signed in March", "Modi was in Tokyo in March"; not a plan ("was to", "were due to")
+_WAS: Final = re.compile(r"\b(?:was|were|had\s+been)\s+(?!to\b|not\b|going\b|due\b)[a-z]{2,}")
+_PAST_IN: Final = re.compile(_AUX_AND_PAST + r"\s+(?:in|on|during)\s+$")
+# a month a past act moved something to is the new plan: "was postponed to March"
+_MOVED_TO: Final = re.compile(r"\b(?:to|until|till|for)\s+$")
+
+
+def _month_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bool:
+    """A month without its year in a clause about a past act ("the 5-trillion-yen target,
+    which was set during the Prime Minister's visit to India in March"): last March, not
+    the next one."""
+    if not window.relative or window.kind not in _MONTH_KINDS:
+        return False
+    text = body.lower() if folded is None else folded
+    opening = _clause_start(text, window.start, max(0, window.start - _CLAUSE_CHARS))
+    if _FUTURE.search(text, opening, window.start) or _PLANNED.search(text, opening, window.start):
+        return False
+    if _MOVED_TO.search(text, max(0, window.start - 8), window.start):
+        return False
+    before = _PAST_IN.search(text, max(0, window.start - 40), window.start)
+    if before is not None and before["verb"] not in _NOT_PAST:
+        return (before["aux"] or "").strip() not in _PLAN_AUX
+    return _WAS.search(text, opening, window.start) is not None
 
 
 def _clause_start(text: str, at: int, limit: int = 0) -> int:
@@ -385,6 +414,7 @@ def extract_commitments(
             _looked_back(body, window, folded)
             or _in_a_caption(body, window)
             or _japanese_past_act(body, window)
+            or _month_of_a_past_act(body, window, folded)
         ):
             continue
         if window.kind in _FORWARD_KINDS and (

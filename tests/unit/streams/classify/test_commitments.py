@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from schemas.classification import Commitment
 from streams.classify.classifier import Classifier, DocumentText
 from streams.classify.commitments import Anchor, extract_commitments
@@ -294,3 +296,33 @@ def test_a_hope_told_in_the_past_tense_is_still_the_hope(default: Classifier) ->
     assert _commitments(default, former) == ()
     refused = "Narendra Modi said India was not looking forward to hosting the Quad in 2026."
     assert _commitments(default, refused) == ()
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a past act in the month's clause: last March, not the next
+        (
+            "Both sides will work toward the investment target of Japan's Public and Private "
+            "Investment Target for India, which was set during the Prime Minister's visit to "
+            "India in March.",
+            [],
+        ),
+        (
+            "The India-Japan 2+2 ministerial dialogue held in March agreed to meet by June.",
+            ["by June"],
+        ),
+        # plans keep the month
+        ("India and Japan agreed to hold the 2+2 ministerial dialogue in March.", ["March"]),
+        (
+            "The India-Japan 2+2 ministerial dialogue, whose first round was held in 2024, "
+            "will meet again in May.",
+            ["May"],
+        ),
+    ],
+)
+def test_a_month_without_its_year_in_a_past_clause_is_not_the_next_one(
+    default: Classifier, body: str, expected: list[str]
+) -> None:
+    found = [c.due_text for c in _commitments(default, body, date(2025, 9, 1))]
+    assert found == expected
