@@ -3,7 +3,7 @@
 A sentence is an undertaking when it has a cue that is not negated:
 - a modal or future form: "will", "shall", "would", "is going to", "to be";
 - a plan or schedule: "scheduled", "slated", "set to", "due to", "plans to",
-  "intends to", "aims to", "is expected to", "targeted for", "on track to",
+  "intends to", "intention to", "aims to", "is expected to", "targeted for", "on track to",
   "poised to", "upcoming";
 - an expectation, hedged: "is likely to", "maybe", "may (only / now ...) be",
   "might be", "could be";
@@ -54,7 +54,8 @@ _GAP: Final = r"(?:[\w’'-]+,?\s+){0,8}?"  # up to eight words before the "to" 
 _NOT_A_VERB: Final = r"(?!(?:the|a|an|this|that|its|their|his|her|date|\d)\b)"
 _CUE: Final = re.compile(
     r"\b(?:will|shall|would|(?:is|are|was|were)\s+going\s+to|to\s+be|scheduled|slated|"
-    r"set\s+to|due\s+to|agreed\s+to|decided\s+to|plans?\s+to|planning\s+to|planned|intends?\s+to|aims?\s+to|aiming\s+to|"
+    r"set\s+to|due\s+to|agreed\s+to|decided\s+to|plans?\s+to|planning\s+to|planned|"
+    r"intends?\s+to|intention\s+to|aims?\s+to|aiming\s+to|"
     r"expected\s+to|targeted\s+(?:for|to)|on\s+(?:track|course)\s+to|poised\s+to|committed\s+to|"
     r"commit\s+to|pledged?\s+to|is\s+to|are\s+to|upcoming|"
     rf"maybe|(?:may|might|could)\s+(?:(?:{'|'.join(_HEDGE_ADVERBS)})\s+)?be|likely\s+to)\b"
@@ -81,7 +82,8 @@ _NEGATION_WORD: Final = re.compile(
 )
 _ENGLISH: Final = (
     "will", "shall", "would", "going to", "to be", "scheduled", "slated", "set to", "due to",
-    "plan to", "plans to", "planning to", "planned", "intend to", "intends to", "aim to",
+    "plan to", "plans to", "planning to", "planned", "intend to", "intends to", "intention to",
+    "aim to",
     "aims to", "aiming to", "expected to", "targeted for", "targeted to", "on track to",
     "on course to", "poised to", "committed to", "commit to", "pledge to", "pledged to",
     "is to", "are to", "upcoming", "agreed", "agree", "decided", "resolved", "pledged",

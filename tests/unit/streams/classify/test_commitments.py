@@ -326,3 +326,13 @@ def test_a_month_without_its_year_in_a_past_clause_is_not_the_next_one(
 ) -> None:
     found = [c.due_text for c in _commitments(default, body, date(2025, 9, 1))]
     assert found == expected
+
+
+def test_an_intention_expressed_is_a_plan(default: Classifier) -> None:
+    """Japan's press releases: "expressed his intention to hold ... within this year"."""
+    body = (
+        "Foreign Minister Toshimitsu Motegi expressed his intention to hold the second round "
+        "of the Japan-India Cyber Dialogue within this year."
+    )
+    found = [(c.initiative, c.due_text) for c in _commitments(default, body, date(2025, 3, 1))]
+    assert found == [("in-jp.cyber-dialogue", "this year")]

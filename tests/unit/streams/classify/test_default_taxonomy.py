@@ -393,3 +393,12 @@ def test_a_short_name_far_from_its_parties_is_the_one_the_page_named_in_full(
     ai = [i for i in result.initiatives if i.id == "in-jp.ai-dialogue"]
     assert ai and len(ai[0].evidence) == 2
     assert [c.initiative for c in result.commitments] == ["in-jp.ai-dialogue"]
+
+
+def test_a_surname_that_is_also_a_given_name_counts_with_its_title(default: Classifier) -> None:
+    """ "Abe" alone is a given name too; "Prime Minister Abe" is the prime minister."""
+    day = date(2019, 1, 7)
+    assert "jp.shinzo-abe" in _actors(
+        default, "It is Prime Minister Abe's turn to visit India.", day
+    )
+    assert "jp.shinzo-abe" not in _actors(default, "Abe Lincoln visited India.", day)
