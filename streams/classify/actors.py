@@ -47,7 +47,7 @@ _OF_GAPS: Final = frozenset({"of", "of the"})
 # Foreign Affairs", "State Minister", "Deputy Prime Minister") or a past holder
 # ("former Foreign Minister"): such a reference is not the holder on the date.
 _QUALIFIERS: Final = frozenset(
-    {"vice", "deputy", "state", "assistant", "under", "former", "ex", "junior"}
+    {"vice", "deputy", "dy", "dep", "state", "assistant", "under", "former", "ex", "junior"}
 )
 _CJK_QUALIFIED: Final = ("元", "前")  # 元外相, 前外相: a former holder
 _CJK_SUFFIXES: Final = ("政務官",)  # 外務大臣政務官: a parliamentary vice-minister

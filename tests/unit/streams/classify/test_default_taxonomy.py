@@ -402,3 +402,14 @@ def test_a_surname_that_is_also_a_given_name_counts_with_its_title(default: Clas
         default, "It is Prime Minister Abe's turn to visit India.", day
     )
     assert "jp.shinzo-abe" not in _actors(default, "Abe Lincoln visited India.", day)
+
+
+def test_an_abbreviated_deputy_is_not_the_office_holder(default: Classifier) -> None:
+    """Headlines shorten "Deputy" to "Dy": "Australia Dy PM" is not the prime minister."""
+    title = "Australia Dy PM accepts Rajnath Singh's invitation to visit India"
+    result = default.classify(DocumentText("d", title, "", "en", date(2025, 10, 9)))
+    assert "au.anthony-albanese" not in {a.id for a in result.actors}
+    result = default.classify(
+        DocumentText("d", "Australia PM visits India", "", "en", date(2025, 10, 9))
+    )
+    assert "au.anthony-albanese" in {a.id for a in result.actors}
