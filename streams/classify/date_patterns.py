@@ -81,7 +81,7 @@ _MONTH: Final = (
 _MONTH_PART: Final = r"(?:(?P<part>early|beginning|start|mid|middle|late|end)(?:\s+of)?[\s-]*)?"
 _DAY: Final = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _COUNT: Final = r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a)"
-_UNIT: Final = r"(?P<unit>day|week|month|year)s?"
+_UNIT: Final = r"(?P<unit>day|week|month|year|decade)s?"
 _JA_YEAR_PART: Final = r"(?P<part>前半|上半期|後半|下半期|初め|初頭|春|夏|秋|末|中)"
 _FISCAL_PART: Final = (
     r"(?:(?P<part>early|beginning|start|end|first half|second half|latter half|"
@@ -165,6 +165,9 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
     ("within", {"unit"}, re.compile(
         r"\b(?:within\s+(?:the\s+)?(?:(?:next|coming)\s+)?|(?:in|over)\s+the\s+(?:next|coming)\s+)"
         rf"{_COUNT}\s+{_UNIT}\b", _I)),
+    # "over the next decade": ten years from the document date
+    ("within", {"unit"}, re.compile(
+        r"\b(?:within|in|over)\s+the\s+(?:next|coming)\s+(?P<unit>decade)\b", _I)),
     ("ja_decade", {"cjk"}, re.compile(
         r"(?P<year>(?:19|20|21|１９|２０|２１)[0-9０-９][0０])年代"
         rf"(?P<part>前半|後半|半ば|初頭|初め|末)?{_JA_BY}")),

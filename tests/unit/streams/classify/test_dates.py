@@ -56,6 +56,8 @@ DAY = date(2025, 12, 15)
         ("3月末までに", "3月末まで", "2025-12-15", "2026-03-31"),
         ("年内に", "年内", "2025-12-15", "2025-12-31"),
         ("2026年度", "2026年度", "2026-04-01", "2027-03-31"),
+        ("over the next decade", "over the next decade", "2025-12-15", "2035-12-15"),
+        ("within two decades", "within two decades", "2025-12-15", "2045-12-15"),
         # two ends written as one span are one window
         (
             "between late January and early February",

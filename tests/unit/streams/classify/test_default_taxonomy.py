@@ -413,3 +413,8 @@ def test_an_abbreviated_deputy_is_not_the_office_holder(default: Classifier) -> 
         DocumentText("d", "Australia PM visits India", "", "en", date(2025, 10, 9))
     )
     assert "au.anthony-albanese" in {a.id for a in result.actors}
+
+
+def test_japans_own_releases_name_the_2_plus_2_in_brackets(default: Classifier) -> None:
+    body = "ジャイシャンカル外相は、茂木外相の早期の訪印と閣僚級「2+2」の実施を求めた。"
+    assert "in-jp.two-plus-two" in _initiatives(default, body, date(2019, 9, 26))
