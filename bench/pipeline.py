@@ -25,7 +25,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.report import append_row, machine  # noqa: E402
+from bench.report import append_row, machine, replace_section  # noqa: E402
+from bench.role_cpu import snapshot, stack_pids, used_between  # noqa: E402
 from ops.roles.stack import Stack  # noqa: E402
 from ops.runtime.access import open_warehouse  # noqa: E402
 from ops.runtime.topics import ensure_topics  # noqa: E402
@@ -239,7 +240,45 @@ PIPELINE_INTRO = (
 )
 
 
+CPU_TITLE = "Pipeline CPU by role"
+
+
+def cpu_section(result: dict[str, Any]) -> str:
+    """Where the throughput run's CPU went, per role and per document: what 0.5x of the
+    pass-through would ask of the machine's cores."""
+    p = result["pipeline"]
+    used: dict[str, float] = p.get("cpu_seconds_by_role") or {}
+    if not used:
+        return "Not measured (CPU time per process is read from /proc, on Linux)."
+    docs, total = p["documents"], sum(used.values())
+    rows = [
+        f"| {name} | {seconds:,.1f} | {1000 * seconds / docs:.2f} |"
+        for name, seconds in sorted(used.items(), key=lambda kv: -kv[1])
+    ]
+    cores = os.cpu_count() or 1
+    target = 0.5 * result["baseline"]["messages_per_s"]
+    return "\n".join(
+        [
+            f"Run {result['date']} on {result['machine']}: CPU seconds each process used during "
+            f"the throughput run ({docs:,} documents in {p['seconds']:.1f} s), read from /proc.",
+            "",
+            "| role | CPU s | CPU ms per document |",
+            "|---|---|---|",
+            *rows,
+            f"| all | {total:,.1f} | {1000 * total / docs:.2f} |",
+            "",
+            "The workers split the classification by partition; one of them also runs the "
+            "story stage, whose topic has one partition (the difference between the two).",
+            "",
+            f"At {1000 * total / docs:.2f} CPU ms per document, {cores} cores allow at most "
+            f"{cores * docs / total:,.0f} documents/s; 0.5x of this run's pass-through is "
+            f"{target:,.0f}/s.",
+        ]
+    )
+
+
 def write_markdown(result: dict[str, Any]) -> None:
+    replace_section(CPU_TITLE, cpu_section(result))
     p, b, o = result["pipeline"], result["baseline"], result["offered_load"]
     row = (
         f"| {result['date']} | {result['machine']} | {result['workers']} | {p['documents']} "
@@ -269,7 +308,10 @@ def main() -> None:
             warehouse = open_warehouse(settings)
             baseline = run_passthrough(bootstrap, args.documents, workdir)
             print(f"bare Faust pass-through: {baseline['messages_per_s']:,.0f} msg/s")
+            pids = stack_pids(run)
+            before = snapshot(pids)
             pipeline = run_pipeline(bootstrap, warehouse, args.documents)
+            pipeline["cpu_seconds_by_role"] = used_between(before, snapshot(pids))
             print(f"pipeline: {pipeline['documents_per_s']:,.0f} docs/s")
             offered = run_offered_load(bootstrap, warehouse, args.rate, args.seconds)
             print(
