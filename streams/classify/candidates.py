@@ -50,10 +50,26 @@ MAX_NAME_CHARS: Final = 160
 _HEADS_EN: Final = (
     "Working Group", "Joint Working Group", "Action Plan", "Joint Declaration", "Dialogue",
     "Partnership", "Initiative", "Framework", "Mechanism", "Vision", "Corridor", "Summit",
-    "Agreement", "Compact", "Roadmap", "Consultations", "Task Force",
+    "Agreement", "Compact", "Roadmap", "Consultations", "Task Force", "Forum", "Network",
+    "Alliance",
 )  # fmt: skip
 # heads so common in other senses that the name must name its parties ("Trade Agreement")
 _NEEDS_PARTIES: Final = frozenset({"Agreement", "協定", "Summit"})
+# a forum of companies, not of governments: "India-EU Business Forum", "CEO Forum"
+_BUSINESS_WORDS: Final = frozenset(
+    {
+        "business",
+        "ceo",
+        "ceos",
+        "industry",
+        "investors",
+        "investment",
+        "economic",
+        "startup",
+        "media",
+        "youth",
+    }
+)
 _HEADS_JA: Final = (
     "作業部会", "行動計画", "共同宣言", "イニシアティブ", "イニシアチブ", "パートナーシップ",
     "枠組み", "対話", "協定", "構想", "回廊",
@@ -107,9 +123,12 @@ _ORDINAL: Final = re.compile(
 )
 _POSSESSIVE_ENDINGS: Final = ("'s", "’s")
 _SPLIT: Final = re.compile(r"[\s\-–—‐/]+")
+# what opens a sentence before a name: articles and prepositions, a year, a possessive, a
+# sentence adverb and its comma ("Notably, the India-US 2+2 Ministerial Dialogue")
 _LEADING: Final = re.compile(
     r"^(?:(?:the|and|of|for|on|in|to|with|&|before|after|during|at|as|while|when|our|their|its|"
-    r"(?:19|20)\d\d|\w+['’]s)\s+)+",
+    r"(?:19|20)\d\d|\w+['’]s|\w+ly,|meanwhile,|however,|also,|earlier,|later,|separately,|"
+    r"further,|furthermore,|moreover,|besides,|today,|yesterday,)\s+)+",
     re.IGNORECASE,
 )
 _HEAD_ORDER: Final = sorted(_HEADS_EN, key=len, reverse=True)  # a longer head first
@@ -322,6 +341,10 @@ def _bare(word: str) -> str:
     return word[:-2] if word.endswith(_POSSESSIVE_ENDINGS) else word
 
 
+def _a_business_forum(item: _Found) -> bool:
+    return item.head == "Forum" and not _BUSINESS_WORDS.isdisjoint(item.name.casefold().split())
+
+
 class CandidateFinder:
     """Finds initiative candidates in one document's body (built once per taxonomy)."""
 
@@ -491,8 +514,10 @@ class CandidateFinder:
                 continue  # a known initiative (or a known forum), perhaps with a prefix
             if item.language == "en" and _names_a_known_one(item, hits):
                 continue  # "Japan-Australia 2+2 Foreign and Defence Ministerial Consultations"
-            if hits.context_opens(item.start, item.end):
-                continue  # "ASEAN Defence Ministerial Summit": a body known as context
+            if hits.context_opens(item.start, item.end) or _a_business_forum(item):
+                # "ASEAN Defence Ministerial Summit": a body known as context; a forum of
+                # companies ("India-EU Business Forum"), as business forums are
+                continue
             codes = self._codes_in(item.name)
             words = self._words(item)
             if not codes and words:

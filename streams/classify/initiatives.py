@@ -118,6 +118,10 @@ class PartyHits:
         """How many times ``code`` is named in this field."""
         return len(self._at.get(code, ()))
 
+    def codes_near(self, lo: int, hi: int) -> set[str]:
+        """The countries named within ``[lo, hi]``."""
+        return {code for code in self._at if self.near(code, lo, hi)}
+
 
 class InitiativeResolver:
     """Accepts initiative matches for one taxonomy (built once)."""
@@ -216,6 +220,19 @@ class InitiativeResolver:
         best = min(rank[:3] for rank in ranked)
         return [rank[3] for rank in ranked if rank[:3] == best]
 
+    def _named_before(
+        self, parties: PartyHits, initiative: str, match: Match, before: set[str]
+    ) -> bool:
+        """The page named ``initiative`` in full before, and no other government is named
+        near this short name: "the second meeting of the AI Dialogue" far below "the
+        Japan-India AI Dialogue" is it; "the India-US 2+2 Ministerial Dialogue" on a page about
+        the India-Japan 2+2 is not."""
+        if initiative not in before:
+            return False
+        window = self._window.get(initiative, 0)
+        near = parties.codes_near(match.start - window, match.end + window)
+        return near <= set(self.parties[initiative])
+
     def _holds(
         self, terms: Sequence[tuple[ContextHits, int, int]], initiative: str, start: int, end: int
     ) -> bool:
@@ -275,7 +292,7 @@ class InitiativeResolver:
                     scopes += [(context[j], 0, window) for j in range(index + 1, len(fields))]
                     if self._holds(scopes, payload.id, match.start, match.end) and (
                         payload.id not in self._requires_parties
-                        or payload.id in shared_before  # named in full before: its short name
+                        or self._named_before(named[index], payload.id, match, shared_before)
                         or self._parties_named(named, index, payload.id, match.start, match.end)
                     ):
                         seen.add(payload.id)

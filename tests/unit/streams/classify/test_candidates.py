@@ -206,3 +206,43 @@ def test_a_subheadings_verb_and_a_context_bodys_meeting_are_no_part_of_a_name(
         "the United States said."
     )
     assert list(_candidates(default, body)) == ["U.S.-India Trade and Economic Partnership"]
+
+
+@pytest.mark.parametrize(
+    ("body", "name", "parties"),
+    [
+        # heads of new bodies: a forum, a network, an alliance of governments
+        (
+            "The United States announced the Forum on Resource Geostrategic Engagement with "
+            "Japan and India.",
+            "Forum on Resource Geostrategic Engagement",
+            ("IN", "JP", "US"),
+        ),
+        (
+            "India and the US launched the Critical Minerals Finance Network.",
+            "Critical Minerals Finance Network",
+            ("IN", "US"),
+        ),
+        (
+            "India and Japan launched the India-Japan Startup Alliance.",
+            "India-Japan Startup Alliance",
+            ("IN", "JP"),
+        ),
+        # a sentence adverb and its comma open the sentence, not the name
+        (
+            "Notably, the India-Vietnam Maritime Security Dialogue met in Hanoi.",
+            "India-Vietnam Maritime Security Dialogue",
+            ("IN", "VN"),
+        ),
+    ],
+)
+def test_forums_networks_and_names_after_a_sentence_adverb(
+    default: Classifier, body: str, name: str, parties: tuple[str, ...]
+) -> None:
+    assert _candidates(default, body) == {name: parties}
+
+
+def test_a_forum_of_companies_is_no_candidate(default: Classifier) -> None:
+    """Business forums are context, not initiatives of governments."""
+    body = "India and the EU opened the India-EU Business Forum with many chief executives."
+    assert _candidates(default, body) == {}

@@ -418,3 +418,20 @@ def test_an_abbreviated_deputy_is_not_the_office_holder(default: Classifier) -> 
 def test_japans_own_releases_name_the_2_plus_2_in_brackets(default: Classifier) -> None:
     body = "ジャイシャンカル外相は、茂木外相の早期の訪印と閣僚級「2+2」の実施を求めた。"
     assert "in-jp.two-plus-two" in _initiatives(default, body, date(2019, 9, 26))
+
+
+def test_a_short_name_named_in_full_before_is_not_it_beside_another_government(
+    default: Classifier,
+) -> None:
+    """The page named the India-Japan 2+2 in full; "the 2+2 ministerial dialogue" far below,
+    next to the United States, is another pair's, not India-Japan's named again."""
+    filler = "Officials discussed maritime security, training and logistics at length. " * 8
+    body = (
+        "India and Japan held the India-Japan 2+2 Ministerial Meeting in Tokyo.\n\n"
+        + filler
+        + "\n\nSeparately, the 2+2 ministerial dialogue with the United States met in "
+        "Washington last year."
+    )
+    result = default.classify(DocumentText("d", "", body, "en", date(2025, 6, 2)))
+    jp = next(i for i in result.initiatives if i.id == "in-jp.two-plus-two")
+    assert [e.text for e in jp.evidence] == ["India-Japan 2+2"]
