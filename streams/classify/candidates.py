@@ -56,20 +56,10 @@ _HEADS_EN: Final = (
 # heads so common in other senses that the name must name its parties ("Trade Agreement")
 _NEEDS_PARTIES: Final = frozenset({"Agreement", "協定", "Summit"})
 # a forum of companies, not of governments: "India-EU Business Forum", "CEO Forum"
-_BUSINESS_WORDS: Final = frozenset(
-    {
-        "business",
-        "ceo",
-        "ceos",
-        "industry",
-        "investors",
-        "investment",
-        "economic",
-        "startup",
-        "media",
-        "youth",
-    }
-)
+_BUSINESS_WORDS: Final = frozenset({
+    "business", "ceo", "ceos", "industry", "investors", "investment", "economic", "startup",
+    "media", "youth",
+})  # fmt: skip
 _HEADS_JA: Final = (
     "作業部会", "行動計画", "共同宣言", "イニシアティブ", "イニシアチブ", "パートナーシップ",
     "枠組み", "対話", "協定", "構想", "回廊",
@@ -342,6 +332,7 @@ def _bare(word: str) -> str:
 
 
 def _a_business_forum(item: _Found) -> bool:
+    """A forum of companies, not of governments (business forums are context entries)."""
     return item.head == "Forum" and not _BUSINESS_WORDS.isdisjoint(item.name.casefold().split())
 
 

@@ -436,7 +436,7 @@ def _joined_ranges(text: str, windows: list[DueWindow]) -> list[DueWindow]:
                 window.end,
                 last.due_from,
                 window.due_to,
-                last.relative and window.relative,
+                last.relative or window.relative,  # one end resolved by the document date
                 last.kind,
             )
         else:
