@@ -122,6 +122,11 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
     ("fiscal", {"digit"}, re.compile(
         rf"\b{_BY}(?:(?P<prep>from|in|during|for)\s+)?(?:the\s+)?{_FISCAL_PART}"
         r"(?:fiscal(?:\s+year)?|fy)\s*(?P<year>(?:19|20)\d\d)(?:[-–/](?:19|20)?\d\d)?\b", _I)),
+    # India's financial years are written "2026-27" (April 2026 to March 2027), with or
+    # without "financial year"; a span of other years ("2022-27") is no fiscal year
+    ("fiscal_span", {"digit"}, re.compile(
+        rf"\b{_BY}(?:(?P<prep>from|in|during|for)\s+)?(?:the\s+)?(?:(?:financial|fiscal)\s+"
+        r"years?\s+)?(?P<year>(?:19|20)\d\d)[-–](?P<yy>\d\d)\b(?![-–/]\d)", _I)),
     ("fiscal_rel", {"fiscal"}, re.compile(
         rf"\b{_BY}(?:(?P<prep>in|during|within|for|throughout)\s+)?(?:the\s+)?{_FISCAL_PART}"
         r"(?P<rel>this|next|the current|current|the coming|the)\s+fiscal\s+year\b", _I)),

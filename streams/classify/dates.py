@@ -206,6 +206,11 @@ def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, dat
         return _weekday(g, today)
     if kind == "fiscal":  # April to March, as Japan and India count it
         return _fiscal_window(int(str(g["year"])), _part_key(g.get("part")))
+    if kind == "fiscal_span":  # "2026-27": India's financial year, April 2026 to March 2027
+        year = int(str(g["year"]))
+        if int(str(g["yy"])) != (year + 1) % 100:
+            return None
+        return _fiscal_window(year, None)
     if kind == "fiscal_rel":  # "this fiscal year", "by the end of the fiscal year"
         ahead = str(g["rel"]).lower() in ("next", "the coming")
         part = _part_key(g.get("part"))

@@ -58,6 +58,9 @@ DAY = date(2025, 12, 15)
         ("2026年度", "2026年度", "2026-04-01", "2027-03-31"),
         ("over the next decade", "over the next decade", "2025-12-15", "2035-12-15"),
         ("within two decades", "within two decades", "2025-12-15", "2045-12-15"),
+        # India's financial years
+        ("the outlay for 2026-27", "2026-27", "2026-04-01", "2027-03-31"),
+        ("for seven years till 2030-31", "till 2030-31", "2025-12-15", "2031-03-31"),
         # two ends written as one span are one window
         (
             "between late January and early February",
@@ -255,3 +258,8 @@ def test_two_dates_joined_by_and_stay_two_without_between() -> None:
         ("2026-06-01", "2026-06-30"),
         ("2026-09-01", "2026-09-30"),
     ]
+
+
+def test_a_span_of_years_that_is_no_financial_year_is_no_window() -> None:
+    """ "the period 2022-27" is five years, not India's financial year 2022-23."""
+    assert find_due_windows("investment in the period 2026-30", DAY) == []
