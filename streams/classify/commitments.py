@@ -136,6 +136,7 @@ def _day_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bool
 # "signed in March", "Modi was in Tokyo in March"; not a plan ("was to", "were due to")
 _WAS: Final = re.compile(r"\b(?:was|were|had\s+been)\s+(?!to\b|not\b|going\b|due\b)[a-z]{2,}")
 _PAST_IN: Final = re.compile(_AUX_AND_PAST + r"\s+(?:in|on|during)\s+$")
+_AFTER_PHRASE: Final = re.compile(r"\s*,\s*")
 # a month a past act moved something to is the new plan: "was postponed to March"
 _MOVED_TO: Final = re.compile(r"\b(?:to|until|till|for)\s+$")
 
@@ -155,7 +156,27 @@ def _month_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bo
     before = _PAST_IN.search(text, max(0, window.start - 40), window.start)
     if before is not None and before["verb"] not in _NOT_PAST:
         return (before["aux"] or "").strip() not in _PLAN_AUX
-    return _WAS.search(text, opening, window.start) is not None
+    return _WAS.search(text, opening, window.start) is not None or _past_clause_after(
+        text, window.end
+    )
+
+
+def _past_clause_after(text: str, end: int) -> bool:
+    """A phrase closed by a comma whose next clause tells a past act: "During his visit to
+    the US in February, Prime Minister Modi extended an invitation ..." (not "In March,
+    the two sides will meet")."""
+    comma = _AFTER_PHRASE.match(text, end)
+    if comma is None:
+        return False
+    start = comma.end()
+    stop = min((i for i in (text.find(m, start) for m in ",;.") if i >= 0), default=len(text))
+    stop = min(stop, start + _CLAUSE_CHARS)
+    if _FUTURE.search(text, start, stop) or _PLANNED.search(text, start, stop):
+        return False
+    return any(
+        verb["verb"] not in _NOT_PAST and (verb["aux"] or "").strip() not in _PLAN_AUX
+        for verb in _PAST_WORD.finditer(text, start, stop)
+    )
 
 
 def _clause_start(text: str, at: int, limit: int = 0) -> int:

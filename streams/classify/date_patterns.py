@@ -163,7 +163,7 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
         r"(?P<year>(?:19|20|21)\d\d)\b(?![/–-]\d)(?P<end>[\s-]end\b)?", _I)),
     ("relative", {"unit"}, re.compile(
         rf"\b{_BY}(?P<later>later\s+(?:in\s+)?)?(?P<part>(?:early|mid|late|the end of|end of)\s+)?"
-        r"(?P<which>next|this|the coming|the current)\s+(?P<unit>week|month|year)\b", _I)),
+        r"(?P<which>next|this|the coming|the current)\s+(?P<unit>weekend|week|month|year)\b", _I)),
     ("end_of_month", {"unit"}, re.compile(rf"\b{_BY}(?:the\s+)?end\s+of\s+the\s+month\b", _I)),
     ("from_now", {"unit"}, re.compile(
         rf"\b{_COUNT}\s+{_UNIT}\s+from\s+(?:now|today)\b", _I)),

@@ -34,7 +34,7 @@ _TRIGGER_WORDS: Final = {
         "jan january feb february mar march apr april may jun june jul july aug august sep sept "
         "september oct october nov november dec december"
     ),
-    "unit": "year years month months week weeks day days decade decades",
+    "unit": "year years month months week weeks weekend day days decade decades",
     "digit": "0 1 2 3 4 5 6 7 8 9",
     "cjk": "年 月",
     "cjk_day": "日に 日には 日から 日まで 日ごろ 日頃 日の 日、 日にも",

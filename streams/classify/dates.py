@@ -295,11 +295,15 @@ def _weekday(g: dict[str, str | None], today: date) -> tuple[date, date]:
 
 def _relative(g: dict[str, str | None], today: date) -> tuple[date, date] | None:
     which, unit = str(g["which"]).lower(), str(g["unit"]).lower()
-    ahead = which in ("next", "the coming")
+    # "the coming weekend" is the nearest one, "the coming week" the next
+    ahead = which == "next" or (which == "the coming" and unit != "weekend")
     part = _part_key(g.get("part"))
-    if unit == "week":
+    if unit in ("week", "weekend"):  # a weekend is the week's Saturday and Sunday
         monday = today - timedelta(days=today.weekday()) + timedelta(days=7 if ahead else 0)
-        return (monday if ahead else today), monday + timedelta(days=6)
+        sunday = monday + timedelta(days=6)
+        if unit == "weekend":
+            return max(today, sunday - timedelta(days=1)), sunday
+        return (monday if ahead else today), sunday
     if unit == "month":
         first = _add_months(today.replace(day=1), 1 if ahead else 0)
         start, end = _month_window(first.year, first.month, part)

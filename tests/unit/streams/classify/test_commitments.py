@@ -312,8 +312,19 @@ def test_a_hope_told_in_the_past_tense_is_still_the_hope(default: Classifier) ->
             "The India-Japan 2+2 ministerial dialogue held in March agreed to meet by June.",
             ["by June"],
         ),
+        # a phrase whose next clause tells the past act
+        (
+            "During his visit to Washington in February, Prime Minister Narendra Modi invited "
+            "the President to the next Quad Leaders' Summit, which will be held in India.",
+            [],
+        ),
+        (
+            "In March, India and Japan agreed to hold the 2+2 ministerial dialogue in June.",
+            ["June"],
+        ),
         # plans keep the month
         ("India and Japan agreed to hold the 2+2 ministerial dialogue in March.", ["March"]),
+        ("In March, the India-Japan 2+2 ministerial dialogue will meet in Tokyo.", ["March"]),
         (
             "The India-Japan 2+2 ministerial dialogue, whose first round was held in 2024, "
             "will meet again in May.",

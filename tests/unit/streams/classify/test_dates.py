@@ -58,6 +58,8 @@ DAY = date(2025, 12, 15)
         ("2026年度", "2026年度", "2026-04-01", "2027-03-31"),
         ("over the next decade", "over the next decade", "2025-12-15", "2035-12-15"),
         ("within two decades", "within two decades", "2025-12-15", "2045-12-15"),
+        ("attend the summit this weekend", "this weekend", "2025-12-20", "2025-12-21"),
+        ("next weekend", "next weekend", "2025-12-27", "2025-12-28"),
         # India's financial years
         ("the outlay for 2026-27", "2026-27", "2026-04-01", "2027-03-31"),
         ("for seven years till 2030-31", "till 2030-31", "2025-12-15", "2031-03-31"),
