@@ -117,7 +117,7 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
         rf"\b(?:(?P<prep>from|between|on|during|for)\s+)?{_DAY}{_RANGE_JOIN}{_DAY2}\s+{_MONTH}"
         r"(?:,?\s+(?P<year>(?:19|20|21)\d\d)\b)?", _I)),
     ("weekday", {"weekday"}, re.compile(
-        rf"\b(?P<wprep>on|this|next|coming)\s+(?:the\s+)?{_WEEKDAY}\b"
+        rf"\b(?P<wprep>on|this|next|coming|from)\s+(?:the\s+)?{_WEEKDAY}\b"
         rf"|\b{_WEEKDAY.replace('weekday', 'weekday2')}(?=\s*\(local time\))", _I)),
     ("fiscal", {"digit"}, re.compile(
         rf"\b{_BY}(?:(?P<prep>from|in|during|for)\s+)?(?:the\s+)?{_FISCAL_PART}"

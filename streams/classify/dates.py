@@ -424,7 +424,27 @@ def find_due_windows(
             reach = end
             if window is not None:
                 kept.append(window)
-    return _joined_ranges(text, kept)
+    return _joined_ranges(text, _named_days(text, kept))
+
+
+# between a weekday and the date it names: "Monday, December 14", "Tuesday (July 23)"
+_DAY_AND_DATE: Final = re.compile(r"\s*[,(]?\s*")
+
+
+def _named_days(text: str, windows: list[DueWindow]) -> list[DueWindow]:
+    """A weekday followed by its date ("on Monday, December 14") is that date: the date is
+    kept, not the weekday read as the next one on its own."""
+    kept: list[DueWindow] = []
+    for i, window in enumerate(windows):
+        after = windows[i + 1] if i + 1 < len(windows) else None
+        if not (
+            window.kind == "weekday"
+            and after is not None
+            and after.due_from == after.due_to
+            and _DAY_AND_DATE.fullmatch(text, window.end, after.start)
+        ):
+            kept.append(window)
+    return kept
 
 
 def _joined_ranges(text: str, windows: list[DueWindow]) -> list[DueWindow]:

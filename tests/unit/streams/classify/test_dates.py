@@ -265,3 +265,21 @@ def test_two_dates_joined_by_and_stay_two_without_between() -> None:
 def test_a_span_of_years_that_is_no_financial_year_is_no_window() -> None:
     """ "the period 2022-27" is five years, not India's financial year 2022-23."""
     assert find_due_windows("investment in the period 2026-30", DAY) == []
+
+
+def test_a_weekday_followed_by_its_date_is_that_date() -> None:
+    """ "on Monday, December 14" is 14 December, not also the next Monday."""
+    text = "The minister is scheduled to visit Hiroshima on Monday, December 22, and then Tokyo."
+    windows = find_due_windows(text, DAY)
+    assert [(text[w.start : w.end], w.due_from.isoformat()) for w in windows] == [
+        ("December 22", "2025-12-22")
+    ]
+
+
+def test_a_text_without_dates_has_no_windows() -> None:
+    assert find_due_windows("No date here.", DAY) == []
+
+
+def test_a_plan_from_a_weekday_starts_that_day() -> None:
+    text = "Motegi will visit Britain for four days from Wednesday."
+    assert [w.due_from.isoformat() for w in find_due_windows(text, DAY)] == ["2025-12-17"]
