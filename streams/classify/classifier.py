@@ -14,7 +14,8 @@ Decisions (the contract with the warehouse and alerts):
   A country otherwise named in the body only is not a party (streams.classify.parties):
   "amid China's rise", "after the US tariffs" are what the parties discussed. A page
   that is not relevant reports no engagement, so it has no countries.
-- ``relevant``: at least one initiative, or an office holder named (not by a surname
+- ``relevant``: at least one initiative, two followed governments as the lead's pair in the
+  domain, or an office holder named (not by a surname
   alone), or two actors so named (a ministry and an office holder). Commitments come
   from the body only, and only for relevant documents. A surname alone is no label in a
   page that names nothing else of ours: "Motegi" there is the circuit more often.
@@ -275,6 +276,10 @@ class Classifier:
         self._party_of = {a.id: a.country for a in taxonomy.actors if a.country}
         self._party_of.update({"office:" + o.id: o.country for o in taxonomy.offices})
         self._context_actors = frozenset(a.id for a in taxonomy.actors if a.scope == "context")
+        # the governments followed: those with office holders tracked
+        self._followed = frozenset(
+            a.country for a in taxonomy.actors if a.scope == "tracked" and a.country
+        )
         self._context_initiatives = self._initiatives.context_only
         self._initiative_names = {i.id: i.name for i in taxonomy.initiatives}
         # a name containing a place (the Indo-Pacific) may be a new initiative
@@ -329,6 +334,7 @@ class Classifier:
             or len(named) >= 2
             or bool(candidates)
             or (bool(persons) and self._in_the_domain(title.text, body.text))
+            or self._governments_in_the_domain(title, body)
         )
         # a page that reports no engagement of ours has nobody party to one
         countries = self._parties(title, body, initiatives, actors) if relevant else set()
@@ -403,6 +409,17 @@ class Classifier:
     ) -> list[InitiativeCandidate]:
         hits = _BodyHits(body, mentions, known, self._initiative_names, self._context_initiatives)
         return self._candidates.find(body.text, hits, sentences)
+
+    def _governments_in_the_domain(self, title: _Scanned, body: _Scanned) -> bool:
+        """Two governments followed, named as a pair in the lead, in the domain followed:
+        "Ministers from the US, Japan, Australia and India will meet in Washington this week
+        to discuss a critical minerals alliance" names nobody and no initiative, and is news
+        of the kind followed (the EU and China's dialogue is not: neither is followed)."""
+        paired = paired_in_lead(body.text, body.norm, body.matches)
+        # the domain's words, not an event's: teams of two countries "meet" in a final
+        return len(paired & self._followed) >= 2 and bool(
+            _DOMAIN.search(title.text) or _DOMAIN.search(body.text)
+        )
 
     @staticmethod
     def _in_the_domain(title: str, body: str) -> bool:

@@ -125,6 +125,24 @@ def test_relevance_needs_an_initiative_or_a_named_office_holder(small: Classifie
     assert not relevant("A story about nothing in particular.")
 
 
+def test_followed_governments_meeting_in_the_domain_are_relevant_without_names(
+    default: Classifier,
+) -> None:
+    """No person and no initiative named, but Japan, India and the US as the lead's parties,
+    on critical minerals: news of the kind followed. Governments nobody follows (the EU and
+    China), or a pair outside the domain (a football friendly), are not."""
+    lead = (
+        "Ministers of Japan, India and the United States will meet in Washington this week to "
+        "discuss a joint stockpile of critical minerals."
+    )
+    result = default.classify(DocumentText("d", "", lead, "en", DAY))
+    assert result.relevant and result.countries == ("IN", "JP", "US")
+    others = lead.replace("Japan, India and the United States", "the EU and China")
+    assert not default.classify(DocumentText("d", "", others, "en", DAY)).relevant
+    football = "Japan and India will meet in the Asia Cup hockey final in Tokyo on Sunday."
+    assert not default.classify(DocumentText("d", "", football, "en", DAY)).relevant
+
+
 def test_one_office_holder_alone_is_relevant_in_the_domain_only(default: Classifier) -> None:
     """A prime minister quoted on an earthquake is named in passing: one office holder
     alone makes a page relevant when it reports an event of theirs or speaks of the
