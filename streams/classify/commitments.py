@@ -435,7 +435,6 @@ def extract_commitments(
             _looked_back(body, window, folded)
             or _in_a_caption(body, window)
             or _japanese_past_act(body, window)
-            or _month_of_a_past_act(body, window, folded)
         ):
             continue
         if window.kind in _FORWARD_KINDS and (
@@ -451,6 +450,7 @@ def extract_commitments(
             or _reported_when(body, window, cue, folded)
             or _in_an_aside_looking_back(body, window, cue)
             or _in_a_japanese_cause(body, window, cue)
+            or _month_of_a_past_act(body, window, folded)
         ):
             continue
         if dropped_plan_before(body, s_start, window.start, folded):

@@ -61,6 +61,7 @@ _NEEDS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
     "relative": (("next", "this", "coming", "current"),),
     "end_of_month": (("end",), ("month",)),
     "within": (("within", "next", "coming"),),
+    "fiscal_span": (("-", "–"),),
     "fiscal": (("fiscal", "fy"),),
     "fiscal_rel": (("year",),),
     "season": (("this", "next", "coming"),),

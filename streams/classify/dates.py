@@ -424,6 +424,8 @@ def find_due_windows(
             reach = end
             if window is not None:
                 kept.append(window)
+    if len(kept) < 2:  # most texts: nothing to join
+        return kept
     return _joined_ranges(text, _named_days(text, kept))
 
 

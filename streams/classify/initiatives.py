@@ -93,15 +93,21 @@ class PartyHits:
     def _index(matches: Sequence[Match], actor_country: dict[str, str]) -> dict[str, list[int]]:
         at: dict[str, list[int]] = {}
         for match in matches:
-            kinds = match.kinds
-            codes = {p.id for p in kinds.get("country", ())}
-            codes.update(p.id for p in kinds.get("capital", ()))
-            for kind in ("actor", "actor_short"):
-                codes.update(actor_country.get(p.id, "") for p in kinds.get(kind, ()))
-            codes.update(actor_country.get("office:" + p.id, "") for p in kinds.get("office", ()))
-            for code in codes:
-                if code:
-                    at.setdefault(code, []).append(match.start)
+            codes: set[str] | None = None  # most matches name no country: no set for them
+            for kind, payloads in match.kinds.items():
+                if kind in ("country", "capital"):
+                    found = [p.id for p in payloads]
+                elif kind in ("actor", "actor_short"):
+                    found = [actor_country.get(p.id, "") for p in payloads]
+                elif kind == "office":
+                    found = [actor_country.get("office:" + p.id, "") for p in payloads]
+                else:
+                    continue
+                codes = set(found) if codes is None else codes.union(found)
+            if codes:
+                for code in codes:
+                    if code:
+                        at.setdefault(code, []).append(match.start)
         return at
 
     def near(self, code: str, lo: int, hi: int) -> bool:
@@ -292,8 +298,8 @@ class InitiativeResolver:
                     scopes += [(context[j], 0, window) for j in range(index + 1, len(fields))]
                     if self._holds(scopes, payload.id, match.start, match.end) and (
                         payload.id not in self._requires_parties
-                        or self._named_before(named[index], payload.id, match, shared_before)
                         or self._parties_named(named, index, payload.id, match.start, match.end)
+                        or self._named_before(named[index], payload.id, match, shared_before)
                     ):
                         seen.add(payload.id)
                         if payload.id in self._requires_parties:
