@@ -171,7 +171,11 @@ def _past_clause_after(text: str, end: int) -> bool:
     start = comma.end()
     stop = min((i for i in (text.find(m, start) for m in ",;.") if i >= 0), default=len(text))
     stop = min(stop, start + _CLAUSE_CHARS)
-    if _FUTURE.search(text, start, stop) or _PLANNED.search(text, start, stop):
+    if (
+        _FUTURE.search(text, start, stop)
+        or _PLANNED.search(text, start, stop)
+        or _REPORTING.search(text, start, stop)  # "..., officials confirmed": who told it
+    ):
         return False
     return any(
         verb["verb"] not in _NOT_PAST and (verb["aux"] or "").strip() not in _PLAN_AUX

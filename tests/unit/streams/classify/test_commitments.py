@@ -322,8 +322,12 @@ def test_a_hope_told_in_the_past_tense_is_still_the_hope(default: Classifier) ->
             "In March, India and Japan agreed to hold the 2+2 ministerial dialogue in June.",
             ["June"],
         ),
-        # plans keep the month
+        # plans keep the month, whoever told them
         ("India and Japan agreed to hold the 2+2 ministerial dialogue in March.", ["March"]),
+        (
+            "The India-Japan 2+2 ministerial dialogue is to meet in March, officials confirmed.",
+            ["March"],
+        ),
         ("In March, the India-Japan 2+2 ministerial dialogue will meet in Tokyo.", ["March"]),
         (
             "The India-Japan 2+2 ministerial dialogue, whose first round was held in 2024, "
