@@ -87,6 +87,10 @@ _DOMAIN: Final = re.compile(
 )
 
 
+def _speaks_of_the_domain(title: str, body: str) -> bool:
+    return bool(_DOMAIN.search(title) or _DOMAIN.search(body))
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentText:
     """What the classifier reads of a document.
@@ -328,16 +332,18 @@ class Classifier:
         sentences = _Split(body.text)
         candidates = self._find_candidates(body, actors_body, known_body, sentences)
         persons = {a.id for a in actors if a.kind == "person"} & named
+        # asked by relevance or, for a relevant page, by its countries: once
+        in_lead = paired_in_lead(body.text, body.norm, body.matches)
         # a new initiative with a tracked government party is news of the kind followed
         relevant = (
             bool(initiatives)
             or len(named) >= 2
             or bool(candidates)
             or (bool(persons) and self._in_the_domain(title.text, body.text))
-            or self._governments_in_the_domain(title, body)
+            or self._governments_in_the_domain(title, body, in_lead)
         )
         # a page that reports no engagement of ours has nobody party to one
-        countries = self._parties(title, body, initiatives, actors) if relevant else set()
+        countries = self._parties(title, initiatives, actors, in_lead) if relevant else set()
         commitments: tuple[Commitment, ...] = ()
         event: EventSignals | None = None
         occurrences: tuple[Occurrence, ...] = ()
@@ -385,20 +391,19 @@ class Classifier:
     def _parties(
         self,
         title: _Scanned,
-        body: _Scanned,
         initiatives: Sequence[InitiativeLabel],
         actors: Sequence[ActorLabel],
+        in_lead: set[str],
     ) -> set[str]:
         """The governments party to what a relevant page reports (see the module's
-        decisions on ``countries``)."""
+        decisions on ``countries``); ``in_lead``: those named as a pair in the body's lead."""
         countries = {p.id for m in title.matches for p in m.kinds.get("country", ())}
         for label in initiatives:
             implied = self._initiatives.parties[label.id]
             if len(implied) <= MAX_IMPLIED_PARTIES:
                 countries.update(implied)
         countries.update(label.country for label in actors if label.country)
-        countries |= paired_in_lead(body.text, body.norm, body.matches)
-        return countries
+        return countries | in_lead
 
     def _find_candidates(
         self,
@@ -410,22 +415,21 @@ class Classifier:
         hits = _BodyHits(body, mentions, known, self._initiative_names, self._context_initiatives)
         return self._candidates.find(body.text, hits, sentences)
 
-    def _governments_in_the_domain(self, title: _Scanned, body: _Scanned) -> bool:
+    def _governments_in_the_domain(
+        self, title: _Scanned, body: _Scanned, in_lead: set[str]
+    ) -> bool:
         """Two governments followed, named as a pair in the lead, in the domain followed:
         "Ministers from the US, Japan, Australia and India will meet in Washington this week
         to discuss a critical minerals alliance" names nobody and no initiative, and is news
         of the kind followed (the EU and China's dialogue is not: neither is followed)."""
-        paired = paired_in_lead(body.text, body.norm, body.matches)
         # the domain's words, not an event's: teams of two countries "meet" in a final
-        return len(paired & self._followed) >= 2 and bool(
-            _DOMAIN.search(title.text) or _DOMAIN.search(body.text)
-        )
+        return len(in_lead & self._followed) >= 2 and _speaks_of_the_domain(title.text, body.text)
 
     @staticmethod
     def _in_the_domain(title: str, body: str) -> bool:
         """Whether a page naming one office holder alone reports an event of theirs or
         speaks of the domain followed (see _DOMAIN)."""
-        return bool(_DOMAIN.search(title) or _DOMAIN.search(body)) or names_an_event(title, body)
+        return _speaks_of_the_domain(title, body) or names_an_event(title, body)
 
     @staticmethod
     def _dating(doc: DocumentText, today: date | None, title: str, body: str) -> Dating:

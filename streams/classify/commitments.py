@@ -149,13 +149,13 @@ def _month_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bo
         return False
     text = body.lower() if folded is None else folded
     opening = _clause_start(text, window.start, max(0, window.start - _CLAUSE_CHARS))
-    if _FUTURE.search(text, opening, window.start) or _PLANNED.search(text, opening, window.start):
+    if _plans_in(text, opening, window.start):
         return False
     if _MOVED_TO.search(text, max(0, window.start - 8), window.start):
         return False
     before = _PAST_IN.search(text, max(0, window.start - 40), window.start)
     if before is not None and before["verb"] not in _NOT_PAST:
-        return (before["aux"] or "").strip() not in _PLAN_AUX
+        return _a_past_act(before)
     return _WAS.search(text, opening, window.start) is not None or _past_clause_after(
         text, window.end
     )
@@ -171,16 +171,26 @@ def _past_clause_after(text: str, end: int) -> bool:
     start = comma.end()
     stop = min((i for i in (text.find(m, start) for m in ",;.") if i >= 0), default=len(text))
     stop = min(stop, start + _CLAUSE_CHARS)
-    if (
-        _FUTURE.search(text, start, stop)
-        or _PLANNED.search(text, start, stop)
-        or _REPORTING.search(text, start, stop)  # "..., officials confirmed": who told it
-    ):
+    if _REPORTING.search(text, start, stop):  # "..., officials confirmed": who told it
         return False
-    return any(
-        verb["verb"] not in _NOT_PAST and (verb["aux"] or "").strip() not in _PLAN_AUX
-        for verb in _PAST_WORD.finditer(text, start, stop)
-    )
+    return _tells_a_past_act(text, start, stop)
+
+
+def _plans_in(text: str, lo: int, hi: int) -> bool:
+    return bool(_FUTURE.search(text, lo, hi) or _PLANNED.search(text, lo, hi))
+
+
+def _a_past_act(verb: re.Match[str]) -> bool:
+    """A past verb (``_AUX_AND_PAST``) that is one: not a word that only ends like one
+    ("the United States"), not a plan's participle ("will be held")."""
+    return verb["verb"] not in _NOT_PAST and (verb["aux"] or "").strip() not in _PLAN_AUX
+
+
+def _tells_a_past_act(text: str, lo: int, hi: int) -> bool:
+    """``text[lo:hi]`` tells a past act and no plan."""
+    if _plans_in(text, lo, hi):
+        return False
+    return any(_a_past_act(verb) for verb in _PAST_WORD.finditer(text, lo, hi))
 
 
 def _clause_start(text: str, at: int, limit: int = 0) -> int:
@@ -192,13 +202,7 @@ def _clause_start(text: str, at: int, limit: int = 0) -> int:
 def _past_clause(text: str, day: int) -> bool:
     """The clause that ends on the day tells a past act and no plan ("..., as both
     countries conducted a ceremonial exchange of notes on Tuesday")."""
-    opening = _clause_start(text, day, max(0, day - _CLAUSE_CHARS))
-    if _FUTURE.search(text, opening, day) or _PLANNED.search(text, opening, day):
-        return False
-    for verb in _PAST_WORD.finditer(text, opening, day):
-        if verb["verb"] not in _NOT_PAST and (verb["aux"] or "").strip() not in _PLAN_AUX:
-            return True
-    return False
+    return _tells_a_past_act(text, _clause_start(text, day, max(0, day - _CLAUSE_CHARS)), day)
 
 
 def _reported_when(body: str, window: DueWindow, cue: int, folded: str | None) -> bool:

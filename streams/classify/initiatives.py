@@ -274,7 +274,7 @@ class InitiativeResolver:
         named = parties or [PartyHits() for _ in fields]
         out: list[list[InitiativeMention]] = []
         # what the page named so far: in full, or by a name several pairs share
-        shared_before: set[str] = set()
+        named_so_far: set[str] = set()
         for index, (matches, norm, text) in enumerate(fields):
             mentions: list[InitiativeMention] = []
             for match in matches:
@@ -286,7 +286,7 @@ class InitiativeResolver:
                 for payload in kinds.get("initiative", ()):
                     if payload.id not in seen:
                         seen.add(payload.id)
-                        shared_before.add(payload.id)
+                        named_so_far.add(payload.id)
                         conf = alias_confidence(key, False)
                         mentions.append(InitiativeMention(payload.id, match.start, match.end, conf))
                 by_parties: list[str] = []  # the ids of a name several pairs share
@@ -299,7 +299,7 @@ class InitiativeResolver:
                     if self._holds(scopes, payload.id, match.start, match.end) and (
                         payload.id not in self._requires_parties
                         or self._parties_named(named, index, payload.id, match.start, match.end)
-                        or self._named_before(named[index], payload.id, match, shared_before)
+                        or self._named_before(named[index], payload.id, match, named_so_far)
                     ):
                         seen.add(payload.id)
                         if payload.id in self._requires_parties:
@@ -310,9 +310,9 @@ class InitiativeResolver:
                 # a name several pairs share ("the 2+2") is the one of the pair named
                 # nearest it (its sentence, its paragraph and the title, the page)
                 for initiative in self._nearest_pairs(
-                    by_parties, named, index, match, (norm, text), before=shared_before
+                    by_parties, named, index, match, (norm, text), before=named_so_far
                 ):
-                    shared_before.add(initiative)
+                    named_so_far.add(initiative)
                     conf = alias_confidence(key, True)
                     mentions.append(InitiativeMention(initiative, match.start, match.end, conf))
             out.append(mentions)

@@ -336,3 +336,13 @@ def test_the_docs_example_is_a_valid_extension(tmp_path: Path) -> None:
     code, out, err = run(tmp_path, "taxonomy", "check", "--strict", str(path))
     assert code == 0, err
     assert "adds 1 initiatives, 1 actors; replaces nothing" in out
+
+
+def test_a_capital_written_as_a_bare_name_is_an_error_on_its_line(tmp_path: Path) -> None:
+    """`capitals` takes names per language, like `aliases`: a bare string is a user's
+    mistake, told on its line, not a traceback."""
+    text = "countries:\n  - code: XX\n    name: Xland\n    capitals: Xcity\n"
+    path = write(tmp_path, "user.yaml", text)
+    code, out, err = run(tmp_path, "taxonomy", "check", str(path))
+    assert code == 1, out + err
+    assert f"error {path}:4: " in err and "capitals" in err and "Traceback" not in err
