@@ -9,8 +9,10 @@ Decisions (the contract with the warehouse and alerts):
   document reports: countries of the matched actors, the parties of matched
   initiatives with at most four parties (the Quad implies AU, IN, JP, US; a
   passing mention of the G20 does not imply its twenty members), countries named in
-  the title, and two governments named as a pair in the body's lead ("Japan and
-  Australia agreed").
+  the title, two governments named as a pair in the body's lead ("Japan and
+  Australia agreed"), and the governments of other office holders named in full in the
+  lead ("President Lee Jae Myung and Prime Minister Ishiba issued ...": Korea's, though
+  its office holders are no labels).
   A country otherwise named in the body only is not a party (streams.classify.parties):
   "amid China's rise", "after the US tariffs" are what the parties discussed. A page
   that is not relevant reports no engagement, so it has no countries.
@@ -57,7 +59,7 @@ from streams.classify.dating import Dating
 from streams.classify.initiatives import InitiativeMention, InitiativeResolver, PartyHits
 from streams.classify.matcher import ContextHits, Match, Matcher
 from streams.classify.normalise import Normalised, normalise
-from streams.classify.parties import paired_in_lead
+from streams.classify.parties import LEAD_CHARS, paired_in_lead
 from streams.classify.pickling import by_fields
 from streams.classify.report_event import occurrences_of, read_event
 from streams.classify.sentences import Sentences
@@ -67,7 +69,7 @@ from streams.taxonomy.model import Taxonomy
 
 __all__ = ["CODE_VERSION", "Classification", "Classifier", "DocumentText"]
 
-CODE_VERSION: Final = "classify-6"  # bump when labels change for the same taxonomy
+CODE_VERSION: Final = "classify-7"  # bump when labels change for the same taxonomy
 DEFAULT_MAX_CHARS: Final = 1_000_000
 TITLE_MAX_CHARS: Final = 4_096
 TITLE_ONLY_FACTOR: Final = 0.9
@@ -280,6 +282,14 @@ class Classifier:
         self._party_of = {a.id: a.country for a in taxonomy.actors if a.country}
         self._party_of.update({"office:" + o.id: o.country for o in taxonomy.offices})
         self._context_actors = frozenset(a.id for a in taxonomy.actors if a.scope == "context")
+        # other governments' office holders, by country: a party when a report opens on them
+        self._context_persons = MappingProxyType(
+            {
+                a.id: a.country
+                for a in taxonomy.actors
+                if a.scope == "context" and a.kind == "person" and a.country
+            }
+        )
         # the governments followed: those with office holders tracked
         self._followed = frozenset(
             a.country for a in taxonomy.actors if a.scope == "tracked" and a.country
@@ -320,6 +330,7 @@ class Classifier:
                 dating = redated
                 actors_title, actors_body = self._actors.resolve(fields, dating.day)
         day = dating.day
+        all_body = actors_body  # other governments' office holders included
         actors_title = [m for m in actors_title if m.actor not in self._context_actors]
         actors_body = [m for m in actors_body if m.actor not in self._context_actors]
         named = {m.actor for m in (*actors_title, *actors_body) if not m.short}
@@ -343,7 +354,10 @@ class Classifier:
             or self._governments_in_the_domain(title, body, in_lead)
         )
         # a page that reports no engagement of ours has nobody party to one
-        countries = self._parties(title, initiatives, actors, in_lead) if relevant else set()
+        countries: set[str] = set()
+        if relevant:
+            led_by = self._context_in_lead(all_body, body)
+            countries = self._parties(title, initiatives, actors, in_lead | led_by)
         commitments: tuple[Commitment, ...] = ()
         event: EventSignals | None = None
         occurrences: tuple[Occurrence, ...] = ()
@@ -404,6 +418,16 @@ class Classifier:
                 countries.update(implied)
         countries.update(label.country for label in actors if label.country)
         return countries | in_lead
+
+    def _context_in_lead(self, mentions: Sequence[ActorMention], body: _Scanned) -> set[str]:
+        """Countries of the other governments' office holders named in full in the lead
+        ("South Korean President Lee Jae Myung and Japanese Prime Minister ... issued")."""
+        persons = self._context_persons
+        return {
+            persons[m.actor]
+            for m in mentions
+            if m.actor in persons and not m.short and body.norm.span(m.start, m.end)[0] < LEAD_CHARS
+        }
 
     def _find_candidates(
         self,

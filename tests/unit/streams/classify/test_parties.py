@@ -97,3 +97,28 @@ def test_a_vision_many_governments_speak_for_makes_none_a_party(default: Classif
     result = default.classify(DocumentText("d", "", body, "en", DAY))
     assert "foip" in {label.id for label in result.initiatives}
     assert result.countries == ("IN", "US")
+
+
+def test_another_governments_office_holder_opening_the_report_is_a_party(
+    default: Classifier,
+) -> None:
+    """Korea's president is no office holder followed, but a report that opens on him
+    meeting Japan's prime minister reports Korea's engagement."""
+    body = (
+        "Seoul's leader, President Lee Jae Myung, and Prime Minister Shigeru Ishiba held a "
+        "two-hour summit in Tokyo on Saturday and pledged closer ties."
+    )
+    assert _countries(default, body) == ("JP", "KR")
+
+
+def test_another_governments_office_holder_after_the_lead_is_background(
+    default: Classifier,
+) -> None:
+    filler = "Officials described the talks on hydrogen and ammonia supply at length. " * 5
+    assert len(filler) > LEAD_CHARS
+    body = (
+        "Prime Minister Shigeru Ishiba held talks on energy in Tokyo on Saturday. "
+        + filler
+        + "President Lee Jae Myung had raised the same issue a year earlier."
+    )
+    assert _countries(default, body) == ("JP",)
