@@ -117,17 +117,27 @@ _SPLIT: Final = re.compile(r"[\s\-–—‐/]+")
 # sentence adverb and its comma ("Notably, the India-US 2+2 Ministerial Dialogue")
 _LEADING: Final = re.compile(
     r"^(?:(?:the|and|of|for|on|in|to|with|&|before|after|during|at|as|while|when|our|their|its|"
-    r"(?:19|20)\d\d|\w+['’]s|\w+ly,|meanwhile,|however,|also,|earlier,|later,|separately,|"
+    r"(?:19|20)\d\d|\d{1,2}|\w+['’]s|\w+ly,|meanwhile,|however,|also,|earlier,|later,|separately,|"
     r"further,|furthermore,|moreover,|besides,|today,|yesterday,)\s+)+",
     re.IGNORECASE,
 )
 _HEAD_ORDER: Final = sorted(_HEADS_EN, key=len, reverse=True)  # a longer head first
+_HEAD_LAST_WORDS: Final = frozenset(head.split()[-1] for head in _HEADS_EN)
 _CONTINUES: Final = re.compile(
     r"(?:[\s-]+[A-Z][\w'’-]*){0,3}[\s-]+"
 )  # "Framework [Policy] Dialogue"
-_WORD: Final = re.compile(r"[^\s\-–—]+")
+_WORD: Final = re.compile(r"[^\s\-–—:]+")
 _CONNECTOR_WORDS: Final = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "&"})
 WINDOW_CHARS: Final = 160
+# what may open a name inside its first word: a quote or a bracket
+_OPENING: Final = "'\"‘“(["
+# a year that is part of a plan's name: "India-UK Vision 2035", "Japan-India Roadmap 2030"
+_NAMED_YEAR: Final = re.compile(r"\s+(?:19|20)\d\d\b(?![-–]\d)")
+# a version: "Digital Partnership 2.0"
+_VERSION: Final = re.compile(r"\s+\d\.\d\b(?!\.\d)")
+_YEAR_HEADS: Final = frozenset({"Vision", "Roadmap", "Action Plan"})
+# an abbreviation after a name: "Comprehensive Economic Trade Agreement (CETA)"
+_ABBREVIATION: Final = re.compile(r"\s*\(([A-Z][A-Za-z0-9&+-]{1,11})\)")
 # a word ending a sentence ("Delhi.", "said:", 'Chains”).') and not an abbreviation
 # ("U.S.", "Dr.")
 _SENTENCE_END: Final = re.compile(r"(?:[a-z]{2,}|[A-Z]{4,})[\"'”’)\]]*[.!?:;]$")
@@ -173,11 +183,12 @@ _JA_COUNTRIES: Final = re.compile(r"[日印米豪中韓英仏独露比越尼加]
 
 @dataclass(frozen=True, slots=True)
 class PartyNames:
-    """How countries are named: normalised names and demonyms -> code, and which codes
-    are tracked (have tracked actors)."""
+    """How countries are named: normalised names and demonyms -> code, which codes are
+    tracked (have tracked actors), and the country of each tracked actor."""
 
     names: Mapping[str, str]
     tracked: frozenset[str]
+    of_actor: Mapping[str, str]
 
 
 def _in_headline(text: str, at: int) -> bool:
@@ -200,10 +211,10 @@ def party_names(taxonomy: Taxonomy) -> PartyNames:
             folded = " ".join(_SPLIT.split(_fold(name).replace(".", ""))).strip()
             if folded and not is_cjk(folded[0]):
                 names.setdefault(folded, country.code)
-    tracked = frozenset(
-        a.country for a in taxonomy.actors if a.scope == "tracked" and a.country is not None
-    )
-    return PartyNames(names, tracked)
+    of_actor = {
+        a.id: a.country for a in taxonomy.actors if a.scope == "tracked" and a.country is not None
+    }
+    return PartyNames(names, frozenset(of_actor.values()), of_actor)
 
 
 class DocumentHits(Protocol):
@@ -271,6 +282,15 @@ def _heads(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def _ends_a_name(tokens: Sequence[tuple[int, str]], index: int) -> bool:
+    """Whether the words before ``tokens[index]`` end in a head word (maybe followed by a
+    version or year, "Partnership 2.0"): the end of another name."""
+    before = index - 1
+    if before >= 0 and tokens[before][1][:1].isdigit():
+        before -= 1
+    return before >= 0 and tokens[before][1] in _HEAD_LAST_WORDS
+
+
 def _name_start(text: str, start: int, reach: int) -> int | None:
     """Where the name ending in the head at ``start`` begins: back over at most
     ``MAX_TOKENS`` name words of the ``WINDOW_CHARS`` before it.
@@ -291,12 +311,19 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
         if index == 0 and cut:
             return None  # perhaps part of a longer word
         at, token = tokens[index]
-        if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
+        if text[at + len(token) : start].strip(" -") != "":
             return start
-        if token.casefold() in _MONTHS:
+        word = token.lstrip(_OPENING)  # "'India-U.K. Vision": the name opens after it
+        if not _name_token(word):
+            return start
+        if word in ("and", "&") and _ends_a_name(tokens, index):
+            return start  # "Digital Partnership 2.0 and AI Cooperation Initiative": two
+        if word.casefold() in _MONTHS:
             return start  # "visiting India in September for the G20 Summit": a date, no name
-        if token[-1] in ".!?:;" and _SENTENCE_END.search(token):
+        if word[-1] in ".!?:;" and _SENTENCE_END.search(word):
             return start  # "… in New Delhi. The India-Japan Dialogue": not one name
+        if word != token:
+            return at + len(token) - len(word)
         start = at
     return start if first >= 0 or whole else None
 
@@ -309,10 +336,22 @@ def _names_a_known_one(item: _Found, hits: DocumentHits) -> bool:
     return any(name.casefold().endswith(head) for name in hits.known_inside(item.start, item.end))
 
 
+def _abbreviated_as_known(text: str, item: _Found, hits: DocumentHits) -> bool:
+    """Whether the name is followed by a known initiative's abbreviation: a variant of
+    its name ("a Comprehensive Economic Trade Agreement (CETA)" of India and the UK)."""
+    abbreviation = _ABBREVIATION.match(text, item.end)
+    return abbreviation is not None and bool(
+        hits.known_inside(abbreviation.start(1), abbreviation.end(1))
+    )
+
+
 def _part_of_known(item: _Found, words: Sequence[str], known: Sequence[list[str]]) -> bool:
     """Whether a name without parties is a known initiative's name shortened: its words
     and head all in the name of one the page names ("Critical Minerals Initiative" of the
-    "Quad Critical Minerals Initiative")."""
+    "Quad Critical Minerals Initiative"; 重要鉱物イニシアチブ of 日米豪印重要鉱物イニシアチブ)."""
+    if item.language == "ja":
+        folded = _fold(item.name)
+        return any("".join(name).endswith(folded) for name in known)
     head = item.head.casefold().split()
     for name in known:
         if name[-len(head) :] == head and set(words) <= {_bare(w) for w in name}:
@@ -362,6 +401,11 @@ class CandidateFinder:
             assert start is not None  # the whole window: never undecided
             tail = _TAIL.match(text, head_end)
             end = tail.end() if tail else head_end
+            if not tail and start < head_start:
+                suffix = _VERSION.match(text, head_end)
+                if suffix is None and head in _YEAR_HEADS:
+                    suffix = _NAMED_YEAR.match(text, head_end)
+                end = suffix.end() if suffix else end
             if tail and tail.group(0).split()[1].casefold() in _MONTHS:
                 end = head_end
             raw = text[start:end]
@@ -503,7 +547,9 @@ class CandidateFinder:
                 continue  # a person's name inside: a headline or a byline, not a name
             if hits.initiative_chars(item.start, item.end) * 2 >= item.end - item.start:
                 continue  # a known initiative (or a known forum), perhaps with a prefix
-            if item.language == "en" and _names_a_known_one(item, hits):
+            if item.language == "en" and (
+                _names_a_known_one(item, hits) or _abbreviated_as_known(body, item, hits)
+            ):
                 continue  # "Japan-Australia 2+2 Foreign and Defence Ministerial Consultations"
             if hits.context_opens(item.start, item.end) or _a_business_forum(item):
                 # "ASEAN Defence Ministerial Summit": a body known as context; a forum of
@@ -537,7 +583,10 @@ class CandidateFinder:
                     continue  # "the Strategic Partnership" of a page that names theirs
             s_start, s_end = sentences().around(item.start)
             named, actors = hits.named(s_start, s_end)
-            parties = set(codes) | named
+            # a tracked office holder speaking of it in its sentence is a party's voice
+            # ("Modi said the AI Cooperation Initiative is being taken up")
+            of_actor = self._parties.of_actor
+            parties = set(codes) | named | {of_actor[a] for a in actors if a in of_actor}
             if not parties & self._parties.tracked:
                 continue
             key = self.key(item, codes, words)

@@ -36,11 +36,14 @@ def _reference_start(text: str, start: int) -> int:
     if tokens and tokens[0][0] == window_start and window_start > 0:
         tokens = tokens[1:]
     for at, token in reversed(tokens[-MAX_TOKENS:]):
-        if not _name_token(token) or text[at + len(token) : start].strip(" -") != "":
+        word = token.lstrip("'")  # a quote opens a name inside its first word
+        if not _name_token(word) or text[at + len(token) : start].strip(" -") != "":
             break
-        if _SENTENCE_END.search(token):
+        if _SENTENCE_END.search(word):
             break
-        start = at
+        start = at + len(token) - len(word)
+        if word != token:
+            break
     return start
 
 

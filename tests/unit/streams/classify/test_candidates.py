@@ -246,3 +246,59 @@ def test_a_forum_of_companies_is_no_candidate(default: Classifier) -> None:
     """Business forums are context, not initiatives of governments."""
     body = "India and the EU opened the India-EU Business Forum with many chief executives."
     assert _candidates(default, body) == {}
+
+
+@pytest.mark.parametrize(
+    ("body", "names"),
+    [
+        # a quote opens the name inside its first word; a plan's horizon year is its name's
+        (
+            "India and Britain replaced their old roadmap with the 'India-U.K. Vision 2035' "
+            "framework on Thursday.",
+            {"India-U.K. Vision 2035": ("GB", "IN")},
+        ),
+        # a version is part of the name, and "and" after a head ends another name
+        (
+            "India and Brazil took up Digital Partnership 2.0 and an AI Cooperation "
+            "Initiative on Thursday.",
+            {"Digital Partnership 2.0": ("BR", "IN"), "AI Cooperation Initiative": ("BR", "IN")},
+        ),
+        # days of a date range before the name are no part of it
+        (
+            "Prime Minister Modi will visit Brazil from August 29 to 30 for the India-Brazil "
+            "Strategic Summit.",
+            {"India-Brazil Strategic Summit": ("BR", "IN")},
+        ),
+    ],
+)
+def test_where_a_name_begins_and_ends(
+    default: Classifier, body: str, names: dict[str, tuple[str, ...]]
+) -> None:
+    assert _candidates(default, body) == names
+
+
+def test_a_tracked_office_holder_speaking_of_a_name_is_its_party(default: Classifier) -> None:
+    body = "Prime Minister Narendra Modi said the Green Hydrogen Cooperation Initiative is on."
+    assert _candidates(default, body) == {"Green Hydrogen Cooperation Initiative": ("IN",)}
+    quiet = "Analysts said the Green Hydrogen Cooperation Initiative is on."
+    assert _candidates(default, quiet) == {}
+
+
+def test_a_name_abbreviated_as_a_known_initiative_is_that_one(default: Classifier) -> None:
+    """ "a Comprehensive Economic Trade Agreement (CETA)" of India and the UK is the known
+    CETA, its name written without "and"."""
+    body = (
+        "India and the United Kingdom signed a Comprehensive Economic Trade Agreement (CETA) "
+        "on Thursday, Prime Minister Narendra Modi said."
+    )
+    result = default.classify(DocumentText("d", "", body, None, DAY))
+    assert [i.id for i in result.initiatives] == ["in-gb.ceta"]
+    assert result.candidates == ()
+
+
+def test_a_japanese_name_ending_a_known_ones_is_that_one(default: Classifier) -> None:
+    body = (
+        "日米豪印の外相は「日米豪印重要鉱物イニシアチブ」の立ち上げを発表した。"
+        "外務省によると、4カ国は重要鉱物イニシアチブを通じて協力を強化する。"
+    )
+    assert _candidates(default, body) == {}
