@@ -176,6 +176,17 @@ def _past_clause_after(text: str, end: int) -> bool:
     return _tells_a_past_act(text, start, stop)
 
 
+# a goal named, not promised by a verb: it times only what follows it ("set a goal of 10
+# trillion yen over the next decade"; not "reviewed the visit in August, including the goal
+# of 10 trillion yen")
+_GOAL_NAMED: Final = ("goal", "target", "aim of", "objective", "set ")
+
+
+def _a_goal_named(body: str, cue: int, folded: str | None) -> bool:
+    text = body.lower() if folded is None else folded
+    return text.startswith(_GOAL_NAMED, cue)
+
+
 def _plans_in(text: str, lo: int, hi: int) -> bool:
     return bool(_FUTURE.search(text, lo, hi) or _PLANNED.search(text, lo, hi))
 
@@ -272,13 +283,19 @@ class Anchor(ByValue):
         return f"Anchor(start={self.start!r}, end={self.end!r}, initiative={self.initiative!r})"
 
 
-# A tracked government named by its office alone ("the government will ...", "政府は"):
-# in a relevant document it anchors a sentence as an office holder's name would.
-_GOVERNMENT_WORDS: Final = ("government", "政府")
+# A tracked government named by its office alone ("the government will ...", "政府は"),
+# or the parties of the report together ("the leaders on Tuesday will hold a summit",
+# "the two sides will meet in March", 両首脳は): in a relevant document each anchors a
+# sentence as an office holder's name would.
+_GOVERNMENT_WORDS: Final = (
+    "government", "政府", "the leaders", "two leaders", "both leaders", "two sides",
+    "both sides", "two countries", "both countries", "両首脳",
+)  # fmt: skip
 
 
 def _government_anchors(body: str, folded: str | None) -> list[Anchor]:
-    """ "government" / 政府 in ``body``, each an anchor without an initiative."""
+    """A government or the parties named without a name (_GOVERNMENT_WORDS) in ``body``,
+    each an anchor without an initiative."""
     text = body.lower() if folded is None else folded
     out: list[Anchor] = []
     for word in _GOVERNMENT_WORDS:
@@ -455,6 +472,7 @@ def extract_commitments(
         cue = cues[s_start, s_end]
         if (
             cue is None
+            or (window.start < cue and _a_goal_named(body, cue, folded))
             or _reported_when(body, window, cue, folded)
             or _in_an_aside_looking_back(body, window, cue)
             or _in_a_japanese_cause(body, window, cue)

@@ -135,7 +135,10 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
         r"(?P<part>spring|summer|autumn|fall)\b", _I)),
     # "\bthe" written as "the(?<=\bthe)": a pattern that opens with a literal is searched
     # for it at C speed; one that opens with "\b" is tried at every offset
-    ("the_year", {"digit"}, re.compile(r"the(?<=\bthe)\s+(?P<year>(?:19|20)\d\d)(?=\s+[A-Z])")),
+    # "the 2026 Quad Summit"; not a plan named for its horizon ("the 2035 Vision Statement")
+    ("the_year", {"digit"}, re.compile(
+        r"the(?<=\bthe)\s+(?P<year>(?:19|20)\d\d)(?=\s+[A-Z])"
+        r"(?!\s+(?:Vision|Roadmap|Agenda|Strategy|Action\s+Plan)\b)")),
     ("ja_range", {"cjk"}, re.compile(
         rf"(?P<month>{_JA_NUM})月(?P<day>{_JA_NUM})日(?:[(（].[)）])?(?:から|～|〜|－|-)"
         rf"(?:(?P<month2>{_JA_NUM})月)?(?P<day2>{_JA_NUM})日(?:まで)?")),
@@ -168,11 +171,11 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
     ("from_now", {"unit"}, re.compile(
         rf"\b{_COUNT}\s+{_UNIT}\s+from\s+(?:now|today)\b", _I)),
     ("within", {"unit"}, re.compile(
-        r"\b(?:within\s+(?:the\s+)?(?:(?:next|coming)\s+)?|(?:in|over)\s+the\s+(?:next|coming)\s+)"
-        rf"{_COUNT}\s+{_UNIT}\b", _I)),
+        r"\b(?:within\s+(?:the\s+)?(?:(?:next|coming)\s+)?|(?:in|over|for)\s+the\s+(?:next|coming)\s+)"
+        rf"(?:(?:about|around|roughly|approximately)\s+)?{_COUNT}\s+{_UNIT}\b", _I)),
     # "over the next decade": ten years from the document date
     ("within", {"unit"}, re.compile(
-        r"\b(?:within|in|over)\s+the\s+(?:next|coming)\s+(?P<unit>decade)\b", _I)),
+        r"\b(?:within|in|over|for)\s+the\s+(?:next|coming)\s+(?P<unit>decade)\b", _I)),
     ("ja_decade", {"cjk"}, re.compile(
         r"(?P<year>(?:19|20|21|１９|２０|２１)[0-9０-９][0０])年代"
         rf"(?P<part>前半|後半|半ば|初頭|初め|末)?{_JA_BY}")),

@@ -56,6 +56,8 @@ _CUE: Final = re.compile(
     r"\b(?:will|shall|would|(?:is|are|was|were)\s+going\s+to|to\s+be|scheduled|slated|"
     r"set\s+to|due\s+to|agreed\s+to|decided\s+to|plans?\s+to|planning\s+to|planned|"
     r"intends?\s+to|intention\s+to|aims?\s+to|aiming\s+to|"
+    r"(?:goal|aim|objective|target)\s+of\s+\w+ing|(?:goal|target)\s+of\s+[¥$€£]?\d+|"
+    r"set\s+(?:a|an|the)\s+(?:\w+\s+)?(?:goal|target)|"
     r"expected\s+to|targeted\s+(?:for|to)|on\s+(?:track|course)\s+to|poised\s+to|committed\s+to|"
     r"commit\s+to|pledged?\s+to|is\s+to|are\s+to|upcoming|"
     rf"maybe|(?:may|might|could)\s+(?:(?:{'|'.join(_HEDGE_ADVERBS)})\s+)?be|likely\s+to)\b"
@@ -83,7 +85,7 @@ _NEGATION_WORD: Final = re.compile(
 _ENGLISH: Final = (
     "will", "shall", "would", "going to", "to be", "scheduled", "slated", "set to", "due to",
     "plan to", "plans to", "planning to", "planned", "intend to", "intends to", "intention to",
-    "aim to",
+    "aim to", "goal of", "aim of", "objective of", "target of", "set a", "set an", "set the",
     "aims to", "aiming to", "expected to", "targeted for", "targeted to", "on track to",
     "on course to", "poised to", "committed to", "commit to", "pledge to", "pledged to",
     "is to", "are to", "upcoming", "agreed", "agree", "decided", "resolved", "pledged",
@@ -122,7 +124,7 @@ _FOLDED: Final = (
 # offset, as it opens with "\b". The look-behind comes after the letter so that the search
 # opens with a set of characters, which the regex engine skips to.
 _CUE_STARTS: Final = re.compile(
-    r"[acdeilmoprstuvw](?<!\w.)|[予方見目計調開実行楽締署訪出参会派こ考意]"
+    r"[acdegilmoprstuvw](?<!\w.)|[予方見目計調開実行楽締署訪出参会派こ考意]"
 )
 _FOLDED_ACTION: Final = case_sensitive(_ACTION)
 _FOLDED_NEGATION_WORD: Final = case_sensitive(_NEGATION_WORD)

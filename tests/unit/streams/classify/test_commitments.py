@@ -351,3 +351,52 @@ def test_an_intention_expressed_is_a_plan(default: Classifier) -> None:
     )
     found = [(c.initiative, c.due_text) for c in _commitments(default, body, date(2025, 3, 1))]
     assert found == [("in-jp.cyber-dialogue", "this year")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a goal or target set, of a number or of an act
+        (
+            "A goal of 5 trillion yen in investment from Japan to India was set for the next "
+            "five years, Prime Minister Narendra Modi said.",
+            [("for the next five years", date(2025, 12, 15), date(2030, 12, 15))],
+        ),
+        (
+            "Prime Minister Narendra Modi announced a target of 3 trillion rupees in exports "
+            "to Japan within about two years.",
+            [("within about two years", date(2025, 12, 15), date(2027, 12, 15))],
+        ),
+        (
+            "India and Japan signaled a goal of bringing the Japan-India Cyber Dialogue into "
+            "force within about a year.",
+            [("within about a year", date(2025, 12, 15), date(2026, 12, 15))],
+        ),
+        # a target of an earlier age, and a plan named for its horizon, are no promise
+        (
+            "India and Japan reviewed the target of criticism within a year.",
+            [],
+        ),
+        (
+            "Prime Minister Narendra Modi and Prime Minister Shigeru Ishiba will adopt the "
+            "2035 Vision Statement, which updates the 2025 Vision Statement.",
+            [],
+        ),
+    ],
+)
+def test_goals_and_targets_set_for_a_span(
+    default: Classifier, body: str, expected: list[tuple[str, date, date]]
+) -> None:
+    found = [(c.due_text, c.due_from, c.due_to) for c in _commitments(default, body)]
+    assert found == expected
+
+
+def test_the_parties_together_anchor_a_plan(default: Classifier) -> None:
+    """ "The leaders on Tuesday will hold a summit": the parties of a relevant report,
+    named together without a name, anchor its plan as "the government" does."""
+    body = (
+        "Prime Minister Shigeru Ishiba will travel to Busan. The leaders on Tuesday will hold "
+        "a summit and a dinner there, an adviser told reporters on Monday."
+    )
+    found = [(c.due_text, c.due_from) for c in _commitments(default, body, date(2025, 9, 29))]
+    assert found == [("Tuesday", date(2025, 9, 30))]
