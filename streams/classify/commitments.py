@@ -244,6 +244,15 @@ def _in_an_aside_looking_back(body: str, window: DueWindow, cue: int) -> bool:
 _JA_CAUSE: Final = re.compile(r"(?:たため|ているため|たので|ことから)[、,]")
 
 
+# a date modifying a noun the undertaking only has in view: "来年の日豪友好協力基本条約署名
+# 50周年を見据え、…協力を一層強化していくことで一致" (not "来年3月に開催することを念頭に")
+_JA_IN_VIEW: Final = re.compile(r"の[^。]{0,40}?[をも](?:見据え|念頭に)")
+
+
+def _in_view_only(body: str, window: DueWindow) -> bool:
+    return window.kind.startswith("ja_") and _JA_IN_VIEW.match(body, window.end) is not None
+
+
 def _in_a_japanese_cause(body: str, window: DueWindow, cue: int) -> bool:
     """A date in the cause of what the cue says: "バイデン大統領が11月の大統領選挙への不出馬を
     表明するなど…難しい情勢となったため、9月下旬に…開催する方向で調整": November is the
@@ -476,6 +485,7 @@ def extract_commitments(
             or _reported_when(body, window, cue, folded)
             or _in_an_aside_looking_back(body, window, cue)
             or _in_a_japanese_cause(body, window, cue)
+            or _in_view_only(body, window)
             or _month_of_a_past_act(body, window, folded)
         ):
             continue

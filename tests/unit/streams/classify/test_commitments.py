@@ -400,3 +400,20 @@ def test_the_parties_together_anchor_a_plan(default: Classifier) -> None:
     )
     found = [(c.due_text, c.due_from) for c in _commitments(default, body, date(2025, 9, 29))]
     assert found == [("Tuesday", date(2025, 9, 30))]
+
+
+def test_a_japanese_date_of_a_noun_only_in_view_is_not_the_promise(default: Classifier) -> None:
+    """ "来年の…50周年を見据え、…強化していくことで一致": next year is the anniversary's, the
+    agreement has no date; "来年3月に開催することを念頭に" times the plan itself."""
+    day = date(2025, 10, 26)
+    in_view = (
+        "高市総理大臣とアルバニージー首相は、来年の日豪友好協力基本条約署名50周年を見据え、"
+        "日豪の協力を一層強化していくことで一致しました。"
+    )
+    assert _commitments(default, in_view, day) == ()
+    plan = (
+        "高市総理大臣とアルバニージー首相は、来年3月に日豪「2+2」を開催することを念頭に"
+        "調整していくことで一致しました。"
+    )
+    found = [(c.due_text, c.due_from) for c in _commitments(default, plan, day)]
+    assert found == [("来年3月", date(2026, 3, 1))]

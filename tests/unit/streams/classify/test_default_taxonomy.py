@@ -435,3 +435,25 @@ def test_a_short_name_named_in_full_before_is_not_it_beside_another_government(
     result = default.classify(DocumentText("d", "", body, "en", date(2025, 6, 2)))
     jp = next(i for i in result.initiatives if i.id == "in-jp.two-plus-two")
     assert [e.text for e in jp.evidence] == ["India-Japan 2+2"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "モディ首相と石破総理は、2008年に署名された「安全保障協力に関する共同宣言」を"
+            "改定することで一致した。",
+            {"in-jp.security-cooperation-declaration"},
+        ),
+        (
+            "高市総理大臣とアルバニージー首相は、「安全保障協力に関する共同宣言」の下で"
+            "協力を進めることで一致した。",
+            {"jp-au.security-cooperation-declaration"},
+        ),
+    ],
+)
+def test_japans_security_declarations_share_a_name_its_parties_decide(
+    default: Classifier, body: str, expected: set[str]
+) -> None:
+    found = _initiatives(default, body, date(2025, 9, 1))
+    assert {i for i in found if i.endswith("security-cooperation-declaration")} == expected
