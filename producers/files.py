@@ -240,7 +240,7 @@ def parse_html_file(data: bytes, path: Path, defaults: FileDefaults) -> Document
         date_source="metadata" if article.published_at else "observed",
         url=url,
         external_id=None if url else path.name,
-        language=article.language or "en",
+        language=article.language,
         authors=article.authors,
         fetch=FetchInfo(
             method="file",

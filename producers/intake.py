@@ -62,7 +62,7 @@ class DocumentIn(BaseModel):
     title: str = Field(default="", max_length=2000)
     text: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
     published_at: datetime | None = Field(default=None, description="ISO 8601, with offset")
-    language: str = Field(default="en", max_length=16)
+    language: str | None = Field(default=None, max_length=16)  # else its script's
     authors: list[str] = Field(default_factory=list, max_length=50)
     document_type: str | None = Field(default=None, max_length=50)
     source: SourceIn | None = None

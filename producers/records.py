@@ -271,7 +271,7 @@ def parse_record(record: Any, location: str, defaults: FileDefaults) -> Document
             date_source="record" if published else "observed",
             url=url,
             external_id=None if external is None else str(external),
-            language=str(record.get("language") or "en"),
+            language=str(record.get("language") or "") or None,
             authors=tuple(str(a) for a in authors) if isinstance(authors, list) else (),
             document_type=record.get("document_type") or implied_type,
             fetch=FetchInfo(method="file", location=location, truncated=truncated),

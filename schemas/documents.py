@@ -11,6 +11,24 @@ from schemas.envelope import Event, Producer, UtcDatetime, utcnow
 from schemas.ids import event_id_for, revision_of
 
 MAX_BODY_CHARS = 2_000_000
+#: how much of a text is read to tell its script, and the share of its letters in Japanese
+#: script (kana, kanji) from which it is written in Japanese
+_SCRIPT_SAMPLE_CHARS = 2_000
+_JAPANESE_SHARE = 0.2
+
+
+def language_by_script(text: str) -> str:
+    """The language a text's script tells: "ja" for one written mostly in kana and kanji,
+    else "en" (the sources followed write in one or the other). What a document declares
+    nothing about is not English by default: a Japanese page is Japanese."""
+    letters = japanese = 0
+    for char in text[:_SCRIPT_SAMPLE_CHARS]:
+        if char.isalpha():
+            letters += 1
+            code = ord(char)
+            if 0x3040 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0xFF66 <= code <= 0xFF9F:
+                japanese += 1
+    return "ja" if letters and japanese >= _JAPANESE_SHARE * letters else "en"
 
 
 DateSource = Literal["record", "metadata", "text", "observed"]
@@ -85,14 +103,15 @@ def observe_document(
     observed_at: UtcDatetime | None = None,
     url: str | None = None,
     external_id: str | None = None,
-    language: str = "en",
+    language: str | None = None,
     authors: tuple[str, ...] = (),
     document_type: str | None = None,
     fetch: FetchInfo | None = None,
     trace_id: str | None = None,
     date_source: DateSource | None = None,
 ) -> DocumentObserved:
-    """Build a DocumentObserved with its derived ids filled in."""
+    """Build a DocumentObserved with its derived ids filled in; without a ``language``,
+    the one its script tells."""
     revision = revision_of(title, body)
     event_id = event_id_for(document_id, revision, DocumentObserved.EVENT_TYPE)
     seen = observed_at or utcnow()
@@ -109,7 +128,7 @@ def observe_document(
         external_id=external_id,
         title=title,
         body=body,
-        language=language,
+        language=language or language_by_script(f"{title}\n{body}"),
         authors=authors,
         document_type=document_type,
         published_at=published_at,

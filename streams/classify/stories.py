@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
+from schemas.documents import language_by_script
 from schemas.ids import story_id_for
 from streams.classify.normalise import has_cjk, is_cjk, normalise
 from streams.classify.pickling import by_fields
@@ -194,6 +195,15 @@ class StoryFeatures:
         return by_fields(self)  # (compiled, the class has no __setstate__)
 
 
+def _wording_language(text: str, declared: str | None) -> str:
+    """The language its wording is compared in: Japanese when its script says so, whatever
+    a source declared (a feed configured "en" also carries Japanese pages), else the one
+    declared."""
+    if language_by_script(text) == "ja":
+        return "ja"
+    return declared if declared and declared != "ja" else "en"
+
+
 def story_features(
     text: str,
     labels: Iterable[str],
@@ -213,7 +223,7 @@ def story_features(
         terms=_profile(tokens, label_set),
         sketch=tuple(_sketch(tokens)),
         labels=tuple(label_set),
-        language=language or "",
+        language=_wording_language(text, language),
         day=None if found.day is None else found.day.isoformat(),
         exact=found.exact,
         kind=found.kind,

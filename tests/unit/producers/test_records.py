@@ -137,3 +137,14 @@ def test_csv_columns_the_reader_does_not_know_are_reported(
     assert item.event.document_id == document_id_for_url("https://news.example/a")
     [warning] = caplog.records
     assert "section" in warning.getMessage()
+
+
+def test_a_record_without_a_language_has_the_one_its_script_tells(tmp_path: Path) -> None:
+    japanese = "岩屋外相は東京でクアッド外相会合を開き、海洋安全保障で連携することを確認した。"
+    items = jsonl(
+        tmp_path,
+        {"url": "https://news.example/ja", "text": japanese},
+        {"url": "https://news.example/en", "text": TEXT},
+        {"url": "https://news.example/declared", "text": japanese, "language": "en"},
+    )
+    assert [i.event.language for i in items if i.event] == ["ja", "en", "en"]

@@ -299,6 +299,17 @@ def test_a_short_wire_in_another_language_joins_the_long_report(default: Classif
     index = StoryIndex()
     story = _story(index, default, "long-en", long_en, friday)
     assert _story(index, default, "wire-ja", short_ja, friday) == story
+    # a source that declares its pages English carries a Japanese one: its wording is
+    # Japanese all the same, and it joins as the other language's report
+    from streams.classify.report_features import report_features
+
+    declared = default.classify(DocumentText("mislabelled", "", short_ja, "en", friday))
+    features = report_features("", short_ja, "en", declared)
+    assert features.language == "ja"
+    when = datetime.combine(friday, datetime.min.time(), UTC)
+    other = StoryIndex()
+    assert _story(other, default, "long-en", long_en, friday) == story
+    assert other.assign_features("mislabelled", when, features) == story
 
 
 def test_a_dateline_in_a_guessed_year_tells_the_story_gates_nothing(default: Classifier) -> None:
