@@ -318,7 +318,7 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
             return start
         if word in ("and", "&") and _ends_a_name(tokens, index):
             return start  # "Digital Partnership 2.0 and AI Cooperation Initiative": two
-        if word.casefold() in _MONTHS:
+        if word.rstrip(",;").casefold() in _MONTHS:
             return start  # "visiting India in September for the G20 Summit": a date, no name
         if word[-1] in ".!?:;" and _SENTENCE_END.search(word):
             return start  # "… in New Delhi. The India-Japan Dialogue": not one name

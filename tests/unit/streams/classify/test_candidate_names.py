@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from streams.classify.candidates import (
     _HEAD_ORDER,
+    _MONTHS,
     _NEAR_CHARS,
     _SENTENCE_END,
     _WORD,
@@ -26,6 +27,7 @@ PIECES = [
     "Framework", "Framework Dialogue", "Task Force", "India", "Japan", "India-Japan", "the",
     "on", "of", "Critical", "Minerals", "2+2", "AI", "x", "é", "_", "Ｘ", "-", "–", " ", " ",
     "\n", ".", ",", "'", "s", "Xyzzyplughxyzzyplugh", "Delhi.", "said:", "U.S.", "NATO.",
+    "September,", "May",
 ]  # fmt: skip
 
 
@@ -39,7 +41,7 @@ def _reference_start(text: str, start: int) -> int:
         word = token.lstrip("'")  # a quote opens a name inside its first word
         if not _name_token(word) or text[at + len(token) : start].strip(" -") != "":
             break
-        if _SENTENCE_END.search(word):
+        if _SENTENCE_END.search(word) or word.rstrip(",;").casefold() in _MONTHS:
             break
         start = at + len(token) - len(word)
         if word != token:

@@ -263,6 +263,12 @@ def test_a_forum_of_companies_is_no_candidate(default: Classifier) -> None:
             "Initiative on Thursday.",
             {"Digital Partnership 2.0": ("BR", "IN"), "AI Cooperation Initiative": ("BR", "IN")},
         ),
+        # nor is a month closed by a comma
+        (
+            "Planned for New Delhi this past September, the India-Brazil Strategic Summit "
+            "moved to Brasilia.",
+            {"India-Brazil Strategic Summit": ("BR", "IN")},
+        ),
         # days of a date range before the name are no part of it
         (
             "Prime Minister Modi will visit Brazil from August 29 to 30 for the India-Brazil "
