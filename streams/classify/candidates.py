@@ -129,6 +129,7 @@ _CONTINUES: Final = re.compile(
 _WORD: Final = re.compile(r"[^\s\-–—:]+")
 _CONNECTOR_WORDS: Final = frozenset({"and", "of", "for", "on", "the", "in", "to", "with", "&"})
 WINDOW_CHARS: Final = 160
+_A_MEETING: Final = re.compile(r"\s+(?:meeting|talks)\b", re.IGNORECASE)
 # what may open a name inside its first word: a quote or a bracket
 _OPENING: Final = "'\"‘“(["
 # a year that is part of a plan's name: "India-UK Vision 2035", "Japan-India Roadmap 2030"
@@ -144,8 +145,11 @@ _SENTENCE_END: Final = re.compile(r"(?:[a-z]{2,}|[A-Z]{4,})[\"'”’)\]]*[.!?:;
 
 
 def _name_token(token: str) -> bool:
-    """A word that can be part of a name: capitalised, a number ("2+2"), or a connector."""
-    return token[:1].isupper() or token[:1].isdigit() or token in _CONNECTOR_WORDS
+    """A word that can be part of a name: capitalised, a number ("2+2"; not a list's
+    "1)" or "2."), or a connector."""
+    if token[:1].isdigit():
+        return not token.endswith((")", "."))
+    return token[:1].isupper() or token in _CONNECTOR_WORDS
 
 
 # a word of a name's tail may be dotted ("U.S.-India"): "Framework for the U.S.-India Major
@@ -399,6 +403,8 @@ class CandidateFinder:
             if start is None:  # the name may reach further back
                 start = _name_start(text, head_start, WINDOW_CHARS)
             assert start is not None  # the whole window: never undecided
+            if head == "Summit" and _A_MEETING.match(text, head_end):
+                continue  # "the Japan-U.S. Summit meeting": one meeting, not a new body
             tail = _TAIL.match(text, head_end)
             end = tail.end() if tail else head_end
             if not tail and start < head_start:

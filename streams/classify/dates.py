@@ -77,7 +77,10 @@ class DueWindow(ByValue):
 
 _MONTH_DAYS: Final = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # what joins the two ends of one span: "to", "through", a dash, から (and "and" after "between")
-_RANGE_TO: Final = re.compile(r"\s*(?:to|through|till|until|[-–—~〜～]|から)\s*", re.IGNORECASE)
+# "from tomorrow, January 10, to January 18": an appositive date closed by its comma
+_RANGE_TO: Final = re.compile(
+    r"\s*(?:,?\s*(?:to|through|till|until)|[-–—~〜～]|から)\s*", re.IGNORECASE
+)
 _RANGE_AND: Final = re.compile(r"\s*and\s*", re.IGNORECASE)
 _BETWEEN: Final = re.compile(r"\bbetween\s+(?:the\s+)?$", re.IGNORECASE)
 

@@ -308,3 +308,16 @@ def test_a_japanese_name_ending_a_known_ones_is_that_one(default: Classifier) ->
         "外務省によると、4カ国は重要鉱物イニシアチブを通じて協力を強化する。"
     )
     assert _candidates(default, body) == {}
+
+
+def test_a_summit_meeting_and_a_list_number_are_no_names(default: Classifier) -> None:
+    """ "(1) Japan-U.S. Summit Meeting, Japan-U.S. Foreign Ministers' Meeting": a press
+    conference's numbered topics; a summit meeting is a meeting, not a new body."""
+    body = (
+        "(1) Japan-U.S. Summit Meeting, Japan-U.S. Foreign Ministers' Meeting\n\n"
+        "Foreign Minister Toshimitsu Motegi attended the Japan-U.S. Summit meeting."
+    )
+    assert _candidates(default, body) == {}
+    assert _candidates(default, "(2) India-Brazil Strategic Summit, Modi said.") == {
+        "India-Brazil Strategic Summit": ("BR", "IN")
+    }

@@ -234,7 +234,8 @@ _OPENINGS = [
     [
         (
             dict((kind, p) for kind, _, p in PATTERNS)["the_year"],
-            r"\bthe\s+(?P<year>(?:19|20)\d\d)(?=\s+[A-Z])",
+            r"\bthe\s+(?P<year>(?:19|20)\d\d)(?=\s+[A-Z])"
+            r"(?!\s+(?:Vision|Roadmap|Agenda|Strategy|Action\s+Plan)\b)",
         ),
         (
             _FULL_DATES[2],
@@ -251,6 +252,14 @@ def test_a_boundary_read_after_the_opening_finds_what_it_did_before(
     for text in [*_OPENINGS, *own_texts()]:
         expected = [(m.span(), m.groupdict()) for m in before.finditer(text)]
         assert [(m.span(), m.groupdict()) for m in rewritten.finditer(text)] == expected, text[:60]
+
+
+def test_a_span_whose_first_date_is_an_appositive_is_one_window() -> None:
+    """ "from tomorrow, January 10, to January 18": the comma closing the appositive."""
+    windows = find_due_windows("visits from tomorrow, January 10, to January 18", DAY)
+    assert [(w.due_from.isoformat(), w.due_to.isoformat()) for w in windows] == [
+        ("2026-01-10", "2026-01-18")
+    ]
 
 
 def test_two_dates_joined_by_and_stay_two_without_between() -> None:
