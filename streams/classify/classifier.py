@@ -18,7 +18,8 @@ Decisions (the contract with the warehouse and alerts):
   that is not relevant reports no engagement, so it has no countries.
 - ``relevant``: at least one initiative, two followed governments as the lead's pair in the
   domain, or an office holder named (not by a surname
-  alone), or two actors so named (a ministry and an office holder). Commitments come
+  alone) in a page of the domain or of an event of theirs, not of an election campaign at
+  home, or two actors so named (a ministry and an office holder). Commitments come
   from the body only, and only for relevant documents. A surname alone is no label in a
   page that names nothing else of ours: "Motegi" there is the circuit more often.
 - ``language`` is not used to pick aliases: every alias of every language is
@@ -91,6 +92,26 @@ _DOMAIN: Final = re.compile(
 
 def _speaks_of_the_domain(title: str, body: str) -> bool:
     return bool(_DOMAIN.search(title) or _DOMAIN.search(body))
+
+
+# an election campaign: "PM Modi accuses Congress, RJD of feud over CM face at Arrah rally"
+_CAMPAIGN: Final = re.compile(
+    r"\b(?:elections?|rall(?:y|ies)|campaign(?:s|ing)?|polls|voters?|constituenc(?:y|ies)|"
+    r"manifesto)\b|選挙|遊説|街頭演説",
+    re.IGNORECASE,
+)
+
+
+def _campaigning_at_home(title: _Scanned, body: _Scanned, actors: Sequence[ActorLabel]) -> bool:
+    """A page whose title or lead tells of an election campaign and that names no country
+    but its office holders' own: politics at home, no engagement of a government followed
+    (a rally speech that touches on alliances or terrorism included)."""
+    lead = body.text[:LEAD_CHARS]
+    if not (_CAMPAIGN.search(title.text) or _CAMPAIGN.search(lead)):
+        return False
+    own = {label.country for label in actors if label.country}
+    named = {p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())}
+    return named <= own
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +371,11 @@ class Classifier:
             bool(initiatives)
             or len(named) >= 2
             or bool(candidates)
-            or (bool(persons) and self._in_the_domain(title.text, body.text))
+            or (
+                bool(persons)
+                and self._in_the_domain(title.text, body.text)
+                and not _campaigning_at_home(title, body, actors)
+            )
             or self._governments_in_the_domain(title, body, in_lead)
         )
         # a page that reports no engagement of ours has nobody party to one

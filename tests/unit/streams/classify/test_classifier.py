@@ -157,6 +157,20 @@ def test_one_office_holder_alone_is_relevant_in_the_domain_only(default: Classif
     assert default.classify(DocumentText("d", "", policy, "en", DAY)).relevant
 
 
+def test_one_office_holder_campaigning_at_home_is_no_engagement(default: Classifier) -> None:
+    """An election rally speech names the prime minister, touches on security and names
+    no government but his own: politics at home. The same words beside another
+    government's name stay relevant."""
+    rally = (
+        "Prime Minister Narendra Modi on Sunday attacked the opposition at an election "
+        "rally in Patna, saying the alliance had shown India's resolve on security."
+    )
+    result = default.classify(DocumentText("d", "PM Modi slams opposition at rally", rally))
+    assert (result.relevant, result.countries) == (False, ())
+    abroad = rally + " He said talks with Japan on a new defence pact were going well."
+    assert default.classify(DocumentText("d", "", abroad, "en", DAY)).relevant
+
+
 def test_a_surname_alone_is_no_label_where_nothing_else_of_ours_is_named(
     default: Classifier,
 ) -> None:
