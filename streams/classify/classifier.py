@@ -18,8 +18,9 @@ Decisions (the contract with the warehouse and alerts):
   that is not relevant reports no engagement, so it has no countries.
 - ``relevant``: at least one initiative, two followed governments as the lead's pair in the
   domain, or an office holder named (not by a surname
-  alone) in a page of the domain or of an event of theirs, not of an election campaign at
-  home, or two actors so named (a ministry and an office holder). Commitments come
+  alone) in a page of the domain or of an event of theirs, or two actors so named (a
+  ministry and an office holder); these last two not in a page of an election campaign at
+  home (no government named but the actors' own). Commitments come
   from the body only, and only for relevant documents. A surname alone is no label in a
   page that names nothing else of ours: "Motegi" there is the circuit more often.
 - ``language`` is not used to pick aliases: every alias of every language is
@@ -369,11 +370,9 @@ class Classifier:
         # a new initiative with a tracked government party is news of the kind followed
         relevant = (
             bool(initiatives)
-            or len(named) >= 2
             or bool(candidates)
             or (
-                bool(persons)
-                and self._in_the_domain(title.text, body.text)
+                (len(named) >= 2 or (bool(persons) and self._in_the_domain(title.text, body.text)))
                 and not _campaigning_at_home(title, body, actors)
             )
             or self._governments_in_the_domain(title, body, in_lead)

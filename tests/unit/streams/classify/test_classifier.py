@@ -169,6 +169,12 @@ def test_one_office_holder_campaigning_at_home_is_no_engagement(default: Classif
     assert (result.relevant, result.countries) == (False, ())
     abroad = rally + " He said talks with Japan on a new defence pact were going well."
     assert default.classify(DocumentText("d", "", abroad, "en", DAY)).relevant
+    # a prime minister and a minister of the same government on the campaign trail
+    trail = (
+        "Prime Minister Anthony Albanese and Foreign Minister Penny Wong opened Labor's "
+        "election campaign in Sydney, promising 1.2 million homes by 2030."
+    )
+    assert not default.classify(DocumentText("d", "", trail, "en", date(2025, 4, 13))).relevant
 
 
 def test_a_surname_alone_is_no_label_where_nothing_else_of_ours_is_named(
