@@ -137,6 +137,10 @@ _NAMED_YEAR: Final = re.compile(r"\s+(?:19|20)\d\d\b(?![-–]\d)")
 # a version: "Digital Partnership 2.0"
 _VERSION: Final = re.compile(r"\s+\d\.\d\b(?!\.\d)")
 _YEAR_HEADS: Final = frozenset({"Vision", "Roadmap", "Action Plan"})
+# the parties named after a name: "a Free Trade Agreement (FTA) between India and the GCC"
+_BETWEEN_PARTIES: Final = re.compile(
+    r"(?:\s*\([A-Za-z0-9&+-]{1,12}\))?\s+(?:between|among)\s+[^.;:]{1,100}?\s+and\s+[^.;:,]{1,60}"
+)
 # an abbreviation after a name: "Comprehensive Economic Trade Agreement (CETA)"
 _ABBREVIATION: Final = re.compile(r"\s*\(([A-Z][A-Za-z0-9&+-]{1,11})\)")
 # a word ending a sentence ("Delhi.", "said:", 'Chains”).') and not an abbreviation
@@ -533,6 +537,15 @@ class CandidateFinder:
         parts = [*sorted(set(codes)), *(w for w in words if w != head), head]
         return "cand:" + " ".join(parts)
 
+    def _parties_beside(self, body: str, item: _Found, page_parties: set[str]) -> list[str]:
+        """The parties of a name that names none: those named right after it ("a Free
+        Trade Agreement (FTA) between India and the Gulf Cooperation Council"), else the
+        page's pair when it names exactly two countries, else none."""
+        between = _BETWEEN_PARTIES.match(body, item.end)
+        if between is not None:
+            return self._codes_in(between.group(0))
+        return sorted(page_parties) if len(page_parties) == 2 else []
+
     # ---- the whole document ----------------------------------------------------------
     def find(
         self,
@@ -576,9 +589,9 @@ class CandidateFinder:
                     continue  # (Japanese names carry their parties: 日印, 日豪)
                 if page_parties is None:
                     page_parties = hits.named(0, len(body))[0]
-                if len(page_parties) != 2:
+                codes = self._parties_beside(body, item, page_parties)
+                if not codes:
                     continue
-                codes = sorted(page_parties)
             if not words:  # only generic words: they are the name ("Special Strategic")
                 words = self._generic_words(item) if item.language == "en" else []
                 if not codes or not words:

@@ -80,7 +80,10 @@ _MONTH: Final = (
 )
 _MONTH_PART: Final = r"(?:(?P<part>early|beginning|start|mid|middle|late|end)(?:\s+of)?[\s-]*)?"
 _DAY: Final = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
-_COUNT: Final = r"(?P<n>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a)"
+_NUMBER_WORD: Final = r"\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_COUNT: Final = rf"(?P<n>{_NUMBER_WORD}|a)"
+# "four to five days": the span's far end counts
+_UP_TO: Final = rf"(?:\s+(?:to|or)\s+(?P<n2>{_NUMBER_WORD}))?"
 _UNIT: Final = r"(?P<unit>day|week|month|year|decade)s?"
 _JA_YEAR_PART: Final = r"(?P<part>前半|上半期|後半|下半期|初め|初頭|春|夏|秋|末|中)"
 _FISCAL_PART: Final = (
@@ -172,7 +175,7 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
         rf"\b{_COUNT}\s+{_UNIT}\s+from\s+(?:now|today)\b", _I)),
     ("within", {"unit"}, re.compile(
         r"\b(?:within\s+(?:the\s+)?(?:(?:next|coming)\s+)?|(?:in|over|for)\s+the\s+(?:next|coming)\s+)"
-        rf"(?:(?:about|around|roughly|approximately)\s+)?{_COUNT}\s+{_UNIT}\b", _I)),
+        rf"(?:(?:about|around|roughly|approximately)\s+)?{_COUNT}{_UP_TO}\s+{_UNIT}\b", _I)),
     # "over the next decade": ten years from the document date
     ("within", {"unit"}, re.compile(
         r"\b(?:within|in|over|for)\s+the\s+(?:next|coming)\s+(?P<unit>decade)\b", _I)),

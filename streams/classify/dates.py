@@ -231,7 +231,7 @@ def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, dat
     if kind == "end_of_month":
         return _month_window(today.year, today.month, "end")
     if kind in ("within", "from_now"):  # "within 30 days" up to that day, "30 days from now" on it
-        n, unit = _number(str(g.get("n") or "1")), str(g["unit"]).lower()
+        n, unit = _number(str(g.get("n2") or g.get("n") or "1")), str(g["unit"]).lower()
         if unit == "decade":
             n, unit = n * 10, "year"
         if not 0 < n <= 120:

@@ -104,8 +104,10 @@ _JAPANESE: Final = (
     "意向を表明",
 )  # fmt: skip
 _ACTION: Final = re.compile(
-    r"\b(?:meet|meets|meeting|hold|holds|host|hosts|visit|visits|convene|convenes|launch|"
-    r"launches|sign|signs|conclude|concludes|complete|completes|begin|begins|start|starts|"
+    r"\b(?:meet|meets|meeting|hold|holds|held|host|hosts|hosted|visit|visits|convene|"
+    r"convenes|convened|launch|launches|launched|sign|signs|signed|conclude|concludes|"
+    r"concluded|complete|completes|completed|finali[sz]e[sd]?|ratif(?:y|ied|ies)|"
+    r"begin|begins|start|starts|"
     r"open|opens|submit|submits|deliver|delivers|deliveries|run|runs|review|reviews|resume|"
     r"resumes|negotiate|negotiations|talks|session|summit|dialogue|round|exercise|drills?|"
     r"consultations|conference|forum|agreement|deal|framework|roadmap|report)\b"

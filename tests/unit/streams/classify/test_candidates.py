@@ -321,3 +321,15 @@ def test_a_summit_meeting_and_a_list_number_are_no_names(default: Classifier) ->
     assert _candidates(default, "(2) India-Brazil Strategic Summit, Modi said.") == {
         "India-Brazil Strategic Summit": ("BR", "IN")
     }
+
+
+def test_an_agreement_between_named_parties_is_theirs_not_the_pages(default: Classifier) -> None:
+    """A page about India and the US mentions the terms of reference of "a Free Trade
+    Agreement (FTA) between India and the Gulf Cooperation Council": India's, not the
+    page's pair's."""
+    body = (
+        "India and the United States are close to a trade deal. Piyush Goyal spoke at the "
+        "signing of the terms of reference of a Free Trade Agreement (FTA) between India and "
+        "the Gulf Cooperation Council."
+    )
+    assert _candidates(default, body) == {"Free Trade Agreement": ("IN",)}

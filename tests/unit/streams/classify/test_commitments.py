@@ -417,3 +417,23 @@ def test_a_japanese_date_of_a_noun_only_in_view_is_not_the_promise(default: Clas
     )
     found = [(c.due_text, c.due_from) for c in _commitments(default, plan, day)]
     assert found == [("来年3月", date(2026, 3, 1))]
+
+
+def test_a_span_of_counts_and_an_act_in_the_passive_continue_their_paragraph(
+    default: Classifier,
+) -> None:
+    """ "in the next four to five days" runs to its far end; "It is expected to be signed
+    by mid-March" names an act in the passive and continues its paragraph's topic."""
+    body = (
+        "Commerce Minister Piyush Goyal said the first tranche of the India-US BTA was "
+        "almost ready.\n"
+        '"We hope that in the next four to five days we will finalize a joint statement," '
+        "he said.\n"
+        '"The formal agreement is being drafted. It is expected to be signed by mid-March," '
+        "he stated."
+    )
+    found = [(c.due_text, c.due_to) for c in _commitments(default, body, date(2026, 2, 5))]
+    assert found == [
+        ("in the next four to five days", date(2026, 2, 10)),
+        ("by mid-March", date(2026, 3, 20)),
+    ]
