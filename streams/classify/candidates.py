@@ -18,7 +18,9 @@ A name is a candidate when
   Dialogue") is a relationship's framework, and a candidate of the two countries when
   the page names exactly two (of generic words alone, none when the page names a known
   initiative with the same head word: that one);
-- a tracked government is party to it (named in it or in its sentence);
+- a tracked government is party to it (named in it or in its sentence, or speaking for it
+  there through a tracked office holder: "Modi said the AI Cooperation Initiative ...");
+  a name of generic words followed by "between X and Y" is X's and Y's, not the page's;
 - no taxonomy entry the classifier accepted here matches inside it (known initiatives,
   and context entries such as the G20 or a think-tank forum, are not new; an alias
   refused for want of its parties, another pair's "2+2 Ministerial Dialogue", is).

@@ -179,7 +179,9 @@ def _past_clause_after(text: str, end: int) -> bool:
 # a goal named, not promised by a verb: it times only what follows it ("set a goal of 10
 # trillion yen over the next decade"; not "reviewed the visit in August, including the goal
 # of 10 trillion yen")
-_GOAL_NAMED: Final = ("goal", "target", "aim of", "objective", "set ")
+_GOAL_NAMED: Final = (
+    "goal of", "target of", "aim of", "objective of", "set a ", "set an ", "set the ",
+)  # fmt: skip
 
 
 def _a_goal_named(body: str, cue: int, folded: str | None) -> bool:

@@ -5,6 +5,8 @@ A sentence is an undertaking when it has a cue that is not negated:
 - a plan or schedule: "scheduled", "slated", "set to", "due to", "plans to",
   "intends to", "intention to", "aims to", "is expected to", "targeted for", "on track to",
   "poised to", "upcoming";
+- a goal named for what follows it: "set a goal (target) of ...", "a goal of 10 trillion
+  yen", "a goal of ratifying ..." (目標 in Japanese);
 - an expectation, hedged: "is likely to", "maybe", "may (only / now ...) be",
   "might be", "could be";
 - a decision or instruction about a later act, with up to eight words before

@@ -372,6 +372,12 @@ def test_an_intention_expressed_is_a_plan(default: Classifier) -> None:
             "force within about a year.",
             [("within about a year", date(2025, 12, 15), date(2026, 12, 15))],
         ),
+        # a plan "set to" happen is no goal named: a date before it counts
+        (
+            "In March, the Japan-India Cyber Dialogue is set to meet in Tokyo, Foreign "
+            "Minister Toshimitsu Motegi said.",
+            [("March", date(2026, 3, 1), date(2026, 3, 31))],
+        ),
         # a target of an earlier age, and a plan named for its horizon, are no promise
         (
             "India and Japan reviewed the target of criticism within a year.",
