@@ -10,9 +10,9 @@ Decisions (the contract with the warehouse and alerts):
   initiatives with at most four parties (the Quad implies AU, IN, JP, US; a
   passing mention of the G20 does not imply its twenty members), countries named in
   the title, two governments named as a pair in the body's lead ("Japan and
-  Australia agreed"), and the governments of other office holders named in full in the
-  lead ("President Lee Jae Myung and Prime Minister Ishiba issued ...": Korea's, though
-  its office holders are no labels).
+  Australia agreed"), and the governments of other office holders named in full in its
+  first sentence ("President Lee Jae Myung and Prime Minister Ishiba issued ...": Korea's,
+  though its office holders are no labels).
   A country otherwise named in the body only is not a party (streams.classify.parties):
   "amid China's rise", "after the US tariffs" are what the parties discussed. A page
   that is not relevant reports no engagement, so it has no countries.
@@ -380,7 +380,7 @@ class Classifier:
         # a page that reports no engagement of ours has nobody party to one
         countries: set[str] = set()
         if relevant:
-            led_by = self._context_in_lead(all_body, body)
+            led_by = self._context_opening(all_body, body, sentences())
             countries = self._parties(title, initiatives, actors, in_lead | led_by)
         commitments: tuple[Commitment, ...] = ()
         event: EventSignals | None = None
@@ -443,14 +443,22 @@ class Classifier:
         countries.update(label.country for label in actors if label.country)
         return countries | in_lead
 
-    def _context_in_lead(self, mentions: Sequence[ActorMention], body: _Scanned) -> set[str]:
-        """Countries of the other governments' office holders named in full in the lead
-        ("South Korean President Lee Jae Myung and Japanese Prime Minister ... issued")."""
+    def _context_opening(
+        self, mentions: Sequence[ActorMention], body: _Scanned, sentences: Sentences
+    ) -> set[str]:
+        """Countries of the other governments' office holders named in full in the first
+        sentence ("South Korean President Lee Jae Myung and Japanese Prime Minister ...
+        issued"); later in the lead they are often another event ("Trump meets Xi in Korea
+        on the 30th")."""
         persons = self._context_persons
+        if not any(m.actor in persons and not m.short for m in mentions):
+            return set()
+        first = len(body.text) - len(body.text.lstrip())
+        end = sentences.around(first)[1]
         return {
             persons[m.actor]
             for m in mentions
-            if m.actor in persons and not m.short and body.norm.span(m.start, m.end)[0] < LEAD_CHARS
+            if m.actor in persons and not m.short and body.norm.span(m.start, m.end)[0] < end
         }
 
     def _find_candidates(
