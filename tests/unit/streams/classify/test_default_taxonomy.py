@@ -457,3 +457,19 @@ def test_japans_security_declarations_share_a_name_its_parties_decide(
 ) -> None:
     found = _initiatives(default, body, date(2025, 9, 1))
     assert {i for i in found if i.endswith("security-cooperation-declaration")} == expected
+
+
+def test_japanese_reports_describe_the_2025_minerals_framework_by_what_it_secures(
+    default: Classifier,
+) -> None:
+    """Japanese reports of 28 October 2025 named the framework by what it secures
+    ("レアアースの供給確保に関する文書"); the description is the US-Japan framework's only
+    beside both governments."""
+    signed = (
+        "日米両政府は28日、レアアース(希土類)などの供給確保に向けた文書に署名した。"
+        "高市首相とトランプ大統領が迎賓館で署名式に臨んだ。"
+    )
+    day = date(2025, 10, 28)
+    assert "jp-us.critical-minerals-framework" in _initiatives(default, signed, day)
+    elsewhere = "豪州政府は、レアアースの供給確保に向けて国内の精製施設を支援すると発表した。"
+    assert "jp-us.critical-minerals-framework" not in _initiatives(default, elsewhere, day)
