@@ -289,12 +289,34 @@ def compatible_kinds(a: str, b: str) -> bool:
     return frozenset((a, b)) not in _APART
 
 
+# a dateline of the wires' form, "Tokyo, Sep 09:", "New Delhi, March 3 (PTI)": where the
+# report proper opens
+_WIRE_DATELINE: Final = re.compile(
+    r"[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,3}(?:,\s*[A-Z]\.?[A-Z]\.?)?"
+    r"(?:\s*\[[^\]]{1,30}\])?\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b"
+)
+_STANDFIRST_LINES: Final = 2  # how many lines a summary may take before the dateline
+
+
+def _after_standfirst(lines: list[str]) -> list[str]:
+    """The lines from the report's dateline on, when a summary precedes it ("Before meeting
+    the Japanese PM, the ministers attended the 2+2 on Thursday ... / Tokyo, Sep 09: ..."):
+    the summary may tell the background first; the dateline opens the report."""
+    texts = [line.strip() for line in lines if line.strip()]
+    if not texts or _WIRE_DATELINE.match(texts[0]):
+        return lines
+    for k, text in enumerate(texts[1 : _STANDFIRST_LINES + 1], start=1):
+        if _WIRE_DATELINE.match(text):
+            return texts[k:]
+    return lines
+
+
 def _lead(body: str) -> str:
-    """The first sentences of the body, after date, byline and caption-like header lines,
-    without a dateline."""
+    """The first sentences of the body, after date, byline and caption-like header lines
+    and a summary before a wire dateline, without a dateline."""
     kept: list[str] = []
     size = 0
-    for line in body.split("\n"):
+    for line in _after_standfirst(body.split("\n")):
         stripped = line.strip()
         if not stripped:
             continue

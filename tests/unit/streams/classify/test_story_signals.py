@@ -132,6 +132,23 @@ def test_a_dateline_is_not_the_event_day() -> None:
     assert event_signals("", lead, MONDAY).day == date(2025, 3, 1)
 
 
+def test_a_summary_before_a_wire_dateline_is_not_the_lead() -> None:
+    """ "Before calling on the prime minister, the ministers held the 2+2 on Thursday. /
+    Tokyo, Sep 09: ...": the summary tells the background first; the report opens at the
+    dateline. A first line that is the report itself stays the lead."""
+    body = (
+        "Before calling on the Japanese prime minister, the two ministers held talks with "
+        "their counterparts in Tokyo on Thursday.\n\n"
+        "Tokyo, Sep 09: The two ministers called on Prime Minister Kishida on Friday."
+    )
+    friday = date(2022, 9, 9)
+    signals = event_signals("", body, friday)
+    assert (signals.kind, signals.day) == ("courtesy", friday)
+    plain = "The two ministers held talks with their counterparts in Tokyo on Thursday.\n\n"
+    plain += "They also called on the prime minister on Friday."
+    assert event_signals("", plain, friday).day == date(2022, 9, 8)
+
+
 def test_rounds_of_an_initiative_are_read_before_its_mention() -> None:
     body = "Ministers held the 15th India-Australia Framework Dialogue in Canberra today."
     at = body.index("India-Australia")
