@@ -325,6 +325,11 @@ def _same_event(a: _Doc, b: _Doc, window: float) -> bool:
         return False  # (a weekly reporting a named day a week later is still the same event)
     if not _same_day(a, b):
         return False
+    if (a.kind == "arrival") != (b.kind == "arrival") and a.day != b.day and a.day and b.day:
+        # an arrival is its day's news: the visit's talks the next day, or what was said of
+        # them after, are the visit's own events ("arrived on Wednesday to co-chair ..." /
+        # "co-chaired the dialogue on Thursday")
+        return False
     return all(b.rounds.get(k, v) == v for k, v in a.rounds.items())
 
 

@@ -352,3 +352,28 @@ def test_two_reports_of_the_same_ministers_talks_that_day_share_a_story(
     first = _story(later, default, "minerals-ja", minerals, friday)
     other_day = dialogue.replace("16日", "18日")
     assert _story(later, default, "dialogue-ja", other_day, date(2026, 1, 18)) != first
+
+
+def test_an_arrival_is_its_days_news_not_the_next_days_talks(default: Classifier) -> None:
+    """Two reports of the minister's arrival on Wednesday are one story; the dialogue she
+    co-chaired on Thursday, reported as her visit, is another."""
+    arrived = (
+        "Australian Foreign Minister Penny Wong arrived in New Delhi on Wednesday to co-chair "
+        "the 16th India-Australia Foreign Ministers' Framework Dialogue with External Affairs "
+        "Minister S. Jaishankar."
+    )
+    arrived_again = (
+        "Foreign Minister Penny Wong arrived in the Indian capital on Wednesday for the 16th "
+        "India-Australia Foreign Ministers' Framework Dialogue with S. Jaishankar, her 26th "
+        "meeting with him."
+    )
+    visited = (
+        "Foreign Minister Penny Wong paid an official visit to India on Thursday. During the "
+        "visit, S. Jaishankar and Wong co-chaired the 16th India-Australia Foreign Ministers' "
+        "Framework Dialogue in New Delhi."
+    )
+    wednesday, thursday = date(2025, 11, 19), date(2025, 11, 20)
+    index = StoryIndex()
+    arrival = _story(index, default, "arrived", arrived, wednesday)
+    assert _story(index, default, "arrived-again", arrived_again, wednesday) == arrival
+    assert _story(index, default, "visited", visited, thursday) != arrival
