@@ -184,9 +184,16 @@ _GOAL_NAMED: Final = (
 )  # fmt: skip
 
 
-def _a_goal_named(body: str, cue: int, folded: str | None) -> bool:
+_UNTIL: Final = ("until ", "till ")
+
+
+def _times_another_date(body: str, window: DueWindow, cue: int, folded: str | None) -> bool:
+    """Whether the cue promises nothing for this date: a goal named times only what follows
+    it, "until" only the date it opens ("to train together until March 9")."""
     text = body.lower() if folded is None else folded
-    return text.startswith(_GOAL_NAMED, cue)
+    if text.startswith(_UNTIL, cue):
+        return not cue <= window.start <= cue + len("until ")
+    return window.start < cue and text.startswith(_GOAL_NAMED, cue)
 
 
 def _plans_in(text: str, lo: int, hi: int) -> bool:
@@ -483,7 +490,7 @@ def extract_commitments(
         cue = cues[s_start, s_end]
         if (
             cue is None
-            or (window.start < cue and _a_goal_named(body, cue, folded))
+            or _times_another_date(body, window, cue, folded)
             or _reported_when(body, window, cue, folded)
             or _in_an_aside_looking_back(body, window, cue)
             or _in_a_japanese_cause(body, window, cue)

@@ -6,7 +6,8 @@ A sentence is an undertaking when it has a cue that is not negated:
   "intends to", "intention to", "aims to", "is expected to", "targeted for", "on track to",
   "poised to", "upcoming";
 - a goal named for what follows it: "set a goal (target) of ...", "a goal of 10 trillion
-  yen", "a goal of ratifying ..." (目標 in Japanese);
+  yen", "a goal of ratifying ..." (目標 in Japanese); an end ahead, for its own date only:
+  "to train together until March 9";
 - an expectation, hedged: "is likely to", "maybe", "may (only / now ...) be",
   "might be", "could be";
 - a decision or instruction about a later act, with up to eight words before
@@ -59,7 +60,7 @@ _CUE: Final = re.compile(
     r"set\s+to|due\s+to|agreed\s+to|decided\s+to|plans?\s+to|planning\s+to|planned|"
     r"intends?\s+to|intention\s+to|aims?\s+to|aiming\s+to|"
     r"(?:goal|aim|objective|target)\s+of\s+\w+ing|(?:goal|target)\s+of\s+[¥$€£]?\d+|"
-    r"set\s+(?:a|an|the)\s+(?:\w+\s+)?(?:goal|target)|"
+    r"set\s+(?:a|an|the)\s+(?:\w+\s+)?(?:goal|target)|until|till|"
     r"expected\s+to|targeted\s+(?:for|to)|on\s+(?:track|course)\s+to|poised\s+to|committed\s+to|"
     r"commit\s+to|pledged?\s+to|is\s+to|are\s+to|upcoming|"
     rf"maybe|(?:may|might|could)\s+(?:(?:{'|'.join(_HEDGE_ADVERBS)})\s+)?be|likely\s+to)\b"
@@ -88,6 +89,7 @@ _ENGLISH: Final = (
     "will", "shall", "would", "going to", "to be", "scheduled", "slated", "set to", "due to",
     "plan to", "plans to", "planning to", "planned", "intend to", "intends to", "intention to",
     "aim to", "goal of", "aim of", "objective of", "target of", "set a", "set an", "set the",
+    "until", "till",
     "aims to", "aiming to", "expected to", "targeted for", "targeted to", "on track to",
     "on course to", "poised to", "committed to", "commit to", "pledge to", "pledged to",
     "is to", "are to", "upcoming", "agreed", "agree", "decided", "resolved", "pledged",

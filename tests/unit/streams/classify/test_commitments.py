@@ -443,3 +443,16 @@ def test_a_span_of_counts_and_an_act_in_the_passive_continue_their_paragraph(
         ("in the next four to five days", date(2026, 2, 10)),
         ("by mid-March", date(2026, 3, 20)),
     ]
+
+
+def test_until_promises_its_own_date_only(default: Classifier) -> None:
+    """ "to train together until March 9": an end ahead is a commitment to that date; the
+    other dates of its sentence are not promised by it."""
+    body = (
+        "On February 24, India and Japan sent 120 troops of the Dharma Guardian exercise "
+        "to train together until March 9."
+    )
+    found = [
+        (c.due_text, c.due_from, c.due_to) for c in _commitments(default, body, date(2026, 2, 24))
+    ]
+    assert found == [("until March 9", date(2026, 2, 24), date(2026, 3, 9))]
