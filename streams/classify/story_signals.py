@@ -302,12 +302,16 @@ def _after_standfirst(lines: list[str]) -> list[str]:
     """The lines from the report's dateline on, when a summary precedes it ("Before meeting
     the Japanese PM, the ministers attended the 2+2 on Thursday ... / Tokyo, Sep 09: ..."):
     the summary may tell the background first; the dateline opens the report."""
-    texts = [line.strip() for line in lines if line.strip()]
-    if not texts or _WIRE_DATELINE.match(texts[0]):
-        return lines
-    for k, text in enumerate(texts[1 : _STANDFIRST_LINES + 1], start=1):
+    seen = 0  # non-empty lines read
+    for k, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
         if _WIRE_DATELINE.match(text):
-            return texts[k:]
+            return lines[k:] if seen else lines
+        seen += 1
+        if seen > _STANDFIRST_LINES:
+            break
     return lines
 
 
