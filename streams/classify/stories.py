@@ -59,6 +59,9 @@ MAX_CANDIDATES: Final = 48  # scored per document: those sharing the most keys
 MAX_MEMBERS_CHECKED: Final = 64  # gates are checked against a story's latest members
 MAX_TERMS: Final = 200
 SAME_DAY_BONUS: Final = 0.3
+# and more when both name the same two actors and no others: one meeting of theirs that day
+# (not a Quad meeting of four beside two of them meeting on its sidelines)
+SAME_PAIR_BONUS: Final = 0.1
 # across languages the share of the shorter report's labels found in the other counts at
 # this weight: 62.5 % of them shared reaches the label threshold of 0.5
 CROSS_LANGUAGE_OVERLAP: Final = 0.8
@@ -302,6 +305,12 @@ class _Doc:
         )
 
 
+def _the_same_two(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two reports' actors are the same two ("a:" labels)."""
+    actors = {label for label in a if label.startswith("a:")}
+    return len(actors) == 2 and actors == {label for label in b if label.startswith("a:")}
+
+
 def _same_day(a: _Doc, b: _Doc) -> bool:
     """Whether the two event days can be one: named days at most a day apart (time
     zones), a named day within two days before a publication date, publication dates at
@@ -470,6 +479,8 @@ class StoryIndex:
             initiatives = sum(label.startswith(INITIATIVE) for label in shared)
             if initiatives or len(shared) >= 2:  # one initiative, or two actors
                 labels += SAME_DAY_BONUS
+            if _the_same_two(doc.labels, other.labels):
+                labels += SAME_PAIR_BONUS  # two reports of the same two people's meeting
         score = labels * self.threshold / self.label_threshold
         if doc.language == other.language or not doc.language or not other.language:
             score = max(score, _cosine(doc.terms, other.terms, doc.norm, other.norm))

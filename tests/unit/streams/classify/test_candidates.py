@@ -333,3 +333,18 @@ def test_an_agreement_between_named_parties_is_theirs_not_the_pages(default: Cla
         "the Gulf Cooperation Council."
     )
     assert _candidates(default, body) == {"Free Trade Agreement": ("IN",)}
+
+
+def test_a_japanese_ordinal_is_no_word_of_a_name(default: Classifier) -> None:
+    """ "第18回外相間戦略対話" without 日印 beside India's and Japan's ministers is their
+    strategic dialogue, not a new "第18回 間 dialogue"."""
+    body = (
+        "日印両政府は16日夕、第18回外相間戦略対話を開いた。茂木敏充外務大臣とジャイシャンカル"
+        "・インド外相が出席した。"
+    )
+    result = default.classify(DocumentText("d", "", body, "ja", DAY))
+    assert [i.id for i in result.initiatives] == ["in-jp.strategic-dialogue"]
+    assert result.candidates == ()
+    other = "日印両政府は16日、第3回日印宇宙協力作業部会を開いた。茂木外相が出席した。"
+    keys = [c.key for c in default.classify(DocumentText("d", "", other, "ja", DAY)).candidates]
+    assert keys == ["cand:IN JP space working group"]  # the round is no word of its key
