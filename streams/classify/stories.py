@@ -311,6 +311,14 @@ def _the_same_two(a: frozenset[str], b: frozenset[str]) -> bool:
     return len(actors) == 2 and actors == {label for label in b if label.startswith("a:")}
 
 
+def _the_same_signing(a: _Doc, b: _Doc) -> bool:
+    """Whether two reports, one without a day, tell of signing the same initiative: an
+    instrument is signed once, so its signing is as good a date as a day."""
+    if a.kind != "signing" or b.kind != "signing":
+        return False
+    return any(label.startswith(INITIATIVE) for label in a.labels & b.labels)
+
+
 def _same_day(a: _Doc, b: _Doc) -> bool:
     """Whether the two event days can be one: named days at most a day apart (time
     zones), a named day within two days before a publication date, publication dates at
@@ -481,6 +489,8 @@ class StoryIndex:
                 labels += SAME_DAY_BONUS
             if _the_same_two(doc.labels, other.labels):
                 labels += SAME_PAIR_BONUS  # two reports of the same two people's meeting
+        elif (doc.day is None or other.day is None) and _the_same_signing(doc, other):
+            labels += SAME_DAY_BONUS
         score = labels * self.threshold / self.label_threshold
         if doc.language == other.language or not doc.language or not other.language:
             score = max(score, _cosine(doc.terms, other.terms, doc.norm, other.norm))

@@ -401,3 +401,23 @@ def test_two_reports_of_the_same_two_ministers_that_day_are_one_meeting(
     friday = date(2026, 1, 16)
     story = _story(index, default, "talks-ja", talks, friday)
     assert _story(index, default, "dialogue-ja", dialogue, friday) == story
+
+
+def test_undated_reports_of_signing_one_instrument_are_one_event(default: Classifier) -> None:
+    """Neither report tells a day; both tell of signing the same framework: an instrument
+    is signed once, so the signing stands for the day they do not give."""
+    index = StoryIndex()
+    for k in range(6):  # earlier calls of the two leaders: their names weigh little
+        day = date(2025, 9, 1 + 3 * k)
+        call = f"Prime Minister Sanae Takaichi called President Donald Trump on Sept. {day.day}."
+        _story(index, default, f"call-{k}", call, day)
+    signed = (
+        "Prime Minister Sanae Takaichi and President Donald Trump signed the US-Japan critical "
+        "minerals framework in Tokyo, the White House said."
+    )
+    welcomed = (
+        "ベセント米財務長官は、日米両政府が署名した重要鉱物とレアアースの枠組みについて、"
+        "採掘への投資を支援すると述べた。高市首相も歓迎した。"
+    )
+    story = _story(index, default, "signed-en", signed, None)
+    assert _story(index, default, "welcomed-ja", welcomed, None) == story
