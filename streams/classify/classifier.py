@@ -7,8 +7,9 @@ Decisions (the contract with the warehouse and alerts):
   or body) adds 0.03, at most 0.06, capped at 0.99.
 - ``countries``: ISO-like codes, sorted, of the governments party to what the
   document reports: countries of the matched actors, the parties of matched
-  initiatives with at most four parties (the Quad implies AU, IN, JP, US; a
-  passing mention of the G20 does not imply its twenty members), countries named in
+  initiatives with at most two parties, or three or four when the title or lead names it
+  (a report opening on the Quad implies AU, IN, JP, US; a bilateral one that goes on to
+  "Quad cooperation" does not; the G20 never implies its twenty members), countries named in
   the title, two governments named as a pair in the body's lead ("Japan and
   Australia agreed"), and the governments of other office holders named in full in its
   first sentence ("President Lee Jae Myung and Prime Minister Ishiba issued ...": Korea's,
@@ -266,6 +267,13 @@ class _BodyHits:
         return codes, actors
 
 
+def _opens_the_page(label: InitiativeLabel, in_title: set[str]) -> bool:
+    """Whether an initiative is named in the title or the lead: a grouping of three or four
+    named only later is what a bilateral report's parties discussed ("they also reviewed
+    Quad cooperation"), not four parties of what it reports."""
+    return label.id in in_title or not label.evidence or label.evidence[0].start < LEAD_CHARS
+
+
 def _confidence(confidences: Sequence[float], in_body: bool) -> float:
     best = max(confidences) + min(MAX_BOOST, REPEAT_BOOST * (len(confidences) - 1))
     if not in_body:
@@ -381,7 +389,8 @@ class Classifier:
         countries: set[str] = set()
         if relevant:
             led_by = self._context_opening(all_body, body, sentences())
-            countries = self._parties(title, initiatives, actors, in_lead | led_by)
+            in_title = {m.initiative for m in found_title}
+            countries = self._parties(title, initiatives, actors, in_lead | led_by, in_title)
         commitments: tuple[Commitment, ...] = ()
         event: EventSignals | None = None
         occurrences: tuple[Occurrence, ...] = ()
@@ -432,13 +441,17 @@ class Classifier:
         initiatives: Sequence[InitiativeLabel],
         actors: Sequence[ActorLabel],
         in_lead: set[str],
+        in_title: set[str],
     ) -> set[str]:
         """The governments party to what a relevant page reports (see the module's
-        decisions on ``countries``); ``in_lead``: those named as a pair in the body's lead."""
+        decisions on ``countries``); ``in_lead``: those named as a pair in the body's lead;
+        ``in_title``: the initiatives the title names."""
         countries = {p.id for m in title.matches for p in m.kinds.get("country", ())}
         for label in initiatives:
             implied = self._initiatives.parties[label.id]
-            if len(implied) <= MAX_IMPLIED_PARTIES:
+            if len(implied) <= 2 or (
+                len(implied) <= MAX_IMPLIED_PARTIES and _opens_the_page(label, in_title)
+            ):
                 countries.update(implied)
         countries.update(label.country for label in actors if label.country)
         return countries | in_lead

@@ -120,3 +120,23 @@ def test_another_governments_office_holder_after_the_first_sentence_is_backgroun
         "President Lee Jae Myung had raised the same issue a year earlier."
     )
     assert _countries(default, body) == ("JP",)
+
+
+def test_a_grouping_named_after_the_lead_implies_none_of_its_members(
+    default: Classifier,
+) -> None:
+    """A bilateral report that goes on to "Quad cooperation" reports the pair's meeting; a
+    report that opens on the Quad reports the four's."""
+    filler = "The two ministers reviewed trade, investment, education and energy links. " * 5
+    assert len(filler) > LEAD_CHARS
+    pair = (
+        "External Affairs Minister S. Jaishankar met Foreign Minister Toshimitsu Motegi in "
+        "Tokyo on Monday. "
+        + filler
+        + "They also reviewed Quad cooperation with Australia and the US."
+    )
+    assert _countries(default, pair) == ("IN", "JP")
+    four = "The Quad foreign ministers met in Tokyo on Monday. " + filler
+    assert _countries(default, four) == ("AU", "IN", "JP", "US")
+    titled = default.classify(DocumentText("d", "Quad partners meet", pair, "en", DAY))
+    assert titled.countries == ("AU", "IN", "JP", "US")
