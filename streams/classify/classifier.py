@@ -7,9 +7,10 @@ Decisions (the contract with the warehouse and alerts):
   or body) adds 0.03, at most 0.06, capped at 0.99.
 - ``countries``: ISO-like codes, sorted, of the governments party to what the
   document reports: countries of the matched actors, the parties of matched
-  initiatives with at most two parties, or three or four when the title or lead names it
-  (a report opening on the Quad implies AU, IN, JP, US; a bilateral one that goes on to
-  "Quad cooperation" does not; the G20 never implies its twenty members), countries named in
+  initiatives with at most two parties, or three or four when the title or the first
+  sentence names it (a report opening on the Quad implies AU, IN, JP, US; a bilateral one
+  that goes on to "Quad cooperation", or met "on the occasion of the Quad summit" later in
+  its lead, does not; the G20 never implies its twenty members), countries named in
   the title, two governments named as a pair in the body's lead ("Japan and
   Australia agreed"), and the governments of other office holders named in full in its
   first sentence ("President Lee Jae Myung and Prime Minister Ishiba issued ...": Korea's,
@@ -267,11 +268,12 @@ class _BodyHits:
         return codes, actors
 
 
-def _opens_the_page(label: InitiativeLabel, in_title: set[str]) -> bool:
-    """Whether an initiative is named in the title or the lead: a grouping of three or four
-    named only later is what a bilateral report's parties discussed ("they also reviewed
-    Quad cooperation"), not four parties of what it reports."""
-    return label.id in in_title or not label.evidence or label.evidence[0].start < LEAD_CHARS
+def _opens_the_page(label: InitiativeLabel, in_title: set[str], opening: int) -> bool:
+    """Whether an initiative is named in the title or the first sentence (ending at
+    ``opening``): a grouping of three or four named only later is what a bilateral report's
+    parties discussed ("they also reviewed Quad cooperation"), not four parties of what it
+    reports."""
+    return label.id in in_title or not label.evidence or label.evidence[0].start < opening
 
 
 def _confidence(confidences: Sequence[float], in_body: bool) -> float:
@@ -386,11 +388,20 @@ class Classifier:
             or self._governments_in_the_domain(title, body, in_lead)
         )
         # a page that reports no engagement of ours has nobody party to one
-        countries: set[str] = set()
-        if relevant:
-            led_by = self._context_opening(all_body, body, sentences())
-            in_title = {m.initiative for m in found_title}
-            countries = self._parties(title, initiatives, actors, in_lead | led_by, in_title)
+        countries = (
+            self._parties(
+                title,
+                body,
+                initiatives,
+                actors,
+                mentions=all_body,
+                in_lead=in_lead,
+                in_title={m.initiative for m in found_title},
+                sentences=sentences(),
+            )
+            if relevant
+            else set()
+        )
         commitments: tuple[Commitment, ...] = ()
         event: EventSignals | None = None
         occurrences: tuple[Occurrence, ...] = ()
@@ -438,36 +449,40 @@ class Classifier:
     def _parties(
         self,
         title: _Scanned,
+        body: _Scanned,
         initiatives: Sequence[InitiativeLabel],
         actors: Sequence[ActorLabel],
+        *,
+        mentions: Sequence[ActorMention],
         in_lead: set[str],
         in_title: set[str],
+        sentences: Sentences,
     ) -> set[str]:
         """The governments party to what a relevant page reports (see the module's
-        decisions on ``countries``); ``in_lead``: those named as a pair in the body's lead;
-        ``in_title``: the initiatives the title names."""
+        decisions on ``countries``); ``mentions``: the body's actor mentions, other
+        governments' office holders included; ``in_lead``: the governments named as a pair
+        in the body's lead; ``in_title``: the initiatives the title names."""
+        # the first sentence, not past the lead (a transcript's long opening line)
+        first = len(body.text) - len(body.text.lstrip())
+        opening = min(sentences.around(first)[1], LEAD_CHARS)
         countries = {p.id for m in title.matches for p in m.kinds.get("country", ())}
         for label in initiatives:
             implied = self._initiatives.parties[label.id]
             if len(implied) <= 2 or (
-                len(implied) <= MAX_IMPLIED_PARTIES and _opens_the_page(label, in_title)
+                len(implied) <= MAX_IMPLIED_PARTIES and _opens_the_page(label, in_title, opening)
             ):
                 countries.update(implied)
         countries.update(label.country for label in actors if label.country)
-        return countries | in_lead
+        return countries | in_lead | self._context_opening(mentions, body, opening)
 
     def _context_opening(
-        self, mentions: Sequence[ActorMention], body: _Scanned, sentences: Sentences
+        self, mentions: Sequence[ActorMention], body: _Scanned, end: int
     ) -> set[str]:
         """Countries of the other governments' office holders named in full in the first
         sentence ("South Korean President Lee Jae Myung and Japanese Prime Minister ...
         issued"); later in the lead they are often another event ("Trump meets Xi in Korea
         on the 30th")."""
         persons = self._context_persons
-        if not any(m.actor in persons and not m.short for m in mentions):
-            return set()
-        first = len(body.text) - len(body.text.lstrip())
-        end = sentences.around(first)[1]
         return {
             persons[m.actor]
             for m in mentions

@@ -125,8 +125,9 @@ def test_another_governments_office_holder_after_the_first_sentence_is_backgroun
 def test_a_grouping_named_after_the_lead_implies_none_of_its_members(
     default: Classifier,
 ) -> None:
-    """A bilateral report that goes on to "Quad cooperation" reports the pair's meeting; a
-    report that opens on the Quad reports the four's."""
+    """A bilateral report that goes on to "Quad cooperation" reports the pair's meeting, as
+    one whose second sentence names the Quad as the occasion; a report that opens on the
+    Quad, or names it in its title, reports the four's."""
     filler = "The two ministers reviewed trade, investment, education and energy links. " * 5
     assert len(filler) > LEAD_CHARS
     pair = (
@@ -136,6 +137,11 @@ def test_a_grouping_named_after_the_lead_implies_none_of_its_members(
         + "They also reviewed Quad cooperation with Australia and the US."
     )
     assert _countries(default, pair) == ("IN", "JP")
+    occasion = (
+        "External Affairs Minister S. Jaishankar met Foreign Minister Toshimitsu Motegi in "
+        "Tokyo on Monday. He was in Japan for the Quad Leaders' Summit."
+    )
+    assert _countries(default, occasion) == ("IN", "JP")
     four = "The Quad foreign ministers met in Tokyo on Monday. " + filler
     assert _countries(default, four) == ("AU", "IN", "JP", "US")
     titled = default.classify(DocumentText("d", "Quad partners meet", pair, "en", DAY))
