@@ -11,10 +11,11 @@ Decisions (the contract with the warehouse and alerts):
   sentence names it (a report opening on the Quad implies AU, IN, JP, US; a bilateral one
   that goes on to "Quad cooperation", or met "on the occasion of the Quad summit" later in
   its lead, does not; the G20 never implies its twenty members), countries named in
-  the title, two governments named as a pair in the body's lead ("Japan and
-  Australia agreed"), and the governments of other office holders named in full in its
-  first sentence ("President Lee Jae Myung and Prime Minister Ishiba issued ...": Korea's,
-  though its office holders are no labels).
+  the title (not as what the parties have in mind: "China apparently in mind"), two
+  governments named as a pair in the body's lead ("Japan and Australia agreed"), and the
+  governments of other office holders named in full in its first sentence ("President
+  Lee Jae Myung and Prime Minister Ishiba issued ...": Korea's, though its office holders
+  are no labels).
   A country otherwise named in the body only is not a party (streams.classify.parties):
   "amid China's rise", "after the US tariffs" are what the parties discussed. A page
   that is not relevant reports no engagement, so it has no countries.
@@ -268,6 +269,24 @@ class _BodyHits:
         return codes, actors
 
 
+# a country a title names as what the parties have in mind, not as one of them: "...;
+# China Apparently in Mind", "amid China's rise", "中国を念頭に", "中国をにらみ"
+_CONCERN_BEFORE: Final = re.compile(
+    r"\b(?:amid|against|countering|counter|over)\s+(?:the\s+)?$", re.I
+)
+_CONCERN_AFTER: Final = re.compile(
+    r"^(?:['’]s)?\s*(?:\w+\s+){0,2}?in\s+mind\b|^(?:を|の)?(?:念頭|にらみ|にらむ|けん制|牽制)", re.I
+)
+_CONCERN_REACH: Final = 24
+
+
+def _in_a_concern(text: str, start: int, end: int) -> bool:
+    """Whether the country a title names at ``text[start:end]`` is what is had in mind."""
+    before = text[max(0, start - _CONCERN_REACH) : start]
+    after = text[end : end + _CONCERN_REACH]
+    return bool(_CONCERN_BEFORE.search(before) or _CONCERN_AFTER.match(after))
+
+
 def _opens_the_page(label: InitiativeLabel, in_title: set[str], opening: int) -> bool:
     """Whether an initiative is named in the title or the first sentence (ending at
     ``opening``): a grouping of three or four named only later is what a bilateral report's
@@ -465,7 +484,12 @@ class Classifier:
         # the first sentence, not past the lead (a transcript's long opening line)
         first = len(body.text) - len(body.text.lstrip())
         opening = min(sentences.around(first)[1], LEAD_CHARS)
-        countries = {p.id for m in title.matches for p in m.kinds.get("country", ())}
+        countries = {
+            p.id
+            for m in title.matches
+            for p in m.kinds.get("country", ())
+            if not _in_a_concern(title.text, *title.norm.span(m.start, m.end))
+        }
         for label in initiatives:
             implied = self._initiatives.parties[label.id]
             if len(implied) <= 2 or (

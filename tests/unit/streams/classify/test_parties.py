@@ -146,3 +146,19 @@ def test_a_grouping_named_after_the_lead_implies_none_of_its_members(
     assert _countries(default, four) == ("AU", "IN", "JP", "US")
     titled = default.classify(DocumentText("d", "Quad partners meet", pair, "en", DAY))
     assert titled.countries == ("AU", "IN", "JP", "US")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Quad ministers oppose changes to the status quo; China apparently in mind",
+        "Quad ministers meet amid China's maritime expansion",
+        "日米豪印外相、中国を念頭に連携確認",
+    ],
+)
+def test_a_country_a_title_has_in_mind_is_no_party(default: Classifier, title: str) -> None:
+    body = "The Quad foreign ministers met in Tokyo on Monday." + WIDE
+    result = default.classify(DocumentText("d", title, body, None, DAY))
+    assert result.countries == ("AU", "IN", "JP", "US")
+    named = default.classify(DocumentText("d", "Quad ministers meet China", body, None, DAY))
+    assert "CN" in named.countries
