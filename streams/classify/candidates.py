@@ -190,7 +190,7 @@ _EXERCISE_NAMED_BEFORE: Final = re.compile(
 )
 _JA_COUNTRIES: Final = re.compile(r"[日印米豪中韓英仏独露比越尼加]{2,}")
 # an ordinal, and a particle left between topic words: 第18回外相間戦略対話
-_JA_ORDINAL: Final = re.compile(r"第[0-9０-９]+回|(?:^|(?<=\s))間(?=\s|$)")
+_JA_NO_WORD: Final = re.compile(r"第[0-9０-９]+回|(?:^|(?<=\s))間(?=\s|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,7 +508,7 @@ class CandidateFinder:
                 if ja in rest:
                     words.extend(en.split())
                     rest = rest.replace(ja, " ")
-            words += [w for w in re.split(r"[\s・]+", _JA_ORDINAL.sub(" ", rest)) if w]
+            words += [w for w in re.split(r"[\s・]+", _JA_NO_WORD.sub(" ", rest)) if w]
             return [_fold(w) for w in words if _fold(w) not in _GENERIC]
         out = []
         before, _, after = found.name.rpartition(found.head)
