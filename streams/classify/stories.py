@@ -91,6 +91,12 @@ def _hash(text: str) -> int:
     return int.from_bytes(hasher.digest(), "big") >> 1
 
 
+def _digest(data: bytes) -> bytes:
+    hasher = _EMPTY_HASHER.copy()
+    hasher.update(data)
+    return hasher.digest()
+
+
 def _tokens(text: str) -> list[str]:
     out: list[str] = []
     for token in normalise(text).text.split(" "):
@@ -121,8 +127,18 @@ def _profile(tokens: list[str], labels: Iterable[str]) -> dict[str, float]:
 
 
 def _sketch(tokens: list[str]) -> list[int]:
-    shingles = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens))}
-    return sorted(heapq.nsmallest(SKETCH_SIZE, {_hash(s) for s in shingles}))
+    """The SKETCH_SIZE smallest hashes of the distinct shingles: ``_hash`` of each, taken
+    the cheaper way. The shingles are joined from tokens encoded once, and the digests
+    are compared as bytes (big-endian: their order is their integers'), so only the
+    smallest become integers; two digests one bit apart, the same after the shift, leave
+    fewer than asked, and then every shingle is hashed as ``_hash`` does."""
+    words = [token.encode() for token in tokens]
+    shingles = {b" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words))}
+    smallest = heapq.nsmallest(SKETCH_SIZE, [_digest(s) for s in shingles])
+    sketch = {int.from_bytes(d, "big") >> 1 for d in smallest}
+    if len(sketch) < len(smallest):
+        return sorted(heapq.nsmallest(SKETCH_SIZE, {_hash(s.decode()) for s in shingles}))
+    return sorted(sketch)
 
 
 def _resemblance(a: list[int], b: list[int]) -> float:
@@ -138,8 +154,14 @@ def _cosine(a: dict[str, float], b: dict[str, float], norm_a: float, norm_b: flo
     # string hashing, so a plain sum made ties between stories differ from run to run
     # the products of the shared terms, the smaller profile looked up in the larger (no
     # set of shared terms is built), in a list (no generator): the same sum, cheaper
+    # (one lookup a term: ``get``, not ``in`` then ``[]``)
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    dot = math.fsum([weight * large[term] for term, weight in small.items() if term in large])
+    products: list[float] = []
+    for term, weight in small.items():
+        other = large.get(term)
+        if other is not None:
+            products.append(weight * other)
+    dot = math.fsum(products)
     return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
 
 

@@ -263,6 +263,18 @@ def test_shingle_hashes_keep_their_stored_form() -> None:
 
 
 @given(
+    st.lists(st.sampled_from(["india", "japan", "日印", "対話", "2026", "é", "a", ""]), max_size=90)
+)
+def test_a_sketch_is_the_smallest_hashes_of_the_distinct_shingles(tokens: list[str]) -> None:
+    """However the sketch is computed (bytes compared before they become integers), it is
+    the SKETCH_SIZE smallest ``_hash`` values of the distinct four-token shingles."""
+    from streams.classify.stories import SHINGLE_WORDS, SKETCH_SIZE, _hash, _sketch
+
+    shingles = {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens))}
+    assert _sketch(tokens) == sorted({_hash(s) for s in shingles})[:SKETCH_SIZE]
+
+
+@given(
     st.dictionaries(st.sampled_from([f"w:{i}" for i in range(40)]), st.floats(0.01, 9.0)),
     st.dictionaries(st.sampled_from([f"w:{i}" for i in range(40)]), st.floats(0.01, 9.0)),
 )
