@@ -42,7 +42,7 @@ from typing import Final, Protocol
 
 from schemas.classification import Evidence, InitiativeCandidate
 from streams.classify.built import built
-from streams.classify.normalise import is_cjk
+from streams.classify.normalise import american_spelling, is_cjk
 from streams.classify.sentences import Sentences, is_word
 from streams.taxonomy.model import Taxonomy
 
@@ -372,9 +372,10 @@ def _part_of_known(item: _Found, words: Sequence[str], known: Sequence[list[str]
 
 
 def _fold(text: str) -> str:
+    """Lower case, one spelling ("Defence" and "Defense" are one word of a key)."""
     if text.isascii():  # NFKC leaves ASCII as it is, and casefold is lower there
-        return text.lower()
-    return unicodedata.normalize("NFKC", text).casefold()
+        return american_spelling(text.lower())
+    return american_spelling(unicodedata.normalize("NFKC", text).casefold())
 
 
 def _bare(word: str) -> str:

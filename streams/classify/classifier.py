@@ -63,7 +63,7 @@ from streams.classify.commitments import Anchor, extract_commitments
 from streams.classify.dating import Dating
 from streams.classify.initiatives import InitiativeMention, InitiativeResolver, PartyHits
 from streams.classify.matcher import ContextHits, Match, Matcher
-from streams.classify.normalise import Normalised, normalise
+from streams.classify.normalise import Normalised, american_spelling, normalise
 from streams.classify.parties import LEAD_CHARS, paired_in_lead
 from streams.classify.pickling import by_fields
 from streams.classify.report_event import occurrences_of, read_event
@@ -74,7 +74,7 @@ from streams.taxonomy.model import Taxonomy
 
 __all__ = ["CODE_VERSION", "Classification", "Classifier", "DocumentText"]
 
-CODE_VERSION: Final = "classify-7"  # bump when labels change for the same taxonomy
+CODE_VERSION: Final = "classify-8"  # bump when labels change for the same taxonomy
 DEFAULT_MAX_CHARS: Final = 1_000_000
 TITLE_MAX_CHARS: Final = 4_096
 TITLE_ONLY_FACTOR: Final = 0.9
@@ -259,7 +259,10 @@ class _BodyHits:
         return start < end and any(s == start and i in self._context for _, s, _, i in spans)
 
     def known_names(self) -> list[list[str]]:
-        names = (self._text[s:e].casefold().split() for _, s, e, _ in self._known_spans())
+        names = (
+            american_spelling(self._text[s:e].casefold()).split()
+            for _, s, e, _ in self._known_spans()
+        )
         return [name for name in names if name]
 
     def named(self, start: int, end: int) -> tuple[set[str], set[str]]:

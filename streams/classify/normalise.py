@@ -5,7 +5,8 @@ consistently: NFKC, casefold, Latin accents folded ("Tô Lâm" == "To Lam"),
 punctuation, symbols, quotes, dashes and control characters become a space
 ("Japan's" -> "japan s", "India–Japan" -> "india japan"), format characters
 (soft hyphen, zero-width space, BOM) vanish, whitespace runs collapse to one
-space and both ends are stripped. CJK text is kept as is, and a space is put
+space and both ends are stripped; British spellings take the American form of the same
+length ("defence" -> "defense"). CJK text is kept as is, and a space is put
 where CJK meets other letters or digits ("日印AI対話" -> "日印 ai 対話"), so
 Latin aliases get word boundaries inside Japanese text too.
 
@@ -27,7 +28,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Final
 
-__all__ = ["Normalised", "is_cjk", "normalise"]
+__all__ = ["Normalised", "american_spelling", "is_cjk", "normalise"]
 
 _ASCII_TABLE: Final = bytes(
     (c + 32 if 65 <= c <= 90 else c) if (48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122) else 32
@@ -328,14 +329,39 @@ _NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
 _NOT_SIMPLE: Final = re.compile("[^\x00-\x7f" + "".join(map(re.escape, _SIMPLE)) + "]")
 
 
+# British and American spellings of one word, of the same length (the map stays valid):
+# an alias written either way matches both ("Self-Defence Force", "Defense Ministerial
+# Dialogue", "Centre", "modernisation")
+_SPELLINGS: Final = (("defence", "defense"), ("centre", "center"), ("isation", "ization"))
+
+
 def normalise(text: str) -> Normalised:
     """Normalise ``text`` for matching and keep the map back to it (see module docstring)."""
+    result = _normalised(text)
+    folded = american_spelling(result.text)
+    if folded is result.text:
+        return result
+    return Normalised(
+        folded, result.norm_starts, result.orig_starts, result.orig_ends, result.linear
+    )
+
+
+def american_spelling(folded: str) -> str:
+    """``folded`` (lower case) with the British spellings of ``_SPELLINGS`` made American;
+    the same object when it has none."""
+    for british, american in _SPELLINGS:
+        if british in folded:
+            folded = folded.replace(british, american)
+    return folded
+
+
+def _normalised(text: str) -> Normalised:
     if text.isascii():
         return _normalise_ascii(text.encode("ascii").translate(_ASCII_TABLE).decode("ascii"))
     if _NOT_SIMPLE.search(text) is None:
         # Latin text with curly quotes, dashes, accents: each such character is one ASCII
         # character once normalised, so the text is normalised as ASCII (the same map)
-        return normalise(_NON_ASCII.sub(lambda m: _SIMPLE[m.group()], text))
+        return _normalised(_NON_ASCII.sub(lambda m: _SIMPLE[m.group()], text))
     return _normalise_any(text)
 
 

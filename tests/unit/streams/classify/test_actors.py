@@ -137,3 +137,10 @@ def test_another_office_or_a_former_holder_is_not_the_holder_on_the_date(
     default: Classifier, body: str
 ) -> None:
     assert "jp.toshimitsu-motegi" not in _actors(default, body)
+
+
+def test_an_alias_matches_its_other_spelling(default: Classifier) -> None:
+    """The taxonomy spells India's ministry "Defence": an American report's "Defense
+    Ministry" is the same body, and a British "Minister of Defence" the same office."""
+    found = _actors(default, "The Indian Defense Ministry said the drill ended on Friday.")
+    assert "in.mod" in found

@@ -348,3 +348,14 @@ def test_a_japanese_ordinal_is_no_word_of_a_name(default: Classifier) -> None:
     other = "日印両政府は16日、第3回日印宇宙協力作業部会を開いた。茂木外相が出席した。"
     keys = [c.key for c in default.classify(DocumentText("d", "", other, "ja", DAY)).candidates]
     assert keys == ["cand:IN JP space working group"]  # the round is no word of its key
+
+
+def test_a_name_in_both_spellings_is_one_candidate(default: Classifier) -> None:
+    body = (
+        "Foreign Minister Takeshi Iwaya and External Affairs Minister S. Jaishankar launched "
+        "the India-Japan Defence Innovation Forum in Tokyo on Monday. Officials said the "
+        "India-Japan Defense Innovation Forum would meet twice a year."
+    )
+    result = default.classify(DocumentText("d", "", body, None, DAY))
+    assert len(result.candidates) == 1
+    assert len(result.candidates[0].evidence) == 4  # both names, each with its sentence

@@ -36,6 +36,18 @@ def test_unicode_forms_fold_to_one_spelling() -> None:
     assert normalise("STRASSE").text == normalise("Straße").text
 
 
+def test_british_and_american_spellings_of_one_length_fold_to_one() -> None:
+    """An alias written in one spelling matches the other: the map stays the original's."""
+    british = "Japan Maritime Self-Defence Force, the Centre for modernisation"
+    american = "Japan Maritime Self-Defense Force, the Center for modernization"
+    assert normalise(british).text == normalise(american).text
+    norm = normalise(british)
+    at = norm.text.index("defense")
+    start, end = norm.span(at, at + len("defense"))
+    assert british[start:end] == "Defence"
+    assert normalise("defenceless").text == "defenseless"  # inside a word: still one form
+
+
 def test_cjk_is_kept_and_separated_from_latin() -> None:
     assert normalise("日印AI対話を立ち上げ").text == "日印 ai 対話を立ち上げ"
     assert normalise("自由で開かれたインド太平洋（FOIP）").text == "自由で開かれたインド太平洋 foip"
