@@ -196,6 +196,21 @@ def _times_another_date(body: str, window: DueWindow, cue: int, folded: str | No
     return window.start < cue and text.startswith(_GOAL_NAMED, cue)
 
 
+def _in_another_clause(
+    body: str, window: DueWindow, cue: int, sentence: tuple[int, int], folded: str | None
+) -> bool:
+    """Whether a semicolon parts the date from the sentence's cue and the date's own clause
+    promises nothing: "are expected to explore other projects; in 2009 five corridors were
+    shortlisted"."""
+    lo, hi = (cue, window.start) if cue < window.start else (window.end, cue)
+    if body.find(";", lo, hi) < 0:
+        return False
+    s_start, s_end = sentence
+    clause_start = max(s_start, body.rfind(";", s_start, window.start) + 1)
+    clause_end = body.find(";", window.end, s_end)
+    return cue_in(body, clause_start, s_end if clause_end < 0 else clause_end, folded) is None
+
+
 def _plans_in(text: str, lo: int, hi: int) -> bool:
     return bool(_FUTURE.search(text, lo, hi) or _PLANNED.search(text, lo, hi))
 
@@ -491,6 +506,7 @@ def extract_commitments(
         if (
             cue is None
             or _times_another_date(body, window, cue, folded)
+            or _in_another_clause(body, window, cue, (s_start, s_end), folded)
             or _reported_when(body, window, cue, folded)
             or _in_an_aside_looking_back(body, window, cue)
             or _in_a_japanese_cause(body, window, cue)

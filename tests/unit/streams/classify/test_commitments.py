@@ -456,3 +456,22 @@ def test_until_promises_its_own_date_only(default: Classifier) -> None:
         (c.due_text, c.due_from, c.due_to) for c in _commitments(default, body, date(2026, 2, 24))
     ]
     assert found == [("until March 9", date(2026, 2, 24), date(2026, 3, 9))]
+
+
+def test_a_date_past_a_semicolon_is_promised_only_by_its_own_clause(default: Classifier) -> None:
+    """An undated page keeps past years (its day is unknown): a clause after a semicolon
+    that tells what happened then is no deadline, one with its own cue still is."""
+    told = (
+        "The two prime ministers are expected to discuss the Mumbai-Ahmedabad High Speed "
+        "Rail further; in 2009 five other corridors were shortlisted."
+    )
+    result = default.classify(DocumentText("d1", "", told, "en", None))
+    assert result.commitments == ()
+    planned = (
+        "Work on the Mumbai-Ahmedabad High Speed Rail was delayed; its first section is "
+        "expected to open in 2027."
+    )
+    result = default.classify(DocumentText("d1", "", planned, "en", None))
+    assert [(c.due_from, c.due_to) for c in result.commitments] == [
+        (date(2027, 1, 1), date(2027, 12, 31))
+    ]
