@@ -155,6 +155,13 @@ def test_one_office_holder_alone_is_relevant_in_the_domain_only(default: Classif
     assert not default.classify(DocumentText("d", "", quake, "en", DAY)).relevant
     policy = quake.replace("tsunami warnings were issued", "defence forces were sent")
     assert default.classify(DocumentText("d", "", policy, "en", DAY)).relevant
+    # a government "policy" at home is no domain of ours: a court on a domestic law
+    ruling = (
+        "A high court ruled on Wednesday that the government's policy on the family "
+        "register is unconstitutional. Chief Cabinet Secretary Yoshimasa Hayashi said the "
+        "government would watch other pending cases."
+    )
+    assert not default.classify(DocumentText("d", "", ruling, "en", DAY)).relevant
 
 
 def test_one_office_holder_campaigning_at_home_is_no_engagement(default: Classifier) -> None:
