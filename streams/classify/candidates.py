@@ -383,6 +383,35 @@ def _bare(word: str) -> str:
     return word[:-2] if word.endswith(_POSSESSIVE_ENDINGS) else word
 
 
+_WORD_BEFORE: Final = re.compile(r"(\S+)\s+$")
+# what stands before a name of its own: an article, a preposition, a verb
+_BEFORE_A_NAME: Final = (
+    _CONNECTORS
+    | _LEADING_WORDS
+    | frozenset(
+        """by under via from at into about as called named dubbed titled is was be are were
+    sign signs launch launches conclude concludes ink inks adopt adopts unveil unveils
+    announce announces establish establishes""".split()  # noqa: SIM905
+    )
+)
+
+
+def _cut_from_a_longer_name(body: str, item: _Found) -> bool:
+    """Whether a lower-case word or an ellipsis runs into the name: the end of a longer
+    phrase, no name of its own ("concluding defense equipment and technical Cooperation
+    Agreement", "Protection of ...Military Information Agreement"). An exercise's name
+    stands alone ("maritime exercises like JIMEX")."""
+    before = _WORD_BEFORE.search(body, max(0, item.start - 40), item.start)
+    if before is None or item.head == "Exercise":
+        return False
+    word = before.group(1)
+    if word.startswith(("...", "…")):
+        return True
+    return (
+        word.isalpha() and word.islower() and word not in _BEFORE_A_NAME and not word.endswith("ed")
+    )
+
+
 def _a_business_forum(item: _Found) -> bool:
     """A forum of companies, not of governments (business forums are context entries)."""
     return item.head == "Forum" and not _BUSINESS_WORDS.isdisjoint(item.name.casefold().split())
@@ -590,7 +619,7 @@ class CandidateFinder:
                 # "our Comprehensive Strategic Partnership", "the 2+2 Dialogue": a
                 # relationship's framework, named without its parties; in a page about two
                 # countries it is theirs
-                if item.language != "en":
+                if item.language != "en" or _cut_from_a_longer_name(body, item):
                     continue  # (Japanese names carry their parties: 日印, 日豪)
                 if page_parties is None:
                     page_parties = hits.named(0, len(body))[0]

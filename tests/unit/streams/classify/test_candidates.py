@@ -359,3 +359,19 @@ def test_a_name_in_both_spellings_is_one_candidate(default: Classifier) -> None:
     result = default.classify(DocumentText("d", "", body, None, DAY))
     assert len(result.candidates) == 1
     assert len(result.candidates[0].evidence) == 4  # both names, each with its sentence
+
+
+def test_the_capitalised_end_of_a_longer_phrase_is_no_name(default: Classifier) -> None:
+    """A lower-case word or an ellipsis running into a name without parties cuts it from
+    a longer phrase: no candidate. The same words opened by an article stay one."""
+    cut = (
+        "Defence Minister Rajnath Singh thanked General Nakatani for concluding the "
+        "equipment and technical Cooperation Agreement and the Protection of ...Military "
+        "Information Agreement between India and Japan."
+    )
+    assert _candidates(default, cut) == {}
+    whole = (
+        "Defence Minister Rajnath Singh and General Nakatani said India and Japan would "
+        "sign a Cooperation Agreement on submarines next year."
+    )
+    assert _candidates(default, whole) == {"Cooperation Agreement": ("IN", "JP")}
