@@ -290,6 +290,15 @@ def _in_a_concern(text: str, start: int, end: int) -> bool:
     return bool(_CONCERN_BEFORE.search(before) or _CONCERN_AFTER.match(after))
 
 
+_VENUE_BEFORE: Final = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
+
+
+def _a_venue(text: str, start: int) -> bool:
+    """Whether the country a title names at ``start`` is where something happened ("India,
+    US sign 10-year defence framework in Malaysia")."""
+    return bool(_VENUE_BEFORE.search(text, max(0, start - _CONCERN_REACH), start))
+
+
 def _opens_the_page(label: InitiativeLabel, in_title: set[str], opening: int) -> bool:
     """Whether an initiative is named in the title or the first sentence (ending at
     ``opening``): a grouping of three or four named only later is what a bilateral report's
@@ -487,12 +496,15 @@ class Classifier:
         # the first sentence, not past the lead (a transcript's long opening line)
         first = len(body.text) - len(body.text.lstrip())
         opening = min(sentences.around(first)[1], LEAD_CHARS)
-        countries = {
-            p.id
-            for m in title.matches
-            for p in m.kinds.get("country", ())
-            if not _in_a_concern(title.text, *title.norm.span(m.start, m.end))
-        }
+        countries: set[str] = set()
+        venues: set[str] = set()
+        for m in title.matches:
+            start, end = title.norm.span(m.start, m.end)
+            if not _in_a_concern(title.text, start, end):
+                named = venues if _a_venue(title.text, start) else countries
+                named.update(p.id for p in m.kinds.get("country", ()))
+        if len(countries - venues) < 2:  # a venue of two parties the title names is none
+            countries |= venues
         for label in initiatives:
             implied = self._initiatives.parties[label.id]
             if len(implied) <= 2 or (

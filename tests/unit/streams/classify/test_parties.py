@@ -162,3 +162,17 @@ def test_a_country_a_title_has_in_mind_is_no_party(default: Classifier, title: s
     assert result.countries == ("AU", "IN", "JP", "US")
     named = default.classify(DocumentText("d", "Quad ministers meet China", body, None, DAY))
     assert "CN" in named.countries
+
+
+def test_the_venue_of_two_parties_a_title_names_is_no_party(default: Classifier) -> None:
+    """ "India, US sign ... in Malaysia": the meeting's place, not a third government; a
+    title naming one government beside the place it visits keeps the host."""
+    body = "Defence Minister Rajnath Singh and his US counterpart signed the framework."
+    signed = default.classify(
+        DocumentText("d", "India, US sign defence framework in Malaysia", body, "en", DAY)
+    )
+    assert signed.countries == ("IN", "US")
+    visit = default.classify(
+        DocumentText("d", "Rajnath Singh holds defence talks in Malaysia", body, "en", DAY)
+    )
+    assert "MY" in visit.countries
