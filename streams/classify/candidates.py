@@ -391,7 +391,7 @@ _BEFORE_A_NAME: Final = (
     | frozenset(
         """by under via from at into about as called named dubbed titled is was be are were
     sign signs launch launches conclude concludes ink inks adopt adopts unveil unveils
-    announce announces establish establishes""".split()  # noqa: SIM905
+    announce announces establish establishes next latest upcoming maiden""".split()  # noqa: SIM905
     )
 )
 
@@ -408,7 +408,12 @@ def _cut_from_a_longer_name(body: str, item: _Found) -> bool:
     if word.startswith(("...", "…")):
         return True
     return (
-        word.isalpha() and word.islower() and word not in _BEFORE_A_NAME and not word.endswith("ed")
+        word.isalpha()
+        and word.islower()
+        and word not in _BEFORE_A_NAME
+        and word not in _GENERIC  # "their first", "the annual", "a bilateral"
+        and not _ORDINAL.match(word)
+        and not word.endswith("ed")
     )
 
 
