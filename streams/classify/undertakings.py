@@ -4,7 +4,8 @@ A sentence is an undertaking when it has a cue that is not negated:
 - a modal or future form: "will", "shall", "would", "is going to", "to be";
 - a plan or schedule: "scheduled", "slated", "set to", "due to", "plans to",
   "intends to", "intention to", "aims to", "is expected to", "targeted for", "on track to",
-  "poised to", "upcoming";
+  "poised to", "upcoming"; a promise named: "commitment (determination) to concluding",
+  "resolve to conclude";
 - a goal named for what follows it: "set a goal (target) of ...", "a goal of 10 trillion
   yen", "a goal of ratifying ..." (目標 in Japanese); an end ahead, for its own date only:
   "to train together until March 9";
@@ -63,6 +64,7 @@ _CUE: Final = re.compile(
     r"set\s+(?:a|an|the)\s+(?:\w+\s+)?(?:goal|target)|until|till|"
     r"expected\s+to|targeted\s+(?:for|to)|on\s+(?:track|course)\s+to|poised\s+to|committed\s+to|"
     r"commit\s+to|pledged?\s+to|is\s+to|are\s+to|upcoming|"
+    r"(?:commitment|determination)\s+to\s+\w+ing|resolve\s+to\s+(?!the\b|a\b|an\b)\w+|"
     rf"maybe|(?:may|might|could)\s+(?:(?:{'|'.join(_HEDGE_ADVERBS)})\s+)?be|likely\s+to)\b"
     rf"|\b(?:agreed|agree|decided|resolved|pledged|promised|vowed|undertook|directed|instructed|"
     rf"tasked|mandated|asked|expects?|expecting|look(?:s|ed|ing)?\s+forward)\s+{_GAP}to\s+"
@@ -92,7 +94,8 @@ _ENGLISH: Final = (
     "until", "till",
     "aims to", "aiming to", "expected to", "targeted for", "targeted to", "on track to",
     "on course to", "poised to", "committed to", "commit to", "pledge to", "pledged to",
-    "is to", "are to", "upcoming", "agreed", "agree", "decided", "resolved", "pledged",
+    "is to", "are to", "upcoming", "commitment to", "determination to", "resolve to",
+    "agreed", "agree", "decided", "resolved", "pledged",
     "promised", "vowed", "undertook", "directed", "instructed", "tasked", "mandated", "asked",
     "expect", "expects", "expecting", "look forward", "looks forward", "looked forward",
     "looking forward", "maybe", "likely to",

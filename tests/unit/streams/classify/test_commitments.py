@@ -475,3 +475,24 @@ def test_a_date_past_a_semicolon_is_promised_only_by_its_own_clause(default: Cla
     assert [(c.due_from, c.due_to) for c in result.commitments] == [
         (date(2027, 1, 1), date(2027, 12, 31))
     ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "reaffirmed their shared resolve to conclude the India-EU FTA",
+        "reaffirmed their commitment to concluding the India-EU FTA",
+    ],
+)
+def test_a_promise_named_as_a_commitment_or_resolve_is_a_cue(
+    default: Classifier, said: str
+) -> None:
+    body = f"India and the European Union {said} by the end of 2025."
+    found = _commitments(default, body, date(2025, 5, 2))
+    assert [(c.initiative, c.due_from, c.due_to) for c in found] == [
+        ("in-eu.fta", date(2025, 5, 2), date(2025, 12, 31))
+    ]
+    # a commitment to a thing, not to an act, promises nothing for a date
+    assert not _commitments(
+        default, "India reaffirmed its commitment to the India-EU FTA in March 2025.", DAY
+    )
