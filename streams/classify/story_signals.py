@@ -216,6 +216,13 @@ _DATELINE: Final = re.compile(
     r"|【[^】]{1,16}】|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}\s*[:\-–—]{1,2}\s+)"
 )
 _SAID_BEFORE: Final = re.compile(r"\b(?:said|announced|stated|told reporters)\b[^.]*$", _I)
+# a day a report names for what is still to come, in the same clause: "the next round
+# scheduled to be held from May 12-16", "to enter into force on Sept. 11"
+_PLANNED_BEFORE: Final = re.compile(
+    r"\b(?:will|shall|set to|slated|scheduled|expected to|plans? to|to be held|next|upcoming|"
+    r"to enter into force|to take effect|to come into force)\b[^.;:!?\n]*$"
+)
+_PLANNED_REACH: Final = 80
 _EN_DAY: Final = re.compile(
     r"\b(?:on\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?P<month>january|february|march|april|may|june|july|august|september|october|"
@@ -493,7 +500,8 @@ def _day(text: str, published: date | None, preview: bool) -> tuple[date | None,
 
     The first day named, unless it is a statement's ("said on Monday"; in Japanese a day
     followed by a comma, "JICAは10月1日、9月28日に…調印したと発表した") and another day follows:
-    then the day of the act."""
+    then the day of the act. A report's day of a plan ("the next round scheduled for May
+    12-16") is no event day of it."""
     found: list[tuple[date, bool]] = []
     folded = lowered(text)
     # on the lowered copy the groups are lower case: _resolve reads them so anyway
@@ -502,9 +510,11 @@ def _day(text: str, published: date | None, preview: bool) -> tuple[date | None,
     japanese = _JA_DAY.finditer(text) if any(c in text for c in _JA_DAY_CHARS) else ()
     for matches in (english, japanese):
         for match in matches:
+            at = match.start()
+            if not preview and _PLANNED_BEFORE.search(folded, max(0, at - _PLANNED_REACH), at):
+                continue  # a report's plan for later: not the day of what it reports
             day = _resolve(match.groupdict(), published, preview)
             if day is not None:
-                at = match.start()
                 said = _SAID_BEFORE_FOLDED.search(text, folded, max(0, at - 24), at)
                 topic = text.startswith(("、", ",", "，"), match.end())
                 found.append((day, bool(said) or topic))

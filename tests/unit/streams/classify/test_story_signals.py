@@ -127,6 +127,22 @@ def test_the_event_day_is_the_day_the_lead_names() -> None:
     assert event_signals("", "Ministers met on Saturday.", None).day is None
 
 
+def test_a_report_names_the_day_of_a_plan_for_later_in_no_event_day() -> None:
+    """A report of talks that names when the next round is due: that day (here a March
+    day, which a report would otherwise take as last year's) is not the talks' day."""
+    lead = (
+        "The trade ministers met in Brussels. Both sides agreed to settle pending issues at "
+        "the next round scheduled to be held from March 12-16 in New Delhi."
+    )
+    signals = event_signals("", lead, MONDAY)
+    assert (signals.day, signals.exact) == (MONDAY, False)
+    dated = "The trade ministers met in Brussels on Saturday; the next round opens March 12."
+    assert event_signals("", dated, MONDAY).day == date(2025, 3, 1)
+    # an announcement's own day is the event's
+    announced = "The next round is scheduled to be held on March 12 in New Delhi."
+    assert event_signals("", announced, MONDAY).day == date(2025, 3, 12)
+
+
 def test_a_dateline_is_not_the_event_day() -> None:
     lead = "New Delhi [India], March 3 (ANI): The ministers met in Tokyo on Saturday."
     assert event_signals("", lead, MONDAY).day == date(2025, 3, 1)
