@@ -406,14 +406,42 @@ def _an_outcome_said(text: str, after: int) -> bool:
     return _SAID_AT_A_MEETING.search(text, after) is not None
 
 
+# an English future that announces an event names it in its clause ("will meet", "is set
+# to visit", "scheduled to be held", "upcoming summit", "will extend a tranche of yen
+# loans"); "Australia will upgrade its navy with eleven frigates, the minister said on
+# Tuesday" is a decision reported, no event to come
+_EVENT_AHEAD: Final = re.compile(
+    r"\b(?:meet|meets|visit|visits|hold|host|sign|attend|travel|arrive|co-chair|chair|"
+    r"convene|begin|open|launch|kick|take part|participate|be held|be hosted|be signed|leave|"
+    r"depart|embark|call on|address|summit|talks|meeting|dialogue|round|session|conference|"
+    r"exercise|drills?|consultations|trip|tour|loans?|notes|enter into force|take effect|"
+    r"come into (?:force|effect))\b"
+)
+_CLAUSE_END: Final = re.compile(r"[,;.:!?\n]")
+_EVENT_REACH: Final = 60
+_ENGLISH_CUE: Final = re.compile(r"[a-z]")
+
+
+def _announces(folded: str, future: re.Match[str]) -> bool:
+    """Whether a future cue announces an event (a Japanese cue always does)."""
+    if not _ENGLISH_CUE.match(future.group()) or future.group() in ("ahead of", "upcoming"):
+        return True
+    end = min(len(folded), future.end() + _EVENT_REACH)
+    stop = _CLAUSE_END.search(folded, future.end(), end)
+    return _EVENT_AHEAD.search(folded, future.end(), stop.start() if stop else end) is not None
+
+
 def _preview(title: str, sentences: Sequence[str]) -> bool:
     """Whether the title, else the first of the lead's ``sentences`` that says either,
     announces ("will meet") before it reports ("met"); a sentence saying neither
-    ("Reporting from our correspondents.") is passed over."""
+    ("Reporting from our correspondents.") is passed over, and so is one whose first future
+    announces no event ("will take forward the discussions held in New York": the future
+    of a decision, not of a meeting; the past inside it is no report either)."""
     for index, text in enumerate((title, *sentences)):
         headline = index == 0
         folded = lowered(text)
-        future = _FUTURE_FOLDED.search(text, folded) or (
+        futures = list(_FUTURE_FOLDED.finditer(text, folded))
+        future = next((f for f in futures if _announces(folded, f)), None) or (
             _HEADLINE_FUTURE_FOLDED.search(text, folded) if headline else None
         )
         past = _PAST_FOLDED.search(text, folded) or (
@@ -422,6 +450,8 @@ def _preview(title: str, sentences: Sequence[str]) -> bool:
         if future is not None and (past is None or future.start() < past.start()):
             return not _an_outcome_said(text, future.end())
         if past is not None:
+            if futures and futures[0].start() < past.start():
+                continue  # a decision's future first: this sentence tells neither
             return False
     return False
 

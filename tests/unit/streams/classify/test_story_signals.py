@@ -107,6 +107,18 @@ def test_incompatible_kinds_never_share_a_story() -> None:
             False,
         ),
         ("The ministers will meet in Tokyo on Tuesday, the ministry said.", True),
+        # a decision's future is no event to come: the sentence after it tells
+        (
+            "Australia will upgrade its navy with eleven frigates, the minister said on "
+            "Tuesday. The frigates were chosen over a German design.",
+            False,
+        ),
+        (
+            "The ministers will take forward the discussions held in New York. The foreign "
+            "minister will visit Japan from July 28-30 to attend the meeting.",
+            True,
+        ),
+        ("The access agreement will enter into force on September 11.", True),
     ],
 )
 def test_an_announcement_is_told_from_a_report(body: str, preview: bool) -> None:
