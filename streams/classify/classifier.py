@@ -155,6 +155,8 @@ class Classification:
     occurrences: tuple[Occurrence, ...] = ()
     event: EventSignals | None = None  # what the lead reports (relevant documents only)
     year_guessed: bool = False  # ``published`` is a dateline's day in a guessed year
+    # other governments' office holders named in full (no labels: context for stories)
+    counterparts: tuple[str, ...] = ()
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return by_fields(self)  # (compiled, the class has no __setstate__)
@@ -394,6 +396,11 @@ class Classifier:
                 actors_title, actors_body = self._actors.resolve(fields, dating.day)
         day = dating.day
         all_body = actors_body  # other governments' office holders included
+        counterparts = {
+            m.actor
+            for m in (*actors_title, *actors_body)
+            if m.actor in self._context_persons and not m.short
+        }
         actors_title = [m for m in actors_title if m.actor not in self._context_actors]
         actors_body = [m for m in actors_body if m.actor not in self._context_actors]
         named = {m.actor for m in (*actors_title, *actors_body) if not m.short}
@@ -475,6 +482,7 @@ class Classifier:
             occurrences=occurrences,
             event=event,
             year_guessed=dating.yearless,
+            counterparts=tuple(sorted(counterparts)) if relevant else (),
         )
 
     def _parties(

@@ -21,6 +21,8 @@ def report_features(
     labels = {INITIATIVE + lab.id for lab in result.initiatives}
     labels |= {INITIATIVE + c.key for c in result.candidates}  # a new initiative is one too
     labels |= {"a:" + lab.id for lab in result.actors}
+    # another government's leader met is the event's as much as ours ("Lee, Ishiba vow ...")
+    labels |= {"a:" + person for person in result.counterparts}
     signals = result.event or read_event(
         title,
         body,

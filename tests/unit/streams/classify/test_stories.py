@@ -433,3 +433,29 @@ def test_undated_reports_of_signing_one_instrument_are_one_event(default: Classi
     )
     story = _story(index, default, "signed-en", signed, None)
     assert _story(index, default, "welcomed-ja", welcomed, None) == story
+
+
+def test_another_governments_leader_met_counts_as_the_events_label(default: Classifier) -> None:
+    """Reports of a summit with a leader the taxonomy only knows as context: both name him
+    and our prime minister that day, in words that share little. The leader is a label of
+    the event (two shared people), not of the classification."""
+    saturday = date(2025, 8, 23)
+    a = (
+        "Prime Minister Shigeru Ishiba and South Korean President Lee Jae-myung vowed on "
+        "Saturday in Tokyo to promote forward-looking relations. The visit was the first by "
+        "a Korean leader in a year. Officials described the mood as warm and businesslike. "
+        "Both delegations reviewed student exchanges, fisheries quotas and a joint hydrogen "
+        "research programme, according to a briefing paper circulated to journalists."
+    )
+    b = (
+        "Seoul's presidential office said Lee Jae-myung and Shigeru Ishiba compared tariff "
+        "strategies over dinner on Saturday, before his flight to Washington. Aides said "
+        "semiconductor export controls, shipbuilding orders and the won's weakness came up. "
+        "Opposition lawmakers in Seoul criticised the timing of the trip, citing pending "
+        "budget votes and a looming strike by railway unions."
+    )
+    result = default.classify(DocumentText("a", "", a, "en", saturday))
+    assert [label.id for label in result.actors] == ["jp.shigeru-ishiba"]
+    assert result.counterparts == ("kr.lee-jae-myung",)
+    index = StoryIndex()
+    assert _story(index, default, "a", a, saturday) == _story(index, default, "b", b, saturday)
