@@ -11,7 +11,8 @@ Decisions (the contract with the warehouse and alerts):
   sentence names it (a report opening on the Quad implies AU, IN, JP, US; a bilateral one
   that goes on to "Quad cooperation", or met "on the occasion of the Quad summit" later in
   its lead, does not; the G20 never implies its twenty members), countries named in
-  the title (not as what the parties have in mind: "China apparently in mind"), two
+  the title (not as what the parties have in mind: "China apparently in mind", nor as the
+  place where two parties the title names met: "... in Malaysia"), two
   governments named as a pair in the body's lead ("Japan and Australia agreed"), and the
   governments of other office holders named in full in its first sentence ("President
   Lee Jae Myung and Prime Minister Ishiba issued ...": Korea's, though its office holders
