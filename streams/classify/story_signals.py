@@ -220,7 +220,8 @@ _SAID_BEFORE: Final = re.compile(r"\b(?:said|announced|stated|told reporters)\b[
 # scheduled to be held from May 12-16", "to enter into force on Sept. 11"
 _PLANNED_BEFORE: Final = re.compile(
     r"\b(?:will|shall|set to|slated|scheduled|expected to|plans? to|to be held|next|upcoming|"
-    r"to enter into force|to take effect|to come into force)\b[^.;:!?\n]*$"
+    r"to enter into force|to take effect|to come into force)\b[^.;:!?\n]*$",
+    _I,
 )
 _PLANNED_REACH: Final = 80
 _EN_DAY: Final = re.compile(
@@ -264,8 +265,8 @@ _COUNTED_FROM: Final = re.compile(
     r"[^.;\n]{0,50}?\b(?:since|this year|in (?:\w+ )?(?:months|years))\b", _I
 )
 # run on lowered text (much faster, see streams.classify.lowercase)
-_SIDE_FOLDED, _FUTURE_FOLDED, _PAST_FOLDED, _SAID_BEFORE_FOLDED = map(
-    Folded.of, (_SIDE, _FUTURE, _PAST, _SAID_BEFORE)
+_SIDE_FOLDED, _FUTURE_FOLDED, _PAST_FOLDED, _SAID_BEFORE_FOLDED, _PLANNED_BEFORE_FOLDED = map(
+    Folded.of, (_SIDE, _FUTURE, _PAST, _SAID_BEFORE, _PLANNED_BEFORE)
 )
 _HEADLINE_PRESENT_FOLDED, _HEADLINE_FUTURE_FOLDED = map(
     Folded.of, (_HEADLINE_PRESENT, _HEADLINE_FUTURE)
@@ -415,20 +416,23 @@ _EVENT_AHEAD: Final = re.compile(
     r"convene|begin|open|launch|kick|take part|participate|be held|be hosted|be signed|leave|"
     r"depart|embark|call on|address|summit|talks|meeting|dialogue|round|session|conference|"
     r"exercise|drills?|consultations|trip|tour|loans?|notes|enter into force|take effect|"
-    r"come into (?:force|effect))\b"
+    r"come into (?:force|effect))\b",
+    _I,
 )
 _CLAUSE_END: Final = re.compile(r"[,;.:!?\n]")
 _EVENT_REACH: Final = 60
-_ENGLISH_CUE: Final = re.compile(r"[a-z]")
+_ENGLISH_CUE: Final = re.compile(r"[a-z]", _I)
 
 
-def _announces(folded: str, future: re.Match[str]) -> bool:
-    """Whether a future cue announces an event (a Japanese cue always does)."""
-    if not _ENGLISH_CUE.match(future.group()) or future.group() in ("ahead of", "upcoming"):
+def _announces(text: str, future: re.Match[str]) -> bool:
+    """Whether a future cue found in ``text`` (a lowered copy or the text itself) announces
+    an event (a Japanese cue always does)."""
+    cue = future.group()
+    if not _ENGLISH_CUE.match(cue) or cue.lower() in ("ahead of", "upcoming"):
         return True
-    end = min(len(folded), future.end() + _EVENT_REACH)
-    stop = _CLAUSE_END.search(folded, future.end(), end)
-    return _EVENT_AHEAD.search(folded, future.end(), stop.start() if stop else end) is not None
+    end = min(len(text), future.end() + _EVENT_REACH)
+    stop = _CLAUSE_END.search(text, future.end(), end)
+    return _EVENT_AHEAD.search(text, future.end(), stop.start() if stop else end) is not None
 
 
 def _preview(title: str, sentences: Sequence[str]) -> bool:
@@ -441,7 +445,8 @@ def _preview(title: str, sentences: Sequence[str]) -> bool:
         headline = index == 0
         folded = lowered(text)
         futures = list(_FUTURE_FOLDED.finditer(text, folded))
-        future = next((f for f in futures if _announces(folded, f)), None) or (
+        searched = text if folded is None else folded  # where the matches were found
+        future = next((f for f in futures if _announces(searched, f)), None) or (
             _HEADLINE_FUTURE_FOLDED.search(text, folded) if headline else None
         )
         past = _PAST_FOLDED.search(text, folded) or (
@@ -541,7 +546,9 @@ def _day(text: str, published: date | None, preview: bool) -> tuple[date | None,
     for matches in (english, japanese):
         for match in matches:
             at = match.start()
-            if not preview and _PLANNED_BEFORE.search(folded, max(0, at - _PLANNED_REACH), at):
+            if not preview and _PLANNED_BEFORE_FOLDED.search(
+                text, folded, max(0, at - _PLANNED_REACH), at
+            ):
                 continue  # a report's plan for later: not the day of what it reports
             day = _resolve(match.groupdict(), published, preview)
             if day is not None:
