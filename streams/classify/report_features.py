@@ -41,4 +41,5 @@ def report_features(
         language=language,
         signals=signals,
         dated=result.published is not None and not result.year_guessed,
+        countries=result.countries,
     )

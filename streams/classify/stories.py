@@ -184,6 +184,7 @@ class StoryFeatures:
     preview: bool = False
     rounds: tuple[str, ...] = ()
     dated: bool = True
+    countries: tuple[str, ...] = ()  # the governments party to what it reports
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -197,6 +198,7 @@ class StoryFeatures:
             "preview": self.preview,
             "rounds": list(self.rounds),
             "dated": self.dated,
+            "countries": list(self.countries),
         }
 
     @classmethod
@@ -214,6 +216,7 @@ class StoryFeatures:
             preview=bool(data.get("preview", False)),
             rounds=tuple(str(x) for x in data.get("rounds", ())),
             dated=bool(data.get("dated", True)),
+            countries=tuple(str(x) for x in data.get("countries", ())),
         )
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
@@ -236,6 +239,7 @@ def story_features(
     language: str | None = None,
     signals: EventSignals | None = None,
     dated: bool = True,
+    countries: Iterable[str] = (),
 ) -> StoryFeatures:
     """Profile terms, shingle sketch and event signals of a document's text and labels.
 
@@ -255,6 +259,7 @@ def story_features(
         preview=found.preview,
         rounds=found.rounds,
         dated=dated,
+        countries=tuple(sorted(set(countries))),
     )
 
 
@@ -277,6 +282,7 @@ class _Doc:
     preview: bool = False
     rounds: dict[str, str] = field(default_factory=dict)  # initiative -> round
     dated: bool = True
+    countries: frozenset[str] = frozenset()
 
     def index_keys(self) -> list[str]:
         """Inverted-index keys: labels (sorted: the candidates sharing as many keys are
@@ -301,6 +307,7 @@ class _Doc:
             "preview": self.preview,
             "rounds": sorted(f"{k}#{v}" for k, v in self.rounds.items()),
             "dated": self.dated,
+            "countries": sorted(self.countries),
         }
 
     @classmethod
@@ -324,6 +331,7 @@ class _Doc:
             preview=features.preview,
             rounds=rounds,
             dated=features.dated,
+            countries=frozenset(features.countries),
         )
 
 
@@ -356,8 +364,12 @@ def _same_day(a: _Doc, b: _Doc) -> bool:
 
 
 def _same_event(a: _Doc, b: _Doc, window: float) -> bool:
-    """The gates: nothing in the two leads says they report different events."""
+    """The gates: nothing in the two leads says they report different events; two reports
+    of two governments each, not the same two, are two meetings (the prime minister's
+    talks with Australia's and with the Philippines' leader on one day of a summit)."""
     if a.preview != b.preview or not compatible_kinds(a.kind, b.kind):
+        return False
+    if len(a.countries) == 2 == len(b.countries) and a.countries != b.countries:
         return False
     both_named = a.exact and b.exact and a.day is not None and b.day is not None
     if a.dated and b.dated and not both_named and abs(a.published - b.published) > window:

@@ -459,3 +459,22 @@ def test_another_governments_leader_met_counts_as_the_events_label(default: Clas
     assert result.counterparts == ("kr.lee-jae-myung",)
     index = StoryIndex()
     assert _story(index, default, "a", a, saturday) == _story(index, default, "b", b, saturday)
+
+
+def test_two_meetings_of_other_pairs_on_one_day_are_two_stories(default: Classifier) -> None:
+    """One prime minister's talks with two leaders on one day of a summit, written from
+    one ministry's template: much the same words, two pairs of governments."""
+    day = date(2025, 10, 26)
+    template = (
+        "On October 26, Japan and {country} held a summit meeting in Kuala Lumpur, where Prime "
+        "Minister Sanae Takaichi met {who} on the margins of the ASEAN-related summit "
+        "meetings. The two leaders confirmed close cooperation toward a free and open "
+        "Indo-Pacific and agreed to strengthen security and economic cooperation."
+    )
+    index = StoryIndex()
+    australia = template.format(country="Australia", who="Prime Minister Anthony Albanese")
+    philippines = template.format(country="the Philippines", who="President Marcos")
+    first = _story(index, default, "au", australia, day)
+    assert _story(index, default, "ph", philippines, day) != first
+    # the same pair's second report joins
+    assert _story(index, default, "au-2", australia.replace("close", "closer"), day) == first
