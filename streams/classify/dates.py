@@ -504,7 +504,10 @@ def _due_window(  # noqa: PLR0917 (private, one call site)
     if computed is None:
         return None
     due_from, due_to = computed
-    if groups.get("by") or (groups.get("prep") or "").lower() in BY_PREPS:
+    # an undated text's "by fall 2025" seen after it: from when is unknown, so the
+    # expression's own span stands (today is no day of that text)
+    seen_after = undated and bool(groups.get("year")) and due_to < today
+    if (groups.get("by") or (groups.get("prep") or "").lower() in BY_PREPS) and not seen_after:
         due_from = today
     if due_to < due_from or (due_to < today and not (undated and groups.get("year"))):
         return None

@@ -292,3 +292,16 @@ def test_a_text_without_dates_has_no_windows() -> None:
 def test_a_plan_from_a_weekday_starts_that_day() -> None:
     text = "Motegi will visit Britain for four days from Wednesday."
     assert [w.due_from.isoformat() for w in find_due_windows(text, DAY)] == ["2025-12-17"]
+
+
+def test_an_undated_text_seen_after_a_deadline_keeps_the_expressions_own_span() -> None:
+    """'by fall 2025' in a page of unknown date read in 2026: it was written before the
+    fall, when is unknown, so the window is the fall itself, not one from today (which
+    would end before it starts). A dated text, or a deadline still ahead, runs from today."""
+    text = "Both sides aim to conclude the first tranche by fall 2025."
+    late = date(2026, 12, 5)
+    [window] = find_due_windows(text, late, undated=True)
+    assert (window.due_from, window.due_to) == (date(2025, 9, 1), date(2025, 11, 30))
+    assert find_due_windows(text, late) == []
+    [ahead] = find_due_windows("They will finish by 2030.", late, undated=True)
+    assert (ahead.due_from, ahead.due_to) == (late, date(2030, 12, 31))
