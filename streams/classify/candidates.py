@@ -323,7 +323,7 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
         if index == 0 and cut:
             return None  # perhaps part of a longer word
         at, token = tokens[index]
-        if text[at + len(token) : start].strip(" -") != "":
+        if text[at + len(token) : start].strip(" -–—‐") != "":
             return start
         word = token.lstrip(_OPENING)  # "'India-U.K. Vision": the name opens after it
         if not _name_token(word):

@@ -375,3 +375,16 @@ def test_the_capitalised_end_of_a_longer_phrase_is_no_name(default: Classifier) 
         "sign a Cooperation Agreement on submarines next year."
     )
     assert _candidates(default, whole) == {"Cooperation Agreement": ("IN", "JP")}
+
+
+@pytest.mark.parametrize("dash", ["-", "–", "—"])
+def test_a_name_reaches_back_over_any_dash_between_its_countries(
+    default: Classifier, dash: str
+) -> None:
+    body = (
+        "Foreign Minister Takeshi Iwaya and External Affairs Minister S. Jaishankar met for "
+        f"the 3rd India{dash}Japan Semiconductor Policy Dialogue in Tokyo on Monday."
+    )
+    names = _candidates(default, body)
+    assert list(names.values()) == [("IN", "JP")]
+    assert next(iter(names)).endswith(f"India{dash}Japan Semiconductor Policy Dialogue")
