@@ -39,7 +39,7 @@ def _reference_start(text: str, start: int) -> int:
         tokens = tokens[1:]
     for at, token in reversed(tokens[-MAX_TOKENS:]):
         word = token.lstrip("'")  # a quote opens a name inside its first word
-        if not _name_token(word) or text[at + len(token) : start].strip(" -") != "":
+        if not _name_token(word) or text[at + len(token) : start].strip(" -–—‐") != "":
             break
         if _SENTENCE_END.search(word) or word.rstrip(",;").casefold() in _MONTHS:
             break

@@ -187,8 +187,10 @@ def test_a_named_day_of_a_past_act_is_no_due_date_though_the_sentence_promises(
 
 def test_an_undated_page_keeps_a_plan_whose_written_year_has_passed(small: Classifier) -> None:
     """Without a publication date, "the first half of 2026" read in December 2026 was a
-    plan when the page was written: it counts (and shows as overdue until met). A window
-    relative to the unknown day ("next month") and a deadline from it ("by 2025") do not."""
+    plan when the page was written: it counts (and shows as overdue until met), and so does
+    a deadline with its year ("by 2025"), whose window is then the year itself (from the
+    unknown day it cannot run). A window relative to the unknown day ("next month") does
+    not."""
     body = (
         "Japan will host the Quad summit in the first half of 2026. "
         "The Quad will meet again next month. "
@@ -197,7 +199,8 @@ def test_an_undated_page_keeps_a_plan_whose_written_year_has_passed(small: Class
     result = small.classify(DocumentText("d1", "", body, "en"), today=date(2026, 12, 4))
     assert result.date_source == "observed"
     assert [(c.initiative, c.due_from, c.due_to) for c in result.commitments] == [
-        ("quad", date(2026, 1, 1), date(2026, 6, 30))
+        ("quad", date(2026, 1, 1), date(2026, 6, 30)),
+        ("foip", date(2025, 1, 1), date(2025, 12, 31)),
     ]
     dated = _commitments(small, body, date(2026, 12, 4))  # published that day: H1 is past
     assert [c.due_text for c in dated] == ["next month"]
