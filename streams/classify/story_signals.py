@@ -219,7 +219,8 @@ _SAID_BEFORE: Final = re.compile(r"\b(?:said|announced|stated|told reporters)\b[
 # a day a report names for what is still to come, in the same clause: "the next round
 # scheduled to be held from May 12-16", "to enter into force on Sept. 11"
 _PLANNED_BEFORE: Final = re.compile(
-    r"\b(?:will|shall|set to|slated|scheduled|expected to|plans? to|to be held|next|upcoming|"
+    r"\b(?:will|shall|set to|slated|scheduled|expected to|plans? to|to be held|upcoming|"
+    r"next(?!\s+(?:day|morning|afternoon|evening|to)\b)|"
     r"to enter into force|to take effect|to come into force)\b[^.;:!?\n]*$",
     _I,
 )

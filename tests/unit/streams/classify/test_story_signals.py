@@ -150,6 +150,9 @@ def test_a_report_names_the_day_of_a_plan_for_later_in_no_event_day() -> None:
     assert (signals.day, signals.exact) == (MONDAY, False)
     dated = "The trade ministers met in Brussels on Saturday; the next round opens March 12."
     assert event_signals("", dated, MONDAY).day == date(2025, 3, 1)
+    # "the next day" tells what followed, no plan
+    followed = "The ministers arrived late and held talks the next day, on Saturday."
+    assert event_signals("", followed, MONDAY).day == date(2025, 3, 1)
     # an announcement's own day is the event's
     announced = "The next round is scheduled to be held on March 12 in New Delhi."
     assert event_signals("", announced, MONDAY).day == date(2025, 3, 12)
