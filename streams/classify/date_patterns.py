@@ -148,7 +148,8 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
     ("ja_month_day", {"cjk"}, re.compile(
         rf"(?<![0-9０-９年])(?P<month>{_JA_NUM})月(?P<day>{_JA_NUM})日(?:ごろ|頃)?{_JA_BY}")),
     ("ja_day", {"cjk_day"}, re.compile(
-        rf"(?<![0-9０-９月年])(?P<day>{_JA_NUM})日(?=に|には|から|まで|ごろ|頃|の|、|にも)")),
+        # not a stay's days: "１泊２日の日程" is two days, no 2nd
+        rf"(?<![0-9０-９月年泊])(?P<day>{_JA_NUM})日(?=に|には|から|まで|ごろ|頃|の|、|にも)")),
     ("year_part", {"digit", "unit"}, re.compile(
         rf"\b{_PREP}{_YEAR_PART}(?:\s+of)?[\s-]*(?:the\s+)?{_YEARREF}", _I)),
     # "the early 2030s", "by the late 2040s", "mid-2030s": a decade or a part of one

@@ -235,8 +235,9 @@ _EN_DAY: Final = re.compile(
 )
 _JA_DAY_CHARS: Final = ("日", "曜", "きょう", "けさ", "きのう")
 _JA_DAY: Final = re.compile(
-    # in ASCII or full-width digits (１６日), never the end of a longer number
-    rf"(?<![0-9０-９])(?:(?P<year>{JA_YEAR_NUMBER})年)?(?:(?P<month>{JA_MONTH_NUMBER})月)?"
+    # in ASCII or full-width digits (１６日), never the end of a longer number nor a stay's
+    # days (１泊２日)
+    rf"(?<![0-9０-９泊])(?:(?P<year>{JA_YEAR_NUMBER})年)?(?:(?P<month>{JA_MONTH_NUMBER})月)?"
     rf"(?P<day>{JA_DAY_NUMBER})日(?![本曜間])"
     r"|(?P<weekday>[月火水木金土日]曜)|(?P<today>本日|きょう|今日|けさ)|(?P<yesterday>昨日|きのう)"
 )

@@ -305,3 +305,13 @@ def test_an_undated_text_seen_after_a_deadline_keeps_the_expressions_own_span() 
     assert find_due_windows(text, late) == []
     [ahead] = find_due_windows("They will finish by 2030.", late, undated=True)
     assert (ahead.due_from, ahead.due_to) == (late, date(2030, 12, 31))
+
+
+def test_a_stays_nights_and_days_are_no_date() -> None:
+    """「１泊２日の日程」 is a two-day stay: no 2nd of any month; 「２日に」 alone is."""
+    day = date(2025, 12, 8)
+    assert find_due_windows("来月中旬、１泊２日の日程で訪問する予定だ。", day)[1:] == []
+    [stay_window] = find_due_windows("来月中旬、１泊２日の日程で訪問する予定だ。", day)
+    assert (stay_window.due_from, stay_window.due_to) == (date(2026, 1, 11), date(2026, 1, 20))
+    [second] = find_due_windows("１月２日に訪問する予定だ。", day)
+    assert (second.due_from, second.due_to) == (date(2026, 1, 2), date(2026, 1, 2))
