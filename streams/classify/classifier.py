@@ -286,20 +286,17 @@ _CONCERN_AFTER: Final = re.compile(
 _CONCERN_REACH: Final = 24
 
 
-def _in_a_concern(text: str, start: int, end: int) -> bool:
-    """Whether the country a title names at ``text[start:end]`` is what is had in mind."""
-    before = text[max(0, start - _CONCERN_REACH) : start]
-    after = text[end : end + _CONCERN_REACH]
-    return bool(_CONCERN_BEFORE.search(before) or _CONCERN_AFTER.match(after))
-
-
 _VENUE_BEFORE: Final = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
 
 
-def _a_venue(text: str, start: int) -> bool:
-    """Whether the country a title names at ``start`` is where something happened ("India,
-    US sign 10-year defence framework in Malaysia")."""
-    return bool(_VENUE_BEFORE.search(text, max(0, start - _CONCERN_REACH), start))
+def _title_role(text: str, start: int, end: int) -> str:
+    """What the country a title names at ``text[start:end]`` is, by the words around it:
+    "concern", what is had in mind ("China apparently in mind"); "venue", where something
+    happened ("India, US sign 10-year defence framework in Malaysia"); else "party"."""
+    before = text[max(0, start - _CONCERN_REACH) : start]
+    if _CONCERN_BEFORE.search(before) or _CONCERN_AFTER.match(text[end : end + _CONCERN_REACH]):
+        return "concern"
+    return "venue" if _VENUE_BEFORE.search(before) else "party"
 
 
 def _opens_the_page(label: InitiativeLabel, in_title: set[str], opening: int) -> bool:
@@ -508,9 +505,9 @@ class Classifier:
         countries: set[str] = set()
         venues: set[str] = set()
         for m in title.matches:
-            start, end = title.norm.span(m.start, m.end)
-            if not _in_a_concern(title.text, start, end):
-                named = venues if _a_venue(title.text, start) else countries
+            role = _title_role(title.text, *title.norm.span(m.start, m.end))
+            if role != "concern":
+                named = venues if role == "venue" else countries
                 named.update(p.id for p in m.kinds.get("country", ()))
         if len(countries - venues) < 2:  # a venue of two parties the title names is none
             countries |= venues

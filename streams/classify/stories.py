@@ -85,16 +85,15 @@ _STOPWORDS: Final = frozenset(
 _EMPTY_HASHER: Final = hashlib.blake2b(digest_size=8)
 
 
-def _hash(text: str) -> int:
-    hasher = _EMPTY_HASHER.copy()
-    hasher.update(text.encode())
-    return int.from_bytes(hasher.digest(), "big") >> 1
-
-
 def _digest(data: bytes) -> bytes:
     hasher = _EMPTY_HASHER.copy()
     hasher.update(data)
     return hasher.digest()
+
+
+def _hash(text: str) -> int:
+    """A shingle's hash as stored: the top 63 bits of its 8-byte digest."""
+    return int.from_bytes(_digest(text.encode()), "big") >> 1
 
 
 def _tokens(text: str) -> list[str]:
@@ -216,11 +215,19 @@ class StoryFeatures:
             preview=bool(data.get("preview", False)),
             rounds=tuple(str(x) for x in data.get("rounds", ())),
             dated=bool(data.get("dated", True)),
-            countries=tuple(str(x) for x in data.get("countries", ())),
+            countries=_codes(data.get("countries", ())),
         )
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return by_fields(self)  # (compiled, the class has no __setstate__)
+
+
+def _codes(value: Any) -> tuple[str, ...]:
+    """Country codes as stored: a list of strings; anything else is malformed (a string
+    would split into letters)."""
+    if not isinstance(value, list | tuple) or not all(isinstance(x, str) for x in value):
+        raise TypeError(f"countries must be a list of codes, not {value!r}")
+    return tuple(value)
 
 
 def _wording_language(text: str, declared: str | None) -> str:

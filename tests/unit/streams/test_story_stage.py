@@ -45,7 +45,10 @@ def seed_texts() -> list[str]:
 
 
 def test_requests_round_trip_and_bad_ones_say_why() -> None:
-    features = story_features("Ministers met in Tokyo to review the dialogue.", {"quad"})
+    features = story_features(
+        "Ministers met in Tokyo to review the dialogue.", {"quad"}, countries=["JP", "IN"]
+    )
+    assert features.countries == ("IN", "JP")
     request = decode_request(encode_request(classified("d1", T0), features))
     assert request.features == features
     assert request.published == T0
@@ -60,6 +63,9 @@ def test_requests_round_trip_and_bad_ones_say_why() -> None:
         {**good, "classified": {**good["classified"], "schema_version": 2}},
         {**good, "classified": {**good["classified"], "document_id": ""}},
         {**good, "classified": {**good["classified"], "document_id": 7}},
+        {**good, "features": {**good["features"], "countries": 7}},
+        {**good, "features": {**good["features"], "countries": "JP"}},
+        {**good, "features": {**good["features"], "countries": ["JP", 81]}},
     ):
         with pytest.raises(InvalidEvent) as bad:
             decode_request(orjson.dumps(broken))
