@@ -75,7 +75,7 @@ from streams.taxonomy.model import Taxonomy
 
 __all__ = ["CODE_VERSION", "Classification", "Classifier", "DocumentText"]
 
-CODE_VERSION: Final = "classify-8"  # bump when labels change for the same taxonomy
+CODE_VERSION: Final = "classify-9"  # bump when labels change for the same taxonomy
 DEFAULT_MAX_CHARS: Final = 1_000_000
 TITLE_MAX_CHARS: Final = 4_096
 TITLE_ONLY_FACTOR: Final = 0.9
@@ -299,6 +299,19 @@ def _title_role(text: str, start: int, end: int) -> str:
     return "venue" if _VENUE_BEFORE.search(before) else "party"
 
 
+def _title_parties(title: _Scanned) -> list[Match]:
+    """The title's matches less the countries it names as a concern, and as a venue where
+    it names two other governments (see ``_title_role``): who the page is about."""
+    span = title.norm.span
+    roles = [
+        (m, _title_role(title.text, *span(m.start, m.end)) if "country" in m.kinds else "")
+        for m in title.matches
+    ]
+    codes = {p.id for m, role in roles if role == "party" for p in m.kinds["country"]}
+    venues_stay = len(codes) < 2  # a venue of two parties the title names is none
+    return [m for m, role in roles if role != "concern" and (role != "venue" or venues_stay)]
+
+
 def _opens_the_page(label: InitiativeLabel, in_title: set[str], opening: int) -> bool:
     """Whether an initiative is named in the title or the first sentence (ending at
     ``opening``): a grouping of three or four named only later is what a bilateral report's
@@ -376,7 +389,10 @@ class Classifier:
         dating = self._dating(doc, today, title.text, body.text)
 
         fields = [(s.matches, s.norm, s.text) for s in (title, body)]
-        parties = [PartyHits.of(s.matches, self._party_of) for s in (title, body)]
+        parties = [
+            PartyHits.of(_title_parties(title), self._party_of),
+            PartyHits.of(body.matches, self._party_of),
+        ]
         found_title, found_body = self._initiatives.resolve(
             fields, (title.context, body.context), parties
         )
@@ -502,15 +518,7 @@ class Classifier:
         # the first sentence, not past the lead (a transcript's long opening line)
         first = len(body.text) - len(body.text.lstrip())
         opening = min(sentences.around(first)[1], LEAD_CHARS)
-        countries: set[str] = set()
-        venues: set[str] = set()
-        for m in title.matches:
-            role = _title_role(title.text, *title.norm.span(m.start, m.end))
-            if role != "concern":
-                named = venues if role == "venue" else countries
-                named.update(p.id for p in m.kinds.get("country", ()))
-        if len(countries - venues) < 2:  # a venue of two parties the title names is none
-            countries |= venues
+        countries = {p.id for m in _title_parties(title) for p in m.kinds.get("country", ())}
         for label in initiatives:
             implied = self._initiatives.parties[label.id]
             if len(implied) <= 2 or (

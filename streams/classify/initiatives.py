@@ -124,6 +124,10 @@ class PartyHits:
         """How many times ``code`` is named in this field."""
         return len(self._at.get(code, ()))
 
+    def codes(self) -> set[str]:
+        """Every country named in this field."""
+        return set(self._at)
+
     def codes_near(self, lo: int, hi: int) -> set[str]:
         """The countries named within ``[lo, hi]``."""
         return {code for code in self._at if self.near(code, lo, hi)}
@@ -163,6 +167,29 @@ class InitiativeResolver:
             if not (here or in_title or in_head):
                 return False
         return True
+
+    def _title_pair_is_another(
+        self,
+        parties: Sequence[PartyHits],
+        index: int,
+        initiative: str,
+        match: Match,
+        field: tuple[Normalised, str],
+    ) -> bool:
+        """The title names two governments, not every party of ``initiative``, and the
+        match is in the title or in a body sentence that does not name every party either:
+        the page's shared name is its title's pair ("Korea, U.S. finalize bilateral trade
+        deal" ... "matching Japan's rate" is no US-Japan deal)."""
+        in_title = parties[0].codes()
+        wanted = set(self.parties[initiative])
+        if len(in_title) < 2 or wanted <= in_title:
+            return False
+        if index == 0:
+            return True
+        norm, text = field
+        o_start = norm.span(match.start, match.end)[0]
+        s_start, s_end = Sentences(text).around(o_start)  # rare: a shared name, two-nation title
+        return not wanted <= parties[index].codes_near(norm.index_at(s_start), norm.index_at(s_end))
 
     def _parties_elsewhere(
         self,
@@ -298,7 +325,12 @@ class InitiativeResolver:
                     scopes += [(context[j], 0, window) for j in range(index + 1, len(fields))]
                     if self._holds(scopes, payload.id, match.start, match.end) and (
                         payload.id not in self._requires_parties
-                        or self._parties_named(named, index, payload.id, match.start, match.end)
+                        or (
+                            self._parties_named(named, index, payload.id, match.start, match.end)
+                            and not self._title_pair_is_another(
+                                named, index, payload.id, match, (norm, text)
+                            )
+                        )
                         or self._named_before(named[index], payload.id, match, named_so_far)
                     ):
                         seen.add(payload.id)

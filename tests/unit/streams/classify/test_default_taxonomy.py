@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from streams.classify.classifier import Classifier, DocumentText
+from streams.classify.normalise import normalise
 from streams.taxonomy.load import load_taxonomy
 from streams.taxonomy.pitfalls import office_overlaps
 
@@ -473,3 +474,61 @@ def test_japanese_reports_describe_the_2025_minerals_framework_by_what_it_secure
     assert "jp-us.critical-minerals-framework" in _initiatives(default, signed, day)
     elsewhere = "豪州政府は、レアアースの供給確保に向けて国内の精製施設を支援すると発表した。"
     assert "jp-us.critical-minerals-framework" not in _initiatives(default, elsewhere, day)
+
+
+def test_a_shared_name_on_a_page_titled_by_another_pair_is_not_a_followed_pairs(
+    default: Classifier,
+) -> None:
+    """The title names Seoul and Washington; "the trade deal" below, next to a passing
+    "Japan's rate", is their deal, not the US-Japan agreement. A sentence that names both
+    parties of a followed deal still names it on such a page."""
+    day = date(2025, 10, 30)
+    title = "Korea, U.S. seal trade deal at summit"
+    body = (
+        "Officials of both capitals said the tariff rate stays at 15 percent under the trade "
+        "deal, matching Japan's rate on cars."
+    )
+    result = default.classify(DocumentText("d", title, body, "en", day))
+    assert not {i.id for i in result.initiatives} & {"jp-us.trade-investment-agreement-2025"}
+    named = body + " Japan and the US had signed their own trade deal in September."
+    result = default.classify(DocumentText("d", title, named, "en", day))
+    assert "jp-us.trade-investment-agreement-2025" in {i.id for i in result.initiatives}
+
+
+def test_a_title_that_names_a_concern_leaves_the_shared_name_to_the_pair_named_near_it(
+    default: Classifier,
+) -> None:
+    """A country the title has in mind is no party of the page: the strategic dialogue the
+    Japanese minister holds in India is still India-Japan's."""
+    title = "Japanese minister to tour Asia with China in mind"
+    body = (
+        "Foreign Minister Motegi will visit India next week. "
+        "At the Strategic Dialogue he will discuss economic security."
+    )
+    found = default.classify(DocumentText("d", title, body, "en", date(2026, 1, 9)))
+    assert "in-jp.strategic-dialogue" in {i.id for i in found.initiatives}
+
+
+def test_a_strategic_dialogue_needs_both_india_and_japan(default: Classifier) -> None:
+    """ "A strategic dialogue" in Tokyo with the EU's envoy is no India-Japan dialogue."""
+    body = (
+        "The EU envoy met Japan's foreign minister in Tokyo on Friday and will hold a "
+        "Strategic Dialogue in Seoul next."
+    )
+    assert "in-jp.strategic-dialogue" not in _initiatives(default, body, date(2024, 11, 1))
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Korea and the US agreed on tariffs; Korean officials welcomed it.", {"KR", "US"}),
+        ("The US condemned North Korea's missile launch and North Korean troops.", {"US"}),
+        ("Japan and the US discussed stability on the Korean Peninsula.", {"JP", "US"}),
+    ],
+)
+def test_korea_alone_is_the_south_and_the_north_and_the_peninsula_are_not(
+    default: Classifier, body: str, expected: set[str]
+) -> None:
+    matches = default.matcher.scan_with_context(normalise(body), body)[0]
+    codes = {p.id for m in matches for p in m.kinds.get("country", ())}
+    assert codes == expected
