@@ -120,7 +120,7 @@ _SPLIT: Final = re.compile(r"[\s\-–—‐/]+")
 _LEADING: Final = re.compile(
     r"^(?:(?:the|and|of|for|on|in|to|with|&|before|after|during|at|as|while|when|our|their|its|"
     r"(?:19|20)\d\d|\d{1,2}|\w+['’]s|\w+ly,|meanwhile,|however,|also,|earlier,|later,|separately,|"
-    r"further,|furthermore,|moreover,|besides,|today,|yesterday,)\s+)+",
+    r"further,|furthermore,|moreover,|besides,|today,|yesterday,|\([a-z][a-z0-9&+.]{0,9}\))\s+)+",
     re.IGNORECASE,
 )
 _HEAD_ORDER: Final = sorted(_HEADS_EN, key=len, reverse=True)  # a longer head first
@@ -134,6 +134,8 @@ WINDOW_CHARS: Final = 160
 _A_MEETING: Final = re.compile(r"\s+(?:meeting|talks)\b", re.IGNORECASE)
 # what may open a name inside its first word: a quote or a bracket
 _OPENING: Final = "'\"‘“(["
+# an abbreviation in brackets inside a name, of a word before it: "(EU)", "(ES)"
+_ABBREVIATION_IN_A_NAME: Final = re.compile(r"\([A-Z][A-Za-z0-9&+.]{0,9}\)$")
 # a year that is part of a plan's name: "India-UK Vision 2035", "Japan-India Roadmap 2030"
 _NAMED_YEAR: Final = re.compile(r"\s+(?:19|20)\d\d\b(?![-–]\d)")
 # a version: "Digital Partnership 2.0"
@@ -325,6 +327,13 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
         at, token = tokens[index]
         if text[at + len(token) : start].strip(" -–—‐") != "":
             return start
+        if _ABBREVIATION_IN_A_NAME.match(token):
+            if index == 0 or not tokens[index - 1][1][:1].isupper():
+                return start  # "the (EU) Summit": it abbreviates no word of this name
+            start = at  # "Japan-European Union (EU) Summit": the name goes on before it
+            continue
+        if token.endswith(")"):
+            return start  # "the Quad (Australia, India, Japan and the US) Summit": an aside
         word = token.lstrip(_OPENING)  # "'India-U.K. Vision": the name opens after it
         if not _name_token(word):
             return start

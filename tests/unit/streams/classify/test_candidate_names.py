@@ -27,7 +27,7 @@ PIECES = [
     "Framework", "Framework Dialogue", "Task Force", "India", "Japan", "India-Japan", "the",
     "on", "of", "Critical", "Minerals", "2+2", "AI", "x", "é", "_", "Ｘ", "-", "–", " ", " ",
     "\n", ".", ",", "'", "s", "Xyzzyplughxyzzyplugh", "Delhi.", "said:", "U.S.", "NATO.",
-    "September,", "May",
+    "September,", "May", "(EU)", "(Quad", "US)", "(2025)",
 ]  # fmt: skip
 
 
@@ -37,8 +37,19 @@ def _reference_start(text: str, start: int) -> int:
     tokens = [(t.start(), t.group()) for t in _WORD.finditer(text, window_start, start)]
     if tokens and tokens[0][0] == window_start and window_start > 0:
         tokens = tokens[1:]
-    for at, token in reversed(tokens[-MAX_TOKENS:]):
-        word = token.lstrip("'")  # a quote opens a name inside its first word
+    first = max(0, len(tokens) - MAX_TOKENS)
+    for k in range(len(tokens) - 1, first - 1, -1):
+        at, token = tokens[k]
+        if text[at + len(token) : start].strip(" -–—‐") != "":
+            break
+        if re.fullmatch(r"\([A-Z][A-Za-z0-9&+.]{0,9}\)", token):
+            if k == 0 or not tokens[k - 1][1][:1].isupper():
+                break  # it abbreviates no word of the name
+            start = at  # an abbreviation in brackets is inside the name
+            continue
+        if token.endswith(")"):
+            break  # the end of an aside in brackets
+        word = token.lstrip("'(")  # a quote or a bracket opens a name inside its first word
         if not _name_token(word) or text[at + len(token) : start].strip(" -–—‐") != "":
             break
         if _SENTENCE_END.search(word) or word.rstrip(",;").casefold() in _MONTHS:
@@ -59,6 +70,14 @@ def test_heads_and_name_starts_are_the_plain_readings(pieces: list[str], joint: 
         near = _name_start(text, start, _NEAR_CHARS)
         assert near is None or near == _reference_start(text, start)
         assert _name_start(text, start, WINDOW_CHARS) == _reference_start(text, start)
+
+
+def test_a_bracketed_abbreviation_is_inside_a_name_and_an_aside_ends_one() -> None:
+    text = "Japan-European Union (EU) Summit"
+    assert _name_start(text, text.index("Summit"), WINDOW_CHARS) == 0
+    text = "the Quad (Australia, India, Japan and the US) Summit"
+    start = text.index("Summit")
+    assert _name_start(text, start, WINDOW_CHARS) == start
 
 
 def test_a_name_longer_than_the_near_window_is_read_in_the_whole_window() -> None:

@@ -275,6 +275,16 @@ def test_a_forum_of_companies_is_no_candidate(default: Classifier) -> None:
             "Strategic Summit.",
             {"India-Brazil Strategic Summit": ("BR", "IN")},
         ),
+        # an abbreviation in brackets is inside a name, and opens none; an aside ends one
+        (
+            "Japan and Brazil held the Japan-Brazil Strategic (JBS) Summit in Tokyo, and the "
+            "(JB) Partnership Council met.",
+            {"Japan-Brazil Strategic (JBS) Summit": ("BR", "JP")},
+        ),
+        (
+            "India and Brazil met at the Forum (of both capitals) Summit in Delhi.",
+            {},
+        ),
     ],
 )
 def test_where_a_name_begins_and_ends(
