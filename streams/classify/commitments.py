@@ -108,10 +108,21 @@ _PLANNED: Final = re.compile(r"\b(?:planned|scheduled|slated|expected|proposed|i
 _CLAUSE_CHARS: Final = 120  # how far back a clause is read
 
 
+# a Japanese sentence that ends on what has been done until now: "行われてきました。"
+_JA_UNTIL_NOW: Final = re.compile(r"て(?:き|来)(?:た|ました)$")
+_JA_SENTENCE_CHARS: Final = 300  # how far the end of a Japanese sentence is looked for
+
+
 def _japanese_past_act(body: str, window: DueWindow) -> bool:
     """ "3月に開催された対話": the date of an act that took place, whatever the sentence
-    promises elsewhere."""
-    return window.kind.startswith("ja_") and _JA_PAST_ACT.match(body, window.end) is not None
+    promises elsewhere; a date in a sentence that ends on what has been done until now
+    ("4月には共同訓練を実施するなど防衛協力が行われてきました") is one too."""
+    if not window.kind.startswith("ja_"):
+        return False
+    if _JA_PAST_ACT.match(body, window.end) is not None:
+        return True
+    end = body.find("。", window.end, window.end + _JA_SENTENCE_CHARS)
+    return end > 0 and _JA_UNTIL_NOW.search(body, window.end, end) is not None
 
 
 def _in_a_caption(body: str, window: DueWindow) -> bool:

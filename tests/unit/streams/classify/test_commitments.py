@@ -290,6 +290,18 @@ def test_a_date_in_a_japanese_clause_of_cause_is_not_the_promise(default: Classi
     assert found == ["9月下旬"]
 
 
+def test_a_japanese_sentence_of_what_has_been_done_until_now_promises_nothing(
+    default: Classifier,
+) -> None:
+    """ "4月には…実施するなど…深めてきました": April is when an exercise was held (a July
+    page's April is not next year's); the same month agreed on is a plan."""
+    day = date(2024, 7, 8)
+    done = "日印両政府は、4月には2プラス2を開催するなど、防衛協力を着実に深めてきました。"
+    assert not _commitments(default, done, day)
+    agreed = "日印両政府は、来年4月に2プラス2を開催することで一致しました。"
+    assert [c.due_text for c in _commitments(default, agreed, day)] == ["来年4月"]
+
+
 def test_a_hope_told_in_the_past_tense_is_still_the_hope(default: Classifier) -> None:
     """Reported speech moves "is looking forward" to "was looking forward"; a plan that
     "was scheduled" is a former one, and "was not looking forward" is none."""
