@@ -94,7 +94,11 @@ _PAST_VERB: Final = r"(?:[a-z]{2,}ed|held|met|signed|began|made|took|won|sent|ga
 _PAST_AFTER: Final = re.compile(r"[\s,]*" + _PAST_VERB + r"\b")
 # a past verb and the word before it (an auxiliary of a plan: "will be held")
 _AUX_AND_PAST: Final = r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?(?P<verb>" + _PAST_VERB + ")"
-_PAST_BEFORE: Final = re.compile(_AUX_AND_PAST + r"\s+(?:on\s+|last\s+)?$")
+# ... or a statement's day: "the spokesperson said on Friday that the talks will be held"
+_PAST_BEFORE: Final = re.compile(
+    r"(?:^|[^a-z])(?P<aux>[a-z]+\s+)?(?P<verb>" + _PAST_VERB + r"|said|told(?:\s+[a-z]+)?)"
+    r"\s+(?:here\s+)?(?:on\s+|last\s+)?$"
+)
 # a Japanese date whose verb is in the past: "3月に開催された", "5日に会談した", "開かれた";
 # not "開催される予定", "立ち上げることで一致した" (the decision is past, the act is not)
 _JA_PAST_ACT: Final = re.compile(r"(?:に|には)\w{1,4}?(?:された|れた|した)")

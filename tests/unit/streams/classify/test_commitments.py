@@ -174,9 +174,16 @@ def test_a_named_day_of_a_past_act_is_no_due_date_though_the_sentence_promises(
         "India-Japan Digital Partnership.",
         "The India-Japan Digital Partnership charter was signed on Thursday and will guide "
         "projects.",
+        # the day of a statement, not of what it announces
+        "Motegi told reporters on Thursday the India-Japan Digital Partnership will grow.",
     ]
     for body in past:
         assert _commitments(default, body, thursday) == (), body
+    said = (
+        "The ministry's spokesperson said on Thursday that the India-Japan Digital "
+        "Partnership council will meet in December."
+    )
+    assert [c.due_text for c in _commitments(default, said, thursday)] == ["December"]
     planned = (
         "The India-Japan Digital Partnership charter will be signed on Monday by Jaishankar "
         "and Motegi."
