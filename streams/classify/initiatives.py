@@ -227,7 +227,9 @@ class InitiativeResolver:
         the US": still the one of the page); else those with the fewest parties named
         outside the match's sentence, then outside its paragraph and the title; still
         tied, those whose less named party is named most in the field, for a title in the
-        whole page (the pair the page is about)."""
+        whole page, then those named most in all (the pair the page is about: "India has
+        the 2+2 with the US and Australia" on an India-Japan page is none of Australia and
+        the US)."""
         if len(initiatives) < 2:
             return initiatives
         norm, text = field
@@ -238,11 +240,16 @@ class InitiativeResolver:
         paragraph = norm.index_at(p_start), norm.index_at(p_end)
         # a title is about the page: its pair is the one the whole page names most
         counted = parties[index:] if index == 0 else parties[index : index + 1]
+        named = {
+            i: [sum(hits.count(code) for hits in counted) for code in self.parties[i]]
+            for i in initiatives
+        }
         ranked = [
             (
                 self._parties_elsewhere(parties, index, i, sentence, title=False),
                 self._parties_elsewhere(parties, index, i, paragraph, title=True),
-                -min(sum(hits.count(code) for hits in counted) for code in self.parties[i]),
+                -min(named[i]),
+                -sum(named[i]),
                 i,
             )
             for i in initiatives
@@ -250,8 +257,8 @@ class InitiativeResolver:
         earlier = [i for i in initiatives if i in before]
         if earlier and all(rank[0] > 0 for rank in ranked):
             return earlier
-        best = min(rank[:3] for rank in ranked)
-        return [rank[3] for rank in ranked if rank[:3] == best]
+        best = min(rank[:4] for rank in ranked)
+        return [rank[4] for rank in ranked if rank[:4] == best]
 
     def _named_before(
         self, parties: PartyHits, initiative: str, match: Match, before: set[str]

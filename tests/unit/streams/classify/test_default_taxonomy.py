@@ -233,6 +233,12 @@ def test_a_metro_without_japanese_finance_is_no_india_japan_project(default: Cla
             "2プラス2では米国を交えた3カ国協力の強化も確認した。",
             {"jp-au.two-plus-two"},
         ),
+        # the page's country has the format with the others: no pair of the others
+        (
+            "India and Japan will hold their 2+2 dialogue next week in New Delhi. India has "
+            "the 2+2 format with a few countries, including the US and Australia.",
+            {"in-jp.two-plus-two", "in-us.two-plus-two", "in-au.two-plus-two"},
+        ),
     ],
 )
 def test_a_shared_partial_name_is_the_pairs_named_nearest_it(
