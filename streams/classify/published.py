@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from typing import Any, Final, NamedTuple
 
 from streams.classify.date_patterns import (
+    DATELINE_PLACE,
     JA_DAY_NUMBER,
     JA_DIGIT,
     JA_MONTH_NUMBER,
@@ -106,13 +107,14 @@ _NOT_DATE_WORDS: Final = re.compile(
 )
 _NOT_DATE_WORDS_FOLDED: Final = Folded.of(_NOT_DATE_WORDS)
 # "TOKYO, Jan 16 (Reuters) -", "New Delhi [India], September 7 (ANI):", "Canberra, Nov 5:",
-# "Washington, DC [US], July 2 (ANI):", "WASHINGTON, D.C., July 1 (ANI):"
+# "Washington, DC [US], July 2 (ANI):", "WASHINGTON, D.C., July 1 (ANI):", "Gyeongju, South
+# Korea, Oct. 31 (Jiji Press)--"; at the start of any line of the header (a wire stamp or
+# a byline may come first)
 _DATELINE: Final = re.compile(
-    rf"^\s*(?P<place>[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){{0,3}})(?:,\s*[A-Z]\.?[A-Z]\.?)?"
-    rf"(?:\s*\[[^\]\n]{{1,30}}\])?"
-    rf"\s*,\s*{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
+    rf"^[ \t]*{DATELINE_PLACE}\s*,\s*{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
     # "(Reuters) -", "(ANI):", or the agency alone before the first sentence: "(PTI) The"
     rf"(?:\s*\((?P<agency>[^)\n]{{1,30}})\)(?:\s*[:\-–—]|\s+(?=[A-Z\"“]))|\s*[:\-–—])",
+    re.MULTILINE,
 )
 # an agency's (【ワシントン共同】, 【キャンベラ12日AAP】) or a paper's own correspondent's
 # (【ニューデリー＝栗山紘尚】); 【写真＝ロイター】 is a photo credit

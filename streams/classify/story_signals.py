@@ -33,7 +33,12 @@ from typing import Any, Final, cast
 import ahocorasick
 
 from streams.classify.by_script import ScriptAutomata
-from streams.classify.date_patterns import JA_DAY_NUMBER, JA_MONTH_NUMBER, JA_YEAR_NUMBER
+from streams.classify.date_patterns import (
+    DATELINE_PLACE,
+    JA_DAY_NUMBER,
+    JA_MONTH_NUMBER,
+    JA_YEAR_NUMBER,
+)
 from streams.classify.lowercase import Folded, lowered, matches_at
 from streams.classify.pickling import by_fields
 from streams.classify.sentences import Sentences
@@ -210,8 +215,7 @@ _SENTENCE_END: Final = re.compile(r"[。.!?」”\"]\s*$")
 # a dateline opening the lead dates the page, not the event: "New Delhi [India], September 7
 # (ANI):", "TOKYO, Jan 16 (Reuters) -", "Tokyo, July 28 (IANS)", "【ワシントン時事】"
 _DATELINE: Final = re.compile(
-    r"^(?:[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,3}(?:,\s*[A-Z]\.?[A-Z]\.?)?"
-    r"(?:\s*\[[^\]]{1,30}\])?\s*,\s*"
+    rf"^(?:{DATELINE_PLACE}\s*,\s*"
     r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,?\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*[:\-–—]*\s*"
     r"|【[^】]{1,16}】|[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}\s*[:\-–—]{1,2}\s+)"
 )
@@ -302,8 +306,7 @@ def compatible_kinds(a: str, b: str) -> bool:
 # a dateline of the wires' form, "Tokyo, Sep 09:", "New Delhi, March 3 (PTI)": where the
 # report proper opens
 _WIRE_DATELINE: Final = re.compile(
-    r"[A-Z][\w.'’-]*(?:[ -][A-Z][\w.'’-]*){0,3}(?:,\s*[A-Z]\.?[A-Z]\.?)?"
-    r"(?:\s*\[[^\]]{1,30}\])?\s*,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b"
+    rf"{DATELINE_PLACE}\s*,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}}\b"
 )
 _STANDFIRST_LINES: Final = 2  # how many lines a summary may take before the dateline
 

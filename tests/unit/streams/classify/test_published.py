@@ -101,6 +101,9 @@ def test_a_dateline_without_a_year_takes_the_latest_year_and_says_it_guessed() -
     [
         "Washington, DC [US], July 2 (ANI): The Quad countries have launched an initiative.",
         "WASHINGTON, D.C., July 2 (ANI): The Quad countries have launched an initiative.",
+        "Perth, Western Australia, July 2 (AAP)--The Quad countries have launched one.",
+        # a dateline below a byline or a stamp without its date
+        "By Staff Reporter\nCANBERRA, July 2 (AAP) - The Quad countries have launched one.",
     ],
 )
 def test_a_dateline_whose_place_names_its_district_is_read(body: str) -> None:
@@ -207,13 +210,32 @@ def test_a_given_date_wins_and_an_undated_page_is_observed(classifier: Classifie
     assert (undated.published, undated.date_source) == (None, "observed")
 
 
-def test_a_dateline_is_never_a_due_date(classifier: Classifier) -> None:
-    body = (
-        "TOKYO, Jan 16 (Reuters) - Japanese Foreign Minister Takeshi Iwaya said the Quad "
-        "foreign ministers will meet to review the partnership."
-    )
+@pytest.mark.parametrize(
+    ("body", "due"),
+    [
+        (
+            "TOKYO, Jan 16 (Reuters) - Japanese Foreign Minister Takeshi Iwaya said the Quad "
+            "foreign ministers will meet in March to review the partnership.",
+            ["March"],
+        ),
+        # below a wire stamp; a country after the place
+        (
+            "(Wire) 15:14, January 16, 2025\nTOKYO, Jan. 16 (Wire) -- As agreed by the four "
+            "governments, the Quad foreign ministers will meet in Tokyo on Jan. 20 to review "
+            "the partnership.",
+            ["Jan. 20"],
+        ),
+        (
+            "Osaka, Western Japan, Jan. 16 (Wire Press)--Foreign Minister Takeshi Iwaya and "
+            "External Affairs Minister S. Jaishankar at their first meeting Thursday agreed to "
+            "hold the Quad foreign ministers' meeting soon.",
+            [],
+        ),
+    ],
+)
+def test_a_dateline_is_never_a_due_date(classifier: Classifier, body: str, due: list[str]) -> None:
     result = classifier.classify(DocumentText("d", "", body, "en", date(2025, 1, 16)))
-    assert all(c.due_text != "Jan 16" for c in result.commitments)
+    assert [c.due_text for c in result.commitments] == due
 
 
 def test_the_opening_date_that_dates_the_page_is_never_a_due_date(
