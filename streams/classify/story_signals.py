@@ -305,9 +305,7 @@ def compatible_kinds(a: str, b: str) -> bool:
 
 # a dateline of the wires' form, "Tokyo, Sep 09:", "New Delhi, March 3 (PTI)": where the
 # report proper opens
-_WIRE_DATELINE: Final = re.compile(
-    rf"{DATELINE_PLACE}\s*,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}}\b"
-)
+_WIRE_DATELINE: Final = re.compile(rf"{DATELINE_PLACE}\s*,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}}\b")
 _STANDFIRST_LINES: Final = 2  # how many lines a summary may take before the dateline
 
 
