@@ -90,6 +90,11 @@ _FULL_DATES_FOLDED: Final = tuple(
     (Folded.of(p, p.pattern.replace(_MONTH, _MONTH_LOWER)), i < 2)
     for i, p in enumerate(_FULL_DATES)
 )
+# a day and month without a year: "on 19 November", "on November 19" (not before a year)
+_YEARLESS: Final = (
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}(?!\w|,?\s*(?:19|20)\d\d)", _I),
+    re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s*(?:19|20)\d\d)", _I),
+)
 _NAMED_MONTH: Final = Folded.of(re.compile("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", _I))
 _PUNCTUATION: Final = re.compile(r"[\s,.;:|/()（）\[\]\-–—・|·]+")
 # each alternative opens with a literal: the engine skips to them (same answer as
@@ -384,9 +389,27 @@ def read_publication_date(
     for header in headers:
         if lo <= header.day <= hi:
             return PublicationDate(header.day, header.how, spans, header.guessed)
-    for start, end, day in _full_dates(body, 0, OPENING_CHARS):
+    same_day = _SameDayInText(body, latest)
+    opening = sorted([*_full_dates(body, 0, OPENING_CHARS), *_written_later(body, same_day)])
+    for start, end, day in opening:
         if _plausible(day, latest) and lo <= day <= hi and not _announced(body, start):
             # the date taken for the page's dates it: it is no due date either
             spans = tuple(sorted({*spans, (start, end)}))
             return PublicationDate(day, "opening lines", spans, False)
     return PublicationDate(None, "", spans)
+
+
+def _written_later(body: str, same_day: _SameDayInText) -> list[tuple[int, int, date]]:
+    """Dates of the opening lines written without their year that the page writes with
+    it further on ("held the summit in Rio on 19 November" ... "on 19 November 2024"), so
+    that the day of the page's own event comes before an older one named with its year
+    ("The 1st Annual Summit was held on 10 March 2023")."""
+    found = []
+    for pattern in _YEARLESS:
+        for match in pattern.finditer(body, 0, OPENING_CHARS):
+            month = _MONTHS[match["month"].lower().rstrip(".")]
+            day_of_month = int(match["day"])
+            year = same_day(month, day_of_month)
+            if year is not None and day_of_month <= days_in_month(year, month):
+                found.append((match.start(), match.end(), date(year, month, day_of_month)))
+    return found

@@ -87,6 +87,21 @@ def test_a_date_announced_in_the_opening_lines_is_not_the_pages() -> None:
     assert reported.day == date(2025, 3, 3)
 
 
+def test_the_opening_day_written_in_full_further_on_comes_before_an_older_full_date() -> None:
+    """An official page's lead writes its day without the year, the next sentence an
+    older meeting's day with it; the page writes its own day in full further down."""
+    body = (
+        "The two Prime Ministers held the 2nd Annual Summit in Rio on 19 November. The 1st "
+        "Annual Summit was held on 10 March 2023 in New Delhi.\n"
+        + "They discussed trade, defence and education at length. " * 5
+        + "\nThe Prime Ministers met on 19 November 2024 on the sidelines of the G20."
+    )
+    found = read_publication_date("", body, SEEN)
+    assert (found.day, found.how) == (date(2024, 11, 19), "opening lines")
+    alone = body.replace("on 19 November 2024 ", "")
+    assert read_publication_date("", alone, SEEN).day == date(2023, 3, 10)
+
+
 def test_a_dateline_without_a_year_takes_the_latest_year_and_says_it_guessed() -> None:
     found = read_publication_date("", "New Delhi [India], June 27 (ANI): Ministers met.", SEEN)
     assert found.day == date(2026, 6, 27) and found.yearless
