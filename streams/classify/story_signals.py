@@ -86,9 +86,10 @@ _KIND_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ("arrival", "arrives|arrived|arrival|landed|到着"),
     ("launch", "launch|launches|launched|unveil|unveils|unveiled|発足|立ち上げ"),
     ("summit", "summit|首脳会合|首脳会議|サミット"),
-    ("talks", "met|meet|meets|held talks|bilateral talks|bilateral meeting|会談|懇談"),
+    # 対面会談 / 対面会議 (face-to-face) hold 面会 (a courtesy call): listed whole
+    ("talks", "met|meet|meets|held talks|bilateral talks|bilateral meeting|会談|懇談|対面会談"),
     ("meeting", "meeting|dialogue|consultations|joint statement|ministerial|会合|会議|協議|"
-                "対話|共同声明"),
+                "対話|共同声明|対面会議"),
     ("visit", "visit|visits|visited|visiting|訪問|訪日|訪印|訪米|訪豪"),
 )  # fmt: skip
 _KINDS: Final = tuple(kind for kind, _ in _KIND_WORDS)

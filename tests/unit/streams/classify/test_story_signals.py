@@ -55,6 +55,9 @@ MONDAY = date(2025, 3, 3)
         ),
         ("", "He met his counterpart on the sidelines of the summit in Rome on Friday.", "side"),
         ("", "首相は首脳会合のあと、両国の首相と相次いで会談した。", "side"),
+        # 対面会談 (face-to-face talks) holds 面会 (a courtesy call)
+        ("", "首相は来日中の大統領と迎賓館で初の対面会談を行った。", "talks"),
+        ("", "首相は来日中の大統領と首相官邸で面会した。", "courtesy"),
         (
             "",
             "The foreign ministers held their meeting in Tokyo and issued a joint statement.",
