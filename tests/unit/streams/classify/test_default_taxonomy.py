@@ -478,6 +478,11 @@ def test_japanese_reports_describe_the_2025_minerals_framework_by_what_it_secure
     )
     day = date(2025, 10, 28)
     assert "jp-us.critical-minerals-framework" in _initiatives(default, signed, day)
+    glossed = (
+        "高市首相とトランプ大統領は、レアアース（希土類）など重要鉱物の供給網強化に向けた"
+        "文書に署名した。"
+    )
+    assert "jp-us.critical-minerals-framework" in _initiatives(default, glossed, day)
     elsewhere = "豪州政府は、レアアースの供給確保に向けて国内の精製施設を支援すると発表した。"
     assert "jp-us.critical-minerals-framework" not in _initiatives(default, elsewhere, day)
 
