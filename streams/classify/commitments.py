@@ -226,6 +226,20 @@ def _in_another_clause(
     return cue_in(body, clause_start, s_end if clause_end < 0 else clause_end, folded) is None
 
 
+# a past act right before a date: "the deal announced in 2023", "signed in March 2023"
+_PAST_IN: Final = re.compile(_AUX_AND_PAST + r"\s+(?:in|during)\s+(?:the\s+)?$")
+
+
+def _date_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bool:
+    """A date that tells when something was done ("Under the AUKUS deal announced in 2023,
+    the US will sell ... in the 2030s"): on an undated page its year is no plan that has
+    since passed."""
+    text = body.lower() if folded is None else folded
+    before = _PAST_IN.search(text, max(0, window.start - 40), window.start)
+    # "slated in the coming month", "scheduled in March": a plan's participle
+    return before is not None and _a_past_act(before) and not _PLANNED.match(before["verb"])
+
+
 def _plans_in(text: str, lo: int, hi: int) -> bool:
     return bool(_FUTURE.search(text, lo, hi) or _PLANNED.search(text, lo, hi))
 
@@ -527,6 +541,7 @@ def extract_commitments(
             or _in_a_japanese_cause(body, window, cue)
             or _in_view_only(body, window)
             or _month_of_a_past_act(body, window, folded)
+            or _date_of_a_past_act(body, window, folded)
         ):
             continue
         if dropped_plan_before(body, s_start, window.start, folded):

@@ -211,6 +211,21 @@ def test_an_undated_page_keeps_a_plan_whose_written_year_has_passed(small: Class
     ]
     dated = _commitments(small, body, date(2026, 12, 4))  # published that day: H1 is past
     assert [c.due_text for c in dated] == ["next month"]
+    # the year of something done is no plan of the page
+    done = "Under the FOIP plan announced in 2023, Japan will host the Quad summit in 2025."
+    result = small.classify(DocumentText("d2", "", done, "en"), today=date(2026, 12, 4))
+    assert [c.due_text for c in result.commitments] == ["2025"]
+
+
+def test_a_plans_participle_before_a_date_is_no_past_act(default: Classifier) -> None:
+    body = (
+        "India and the EU are accelerating efforts to conclude the India-EU FTA, with two "
+        "negotiation rounds {} in the coming month."
+    )
+    day = date(2026, 9, 4)
+    slated = _commitments(default, body.format("slated"), day)
+    assert [c.due_text for c in slated] == ["coming month"]
+    assert not _commitments(default, body.format("held").replace("coming", "past"), day)
 
 
 def test_a_date_goes_to_the_initiative_convened_not_to_its_frame(default: Classifier) -> None:
