@@ -328,6 +328,8 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
         if text[at + len(token) : start].strip(" -–—‐") != "":
             return start
         if _ABBREVIATION_IN_A_NAME.match(token):
+            if (index == 0 and not whole) or (index == 1 and cut):
+                return None  # the word it abbreviates may lie before the window, or be cut
             if index == 0 or not tokens[index - 1][1][:1].isupper():
                 return start  # "the (EU) Summit": it abbreviates no word of this name
             start = at  # "Japan-European Union (EU) Summit": the name goes on before it

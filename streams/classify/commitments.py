@@ -226,14 +226,10 @@ def _in_another_clause(
     return cue_in(body, clause_start, s_end if clause_end < 0 else clause_end, folded) is None
 
 
-# a past act right before a date: "the deal announced in 2023", "signed in March 2023"
-_PAST_IN: Final = re.compile(_AUX_AND_PAST + r"\s+(?:in|during)\s+(?:the\s+)?$")
-
-
 def _date_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bool:
-    """A date that tells when something was done ("Under the AUKUS deal announced in 2023,
-    the US will sell ... in the 2030s"): on an undated page its year is no plan that has
-    since passed."""
+    """A date right after a past act (``_PAST_IN``) tells when something was done ("Under
+    the AUKUS deal announced in 2023, the US will sell ... in the 2030s"): on an undated
+    page its year is no plan that has since passed."""
     text = body.lower() if folded is None else folded
     before = _PAST_IN.search(text, max(0, window.start - 40), window.start)
     # "slated in the coming month", "scheduled in March": a plan's participle
