@@ -134,6 +134,9 @@ WINDOW_CHARS: Final = 160
 _A_MEETING: Final = re.compile(r"\s+(?:meeting|talks)\b", re.IGNORECASE)
 # what may open a name inside its first word: a quote or a bracket
 _OPENING: Final = "'\"‘“(["
+# a possessive before a name names its owner ("India's", "the United States'"); a plural
+# one is part of it ("Foreign Ministers' Meeting")
+_OWNER: Final = ("'s", "’s", "States'", "States’")
 # an abbreviation in brackets inside a name, of a word before it: "(EU)", "(ES)"
 _ABBREVIATION_IN_A_NAME: Final = re.compile(r"\([A-Z][A-Za-z0-9&+.]{0,9}\)$")
 # a year that is part of a plan's name: "India-UK Vision 2035", "Japan-India Roadmap 2030"
@@ -168,7 +171,12 @@ _TAIL: Final = re.compile(
 )
 # a subheading's verb before the name it is about: "Reaffirming the U.S.-India Trade and
 # Economic Partnership"
-_GERUND_THE: Final = re.compile(r"[A-Z][a-z]+ing\s+the\s+(?=[A-Z])")
+# an act opening a name's phrase: "Reaffirming the ...", a list item's "Establishment of
+# the Australia-U.S. Landsat Next Partnership"
+_GERUND_THE: Final = re.compile(
+    r"(?:[A-Z][a-z]+ing|(?:Establishment|Creation|Launch|Conclusion|Expansion|Renewal|"
+    r"Extension|Announcement|Adoption|Implementation)\s+of)\s+the\s+(?=[A-Z])"
+)
 MAX_TOKENS: Final = 10
 _ABOUT: Final = "に関する"
 _JA_HEAD_RE: Final = re.compile("|".join(_HEADS_JA))
@@ -336,6 +344,8 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
             continue
         if token.endswith(")"):
             return start  # "the Quad (Australia, India, Japan and the US) Summit": an aside
+        if token.endswith(_OWNER):
+            return start  # "the United States' Framework to Counter ...": its owner
         word = token.lstrip(_OPENING)  # "'India-U.K. Vision": the name opens after it
         if not _name_token(word):
             return start

@@ -27,7 +27,7 @@ PIECES = [
     "Framework", "Framework Dialogue", "Task Force", "India", "Japan", "India-Japan", "the",
     "on", "of", "Critical", "Minerals", "2+2", "AI", "x", "é", "_", "Ｘ", "-", "–", " ", " ",
     "\n", ".", ",", "'", "s", "Xyzzyplughxyzzyplugh", "Delhi.", "said:", "U.S.", "NATO.",
-    "September,", "May", "(EU)", "(Quad", "US)", "(2025)",
+    "September,", "May", "(EU)", "(Quad", "US)", "(2025)", "States'", "Ministers'",
 ]  # fmt: skip
 
 
@@ -47,8 +47,8 @@ def _reference_start(text: str, start: int) -> int:
                 break  # it abbreviates no word of the name
             start = at  # an abbreviation in brackets is inside the name
             continue
-        if token.endswith(")"):
-            break  # the end of an aside in brackets
+        if token.endswith(")") or token.endswith(("'s", "’s", "States'", "States’")):
+            break  # the end of an aside in brackets, or the name's owner
         word = token.lstrip("'(")  # a quote or a bracket opens a name inside its first word
         if not _name_token(word) or text[at + len(token) : start].strip(" -–—‐") != "":
             break

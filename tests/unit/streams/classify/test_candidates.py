@@ -285,6 +285,12 @@ def test_a_forum_of_companies_is_no_candidate(default: Classifier) -> None:
             "India and Brazil met at the Forum (of both capitals) Summit in Delhi.",
             {},
         ),
+        # a list item's act before the name, and a possessive owner, are no part of it
+        (
+            "Brazil and India agreed on:\n- Establishment of the Brazil-India Space "
+            "Partnership\n- Brazil's endorsement of the United States' Framework.",
+            {"Brazil-India Space Partnership": ("BR", "IN")},
+        ),
     ],
 )
 def test_where_a_name_begins_and_ends(
