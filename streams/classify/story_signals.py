@@ -521,15 +521,20 @@ def _en_days(text: str, folded: str | None) -> Iterator[re.Match[str]]:
     yield from matches_at(_EN_DAY_FOLDED.twin, folded, sorted(starts), len(folded))
 
 
+# a report's day may be a day after its recorded publication date: a dateline written in
+# another time zone ("Rio de Janeiro, Nov 20 (IANS)" recorded on the 19th)
+_CLOCK_SLACK: Final = timedelta(days=1)
+
+
 def _nearest(published: date, month: int, day: int, forward: bool) -> date | None:
-    """The date with ``month``/``day`` nearest ``published``: on or before it for a report,
-    on or after it for an announcement."""
+    """The date with ``month``/``day`` nearest ``published``: on or before it (give or take
+    a time zone) for a report, on or after it for an announcement."""
     for year in (published.year, published.year + (1 if forward else -1)):
         try:
             found = date(year, month, day)
         except ValueError:
             continue
-        if (found >= published) if forward else (found <= published):
+        if (found >= published) if forward else (found <= published + _CLOCK_SLACK):
             return found
     return None
 

@@ -161,6 +161,14 @@ def test_a_report_names_the_day_of_a_plan_for_later_in_no_event_day() -> None:
     assert event_signals("", announced, MONDAY).day == date(2025, 3, 12)
 
 
+def test_a_reports_day_a_day_after_its_recorded_date_is_not_last_years() -> None:
+    """A wire copy recorded on the 3rd names the 4th, its own time zone's day: that 4th,
+    not the 4th of March a year before; a day further ahead is still last year's."""
+    lead = "The prime ministers held their annual summit in Rio on March {} and signed a pact."
+    assert event_signals("", lead.format(4), MONDAY).day == date(2025, 3, 4)
+    assert event_signals("", lead.format(6), MONDAY).day == date(2024, 3, 6)
+
+
 def test_a_dateline_is_not_the_event_day() -> None:
     lead = "New Delhi [India], March 3 (ANI): The ministers met in Tokyo on Saturday."
     assert event_signals("", lead, MONDAY).day == date(2025, 3, 1)
