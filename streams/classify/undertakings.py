@@ -82,6 +82,12 @@ _NEGATED_BEFORE: Final = re.compile(
     re.IGNORECASE,
 )
 _NEGATED_AFTER: Final = re.compile(r"\s*(?:not|never)\b", re.IGNORECASE)
+# "would" of a speaker's aside, no plan: "You would (also) be aware that ...", "as you
+# will recall"
+_ASIDE_AFTER: Final = re.compile(
+    r"\s+(?:also\s+)?(?:be\s+aware|know|recall|remember|have\s+(?:seen|noticed|heard))\b",
+    re.IGNORECASE,
+)
 _NOT_BEFORE: Final = re.compile(r"\b(?:not|no|never)\b", re.IGNORECASE)
 # a word one of the two above needs
 _NEGATION_WORD: Final = re.compile(
@@ -199,6 +205,8 @@ def _negated(
     found = before_cue.search(before)
     if found is not None and match.group()[:4].lower() == "look":
         found = _NOT_BEFORE.search(found.group())
+    if match.group().lower() in ("would", "will") and _ASIDE_AFTER.match(text, match.end(), end):
+        return True
     return found is not None or after_cue.match(text, match.end(), end) is not None
 
 

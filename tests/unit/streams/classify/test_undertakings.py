@@ -56,10 +56,14 @@ def test_broader_undertaking_cues(sentence: str) -> None:
         "Officials said there were no plans to reopen the talks.",
         "The summit is not expected to produce a joint statement.",
         "The delegation agreed with reporters that the visit was useful.",
+        # a speaker's aside
+        "You would also be aware that this year both countries celebrate the anniversary.",
+        "As you will recall, the two sides met last year.",
     ],
 )
 def test_reports_and_negated_plans_are_not_undertakings(sentence: str) -> None:
     assert cue_in(sentence, 0, len(sentence)) is None
+    assert cue_in(sentence, 0, len(sentence), lowered(sentence)) is None
 
 
 def test_a_decision_before_a_determiner_is_not_a_cue_but_agreed_to_still_is() -> None:
