@@ -286,13 +286,20 @@ _CONCERN_AFTER: Final = re.compile(
 _CONCERN_REACH: Final = 24
 
 
-_VENUE_BEFORE: Final = re.compile(r"\b(?:in|at)\s+(?:the\s+)?$", re.I)
+# where the parties met, or whom they addressed: "... sign framework in Malaysia", "India, US
+# deliver strong message to Pakistan", "... warn China"
+_VENUE_BEFORE: Final = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?$|\b(?:message|messages|warning|signal)\s+to\s+$"
+    r"|\b(?:warn|warns|urge|urges|slam|slams|press|presses|tell|tells)\s+$",
+    re.I,
+)
 
 
 def _title_role(text: str, start: int, end: int) -> str:
     """What the country a title names at ``text[start:end]`` is, by the words around it:
     "concern", what is had in mind ("China apparently in mind"); "venue", where something
-    happened ("India, US sign 10-year defence framework in Malaysia"); else "party"."""
+    happened or whom it addressed ("India, US sign 10-year defence framework in Malaysia",
+    "India, US deliver strong message to Pakistan"); else "party"."""
     before = text[max(0, start - _CONCERN_REACH) : start]
     if _CONCERN_BEFORE.search(before) or _CONCERN_AFTER.match(text[end : end + _CONCERN_REACH]):
         return "concern"

@@ -176,3 +176,7 @@ def test_the_venue_of_two_parties_a_title_names_is_no_party(default: Classifier)
         DocumentText("d", "Rajnath Singh holds defence talks in Malaysia", body, "en", DAY)
     )
     assert "MY" in visit.countries
+    # whom the two parties addressed is no party either
+    for title in ("India, US deliver strong message to Malaysia", "India, US warn Malaysia"):
+        addressed = default.classify(DocumentText("d", title, body, "en", DAY))
+        assert addressed.countries == ("IN", "US"), title
