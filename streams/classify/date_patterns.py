@@ -100,7 +100,6 @@ _MONTH2: Final = (
 _RANGE_JOIN: Final = r"\s*(?:-|–|—|to|and|through|till|until)\s*"
 _WEEKDAY: Final = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _JA_NUM: Final = r"[0-9０-９]{1,2}"
-# Japanese papers write numbers in ASCII or full-width digits (２０２６年１月１６日)
 # the place of an English dateline: "TOKYO", "New Delhi [India]", "WASHINGTON, D.C.",
 # "Washington, DC [US]", "Gyeongju, South Korea" (a country before the date's comma)
 DATELINE_PLACE: Final = (
@@ -108,6 +107,7 @@ DATELINE_PLACE: Final = (
     r"(?:,\s*[A-Z]\.?[A-Z]\.?|,[ \t]*[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?(?=,))?"
     r"(?:\s*\[[^\]\n]{1,30}\])?"
 )
+# Japanese papers write numbers in ASCII or full-width digits (２０２６年１月１６日)
 JA_DIGIT: Final = "[0-9０-９]"
 JA_YEAR_NUMBER: Final = "(?:19|20|１９|２０)[0-9０-９]{2}"
 JA_MONTH_NUMBER: Final = "[01０１]?[0-9０-９]"

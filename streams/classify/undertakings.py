@@ -82,16 +82,16 @@ _NEGATED_BEFORE: Final = re.compile(
     re.IGNORECASE,
 )
 _NEGATED_AFTER: Final = re.compile(r"\s*(?:not|never)\b", re.IGNORECASE)
+_NOT_BEFORE: Final = re.compile(r"\b(?:not|no|never)\b", re.IGNORECASE)
+# a word one of the two above needs
+_NEGATION_WORD: Final = re.compile(
+    r"\b(?:not|no|never|was|were|been|originally|yet)\b", re.IGNORECASE
+)
 # "would" of a speaker's aside, no plan: "You would (also) be aware that ...", "as you
 # will recall"
 _ASIDE_AFTER: Final = re.compile(
     r"\s+(?:also\s+)?(?:be\s+aware|know|recall|remember|have\s+(?:seen|noticed|heard))\b",
     re.IGNORECASE,
-)
-_NOT_BEFORE: Final = re.compile(r"\b(?:not|no|never)\b", re.IGNORECASE)
-# a word one of the two above needs
-_NEGATION_WORD: Final = re.compile(
-    r"\b(?:not|no|never|was|were|been|originally|yet)\b", re.IGNORECASE
 )
 _ENGLISH: Final = (
     "will", "shall", "would", "going to", "to be", "scheduled", "slated", "set to", "due to",
