@@ -99,24 +99,38 @@ def _speaks_of_the_domain(title: str, body: str) -> bool:
     return bool(_DOMAIN.search(title) or _DOMAIN.search(body))
 
 
-# an election campaign: "PM Modi accuses Congress, RJD of feud over CM face at Arrah rally"
-_CAMPAIGN: Final = re.compile(
+# affairs at home: an election campaign ("PM Modi accuses Congress, RJD of feud over CM face
+# at Arrah rally"), a party's leadership race, a cabinet reshuffle, a funds scandal, a
+# disaster, the markets
+_AT_HOME: Final = re.compile(
     r"\b(?:elections?|rall(?:y|ies)|campaign(?:s|ing)?|polls|voters?|constituenc(?:y|ies)|"
-    r"manifesto)\b|選挙|遊説|街頭演説",
+    r"manifesto|leadership (?:race|contest|election)|successor|reshuffle[ds]?|slush funds?|"
+    r"earthquakes?|quake|tsunami|typhoons?|floods?|flooding|wildfires?|Sensex|Nifty|"
+    r"Nikkei (?:225|average|index|stock)|stock markets?|share prices)\b"
+    r"|選挙|遊説|街頭演説|総裁選|代表選|内閣改造|改造内閣|組閣|入閣|裏金|政治資金|地震|被災|"
+    r"豪雨|台風|株価|日経平均",
     re.IGNORECASE,
 )
 
 
-def _campaigning_at_home(title: _Scanned, body: _Scanned, actors: Sequence[ActorLabel]) -> bool:
-    """A page whose title or lead tells of an election campaign and that names no country
-    but its office holders' own: politics at home, no engagement of a government followed
-    (a rally speech that touches on alliances or terrorism included)."""
+def _at_home(
+    title: _Scanned,
+    body: _Scanned,
+    actors: Sequence[ActorLabel],
+    followed: frozenset[str],
+    others: set[str],
+) -> bool:
+    """A page whose title or lead tells of affairs at home (``_AT_HOME``) and that names no
+    government but its office holders' own, neither a government followed nor one whose
+    office holder it names (``others``): no engagement (a rally speech that touches on
+    alliances, a leadership race that speaks of China; not Canada's prime minister
+    congratulating Japan's on her election victory at their summit)."""
     lead = body.text[:LEAD_CHARS]
-    if not (_CAMPAIGN.search(title.text) or _CAMPAIGN.search(lead)):
+    if not (_AT_HOME.search(title.text) or _AT_HOME.search(lead)):
         return False
     own = {label.country for label in actors if label.country}
     named = {p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())}
-    return named <= own
+    return (named & followed) | others <= own
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,7 +456,13 @@ class Classifier:
             or bool(candidates)
             or (
                 (len(named) >= 2 or (bool(persons) and self._in_the_domain(title.text, body.text)))
-                and not _campaigning_at_home(title, body, actors)
+                and not _at_home(
+                    title,
+                    body,
+                    actors,
+                    self._followed,
+                    {self._context_persons[a] for a in counterparts},
+                )
             )
             or self._governments_in_the_domain(title, body, in_lead)
         )

@@ -153,8 +153,14 @@ def test_one_office_holder_alone_is_relevant_in_the_domain_only(default: Classif
         "tsunami warnings were issued and power was cut to thousands of homes."
     )
     assert not default.classify(DocumentText("d", "", quake, "en", DAY)).relevant
-    policy = quake.replace("tsunami warnings were issued", "defence forces were sent")
+    policy = (
+        "Prime Minister Sanae Takaichi said on Monday that the government would raise "
+        "defence spending to 2 percent of GDP this fiscal year."
+    )
     assert default.classify(DocumentText("d", "", policy, "en", DAY)).relevant
+    # a disaster is an affair at home even where defence forces are sent
+    sent = quake.replace("tsunami warnings were issued", "defence forces were sent")
+    assert not default.classify(DocumentText("d", "", sent, "en", DAY)).relevant
     # a government "policy" at home is no domain of ours: a court on a domestic law
     ruling = (
         "A high court ruled on Wednesday that the government's policy on the family "
@@ -182,6 +188,46 @@ def test_one_office_holder_campaigning_at_home_is_no_engagement(default: Classif
         "election campaign in Sydney, promising 1.2 million homes by 2030."
     )
     assert not default.classify(DocumentText("d", "", trail, "en", date(2025, 4, 13))).relevant
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        # a leadership race that speaks of China (no government followed but Japan)
+        (
+            "Ruling party begins race to pick the prime minister's successor",
+            "Foreign Minister Yoshimasa Hayashi and Digital Minister Taro Kono entered the "
+            "race on Friday, both vowing a firm line on China and a stronger economy.",
+        ),
+        # a cabinet reshuffle in Japanese
+        (
+            "内閣改造 きょう発足へ",
+            "岸田総理大臣は、林外務大臣と浜田防衛大臣を再任し、経済安全保障担当大臣も交代させる。",
+        ),
+        # a disaster the prime minister visits
+        (
+            "Prime minister visits quake-hit region",
+            "Prime Minister Fumio Kishida visited the earthquake zone on Sunday and promised "
+            "economic support to rebuild the towns.",
+        ),
+    ],
+)
+def test_affairs_at_home_are_no_engagement(default: Classifier, title: str, body: str) -> None:
+    result = default.classify(DocumentText("d", title, body, None, date(2023, 9, 10)))
+    assert (result.relevant, result.countries) == (False, ())
+
+
+def test_a_summit_that_opens_on_congratulations_for_an_election_is_one(
+    default: Classifier,
+) -> None:
+    """Another government's leader named in full makes the page an engagement, whatever
+    the lead says of an election."""
+    body = (
+        "Prime Minister Mark Carney congratulated Prime Minister Sanae Takaichi on her "
+        "election victory when they met in Tokyo and agreed to deepen defence cooperation."
+    )
+    result = default.classify(DocumentText("d", "", body, "en", date(2026, 3, 6)))
+    assert result.relevant and "JP" in result.countries
 
 
 def test_a_surname_alone_is_no_label_where_nothing_else_of_ours_is_named(
