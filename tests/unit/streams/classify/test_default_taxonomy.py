@@ -457,6 +457,15 @@ def test_a_short_name_named_in_full_before_is_not_it_beside_another_government(
             "協力を進めることで一致した。",
             {"jp-au.security-cooperation-declaration"},
         ),
+        # the pair before the head, or without に関する
+        (
+            "両首脳は「安全保障協力に関する日豪共同宣言」に署名した。",
+            {"jp-au.security-cooperation-declaration"},
+        ),
+        (
+            "本日発出する日印安全保障協力共同宣言は協力の指針となる。",
+            {"in-jp.security-cooperation-declaration"},
+        ),
     ],
 )
 def test_japans_security_declarations_share_a_name_its_parties_decide(
