@@ -410,8 +410,9 @@ class Classifier:
         dating = self._dating(doc, today, title.text, body.text)
 
         fields = [(s.matches, s.norm, s.text) for s in (title, body)]
+        title_parties = _title_parties(title)
         parties = [
-            PartyHits.of(_title_parties(title), self._party_of),
+            PartyHits.of(title_parties, self._party_of),
             PartyHits.of(body.matches, self._party_of),
         ]
         found_title, found_body = self._initiatives.resolve(
@@ -469,7 +470,7 @@ class Classifier:
         # a page that reports no engagement of ours has nobody party to one
         countries = (
             self._parties(
-                title,
+                title_parties,
                 body,
                 initiatives,
                 actors,
@@ -528,7 +529,7 @@ class Classifier:
 
     def _parties(
         self,
-        title: _Scanned,
+        title_parties: Sequence[Match],
         body: _Scanned,
         initiatives: Sequence[InitiativeLabel],
         actors: Sequence[ActorLabel],
@@ -539,13 +540,14 @@ class Classifier:
         sentences: Sentences,
     ) -> set[str]:
         """The governments party to what a relevant page reports (see the module's
-        decisions on ``countries``); ``mentions``: the body's actor mentions, other
+        decisions on ``countries``); ``title_parties``: the title's matches that may name
+        a party (``_title_parties``); ``mentions``: the body's actor mentions, other
         governments' office holders included; ``in_lead``: the governments named as a pair
         in the body's lead; ``in_title``: the initiatives the title names."""
         # the first sentence, not past the lead (a transcript's long opening line)
         first = len(body.text) - len(body.text.lstrip())
         opening = min(sentences.around(first)[1], LEAD_CHARS)
-        countries = {p.id for m in _title_parties(title) for p in m.kinds.get("country", ())}
+        countries = {p.id for m in title_parties for p in m.kinds.get("country", ())}
         for label in initiatives:
             implied = self._initiatives.parties[label.id]
             if len(implied) <= 2 or (

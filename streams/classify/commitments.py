@@ -230,6 +230,9 @@ def _date_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> boo
     """A date right after a past act (``_PAST_IN``) tells when something was done ("Under
     the AUKUS deal announced in 2023, the US will sell ... in the 2030s"): on an undated
     page its year is no plan that has since passed."""
+    before_date = body[max(0, window.start - 8) : window.start].rstrip().lower()
+    if not before_date.endswith(("in", "on", "during")):
+        return False  # most dates: no preposition of _PAST_IN right before them
     text = body.lower() if folded is None else folded
     before = _PAST_IN.search(text, max(0, window.start - 40), window.start)
     # "slated in the coming month", "scheduled in March": a plan's participle

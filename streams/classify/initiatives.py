@@ -133,6 +133,24 @@ class PartyHits:
         return {code for code in self._at if self.near(code, lo, hi)}
 
 
+class _Field:
+    """A field's normalised form and text, and its sentences split on first need (only a
+    name several pairs share asks for them, maybe many times a page)."""
+
+    __slots__ = ("_split", "norm", "text")
+
+    def __init__(self, norm: Normalised, text: str) -> None:
+        self.norm = norm
+        self.text = text
+        self._split: Sentences | None = None
+
+    @property
+    def sentences(self) -> Sentences:
+        if self._split is None:
+            self._split = Sentences(self.text)
+        return self._split
+
+
 class InitiativeResolver:
     """Accepts initiative matches for one taxonomy (built once)."""
 
@@ -174,7 +192,7 @@ class InitiativeResolver:
         index: int,
         initiative: str,
         match: Match,
-        field: tuple[Normalised, str],
+        field: _Field,
     ) -> bool:
         """The title names two governments, not every party of ``initiative``, and the
         match is in the title or in a body sentence that does not name every party either:
@@ -186,9 +204,8 @@ class InitiativeResolver:
             return False
         if index == 0:
             return True
-        norm, text = field
-        o_start = norm.span(match.start, match.end)[0]
-        s_start, s_end = Sentences(text).around(o_start)  # rare: a shared name, two-nation title
+        norm = field.norm
+        s_start, s_end = field.sentences.around(norm.span(match.start, match.end)[0])
         return not wanted <= parties[index].codes_near(norm.index_at(s_start), norm.index_at(s_end))
 
     def _parties_elsewhere(
@@ -217,7 +234,7 @@ class InitiativeResolver:
         parties: Sequence[PartyHits],
         index: int,
         match: Match,
-        field: tuple[Normalised, str],
+        field: _Field,
         *,
         before: set[str],
     ) -> list[str]:
@@ -232,9 +249,9 @@ class InitiativeResolver:
         the US)."""
         if len(initiatives) < 2:
             return initiatives
-        norm, text = field
+        norm = field.norm
         o_start = norm.span(match.start, match.end)[0]
-        split = Sentences(text)  # rare: only a name several pairs pass for
+        split = field.sentences
         (s_start, s_end), (p_start, p_end) = split.around(o_start), split.paragraph(o_start)
         sentence = norm.index_at(s_start), norm.index_at(s_end)
         paragraph = norm.index_at(p_start), norm.index_at(p_end)
@@ -310,6 +327,7 @@ class InitiativeResolver:
         # what the page named so far: in full, or by a name several pairs share
         named_so_far: set[str] = set()
         for index, (matches, norm, text) in enumerate(fields):
+            field = _Field(norm, text)
             mentions: list[InitiativeMention] = []
             for match in matches:
                 kinds = match.kinds
@@ -335,7 +353,7 @@ class InitiativeResolver:
                         or (
                             self._parties_named(named, index, payload.id, match.start, match.end)
                             and not self._title_pair_is_another(
-                                named, index, payload.id, match, (norm, text)
+                                named, index, payload.id, match, field
                             )
                         )
                         or self._named_before(named[index], payload.id, match, named_so_far)
@@ -349,7 +367,7 @@ class InitiativeResolver:
                 # a name several pairs share ("the 2+2") is the one of the pair named
                 # nearest it (its sentence, its paragraph and the title, the page)
                 for initiative in self._nearest_pairs(
-                    by_parties, named, index, match, (norm, text), before=named_so_far
+                    by_parties, named, index, match, field, before=named_so_far
                 ):
                     named_so_far.add(initiative)
                     conf = alias_confidence(key, True)
