@@ -342,7 +342,7 @@ def _name_start(text: str, start: int, reach: int) -> int | None:
                 return start  # "the (EU) Summit": it abbreviates no word of this name
             start = at  # "Japan-European Union (EU) Summit": the name goes on before it
             continue
-        if token.endswith(")"):
+        if token.rstrip(",;.").endswith(")"):
             return start  # "the Quad (Australia, India, Japan and the US) Summit": an aside
         if token.endswith(_OWNER):
             return start  # "the United States' Framework to Counter ...": its owner

@@ -89,7 +89,8 @@ _PERSON_KINDS: Final = frozenset({"actor", "actor_short"})
 _DOMAIN: Final = re.compile(
     r"\b(?:supply chains?|security|defen[cs]e|trade|tariffs?|econom(?:ic|y)|diplomac|"
     r"diplomatic|foreign|cooperation|partnership|agreement|investment|technolog|minerals?|"
-    r"bilateral|alliance|sanctions?|exports?)|経済|安全保障|外交|防衛|貿易|"
+    r"bilateral|alliance|sanctions?|exports?|military|naval|navy|warships?|frigates?|"
+    r"submarines?)|経済|安全保障|安保|外交|防衛|国防|自衛隊|軍事|同盟|貿易|"
     r"協力|関税|投資|供給網|サプライチェーン|政策",
     re.IGNORECASE,
 )

@@ -27,7 +27,7 @@ PIECES = [
     "Framework", "Framework Dialogue", "Task Force", "India", "Japan", "India-Japan", "the",
     "on", "of", "Critical", "Minerals", "2+2", "AI", "x", "é", "_", "Ｘ", "-", "–", " ", " ",
     "\n", ".", ",", "'", "s", "Xyzzyplughxyzzyplugh", "Delhi.", "said:", "U.S.", "NATO.",
-    "September,", "May", "(EU)", "(Quad", "US)", "(2025)", "States'", "Ministers'",
+    "September,", "May", "(EU)", "(Quad", "US)", "(2025)", "States'", "Ministers'", "(JDSC),",
 ]  # fmt: skip
 
 
@@ -47,7 +47,7 @@ def _reference_start(text: str, start: int) -> int:
                 break  # it abbreviates no word of the name
             start = at  # an abbreviation in brackets is inside the name
             continue
-        if token.endswith(")") or token.endswith(("'s", "’s", "States'", "States’")):
+        if token.rstrip(",;.").endswith(")") or token.endswith(("'s", "’s", "States'", "States’")):
             break  # the end of an aside in brackets, or the name's owner
         word = token.lstrip("'(")  # a quote or a bracket opens a name inside its first word
         if not _name_token(word) or text[at + len(token) : start].strip(" -–—‐") != "":

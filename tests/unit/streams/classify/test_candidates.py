@@ -285,6 +285,15 @@ def test_a_forum_of_companies_is_no_candidate(default: Classifier) -> None:
             "India and Brazil met at the Forum (of both capitals) Summit in Delhi.",
             {},
         ),
+        # an abbreviation closing a clause ends the name before it
+        (
+            "Brazil and India set out the Joint Vision (JV), the Brazil-India Space Partnership "
+            "Framework will follow it.",
+            {
+                "Joint Vision": ("BR", "IN"),
+                "Brazil-India Space Partnership Framework": ("BR", "IN"),
+            },
+        ),
         # a list item's act before the name, and a possessive owner, are no part of it
         (
             "Brazil and India agreed on:\n- Establishment of the Brazil-India Space "

@@ -158,6 +158,9 @@ def test_one_office_holder_alone_is_relevant_in_the_domain_only(default: Classif
         "defence spending to 2 percent of GDP this fiscal year."
     )
     assert default.classify(DocumentText("d", "", policy, "en", DAY)).relevant
+    # the armed forces are of the domain: a navy's new frigates
+    frigates = "マールズ国防相は、海上自衛隊の護衛艦をもとにした新型艦の導入を発表した。"
+    assert default.classify(DocumentText("d", "", frigates, "ja", DAY)).relevant
     # a disaster is an affair at home even where defence forces are sent
     sent = quake.replace("tsunami warnings were issued", "defence forces were sent")
     assert not default.classify(DocumentText("d", "", sent, "en", DAY)).relevant
