@@ -439,9 +439,29 @@ def _announces(text: str, future: re.Match[str]) -> bool:
     return _EVENT_AHEAD.search(text, future.end(), stop.start() if stop else end) is not None
 
 
+# a decision a lead reports, before what was decided: "agreed Monday to launch" (not "as
+# agreed, the ministers will meet to launch")
+_DECIDED: Final = (
+    r"\b(?:agreed|decided|pledged|vowed|resolved)\b(?:(?!\bwill\b|\bshall\b)[^.;]){0,60}?\b"
+)
+
+
+def _decision_not_reported(
+    future: re.Match[str] | None, sentences: Sequence[str]
+) -> re.Match[str] | None:
+    """A headline's "to launch" unless the lead's first sentence reports it was decided
+    ("Japan, Philippines to Launch Strategic Defense Talks": "... agreed Monday to launch
+    a strategic dialogue": a report of the meeting that agreed it)."""
+    if future is None or not sentences:
+        return future
+    decided = re.search(_DECIDED + re.escape(future.group().lower()), sentences[0].lower())
+    return None if decided else future
+
+
 def _preview(title: str, sentences: Sequence[str]) -> bool:
     """Whether the title, else the first of the lead's ``sentences`` that says either,
-    announces ("will meet") before it reports ("met"); a sentence saying neither
+    announces ("will meet") before it reports ("met"; a headline's "to launch" is the
+    decision a lead reports, "agreed Monday to launch"); a sentence saying neither
     ("Reporting from our correspondents.") is passed over, and so is one whose first future
     announces no event ("will take forward the discussions held in New York": the future
     of a decision, not of a meeting; the past inside it is no report either)."""
@@ -451,7 +471,9 @@ def _preview(title: str, sentences: Sequence[str]) -> bool:
         futures = list(_FUTURE_FOLDED.finditer(text, folded))
         searched = text if folded is None else folded  # where the matches were found
         future = next((f for f in futures if _announces(searched, f)), None) or (
-            _HEADLINE_FUTURE_FOLDED.search(text, folded) if headline else None
+            _decision_not_reported(_HEADLINE_FUTURE_FOLDED.search(text, folded), sentences)
+            if headline
+            else None
         )
         past = _PAST_FOLDED.search(text, folded) or (
             _HEADLINE_PRESENT_FOLDED.search(text, folded) if headline else None

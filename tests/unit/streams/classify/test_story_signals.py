@@ -161,6 +161,17 @@ def test_a_report_names_the_day_of_a_plan_for_later_in_no_event_day() -> None:
     assert event_signals("", announced, MONDAY).day == date(2025, 3, 12)
 
 
+def test_a_headlines_to_launch_that_the_lead_says_was_agreed_reports_the_meeting() -> None:
+    title = "Japan, Brazil to launch strategic defence talks"
+    agreed = "The defence ministers agreed on Monday to launch a strategic dialogue."
+    assert not event_signals(title, agreed, MONDAY).preview
+    ahead = "The defence ministers will meet on Friday in Brasilia."
+    assert event_signals(title, ahead, MONDAY).preview
+    # "as agreed" before another act decides nothing of the headline's
+    other = "As agreed by both sides, the ministers will meet on Friday to launch the talks."
+    assert event_signals(title, other, MONDAY).preview
+
+
 def test_a_reports_day_a_day_after_its_recorded_date_is_not_last_years() -> None:
     """A wire copy recorded on the 3rd names the 4th, its own time zone's day: that 4th,
     not the 4th of March a year before; a day further ahead is still last year's."""
