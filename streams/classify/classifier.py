@@ -126,12 +126,11 @@ def _at_home(
     office holder it names (``others``): no engagement (a rally speech that touches on
     alliances, a leadership race that speaks of China; not Canada's prime minister
     congratulating Japan's on her election victory at their summit)."""
-    lead = body.text[:LEAD_CHARS]
-    if not (_AT_HOME.search(title.text) or _AT_HOME.search(lead)):
-        return False
     own = {label.country for label in actors if label.country}
     named = {p.id for s in (title, body) for m in s.matches for p in m.kinds.get("country", ())}
-    return (named & followed) | others <= own
+    if not (named & followed) | others <= own:
+        return False  # most pages of two governments: no need to read for affairs at home
+    return bool(_AT_HOME.search(title.text) or _AT_HOME.search(body.text, 0, LEAD_CHARS))
 
 
 @dataclass(frozen=True, slots=True)

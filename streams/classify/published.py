@@ -116,10 +116,9 @@ _NOT_DATE_WORDS_FOLDED: Final = Folded.of(_NOT_DATE_WORDS)
 # Korea, Oct. 31 (Jiji Press)--"; at the start of any line of the header (a wire stamp or
 # a byline may come first)
 _DATELINE: Final = re.compile(
-    rf"^[ \t]*{DATELINE_PLACE}\s*,\s*{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
+    rf"[ \t]*{DATELINE_PLACE}\s*,\s*{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?"
     # "(Reuters) -", "(ANI):", or the agency alone before the first sentence: "(PTI) The"
     rf"(?:\s*\((?P<agency>[^)\n]{{1,30}})\)(?:\s*[:\-–—]|\s+(?=[A-Z\"“]))|\s*[:\-–—])",
-    re.MULTILINE,
 )
 # an agency's (【ワシントン共同】, 【キャンベラ12日AAP】) or a paper's own correspondent's
 # (【ニューデリー＝栗山紘尚】); 【写真＝ロイター】 is a photo credit
@@ -306,7 +305,7 @@ def _headers(body: str, latest: date, hint: Callable[[int, int], int | None]) ->
     stamp = _wire_stamp(body, latest)
     if stamp is not None:
         yield stamp
-    dateline = _DATELINE.search(body, 0, HEADER_CHARS)
+    dateline = _dateline(body)
     if dateline is not None and dateline.start() < HEADER_CHARS:
         groups = dateline.groupdict()
         month = _MONTHS[str(groups["month"]).lower().rstrip(".")]
@@ -319,6 +318,20 @@ def _headers(body: str, latest: date, hint: Callable[[int, int], int | None]) ->
     ja = _japanese_dateline(body, latest, hint)
     if ja is not None:
         yield _Header(ja[1], ja[0], "dateline", hint(ja[0].month, ja[0].day) is None)
+
+
+def _dateline(body: str) -> re.Match[str] | None:
+    """The first line of the header that opens with a dateline (tried at line starts only:
+    most pages have none, and the pattern is long)."""
+    at = 0
+    while at < HEADER_CHARS:
+        found = _DATELINE.match(body, at, HEADER_CHARS)
+        if found is not None:
+            return found
+        at = body.find("\n", at, HEADER_CHARS) + 1
+        if at == 0:
+            return None
+    return None
 
 
 def header_spans(body: str, latest: date) -> tuple[tuple[int, int], ...]:
