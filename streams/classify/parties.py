@@ -25,16 +25,24 @@ LEAD_CHARS: Final = 300
 _JOINED = re.compile(r"\s*(?:[-‐‑–—/・、&]|,|,?\s*and|と)?\s*(?:the\s+)?")
 
 
+# a transcript's list of what was asked about, above the remarks: "Subjects: the Quad
+# summit; diplomatic relations between India and Canada."
+_SUBJECTS: Final = re.compile(r"\s*(?:subjects?|topics?)\s*:[^\n]*\n", re.IGNORECASE)
+
+
 def paired_in_lead(text: str, norm: Normalised, matches: Sequence[Match]) -> set[str]:
     """Country codes of two or more governments named as a pair in the lead of ``text``
-    (``matches`` are the scan's, on ``norm`` offsets)."""
+    (``matches`` are the scan's, on ``norm`` offsets; a transcript's subjects line is none
+    of its lead)."""
+    subjects = _SUBJECTS.match(text)
+    lead_start = subjects.end() if subjects else 0
     named: list[tuple[int, int, set[str]]] = []
     for match in matches:
         countries = match.kinds.get("country")
         if not countries:
             continue
         start, end = norm.span(match.start, match.end)
-        if start < LEAD_CHARS:
+        if lead_start <= start < lead_start + LEAD_CHARS:
             named.append((start, end, {p.id for p in countries}))
     named.sort(key=lambda n: n[0])
     parties: set[str] = set()

@@ -54,6 +54,18 @@ def test_governments_named_as_a_pair_in_the_lead_are_the_parties(
     assert _countries(default, lead + wide) == tuple(parties.split())
 
 
+def test_a_transcripts_subjects_line_is_no_lead(default: Classifier) -> None:
+    """A press conference transcript lists what reporters asked about above the remarks:
+    "relations between India and Canada" there is a question's subject, no pair."""
+    remarks = (
+        "External Affairs Minister S. Jaishankar: Let me welcome Foreign Minister Penny "
+        "Wong to Delhi for our Foreign Ministers' Framework Dialogue."
+    )
+    subjects = "Subjects: the Framework Dialogue; relations between India and Canada.\n"
+    assert _countries(default, subjects + remarks) == ("AU", "IN")
+    assert "CA" in _countries(default, remarks + " We discussed India and Canada ties.")
+
+
 def test_a_pair_after_the_lead_is_background(default: Classifier) -> None:
     filler = "Port officials described the new berths and the dredging schedule. " * 6
     assert len(filler) > LEAD_CHARS
