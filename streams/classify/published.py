@@ -394,7 +394,8 @@ def read_publication_date(
     date in that span counts (a stale site stamp above the article's own date).
     """
     lo, hi = within or (date.min, date.max)
-    headers = list(_headers(body, latest, year_hint or _SameDayInText(body, latest)))
+    same_day = _SameDayInText(body, latest)  # read on first use, once for both below
+    headers = list(_headers(body, latest, year_hint or same_day))
     spans = tuple(sorted({header.span for header in headers}))
     in_title = _in_title(title, latest)
     if in_title is not None and lo <= in_title <= hi:
@@ -402,7 +403,6 @@ def read_publication_date(
     for header in headers:
         if lo <= header.day <= hi:
             return PublicationDate(header.day, header.how, spans, header.guessed)
-    same_day = _SameDayInText(body, latest)
     opening = sorted([*_full_dates(body, 0, OPENING_CHARS), *_written_later(body, same_day)])
     for start, end, day in opening:
         if _plausible(day, latest) and lo <= day <= hi and not _announced(body, start):

@@ -139,19 +139,25 @@ def _decided(padded: str, start: int, end: int, english: bool) -> bool:
     return _DECIDED_AFTER.match(padded, end) is not None
 
 
-def _kind_hits(text: str) -> list[tuple[int, int, str]]:
-    """(offset, rank, kind) of every event word of ``text`` (offsets into it) but those
-    naming an act decided on: one pass over its lowered form with punctuation as
-    spaces."""
-    if not text:
-        return []
-    padded = (
+def _padded(text: str) -> str:
+    """``text`` lowered with punctuation as spaces, a space at each end: what the event
+    words are found in."""
+    return (
         # words and single spaces: what a regex putting one space for each run of
         # non-word characters gives, but at C speed (offsets move: only their order counts)
         " " + " ".join(text.lower().translate(_ASCII_NOT_WORD).split()) + " "
         if text.isascii()
         else (" " + _NOT_WORD_CHAR.sub(" ", text.lower()) + " ")  # offsets kept
     )
+
+
+def _kind_hits(text: str) -> list[tuple[int, int, str]]:
+    """(offset, rank, kind) of every event word of ``text`` (offsets into it) but those
+    naming an act decided on: one pass over its lowered form with punctuation as
+    spaces."""
+    if not text:
+        return []
+    padded = _padded(text)
     out: list[tuple[int, int, str]] = []
     for hit in _KIND_SCAN.for_text(padded).iter(padded):
         end, (length, rank, kind, padded_word) = cast(tuple[int, tuple[int, int, str, bool]], hit)
@@ -439,23 +445,23 @@ def _announces(text: str, future: re.Match[str]) -> bool:
     return _EVENT_AHEAD.search(text, future.end(), stop.start() if stop else end) is not None
 
 
-# a decision a lead reports, before what was decided: "agreed Monday to launch" (not "as
-# agreed, the ministers will meet to launch")
-_DECIDED: Final = (
-    r"\b(?:agreed|decided|pledged|vowed|resolved)\b(?:(?!\bwill\b|\bshall\b)[^.;]){0,60}?\b"
-)
-
-
 def _decision_not_reported(
     future: re.Match[str] | None, sentences: Sequence[str]
 ) -> re.Match[str] | None:
-    """A headline's "to launch" unless the lead's first sentence reports it was decided
-    ("Japan, Philippines to Launch Strategic Defense Talks": "... agreed Monday to launch
-    a strategic dialogue": a report of the meeting that agreed it)."""
+    """A headline's "to launch" unless the lead's first sentence reports it was decided,
+    as ``_decided`` reads an event word ("Japan, Philippines to Launch Strategic Defense
+    Talks": "... agreed Monday to launch a strategic dialogue": a report of the meeting
+    that agreed it)."""
     if future is None or not sentences:
         return future
-    decided = re.search(_DECIDED + re.escape(future.group().lower()), sentences[0].lower())
-    return None if decided else future
+    padded = _padded(sentences[0])
+    word = f" {future.group().lower().split()[-1]} "
+    at = padded.find(word)
+    while at >= 0:
+        if _decided(padded, at, at + len(word), True):
+            return None
+        at = padded.find(word, at + 1)
+    return future
 
 
 def _preview(title: str, sentences: Sequence[str]) -> bool:
