@@ -478,3 +478,68 @@ def test_two_meetings_of_other_pairs_on_one_day_are_two_stories(default: Classif
     assert _story(index, default, "ph", philippines, day) != first
     # the same pair's second report joins
     assert _story(index, default, "au-2", australia.replace("close", "closer"), day) == first
+
+
+RIO = date(2024, 11, 19)
+ON_THE_SIDELINES = (
+    "Prime Minister Narendra Modi and Prime Minister Anthony Albanese of Australia held the "
+    "second India-Australia Annual Summit on the sidelines of the G20 Summit in Rio de "
+    "Janeiro on 19 November 2024. The leaders reviewed the Comprehensive Strategic "
+    "Partnership and welcomed the Renewable Energy Partnership."
+)
+
+
+def test_a_meeting_on_the_sidelines_is_the_same_two_governments_talks(
+    default: Classifier,
+) -> None:
+    """A statement says where the two leaders met ("on the sidelines of the G20"), a
+    report says what they did there: one meeting of one pair."""
+    report = (
+        "Prime Minister Narendra Modi met Australian Prime Minister Anthony Albanese in Rio "
+        "de Janeiro on Tuesday and launched the India-Australia Renewable Energy Partnership, "
+        "reviewing the Comprehensive Strategic Partnership at their annual summit."
+    )
+    index = StoryIndex()
+    story = _story(index, default, "statement", ON_THE_SIDELINES, RIO)
+    assert _story(index, default, "report", report, RIO) == story
+
+
+def test_a_meeting_on_the_sidelines_is_not_the_main_event_or_another_pairs(
+    default: Classifier,
+) -> None:
+    main_event = (
+        "Prime Minister Narendra Modi, Prime Minister Anthony Albanese, Prime Minister Fumio "
+        "Kishida and President Joe Biden held the Quad Leaders' Summit in Tokyo on Tuesday."
+    )
+    aside = (
+        "Prime Minister Narendra Modi met Prime Minister Anthony Albanese of Australia on the "
+        "sidelines of the Quad Leaders' Summit in Tokyo on Tuesday."
+    )
+    other_pair = (
+        "Prime Minister Narendra Modi met Prime Minister Fumio Kishida of Japan in Tokyo on "
+        "Tuesday and launched the India-Japan Digital Partnership."
+    )
+    tuesday = date(2022, 5, 24)
+    index = StoryIndex()
+    aside_story = _story(index, default, "aside", aside, tuesday)
+    assert _story(index, default, "main", main_event, tuesday) != aside_story
+    assert _story(index, default, "other-pair", other_pair, tuesday) != aside_story
+
+
+def test_ministers_meeting_ahead_of_their_dialogue_is_not_the_dialogue(
+    default: Classifier,
+) -> None:
+    """The same two governments, but a "meeting" (a 2+2, a dialogue) may be the main event
+    the aside was held before."""
+    aside = (
+        "External Affairs Minister S Jaishankar met Japanese Foreign Minister Toshimitsu "
+        "Motegi ahead of the India-Japan 2+2 Ministerial Dialogue in Tokyo on Monday."
+    )
+    dialogue = (
+        "India and Japan held the 2+2 Ministerial Dialogue in Tokyo on Monday, with External "
+        "Affairs Minister S Jaishankar and Foreign Minister Toshimitsu Motegi reviewing the "
+        "Special Strategic and Global Partnership."
+    )
+    index = StoryIndex()
+    first = _story(index, default, "aside", aside, MONDAY)
+    assert _story(index, default, "dialogue", dialogue, MONDAY) != first
