@@ -487,21 +487,38 @@ ON_THE_SIDELINES = (
     "Janeiro on 19 November 2024. The leaders reviewed the Comprehensive Strategic "
     "Partnership and welcomed the Renewable Energy Partnership."
 )
+IN_RIO = (
+    "Prime Minister Narendra Modi met Australian Prime Minister Anthony Albanese in Rio de "
+    "Janeiro on Tuesday and launched the India-Australia Renewable Energy Partnership, "
+    "reviewing the Comprehensive Strategic Partnership at their annual summit."
+)
+AHEAD_OF_THE_DIALOGUE = (
+    "External Affairs Minister S Jaishankar met Japanese Foreign Minister Toshimitsu Motegi "
+    "ahead of the India-Japan 2+2 Ministerial Dialogue in Tokyo on Monday."
+)
+THE_DIALOGUE = (
+    "India and Japan held the 2+2 Ministerial Dialogue in Tokyo on Monday, with External "
+    "Affairs Minister S Jaishankar and Foreign Minister Toshimitsu Motegi reviewing the "
+    "Special Strategic and Global Partnership."
+)
 
 
-def test_a_meeting_on_the_sidelines_is_the_same_two_governments_talks(
-    default: Classifier,
+@pytest.mark.parametrize(
+    ("aside", "other", "day", "one_meeting"),
+    [
+        # a statement says where the two leaders met, a report what they did there
+        (ON_THE_SIDELINES, IN_RIO, RIO, True),
+        # a "meeting" of the same two (a 2+2, a dialogue) may be the main event itself
+        (AHEAD_OF_THE_DIALOGUE, THE_DIALOGUE, MONDAY, False),
+    ],
+    ids=["talks-of-the-pair", "the-pairs-dialogue"],
+)
+def test_a_meeting_on_the_sidelines_and_another_report_of_the_same_two_governments(
+    default: Classifier, aside: str, other: str, day: date, one_meeting: bool
 ) -> None:
-    """A statement says where the two leaders met ("on the sidelines of the G20"), a
-    report says what they did there: one meeting of one pair."""
-    report = (
-        "Prime Minister Narendra Modi met Australian Prime Minister Anthony Albanese in Rio "
-        "de Janeiro on Tuesday and launched the India-Australia Renewable Energy Partnership, "
-        "reviewing the Comprehensive Strategic Partnership at their annual summit."
-    )
     index = StoryIndex()
-    story = _story(index, default, "statement", ON_THE_SIDELINES, RIO)
-    assert _story(index, default, "report", report, RIO) == story
+    story = _story(index, default, "aside", aside, day)
+    assert (_story(index, default, "other", other, day) == story) is one_meeting
 
 
 def test_a_meeting_on_the_sidelines_is_not_the_main_event_or_another_pairs(
@@ -524,22 +541,3 @@ def test_a_meeting_on_the_sidelines_is_not_the_main_event_or_another_pairs(
     aside_story = _story(index, default, "aside", aside, tuesday)
     assert _story(index, default, "main", main_event, tuesday) != aside_story
     assert _story(index, default, "other-pair", other_pair, tuesday) != aside_story
-
-
-def test_ministers_meeting_ahead_of_their_dialogue_is_not_the_dialogue(
-    default: Classifier,
-) -> None:
-    """The same two governments, but a "meeting" (a 2+2, a dialogue) may be the main event
-    the aside was held before."""
-    aside = (
-        "External Affairs Minister S Jaishankar met Japanese Foreign Minister Toshimitsu "
-        "Motegi ahead of the India-Japan 2+2 Ministerial Dialogue in Tokyo on Monday."
-    )
-    dialogue = (
-        "India and Japan held the 2+2 Ministerial Dialogue in Tokyo on Monday, with External "
-        "Affairs Minister S Jaishankar and Foreign Minister Toshimitsu Motegi reviewing the "
-        "Special Strategic and Global Partnership."
-    )
-    index = StoryIndex()
-    first = _story(index, default, "aside", aside, MONDAY)
-    assert _story(index, default, "dialogue", dialogue, MONDAY) != first
