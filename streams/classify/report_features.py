@@ -20,7 +20,9 @@ def report_features(
     """Features for :meth:`StoryIndex.assign_features` of a relevant classification."""
     labels = {INITIATIVE + lab.id for lab in result.initiatives}
     labels |= {INITIATIVE + c.key for c in result.candidates}  # a new initiative is one too
-    labels |= {"a:" + lab.id for lab in result.actors}
+    # an institution named (a ministry, the White House) is no one who met: "o:", so a
+    # report naming one still tells the same two people's meeting as a report that does not
+    labels |= {("a:" if lab.kind == "person" else "o:") + lab.id for lab in result.actors}
     # another government's leader met is the event's as much as ours ("Lee, Ishiba vow ...")
     labels |= {"a:" + person for person in result.counterparts}
     signals = result.event or read_event(

@@ -343,7 +343,8 @@ class _Doc:
 
 
 def _the_same_two(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Whether two reports' actors are the same two ("a:" labels)."""
+    """Whether two reports' people are the same two ("a:" labels; institutions are
+    "o:")."""
     actors = {label for label in a if label.startswith("a:")}
     return len(actors) == 2 and actors == {label for label in b if label.startswith("a:")}
 

@@ -391,16 +391,21 @@ def test_an_arrival_is_its_days_news_not_the_next_days_talks(default: Classifier
     assert _story(index, default, "visited", visited, thursday) != arrival
 
 
+@pytest.mark.parametrize("institution", ["", "外務省が発表した。"], ids=["people", "and-ministry"])
 def test_two_reports_of_the_same_two_ministers_that_day_are_one_meeting(
-    default: Classifier,
+    default: Classifier, institution: str
 ) -> None:
     """A wire on the two foreign ministers' talks and the ministry's account of their
     strategic dialogue name the same two ministers (who meet often, so weigh little), the
-    same day, and no initiative in common: one meeting all the same."""
+    same day, and no initiative in common: one meeting all the same, also where one names
+    the ministry that announced it (an institution is no third person at the meeting)."""
     index = StoryIndex()
-    for k in range(8):  # earlier calls of the two: their names are common in the index
-        day = date(2025, 10, 1 + 2 * k)
-        call = f"茂木敏充外相は{day.day}日、東京でジャイシャンカル外相と電話会談を行った。"
+    for k in range(8):  # earlier calls of the two: their names (and the ministry's) are
+        day = date(2025, 10, 1 + 2 * k)  # common in the index
+        call = (
+            f"外務省によると、茂木敏充外相は{day.day}日、"
+            "東京でジャイシャンカル外相と電話会談を行った。"
+        )
         _story(index, default, f"call-{k}-ja", call, day)
     talks = (
         "茂木敏充外相は16日、ニューデリーでジャイシャンカル外相と会談し、日米豪印の連携を確認した。"
@@ -408,7 +413,7 @@ def test_two_reports_of_the_same_two_ministers_that_day_are_one_meeting(
     dialogue = (
         "日印両政府は16日夕、第18回外相間戦略対話を開いた。茂木敏充外務大臣とジャイシャンカル"
         "・インド外相が出席し、自由で開かれたインド太平洋に向け経済安全保障対話とAI対話を進め、"
-        "高速鉄道計画でも協力することで合意した。"
+        "高速鉄道計画でも協力することで合意した。" + institution
     )
     friday = date(2026, 1, 16)
     story = _story(index, default, "talks-ja", talks, friday)
