@@ -345,8 +345,8 @@ class _Doc:
 def _the_same_two(a: frozenset[str], b: frozenset[str]) -> bool:
     """Whether two reports' people are the same two ("a:" labels; institutions are
     "o:")."""
-    actors = {label for label in a if label.startswith("a:")}
-    return len(actors) == 2 and actors == {label for label in b if label.startswith("a:")}
+    people = {label for label in a if label.startswith("a:")}
+    return len(people) == 2 and people == {label for label in b if label.startswith("a:")}
 
 
 def _the_same_signing(a: _Doc, b: _Doc) -> bool:
@@ -371,30 +371,12 @@ def _same_day(a: _Doc, b: _Doc) -> bool:
     return abs(a.day - b.day) <= 2
 
 
-# what other reports call a meeting held on the side of another event: the talks, what
-# was launched or signed there, the visit, a summit of the two (a 2+2 or a dialogue, a
-# "meeting", may be the main event itself: "the ministers met ahead of the 2+2")
-_ASIDE_OF: Final = frozenset({"talks", "launch", "signing", "visit", "summit"})
-
-
-def _one_meeting_aside(a: _Doc, b: _Doc) -> bool:
-    """Whether one report tells of a meeting "on the sidelines of" another event and the
-    other of the same two governments' talks (what they launched, signed, held) without
-    that aside: one meeting ("held the second annual summit on the sidelines of the G20"
-    / "met in Rio and launched a renewable energy partnership")."""
-    if (a.kind == "side") == (b.kind == "side"):
-        return False
-    other = b.kind if a.kind == "side" else a.kind
-    return other in _ASIDE_OF and len(a.countries) == 2 and a.countries == b.countries
-
-
 def _same_event(a: _Doc, b: _Doc, window: float) -> bool:
     """The gates: nothing in the two leads says they report different events; two reports
     of two governments each, not the same two, are two meetings (the prime minister's
     talks with Australia's and with the Philippines' leader on one day of a summit)."""
-    if a.preview != b.preview:
-        return False
-    if not compatible_kinds(a.kind, b.kind) and not _one_meeting_aside(a, b):
+    one_pair = len(a.countries) == 2 and a.countries == b.countries
+    if a.preview != b.preview or not compatible_kinds(a.kind, b.kind, one_pair=one_pair):
         return False
     if len(a.countries) == 2 == len(b.countries) and a.countries != b.countries:
         return False

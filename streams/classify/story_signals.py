@@ -179,6 +179,12 @@ _APART: Final = {
 # compatible only with themselves: a courtesy call, a phone call, a meeting on the side of
 # another event ("met ... ahead of the Quad meeting", "首脳会合のあと...会談")
 _ALONE: Final = frozenset({"courtesy", "phone", "side"})
+# but a meeting on the side of another event is what other reports of the same two
+# governments call their talks, what they launched or signed there, the visit, their summit
+# ("held the second annual summit on the sidelines of the G20" / "met in Rio and launched a
+# renewable energy partnership"); a "meeting" of the two, a 2+2 or a dialogue, may be the
+# main event itself ("the ministers met ahead of the 2+2")
+_ASIDE_OF: Final = frozenset({"talks", "launch", "signing", "visit", "summit"})
 # Only where a match of _SIDE, _FUTURE or _PAST starts is read: a "\b" is put before a group
 # of alternatives, not before each (the regex engine then tries fewer at each offset)
 _SIDE: Final = re.compile(
@@ -301,9 +307,13 @@ class EventSignals:
         return by_fields(self)  # (compiled, the class has no __setstate__)
 
 
-def compatible_kinds(a: str, b: str) -> bool:
-    """Whether events of kinds ``a`` and ``b`` can be one event ("" is unknown)."""
+def compatible_kinds(a: str, b: str, *, one_pair: bool = False) -> bool:
+    """Whether events of kinds ``a`` and ``b`` can be one event ("" is unknown);
+    ``one_pair``: both reports are of the same two governments, whose meeting on the side
+    of another event others tell as their talks (``_ASIDE_OF``)."""
     if not a or not b or a == b:
+        return True
+    if one_pair and "side" in (a, b) and (b if a == "side" else a) in _ASIDE_OF:
         return True
     if a in _ALONE or b in _ALONE:
         return False
