@@ -129,8 +129,11 @@ def load(warehouse: ChdbWarehouse, mentions: int) -> float:
     )
     _insert(
         warehouse,
-        "INSERT INTO co_mention_changes SELECT concat('q', toString(number)), "
-        f"{_T0}, 'e', if(p.1 = '', 0, 1), toDate({_when('number')}), p.1, p.2, 'record' "
+        "INSERT INTO co_mention_changes (document_id, classified_at, event_id, sign, day, "
+        "initiative, actor, date_source, occurred_at, role, actor_name, country) "
+        f"SELECT concat('q', toString(number)), {_T0}, 'e', if(p.1 = '', 0, 1), "
+        f"toDate({_when('number')}), p.1, p.2, 'record', {_when('number')}, '', "
+        f"if(p.2 = '', '', 'name'), if(p.2 = '', '', {_country('p.2')}) "
         f"FROM numbers({{lo}}, {{count}}) ARRAY JOIN arrayConcat([tuple('', '')], {pairs}) AS p",
         docs,
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -46,10 +47,21 @@ def _hour(row: Row) -> str:
     return str(row["occurred_at"])[:13] + ":00:00"
 
 
+def _actor_labels(row: Row) -> dict[str, dict[str, Any]]:
+    """Each actor's label (name, role, country) as the classification gives it; an actor
+    named twice, its last label, as its mentions' details would."""
+    return _actors_of(row["labels"]) if row.get("labels") else {}
+
+
+@lru_cache(maxsize=256)
+def _actors_of(labels: str) -> dict[str, dict[str, Any]]:
+    """Parsed once for both tables' keys (read only: the cache hands out one dict)."""
+    return {a["id"]: a for a in orjson.loads(labels).get("actors", ())}
+
+
 def _actor_countries(row: Row) -> dict[str, str]:
     """Each actor's country, as the classification's labels give it ('' if none)."""
-    labels = orjson.loads(row["labels"]) if row.get("labels") else {}
-    return {a["id"]: a.get("country") or "" for a in labels.get("actors", ())}
+    return {actor: a.get("country") or "" for actor, a in _actor_labels(row).items()}
 
 
 def _label_keys(row: Row) -> Iterable[Key]:
@@ -80,11 +92,24 @@ def _label_keys(row: Row) -> Iterable[Key]:
 
 
 def _pair_keys(row: Row) -> Iterable[Key]:
-    day, date_source = _day(row), row["date_source"]
-    actors = tuple(dict.fromkeys(row["actors"]))
+    """Each initiative x actor pair once, with what a report of the initiative's actors
+    lists beside the count (the actor's name, role and country in this document, and when
+    it was published), so that report reads them from the pairs and not from every mention
+    of the actors: a changed role or date moves the pair as a changed label would."""
+    day, date_source, occurred_at = _day(row), row["date_source"], str(row["occurred_at"])
+    labels = _actor_labels(row)
+    actors = [
+        (
+            actor,
+            str(labels.get(actor, {}).get("name") or ""),
+            str(labels.get(actor, {}).get("role") or ""),
+            str(labels.get(actor, {}).get("country") or ""),
+        )
+        for actor in dict.fromkeys(row["actors"])
+    ]
     for initiative in dict.fromkeys(row["initiatives"]):
-        for actor in actors:
-            yield day, initiative, actor, date_source
+        for actor, name, role, country in actors:
+            yield day, initiative, actor, date_source, occurred_at, role, name, country
 
 
 LABELS = ChangeTable(
@@ -95,9 +120,18 @@ LABELS = ChangeTable(
 )
 PAIRS = ChangeTable(
     "co_mention_changes",
-    ("day", "initiative", "actor", "date_source"),
+    (
+        "day",
+        "initiative",
+        "actor",
+        "date_source",
+        "occurred_at",
+        "role",
+        "actor_name",
+        "country",
+    ),
     _pair_keys,
-    lambda row: (_day(row), "", "", ""),
+    lambda row: (_day(row), "", "", "", str(row["occurred_at"]), "", "", ""),
 )
 TABLES = (LABELS, PAIRS)
 

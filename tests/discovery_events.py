@@ -76,8 +76,10 @@ def classified(
     event_id: str | None = None,
     relevant: bool = True,
     actor_countries: Mapping[str, str] | None = None,
+    actor_roles: Mapping[str, str] | None = None,
 ) -> DocumentClassified:
-    """``actor_countries``: the country each actor speaks for (none by default)."""
+    """``actor_countries``: the country each actor speaks for, ``actor_roles`` the role the
+    document names (none by default)."""
     seen = observed or published or datetime(2026, 5, 1, tzinfo=UTC)
     return DocumentClassified(
         event_id=event_id or f"e-{document_id}-{revision}-{classifier_version}",
@@ -102,6 +104,7 @@ def classified(
                 id=a,
                 name=a,
                 country=(actor_countries or {}).get(a),
+                role=(actor_roles or {}).get(a),
                 confidence=0.9,
                 evidence=(span(a),),
             )

@@ -5,9 +5,9 @@ seconds over millions. The sink keeps what each document's latest classification
 in ``label_changes`` and ``co_mention_changes`` (sinks/counted.py), pre-summed by day, so
 a report whose filters are all keys of those tables (the period, the initiative, the
 actor, the actor's own country) sums them instead, and reads names, roles and last
-mentions only for the rows it lists. A filter on the documents' other labels
-(``doc_country``, or an actor's country among an initiative's actors) has no such key:
-those reports return None here and count over the mentions.
+mentions only for the rows it lists (an initiative's actors, from the pairs themselves).
+A filter on the documents' other labels (``doc_country``) has no such key: those reports
+return None here and count over the mentions.
 """
 
 from __future__ import annotations
@@ -77,33 +77,21 @@ def summed_actors(f: QueryFilters) -> Built | None:
     """Actors by documents; with an initiative, in the documents that name it."""
     if f.doc_country:
         return None
-    parts, params = period(f, "day")
-    seen_in = _mentioned(f)
     if f.initiative:
-        source, actor = "co_mention_changes", "actor"
-        parts.append("initiative = {initiative:String}")
-        params["initiative"] = f.initiative
-        if f.country:
-            parts.append(_of_country(params, f))
-        # the details too are of the documents that name the initiative
-        seen_in += (
-            " AND document_id IN (SELECT document_id FROM mentions "
-            "WHERE label_type = 'initiative' AND label_id = {initiative:String})"
-        )
-    else:
-        source, actor = "label_changes", "label_id"
-        parts.append("label_type = 'actor'")
-        if f.country:
-            parts.append("country = {country:String}")
-            params["country"] = f.country.upper()
+        return _initiative_actors(f)
+    parts, params = period(f, "day")
+    parts += ["label_type = 'actor'"]
+    if f.country:
+        parts.append("country = {country:String}")
+        params["country"] = f.country.upper()
     if f.actor:
-        parts.append(f"{actor} = {{actor:String}}")
+        parts.append("label_id = {actor:String}")
         params["actor"] = f.actor
     sql = f"""
 WITH counted AS
 (
-    SELECT {actor} AS actor, toUInt64(sum(sign)) AS documents
-    FROM {source}
+    SELECT label_id AS actor, toUInt64(sum(sign)) AS documents
+    FROM label_changes
     WHERE {" AND ".join(parts)}
     GROUP BY actor
     HAVING sum(sign) > 0
@@ -118,10 +106,44 @@ LEFT JOIN
            argMaxIf(role, occurred_at, role != '') AS role, any(country) AS country,
            max(occurred_at) AS last_seen
     FROM mentions
-    WHERE label_type = 'actor' AND label_id IN (SELECT actor FROM counted) AND {seen_in}
+    WHERE label_type = 'actor' AND label_id IN (SELECT actor FROM counted) AND {_mentioned(f)}
     GROUP BY actor
 ) AS seen USING actor
 ORDER BY documents DESC, actor"""
+    return sql, params | {"limit": f.limit}
+
+
+def _initiative_actors(f: QueryFilters) -> Built:
+    """An initiative's actors, counts and details both from the pairs: summed per actor,
+    day, role, name and country (the ``details`` projection), then per actor, so the
+    report reads a few rows per actor and day. Each document counts in one such group per
+    pair, so the groups' sums add up to the actor's documents. Within a day still counted,
+    the last mention is the latest the day's pairs ever held: a re-classification that
+    drops an actor leaves its time in the day's maximum."""
+    parts, params = period(f, "day")
+    parts.append("initiative = {initiative:String}")
+    params["initiative"] = f.initiative
+    if f.country:
+        parts.append(_of_country(params, f))
+    if f.actor:
+        parts.append("actor = {actor:String}")
+        params["actor"] = f.actor
+    sql = f"""
+SELECT actor, any(actor_name) AS name, argMaxIf(role, last, role != '') AS role,
+       any(country) AS country, toUInt64(sum(documents)) AS documents,
+       max(last) AS last_seen
+FROM
+(
+    SELECT actor, day, role, actor_name, country, sum(sign) AS documents,
+           max(occurred_at) AS last
+    FROM co_mention_changes
+    WHERE {" AND ".join(parts)}
+    GROUP BY actor, day, role, actor_name, country
+    HAVING documents > 0
+)
+GROUP BY actor
+ORDER BY documents DESC, actor
+LIMIT {{limit:UInt32}}"""
     return sql, params | {"limit": f.limit}
 
 

@@ -15,6 +15,8 @@ import pytest
 from schemas.codec import encode
 from sinks.counted import TABLES, change_rows
 from sinks.projection import TableRows
+from sinks.read_model.analyst_queries import QUERIES, actors_over_mentions
+from sinks.read_model.report_filters import QueryFilters
 from sinks.warehouse.chdb_driver import ChdbWarehouse
 from sinks.warehouse.migrate import MIGRATIONS_DIR, migrate
 from tests.discovery_events import classified as classified_event
@@ -33,6 +35,7 @@ def classified(
     version: str = "c1",
     story: str | None = None,
     source: str = "s",
+    roles: dict[str, str] | None = None,
 ) -> bytes:
     """One classification; its event id names when it was made (two of one version differ)."""
     return encode(
@@ -49,13 +52,14 @@ def classified(
             countries=("JP",) if initiatives else (),
             story_id=story,
             actor_countries={a: a.partition(".")[0].upper() for a in actors},
+            actor_roles=roles,
         )
     )
 
 
 def write(warehouse: ChdbWarehouse, *events: bytes, only: tuple[str, ...] = ()) -> None:
     """One sink batch: the change tables (or ``only`` some, as a crash part-way would
-    leave them), then the classifications."""
+    leave them), then the classifications and their mentions."""
     batch = TableRows()
     for raw in events:
         batch.add_record(raw)
@@ -64,6 +68,7 @@ def write(warehouse: ChdbWarehouse, *events: bytes, only: tuple[str, ...] = ()) 
             warehouse.insert_rows(table, rows)
     if not only:
         warehouse.insert_rows("classifications", batch.tables["classifications"])
+        warehouse.insert_rows("mentions", batch.tables["mentions"])
 
 
 LATEST = """
@@ -333,3 +338,90 @@ def test_documents_naming_initiatives_and_in_stories_count_once_each(
         ("story", "", "", "2026-01-10", 1),
     ]
     assert_exact(warehouse)
+
+
+def initiative_actors(warehouse: ChdbWarehouse) -> list[dict[str, object]]:
+    """`query initiative` for quad as it runs (from the pairs), checked against the same
+    report over each document's latest mentions."""
+    filters = QueryFilters(initiative="quad", limit=50)
+    sql, params = QUERIES["initiative"](filters)
+    summed = warehouse.query(sql, params=params)
+    sql, params = actors_over_mentions(filters)
+    assert summed == warehouse.query(sql, params=params)
+    return summed
+
+
+def test_an_initiatives_actors_are_listed_with_their_latest_details(
+    warehouse: ChdbWarehouse,
+) -> None:
+    """Who speaks for an initiative: each actor's name, role, country and last mention in
+    the documents naming it, as their latest classifications say; a re-classification
+    that changes a role, drops an actor or moves a document's date moves them."""
+    motegi, modi = "jp.motegi", "in.modi"
+    write(
+        warehouse,
+        classified("d1", ("quad",), (motegi, modi), roles={motegi: "FM", modi: "PM"}),
+        classified("d2", ("quad", "aid"), (motegi,), published=DAY + timedelta(days=1)),
+        classified("d3", ("aid",), (motegi,), published=DAY + timedelta(2), roles={motegi: "M"}),
+    )
+    listed = initiative_actors(warehouse)
+    assert [(r["actor"], r["role"], r["country"], r["documents"]) for r in listed] == [
+        (motegi, "FM", "JP", 2),  # d3's role is not in a document naming quad
+        (modi, "PM", "IN", 1),
+    ]
+    assert str(listed[0]["last_seen"]).startswith("2026-01-11")
+    later = DAY + timedelta(days=5)
+    write(
+        warehouse,
+        classified(
+            "d2",
+            ("quad",),
+            (motegi,),
+            published=DAY + timedelta(hours=2),  # a day earlier, after d1
+            roles={motegi: "Foreign Minister"},
+            classified_at=later,
+            version="c2",
+        ),
+        classified("d1", ("quad",), (motegi,), classified_at=later, version="c2"),
+    )
+    listed = initiative_actors(warehouse)
+    assert [(r["actor"], r["role"], r["documents"]) for r in listed] == [
+        (motegi, "Foreign Minister", 2)
+    ]
+    assert str(listed[0]["last_seen"]).startswith("2026-01-10 10:00")
+    assert_exact(warehouse)
+
+
+def test_an_upgraded_warehouse_lists_an_initiatives_actors_with_details(
+    fresh_database: ChdbWarehouse, tmp_path: Path
+) -> None:
+    """The migration that adds the pairs' details counts the pairs again with them."""
+    migrate_before(fresh_database, tmp_path / "migrations", "030")
+    batch = TableRows()  # held before the upgrade: the classifications and their mentions
+    for raw in (
+        classified("d1", ("quad",), ("jp.motegi", "in.modi"), roles={"in.modi": "PM"}),
+        classified(
+            "d1",
+            ("quad",),
+            ("in.modi",),
+            roles={"in.modi": "Prime Minister"},
+            classified_at=DAY + timedelta(1),
+            version="c2",
+        ),
+        classified("d2", ("quad", "aid"), ("jp.motegi",), roles={"jp.motegi": "FM"}),
+    ):
+        batch.add_record(raw)
+    for table in ("classifications", "mentions"):
+        fresh_database.insert_rows(table, batch.tables[table])
+    migrate(fresh_database, MIGRATIONS_DIR)
+    listed = initiative_actors(fresh_database)
+    assert [(r["actor"], r["role"], r["documents"]) for r in listed] == [
+        ("in.modi", "Prime Minister", 1),  # its latest classification's
+        ("jp.motegi", "FM", 1),
+    ]
+    assert pairs_fast(fresh_database) == pairs_exact(fresh_database)
+    write(
+        fresh_database,
+        classified("d2", ("quad",), (), classified_at=DAY + timedelta(2), version="c2"),
+    )
+    assert [r["actor"] for r in initiative_actors(fresh_database)] == ["in.modi"]
