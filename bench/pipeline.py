@@ -4,6 +4,8 @@ Measures, in one run on one broker:
   * pipeline throughput: N synthetic ~3 KB documents published at once, until every
     classification is visible in the warehouse;
   * latency at an offered load (default 500 documents/s): observed_at -> row visible;
+  * the live path during a replay: documents at 100/s while `replay --force` republishes
+    every stored document, against the same live load alone;
   * baseline: a bare Faust pass-through agent over the same N messages.
 Writes bench/results/pipeline.json and a row in docs/BENCHMARKS.md.
 """
@@ -17,6 +19,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,14 +30,16 @@ sys.path.insert(0, str(ROOT))
 
 from bench.report import append_row, machine, replace_section  # noqa: E402
 from bench.role_cpu import snapshot, stack_pids, used_between  # noqa: E402
+from ops.features.replay import replay  # noqa: E402
 from ops.roles.stack import Stack  # noqa: E402
 from ops.runtime.access import open_warehouse  # noqa: E402
 from ops.runtime.topics import ensure_topics  # noqa: E402
-from ops.settings import load_settings  # noqa: E402
+from ops.settings import Settings, load_settings  # noqa: E402
 from producers.publish import Outgoing, Publisher  # noqa: E402
 from schemas.codec import encode  # noqa: E402
 from schemas.documents import SourceRef, observe_document  # noqa: E402
 from schemas.envelope import Producer  # noqa: E402
+from sinks.read_model.documents import ReplayFilter  # noqa: E402
 
 # A quarter of the sentences carry policy entities, as in a news report; the rest are
 # filler drawn from a fixed vocabulary, so documents differ as real ones do.
@@ -149,9 +154,18 @@ def run_pipeline(bootstrap: str, warehouse: Any, count: int) -> dict[str, Any]:
     }
 
 
-def run_offered_load(bootstrap: str, warehouse: Any, rate: int, seconds: int) -> dict[str, Any]:
+def run_offered_load(
+    bootstrap: str,
+    warehouse: Any,
+    rate: int,
+    seconds: int,
+    *,
+    prefix: str = "bl",
+    seed: int = 2,
+    timeout: float = 120,
+) -> dict[str, Any]:
     count = rate * seconds
-    docs = synthetic_documents(count, 2, "bl")
+    docs = synthetic_documents(count, seed, prefix)
     publisher = Publisher(bootstrap)
     tick = 0.1
     per_tick = max(1, int(rate * tick))
@@ -165,15 +179,51 @@ def run_offered_load(bootstrap: str, warehouse: Any, rate: int, seconds: int) ->
         publisher.publish([Outgoing("policy.documents", None, d) for d in batch])
         target = start + (i // per_tick + 1) * tick
         time.sleep(max(0.0, target - time.monotonic()))
-    wait_visible(warehouse, "bl", count, timeout=120)
+    wait_visible(warehouse, prefix, count, timeout=timeout)
     publisher.close()
-    lat = latencies(warehouse, "bl")
+    lat = latencies(warehouse, prefix)
     return {
         "offered_per_s": rate,
         "documents": count,
         "latency_p50_s": percentile(lat, 0.5),
         "latency_p99_s": percentile(lat, 0.99),
         "latency_max_s": max(lat),
+    }
+
+
+LIVE_RATE = 100  # documents/s: the live rate the replay must leave alone
+
+
+def run_live_during_replay(
+    bootstrap: str, warehouse: Any, settings: Settings, seconds: int
+) -> dict[str, Any]:
+    """Live documents at LIVE_RATE/s alone (the baseline), then again while a replay
+    (``replay --force``, as after a taxonomy change) republishes every stored document:
+    document -> queryable for the live ones. The replay reads the event log through its own
+    connection, as the command does."""
+    alone = run_offered_load(bootstrap, warehouse, LIVE_RATE, seconds, prefix="ba", seed=4)
+    replayed: list[int] = []
+
+    def republish() -> None:
+        log = open_warehouse(settings)
+        publisher = Publisher(bootstrap)
+        try:
+            replayed.append(replay(log, publisher, "policy.documents", ReplayFilter(), force=True))
+        finally:
+            publisher.close()
+            log.close()
+
+    thread = threading.Thread(target=republish, name="bench-replay", daemon=True)
+    thread.start()
+    during = run_offered_load(
+        bootstrap, warehouse, LIVE_RATE, seconds, prefix="bv", seed=5, timeout=900
+    )
+    thread.join(timeout=900)
+    return {
+        "rate": LIVE_RATE,
+        "replayed": replayed[0] if replayed else 0,
+        "alone": alone,
+        "during": during,
     }
 
 
@@ -240,6 +290,30 @@ PIPELINE_INTRO = (
 )
 
 
+LIVE_TITLE = "Live documents during a replay"
+LIVE_INTRO = (
+    "Goal: document -> queryable p99 at most 2 s for live documents at 100/s while a replay "
+    "runs. Live: synthetic documents published at 100/s for the run's seconds; replay: "
+    "`policywatch replay --force` of every document the warehouse holds (the throughput and "
+    "load runs' documents), started as the live documents start. Baseline: the same live "
+    "load alone, just before, same run. One row per run, newest last.\n\n"
+    "| date | machine | replayed documents | live p50 / p99 alone (s) "
+    "| live p50 / p99 during the replay (s) | goal (p99 ≤ 2 s) |\n"
+    "|---|---|---|---|---|---|"
+)
+
+
+def live_row(result: dict[str, Any]) -> str:
+    live = result["live_during_replay"]
+    alone, during = live["alone"], live["during"]
+    met = "met" if during["latency_p99_s"] <= 2.0 else "not met"
+    return (
+        f"| {result['date']} | {result['machine']} | {live['replayed']:,} "
+        f"| {alone['latency_p50_s']:.2f} / {alone['latency_p99_s']:.2f} "
+        f"| {during['latency_p50_s']:.2f} / {during['latency_p99_s']:.2f} | {met} |"
+    )
+
+
 CPU_TITLE = "Pipeline CPU by role"
 
 
@@ -286,6 +360,8 @@ def write_markdown(result: dict[str, Any]) -> None:
         f"| {o['offered_per_s']} | {o['latency_p50_s']:.2f} / {o['latency_p99_s']:.2f} |"
     )
     append_row(PIPELINE_TITLE, PIPELINE_INTRO, row)
+    if "live_during_replay" in result:
+        append_row(LIVE_TITLE, LIVE_INTRO, live_row(result))
 
 
 def main() -> None:
@@ -318,6 +394,12 @@ def main() -> None:
                 f"at {args.rate} docs/s: p50 {offered['latency_p50_s']:.3f}s "
                 f"p99 {offered['latency_p99_s']:.3f}s"
             )
+            live = run_live_during_replay(bootstrap, warehouse, settings, args.seconds)
+            print(
+                f"live at {LIVE_RATE} docs/s: p99 {live['alone']['latency_p99_s']:.3f}s alone, "
+                f"{live['during']['latency_p99_s']:.3f}s during a replay of "
+                f"{live['replayed']:,} documents"
+            )
             warehouse.close()
         finally:
             stack.stop()
@@ -327,6 +409,7 @@ def main() -> None:
         "pipeline": pipeline,
         "baseline": baseline,
         "offered_load": offered,
+        "live_during_replay": live,
         "ratio": pipeline["documents_per_s"] / baseline["messages_per_s"],
         "workers": args.workers,
     }

@@ -98,17 +98,13 @@ def _pair_keys(row: Row) -> Iterable[Key]:
     of the actors: a changed role or date moves the pair as a changed label would."""
     day, date_source, occurred_at = _day(row), row["date_source"], str(row["occurred_at"])
     labels = _actor_labels(row)
-    actors = [
-        (
-            actor,
-            str(labels.get(actor, {}).get("name") or ""),
-            str(labels.get(actor, {}).get("role") or ""),
-            str(labels.get(actor, {}).get("country") or ""),
-        )
-        for actor in dict.fromkeys(row["actors"])
+    actors = [(actor, labels.get(actor, {})) for actor in dict.fromkeys(row["actors"])]
+    details = [
+        (actor, str(a.get("role") or ""), str(a.get("name") or ""), str(a.get("country") or ""))
+        for actor, a in actors
     ]
     for initiative in dict.fromkeys(row["initiatives"]):
-        for actor, name, role, country in actors:
+        for actor, role, name, country in details:
             yield day, initiative, actor, date_source, occurred_at, role, name, country
 
 

@@ -80,7 +80,7 @@ def summed_actors(f: QueryFilters) -> Built | None:
     if f.initiative:
         return _initiative_actors(f)
     parts, params = period(f, "day")
-    parts += ["label_type = 'actor'"]
+    parts.append("label_type = 'actor'")
     if f.country:
         parts.append("country = {country:String}")
         params["country"] = f.country.upper()
