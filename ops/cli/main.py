@@ -13,7 +13,7 @@ import time
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import MofNCompleteColumn, TextColumn
@@ -23,6 +23,9 @@ from ops.cli.wait_stored import wait_until_stored
 from ops.logging import configure_logging
 from ops.settings import Settings, load_settings, masked
 from schemas.errors import PolicywatchError
+
+if TYPE_CHECKING:
+    from sinks.warehouse.base import Warehouse
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -301,6 +304,20 @@ def render_report(tables: dict[str, list[dict[str, Any]]]) -> None:
         print_rows(tables.get(key, []), title, console=console)
 
 
+def _pacing(settings: Settings, warehouse: Warehouse) -> dict[str, Any]:
+    """``replay``'s pacing: a chunk at a time, each once the stack's backlog is small."""
+    from ops.features.replay_pacing import CHUNK, Pacer
+    from ops.features.replay_progress import BacklogReader
+    from ops.runtime.access import resolve_bootstrap
+
+    try:
+        reader = BacklogReader(settings, resolve_bootstrap(settings), warehouse)
+    except PolicywatchError as exc:  # the replay itself does not need it
+        err_console.print(f"[yellow]not paced:[/] the stack's backlog cannot be read ({exc})")
+        return {}
+    return {"pace": Pacer(reader).wait, "chunk": CHUNK}
+
+
 @app.command()
 def replay(
     ctx: typer.Context,
@@ -310,6 +327,13 @@ def replay(
     force: Annotated[
         bool, typer.Option(help="re-classify even under an unchanged classifier version")
     ] = False,
+    pace: Annotated[
+        bool,
+        typer.Option(
+            help="publish a chunk at a time as the running stack takes them, so live "
+            "documents do not wait behind the replay (--no-pace: all at once)"
+        ),
+    ] = True,
     wait: WaitOption = False,
 ) -> None:
     """Republish stored documents to policy.documents (new taxonomy, rebuild, migration)."""
@@ -341,6 +365,7 @@ def replay(
                 selection,
                 force=force,
                 on_progress=lambda n: progress.advance(task, n),
+                **(_pacing(settings, warehouse) if pace else {}),
             )
     finally:
         publisher.close()

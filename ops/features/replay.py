@@ -30,16 +30,25 @@ def replay(
     *,
     force: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    pace: Callable[[], None] | None = None,
+    chunk: int = PAGE,
 ) -> int:
-    """Publish the stored events matching ``f``; returns how many were acknowledged."""
+    """Publish the stored events matching ``f`` ``chunk`` at a time, calling ``pace``
+    before each (ops.features.replay_pacing); returns how many were acknowledged."""
     headers = [(FORCE_HEADER, b"1")] if force else None
     sent = 0
     batch: list[Outgoing] = []
+
+    def publish() -> int:
+        if pace is not None:
+            pace()
+        return publisher.publish(batch, on_ack=on_progress).sent
+
     for document_id, event in stored_events(warehouse, f):
         batch.append(Outgoing(topic, document_id.encode(), event, headers))
-        if len(batch) >= PAGE:
-            sent += publisher.publish(batch, on_ack=on_progress).sent
+        if len(batch) >= chunk:
+            sent += publish()
             batch.clear()
     if batch:
-        sent += publisher.publish(batch, on_ack=on_progress).sent
+        sent += publish()
     return sent
