@@ -66,6 +66,8 @@ def ingest_paths(
     on_progress: Callable[[int], None] | None = None,
     spool: Spool | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    pace: Callable[[], None] | None = None,
+    chunk: int = CHUNK,
 ) -> IngestReport:
     """Parse every path and publish; returns what was sent and what failed, per item.
 
@@ -75,6 +77,8 @@ def ingest_paths(
 
     With a ``spool``, each chunk of documents is written to it durably before it is
     published, so an acknowledged document survives a crash of an in-memory broker.
+    Records go ``chunk`` at a time, each after ``pace`` returns (ops.features.replay_pacing:
+    a bulk load kept out of the live documents' way).
     """
     report = IngestReport()
     pending: list[Outgoing] = []
@@ -82,6 +86,8 @@ def ingest_paths(
 
     def flush() -> bool:
         """Publish the pending chunk; False when part of it was not acknowledged."""
+        if pace is not None:
+            pace()
         if spool is not None:
             spool.append(
                 [
@@ -122,7 +128,7 @@ def ingest_paths(
                 dead = ingest_deadletter(item, error, defaults)
                 pending.append(Outgoing(topics.deadletter, dead.event_id.encode(), encode(dead)))
                 pending_ids.append(None)
-            if len(pending) >= CHUNK and not flush():
+            if len(pending) >= chunk and not flush():
                 report.stopped_early = True
                 return report  # the broker is failing: stop instead of timing out per chunk
         if on_bytes is not None:

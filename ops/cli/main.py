@@ -190,6 +190,13 @@ def ingest(
     ],
     source: Annotated[str | None, typer.Option(help="source id for files without one")] = None,
     kind: Annotated[str, typer.Option(help="news | official_statement")] = "news",
+    pace: Annotated[
+        bool,
+        typer.Option(
+            help="publish a chunk at a time as the running stack takes them, so live "
+            "documents do not wait behind the files' (--no-pace: as fast as read)"
+        ),
+    ] = True,
     wait: WaitOption = False,
 ) -> None:
     """Publish documents from files to the running stack (or the configured broker)."""
@@ -224,6 +231,7 @@ def ingest(
     )
     started = time.monotonic()
     total_bytes = sum(file_size(f) for f in files)
+    backlog_source = _backlog_warehouse(settings) if pace else None
     try:
         with progress_with_time_left(
             err_console,
@@ -250,9 +258,12 @@ def ingest(
                 on_progress=advance,
                 spool=ingest_spool(settings),
                 on_bytes=lambda n: progress.advance(task, n),
+                **(_pacing(settings, backlog_source) if backlog_source else {}),
             )
     finally:
         publisher.close()
+        if backlog_source is not None:
+            backlog_source.close()
     elapsed = time.monotonic() - started
     console.print(
         f"published {report.documents} documents from {len(files)} files in {elapsed:.1f}s"
@@ -304,8 +315,20 @@ def render_report(tables: dict[str, list[dict[str, Any]]]) -> None:
         print_rows(tables.get(key, []), title, console=console)
 
 
+def _backlog_warehouse(settings: Settings) -> Warehouse | None:
+    """The warehouse whose sink positions tell the backlog; None (not paced) without one."""
+    from ops.runtime.access import open_warehouse
+
+    try:
+        return open_warehouse(settings)
+    except PolicywatchError as exc:
+        err_console.print(f"[yellow]not paced:[/] no running stack's backlog to follow ({exc})")
+        return None
+
+
 def _pacing(settings: Settings, warehouse: Warehouse) -> dict[str, Any]:
-    """``replay``'s pacing: a chunk at a time, each once the stack's backlog is small."""
+    """``replay``'s and ``ingest``'s pacing: a chunk at a time, each once the stack's
+    backlog is small."""
     from ops.features.replay_pacing import CHUNK, Pacer
     from ops.features.replay_progress import BacklogReader
     from ops.runtime.access import resolve_bootstrap

@@ -111,3 +111,31 @@ def test_progress_counts_every_byte_of_every_file_once(
     assert sum(steps) == jsonl.stat().st_size + text.stat().st_size
     assert len([s for s in steps if s > 0]) >= 40  # one step per record, not one per file
     assert max(steps) < jsonl.stat().st_size / 10
+
+
+def test_a_paced_ingest_publishes_a_chunk_after_each_pace(
+    broker: Broker, topics: TopicNames, tmp_path: Path
+) -> None:
+    """Each chunk waits for the pace (the stack's backlog, in `policywatch ingest`), and
+    what was read before is published before the next wait."""
+    records = [{"url": f"https://news.example/c{n}", "text": f"{TEXT} ({n})"} for n in range(7)]
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(b"\n".join(orjson.dumps(r) for r in records))
+    acknowledged: list[int] = []
+    at_pace: list[int] = []
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
+    try:
+        report = ingest_paths(
+            [path],
+            publisher=publisher,
+            topics=topics,
+            defaults=FileDefaults(),
+            max_file_bytes=1_000_000,
+            on_progress=acknowledged.append,
+            pace=lambda: at_pace.append(sum(acknowledged)),
+            chunk=3,
+        )
+    finally:
+        publisher.close()
+    assert report.documents == 7
+    assert at_pace == [0, 3, 6]  # before the chunks of 3, 3 and 1
