@@ -22,6 +22,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from ops.features.replay_pacing import CHUNK
 from ops.runtime.access import endpoint_url
 from ops.runtime.runfile import pid_alive
 from sinks.warehouse.clickhouse_driver import ClickhouseWarehouse
@@ -237,7 +238,7 @@ def test_kill_9_of_the_whole_stack_during_a_large_ingest(tmp_path: Path) -> None
     assert feeder.returncode == 1, (out, err)  # it must say that not everything was published
     assert "published " in out, (out, err[-3000:])
     acknowledged = int(out.split("published ")[1].split(" ")[0])
-    assert 1000 <= acknowledged < len(ids), out
+    assert CHUNK <= acknowledged < len(ids), out
     (tmp_path / "run.json").unlink(missing_ok=True)
 
     proc, run = start_stack(tmp_path, "up-2.log", broker=stack_broker)
@@ -287,7 +288,7 @@ def kill_the_stack_mid_ingest(
     feeder: subprocess.Popen[str],
 ) -> tuple[str, str]:
     """kill -9 the whole stack once ingest has an acknowledged chunk; ingest's output."""
-    # ingest spools each 1,000-document chunk before publishing it: a second segment
+    # ingest spools each chunk (CHUNK documents, paced) before publishing it: a second segment
     # means the first chunk was acknowledged and the second is in flight
     wait_for(
         lambda: len(list((data_dir / "spool").glob("*.seg"))) >= 2,

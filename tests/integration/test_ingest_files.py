@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import time
 from pathlib import Path
+from typing import Any
 
 import orjson
 from kafka import KafkaConsumer, TopicPartition
 
 from producers.files import FileDefaults
-from producers.ingest import ingest_paths
+from producers.ingest import IngestReport, ingest_paths
 from producers.publish import Publisher
 from schemas.codec import decode_any
 from schemas.deadletter import DeadLetter
@@ -42,6 +43,22 @@ def read(bootstrap: str, topic: str, expected: int, timeout_s: float = 20) -> li
         consumer.close()
 
 
+def ingest(broker: Broker, topics: TopicNames, paths: list[Path], **options: Any) -> IngestReport:
+    """``ingest_paths`` into the broker with the defaults, ``options`` added."""
+    publisher = Publisher(broker.bootstrap, timeout_s=15)
+    try:
+        return ingest_paths(
+            paths,
+            publisher=publisher,
+            topics=topics,
+            defaults=FileDefaults(),
+            max_file_bytes=1_000_000,
+            **options,
+        )
+    finally:
+        publisher.close()
+
+
 def test_a_bad_url_is_dead_lettered_and_the_rest_of_the_file_is_published(
     broker: Broker, topics: TopicNames, tmp_path: Path
 ) -> None:
@@ -50,17 +67,7 @@ def test_a_bad_url_is_dead_lettered_and_the_rest_of_the_file_is_published(
     lines = [good[0], bad[0], good[1], bad[1], bad[2], good[2], bad[3], good[3], good[4]]
     path = tmp_path / "feed.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(r) for r in lines))
-    publisher = Publisher(broker.bootstrap, timeout_s=15)
-    try:
-        report = ingest_paths(
-            [path],
-            publisher=publisher,
-            topics=topics,
-            defaults=FileDefaults(),
-            max_file_bytes=1_000_000,
-        )
-    finally:
-        publisher.close()
+    report = ingest(broker, topics, [path])
     assert report.documents == 5 and not report.publish_errors
     assert [reason for _loc, reason, _msg in report.failed_items] == ["invalid_url"] * 4
     documents = read(broker.bootstrap, topics.documents, 5)
@@ -93,19 +100,9 @@ def test_progress_counts_every_byte_of_every_file_once(
     text.write_text("Quad leaders meet\n\nThe Quad leaders met in Delhi.\n", "utf-8")
     steps: list[int] = []
     acknowledged: list[int] = []
-    publisher = Publisher(broker.bootstrap, timeout_s=15)
-    try:
-        report = ingest_paths(
-            [jsonl, text],
-            publisher=publisher,
-            topics=topics,
-            defaults=FileDefaults(),
-            max_file_bytes=1_000_000,
-            on_progress=acknowledged.append,
-            on_bytes=steps.append,
-        )
-    finally:
-        publisher.close()
+    report = ingest(
+        broker, topics, [jsonl, text], on_progress=acknowledged.append, on_bytes=steps.append
+    )
     assert report.documents == 41
     assert sum(acknowledged) == 41
     assert sum(steps) == jsonl.stat().st_size + text.stat().st_size
@@ -123,19 +120,13 @@ def test_a_paced_ingest_publishes_a_chunk_after_each_pace(
     path.write_bytes(b"\n".join(orjson.dumps(r) for r in records))
     acknowledged: list[int] = []
     at_pace: list[int] = []
-    publisher = Publisher(broker.bootstrap, timeout_s=15)
-    try:
-        report = ingest_paths(
-            [path],
-            publisher=publisher,
-            topics=topics,
-            defaults=FileDefaults(),
-            max_file_bytes=1_000_000,
-            on_progress=acknowledged.append,
-            pace=lambda: at_pace.append(sum(acknowledged)),
-            chunk=3,
-        )
-    finally:
-        publisher.close()
+    report = ingest(
+        broker,
+        topics,
+        [path],
+        on_progress=acknowledged.append,
+        pace=lambda: at_pace.append(sum(acknowledged)),
+        chunk=3,
+    )
     assert report.documents == 7
     assert at_pace == [0, 3, 6]  # before the chunks of 3, 3 and 1
