@@ -1,4 +1,4 @@
-"""A replay that keeps out of the live documents' way.
+"""A replay (or a bulk ingest) that keeps out of the live documents' way.
 
 A replay republishes into the live documents' topic and goes through the same stages,
 one of them (stories) a single partition: published all at once, its backlog sits ahead
@@ -6,7 +6,7 @@ of every live document that arrives after it (a live document waited over a minu
 a replay of 34,000). Published a chunk at a time whenever the stack's backlog
 (``replay_progress``: records still to classify and to store) is down to ``limit``, the
 replay still keeps every stage busy, and a live document waits behind at most about
-``limit`` plus a chunk of its records.
+``limit`` plus a chunk of its records. `policywatch ingest` paces files' documents alike.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class Pacer:
 
     def _stop(self, why: str) -> None:
         self.stopped = why
-        log.warning("replay no longer paced: %s; publishing the rest at once", why)
+        log.warning("no longer paced: %s; publishing the rest at once", why)
 
 
 def _total(backlog: Backlog) -> int:
