@@ -12,11 +12,10 @@ replay still keeps every stage busy, and a live document waits behind at most ab
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ops.features.replay_progress import Backlog
+from ops.features.replay_progress import Backlog, Follower
 from schemas.errors import PolicywatchError
 
 log = logging.getLogger(__name__)
@@ -43,27 +42,18 @@ class Pacer:
     def wait(self) -> None:
         if self.stopped:
             return
+        follower = Follower(self.read, stall_s=self.stall_s, interval_s=self.interval_s)
         try:
-            self._wait()
+            caught_up = follower.follow(lambda _b: None, until=self._small)
         except PolicywatchError as exc:
             self._stop(f"the backlog cannot be read ({exc})")
+            return
+        if not caught_up:
+            self._stop(f"the backlog did not shrink for {self.stall_s:.0f}s")
 
-    def _wait(self) -> None:
-        least = _total(self.read())
-        moved = time.monotonic()
-        while least > self.limit:
-            time.sleep(self.interval_s)
-            now = _total(self.read())
-            if now < least:
-                least, moved = now, time.monotonic()
-            elif time.monotonic() - moved > self.stall_s:
-                self._stop(f"the backlog ({now:,} records) did not shrink for {self.stall_s:.0f}s")
-                return
+    def _small(self, backlog: Backlog) -> bool:
+        return backlog.classify + backlog.store <= self.limit
 
     def _stop(self, why: str) -> None:
         self.stopped = why
         log.warning("no longer paced: %s; publishing the rest at once", why)
-
-
-def _total(backlog: Backlog) -> int:
-    return backlog.classify + backlog.store

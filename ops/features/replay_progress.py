@@ -91,19 +91,24 @@ class Follower:
     stall_s: float = 300.0
     interval_s: float = 1.0
 
-    def follow(self, on_backlog: Callable[[Backlog], None]) -> bool:
-        """True once the backlog is empty; False if it did not shrink for ``stall_s``
-        (no worker or sink running, or one stuck: ``policywatch status`` tells which)."""
+    def follow(
+        self,
+        on_backlog: Callable[[Backlog], None],
+        until: Callable[[Backlog], bool] = lambda b: b.done,
+    ) -> bool:
+        """True once ``until`` the backlog (by default: it is empty); False if it did not
+        shrink for ``stall_s`` (no worker or sink running, or one stuck: ``policywatch
+        status`` tells which)."""
         now = least = self.read()
         on_backlog(now)
         shrunk = time.monotonic()
-        while not now.done:
+        while not until(now):
             time.sleep(self.interval_s)
             now = self.read()
             on_backlog(now)
             if now.classify < least.classify or now.store < least.store:
                 shrunk = time.monotonic()  # either backlog below its lowest yet
             least = Backlog(min(least.classify, now.classify), min(least.store, now.store))
-            if not now.done and time.monotonic() - shrunk > self.stall_s:
+            if not until(now) and time.monotonic() - shrunk > self.stall_s:
                 return False
         return True
