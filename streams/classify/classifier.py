@@ -75,7 +75,7 @@ from streams.taxonomy.model import Taxonomy
 
 __all__ = ["CODE_VERSION", "Classification", "Classifier", "DocumentText"]
 
-CODE_VERSION: Final = "classify-9"  # bump when labels change for the same taxonomy
+CODE_VERSION: Final = "classify-10"  # bump when labels change for the same taxonomy
 DEFAULT_MAX_CHARS: Final = 1_000_000
 TITLE_MAX_CHARS: Final = 4_096
 TITLE_ONLY_FACTOR: Final = 0.9

@@ -147,6 +147,25 @@ def _day_of_a_past_act(body: str, window: DueWindow, folded: str | None) -> bool
     return _past_clause(text, window.start)
 
 
+# "on Thursday (July 24)": a date in brackets beside the named day it spells out
+_DAY_BRACKET: Final = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\s*\($")
+
+
+def _spells_out_a_past_day(body: str, window: DueWindow, folded: str | None) -> bool:
+    """A date that spells out the named day before it ("Modi on Thursday (July 24)
+    witnessed the signing") dates what that day does: a past act, whatever the sentence
+    promises elsewhere ("... that officials hope will double trade within five years")."""
+    text = body.lower() if folded is None else folded
+    if not text.startswith(")", window.end):
+        return False
+    day = _DAY_BRACKET.search(text, max(0, window.start - 12), window.start)
+    if day is None:
+        return False
+    return _day_of_a_past_act(
+        body, DueWindow(day.start(), window.end + 1, window.due_from, window.due_to), folded
+    )
+
+
 # a past act or state in the clause before a month: "was set during the visit in March",
 # "signed in March", "Modi was in Tokyo in March"; not a plan ("was to", "were due to")
 _WAS: Final = re.compile(r"\b(?:was|were|had\s+been)\s+(?!to\b|not\b|going\b|due\b)[a-z]{2,}")
@@ -521,6 +540,7 @@ def extract_commitments(
             _looked_back(body, window, folded)
             or _in_a_caption(body, window)
             or _japanese_past_act(body, window)
+            or _spells_out_a_past_day(body, window, folded)
         ):
             continue
         if window.kind in _FORWARD_KINDS and (

@@ -41,6 +41,7 @@ NUMBERS: Final = {
 YEAR_PARTS: Final = {
     "early": (1, 1, 4, 0), "beginning": (1, 1, 3, 0), "start": (1, 1, 3, 0),
     "mid": (5, 1, 8, 0), "middle": (5, 1, 8, 0), "late": (9, 1, 12, 0), "end": (10, 1, 12, 0),
+    "close": (10, 1, 12, 0),
     "first half": (1, 1, 6, 0), "h1": (1, 1, 6, 0), "second half": (7, 1, 12, 0),
     "latter half": (7, 1, 12, 0),
     "h2": (7, 1, 12, 0), "first quarter": (1, 1, 3, 0), "second quarter": (4, 1, 6, 0),
@@ -67,12 +68,12 @@ _PREP: Final = (
     _BY + r"(?:(?P<prep>in|during|within|around|from|on|at|throughout|for)\s+)?(?:the\s+)?"
 )
 _YEARREF: Final = (
-    r"(?:(?P<year>(?:19|20|21)\d\d)(?![\d/–-]\d|s\b)"
+    r"(?:(?:calendar\s+(?:year\s+)?)?(?P<year>(?:19|20|21)\d\d)(?![\d/–-]\d|s\b)"
     r"|(?P<rel>next|this|the coming|the current|the)\s+year)"
 )
 _YEAR_PART: Final = (
-    r"(?P<part>early|beginning|start|mid|middle|late|end|first half|second half|latter half|"
-    r"(?:first|second|third|fourth) quarter|q[1-4]|h[12]|spring|summer|autumn|fall)"
+    r"(?P<part>early|beginning|start|mid|middle|late|end|close|first half|second half|"
+    r"latter half|(?:first|second|third|fourth) quarter|q[1-4]|h[12]|spring|summer|autumn|fall)"
 )
 _MONTH: Final = (
     r"(?P<month>january|february|march|april|may|june|july|august|september|october|"
@@ -127,7 +128,7 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
         rf"\b(?:(?P<prep>from|between|on|during|for)\s+)?{_DAY}{_RANGE_JOIN}{_DAY2}\s+{_MONTH}"
         r"(?:,?\s+(?P<year>(?:19|20|21)\d\d)\b)?", _I)),
     ("weekday", {"weekday"}, re.compile(
-        rf"\b(?P<wprep>on|this|next|coming|from)\s+(?:the\s+)?{_WEEKDAY}\b"
+        rf"\b(?P<wprep>on|this|next|coming|from|starting|beginning)\s+(?:the\s+)?{_WEEKDAY}\b"
         rf"|\b{_WEEKDAY.replace('weekday', 'weekday2')}(?=\s*\(local time\))", _I)),
     ("fiscal", {"digit"}, re.compile(
         rf"\b{_BY}(?:(?P<prep>from|in|during|for)\s+)?(?:the\s+)?{_FISCAL_PART}"

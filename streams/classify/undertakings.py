@@ -4,8 +4,8 @@ A sentence is an undertaking when it has a cue that is not negated:
 - a modal or future form: "will", "shall", "would", "is going to", "to be";
 - a plan or schedule: "scheduled", "slated", "set to", "due to", "plans to",
   "intends to", "intention to", "aims to", "is expected to", "targeted for", "on track to",
-  "poised to", "upcoming"; a promise named: "commitment (determination) to concluding",
-  "resolve to conclude";
+  "poised to", "upcoming", "working to (towards)"; a promise named: "commitment
+  (determination) to conclude(-ing)", "resolve to conclude"; an obligation: "must";
 - a goal named for what follows it: "set a goal (target) of ...", "a goal of 10 trillion
   yen", "a goal of ratifying ..." (目標 in Japanese); an end ahead, for its own date only:
   "to train together until March 9";
@@ -56,6 +56,12 @@ JA_DECIDED: Final = (
 _HEDGE_ADVERBS: Final = ("also", "only", "well", "now", "soon", "still", "finally", "even")
 _GAP: Final = r"(?:[\w’'-]+,?\s+){0,8}?"  # up to eight words before the "to" of a decision
 _NOT_A_VERB: Final = r"(?!(?:the|a|an|this|that|its|their|his|her|date|\d)\b)"
+# the verb of a promise named: "commitment to conclude(-ing)", not "commitment to global good"
+_A_VERB: Final = (
+    r"(?:conclud|complet|finali[sz]|sign|ratif|hold|host|launch|deliver|implement|achiev|"
+    r"reach|establish|build|doubl|tripl|expand|deepen|strengthen|advanc|enhanc|increas|boost|"
+    r"invest|provid|start|begin|work|mak|meet|conven|seal|finish|reali[sz])\w*"
+)
 _CUE: Final = re.compile(
     r"\b(?:will|shall|would|(?:is|are|was|were)\s+going\s+to|to\s+be|scheduled|slated|"
     r"set\s+to|due\s+to|agreed\s+to|decided\s+to|plans?\s+to|planning\s+to|planned|"
@@ -64,7 +70,8 @@ _CUE: Final = re.compile(
     r"set\s+(?:a|an|the)\s+(?:\w+\s+)?(?:goal|target)|until|till|"
     r"expected\s+to|targeted\s+(?:for|to)|on\s+(?:track|course)\s+to|poised\s+to|committed\s+to|"
     r"commit\s+to|pledged?\s+to|is\s+to|are\s+to|upcoming|"
-    r"(?:commitment|determination)\s+to\s+\w+ing|resolve\s+to\s+(?!the\b|a\b|an\b)\w+|"
+    rf"(?:commitment|determination)\s+to\s+(?:\w+ing|{_A_VERB})|resolve\s+to\s+(?!the\b|a\b|an\b)\w+|"
+    rf"working\s+(?:\w+\s+)?(?:to\s+{_NOT_A_VERB}\w+|towards?)|must(?!\s+have\b)|"
     rf"maybe|(?:may|might|could)\s+(?:(?:{'|'.join(_HEDGE_ADVERBS)})\s+)?be|likely\s+to)\b"
     rf"|\b(?:agreed|agree|decided|resolved|pledged|promised|vowed|undertook|directed|instructed|"
     rf"tasked|mandated|asked|expects?|expecting|look(?:s|ed|ing)?\s+forward)\s+{_GAP}to\s+"
@@ -101,6 +108,7 @@ _ENGLISH: Final = (
     "aims to", "aiming to", "expected to", "targeted for", "targeted to", "on track to",
     "on course to", "poised to", "committed to", "commit to", "pledge to", "pledged to",
     "is to", "are to", "upcoming", "commitment to", "determination to", "resolve to",
+    "working", "must",
     "agreed", "agree", "decided", "resolved", "pledged",
     "promised", "vowed", "undertook", "directed", "instructed", "tasked", "mandated", "asked",
     "expect", "expects", "expecting", "look forward", "looks forward", "looked forward",

@@ -143,6 +143,13 @@ def test_this_and_next_fiscal_year_follow_april_not_january() -> None:
         ("年末までに", "年末まで", "2025-12-15", "2025-12-31"),
         ("今年中に", "今年中", "2025-12-15", "2025-12-31"),
         ("月末に", "月末", "2025-12-21", "2025-12-31"),
+        (
+            "sealed before the close of calendar 2026",
+            "before the close of calendar 2026",
+            "2025-12-15",
+            "2026-12-31",
+        ),
+        ("talks starting Friday", "starting Friday", "2025-12-19", "2025-12-19"),
     ],
 )
 def test_seasons_weeks_and_ends_of_periods(

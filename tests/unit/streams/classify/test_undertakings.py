@@ -40,6 +40,10 @@ def _found(classifier: Classifier, body: str) -> list[tuple[str | None, str]]:
         "The navy is set to join the exercise.",
         "Both sides are going to sign the memorandum.",
         "She said she looked forward to welcoming the delegation.",
+        "Both sides reaffirmed their commitment to conclude the agreement.",
+        "The two sides are working to seal the agreement.",
+        "Both governments are working closely towards a settlement.",
+        "We must conclude the partnership talks soon.",
         "両国は来年の首脳会談に向けて調整中だ。",
         "政府は共同声明を発表する方向で検討している。",
     ],
@@ -59,6 +63,9 @@ def test_broader_undertaking_cues(sentence: str) -> None:
         # a speaker's aside
         "You would also be aware that this year both countries celebrate the anniversary.",
         "As you will recall, the two sides met last year.",
+        # a commitment to a cause, not to an act
+        "The meeting showed the partners' commitment to global good in 2024.",
+        "The result must have pleased the negotiators.",
     ],
 )
 def test_reports_and_negated_plans_are_not_undertakings(sentence: str) -> None:
