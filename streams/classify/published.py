@@ -78,6 +78,10 @@ _FULL_DATES: Final = (
     re.compile(r"(?P<year>(?:19|20)\d\d)(?<=\b\d{4})[-/.](?P<month>[01]?\d)[-/.](?P<day>[0-3]?\d)\b"),
     # 28.10.2025: with dots the day comes first
     re.compile(r"\b(?P<day>[0-3]?\d)\.(?P<month>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
+    # with slashes the order is the site's (9/13/2024 in the US, 13/09/2024 in India and
+    # Britain): only a day past the 12th tells it
+    re.compile(r"\b(?P<month>0?[1-9]|1[0-2])/(?P<day>1[3-9]|2\d|3[01])/(?P<year>(?:19|20)\d\d)\b"),
+    re.compile(r"\b(?P<day>1[3-9]|2\d|3[01])/(?P<month>0?[1-9]|1[0-2])/(?P<year>(?:19|20)\d\d)\b"),
     # Japanese dates, in ASCII or full-width digits (２０２６年１月１６日)
     re.compile(rf"(?P<year>{JA_YEAR_NUMBER})\s*年\s*(?P<month>{JA_MONTH_NUMBER})\s*月\s*(?P<day>{JA_DAY_NUMBER})\s*日"),
     re.compile(rf"(?P<era>令和|平成|昭和)\s*(?P<year>元|{JA_DIGIT}{{1,2}})\s*年\s*(?P<month>{JA_MONTH_NUMBER})"

@@ -172,6 +172,17 @@ def test_dates_written_with_dots_are_read(body: str) -> None:
     assert read_publication_date("", body, SEEN).day == date(2025, 10, 28)
 
 
+@pytest.mark.parametrize("stamp", ["10/28/2025 9:15:02 AM", "28/10/2025 09:15", "10/28/2025"])
+def test_a_slashed_date_line_is_read_when_its_day_tells_the_order(stamp: str) -> None:
+    body = f"{stamp}\nThe two leaders signed the framework in Tokyo."
+    assert read_publication_date("", body, SEEN).day == date(2025, 10, 28)
+
+
+def test_a_slashed_date_both_of_whose_numbers_could_be_the_month_is_not_read() -> None:
+    body = "10/09/2025 9:15:02 AM\nThe two leaders signed the framework in Tokyo."
+    assert read_publication_date("", body, SEEN).day is None
+
+
 def test_no_date_in_the_future_and_none_invented() -> None:
     assert read_publication_date("", "Plans for March 3, 2031 were set out.", SEEN).day is None
     assert read_publication_date("A title", "No date anywhere in this text.", SEEN).day is None
