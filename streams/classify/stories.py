@@ -380,7 +380,9 @@ def _same_event(a: _Doc, b: _Doc, window: float) -> bool:
         return False
     if len(a.countries) == 2 == len(b.countries) and a.countries != b.countries:
         return False
-    both_named = a.exact and b.exact and a.day is not None and b.day is not None
+    # two previews of one named day are one announcement only if published together (the
+    # day's announcement a week ahead and the eve's preview are two)
+    both_named = a.exact and b.exact and a.day is not None and b.day is not None and not a.preview
     if a.dated and b.dated and not both_named and abs(a.published - b.published) > window:
         return False  # (a weekly reporting a named day a week later is still the same event)
     if not _same_day(a, b):

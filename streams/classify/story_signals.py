@@ -195,12 +195,13 @@ _SIDE: Final = re.compile(
 )
 _FUTURE: Final = re.compile(
     r"\b(?:will|is set to|are set to|slated|ahead of|is expected to|plans? to|upcoming)\b|"
+    r"\bto be (?:held|signed|launched|hosted|convened|inked|unveiled)\b|"
     r"scheduled to|予定|見通し|方向で調整|へ$|します。|"
     r"する。|する方針",
     _I,
 )
-_PAST: Final = re.compile(
-    r"\b(?:met|held|signed|launched|unveiled|concluded|commenced|began|kicked off|issued|"
+_PAST: Final = re.compile(  # not a plan's participle: "to be held", "will be signed"
+    r"\b(?<!\bbe )(?:met|held|signed|launched|unveiled|concluded|commenced|began|kicked off|issued|"
     r"attended|discussed|agreed|arrived|passed|enacted|welcomed|called on|spoke|reaffirmed|"
     r"inked|approved|made|decided|reviewed|co-chaired|chaired|established|adopted|visited|"
     r"hosted|convened|took place|led to|exchanged|completed|wrapped up|finali[sz]ed|"
@@ -450,6 +451,8 @@ def _announces(text: str, future: re.Match[str]) -> bool:
     cue = future.group()
     if not _ENGLISH_CUE.match(cue) or cue.lower() in ("ahead of", "upcoming"):
         return True
+    if cue.lower().startswith("to be "):
+        return True  # the act is the cue's own ("to be held")
     end = min(len(text), future.end() + _EVENT_REACH)
     stop = _CLAUSE_END.search(text, future.end(), end)
     return _EVENT_AHEAD.search(text, future.end(), stop.start() if stop else end) is not None
@@ -577,20 +580,23 @@ def _nearest(published: date, month: int, day: int, forward: bool) -> date | Non
     return None
 
 
+_ACT_REACH_DAYS: Final = 7  # how far from a statement's day the act it reports may lie
+
+
 def _day(text: str, published: date | None, preview: bool) -> tuple[date | None, bool]:
     """The event day the text names, and whether it was named (else the publication date).
 
     The first day named, unless it is a statement's ("said on Monday"; in Japanese a day
     followed by a comma, "JICAは10月1日、9月28日に…調印したと発表した") and another day follows:
-    then the day of the act. A report's day of a plan ("the next round scheduled for May
-    12-16") is no event day of it."""
+    then the day of the act, if within a week of the statement's. A report's day of a plan
+    ("the next round scheduled for May 12-16") is no event day of it."""
     found: list[tuple[date, bool]] = []
     folded = lowered(text)
     # on the lowered copy the groups are lower case: _resolve reads them so anyway
     english = _en_days(text, folded)
     # every Japanese day has one of these (most English text has none: a slow pattern)
     japanese = _JA_DAY.finditer(text) if any(c in text for c in _JA_DAY_CHARS) else ()
-    for matches in (english, japanese):
+    for matches, commas in ((english, ()), (japanese, ("、", ",", "，"))):
         for match in matches:
             at = match.start()
             if not preview and _PLANNED_BEFORE_FOLDED.search(
@@ -600,12 +606,16 @@ def _day(text: str, published: date | None, preview: bool) -> tuple[date | None,
             day = _resolve(match.groupdict(), published, preview)
             if day is not None:
                 said = _SAID_BEFORE_FOLDED.search(text, folded, max(0, at - 24), at)
-                topic = text.startswith(("、", ",", "，"), match.end())
+                # a Japanese topic's comma; an English date's ("on May 5, in Tokyo") is none
+                topic = bool(commas) and text.startswith(commas, match.end())
                 found.append((day, bool(said) or topic))
         if found:
             break
+    stated = next((day for day, statement in found if statement), None)
     for day, statement in found:
-        if not statement:
+        # the act a statement reports is days from it; one months before is background
+        # ("Goyal said today ... during the visit on February 28, our leaders ...")
+        if not statement and (stated is None or abs((day - stated).days) <= _ACT_REACH_DAYS):
             return day, True
     return (found[0][0], True) if found else (published, False)
 

@@ -215,6 +215,20 @@ def test_the_announcement_and_the_courtesy_call_are_other_events(default: Classi
     assert _story(index, default, "courtesy", COURTESY, MONDAY) != story
 
 
+def test_previews_of_one_day_are_one_story_only_when_published_together(
+    default: Classifier,
+) -> None:
+    """The announcement of a meeting a week ahead and the eve's preview name the same day,
+    but are two events; two outlets' announcements the same week are one."""
+    index = StoryIndex()
+    dated = ANNOUNCEMENT.replace("on Monday", "on March 3")
+    ahead = _story(index, default, "announce", dated, date(2025, 2, 21))
+    other = dated.replace("the ministry said", "officials told reporters")
+    assert _story(index, default, "announce-2", other, date(2025, 2, 22)) == ahead
+    eve = dated.replace("the ministry said", "the ministry said on the eve")
+    assert _story(index, default, "eve", eve, date(2025, 3, 2)) != ahead
+
+
 def test_an_undated_report_joins_by_its_labels_and_ages_nobody(default: Classifier) -> None:
     index = StoryIndex(retention=timedelta(days=30))
     story = _story(index, default, "en", MEETING_EN, MONDAY)

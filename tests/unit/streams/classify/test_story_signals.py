@@ -256,6 +256,30 @@ def test_the_day_of_the_act_outranks_the_day_of_its_announcement() -> None:
     assert event_signals("", en, MONDAY).day == date(2025, 2, 28)
 
 
+def test_a_statements_day_outranks_a_day_months_before_it() -> None:
+    """The act a statement reports lies days from it; a day months before is background
+    ("... said today. During the visit on 28 February, the leaders ...")."""
+    body = (
+        "India will conclude the partnership talks this year, the minister said today. "
+        '"During the visit on November 28 the leaders gave clear guidance," he added.'
+    )
+    assert event_signals("", body, MONDAY).day == MONDAY
+
+
+def test_an_english_day_before_a_comma_is_the_event_day() -> None:
+    """A Japanese day before its topic's comma is a statement's ("JICAは10月1日、..."); an
+    English date's comma is only punctuation."""
+    body = "The ministers will meet on March 6, 2025, in Delhi and sign the pact on March 7."
+    signals = event_signals("", body, MONDAY)
+    assert (signals.day, signals.preview) == (date(2025, 3, 6), True)
+
+
+def test_a_headlines_to_be_held_announces() -> None:
+    title = "Summit To Be Held In Delhi On March 6, Ministry Says"
+    signals = event_signals(title, "The ministry made the announcement.", MONDAY)
+    assert signals.preview is True
+
+
 _DAY_TEXTS = [
     "They met on Monday and again on  Tuesday; upon Friday, moon Sunday, ON\tSATURDAY.",
     "Talks on Jan. 5, 2025, then March 3rd and sept 30 2024; May 12. mayday 4, dismay 7",
