@@ -151,6 +151,11 @@ def _padded(text: str) -> str:
     )
 
 
+# an event word of a relative clause with its year: what the thing named did long ago
+_BACKGROUND_AFTER: Final = re.compile(r" *in +(?:19|20)\d\d\b")
+_BACKGROUND_BEFORE: Final = re.compile(r"\b(?:which|that)(?: +[a-z]+)? *$")
+
+
 def _kind_hits(text: str) -> list[tuple[int, int, str]]:
     """(offset, rank, kind) of every event word of ``text`` (offsets into it) but those
     naming an act decided on: one pass over its lowered form with punctuation as
@@ -164,6 +169,10 @@ def _kind_hits(text: str) -> list[tuple[int, int, str]]:
         start = end - length + 1
         if (kind in _DECIDABLE) and _decided(padded, start, end + 1, padded_word):
             continue
+        if _BACKGROUND_AFTER.match(padded, end + 1) and _BACKGROUND_BEFORE.search(
+            padded, max(0, start - 24), start
+        ):
+            continue  # "the exercise, which began in 1992": its history, not the event
         out.append((start + padded_word - 1, rank, kind))  # native ints, compiled
     return out
 
@@ -276,9 +285,10 @@ _EN_ORDINAL: Final = re.compile(
 )
 _JA_ORDINAL: Final = re.compile(r"第(?P<n>\d{1,3})回")
 _ROUND_REACH: Final = 60  # characters between an ordinal and the initiative it numbers
-# an ordinal that numbers no round: a tranche or phase, or an enumeration ("Second, there
-# is the Quad Logistics Network")
-_NOT_A_ROUND: Final = re.compile(r"\s+(?:tranche|phase)\b|,", _I)
+# an ordinal that numbers no round: a tranche or phase, a count ("the sixth time that all
+# four nations have participated in Malabar"), or an enumeration ("Second, there is the
+# Quad Logistics Network")
+_NOT_A_ROUND: Final = re.compile(r"\s+(?:tranche|phase|times?)\b|,", _I)
 # a count from some point, after the mention: "the second meeting of the Quad ministers
 # since the new administration", "... this year", "... in six months"
 _COUNTED_FROM: Final = re.compile(

@@ -236,6 +236,27 @@ def test_an_enumeration_or_a_count_since_something_is_no_round() -> None:
     assert event_signals("", numbered, MONDAY, initiative_spans=spans).rounds == ("quad#round#10",)
 
 
+def test_the_nth_time_something_happened_is_a_count_not_a_round() -> None:
+    body = (
+        "This year marks the 12th edition of the Quad summit. It is the sixth time that all "
+        "four leaders have attended the Quad summit in person."
+    )
+    spans = [(m, m + 4, "quad") for m in (body.index("Quad"), body.rindex("Quad"))]
+    assert event_signals("", body, MONDAY, initiative_spans=spans).rounds == ("quad#round#12",)
+
+
+def test_what_a_thing_named_did_in_another_year_is_not_the_event() -> None:
+    """ "the exercise, which began in 1992": its history; the kind comes from the report's
+    own event words, or none."""
+    body = (
+        "Navies of the four countries took part in the exercise, which began in 1992 as a "
+        "bilateral drill. The ships concluded the drill on Monday."
+    )
+    assert event_signals("", body, MONDAY).kind == "end"
+    started = "The exercise began in the Philippine Sea on Monday."
+    assert event_signals("", started, MONDAY).kind == "start"
+
+
 def test_a_headline_that_reveals_a_plan_reports() -> None:
     """ "Quad Reveals Plan to Protect ...": "Plan to" is the noun, "Reveals" the report."""
     title = "Quad Reveals Plan to Protect Critical Mineral Supply Chains"
