@@ -25,6 +25,7 @@ from datetime import date
 from typing import Final
 
 from streams.classify.matcher import Kind, Match, Payload
+from streams.classify.minister_names import minister_forms, ministerial_offices
 from streams.classify.normalise import Normalised, is_cjk
 from streams.classify.values import ByValue
 from streams.taxonomy.model import Actor, Role, Taxonomy
@@ -189,6 +190,8 @@ class ActorResolver:
                 if role.office:
                     self._holders.setdefault(role.office, []).append((actor, role))
         self._titled = _titled_aliases(taxonomy)
+        self._minister_forms = minister_forms(taxonomy)
+        self._ministerial = ministerial_offices(taxonomy)
 
     def holder(self, office: str, day: date) -> Actor | None:
         """The actor whose role in ``office`` covers ``day`` (first one if the data overlaps)."""
@@ -332,6 +335,9 @@ class ActorResolver:
                 )
         return per_field
 
+    def _a_minister(self, actor: Actor, day: date) -> bool:
+        return any(r.office in self._ministerial and _covers(r, day) for r in actor.roles)
+
     def _named_holder(
         self, field: _Field, ref: _Reference, consumed: set[int]
     ) -> tuple[ActorMention | None, int]:
@@ -379,8 +385,20 @@ class ActorResolver:
         )
 
     def _short(self, payloads: Sequence[Payload], named: set[str], day: date) -> str | None:
-        """Which actor a surname means: one named in full, else the only (active) candidate."""
-        ids = list(dict.fromkeys(p.id for p in payloads if p.id in self.actors))
+        """Which actor a surname means: one named in full, else the only (active) candidate.
+        "茂木大臣" means Motegi only where he is named in full or is a minister that day."""
+        ids = list(
+            dict.fromkeys(
+                p.id
+                for p in payloads
+                if p.id in self.actors
+                and (
+                    p.alias not in self._minister_forms
+                    or p.id in named
+                    or self._a_minister(self.actors[p.id], day)
+                )
+            )
+        )
         in_doc = [i for i in ids if i in named]
         if in_doc:
             return in_doc[0]

@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Final, Literal, NamedTuple, cast
 
 from streams.classify.by_script import ScriptAutomata
+from streams.classify.minister_names import minister_forms
 from streams.classify.normalise import Normalised, is_cjk, normalise
 from streams.classify.values import ByValue
 from streams.taxonomy.model import Taxonomy
@@ -233,6 +234,8 @@ def payloads_of(taxonomy: Taxonomy) -> list[tuple[str, Payload]]:
     for actor in taxonomy.actors:
         add("actor", actor.id, actor.aliases)
         add("actor_short", actor.id, actor.short_aliases)
+    for form, actor_id in minister_forms(taxonomy).items():  # "茂木大臣"
+        add("actor_short", actor_id, {"ja": [form]})
     return out
 
 

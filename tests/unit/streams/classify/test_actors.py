@@ -121,6 +121,38 @@ def test_japanese_names_and_offices(default: Classifier) -> None:
     assert actors["jp.takeshi-iwaya"].evidence[0].text == "岩屋外務大臣"
 
 
+def test_a_surname_with_daijin_names_the_minister_of_that_day(default: Classifier) -> None:
+    """ "木原大臣" (derived from "木原防衛大臣") is Kihara while he is a minister, or where the
+    page names him in full; a form two people would share is nobody's."""
+    body = "日印外務・防衛閣僚会合のあと木原大臣は記者団に対し、協力が重要だと述べた。"
+    assert "jp.minoru-kihara" in _actors(default, body, date(2024, 8, 20))
+    assert "jp.minoru-kihara" not in _actors(default, body, date(2026, 8, 20))
+    named = "木原稔氏は日印外務・防衛閣僚会合に出席した。木原大臣は協力が重要だと述べた。"
+    [label] = [a for a in _actors(default, named, date(2026, 8, 20)).values()]
+    assert [ev.text for ev in label.evidence] == ["木原稔", "木原大臣"]
+
+
+def test_a_daijin_form_two_ministers_would_share_is_derived_for_neither() -> None:
+    from streams.classify.minister_names import minister_forms
+    from streams.taxonomy.load import parse_taxonomy
+
+    two = """
+version: "t"
+countries: [{code: JP, name: Japan}]
+offices:
+  - {id: jp.fm, title: FM, country: JP, aliases: {ja: ["外務大臣", "外相"]}}
+actors:
+"""
+    for ident, names in (
+        ("a", "鈴木一郎, 鈴木外相"),
+        ("b", "鈴木二郎, 鈴木外務大臣"),
+        ("c", "茂木三郎, 茂木外相"),
+    ):
+        role = "{title: FM, office: jp.fm}"
+        two += f"  - {{id: {ident}, name: X, aliases: {{ja: [{names}]}}, roles: [{role}]}}\n"
+    assert minister_forms(parse_taxonomy(two + "initiatives: []\n")) == {"茂木大臣": "c"}
+
+
 @pytest.mark.parametrize(
     "body",
     [
