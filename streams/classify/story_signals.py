@@ -71,8 +71,10 @@ _I: Final = re.IGNORECASE
 # English words are whole words (any case), Japanese ones substrings
 _KIND_WORDS: Final[tuple[tuple[str, str], ...]] = (
     ("courtesy", "courtesy call|call on|calls on|called on|表敬|面会"),
-    ("phone", "phone|telephone|videoconference|video conference|virtual meeting|"
-              "virtual summit|virtual talks|virtually met|電話|テレビ会議"),
+    # "held a ministerial videoconference": listed whole, it outranks "ministerial" (a meeting)
+    ("phone", "phone|telephone|videoconference|video conference|video-conferencing|"
+              "video conferencing|ministerial videoconference|ministerial video conference|"
+              "virtual meeting|virtual summit|virtual talks|virtually met|電話|テレビ会議"),
     ("notes", "exchange of notes|notes were exchanged|書簡の交換|交換公文"),
     ("loan", "loan agreement|loan worth|loan of|貸付契約|円借款"),
     ("signing", "sign|signs|signed|signing|inked|署名|調印|締結"),

@@ -58,6 +58,8 @@ MONDAY = date(2025, 3, 3)
         # 対面会談 (face-to-face talks) holds 面会 (a courtesy call)
         ("", "首相は来日中の大統領と迎賓館で初の対面会談を行った。", "talks"),
         ("", "首相は来日中の大統領と首相官邸で面会した。", "courtesy"),
+        ("", "The trade ministers held a ministerial videoconference on Tuesday.", "phone"),
+        ("", "Goyal took part through video-conferencing on Tuesday.", "phone"),
         (
             "",
             "The foreign ministers held their meeting in Tokyo and issued a joint statement.",
