@@ -88,10 +88,13 @@ _FULL_DATES: Final = (
                rf"\s*月\s*(?P<day>{JA_DAY_NUMBER})\s*日"),
 )  # fmt: skip
 # run on lowered text (much faster, see streams.classify.lowercase; the others have no
-# cased letter and find the same there); the first two need a month's name
+# cased letter and find the same there); the first two need a month's name, and each needs
+# its separator: a pattern opening with digits is tried at every offset, so one whose
+# separator the text lacks is not run
 _MONTH_LOWER: Final = "(?P<month>" + _MONTH.removeprefix("(?P<month>").lower()
+_SEPARATORS: Final = ("", "", "", ".", "/", "/", "年", "年")
 _FULL_DATES_FOLDED: Final = tuple(
-    (Folded.of(p, p.pattern.replace(_MONTH, _MONTH_LOWER)), i < 2)
+    (Folded.of(p, p.pattern.replace(_MONTH, _MONTH_LOWER)), i < 2, _SEPARATORS[i])
     for i, p in enumerate(_FULL_DATES)
 )
 # a day and month without a year: "on 19 November", "on November 19" (not before a year)
@@ -173,8 +176,8 @@ def _full_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple
     found: list[tuple[int, int, date]] = []
     folded = lowered(text)  # groups of a month name come lower case: _date_of lowers them
     named = _NAMED_MONTH.search(text, folded, start, end) is not None
-    for pattern, needs_name in _FULL_DATES_FOLDED:
-        if needs_name and not named:
+    for pattern, needs_name, separator in _FULL_DATES_FOLDED:
+        if (needs_name and not named) or (separator and text.find(separator, start, end) < 0):
             continue
         for match in pattern.finditer(text, folded, start, end):
             day = _date_of(match.groupdict())
