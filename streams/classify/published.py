@@ -94,8 +94,8 @@ _FULL_DATES: Final = (
 _MONTH_LOWER: Final = "(?P<month>" + _MONTH.removeprefix("(?P<month>").lower()
 _SEPARATORS: Final = ("", "", "", ".", "/", "/", "年", "年")
 _FULL_DATES_FOLDED: Final = tuple(
-    (Folded.of(p, p.pattern.replace(_MONTH, _MONTH_LOWER)), i < 2, _SEPARATORS[i])
-    for i, p in enumerate(_FULL_DATES)
+    (Folded.of(p, p.pattern.replace(_MONTH, _MONTH_LOWER)), i < 2, separator)
+    for i, (p, separator) in enumerate(zip(_FULL_DATES, _SEPARATORS, strict=True))
 )
 # a day and month without a year: "on 19 November", "on November 19" (not before a year)
 _YEARLESS: Final = (
