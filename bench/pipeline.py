@@ -337,6 +337,33 @@ def live_row(result: dict[str, Any]) -> str:
 
 
 CPU_TITLE = "Pipeline CPU by role"
+WORK_DOCUMENTS = 2_000
+
+
+def per_document_work(count: int = WORK_DOCUMENTS) -> dict[str, float]:
+    """CPU ms per document of what a classify worker does to one outside Faust and Kafka
+    (decode, classify, story features, the event), in this process on the same synthetic
+    documents, warm: the floor under the pipeline's cost, whatever the framework does."""
+    from streams.classify.classifier import Classifier
+    from streams.pipeline import RecordRef, process_document
+    from streams.taxonomy.load import load_taxonomy
+
+    docs = synthetic_documents(count, 3, "pw")
+    classifier = Classifier(load_taxonomy())
+    producer = Producer(name="bench", version="1")
+    ref = RecordRef("policy.documents", 0, 0, None)
+
+    def run() -> float:
+        started = time.process_time()
+        for value in docs:
+            process_document(
+                value, ref, classifier=classifier, seen_marker=None, stories=None,
+                producer=producer, story_stage=True,
+            )  # fmt: skip
+        return time.process_time() - started
+
+    run()  # warm: the classifier's caches, the compiled modules
+    return {"documents": count, "cpu_ms_per_document": round(1000 * min(run(), run()) / count, 3)}
 
 
 def cpu_section(result: dict[str, Any]) -> str:
@@ -369,8 +396,25 @@ def cpu_section(result: dict[str, Any]) -> str:
             f"At {1000 * total / docs:.2f} CPU ms per document, {cores} cores allow at most "
             f"{cores * docs / total:,.0f} documents/s; 0.5x of this run's pass-through is "
             f"{target:,.0f}/s.",
+            *_work_lines(result, cores),
         ]
     )
+
+
+def _work_lines(result: dict[str, Any], cores: int) -> list[str]:
+    work = result.get("document_work")
+    if not work:
+        return []
+    ms = work["cpu_ms_per_document"]
+    ceiling = 1000 * cores / ms
+    return [
+        "",
+        f"What a worker does to a document outside Faust and Kafka (decode, classify, story "
+        f"features, the event; in one process, warm, {work['documents']:,} of the same "
+        f"documents) takes {ms:.2f} CPU ms: with nothing else running, {cores} cores would "
+        f"classify at most {ceiling:,.0f} documents/s, "
+        f"{ceiling / result['baseline']['messages_per_s']:.2f}x this run's pass-through.",
+    ]
 
 
 def write_markdown(result: dict[str, Any]) -> None:
@@ -399,6 +443,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="pw-bench-") as tmp:
         workdir = Path(tmp)
         settings = load_settings(data_dir=workdir / "var", streams={"workers": args.workers})
+        work = per_document_work()
+        print(f"per-document work outside the framework: {work['cpu_ms_per_document']} CPU ms")
         stack = Stack(settings)
         run = stack.start()
         try:
@@ -432,6 +478,7 @@ def main() -> None:
         "baseline": baseline,
         "offered_load": offered,
         "live_during_replay": live,
+        "document_work": work,
         "ratio": pipeline["documents_per_s"] / baseline["messages_per_s"],
         "workers": args.workers,
     }
