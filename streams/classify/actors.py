@@ -389,14 +389,16 @@ class ActorResolver:
         "茂木大臣" means Motegi only where he is named in full or is a minister that day."""
         ids = list(
             dict.fromkeys(
-                p.id
-                for p in payloads
-                if p.id in self.actors
-                and (
-                    p.alias not in self._minister_forms
-                    or p.id in named
-                    or self._a_minister(self.actors[p.id], day)
-                )
+                [
+                    p.id
+                    for p in payloads
+                    if p.id in self.actors
+                    and (
+                        p.alias not in self._minister_forms
+                        or p.id in named
+                        or self._a_minister(self.actors[p.id], day)
+                    )
+                ]
             )
         )
         in_doc = [i for i in ids if i in named]

@@ -173,6 +173,10 @@ PATTERNS: Final[tuple[tuple[str, set[str], re.Pattern[str]], ...]] = (
     ("day_month", {"month"}, re.compile(
         rf"\b{_BY}(?:on\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}"
         r"(?:,?\s+(?P<year>(?:19|20|21)\d\d)\b)?", _I)),
+    # "between 2026 and 2027", "from 2026 to 2028": the first year's start to the last's end
+    ("year_span", {"digit"}, re.compile(
+        r"\b(?:between|from)\s+(?P<year>(?:19|20)\d\d)\s+(?:and|to|till|until|through)\s+"
+        r"(?P<year2>(?:19|20)\d\d)\b", _I)),
     ("year", {"digit"}, re.compile(
         r"\b(?P<prep>in|by|during|within|before|until|for|throughout)\s+"
         r"(?P<year>(?:19|20|21)\d\d)\b(?![/–-]\d)(?P<end>[\s-]end\b)?", _I)),

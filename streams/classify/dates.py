@@ -169,6 +169,13 @@ def _year_of(groups: dict[str, str | None], today: date) -> int | None:
     return None
 
 
+def _year_span(opening: int, closing: int) -> tuple[date, date] | None:
+    """ "between 2026 and 2027": a plan's span runs forward, for at most a decade."""
+    if not opening < closing <= opening + 10:
+        return None
+    return date(opening, 1, 1), date(closing, 12, 31)
+
+
 def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, date] | None:
     """The window of one match, before "by" is applied; None when it is no date."""
     if kind in ("year_part", "later_year"):
@@ -201,6 +208,8 @@ def _window(kind: str, g: dict[str, str | None], today: date) -> tuple[date, dat
         if str(g["prep"]).lower() == "before":
             return today, date(year - 1, 12, 31)
         return date(year, 1, 1), date(year, 12, 31)
+    if kind == "year_span":
+        return _year_span(int(str(g["year"])), int(str(g["year2"])))
     if kind == "relative":
         return _relative(g, today)
     if kind == "range":

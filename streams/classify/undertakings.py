@@ -9,7 +9,7 @@ A sentence is an undertaking when it has a cue that is not negated:
 - a goal named for what follows it: "set a goal (target) of ...", "a goal of 10 trillion
   yen", "a goal of ratifying ..." (目標 in Japanese); an end ahead, for its own date only:
   "to train together until March 9";
-- an expectation, hedged: "is likely to", "maybe", "may (only / now ...) be",
+- an expectation, hedged: "is likely to (in 2026)", "maybe", "may (only / now ...) be",
   "might be", "could be";
 - a decision or instruction about a later act, with up to eight words before
   its "to": "agreed (at the summit on Monday) to", "decided to", "pledged to",
@@ -72,7 +72,7 @@ _CUE: Final = re.compile(
     r"commit\s+to|pledged?\s+to|is\s+to|are\s+to|upcoming|"
     rf"(?:commitment|determination)\s+to\s+(?:\w+ing|{_A_VERB})|resolve\s+to\s+(?!the\b|a\b|an\b)\w+|"
     rf"working\s+(?:\w+\s+)?(?:to\s+{_NOT_A_VERB}\w+|towards?)|must(?!\s+have\b)|"
-    rf"maybe|(?:may|might|could)\s+(?:(?:{'|'.join(_HEDGE_ADVERBS)})\s+)?be|likely\s+to)\b"
+    rf"maybe|(?:may|might|could)\s+(?:(?:{'|'.join(_HEDGE_ADVERBS)})\s+)?be|likely\s+(?:to|in|by|before|during|within|around|next|this|later|early))\b"
     rf"|\b(?:agreed|agree|decided|resolved|pledged|promised|vowed|undertook|directed|instructed|"
     rf"tasked|mandated|asked|expects?|expecting|look(?:s|ed|ing)?\s+forward)\s+{_GAP}to\s+"
     rf"{_NOT_A_VERB}\w"
@@ -112,7 +112,7 @@ _ENGLISH: Final = (
     "agreed", "agree", "decided", "resolved", "pledged",
     "promised", "vowed", "undertook", "directed", "instructed", "tasked", "mandated", "asked",
     "expect", "expects", "expecting", "look forward", "looks forward", "looked forward",
-    "looking forward", "maybe", "likely to",
+    "looking forward", "maybe", "likely",
     *(f"{modal} {adverb}be" for modal in ("may", "might", "could")
       for adverb in ("", *(f"{a} " for a in _HEDGE_ADVERBS))),
 )  # fmt: skip

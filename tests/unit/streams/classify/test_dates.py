@@ -278,6 +278,17 @@ def test_two_dates_joined_by_and_stay_two_without_between() -> None:
     ]
 
 
+def test_a_span_written_between_two_years_runs_from_the_first_to_the_last() -> None:
+    windows = find_due_windows("trial runs between 2026 and 2027, then service", DAY)
+    assert [(w.due_from.isoformat(), w.due_to.isoformat()) for w in windows] == [
+        ("2026-01-01", "2027-12-31")
+    ]
+    assert find_due_windows("a framework from 2026 to 2036", DAY)[0].due_to == date(2036, 12, 31)
+    # backwards, or longer than a decade: no plan's span
+    assert find_due_windows("between 2027 and 2026", DAY) == []
+    assert find_due_windows("between 2026 and 2045", DAY) == []
+
+
 def test_a_span_of_years_that_is_no_financial_year_is_no_window() -> None:
     """ "the period 2022-27" is five years, not India's financial year 2022-23."""
     assert find_due_windows("investment in the period 2026-30", DAY) == []

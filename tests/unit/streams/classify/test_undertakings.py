@@ -44,6 +44,7 @@ def _found(classifier: Classifier, body: str) -> list[tuple[str | None, str]]:
         "The two sides are working to seal the agreement.",
         "Both governments are working closely towards a settlement.",
         "We must conclude the partnership talks soon.",
+        "The first trains arrive, with trial runs likely in the spring.",
         "両国は来年の首脳会談に向けて調整中だ。",
         "政府は共同声明を発表する方向で検討している。",
     ],
