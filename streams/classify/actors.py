@@ -25,7 +25,11 @@ from datetime import date
 from typing import Final
 
 from streams.classify.matcher import Kind, Match, Payload
-from streams.classify.minister_names import minister_forms, ministerial_offices
+from streams.classify.minister_names import (
+    japanese_office_forms,
+    minister_forms,
+    ministerial_offices,
+)
 from streams.classify.normalise import Normalised, is_cjk
 from streams.classify.values import ByValue
 from streams.taxonomy.model import Actor, Role, Taxonomy
@@ -159,12 +163,7 @@ def _near(norm_gap: str, orig_gap: str, country: Sequence[Payload]) -> bool:
 def _titled_aliases(taxonomy: Taxonomy) -> dict[tuple[str, str], str]:
     """(actor id, alias) -> office, for the Japanese aliases that write a name with the
     office the actor held after it ("安倍首相", "ターンブル豪首相", "茂木外相")."""
-    forms: dict[str, list[str]] = {}
-    for office in taxonomy.offices:
-        forms[office.id] = [
-            *office.aliases.get("ja", ()),
-            *office.titles.get("ja", ()),
-        ]
+    forms = japanese_office_forms(taxonomy)
     out: dict[tuple[str, str], str] = {}
     for actor in taxonomy.actors:
         held = [role.office for role in actor.roles if role.office is not None]

@@ -15,19 +15,26 @@ from typing import Final
 
 from streams.taxonomy.model import Taxonomy
 
-__all__ = ["minister_forms", "ministerial_offices"]
+__all__ = ["japanese_office_forms", "minister_forms", "ministerial_offices"]
 
 _SURNAME: Final = re.compile(r"[\u4e00-\u9fff々]{1,4}")  # kanji: a Japanese surname
 _MINISTER: Final = "大臣"
 
 
+def japanese_office_forms(taxonomy: Taxonomy) -> dict[str, list[str]]:
+    """Office id -> the Japanese names a name may be written with ("外相", "外務大臣")."""
+    return {
+        office.id: [*office.aliases.get("ja", ()), *office.titles.get("ja", ())]
+        for office in taxonomy.offices
+    }
+
+
 def _ministerial(taxonomy: Taxonomy) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for office in taxonomy.offices:
-        forms = [*office.aliases.get("ja", ()), *office.titles.get("ja", ())]
-        if any(form.endswith(_MINISTER) for form in forms):
-            out[office.id] = forms
-    return out
+    return {
+        office: forms
+        for office, forms in japanese_office_forms(taxonomy).items()
+        if any(form.endswith(_MINISTER) for form in forms)
+    }
 
 
 def ministerial_offices(taxonomy: Taxonomy) -> frozenset[str]:
